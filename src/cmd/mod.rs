@@ -1,0 +1,3 @@
+//! One file per subcommand; each prints to the terminal and returns the exit status.
+
+pub mod build;

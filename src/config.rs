@@ -1,0 +1,218 @@
+//! `site.yaml`: the site's name, address, languages, theme and print defaults.
+
+use crate::content::yaml;
+use crate::error::{Diagnostic, Error, Result};
+use serde::Deserialize;
+use std::path::Path;
+
+pub const FILE: &str = "site.yaml";
+
+const KNOWN: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "default_language",
+    "languages",
+    "theme",
+    "qr",
+    "plaque",
+];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub default_language: String,
+    #[serde(default)]
+    pub languages: Vec<String>,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default)]
+    pub qr: QrConfig,
+    /// Plaque defaults; read by the print stage.
+    #[serde(default)]
+    pub plaque: serde_yaml_ng::Value,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QrConfig {
+    /// L, M, Q or H. Q survives a scratched or weathered plaque; H leaves room for a logo.
+    #[serde(default = "default_ec")]
+    pub error_correction: EcLevel,
+}
+
+impl Default for QrConfig {
+    fn default() -> Self {
+        QrConfig {
+            error_correction: default_ec(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+pub enum EcLevel {
+    L,
+    M,
+    Q,
+    H,
+}
+
+fn default_ec() -> EcLevel {
+    EcLevel::Q
+}
+
+fn default_language() -> String {
+    "vi".into()
+}
+
+fn default_theme() -> String {
+    "default".into()
+}
+
+impl Config {
+    /// Read and check `<site>/site.yaml`.
+    pub fn load(site: &Path) -> Result<Config> {
+        let path = site.join(FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Error::one(
+                Diagnostic::error(FILE, format!("cannot read {FILE}: {e}"))
+                    .hint("run waymark in a site folder (one with site.yaml and content/), pass --site DIR, or make one with `waymark init DIR`"),
+            )
+        })?;
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text).replace("\r\n", "\n");
+        let mut config: Config =
+            yaml::parse(&text, Path::new(FILE), &text, 1, KNOWN).map_err(Error::one)?;
+        config.check(&text)?;
+        Ok(config)
+    }
+
+    fn check(&mut self, text: &str) -> Result<()> {
+        let at = |key: &str| yaml::key_line(text, 1, key);
+        let mut problems = Vec::new();
+        if let Err(why) = check_base_url(&self.base_url) {
+            problems.push(
+                Diagnostic::error(FILE, format!("base_url `{}` {why}", self.base_url))
+                    .at(at("base_url"), None)
+                    .hint("write the address the site will be published at, e.g. `base_url: https://langson.example.org`")
+                    .with_source(text),
+            );
+        }
+        self.base_url = self.base_url.trim_end_matches('/').to_string();
+        if self.languages.is_empty() {
+            self.languages.push(self.default_language.clone());
+        }
+        for lang in &self.languages {
+            if !is_language_code(lang) {
+                problems.push(
+                    Diagnostic::error(FILE, format!("`{lang}` is not a language code"))
+                        .at(at("languages"), None)
+                        .hint("use two- or three-letter codes such as vi, en, zh (optionally with a region: zh-TW)")
+                        .with_source(text),
+                );
+            }
+        }
+        if !self.languages.contains(&self.default_language) {
+            problems.push(
+                Diagnostic::error(
+                    FILE,
+                    format!(
+                        "default_language `{}` is not in languages [{}]",
+                        self.default_language,
+                        self.languages.join(", ")
+                    ),
+                )
+                .at(at("default_language"), None)
+                .hint("add it to `languages`, or pick one of them as default_language")
+                .with_source(text),
+            );
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for lang in &self.languages {
+            if !seen.insert(lang) {
+                problems.push(
+                    Diagnostic::error(FILE, format!("language `{lang}` is listed twice"))
+                        .at(at("languages"), None)
+                        .with_source(text),
+                );
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Site(problems))
+        }
+    }
+
+    /// The path part of base_url ("" or "/sub"), which every site-relative link starts with.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.split_once("://").map_or("", |(_, r)| r);
+        after_scheme.find('/').map_or("", |i| &after_scheme[i..])
+    }
+
+    /// Other languages than the default, in the site's order.
+    pub fn other_languages(&self) -> impl Iterator<Item = &String> {
+        self.languages
+            .iter()
+            .filter(move |l| **l != self.default_language)
+    }
+}
+
+/// Accepts `http(s)://host[:port][/path]`.
+pub fn check_base_url(url: &str) -> std::result::Result<(), &'static str> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("must start with https:// or http://")?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() {
+        return Err("has no host name");
+    }
+    if url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>') {
+        return Err("contains spaces or quotes");
+    }
+    if url.contains('?') || url.contains('#') {
+        return Err("must not have a query (?) or fragment (#)");
+    }
+    let host_ok = host
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    if !host_ok {
+        return Err("has characters that a host name cannot have");
+    }
+    Ok(())
+}
+
+fn is_language_code(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let main = parts.next().unwrap_or("");
+    (2..=3).contains(&main.len())
+        && main.chars().all(|c| c.is_ascii_lowercase())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_checks() {
+        assert!(check_base_url("https://a.example").is_ok());
+        assert!(check_base_url("http://127.0.0.1:8080/sub").is_ok());
+        assert!(check_base_url("a.example").is_err());
+        assert!(check_base_url("https://").is_err());
+        assert!(check_base_url("https://a b").is_err());
+    }
+
+    #[test]
+    fn language_codes() {
+        assert!(is_language_code("vi"));
+        assert!(is_language_code("zh-TW"));
+        assert!(!is_language_code("Vietnamese"));
+        assert!(!is_language_code("e"));
+    }
+}

@@ -1,0 +1,343 @@
+//! Front matter: the YAML between the `---` lines at the top of an entry, as typed structs.
+//! Every field is documented here; README.md's front-matter reference follows this file.
+
+use super::yaml;
+use crate::error::Diagnostic;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Fields of an entry's default-language file.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    /// The entry's name, as on the sign at the site. Required.
+    pub title: String,
+    /// Plaque code, `[A-Z0-9-]{2,16}`. When absent, one is derived and pinned in plaques.lock.
+    #[serde(default)]
+    pub code: Option<String>,
+    /// One or two sentences for lists, search results and link previews.
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// WGS84 degrees.
+    #[serde(default)]
+    pub location: Option<Location>,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub commune: Option<String>,
+    /// The former district (abolished 1 July 2025) that visitors and signs still use; for grouping.
+    #[serde(default)]
+    pub district: Option<String>,
+    /// Files in the entry's bundle; the first is the cover.
+    #[serde(default)]
+    pub images: Vec<Image>,
+    #[serde(default)]
+    pub audio: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// YYYY-MM-DD.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// Left out of the build unless `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+
+    // Relics.
+    #[serde(default)]
+    pub ranking: Option<Ranking>,
+    /// The year the site was ranked.
+    #[serde(default)]
+    pub recognized: Option<u16>,
+
+    // Homestays.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// A phone number registered with Zalo, or a zalo.me link.
+    #[serde(default)]
+    pub zalo: Option<String>,
+    /// VND a night.
+    #[serde(default)]
+    pub price_from: Option<u64>,
+    #[serde(default)]
+    pub booking_url: Option<String>,
+    /// Printed on the homestay's kit only; never published on the site.
+    #[serde(default, skip_serializing)]
+    pub wifi: Option<Wifi>,
+    /// Printed on the homestay's kit only (VietQR); never published on the site.
+    #[serde(default, skip_serializing)]
+    pub bank: Option<Bank>,
+}
+
+pub const FIELDS: &[&str] = &[
+    "title",
+    "code",
+    "summary",
+    "location",
+    "address",
+    "commune",
+    "district",
+    "images",
+    "audio",
+    "tags",
+    "date",
+    "draft",
+    "ranking",
+    "recognized",
+    "phone",
+    "zalo",
+    "price_from",
+    "booking_url",
+    "wifi",
+    "bank",
+];
+pub const RELIC_ONLY: &[&str] = &["ranking", "recognized"];
+pub const HOMESTAY_ONLY: &[&str] = &["price_from", "booking_url", "wifi", "bank"];
+
+/// Fields of a translation (`index.en.md`): the text; the rest comes from the default-language file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TranslationMatter {
+    pub title: String,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+pub const TRANSLATION_FIELDS: &[&str] = &["title", "summary", "address", "draft"];
+
+/// `_index.md` of the home page or a section.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntroMatter {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+pub const INTRO_FIELDS: &[&str] = &["title", "summary"];
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Location {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum Image {
+    Path(String),
+    Full {
+        src: String,
+        #[serde(default)]
+        alt: Option<String>,
+    },
+}
+
+impl Image {
+    pub fn src(&self) -> &str {
+        match self {
+            Image::Path(s) => s,
+            Image::Full { src, .. } => src,
+        }
+    }
+    pub fn alt(&self) -> Option<&str> {
+        match self {
+            Image::Path(_) => None,
+            Image::Full { alt, .. } => alt.as_deref(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Ranking {
+    SpecialNational,
+    National,
+    Provincial,
+}
+
+impl Ranking {
+    pub fn key(self) -> &'static str {
+        match self {
+            Ranking::SpecialNational => "special-national",
+            Ranking::National => "national",
+            Ranking::Provincial => "provincial",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Wifi {
+    pub ssid: String,
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Bank {
+    /// The bank's six-digit NAPAS BIN.
+    pub bin: String,
+    pub account: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// A Markdown file split at its front matter.
+#[derive(Debug, Clone)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// 1-based line of the file where the YAML starts.
+    pub yaml_line: usize,
+    pub body: &'a str,
+    /// 1-based line of the file where the body starts.
+    pub body_line: usize,
+}
+
+/// Split `text` (BOM removed, LF line endings) into front matter and body.
+pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
+    let first = text.lines().next().unwrap_or("");
+    if first.trim_end() != "---" {
+        let what = if text.trim().is_empty() {
+            "the file is empty"
+        } else {
+            "the file does not start with front matter"
+        };
+        return Err(Diagnostic::error(file, what)
+            .at(1, Some(1))
+            .hint("start the file with a line `---`, then `title: ...`, then a closing `---`, then the text")
+            .with_source(text));
+    }
+    let yaml_start = first.len() + 1;
+    let mut offset = yaml_start.min(text.len());
+    let mut line_no = 2;
+    for line in text[offset..].split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let body_start = offset + line.len();
+            return Ok(Split {
+                yaml: &text[yaml_start.min(text.len())..offset],
+                yaml_line: 2,
+                body: &text[body_start..],
+                body_line: line_no + 1,
+            });
+        }
+        offset += line.len();
+        line_no += 1;
+    }
+    Err(Diagnostic::error(file, "the front matter is not closed")
+        .at(1, Some(1))
+        .hint("add a line `---` after the last field of the front matter")
+        .with_source(text))
+}
+
+/// Parse a default-language entry's front matter.
+pub fn parse_entry(s: &Split, file: &Path, text: &str) -> Result<FrontMatter, Diagnostic> {
+    yaml::parse(s.yaml, file, text, s.yaml_line, FIELDS)
+}
+
+/// Parse a translation's front matter; a field that belongs to the default-language file is named as such.
+pub fn parse_translation(
+    s: &Split,
+    file: &Path,
+    text: &str,
+) -> Result<TranslationMatter, Diagnostic> {
+    yaml::parse(s.yaml, file, text, s.yaml_line, TRANSLATION_FIELDS).map_err(|mut d| {
+        let moved = FIELDS
+            .iter()
+            .find(|f| d.message == format!("unknown field `{f}`"));
+        if let Some(field) = moved {
+            d.message = format!("`{field}` does not belong in a translation");
+            d.hint = Some(format!(
+                "a translation holds only {}; `{field}` is read from the default-language file (index.md), so remove it here",
+                TRANSLATION_FIELDS.join(", ")
+            ));
+        }
+        d
+    })
+}
+
+pub fn parse_intro(s: &Split, file: &Path, text: &str) -> Result<IntroMatter, Diagnostic> {
+    yaml::parse(s.yaml, file, text, s.yaml_line, INTRO_FIELDS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(text: &str) -> Result<FrontMatter, Diagnostic> {
+        let f = Path::new("content/relics/a.md");
+        let s = split(text, f)?;
+        parse_entry(&s, f, text)
+    }
+
+    #[test]
+    fn splits_and_counts_lines() {
+        let t = "---\ntitle: A\n---\n\nBody\n";
+        let s = split(t, Path::new("x.md")).unwrap();
+        assert_eq!(s.yaml, "title: A\n");
+        assert_eq!(s.body, "\nBody\n");
+        assert_eq!(s.body_line, 4);
+    }
+
+    #[test]
+    fn unclosed_and_missing_front_matter() {
+        assert!(split("---\ntitle: A\n", Path::new("x.md"))
+            .unwrap_err()
+            .message
+            .contains("not closed"));
+        assert!(split("title: A\n", Path::new("x.md"))
+            .unwrap_err()
+            .message
+            .contains("does not start"));
+        assert!(split("", Path::new("x.md")).unwrap_err().message.contains("empty"));
+    }
+
+    #[test]
+    fn unknown_field_gets_line_and_suggestion() {
+        let d = p("---\ntitle: A\ndistrct: Văn Lãng\n---\n").unwrap_err();
+        assert_eq!(d.message, "unknown field `distrct`");
+        assert_eq!(d.line, Some(3));
+        assert!(d.hint.unwrap().contains("did you mean `district`"));
+    }
+
+    #[test]
+    fn wrong_type_points_at_line() {
+        let d = p("---\ntitle: A\nlocation:\n  lat: \"hai mươi\"\n  lon: 106\n---\n").unwrap_err();
+        assert_eq!(d.line, Some(4), "{d}");
+        assert!(d.message.contains("invalid type"), "{d}");
+    }
+
+    #[test]
+    fn missing_title() {
+        let d = p("---\nsummary: x\n---\n").unwrap_err();
+        assert!(d.message.contains("missing field `title`"), "{d}");
+    }
+
+    #[test]
+    fn duplicate_key_is_an_error() {
+        let d = p("---\ntitle: A\ntitle: B\n---\n").unwrap_err();
+        assert!(d.message.contains("set twice"), "{d}");
+        assert_eq!(d.line, Some(3), "{d}");
+    }
+
+    #[test]
+    fn translation_rejects_location() {
+        let f = Path::new("content/relics/a/index.en.md");
+        let t = "---\ntitle: A\nlocation: {lat: 1, lon: 2}\n---\n";
+        let d = parse_translation(&split(t, f).unwrap(), f, t).unwrap_err();
+        assert!(d.message.contains("does not belong in a translation"), "{d}");
+    }
+
+    #[test]
+    fn images_take_both_forms() {
+        let fm = p("---\ntitle: A\nimages: [a.jpg, {src: b.jpg, alt: Cổng}]\n---\n").unwrap();
+        assert_eq!(fm.images[0].src(), "a.jpg");
+        assert_eq!(fm.images[1].alt(), Some("Cổng"));
+    }
+}

@@ -1,0 +1,418 @@
+//! Load: walk `content/`, split and parse every Markdown file, group translations with their entry.
+//! Nothing here knows about URLs or HTML; that is the model's and the renderer's job.
+
+pub mod front_matter;
+mod validate;
+pub mod yaml;
+
+use crate::config::Config;
+use crate::error::{Diagnostic, Diagnostics, Result};
+use front_matter::{FrontMatter, TranslationMatter};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const CONTENT_DIR: &str = "content";
+
+/// The text of a home page or section intro (`_index.md`) in one language.
+#[derive(Debug, Clone, Default)]
+pub struct Intro {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub body: String,
+    pub body_line: usize,
+    pub file: PathBuf,
+}
+
+/// One language's version of an entry's text.
+#[derive(Debug, Clone)]
+pub struct Text {
+    pub title: String,
+    pub summary: Option<String>,
+    pub address: Option<String>,
+    pub body: String,
+    pub body_line: usize,
+    /// The file it came from, relative to the site folder.
+    pub file: PathBuf,
+}
+
+/// An entry as read from disk, before the model gives it URLs and a code.
+#[derive(Debug, Clone)]
+pub struct RawEntry {
+    pub section: String,
+    pub slug: String,
+    /// The default-language file, relative to the site folder.
+    pub file: PathBuf,
+    /// The bundle folder relative to the site folder, for `<slug>/index.md` entries.
+    pub bundle: Option<PathBuf>,
+    /// Non-Markdown files in the bundle, relative to the bundle, sorted.
+    pub assets: Vec<String>,
+    pub matter: FrontMatter,
+    /// The default file's front matter and its first line, so later checks can name lines.
+    pub yaml: String,
+    pub yaml_line: usize,
+    /// Keyed by language; the default language is always present.
+    pub texts: BTreeMap<String, Text>,
+}
+
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Home page intro by language.
+    pub home: BTreeMap<String, Intro>,
+    /// Section intros: section -> language -> intro.
+    pub section_intros: BTreeMap<String, BTreeMap<String, Intro>>,
+    /// Section folders found, sorted.
+    pub sections: Vec<String>,
+    /// Sorted by file path.
+    pub entries: Vec<RawEntry>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Where a Markdown file sits in the content tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Role {
+    HomeIntro,
+    SectionIntro { section: String },
+    Entry { section: String, slug: String, bundle: bool },
+}
+
+#[derive(Debug)]
+struct Found {
+    rel: PathBuf,
+    role: Role,
+    lang: String,
+}
+
+enum Parsed {
+    Intro(Intro),
+    Entry(Box<FrontMatter>, Text, String),
+    Translation(TranslationMatter, Text),
+}
+
+/// Read every Markdown file under `<site>/content`.
+pub fn load(site: &Path, config: &Config, drafts: bool) -> Result<Loaded> {
+    let mut diags = Diagnostics::default();
+    let root = site.join(CONTENT_DIR);
+    if !root.is_dir() {
+        diags.push(
+            Diagnostic::error(CONTENT_DIR, "there is no content/ folder")
+                .hint("make content/relics/ or content/homestays/ and put one Markdown file per place in it (`waymark new relic \"Tên\"` does this)"),
+        );
+        return diags.into_result().map(|_| Loaded::default());
+    }
+    let (found, sections, bundle_assets) = walk(site, &root, config, &mut diags);
+
+    let parsed: Vec<(Found, std::result::Result<Parsed, Diagnostic>)> = found
+        .into_par_iter()
+        .map(|f| {
+            let r = parse_file(site, &f, config);
+            (f, r)
+        })
+        .collect();
+
+    let mut loaded = Loaded {
+        sections,
+        ..Loaded::default()
+    };
+    let mut defaults: BTreeMap<(String, String), Vec<(RawEntry, bool)>> = BTreeMap::new();
+    let mut translations: Vec<(String, String, String, TranslationMatter, Text)> = Vec::new();
+    let mut skipped_drafts = std::collections::BTreeSet::new();
+    for (f, r) in parsed {
+        let p = match r {
+            Ok(p) => p,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        match (f.role, p) {
+            (Role::HomeIntro, Parsed::Intro(i)) => {
+                loaded.home.insert(f.lang, i);
+            }
+            (Role::SectionIntro { section }, Parsed::Intro(i)) => {
+                loaded
+                    .section_intros
+                    .entry(section)
+                    .or_default()
+                    .insert(f.lang, i);
+            }
+            (
+                Role::Entry {
+                    section,
+                    slug,
+                    bundle,
+                },
+                Parsed::Entry(matter, text, yaml),
+            ) => {
+                let bundle_dir = bundle.then(|| f.rel.parent().unwrap_or(Path::new("")).to_path_buf());
+                let assets = bundle_dir
+                    .as_ref()
+                    .and_then(|b| bundle_assets.get(b).cloned())
+                    .unwrap_or_default();
+                let draft = matter.draft;
+                let mut texts = BTreeMap::new();
+                texts.insert(config.default_language.clone(), text);
+                defaults.entry((section.clone(), slug.clone())).or_default().push((
+                    RawEntry {
+                        section,
+                        slug,
+                        file: f.rel,
+                        bundle: bundle_dir,
+                        assets,
+                        matter: *matter,
+                        yaml,
+                        yaml_line: 2,
+                        texts,
+                    },
+                    draft,
+                ));
+            }
+            (Role::Entry { section, slug, .. }, Parsed::Translation(m, text)) => {
+                translations.push((section, slug, f.lang, m, text));
+            }
+            _ => unreachable!("parse_file returns the kind its role asks for"),
+        }
+    }
+
+    for ((section, slug), mut list) in std::mem::take(&mut defaults) {
+        if list.len() > 1 {
+            let files: Vec<String> = list.iter().map(|(e, _)| e.file.display().to_string()).collect();
+            for (e, _) in &list {
+                diags.push(
+                    Diagnostic::error(&e.file, format!("two entries have the slug `{slug}` in {section}/: {}", files.join(" and ")))
+                        .hint("rename one of the files or folders; each place needs its own address"),
+                );
+            }
+            continue;
+        }
+        let (entry, draft) = list.pop().expect("one entry");
+        if draft && !drafts {
+            skipped_drafts.insert((section, slug));
+            continue;
+        }
+        defaults.insert((section, slug), vec![(entry, draft)]);
+    }
+    for (section, slug, lang, m, text) in translations {
+        match defaults.get_mut(&(section.clone(), slug.clone())) {
+            Some(list) => {
+                if m.draft && !drafts {
+                    continue;
+                }
+                let entry = &mut list[0].0;
+                if let Some(prev) = entry.texts.get(&lang) {
+                    diags.push(
+                        Diagnostic::error(&text.file, format!("a second `{lang}` translation of {}", entry.file.display()))
+                            .hint(format!("keep one of {} and {}", prev.file.display(), text.file.display())),
+                    );
+                    continue;
+                }
+                entry.texts.insert(lang, text);
+            }
+            None => {
+                // A translation of a draft that was left out is left out with it.
+                if !skipped_drafts.contains(&(section, slug.clone())) {
+                    diags.push(
+                        Diagnostic::error(&text.file, format!("this `{lang}` translation has no `{}` file beside it", config.default_language))
+                            .hint(format!("a translation needs the entry's default-language file (index.md or {slug}.md) with its fields; create it, or rename this file")),
+                    );
+                }
+            }
+        }
+    }
+    loaded.entries = defaults
+        .into_values()
+        .map(|mut l| l.pop().expect("one entry").0)
+        .collect();
+    loaded.entries.sort_by(|a, b| a.file.cmp(&b.file));
+
+    for e in &loaded.entries {
+        diags.extend(validate::entry(site, e));
+    }
+    let warnings = diags.into_result()?;
+    loaded.warnings = warnings;
+    Ok(loaded)
+}
+
+/// Find the Markdown files and bundle assets. Hidden files and symlinks are not followed.
+#[allow(clippy::type_complexity)]
+fn walk(
+    site: &Path,
+    root: &Path,
+    config: &Config,
+    diags: &mut Diagnostics,
+) -> (Vec<Found>, Vec<String>, BTreeMap<PathBuf, Vec<String>>) {
+    let mut found = Vec::new();
+    let mut sections = Vec::new();
+    let mut assets: BTreeMap<PathBuf, Vec<String>> = BTreeMap::new();
+    let walker = walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for item in walker {
+        let item = match item {
+            Ok(i) => i,
+            Err(e) => {
+                let p = e.path().map(|p| rel(site, p)).unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
+                diags.push(Diagnostic::error(p, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let relp = rel(site, item.path());
+        let depth = item.depth();
+        if item.file_type().is_dir() {
+            if depth == 1 {
+                sections.push(item.file_name().to_string_lossy().into_owned());
+            }
+            continue;
+        }
+        if !item.file_type().is_file() {
+            continue; // symlinks are never followed: nothing outside the site is read
+        }
+        let name = item.file_name().to_string_lossy().into_owned();
+        let is_md = name.ends_with(".md");
+        if !is_md {
+            if depth == 3 {
+                let bundle = relp.parent().unwrap_or(Path::new("")).to_path_buf();
+                assets.entry(bundle).or_default().push(name);
+            }
+            continue;
+        }
+        let stem = &name[..name.len() - 3];
+        let (base, lang) = split_lang(stem, config);
+        let lang = match lang {
+            Ok(l) => l,
+            Err(code) => {
+                diags.push(
+                    Diagnostic::error(&relp, format!("language `{code}` in the file name is not in site.yaml's languages [{}]", config.languages.join(", ")))
+                        .hint(format!("add `{code}` to `languages` in site.yaml, or rename the file")),
+                );
+                continue;
+            }
+        };
+        let comps: Vec<String> = relp
+            .components()
+            .skip(1)
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let role = match (depth, base) {
+            (1, "_index") => Role::HomeIntro,
+            (2, "_index") => Role::SectionIntro {
+                section: comps[0].clone(),
+            },
+            (2, slug) => Role::Entry {
+                section: comps[0].clone(),
+                slug: crate::slug::slugify(slug),
+                bundle: false,
+            },
+            (3, "index") => Role::Entry {
+                section: comps[0].clone(),
+                slug: crate::slug::slugify(&comps[1]),
+                bundle: true,
+            },
+            (1, _) => {
+                diags.push(
+                    Diagnostic::error(&relp, "an entry must sit in a section folder")
+                        .hint("move it to content/relics/ or content/homestays/ (only _index.md belongs directly in content/)"),
+                );
+                continue;
+            }
+            _ => {
+                diags.push(
+                    Diagnostic::warning(&relp, "this Markdown file is not read")
+                        .hint("an entry is content/<section>/<slug>.md or content/<section>/<slug>/index.md; move it there, or rename it to .txt"),
+                );
+                continue;
+            }
+        };
+        if let Role::Entry { slug, .. } = &role {
+            if slug.is_empty() {
+                diags.push(
+                    Diagnostic::error(&relp, "the file or folder name gives an empty slug")
+                        .hint("name it with letters or digits, e.g. den-ky-cung"),
+                );
+                continue;
+            }
+        }
+        found.push(Found {
+            rel: relp,
+            role,
+            lang: lang.to_string(),
+        });
+    }
+    (found, sections, assets)
+}
+
+/// `index.en` -> (`index`, Ok("en")); `index` -> (`index`, Ok(default));
+/// `index.fr` with fr not configured -> Err("fr").
+fn split_lang<'a>(stem: &'a str, config: &'a Config) -> (&'a str, std::result::Result<&'a str, String>) {
+    if let Some((base, suffix)) = stem.rsplit_once('.') {
+        if config.languages.iter().any(|l| l == suffix) {
+            return (base, Ok(suffix));
+        }
+        let looks_like_lang = (2..=3).contains(&suffix.len()) && suffix.chars().all(|c| c.is_ascii_lowercase());
+        if looks_like_lang {
+            return (base, Err(suffix.to_string()));
+        }
+    }
+    (stem, Ok(config.default_language.as_str()))
+}
+
+fn rel(site: &Path, p: &Path) -> PathBuf {
+    p.strip_prefix(site).unwrap_or(p).to_path_buf()
+}
+
+fn parse_file(site: &Path, f: &Found, config: &Config) -> std::result::Result<Parsed, Diagnostic> {
+    let bytes = std::fs::read(site.join(&f.rel))
+        .map_err(|e| Diagnostic::error(&f.rel, format!("cannot read: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
+        Diagnostic::error(&f.rel, "the file is not valid UTF-8 text")
+            .at(line, None)
+            .hint("save it as UTF-8 (in most editors: Save with encoding → UTF-8)")
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text.to_string()
+    };
+    let split = front_matter::split(&text, &f.rel)?;
+    let body = split.body.to_string();
+    match &f.role {
+        Role::HomeIntro | Role::SectionIntro { .. } => {
+            let m = front_matter::parse_intro(&split, &f.rel, &text)?;
+            Ok(Parsed::Intro(Intro {
+                title: m.title,
+                summary: m.summary,
+                body,
+                body_line: split.body_line,
+                file: f.rel.clone(),
+            }))
+        }
+        Role::Entry { .. } if f.lang == config.default_language => {
+            let m = front_matter::parse_entry(&split, &f.rel, &text)?;
+            let text_part = Text {
+                title: m.title.clone(),
+                summary: m.summary.clone(),
+                address: m.address.clone(),
+                body,
+                body_line: split.body_line,
+                file: f.rel.clone(),
+            };
+            Ok(Parsed::Entry(Box::new(m), text_part, split.yaml.to_string()))
+        }
+        Role::Entry { .. } => {
+            let m = front_matter::parse_translation(&split, &f.rel, &text)?;
+            let t = Text {
+                title: m.title.clone(),
+                summary: m.summary.clone(),
+                address: m.address.clone(),
+                body,
+                body_line: split.body_line,
+                file: f.rel.clone(),
+            };
+            Ok(Parsed::Translation(m, t))
+        }
+    }
+}

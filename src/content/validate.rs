@@ -1,0 +1,210 @@
+//! Checks on an entry's values that the YAML types alone cannot make.
+
+use super::front_matter::{HOMESTAY_ONLY, RELIC_ONLY};
+use super::yaml::key_line;
+use super::RawEntry;
+use crate::error::Diagnostic;
+use std::path::{Component, Path};
+
+/// Vietnam's bounding box, generously: a point outside it is probably a typo or swapped lat/lon.
+const VN_LAT: (f64, f64) = (8.0, 23.6);
+const VN_LON: (f64, f64) = (102.0, 110.0);
+
+pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let m = &e.matter;
+    let err = |key: &str, msg: String| {
+        let line = key_line(&e.yaml, e.yaml_line, key);
+        let src = e.yaml.lines().nth(line.saturating_sub(e.yaml_line));
+        let mut d = Diagnostic::error(&e.file, msg).at(line, None);
+        d.source_line = src.map(str::to_string);
+        d
+    };
+
+    if m.title.trim().is_empty() {
+        out.push(err("title", "the title is empty".into()).hint("write the place's name after `title:`"));
+    }
+    if let Some(code) = &m.code {
+        if let Err(why) = check_code(code) {
+            out.push(err("code", format!("plaque code `{code}` {why}")).hint(
+                "a code is 2 to 16 upper-case letters, digits or hyphens, e.g. `code: HVT` or `code: LS-001`",
+            ));
+        }
+    }
+    if let Some(loc) = m.location {
+        if !(-90.0..=90.0).contains(&loc.lat) || !(-180.0..=180.0).contains(&loc.lon) {
+            out.push(err("location", format!("location {}, {} is not on Earth", loc.lat, loc.lon)).hint(
+                "lat is between -90 and 90, lon between -180 and 180 (Lạng Sơn is near lat 21.85, lon 106.76)",
+            ));
+        } else if !(VN_LAT.0..=VN_LAT.1).contains(&loc.lat) || !(VN_LON.0..=VN_LON.1).contains(&loc.lon) {
+            let swapped = (VN_LAT.0..=VN_LAT.1).contains(&loc.lon) && (VN_LON.0..=VN_LON.1).contains(&loc.lat);
+            let mut d = err("location", format!("location {}, {} is outside Vietnam", loc.lat, loc.lon));
+            d.severity = crate::error::Severity::Warning;
+            out.push(d.hint(if swapped {
+                "lat and lon look swapped: lat is the smaller number (about 21.8), lon the larger (about 106.7)"
+            } else {
+                "check the coordinates: copy them from a map app (long-press the place)"
+            }));
+        }
+    }
+    let kind_fields: &[(&str, &[&str])] = &[("relics", RELIC_ONLY), ("homestays", HOMESTAY_ONLY)];
+    for (section, fields) in kind_fields {
+        if e.section == *section {
+            continue;
+        }
+        for f in *fields {
+            let set = match *f {
+                "ranking" => m.ranking.is_some(),
+                "recognized" => m.recognized.is_some(),
+                "price_from" => m.price_from.is_some(),
+                "booking_url" => m.booking_url.is_some(),
+                "wifi" => m.wifi.is_some(),
+                "bank" => m.bank.is_some(),
+                _ => false,
+            };
+            if set {
+                out.push(
+                    err(f, format!("`{f}` is a field of {section}, and this entry is in {}/", e.section))
+                        .hint(format!("move the entry to content/{section}/, or remove `{f}`")),
+                );
+            }
+        }
+    }
+    if let Some(year) = m.recognized {
+        if !(1900..=2100).contains(&year) {
+            out.push(err("recognized", format!("`recognized: {year}` is not a plausible year")).hint("write the year the ranking was given, e.g. `recognized: 1993`"));
+        }
+    }
+    if let Some(url) = &m.booking_url {
+        if check_web_url(url).is_err() {
+            out.push(err("booking_url", format!("booking_url `{url}` is not a web address")).hint("write a full address starting with https:// (or http://)"));
+        }
+    }
+    if let Some(phone) = &m.phone {
+        if check_phone(phone).is_err() {
+            out.push(err("phone", format!("phone `{phone}` is not a phone number")).hint("write digits with an optional leading +, e.g. `phone: \"0205 3870 123\"` or `+84 205 3870 123`"));
+        }
+    }
+    if let Some(zalo) = &m.zalo {
+        let ok = check_phone(zalo).is_ok() || zalo.starts_with("https://zalo.me/");
+        if !ok {
+            out.push(err("zalo", format!("zalo `{zalo}` is neither a phone number nor a zalo.me link")).hint("write the phone number registered with Zalo, or the https://zalo.me/... link"));
+        }
+    }
+    if let Some(date) = &m.date {
+        if !is_date(date) {
+            out.push(err("date", format!("date `{date}` is not a date")).hint("write it as YYYY-MM-DD, e.g. `date: 2024-07-01`"));
+        }
+    }
+    for tag in &m.tags {
+        if tag.trim().is_empty() {
+            out.push(err("tags", "a tag is empty".into()).hint("remove the empty item from `tags`"));
+        }
+    }
+    let media = m
+        .images
+        .iter()
+        .map(|i| ("images", i.src()))
+        .chain(m.audio.iter().map(|a| ("audio", a.as_str())));
+    for (key, file) in media {
+        match &e.bundle {
+            None => out.push(err(key, format!("`{file}` is listed, but this entry is a single file, not a bundle folder")).hint(format!(
+                "make a folder content/{}/{}/, move this file into it as index.md, and put `{file}` beside it",
+                e.section, e.slug
+            ))),
+            Some(bundle) => {
+                if !is_inside(file) {
+                    out.push(err(key, format!("`{file}` points outside the entry's folder")).hint("media must be files in the entry's own folder: write just the file name"));
+                } else if !e.assets.iter().any(|a| a == file) {
+                    let exists = site.join(bundle).join(file).is_file();
+                    if !exists {
+                        out.push(err(key, format!("`{file}` is not in {}", bundle.display())).hint("check the file name (letter case counts), or copy the file into the entry's folder"));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn check_code(code: &str) -> Result<(), &'static str> {
+    if !(2..=16).contains(&code.len()) {
+        return Err("must be 2 to 16 characters long");
+    }
+    if !code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-') {
+        return Err("may hold only A-Z, 0-9 and -");
+    }
+    Ok(())
+}
+
+pub fn check_web_url(url: &str) -> Result<(), ()> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or(())?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>') {
+        return Err(());
+    }
+    Ok(())
+}
+
+pub fn check_phone(phone: &str) -> Result<(), ()> {
+    let digits = phone.chars().filter(|c| c.is_ascii_digit()).count();
+    let allowed = phone
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')') || (c == '+' && i == 0));
+    if allowed && (8..=15).contains(&digits) {
+        Ok(())
+    } else {
+        Err(())
+    }
+}
+
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && (1..=12).contains(&s[5..7].parse::<u8>().unwrap_or(0))
+        && (1..=31).contains(&s[8..10].parse::<u8>().unwrap_or(0))
+}
+
+/// A relative path that stays inside its folder: no `..`, no root, no drive.
+pub fn is_inside(p: &str) -> bool {
+    !p.is_empty() && Path::new(p).components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes() {
+        assert!(check_code("HVT").is_ok());
+        assert!(check_code("LS-001").is_ok());
+        assert!(check_code("hvt").is_err());
+        assert!(check_code("A").is_err());
+        assert!(check_code("ABCDEFGHIJKLMNOPQ").is_err());
+    }
+
+    #[test]
+    fn phones() {
+        assert!(check_phone("0205 3870 123").is_ok());
+        assert!(check_phone("+84 912 345 678").is_ok());
+        assert!(check_phone("call me").is_err());
+        assert!(check_phone("12+3456789").is_err());
+    }
+
+    #[test]
+    fn dates_and_paths() {
+        assert!(is_date("2024-07-01"));
+        assert!(!is_date("2024-13-01"));
+        assert!(!is_date("01/07/2024"));
+        assert!(is_inside("photo.jpg"));
+        assert!(!is_inside("../../etc/passwd"));
+        assert!(!is_inside("/etc/passwd"));
+    }
+}

@@ -1,0 +1,96 @@
+//! The one place that talks to the YAML library, so that it can be swapped in one place
+//! (serde_yaml is archived upstream; serde_yaml_ng is its maintained fork).
+//! Its errors become diagnostics with the line in the user's file and a fix.
+
+use crate::error::{suggest, Diagnostic};
+use serde::de::DeserializeOwned;
+use std::path::Path;
+
+/// Parse `text` (which starts at line `first_line` of `file`) into `T`.
+/// `known` lists the accepted field names, for "did you mean" hints.
+pub fn parse<T: DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    whole_file: &str,
+    first_line: usize,
+    known: &[&str],
+) -> Result<T, Diagnostic> {
+    // An empty document is `null` to YAML; treat it as an empty mapping so that
+    // "missing field `title`" is what the user hears.
+    let doc = if text.trim().is_empty() { "{}" } else { text };
+    serde_yaml_ng::from_str(doc).map_err(|e| to_diagnostic(&e, text, file, whole_file, first_line, known))
+}
+
+fn to_diagnostic(
+    e: &serde_yaml_ng::Error,
+    text: &str,
+    file: &Path,
+    whole_file: &str,
+    first_line: usize,
+    known: &[&str],
+) -> Diagnostic {
+    let raw = e.to_string();
+    // The library appends " at line L column C" about its own snippet; we give the file's line instead.
+    let msg = match raw.find(" at line ") {
+        Some(i) => raw[..i].to_string(),
+        None => raw.clone(),
+    };
+    let (line, column) = match e.location() {
+        Some(loc) => (first_line + loc.line() - 1, Some(loc.column())),
+        None => (first_line, None),
+    };
+    let mut d = Diagnostic::error(file, msg.clone());
+    if let Some(field) = between_backticks(&msg, "unknown field `") {
+        d.message = format!("unknown field `{field}`");
+        let hint = match suggest(field, known) {
+            Some(k) => format!("did you mean `{k}`? Known fields: {}", known.join(", ")),
+            None => format!("remove it, or use one of: {}", known.join(", ")),
+        };
+        d = d.hint(hint);
+    } else if let Some(field) = between_backticks(&msg, "missing field `") {
+        d.message = format!("missing field `{field}`");
+        d = d.hint(format!("add a line `{field}: ...` to the front matter"));
+    } else if let Some(field) = between_backticks(&msg, "duplicate field `") {
+        // The library points at the mapping; the user needs the repeated line.
+        let second = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.trim_start().strip_prefix(field).is_some_and(|r| r.trim_start().starts_with(':')))
+            .nth(1)
+            .map(|(i, _)| first_line + i);
+        let d = Diagnostic::error(file, format!("the field `{field}` is set twice"))
+            .hint("each field may appear once: remove or merge the repeated line");
+        return d.at(second.unwrap_or(line), None).with_source(whole_file);
+    } else if msg.contains("duplicate entry") {
+        d = d.hint("each field may appear once: remove or merge the repeated line");
+    } else if msg.contains("invalid type") || msg.contains("invalid value") {
+        d = d.hint("check the value's form against the front-matter reference in README.md (numbers unquoted, lists in [ ])");
+    } else if msg.contains("unknown variant") {
+        d = d.hint("use one of the values the message lists");
+    } else if msg.contains("found character that cannot start any token") || msg.contains("tab") {
+        d = d.hint("YAML indents with spaces, never tabs; a value with `:` or `#` must be in quotes");
+    } else {
+        d = d.hint("check the YAML syntax on this line: `field: value`, values with `:` or `#` in quotes");
+    }
+    d.at(line, column).with_source(whole_file)
+}
+
+fn between_backticks<'a>(msg: &'a str, prefix: &str) -> Option<&'a str> {
+    let start = msg.find(prefix)? + prefix.len();
+    let end = msg[start..].find('`')?;
+    Some(&msg[start..start + end])
+}
+
+/// The 1-based line (in the whole file) where `key:` is set at the top level of the front matter,
+/// so that checks made after parsing can still point at the right line.
+pub fn key_line(front_matter: &str, first_line: usize, key: &str) -> usize {
+    front_matter
+        .lines()
+        .position(|l| {
+            let t = l.trim_start();
+            t.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|i| first_line + i)
+        .unwrap_or(first_line.saturating_sub(1).max(1))
+}

@@ -1,0 +1,321 @@
+//! `plaques.lock`: every plaque code the build has issued and the page it leads to.
+//! A printed code must resolve forever: codes follow their entries when they move,
+//! and an entry that disappears stops the build until its code is retired to another page.
+
+use crate::content::yaml;
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+pub const FILE: &str = "plaques.lock";
+
+/// Where a code leads.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    /// `section/slug` of the entry.
+    #[serde(default)]
+    pub page: Option<String>,
+    /// Another code, an entry's `section/slug`, or a section name.
+    #[serde(default)]
+    pub retired_to: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ledger {
+    #[serde(default)]
+    pub version: u32,
+    #[serde(default)]
+    pub codes: BTreeMap<String, Record>,
+}
+
+/// What an entry asks for: its page id, and its `code:` if it has one.
+#[derive(Debug, Clone)]
+pub struct Claim<'a> {
+    pub page: String,
+    pub code: Option<&'a str>,
+    pub file: &'a Path,
+    pub code_line: Option<usize>,
+}
+
+/// The outcome: a code for every claim (same order), and the ledger to write.
+#[derive(Debug)]
+pub struct Assignment {
+    pub codes: Vec<String>,
+    pub ledger: Ledger,
+    /// Retired codes and what they now serve.
+    pub retired: BTreeMap<String, String>,
+}
+
+impl Ledger {
+    pub fn load(site: &Path) -> Result<Ledger> {
+        let path = site.join(FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Ledger::default()),
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        let ledger: Ledger = yaml::parse(&text, Path::new(FILE), &text, 1, &["version", "codes"])
+            .map_err(|d| Error::one(d.hint("plaques.lock is written by the build; restore it from git (`git checkout plaques.lock`) if it was edited by mistake")))?;
+        let mut problems = Vec::new();
+        for (code, rec) in &ledger.codes {
+            let line = yaml::key_line(&text, 1, code);
+            if rec.page.is_some() == rec.retired_to.is_some() {
+                problems.push(
+                    Diagnostic::error(FILE, format!("code {code} needs exactly one of `page:` or `retired_to:`"))
+                        .at(line, None)
+                        .hint("an issued code keeps `page: section/slug`; a retired one has `retired_to: OTHER-CODE` instead")
+                        .with_source(&text),
+                );
+            }
+        }
+        if problems.is_empty() {
+            Ok(ledger)
+        } else {
+            Err(Error::Site(problems))
+        }
+    }
+
+    /// The file's text: sorted, one code a line, with a header that says how to use it.
+    pub fn to_text(&self) -> String {
+        let mut out = String::from(
+            "# plaques.lock: every plaque code this site has issued, and the page it leads to.\n\
+             # Written by `waymark build`; commit it with your content. A printed code must resolve\n\
+             # forever, so never delete a line. When an entry is removed for good, replace its\n\
+             # `page: ...` with `retired_to: OTHER-CODE` (or `section/slug`, or a section name).\n\
+             version: 1\ncodes:\n",
+        );
+        for (code, rec) in &self.codes {
+            match (&rec.page, &rec.retired_to) {
+                (Some(p), _) => out.push_str(&format!("  {code}: {{ page: {p} }}\n")),
+                (None, Some(t)) => out.push_str(&format!("  {code}: {{ retired_to: {t} }}\n")),
+                (None, None) => {}
+            }
+        }
+        out
+    }
+}
+
+/// Give every claim a code, keeping every code already issued.
+pub fn assign(ledger: &Ledger, claims: &[Claim], sections: &BTreeSet<String>) -> Result<Assignment> {
+    let mut diags = Diagnostics::default();
+    let pages: BTreeMap<&str, usize> = claims.iter().enumerate().map(|(i, c)| (c.page.as_str(), i)).collect();
+    let mut codes: Vec<Option<String>> = vec![None; claims.len()];
+    let mut owner: BTreeMap<String, usize> = BTreeMap::new();
+
+    // 1. Codes written in front matter.
+    for (i, c) in claims.iter().enumerate() {
+        let Some(code) = c.code else { continue };
+        if let Some(&j) = owner.get(code) {
+            for (k, other) in [(i, j), (j, i)] {
+                let mut d = Diagnostic::error(claims[k].file, format!("code {code} is used by two entries: {} and {}", claims[k].file.display(), claims[other].file.display()))
+                    .hint("each plaque needs its own code: change `code:` in one of them");
+                if let Some(l) = claims[k].code_line {
+                    d = d.at(l, None);
+                }
+                diags.push(d);
+            }
+            continue;
+        }
+        if let Some(Record { page: Some(p), .. }) = ledger.codes.get(code) {
+            // The code was printed for another page that still exists and did not claim it: taking it
+            // would send that plaque's visitors here.
+            if let Some(&j) = pages.get(p.as_str()) {
+                if j != i && claims[j].code.is_none() {
+                    let mut d = Diagnostic::error(c.file, format!("code {code} is already printed for {} (plaques.lock)", claims[j].file.display()))
+                        .hint("pick another code for this entry; a printed code must keep leading to its page");
+                    if let Some(l) = c.code_line {
+                        d = d.at(l, None);
+                    }
+                    diags.push(d);
+                    continue;
+                }
+            }
+        }
+        if let Some(Record { retired_to: Some(_), .. }) = ledger.codes.get(code) {
+            let mut d = Diagnostic::error(c.file, format!("code {code} was retired (plaques.lock) and its plaques lead elsewhere"))
+                .hint("pick a new code, or remove the `retired_to:` line in plaques.lock to give the code back to this entry");
+            if let Some(l) = c.code_line {
+                d = d.at(l, None);
+            }
+            diags.push(d);
+            continue;
+        }
+        owner.insert(code.to_string(), i);
+        codes[i] = Some(code.to_string());
+    }
+
+    // 2. Codes already issued to a page, which keep their code.
+    let mut by_page: BTreeMap<&str, &str> = BTreeMap::new();
+    for (code, rec) in &ledger.codes {
+        if let Some(p) = &rec.page {
+            by_page.insert(p.as_str(), code.as_str());
+        }
+    }
+    for (i, c) in claims.iter().enumerate() {
+        if codes[i].is_some() || c.code.is_some() {
+            continue;
+        }
+        if let Some(code) = by_page.get(c.page.as_str()) {
+            if !owner.contains_key(*code) {
+                owner.insert(code.to_string(), i);
+                codes[i] = Some(code.to_string());
+            }
+        }
+    }
+
+    // 3. New codes, derived from the slug, in file order so that the result is stable.
+    for (i, c) in claims.iter().enumerate() {
+        if codes[i].is_some() || c.code.is_some() {
+            continue;
+        }
+        let code = derive_code(&c.page, |k| owner.contains_key(k) || ledger.codes.contains_key(k));
+        owner.insert(code.clone(), i);
+        codes[i] = Some(code);
+    }
+
+    // 4. Every issued code must still lead somewhere.
+    let mut next = Ledger {
+        version: 1,
+        codes: BTreeMap::new(),
+    };
+    let mut retired = BTreeMap::new();
+    for (code, rec) in &ledger.codes {
+        if owner.contains_key(code) {
+            continue;
+        }
+        match (&rec.page, &rec.retired_to) {
+            (Some(page), _) => diags.push(
+                Diagnostic::error(FILE, format!("plaque code {code} leads to {page}, which no longer exists"))
+                    .hint(format!(
+                        "if the entry was moved or renamed, add `code: {code}` to its front matter; if it was removed, \
+                         change the line in plaques.lock to `{code}: {{ retired_to: OTHER-CODE }}` so printed plaques lead somewhere"
+                    )),
+            ),
+            (None, Some(target)) => {
+                let ok = owner.contains_key(target) || pages.contains_key(target.as_str()) || sections.contains(target);
+                if ok {
+                    retired.insert(code.clone(), target.clone());
+                    next.codes.insert(code.clone(), rec.clone());
+                } else {
+                    diags.push(
+                        Diagnostic::error(FILE, format!("retired code {code} leads to `{target}`, which is neither a live code, an entry (section/slug) nor a section"))
+                            .hint("point `retired_to:` at a code that an entry uses now, e.g. a nearby site's"),
+                    );
+                }
+            }
+            (None, None) => {}
+        }
+    }
+    diags.into_result()?;
+    let codes: Vec<String> = codes.into_iter().map(|c| c.unwrap_or_default()).collect();
+    for (i, code) in codes.iter().enumerate() {
+        next.codes.insert(
+            code.clone(),
+            Record {
+                page: Some(claims[i].page.clone()),
+                retired_to: None,
+            },
+        );
+    }
+    Ok(Assignment {
+        codes,
+        ledger: next,
+        retired,
+    })
+}
+
+/// A short, typeable code from a page id: the initials of the slug's words
+/// ("relics/khu-luu-niem-hoang-van-thu" -> "KLNHVT"), with a number on a clash.
+pub fn derive_code(page: &str, taken: impl Fn(&str) -> bool) -> String {
+    let slug = page.rsplit('/').next().unwrap_or(page);
+    let words: Vec<&str> = slug.split('-').filter(|w| !w.is_empty()).collect();
+    let mut base: String = words
+        .iter()
+        .filter_map(|w| w.chars().next())
+        .map(|c| c.to_ascii_uppercase())
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(10)
+        .collect();
+    if base.len() < 3 {
+        base = slug
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_uppercase())
+            .take(6)
+            .collect();
+    }
+    while base.len() < 2 {
+        base.push('X');
+    }
+    if !taken(&base) {
+        return base;
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|c| !taken(c))
+        .expect("an unbounded range finds a free code")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn claim<'a>(page: &str, code: Option<&'a str>, file: &'a Path) -> Claim<'a> {
+        Claim {
+            page: page.into(),
+            code,
+            file,
+            code_line: None,
+        }
+    }
+
+    #[test]
+    fn derives_initials_and_avoids_clashes() {
+        assert_eq!(derive_code("relics/khu-luu-niem-hoang-van-thu", |_| false), "KLNHVT");
+        assert_eq!(derive_code("relics/chua-tam-thanh", |c| c == "CTT"), "CTT-2");
+        assert_eq!(derive_code("homestays/ab", |_| false), "AB");
+    }
+
+    #[test]
+    fn code_follows_a_moved_entry() {
+        let f = PathBuf::from("content/relics/new/index.md");
+        let mut old = Ledger::default();
+        old.codes.insert("HVT".into(), Record { page: Some("relics/old".into()), retired_to: None });
+        let a = assign(&old, &[claim("relics/new", Some("HVT"), &f)], &BTreeSet::new()).unwrap();
+        assert_eq!(a.codes, vec!["HVT"]);
+        assert_eq!(a.ledger.codes["HVT"].page.as_deref(), Some("relics/new"));
+    }
+
+    #[test]
+    fn vanished_entry_fails_until_retired() {
+        let f = PathBuf::from("content/relics/b.md");
+        let mut old = Ledger::default();
+        old.codes.insert("GONE".into(), Record { page: Some("relics/a".into()), retired_to: None });
+        let err = assign(&old, &[claim("relics/b", Some("B1"), &f)], &BTreeSet::new()).unwrap_err();
+        assert!(err.to_string().contains("GONE"), "{err}");
+        old.codes.insert("GONE".into(), Record { page: None, retired_to: Some("B1".into()) });
+        let a = assign(&old, &[claim("relics/b", Some("B1"), &f)], &BTreeSet::new()).unwrap();
+        assert_eq!(a.retired["GONE"], "B1");
+    }
+
+    #[test]
+    fn duplicate_codes_name_both_files() {
+        let (f1, f2) = (PathBuf::from("content/relics/a.md"), PathBuf::from("content/relics/b.md"));
+        let err = assign(&Ledger::default(), &[claim("relics/a", Some("X1"), &f1), claim("relics/b", Some("X1"), &f2)], &BTreeSet::new()).unwrap_err();
+        let s = err.to_string();
+        assert!(s.contains("content/relics/a.md") && s.contains("content/relics/b.md"), "{s}");
+    }
+
+    #[test]
+    fn text_round_trips() {
+        let mut l = Ledger { version: 1, ..Ledger::default() };
+        l.codes.insert("A1".into(), Record { page: Some("relics/a".into()), retired_to: None });
+        l.codes.insert("B2".into(), Record { page: None, retired_to: Some("A1".into()) });
+        let back: Ledger = serde_yaml_ng::from_str(&l.to_text()).unwrap();
+        assert_eq!(back, l);
+    }
+}

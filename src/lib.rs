@@ -1,0 +1,122 @@
+//! Waymark: a static-site generator for heritage sites and homestays. One Markdown file per
+//! place becomes a multilingual mobile website, and every place gets a permanent QR code.
+//!
+//! Data flows one way: load (config, content) -> model (site) -> render (pages, feeds)
+//! -> qr (symbols, verified) -> write (atomic).
+
+pub mod cmd;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod ledger;
+pub mod output;
+pub mod qr;
+pub mod render;
+pub mod site;
+pub mod slug;
+pub mod theme;
+
+use error::{Diagnostic, Error, Result};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What `waymark build` was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub site: PathBuf,
+    /// Defaults to `<site>/output`.
+    pub out: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// Replace an output folder that Waymark did not make.
+    pub force: bool,
+}
+
+/// What a build made.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub out: PathBuf,
+    pub entries: usize,
+    pub pages: usize,
+    pub qr_codes: usize,
+    pub files: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Everything up to the model: what `build` and `check` share.
+pub struct Loaded {
+    pub site: site::Site,
+    pub theme: theme::Theme,
+}
+
+/// Load the site folder into the model, checking everything that can be checked without rendering.
+pub fn load(opts: &BuildOptions, timings: &mut Vec<(&'static str, Duration)>) -> Result<Loaded> {
+    let root = &opts.site;
+    let t = Instant::now();
+    let mut config = config::Config::load(root)?;
+    if let Some(url) = &opts.base_url {
+        config::check_base_url(url).map_err(|why| Error::Usage(format!("--base-url `{url}` {why}")))?;
+        config.base_url = url.trim_end_matches('/').to_string();
+    }
+    let ledger = ledger::Ledger::load(root)?;
+    timings.push(("config", t.elapsed()));
+
+    let t = Instant::now();
+    let loaded = content::load(root, &config, opts.drafts)?;
+    timings.push(("load content", t.elapsed()));
+
+    let t = Instant::now();
+    let theme = theme::Theme::load(root, &config)?;
+    timings.push(("load theme", t.elapsed()));
+
+    let t = Instant::now();
+    let mut site = site::Site::new(root, config, loaded, &ledger)?;
+    site.warnings.extend(theme.warnings.iter().cloned());
+    timings.push(("model", t.elapsed()));
+    Ok(Loaded { site, theme })
+}
+
+/// Build the site in `opts.site` into its output folder.
+pub fn build(opts: &BuildOptions) -> Result<Report> {
+    let out = opts.out.clone().unwrap_or_else(|| opts.site.join("output"));
+    output::check_target(&out, opts.force)?;
+    let mut timings = Vec::new();
+    let Loaded { site, theme } = load(opts, &mut timings)?;
+
+    let t = Instant::now();
+    let mut files = render::render(&site, &theme)?;
+    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    timings.push(("render pages", t.elapsed()));
+
+    let t = Instant::now();
+    let print = qr::render(&site)?;
+    let qr_codes = print.codes;
+    files.extend(print.files);
+    timings.push(("qr codes", t.elapsed()));
+
+    let t = Instant::now();
+    output::write(&out, &files)?;
+    write_ledger(&opts.site, &site.ledger)?;
+    timings.push(("write", t.elapsed()));
+
+    Ok(Report {
+        out,
+        entries: site.entries.len(),
+        pages,
+        qr_codes,
+        files: files.len(),
+        warnings: site.warnings,
+        timings,
+    })
+}
+
+/// Write plaques.lock only when it changed, so an unchanged site leaves the user's tree untouched.
+fn write_ledger(root: &Path, ledger: &ledger::Ledger) -> Result<()> {
+    let path = root.join(ledger::FILE);
+    let text = ledger.to_text();
+    if std::fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
+        return Ok(());
+    }
+    std::fs::write(&path, text).map_err(|e| Error::io(&path, e))
+}

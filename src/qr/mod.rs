@@ -1,0 +1,201 @@
+//! QR symbols for every plaque code: SVG (vector, for sign makers) and PNG, each decoded back
+//! inside the build, plus `print/manifest.json`. The symbol encodes the short link
+//! `<base_url>/q/<CODE>/`; the encoder picks the smallest version and mixes modes
+//! (the upper-case code travels in alphanumeric mode).
+
+use crate::config::EcLevel;
+use crate::error::{Diagnostic, Error, Result};
+use crate::output::OutFile;
+use crate::site::Site;
+use qrcode::QrCode;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// Quiet zone on every side, in modules (DESIGN.md section 5).
+pub const QUIET_ZONE: usize = 4;
+/// PNG pixels per module: large enough for decoders and for office printing of the bare symbol.
+const PNG_SCALE: usize = 10;
+
+pub struct Print {
+    pub files: Vec<OutFile>,
+    pub codes: usize,
+}
+
+/// One record of `print/manifest.json`.
+#[derive(Serialize)]
+struct ManifestItem {
+    code: String,
+    /// Exactly what the QR encodes.
+    url: String,
+    /// The entry's canonical page.
+    page: String,
+    title: String,
+    section: String,
+    source: String,
+    version: i16,
+    modules: usize,
+    error_correction: String,
+    files: Vec<String>,
+}
+
+/// A QR symbol as a grid of modules, quiet zone not included.
+pub struct Symbol {
+    pub width: usize,
+    pub dark: Vec<bool>,
+    pub version: i16,
+}
+
+pub fn encode(data: &str, ec: EcLevel) -> std::result::Result<(QrCode, Symbol), String> {
+    let level = match ec {
+        EcLevel::L => qrcode::EcLevel::L,
+        EcLevel::M => qrcode::EcLevel::M,
+        EcLevel::Q => qrcode::EcLevel::Q,
+        EcLevel::H => qrcode::EcLevel::H,
+    };
+    let code = QrCode::with_error_correction_level(data.as_bytes(), level).map_err(|e| e.to_string())?;
+    let version = match code.version() {
+        qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
+    };
+    let symbol = Symbol {
+        width: code.width(),
+        dark: code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect(),
+        version,
+    };
+    Ok((code, symbol))
+}
+
+/// One `<path>`, crisp edges, quiet zone included, one user unit per module scaled by 8.
+pub fn svg(code: &QrCode) -> String {
+    code.render::<qrcode::render::svg::Color>()
+        .quiet_zone(true)
+        .module_dimensions(8, 8)
+        .build()
+}
+
+/// Greyscale pixels (0 dark, 255 light) with the quiet zone, `scale` pixels per module.
+pub fn raster(sym: &Symbol, scale: usize) -> (usize, Vec<u8>) {
+    let side = (sym.width + 2 * QUIET_ZONE) * scale;
+    let mut px = vec![255u8; side * side];
+    for my in 0..sym.width {
+        for mx in 0..sym.width {
+            if sym.dark[my * sym.width + mx] {
+                let (x0, y0) = ((mx + QUIET_ZONE) * scale, (my + QUIET_ZONE) * scale);
+                for y in y0..y0 + scale {
+                    px[y * side + x0..y * side + x0 + scale].fill(0);
+                }
+            }
+        }
+    }
+    (side, px)
+}
+
+pub fn png(side: usize, pixels: &[u8]) -> std::result::Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, side as u32, side as u32);
+        enc.set_color(png::ColorType::Grayscale);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_compression(png::Compression::Best);
+        let mut w = enc.write_header().map_err(|e| e.to_string())?;
+        w.write_image_data(pixels).map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+/// Decode greyscale pixels with an independent decoder (rqrr); every symbol found.
+pub fn decode(side_w: usize, side_h: usize, pixels: &[u8]) -> Vec<String> {
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(side_w, side_h, |x, y| pixels[y * side_w + x]);
+    img.detect_grids()
+        .into_iter()
+        .filter_map(|g| g.decode().ok().map(|(_, s)| s))
+        .collect()
+}
+
+/// Make and verify the QR symbols and the manifest for every entry.
+pub fn render(site: &Site) -> Result<Print> {
+    let ec = site.config.qr.error_correction;
+    let results: Vec<std::result::Result<(Vec<OutFile>, ManifestItem), Diagnostic>> = site
+        .entries
+        .par_iter()
+        .map(|e| {
+            let url = site.short_link(&e.code);
+            let fail = |why: String| {
+                Diagnostic::error(&e.file, format!("the QR code for {} ({url}) {why}", e.code))
+                    .hint("use a shorter base_url or code; report this as a bug if it persists")
+            };
+            let (code, sym) = encode(&url, ec).map_err(|why| fail(format!("cannot be made: {why}")))?;
+            let (side, pixels) = raster(&sym, PNG_SCALE);
+            let decoded = decode(side, side, &pixels);
+            if decoded != [url.clone()] {
+                return Err(fail(format!("did not decode back to its link (read {decoded:?})")));
+            }
+            let png = png(side, &pixels).map_err(|why| fail(format!("could not be written as PNG: {why}")))?;
+            let svg_path = format!("print/qr/{}.svg", e.code);
+            let png_path = format!("print/qr/{}.png", e.code);
+            let item = ManifestItem {
+                code: e.code.clone(),
+                url,
+                page: site.absolute(&site.entry_path(e, site.default_language())),
+                title: e.texts[site.default_language()].title.clone(),
+                section: e.section.clone(),
+                source: e.file.to_string_lossy().replace('\\', "/"),
+                version: sym.version,
+                modules: sym.width,
+                error_correction: format!("{ec:?}"),
+                files: vec![svg_path.clone(), png_path.clone()],
+            };
+            Ok((vec![OutFile::bytes(svg_path, svg(&code)), OutFile::bytes(png_path, png)], item))
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut manifest = Vec::new();
+    let mut problems = Vec::new();
+    for r in results {
+        match r {
+            Ok((f, m)) => {
+                files.extend(f);
+                manifest.push(m);
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Site(problems));
+    }
+    manifest.sort_by(|a, b| a.code.cmp(&b.code));
+    let codes = manifest.len();
+    let json = serde_json::to_string_pretty(&manifest).expect("manifest serialises");
+    files.push(OutFile::bytes("print/manifest.json".into(), json + "\n"));
+    Ok(Print { files, codes })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_picks_small_versions() {
+        let url = "https://ls.example/q/HVT/";
+        let (_, sym) = encode(url, EcLevel::Q).unwrap();
+        assert!(sym.version <= 3, "version {}", sym.version);
+        let (side, px) = raster(&sym, 4);
+        assert_eq!(decode(side, side, &px), vec![url.to_string()]);
+    }
+
+    #[test]
+    fn upper_case_link_is_smaller() {
+        let (_, lower) = encode("https://langson.example/q/HVT-01/", EcLevel::Q).unwrap();
+        let (_, upper) = encode("HTTPS://LANGSON.EXAMPLE/Q/HVT-01/", EcLevel::Q).unwrap();
+        assert!(upper.width <= lower.width);
+    }
+
+    #[test]
+    fn svg_is_one_path_with_quiet_zone() {
+        let (code, sym) = encode("https://ls.example/q/AB/", EcLevel::Q).unwrap();
+        let s = svg(&code);
+        assert_eq!(s.matches("<path").count(), 1);
+        assert!(s.contains("crispEdges"));
+        let side = (sym.width + 2 * QUIET_ZONE) * 8;
+        assert!(s.contains(&format!("width=\"{side}\"")), "{s}");
+    }
+}

@@ -1,0 +1,318 @@
+//! What templates see: plain serialisable structs, built once per language or per page.
+
+use crate::site::{Entry, Kind, Site};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Serialize, Clone)]
+pub struct SiteCtx {
+    pub title: String,
+    pub description: Option<String>,
+    pub base_url: String,
+    pub default_language: String,
+    pub languages: Vec<LangLink>,
+    pub sections: Vec<SectionLink>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct LangLink {
+    pub code: String,
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct SectionLink {
+    pub name: String,
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct Translation {
+    pub lang: String,
+    pub name: String,
+    pub url: String,
+    pub current: bool,
+}
+
+#[derive(Serialize, Clone)]
+pub struct Alternate {
+    pub hreflang: String,
+    pub href: String,
+}
+
+#[derive(Serialize)]
+pub struct PageCtx {
+    pub title: String,
+    pub summary: Option<String>,
+    pub content: String,
+    pub canonical: String,
+    pub alternates: Vec<Alternate>,
+    pub translations: Vec<Translation>,
+}
+
+/// An entry in a list, in the list's language where it has a translation.
+#[derive(Serialize, Clone)]
+pub struct Card {
+    pub title: String,
+    pub summary: Option<String>,
+    pub url: String,
+    pub district: Option<String>,
+    pub lang: String,
+    pub code: String,
+}
+
+#[derive(Serialize)]
+pub struct Directions {
+    pub google: String,
+    pub osm: String,
+    pub amap: String,
+    pub geo: String,
+}
+
+#[derive(Serialize)]
+pub struct EntryCtx {
+    pub code: String,
+    pub kind: Kind,
+    pub section: String,
+    pub section_title: String,
+    pub section_url: String,
+    pub slug: String,
+    pub short_link: String,
+    pub ranking: Option<&'static str>,
+    pub ranking_label: Option<String>,
+    pub recognized: Option<u16>,
+    pub address: Option<String>,
+    pub commune: Option<String>,
+    pub district: Option<String>,
+    pub location: Option<crate::content::front_matter::Location>,
+    pub directions: Option<Directions>,
+    pub phone: Option<String>,
+    pub tel: Option<String>,
+    pub zalo_url: Option<String>,
+    pub price_from: Option<String>,
+    pub booking_url: Option<String>,
+    pub tags: Vec<String>,
+    pub date: Option<String>,
+}
+
+/// UI strings of one language.
+pub type Strings = BTreeMap<String, String>;
+
+pub fn section_title(site: &Site, name: &str, lang: &str, t: &Strings) -> String {
+    site.sections
+        .iter()
+        .find(|s| s.name == name)
+        .and_then(|s| s.intros.get(lang).and_then(|i| i.title.clone()))
+        .or_else(|| t.get(&format!("section_{name}")).cloned())
+        .unwrap_or_else(|| name.to_string())
+}
+
+pub fn site_ctx(site: &Site, lang: &str, strings: &BTreeMap<String, Strings>) -> SiteCtx {
+    let t = &strings[lang];
+    SiteCtx {
+        title: site.config.title.clone(),
+        description: site.config.description.clone(),
+        base_url: site.config.base_url.clone(),
+        default_language: site.config.default_language.clone(),
+        languages: site
+            .config
+            .languages
+            .iter()
+            .map(|l| LangLink {
+                code: l.clone(),
+                name: language_name(strings, l),
+                url: site.link(&site.home_path(l)),
+            })
+            .collect(),
+        sections: site
+            .sections
+            .iter()
+            .map(|s| SectionLink {
+                name: s.name.clone(),
+                title: section_title(site, &s.name, lang, t),
+                url: site.link(&site.section_path(&s.name, lang)),
+            })
+            .collect(),
+    }
+}
+
+pub fn language_name(strings: &BTreeMap<String, Strings>, lang: &str) -> String {
+    strings
+        .get(lang)
+        .and_then(|t| t.get("language_name"))
+        .cloned()
+        .unwrap_or_else(|| lang.to_string())
+}
+
+/// Translations and hreflang alternates for a page that exists in `langs`, given its path per language.
+pub fn versions(
+    site: &Site,
+    langs: &[&str],
+    current: &str,
+    path_of: impl Fn(&str) -> String,
+    strings: &BTreeMap<String, Strings>,
+) -> (Vec<Translation>, Vec<Alternate>) {
+    let translations = langs
+        .iter()
+        .map(|l| Translation {
+            lang: l.to_string(),
+            name: language_name(strings, l),
+            url: site.link(&path_of(l)),
+            current: *l == current,
+        })
+        .collect();
+    let mut alternates: Vec<Alternate> = langs
+        .iter()
+        .map(|l| Alternate {
+            hreflang: l.to_string(),
+            href: site.absolute(&path_of(l)),
+        })
+        .collect();
+    alternates.push(Alternate {
+        hreflang: "x-default".into(),
+        href: site.absolute(&path_of(site.default_language())),
+    });
+    (translations, alternates)
+}
+
+pub fn card(site: &Site, e: &Entry, lang: &str) -> Card {
+    let l = if e.texts.contains_key(lang) { lang } else { site.default_language() };
+    let text = &e.texts[l];
+    Card {
+        title: text.title.clone(),
+        summary: text.summary.clone(),
+        url: site.link(&site.entry_path(e, l)),
+        district: e.matter.district.clone(),
+        lang: l.to_string(),
+        code: e.code.clone(),
+    }
+}
+
+pub fn entry_ctx(site: &Site, e: &Entry, lang: &str, t: &Strings) -> EntryCtx {
+    let m = &e.matter;
+    let text = e.text(lang, site.default_language());
+    let ranking = m.ranking.map(|r| r.key());
+    EntryCtx {
+        code: e.code.clone(),
+        kind: e.kind,
+        section: e.section.clone(),
+        section_title: section_title(site, &e.section, lang, t),
+        section_url: site.link(&site.section_path(&e.section, lang)),
+        slug: e.slug.clone(),
+        short_link: site.short_link(&e.code),
+        ranking,
+        ranking_label: ranking.map(|r| t.get(&format!("ranking_{r}")).cloned().unwrap_or_else(|| r.to_string())),
+        recognized: m.recognized,
+        address: text.address.clone(),
+        commune: m.commune.clone(),
+        district: m.district.clone(),
+        location: m.location,
+        directions: m.location.map(|l| directions(l.lat, l.lon, &text.title)),
+        phone: m.phone.clone(),
+        tel: m.phone.as_deref().map(tel_uri),
+        zalo_url: m.zalo.as_deref().map(zalo_url),
+        price_from: m.price_from.map(|p| format_vnd(p, lang)),
+        booking_url: m.booking_url.clone(),
+        tags: m.tags.clone(),
+        date: m.date.clone(),
+    }
+}
+
+/// Map links for every visitor: Google (blocked in China), OpenStreetMap, Amap (WGS84, longitude first)
+/// and a `geo:` URI that opens whatever map app the phone has.
+pub fn directions(lat: f64, lon: f64, name: &str) -> Directions {
+    let q = encode_component(name);
+    Directions {
+        google: format!("https://www.google.com/maps/dir/?api=1&destination={lat},{lon}"),
+        osm: format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=16/{lat}/{lon}"),
+        amap: format!("https://uri.amap.com/marker?position={lon},{lat}&name={q}&coordinate=wgs84&callnative=1"),
+        geo: format!("geo:{lat},{lon}?q={lat},{lon}({q})"),
+    }
+}
+
+/// `tel:` with the country code, so that a foreign SIM dials it too.
+pub fn tel_uri(phone: &str) -> String {
+    format!("tel:{}", international(phone))
+}
+
+fn international(phone: &str) -> String {
+    let plus = phone.trim_start().starts_with('+');
+    let digits: String = phone.chars().filter(|c| c.is_ascii_digit()).collect();
+    if plus {
+        format!("+{digits}")
+    } else if let Some(rest) = digits.strip_prefix('0') {
+        format!("+84{rest}")
+    } else {
+        digits
+    }
+}
+
+/// Zalo links take the Vietnamese local number (0...).
+pub fn zalo_url(zalo: &str) -> String {
+    if zalo.starts_with("https://") {
+        return zalo.to_string();
+    }
+    let intl = international(zalo);
+    let local = match intl.strip_prefix("+84") {
+        Some(rest) => format!("0{rest}"),
+        None => intl.trim_start_matches('+').to_string(),
+    };
+    format!("https://zalo.me/{local}")
+}
+
+/// 350000 -> "350.000 ₫" in Vietnamese, "350,000 ₫" elsewhere.
+pub fn format_vnd(amount: u64, lang: &str) -> String {
+    let sep = if lang == "vi" { '.' } else { ',' };
+    let digits = amount.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    format!("{out} ₫")
+}
+
+/// Percent-encode a URL query component (RFC 3986 unreserved characters kept).
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_links() {
+        assert_eq!(tel_uri("0205 3870 123"), "tel:+842053870123");
+        assert_eq!(tel_uri("+84 912 345 678"), "tel:+84912345678");
+        assert_eq!(zalo_url("+84 912 345 678"), "https://zalo.me/0912345678");
+        assert_eq!(zalo_url("0912.345.678"), "https://zalo.me/0912345678");
+    }
+
+    #[test]
+    fn prices() {
+        assert_eq!(format_vnd(350000, "vi"), "350.000 ₫");
+        assert_eq!(format_vnd(1200000, "en"), "1,200,000 ₫");
+        assert_eq!(format_vnd(500, "en"), "500 ₫");
+    }
+
+    #[test]
+    fn amap_is_longitude_first_wgs84() {
+        let d = directions(21.9, 106.6, "Đồng Đăng");
+        assert!(d.amap.contains("position=106.6,21.9"), "{}", d.amap);
+        assert!(d.amap.contains("coordinate=wgs84"));
+        assert!(d.geo.starts_with("geo:21.9,106.6"));
+    }
+}

@@ -1,0 +1,262 @@
+//! Markdown to HTML with pulldown-cmark: tables, footnotes, heading ids, smart punctuation,
+//! and relative links between entries and to bundle files rewritten to their published URLs.
+
+use crate::error::Diagnostic;
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+/// Answers where a link in the content tree leads on the published site.
+pub trait Resolver: Sync {
+    /// `target` is relative to the site folder (e.g. `content/relics/chi-lang/index.md`), lexically normalised.
+    fn resolve(&self, target: &Path, lang: &str) -> Option<String>;
+    /// Prefix for site-relative links (`/x` -> base path + `/x`).
+    fn base_path(&self) -> &str;
+}
+
+pub struct Rendered {
+    pub html: String,
+    pub problems: Vec<Diagnostic>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Render `body` of `file` (whose body starts at `body_line`) for a page in `lang`.
+pub fn render(body: &str, file: &Path, body_line: usize, lang: &str, links: &dyn Resolver) -> Rendered {
+    let mut problems = Vec::new();
+    let line_of = |offset: usize| body_line + body[..offset.min(body.len())].matches('\n').count();
+    let dir = file.parent().unwrap_or(Path::new(""));
+    let mut events: Vec<Event> = Vec::new();
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = rewrite(&dest_url, dir, lang, links).unwrap_or_else(|why| {
+                    problems.push(link_problem(file, line_of(range.start), &dest_url, why));
+                    "#".to_string()
+                });
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest.into(),
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest = rewrite(&dest_url, dir, lang, links).unwrap_or_else(|why| {
+                    problems.push(link_problem(file, line_of(range.start), &dest_url, why));
+                    "#".to_string()
+                });
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest.into(),
+                    title,
+                    id,
+                })
+            }
+            other => other,
+        };
+        events.push(event);
+    }
+    add_heading_ids(&mut events);
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    Rendered { html, problems }
+}
+
+fn link_problem(file: &Path, line: usize, dest: &str, why: &'static str) -> Diagnostic {
+    Diagnostic::error(file, format!("link `{dest}` {why}"))
+        .at(line, None)
+        .hint("link to another entry by its file (`../chi-lang/index.md` or `../chi-lang.md`), to a file in this entry's folder by its name, or to a web page with https://")
+}
+
+/// A link's new address, or why it is broken.
+fn rewrite(dest: &str, dir: &Path, lang: &str, links: &dyn Resolver) -> Result<String, &'static str> {
+    let lower = dest.trim_start().to_ascii_lowercase();
+    // Script in a link runs in the visitor's browser: never let content put it there.
+    if ["javascript:", "vbscript:", "data:"].iter().any(|s| lower.starts_with(s)) {
+        return Err("uses a script or data address, which is not allowed");
+    }
+    if dest.is_empty() || dest.starts_with('#') || dest.starts_with("//") || has_scheme(dest) {
+        return Ok(dest.to_string());
+    }
+    if let Some(rest) = dest.strip_prefix('/') {
+        return Ok(format!("{}/{rest}", links.base_path()));
+    }
+    let (path, suffix) = match dest.find(['#', '?']) {
+        Some(i) => (&dest[..i], &dest[i..]),
+        None => (dest, ""),
+    };
+    let decoded = percent_decode(path);
+    let target = normalise(&dir.join(&decoded)).ok_or("leads outside the site folder")?;
+    match links.resolve(&target, lang) {
+        Some(url) => Ok(format!("{url}{suffix}")),
+        None => Err("leads to no entry or file in the site"),
+    }
+}
+
+fn has_scheme(s: &str) -> bool {
+    match s.find(':') {
+        Some(i) => {
+            let scheme = &s[..i];
+            !scheme.is_empty()
+                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 3 <= b.len() && b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit() {
+            let hex = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
+            out.push(hex(b[i + 1]) * 16 + hex(b[i + 2]));
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// Resolve `.` and `..` without touching the disk; None when the path climbs above its root.
+pub fn normalise(p: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::Normal(x) => out.push(x),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Give every heading without an explicit `{#id}` one made from its text, unique in the page.
+fn add_heading_ids(events: &mut [Event]) {
+    let mut used: HashMap<String, usize> = HashMap::new();
+    for e in events.iter() {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = e {
+            used.insert(id.to_string(), 1);
+        }
+    }
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { id: None, .. }) = &events[i] {
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let mut id = crate::slug::slugify(&text);
+            if id.is_empty() {
+                id = "section".into();
+            }
+            let n = used.entry(id.clone()).or_insert(0);
+            *n += 1;
+            if *n > 1 {
+                id = format!("{id}-{}", *n - 1);
+            }
+            if let Event::Start(Tag::Heading {
+                level,
+                classes,
+                attrs,
+                ..
+            }) = std::mem::replace(&mut events[i], Event::SoftBreak)
+            {
+                events[i] = Event::Start(Tag::Heading {
+                    level,
+                    id: Some(CowStr::from(id)),
+                    classes,
+                    attrs,
+                });
+            }
+            i = j;
+        }
+        i += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fake;
+    impl Resolver for Fake {
+        fn resolve(&self, target: &Path, lang: &str) -> Option<String> {
+            match target.to_str()? {
+                "content/relics/chi-lang/index.md" | "content/relics/chi-lang" => Some(format!("/{lang}/relics/chi-lang/")),
+                "content/relics/hvt/cong.jpg" => Some("/relics/hvt/cong.jpg".into()),
+                _ => None,
+            }
+        }
+        fn base_path(&self) -> &str {
+            "/sub"
+        }
+    }
+
+    fn r(md: &str) -> Rendered {
+        render(md, Path::new("content/relics/hvt/index.md"), 10, "en", &Fake)
+    }
+
+    #[test]
+    fn rewrites_entry_and_bundle_links() {
+        let out = r("[Chi Lăng](../chi-lang/index.md#history) ![gate](cong.jpg) [abs](/map/)");
+        assert!(out.html.contains(r#"href="/en/relics/chi-lang/#history""#), "{}", out.html);
+        assert!(out.html.contains(r#"src="/relics/hvt/cong.jpg""#), "{}", out.html);
+        assert!(out.html.contains(r#"href="/sub/map/""#), "{}", out.html);
+        assert!(out.problems.is_empty());
+    }
+
+    #[test]
+    fn broken_link_names_line() {
+        let out = r("text\n\n[x](../nowhere.md)");
+        assert_eq!(out.problems.len(), 1);
+        assert_eq!(out.problems[0].line, Some(12));
+    }
+
+    #[test]
+    fn script_links_are_refused() {
+        let out = r("[x](JavaScript:alert(1))");
+        assert_eq!(out.problems.len(), 1);
+        assert!(!out.html.to_lowercase().contains("javascript:"), "{}", out.html);
+    }
+
+    #[test]
+    fn heading_ids_tables_footnotes_smart_quotes() {
+        let out = r("## Lịch sử\n\n## Lịch sử\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n\"quoted\"[^1]\n\n[^1]: note");
+        assert!(out.html.contains(r#"<h2 id="lich-su">"#), "{}", out.html);
+        assert!(out.html.contains(r#"<h2 id="lich-su-1">"#), "{}", out.html);
+        assert!(out.html.contains("<table>"), "{}", out.html);
+        assert!(out.html.contains("\u{201c}quoted\u{201d}"), "{}", out.html);
+        assert!(out.html.contains("footnote-definition"), "{}", out.html);
+    }
+}

@@ -1,0 +1,347 @@
+//! Every HTML page: home and section lists per language, entry pages per translation,
+//! QR landings per plaque code, and the 404 page. Rendered in parallel.
+
+use super::context::{self, card, entry_ctx, site_ctx, versions, PageCtx, SiteCtx, Strings};
+use super::markdown;
+use super::Links;
+use crate::content::Intro;
+use crate::error::{Diagnostic, Diagnostics};
+use crate::output::OutFile;
+use crate::site::Site;
+use crate::theme::Theme;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use tera::Context;
+
+enum Job<'a> {
+    Home(&'a str),
+    Section(usize, &'a str),
+    Entry(usize, &'a str),
+    /// A plaque code's landing: the entry it leads to, in the default language.
+    Landing(String, usize),
+    /// A retired code that leads to a section rather than an entry.
+    SectionLanding(String, usize),
+    NotFound,
+}
+
+struct Shared<'a> {
+    site: &'a Site,
+    theme: &'a Theme,
+    links: Links<'a>,
+    site_ctx: BTreeMap<&'a str, SiteCtx>,
+    /// Rendered bodies: entry index -> language -> HTML.
+    bodies: Vec<BTreeMap<String, String>>,
+}
+
+#[derive(Serialize)]
+struct HomeCtx {
+    sections: Vec<ListCtx>,
+    districts: Vec<ListCtx>,
+}
+
+#[derive(Serialize)]
+struct ListCtx {
+    name: String,
+    title: String,
+    url: String,
+    entries: Vec<context::Card>,
+}
+
+#[derive(Serialize)]
+struct LandingCtx {
+    script: String,
+}
+
+pub fn render_site(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Vec<OutFile> {
+    let links = Links::new(site);
+    let rendered: Vec<(BTreeMap<String, String>, Vec<Diagnostic>)> = site
+        .entries
+        .par_iter()
+        .map(|e| {
+            let mut bodies = BTreeMap::new();
+            let mut problems = Vec::new();
+            for (lang, text) in &e.texts {
+                let r = markdown::render(&text.body, &text.file, text.body_line, lang, &links);
+                problems.extend(r.problems);
+                bodies.insert(lang.clone(), r.html);
+            }
+            (bodies, problems)
+        })
+        .collect();
+    let mut bodies = Vec::with_capacity(rendered.len());
+    for (b, p) in rendered {
+        bodies.push(b);
+        diags.extend(p);
+    }
+    let shared = Shared {
+        site,
+        theme,
+        site_ctx: site
+            .config
+            .languages
+            .iter()
+            .map(|l| (l.as_str(), site_ctx(site, l, &theme.strings)))
+            .collect(),
+        links,
+        bodies,
+    };
+
+    let mut jobs = Vec::new();
+    for lang in &site.config.languages {
+        jobs.push(Job::Home(lang));
+        for i in 0..site.sections.len() {
+            jobs.push(Job::Section(i, lang));
+        }
+    }
+    for (i, e) in site.entries.iter().enumerate() {
+        for lang in e.texts.keys() {
+            jobs.push(Job::Entry(i, lang));
+        }
+        jobs.push(Job::Landing(e.code.clone(), i));
+    }
+    for (code, target) in &site.retired {
+        match resolve_retired(site, target) {
+            Some(Target::Entry(i)) => jobs.push(Job::Landing(code.clone(), i)),
+            Some(Target::Section(i)) => jobs.push(Job::SectionLanding(code.clone(), i)),
+            None => {}
+        }
+    }
+    jobs.push(Job::NotFound);
+
+    let results: Vec<Result<OutFile, Diagnostic>> = jobs.par_iter().map(|j| shared.render(j)).collect();
+    let mut files = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    files
+}
+
+enum Target {
+    Entry(usize),
+    Section(usize),
+}
+
+/// Follow a retired code's `retired_to` (a code, possibly retired itself, an entry or a section).
+fn resolve_retired(site: &Site, target: &str) -> Option<Target> {
+    let mut t = target.to_string();
+    for _ in 0..16 {
+        if let Some(i) = site.entries.iter().position(|e| e.code == t || e.page_id() == t) {
+            return Some(Target::Entry(i));
+        }
+        if let Some(i) = site.sections.iter().position(|s| s.name == t) {
+            return Some(Target::Section(i));
+        }
+        t = site.retired.get(&t)?.clone();
+    }
+    None
+}
+
+impl Shared<'_> {
+    fn strings(&self, lang: &str) -> &Strings {
+        &self.theme.strings[lang]
+    }
+
+    fn base_ctx(&self, lang: &str, page: PageCtx) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("lang", lang);
+        ctx.insert("site", &self.site_ctx[lang]);
+        ctx.insert("t", self.strings(lang));
+        ctx.insert("links", &serde_json::json!({ "home": self.site.link(&self.site.home_path(lang)) }));
+        ctx.insert("page", &page);
+        ctx
+    }
+
+    fn intro_html(&self, intro: Option<&Intro>, lang: &str) -> (String, Vec<Diagnostic>) {
+        match intro {
+            Some(i) => {
+                let r = markdown::render(&i.body, &i.file, i.body_line, lang, &self.links);
+                (r.html, r.problems)
+            }
+            None => (String::new(), Vec::new()),
+        }
+    }
+
+    fn render(&self, job: &Job) -> Result<OutFile, Diagnostic> {
+        let site = self.site;
+        let all_langs: Vec<&str> = site.config.languages.iter().map(String::as_str).collect();
+        match job {
+            Job::Home(lang) => {
+                let intro = site.home.get(*lang);
+                let (content, problems) = self.intro_html(intro, lang);
+                if let Some(p) = problems.into_iter().next() {
+                    return Err(p);
+                }
+                let (translations, alternates) = versions(site, &all_langs, lang, |l| site.home_path(l), &self.theme.strings);
+                let page = PageCtx {
+                    title: intro.and_then(|i| i.title.clone()).unwrap_or_else(|| site.config.title.clone()),
+                    summary: intro.and_then(|i| i.summary.clone()).or_else(|| site.config.description.clone()),
+                    content,
+                    canonical: site.absolute(&site.home_path(lang)),
+                    alternates,
+                    translations,
+                };
+                let mut ctx = self.base_ctx(lang, page);
+                ctx.insert("home", &self.home_ctx(lang));
+                let html = self.theme.render("index.html", &ctx)?;
+                Ok(OutFile::bytes(format!("site{}index.html", site.home_path(lang)), html))
+            }
+            Job::Section(i, lang) => {
+                let s = &site.sections[*i];
+                let intro = s.intros.get(*lang);
+                let (content, problems) = self.intro_html(intro, lang);
+                if let Some(p) = problems.into_iter().next() {
+                    return Err(p);
+                }
+                let (translations, alternates) = versions(site, &all_langs, lang, |l| site.section_path(&s.name, l), &self.theme.strings);
+                let t = self.strings(lang);
+                let page = PageCtx {
+                    title: context::section_title(site, &s.name, lang, t),
+                    summary: intro.and_then(|i| i.summary.clone()),
+                    content,
+                    canonical: site.absolute(&site.section_path(&s.name, lang)),
+                    alternates,
+                    translations,
+                };
+                let mut ctx = self.base_ctx(lang, page);
+                ctx.insert("section", &self.list(*i, lang));
+                let html = self.theme.render("section.html", &ctx)?;
+                Ok(OutFile::bytes(format!("site{}index.html", site.section_path(&s.name, lang)), html))
+            }
+            Job::Entry(i, lang) => {
+                let ctx = self.entry_page(*i, lang, None);
+                let html = self.theme.render("entry.html", &ctx)?;
+                let e = &site.entries[*i];
+                Ok(OutFile::bytes(format!("site{}index.html", site.entry_path(e, lang)), html))
+            }
+            Job::Landing(code, i) => {
+                let ctx = self.entry_page(*i, site.default_language(), Some(code));
+                let html = self.theme.render("entry.html", &ctx)?;
+                Ok(OutFile::bytes(format!("site/q/{code}/index.html"), html))
+            }
+            Job::SectionLanding(code, i) => {
+                let lang = site.default_language();
+                let s = &site.sections[*i];
+                let (translations, alternates) = versions(site, &all_langs, lang, |l| site.section_path(&s.name, l), &self.theme.strings);
+                let page = PageCtx {
+                    title: context::section_title(site, &s.name, lang, self.strings(lang)),
+                    summary: None,
+                    content: String::new(),
+                    canonical: site.absolute(&site.section_path(&s.name, lang)),
+                    alternates,
+                    translations,
+                };
+                let mut ctx = self.base_ctx(lang, page);
+                ctx.insert("section", &self.list(*i, lang));
+                let html = self.theme.render("section.html", &ctx)?;
+                Ok(OutFile::bytes(format!("site/q/{code}/index.html"), html))
+            }
+            Job::NotFound => {
+                let lang = site.default_language();
+                let t = self.strings(lang);
+                let page = PageCtx {
+                    title: t.get("not_found_title").cloned().unwrap_or_else(|| "404".into()),
+                    summary: None,
+                    content: String::new(),
+                    canonical: site.absolute("/404.html"),
+                    alternates: Vec::new(),
+                    translations: Vec::new(),
+                };
+                let ctx = self.base_ctx(lang, page);
+                let html = self.theme.render("404.html", &ctx)?;
+                Ok(OutFile::bytes("site/404.html".to_string(), html))
+            }
+        }
+    }
+
+    /// An entry's page in `lang`; with `landing`, the QR landing of that code (default language,
+    /// canonical to the real page, and a script that moves to the visitor's language).
+    fn entry_page(&self, i: usize, lang: &str, landing: Option<&str>) -> Context {
+        let site = self.site;
+        let e = &site.entries[i];
+        let text = e.text(lang, site.default_language());
+        let langs: Vec<&str> = site
+            .config
+            .languages
+            .iter()
+            .map(String::as_str)
+            .filter(|l| e.texts.contains_key(*l))
+            .collect();
+        let (translations, alternates) = versions(site, &langs, lang, |l| site.entry_path(e, l), &self.theme.strings);
+        let page = PageCtx {
+            title: text.title.clone(),
+            summary: text.summary.clone(),
+            content: self.bodies[i].get(lang).cloned().unwrap_or_default(),
+            canonical: site.absolute(&site.entry_path(e, lang)),
+            alternates,
+            translations,
+        };
+        let mut ctx = self.base_ctx(lang, page);
+        ctx.insert("entry", &entry_ctx(site, e, lang, self.strings(lang)));
+        if landing.is_some() {
+            // The default language maps to "": its visitors stay on the landing, with no extra hop.
+            let targets: BTreeMap<String, String> = langs
+                .iter()
+                .map(|l| {
+                    let url = if *l == site.default_language() { String::new() } else { site.link(&site.entry_path(e, l)) };
+                    (l.to_ascii_lowercase(), url)
+                })
+                .collect();
+            ctx.insert("landing", &LandingCtx { script: landing_script(&targets) });
+        }
+        ctx
+    }
+
+    fn list(&self, i: usize, lang: &str) -> ListCtx {
+        let site = self.site;
+        let s = &site.sections[i];
+        ListCtx {
+            name: s.name.clone(),
+            title: context::section_title(site, &s.name, lang, self.strings(lang)),
+            url: site.link(&site.section_path(&s.name, lang)),
+            entries: s.entries.iter().map(|&j| card(site, &site.entries[j], lang)).collect(),
+        }
+    }
+
+    fn home_ctx(&self, lang: &str) -> HomeCtx {
+        let site = self.site;
+        let sections = (0..site.sections.len()).map(|i| self.list(i, lang)).collect();
+        let mut by_district: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+        for s in &site.sections {
+            for &j in &s.entries {
+                if let Some(d) = &site.entries[j].matter.district {
+                    by_district
+                        .entry(crate::slug::fold(d))
+                        .or_insert_with(|| (d.clone(), Vec::new()))
+                        .1
+                        .push(j);
+                }
+            }
+        }
+        let districts = by_district
+            .into_values()
+            .map(|(name, idx)| ListCtx {
+                url: String::new(),
+                title: name.clone(),
+                name,
+                entries: idx.iter().map(|&j| card(site, &site.entries[j], lang)).collect(),
+            })
+            .collect();
+        HomeCtx { sections, districts }
+    }
+}
+
+/// Moves a QR visitor to the first language they prefer that the entry has; the default language stays put.
+fn landing_script(targets: &BTreeMap<String, String>) -> String {
+    let map = serde_json::to_string(targets).unwrap_or_else(|_| "{}".into());
+    // `</` cannot appear in JSON made from our URLs, but escape it anyway so the script cannot be closed early.
+    let map = map.replace("</", "<\\/");
+    format!(
+        "(function(){{var t={map},p=navigator.languages||[navigator.language||''];\
+for(var i=0;i<p.length;i++){{var l=(p[i]||'').toLowerCase(),b=l.split('-')[0],u=t[l]||t[b];\
+if(u!==undefined){{if(u)location.replace(u+location.hash);return}}}}}})();"
+    )
+}

@@ -1,0 +1,222 @@
+//! The model: entries with their kind, languages, URLs and plaque codes, grouped into sections.
+//! Built from what `content` loaded; read by every later stage.
+
+use crate::config::Config;
+use crate::content::front_matter::FrontMatter;
+use crate::content::{Intro, Loaded, RawEntry, Text};
+use crate::error::{Diagnostic, Result};
+use crate::ledger::{self, Ledger};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Relic,
+    Homestay,
+    Place,
+}
+
+impl Kind {
+    fn of_section(section: &str) -> Kind {
+        match section {
+            "relics" => Kind::Relic,
+            "homestays" => Kind::Homestay,
+            _ => Kind::Place,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Entry {
+    pub section: String,
+    pub slug: String,
+    pub kind: Kind,
+    pub file: PathBuf,
+    pub bundle: Option<PathBuf>,
+    pub assets: Vec<String>,
+    pub matter: FrontMatter,
+    /// Text by language; always holds the default language.
+    pub texts: BTreeMap<String, Text>,
+    pub code: String,
+}
+
+impl Entry {
+    /// `section/slug`: the entry's identity in plaques.lock.
+    pub fn page_id(&self) -> String {
+        format!("{}/{}", self.section, self.slug)
+    }
+
+    /// The text in `lang`, or the default language's when there is no translation.
+    pub fn text<'a>(&'a self, lang: &str, default: &str) -> &'a Text {
+        self.texts.get(lang).unwrap_or_else(|| &self.texts[default])
+    }
+}
+
+#[derive(Debug)]
+pub struct Section {
+    pub name: String,
+    pub kind: Kind,
+    pub intros: BTreeMap<String, Intro>,
+    /// Indexes into `Site::entries`, sorted by folded title.
+    pub entries: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub home: BTreeMap<String, Intro>,
+    pub sections: Vec<Section>,
+    pub entries: Vec<Entry>,
+    /// Every content file (default and translations) to its entry, for resolving links.
+    pub by_file: HashMap<PathBuf, usize>,
+    /// Retired plaque codes and what they now lead to (a code, `section/slug` or a section).
+    pub retired: BTreeMap<String, String>,
+    /// The ledger as it must be written after a successful build.
+    pub ledger: Ledger,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Sections are listed in this order first; others follow by name.
+const SECTION_ORDER: &[&str] = &["relics", "homestays"];
+
+impl Site {
+    pub fn new(root: &Path, config: Config, loaded: Loaded, ledger: &Ledger) -> Result<Site> {
+        let Loaded {
+            home,
+            section_intros,
+            sections: section_names,
+            entries: raw,
+            warnings,
+        } = loaded;
+        let claims: Vec<ledger::Claim> = raw
+            .iter()
+            .map(|e| ledger::Claim {
+                page: format!("{}/{}", e.section, e.slug),
+                code: e.matter.code.as_deref(),
+                file: &e.file,
+                code_line: e
+                    .matter
+                    .code
+                    .as_ref()
+                    .map(|_| crate::content::yaml::key_line(&e.yaml, e.yaml_line, "code")),
+            })
+            .collect();
+        let names: BTreeSet<String> = section_names.iter().cloned().collect();
+        let assignment = ledger::assign(ledger, &claims, &names)?;
+
+        let entries: Vec<Entry> = raw
+            .into_iter()
+            .zip(assignment.codes)
+            .map(|(e, code)| from_raw(e, code))
+            .collect();
+        let mut by_file = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            for t in e.texts.values() {
+                by_file.insert(t.file.clone(), i);
+            }
+        }
+        let mut names: Vec<String> = section_names;
+        names.sort_by_key(|n| {
+            let rank = SECTION_ORDER.iter().position(|s| s == n).unwrap_or(SECTION_ORDER.len());
+            (rank, n.clone())
+        });
+        let mut section_intros = section_intros;
+        let default = config.default_language.clone();
+        let sections = names
+            .into_iter()
+            .map(|name| {
+                let mut idx: Vec<usize> = (0..entries.len()).filter(|&i| entries[i].section == name).collect();
+                idx.sort_by_cached_key(|&i| (crate::slug::fold(&entries[i].texts[&default].title), i));
+                Section {
+                    kind: Kind::of_section(&name),
+                    intros: section_intros.remove(&name).unwrap_or_default(),
+                    entries: idx,
+                    name,
+                }
+            })
+            .collect();
+        Ok(Site {
+            root: root.to_path_buf(),
+            config,
+            home,
+            sections,
+            entries,
+            by_file,
+            retired: assignment.retired,
+            ledger: assignment.ledger,
+            warnings,
+        })
+    }
+
+    pub fn default_language(&self) -> &str {
+        &self.config.default_language
+    }
+
+    /// "" for the default language, "/en" for another.
+    pub fn lang_prefix(&self, lang: &str) -> String {
+        if lang == self.config.default_language {
+            String::new()
+        } else {
+            format!("/{lang}")
+        }
+    }
+
+    /// Site-relative path of an entry's page, e.g. "/en/relics/chi-lang/".
+    pub fn entry_path(&self, e: &Entry, lang: &str) -> String {
+        format!("{}/{}/{}/", self.lang_prefix(lang), e.section, e.slug)
+    }
+
+    pub fn section_path(&self, section: &str, lang: &str) -> String {
+        format!("{}/{section}/", self.lang_prefix(lang))
+    }
+
+    pub fn home_path(&self, lang: &str) -> String {
+        format!("{}/", self.lang_prefix(lang))
+    }
+
+    /// The link an HTML page uses for a site-relative path (base_url's own path in front).
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.config.base_path())
+    }
+
+    /// The absolute URL of a site-relative path.
+    pub fn absolute(&self, path: &str) -> String {
+        let host_end = self
+            .config
+            .base_url
+            .find("://")
+            .map(|i| i + 3)
+            .and_then(|start| self.config.base_url[start..].find('/').map(|j| start + j))
+            .unwrap_or(self.config.base_url.len());
+        format!("{}{}{path}", &self.config.base_url[..host_end], self.config.base_path())
+    }
+
+    /// The short link a plaque's QR encodes.
+    pub fn short_link(&self, code: &str) -> String {
+        self.absolute(&format!("/q/{code}/"))
+    }
+
+    pub fn entry_by_code(&self, code: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.code == code)
+    }
+
+    pub fn entry_by_page(&self, page: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.page_id() == page)
+    }
+}
+
+fn from_raw(e: RawEntry, code: String) -> Entry {
+    Entry {
+        kind: Kind::of_section(&e.section),
+        section: e.section,
+        slug: e.slug,
+        file: e.file,
+        bundle: e.bundle,
+        assets: e.assets,
+        matter: e.matter,
+        texts: e.texts,
+        code,
+    }
+}

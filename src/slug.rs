@@ -1,0 +1,44 @@
+//! URL slugs. Vietnamese is folded to ASCII (Đ/đ to d, diacritics dropped) so that links survive
+//! being typed on any keyboard and pasted into any chat app.
+
+/// "Khu lưu niệm Hoàng Văn Thụ" -> "khu-luu-niem-hoang-van-thu".
+pub fn slugify(text: &str) -> String {
+    let ascii = deunicode::deunicode(text);
+    let mut out = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+/// Folds text for matching and sorting: lower case ASCII, diacritics dropped.
+pub fn fold(text: &str) -> String {
+    deunicode::deunicode(text).to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_vietnamese() {
+        assert_eq!(slugify("Khu lưu niệm Hoàng Văn Thụ"), "khu-luu-niem-hoang-van-thu");
+        assert_eq!(slugify("Đền Kỳ Cùng"), "den-ky-cung");
+        assert_eq!(slugify("ĐỒNG ĐĂNG"), "dong-dang");
+        assert_eq!(slugify("Ải Chi Lăng"), "ai-chi-lang");
+        assert_eq!(slugify("  --Nhà sàn -- Bắc Sơn!  "), "nha-san-bac-son");
+        assert_eq!(slugify("already-a-slug"), "already-a-slug");
+    }
+
+    #[test]
+    fn fold_drops_marks() {
+        assert_eq!(fold("Chi Lăng"), "chi lang");
+    }
+}

@@ -1,0 +1,164 @@
+//! The theme: Tera templates, UI strings per language, and static files.
+//! The default theme is compiled into the binary; a site's `themes/<name>/` overrides it file by file.
+
+use crate::config::Config;
+use crate::content::yaml;
+use crate::error::{Diagnostic, Error, Result};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+macro_rules! embed {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_str!(concat!("../themes/default/", $path)))),*]
+    };
+}
+
+/// The default theme's files, by path inside the theme folder.
+const DEFAULT_FILES: &[(&str, &str)] = embed!(
+    "templates/base.html",
+    "templates/card.html",
+    "templates/index.html",
+    "templates/section.html",
+    "templates/entry.html",
+    "templates/404.html",
+    "templates/style.css",
+    "i18n/vi.yaml",
+    "i18n/en.yaml",
+    "i18n/zh.yaml",
+);
+
+pub struct Theme {
+    pub tera: tera::Tera,
+    /// UI strings by language, each already merged with its fallbacks.
+    pub strings: BTreeMap<String, BTreeMap<String, String>>,
+    /// Files to publish as they are: (path under output/site, file on disk).
+    pub statics: Vec<(String, PathBuf)>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Theme {
+    pub fn load(site: &Path, config: &Config) -> Result<Theme> {
+        let rel_dir = PathBuf::from("themes").join(&config.theme);
+        let dir = site.join(&rel_dir);
+        if config.theme != "default" && !dir.is_dir() {
+            return Err(Error::one(
+                Diagnostic::error(crate::config::FILE, format!("theme `{}` is not in themes/", config.theme))
+                    .hint("remove the `theme:` line to use the built-in theme, or create themes/<name>/templates/"),
+            ));
+        }
+        // Every file: embedded first, then the site's own on top.
+        let mut files: BTreeMap<String, (PathBuf, String)> = DEFAULT_FILES
+            .iter()
+            .map(|(p, text)| (p.to_string(), (PathBuf::from("<built-in theme>").join(p), text.to_string())))
+            .collect();
+        let mut statics = Vec::new();
+        if dir.is_dir() {
+            for item in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+                let item = item.map_err(|e| Error::one(Diagnostic::error(&rel_dir, format!("cannot read the theme: {e}"))))?;
+                if !item.file_type().is_file() {
+                    continue;
+                }
+                let inner = item.path().strip_prefix(&dir).unwrap_or(item.path());
+                let key = inner.to_string_lossy().replace('\\', "/");
+                if let Some(rest) = key.strip_prefix("static/") {
+                    statics.push((rest.to_string(), item.path().to_path_buf()));
+                    continue;
+                }
+                if !(key.starts_with("templates/") || key.starts_with("i18n/")) {
+                    continue;
+                }
+                let text = std::fs::read_to_string(item.path()).map_err(|e| {
+                    Error::one(Diagnostic::error(rel_dir.join(inner), format!("cannot read: {e}")).hint("theme files must be UTF-8 text"))
+                })?;
+                files.insert(key, (rel_dir.join(inner), text));
+            }
+        }
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+        let templates: Vec<(String, String)> = files
+            .iter()
+            .filter_map(|(k, (_, text))| k.strip_prefix("templates/").map(|n| (n.to_string(), text.clone())))
+            .collect();
+        tera.add_raw_templates(templates).map_err(|e| template_error(&e, &files))?;
+
+        let mut warnings = Vec::new();
+        let mut raw: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        for (k, (file, text)) in &files {
+            let Some(lang) = k.strip_prefix("i18n/").and_then(|n| n.strip_suffix(".yaml")) else { continue };
+            let map: BTreeMap<String, String> = yaml::parse(text, file, text, 1, &[]).map_err(Error::one)?;
+            raw.insert(lang.to_string(), map);
+        }
+        let mut strings = BTreeMap::new();
+        for lang in &config.languages {
+            if !raw.contains_key(lang) {
+                warnings.push(
+                    Diagnostic::warning(rel_dir.join("i18n").join(format!("{lang}.yaml")), format!("no UI strings for `{lang}`; English ones are used"))
+                        .hint(format!("copy i18n/en.yaml of the theme to themes/{}/i18n/{lang}.yaml and translate it", config.theme)),
+                );
+            }
+            // Fallback order: English, the site's default language, then the language itself.
+            let mut merged = BTreeMap::new();
+            for l in ["en", config.default_language.as_str(), lang.as_str()] {
+                if let Some(m) = raw.get(l) {
+                    merged.extend(m.clone());
+                }
+            }
+            strings.insert(lang.clone(), merged);
+        }
+        Ok(Theme {
+            tera,
+            strings,
+            statics,
+            warnings,
+        })
+    }
+
+    /// Render `template` with `ctx`, naming the template when it fails.
+    pub fn render(&self, template: &str, ctx: &tera::Context) -> std::result::Result<String, Diagnostic> {
+        self.tera.render(template, ctx).map_err(|e| {
+            Diagnostic::error(PathBuf::from("templates").join(template), format!("the template failed: {}", chain(&e)))
+                .hint("check the variable names the template uses against README.md's theme section")
+        })
+    }
+}
+
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cur = c.source();
+    }
+    s
+}
+
+/// Tera's parse errors say "--> L:C" in their text; turn that into the file's line.
+fn template_error(e: &tera::Error, files: &BTreeMap<String, (PathBuf, String)>) -> Error {
+    let text = chain(e);
+    let name = files
+        .iter()
+        .filter(|(k, _)| k.starts_with("templates/"))
+        .find(|(k, _)| text.contains(&format!("'{}'", &k["templates/".len()..])));
+    let mut d = Diagnostic::error(
+        name.map(|(_, (p, _))| p.clone()).unwrap_or_else(|| PathBuf::from("templates")),
+        format!("template error: {}", text.lines().next().unwrap_or("").trim()),
+    );
+    if let Some(pos) = text.find("--> ") {
+        let rest = &text[pos + 4..];
+        let mut nums = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
+        if let (Some(l), Some(c)) = (nums.next(), nums.next()) {
+            if let (Ok(l), Ok(c)) = (l.parse(), c.parse()) {
+                d = d.at(l, Some(c));
+                if let Some((_, (_, src))) = name {
+                    d = d.with_source(src);
+                }
+            }
+        }
+    }
+    let detail: Vec<&str> = text.lines().skip(1).map(str::trim).filter(|l| !l.is_empty()).collect();
+    Error::one(d.hint(format!(
+        "fix the template syntax ({{{{ value }}}}, {{% tag %}} ... {{% endtag %}}){}",
+        if detail.is_empty() { String::new() } else { format!("; Tera says: {}", detail.join(" ")) }
+    )))
+}
