@@ -84,7 +84,10 @@ impl Config {
                     .hint("run waymark in a site folder (one with site.yaml and content/), pass --site DIR, or make one with `waymark init DIR`"),
             )
         })?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text).replace("\r\n", "\n");
+        let text = text
+            .strip_prefix('\u{feff}')
+            .unwrap_or(&text)
+            .replace("\r\n", "\n");
         let mut config: Config =
             yaml::parse(&text, Path::new(FILE), &text, 1, KNOWN).map_err(Error::one)?;
         config.check(&text)?;
@@ -172,7 +175,10 @@ pub fn check_base_url(url: &str) -> std::result::Result<(), &'static str> {
     if host.is_empty() {
         return Err("has no host name");
     }
-    if url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>') {
+    if url
+        .chars()
+        .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>')
+    {
         return Err("contains spaces or quotes");
     }
     if url.contains('?') || url.contains('#') {

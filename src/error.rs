@@ -110,7 +110,10 @@ pub enum Error {
     /// Problems in the user's site (exit status 1). Warnings may be among them.
     Site(Vec<Diagnostic>),
     /// The file system failed us where the user cannot fix the content.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// The command was called wrongly (exit status 2).
     Usage(String),
 }
@@ -177,7 +180,8 @@ impl Diagnostics {
     /// Sorted by file and line so output does not depend on thread timing.
     pub fn sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| {
-            (&a.file, a.line, a.severity, &a.message).cmp(&(&b.file, b.line, b.severity, &b.message))
+            (&a.file, a.line, a.severity, &a.message)
+                .cmp(&(&b.file, b.line, b.severity, &b.message))
         });
         self.items.dedup();
         self.items

@@ -99,9 +99,17 @@ impl Ledger {
 }
 
 /// Give every claim a code, keeping every code already issued.
-pub fn assign(ledger: &Ledger, claims: &[Claim], sections: &BTreeSet<String>) -> Result<Assignment> {
+pub fn assign(
+    ledger: &Ledger,
+    claims: &[Claim],
+    sections: &BTreeSet<String>,
+) -> Result<Assignment> {
     let mut diags = Diagnostics::default();
-    let pages: BTreeMap<&str, usize> = claims.iter().enumerate().map(|(i, c)| (c.page.as_str(), i)).collect();
+    let pages: BTreeMap<&str, usize> = claims
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.page.as_str(), i))
+        .collect();
     let mut codes: Vec<Option<String>> = vec![None; claims.len()];
     let mut owner: BTreeMap<String, usize> = BTreeMap::new();
 
@@ -110,8 +118,15 @@ pub fn assign(ledger: &Ledger, claims: &[Claim], sections: &BTreeSet<String>) ->
         let Some(code) = c.code else { continue };
         if let Some(&j) = owner.get(code) {
             for (k, other) in [(i, j), (j, i)] {
-                let mut d = Diagnostic::error(claims[k].file, format!("code {code} is used by two entries: {} and {}", claims[k].file.display(), claims[other].file.display()))
-                    .hint("each plaque needs its own code: change `code:` in one of them");
+                let mut d = Diagnostic::error(
+                    claims[k].file,
+                    format!(
+                        "code {code} is used by two entries: {} and {}",
+                        claims[k].file.display(),
+                        claims[other].file.display()
+                    ),
+                )
+                .hint("each plaque needs its own code: change `code:` in one of them");
                 if let Some(l) = claims[k].code_line {
                     d = d.at(l, None);
                 }
@@ -134,7 +149,11 @@ pub fn assign(ledger: &Ledger, claims: &[Claim], sections: &BTreeSet<String>) ->
                 }
             }
         }
-        if let Some(Record { retired_to: Some(_), .. }) = ledger.codes.get(code) {
+        if let Some(Record {
+            retired_to: Some(_),
+            ..
+        }) = ledger.codes.get(code)
+        {
             let mut d = Diagnostic::error(c.file, format!("code {code} was retired (plaques.lock) and its plaques lead elsewhere"))
                 .hint("pick a new code, or remove the `retired_to:` line in plaques.lock to give the code back to this entry");
             if let Some(l) = c.code_line {
@@ -171,7 +190,9 @@ pub fn assign(ledger: &Ledger, claims: &[Claim], sections: &BTreeSet<String>) ->
         if codes[i].is_some() || c.code.is_some() {
             continue;
         }
-        let code = derive_code(&c.page, |k| owner.contains_key(k) || ledger.codes.contains_key(k));
+        let code = derive_code(&c.page, |k| {
+            owner.contains_key(k) || ledger.codes.contains_key(k)
+        });
         owner.insert(code.clone(), i);
         codes[i] = Some(code);
     }
@@ -275,8 +296,14 @@ mod tests {
 
     #[test]
     fn derives_initials_and_avoids_clashes() {
-        assert_eq!(derive_code("relics/khu-luu-niem-hoang-van-thu", |_| false), "KLNHVT");
-        assert_eq!(derive_code("relics/chua-tam-thanh", |c| c == "CTT"), "CTT-2");
+        assert_eq!(
+            derive_code("relics/khu-luu-niem-hoang-van-thu", |_| false),
+            "KLNHVT"
+        );
+        assert_eq!(
+            derive_code("relics/chua-tam-thanh", |c| c == "CTT"),
+            "CTT-2"
+        );
         assert_eq!(derive_code("homestays/ab", |_| false), "AB");
     }
 
@@ -284,8 +311,19 @@ mod tests {
     fn code_follows_a_moved_entry() {
         let f = PathBuf::from("content/relics/new/index.md");
         let mut old = Ledger::default();
-        old.codes.insert("HVT".into(), Record { page: Some("relics/old".into()), retired_to: None });
-        let a = assign(&old, &[claim("relics/new", Some("HVT"), &f)], &BTreeSet::new()).unwrap();
+        old.codes.insert(
+            "HVT".into(),
+            Record {
+                page: Some("relics/old".into()),
+                retired_to: None,
+            },
+        );
+        let a = assign(
+            &old,
+            &[claim("relics/new", Some("HVT"), &f)],
+            &BTreeSet::new(),
+        )
+        .unwrap();
         assert_eq!(a.codes, vec!["HVT"]);
         assert_eq!(a.ledger.codes["HVT"].page.as_deref(), Some("relics/new"));
     }
@@ -294,27 +332,68 @@ mod tests {
     fn vanished_entry_fails_until_retired() {
         let f = PathBuf::from("content/relics/b.md");
         let mut old = Ledger::default();
-        old.codes.insert("GONE".into(), Record { page: Some("relics/a".into()), retired_to: None });
+        old.codes.insert(
+            "GONE".into(),
+            Record {
+                page: Some("relics/a".into()),
+                retired_to: None,
+            },
+        );
         let err = assign(&old, &[claim("relics/b", Some("B1"), &f)], &BTreeSet::new()).unwrap_err();
         assert!(err.to_string().contains("GONE"), "{err}");
-        old.codes.insert("GONE".into(), Record { page: None, retired_to: Some("B1".into()) });
+        old.codes.insert(
+            "GONE".into(),
+            Record {
+                page: None,
+                retired_to: Some("B1".into()),
+            },
+        );
         let a = assign(&old, &[claim("relics/b", Some("B1"), &f)], &BTreeSet::new()).unwrap();
         assert_eq!(a.retired["GONE"], "B1");
     }
 
     #[test]
     fn duplicate_codes_name_both_files() {
-        let (f1, f2) = (PathBuf::from("content/relics/a.md"), PathBuf::from("content/relics/b.md"));
-        let err = assign(&Ledger::default(), &[claim("relics/a", Some("X1"), &f1), claim("relics/b", Some("X1"), &f2)], &BTreeSet::new()).unwrap_err();
+        let (f1, f2) = (
+            PathBuf::from("content/relics/a.md"),
+            PathBuf::from("content/relics/b.md"),
+        );
+        let err = assign(
+            &Ledger::default(),
+            &[
+                claim("relics/a", Some("X1"), &f1),
+                claim("relics/b", Some("X1"), &f2),
+            ],
+            &BTreeSet::new(),
+        )
+        .unwrap_err();
         let s = err.to_string();
-        assert!(s.contains("content/relics/a.md") && s.contains("content/relics/b.md"), "{s}");
+        assert!(
+            s.contains("content/relics/a.md") && s.contains("content/relics/b.md"),
+            "{s}"
+        );
     }
 
     #[test]
     fn text_round_trips() {
-        let mut l = Ledger { version: 1, ..Ledger::default() };
-        l.codes.insert("A1".into(), Record { page: Some("relics/a".into()), retired_to: None });
-        l.codes.insert("B2".into(), Record { page: None, retired_to: Some("A1".into()) });
+        let mut l = Ledger {
+            version: 1,
+            ..Ledger::default()
+        };
+        l.codes.insert(
+            "A1".into(),
+            Record {
+                page: Some("relics/a".into()),
+                retired_to: None,
+            },
+        );
+        l.codes.insert(
+            "B2".into(),
+            Record {
+                page: None,
+                retired_to: Some("A1".into()),
+            },
+        );
         let back: Ledger = serde_yaml_ng::from_str(&l.to_text()).unwrap();
         assert_eq!(back, l);
     }

@@ -56,7 +56,8 @@ pub fn load(opts: &BuildOptions, timings: &mut Vec<(&'static str, Duration)>) ->
     let t = Instant::now();
     let mut config = config::Config::load(root)?;
     if let Some(url) = &opts.base_url {
-        config::check_base_url(url).map_err(|why| Error::Usage(format!("--base-url `{url}` {why}")))?;
+        config::check_base_url(url)
+            .map_err(|why| Error::Usage(format!("--base-url `{url}` {why}")))?;
         config.base_url = url.trim_end_matches('/').to_string();
     }
     let ledger = ledger::Ledger::load(root)?;

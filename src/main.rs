@@ -4,7 +4,11 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "waymark", version, about = "Heritage sites and homestays from Markdown to a mobile website with permanent QR codes")]
+#[command(
+    name = "waymark",
+    version,
+    about = "Heritage sites and homestays from Markdown to a mobile website with permanent QR codes"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

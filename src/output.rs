@@ -121,8 +121,11 @@ fn write_tree(root: &Path, files: &[OutFile]) -> Result<()> {
     }
     // The marker first: a half-written side folder can then be recognised and cleaned.
     let marker = root.join(MARKER);
-    std::fs::write(&marker, "Written by `waymark build`, which replaces this folder whole on every build.\n")
-        .map_err(|e| Error::io(&marker, e))?;
+    std::fs::write(
+        &marker,
+        "Written by `waymark build`, which replaces this folder whole on every build.\n",
+    )
+    .map_err(|e| Error::io(&marker, e))?;
     files.par_iter().try_for_each(|f| {
         let dest = root.join(&f.path);
         match &f.data {
@@ -193,14 +196,21 @@ mod tests {
         write(&out, &[OutFile::bytes("site/a.html".into(), "A")]).unwrap();
         write(&out, &[OutFile::bytes("site/b.html".into(), "B")]).unwrap();
         assert!(!out.join("site/a.html").exists());
-        assert_eq!(std::fs::read_to_string(out.join("site/b.html")).unwrap(), "B");
+        assert_eq!(
+            std::fs::read_to_string(out.join("site/b.html")).unwrap(),
+            "B"
+        );
         assert!(check_target(&out, false).is_ok());
         let foreign = dir.path().join("docs");
         std::fs::create_dir(&foreign).unwrap();
         std::fs::write(foreign.join("thesis.txt"), "mine").unwrap();
         assert!(check_target(&foreign, false).is_err());
         // No side folders are left behind.
-        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
         assert_eq!(left.len(), 2, "{left:?}");
     }
 }

@@ -119,7 +119,10 @@ impl Site {
         }
         let mut names: Vec<String> = section_names;
         names.sort_by_key(|n| {
-            let rank = SECTION_ORDER.iter().position(|s| s == n).unwrap_or(SECTION_ORDER.len());
+            let rank = SECTION_ORDER
+                .iter()
+                .position(|s| s == n)
+                .unwrap_or(SECTION_ORDER.len());
             (rank, n.clone())
         });
         let mut section_intros = section_intros;
@@ -127,8 +130,12 @@ impl Site {
         let sections = names
             .into_iter()
             .map(|name| {
-                let mut idx: Vec<usize> = (0..entries.len()).filter(|&i| entries[i].section == name).collect();
-                idx.sort_by_cached_key(|&i| (crate::slug::fold(&entries[i].texts[&default].title), i));
+                let mut idx: Vec<usize> = (0..entries.len())
+                    .filter(|&i| entries[i].section == name)
+                    .collect();
+                idx.sort_by_cached_key(|&i| {
+                    (crate::slug::fold(&entries[i].texts[&default].title), i)
+                });
                 Section {
                     kind: Kind::of_section(&name),
                     intros: section_intros.remove(&name).unwrap_or_default(),
@@ -190,7 +197,11 @@ impl Site {
             .map(|i| i + 3)
             .and_then(|start| self.config.base_url[start..].find('/').map(|j| start + j))
             .unwrap_or(self.config.base_url.len());
-        format!("{}{}{path}", &self.config.base_url[..host_end], self.config.base_path())
+        format!(
+            "{}{}{path}",
+            &self.config.base_url[..host_end],
+            self.config.base_path()
+        )
     }
 
     /// The short link a plaque's QR encodes.

@@ -29,7 +29,10 @@ mod tests {
 
     #[test]
     fn folds_vietnamese() {
-        assert_eq!(slugify("Khu lưu niệm Hoàng Văn Thụ"), "khu-luu-niem-hoang-van-thu");
+        assert_eq!(
+            slugify("Khu lưu niệm Hoàng Văn Thụ"),
+            "khu-luu-niem-hoang-van-thu"
+        );
         assert_eq!(slugify("Đền Kỳ Cùng"), "den-ky-cung");
         assert_eq!(slugify("ĐỒNG ĐĂNG"), "dong-dang");
         assert_eq!(slugify("Ải Chi Lăng"), "ai-chi-lang");

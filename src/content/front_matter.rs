@@ -295,7 +295,10 @@ mod tests {
             .unwrap_err()
             .message
             .contains("does not start"));
-        assert!(split("", Path::new("x.md")).unwrap_err().message.contains("empty"));
+        assert!(split("", Path::new("x.md"))
+            .unwrap_err()
+            .message
+            .contains("empty"));
     }
 
     #[test]
@@ -331,7 +334,10 @@ mod tests {
         let f = Path::new("content/relics/a/index.en.md");
         let t = "---\ntitle: A\nlocation: {lat: 1, lon: 2}\n---\n";
         let d = parse_translation(&split(t, f).unwrap(), f, t).unwrap_err();
-        assert!(d.message.contains("does not belong in a translation"), "{d}");
+        assert!(
+            d.message.contains("does not belong in a translation"),
+            "{d}"
+        );
     }
 
     #[test]

@@ -72,8 +72,14 @@ pub struct Loaded {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Role {
     HomeIntro,
-    SectionIntro { section: String },
-    Entry { section: String, slug: String, bundle: bool },
+    SectionIntro {
+        section: String,
+    },
+    Entry {
+        section: String,
+        slug: String,
+        bundle: bool,
+    },
 }
 
 #[derive(Debug)]
@@ -144,7 +150,8 @@ pub fn load(site: &Path, config: &Config, drafts: bool) -> Result<Loaded> {
                 },
                 Parsed::Entry(matter, text, yaml),
             ) => {
-                let bundle_dir = bundle.then(|| f.rel.parent().unwrap_or(Path::new("")).to_path_buf());
+                let bundle_dir =
+                    bundle.then(|| f.rel.parent().unwrap_or(Path::new("")).to_path_buf());
                 let assets = bundle_dir
                     .as_ref()
                     .and_then(|b| bundle_assets.get(b).cloned())
@@ -152,20 +159,23 @@ pub fn load(site: &Path, config: &Config, drafts: bool) -> Result<Loaded> {
                 let draft = matter.draft;
                 let mut texts = BTreeMap::new();
                 texts.insert(config.default_language.clone(), text);
-                defaults.entry((section.clone(), slug.clone())).or_default().push((
-                    RawEntry {
-                        section,
-                        slug,
-                        file: f.rel,
-                        bundle: bundle_dir,
-                        assets,
-                        matter: *matter,
-                        yaml,
-                        yaml_line: 2,
-                        texts,
-                    },
-                    draft,
-                ));
+                defaults
+                    .entry((section.clone(), slug.clone()))
+                    .or_default()
+                    .push((
+                        RawEntry {
+                            section,
+                            slug,
+                            file: f.rel,
+                            bundle: bundle_dir,
+                            assets,
+                            matter: *matter,
+                            yaml,
+                            yaml_line: 2,
+                            texts,
+                        },
+                        draft,
+                    ));
             }
             (Role::Entry { section, slug, .. }, Parsed::Translation(m, text)) => {
                 translations.push((section, slug, f.lang, m, text));
@@ -176,11 +186,20 @@ pub fn load(site: &Path, config: &Config, drafts: bool) -> Result<Loaded> {
 
     for ((section, slug), mut list) in std::mem::take(&mut defaults) {
         if list.len() > 1 {
-            let files: Vec<String> = list.iter().map(|(e, _)| e.file.display().to_string()).collect();
+            let files: Vec<String> = list
+                .iter()
+                .map(|(e, _)| e.file.display().to_string())
+                .collect();
             for (e, _) in &list {
                 diags.push(
-                    Diagnostic::error(&e.file, format!("two entries have the slug `{slug}` in {section}/: {}", files.join(" and ")))
-                        .hint("rename one of the files or folders; each place needs its own address"),
+                    Diagnostic::error(
+                        &e.file,
+                        format!(
+                            "two entries have the slug `{slug}` in {section}/: {}",
+                            files.join(" and ")
+                        ),
+                    )
+                    .hint("rename one of the files or folders; each place needs its own address"),
                 );
             }
             continue;
@@ -201,8 +220,15 @@ pub fn load(site: &Path, config: &Config, drafts: bool) -> Result<Loaded> {
                 let entry = &mut list[0].0;
                 if let Some(prev) = entry.texts.get(&lang) {
                     diags.push(
-                        Diagnostic::error(&text.file, format!("a second `{lang}` translation of {}", entry.file.display()))
-                            .hint(format!("keep one of {} and {}", prev.file.display(), text.file.display())),
+                        Diagnostic::error(
+                            &text.file,
+                            format!("a second `{lang}` translation of {}", entry.file.display()),
+                        )
+                        .hint(format!(
+                            "keep one of {} and {}",
+                            prev.file.display(),
+                            text.file.display()
+                        )),
                     );
                     continue;
                 }
@@ -252,7 +278,10 @@ fn walk(
         let item = match item {
             Ok(i) => i,
             Err(e) => {
-                let p = e.path().map(|p| rel(site, p)).unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
+                let p = e
+                    .path()
+                    .map(|p| rel(site, p))
+                    .unwrap_or_else(|| PathBuf::from(CONTENT_DIR));
                 diags.push(Diagnostic::error(p, format!("cannot read: {e}")));
                 continue;
             }
@@ -344,12 +373,16 @@ fn walk(
 
 /// `index.en` -> (`index`, Ok("en")); `index` -> (`index`, Ok(default));
 /// `index.fr` with fr not configured -> Err("fr").
-fn split_lang<'a>(stem: &'a str, config: &'a Config) -> (&'a str, std::result::Result<&'a str, String>) {
+fn split_lang<'a>(
+    stem: &'a str,
+    config: &'a Config,
+) -> (&'a str, std::result::Result<&'a str, String>) {
     if let Some((base, suffix)) = stem.rsplit_once('.') {
         if config.languages.iter().any(|l| l == suffix) {
             return (base, Ok(suffix));
         }
-        let looks_like_lang = (2..=3).contains(&suffix.len()) && suffix.chars().all(|c| c.is_ascii_lowercase());
+        let looks_like_lang =
+            (2..=3).contains(&suffix.len()) && suffix.chars().all(|c| c.is_ascii_lowercase());
         if looks_like_lang {
             return (base, Err(suffix.to_string()));
         }
@@ -400,7 +433,11 @@ fn parse_file(site: &Path, f: &Found, config: &Config) -> std::result::Result<Pa
                 body_line: split.body_line,
                 file: f.rel.clone(),
             };
-            Ok(Parsed::Entry(Box::new(m), text_part, split.yaml.to_string()))
+            Ok(Parsed::Entry(
+                Box::new(m),
+                text_part,
+                split.yaml.to_string(),
+            ))
         }
         Role::Entry { .. } => {
             let m = front_matter::parse_translation(&split, &f.rel, &text)?;

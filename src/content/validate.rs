@@ -22,7 +22,9 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
     };
 
     if m.title.trim().is_empty() {
-        out.push(err("title", "the title is empty".into()).hint("write the place's name after `title:`"));
+        out.push(
+            err("title", "the title is empty".into()).hint("write the place's name after `title:`"),
+        );
     }
     if let Some(code) = &m.code {
         if let Err(why) = check_code(code) {
@@ -36,9 +38,15 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
             out.push(err("location", format!("location {}, {} is not on Earth", loc.lat, loc.lon)).hint(
                 "lat is between -90 and 90, lon between -180 and 180 (Lạng Sơn is near lat 21.85, lon 106.76)",
             ));
-        } else if !(VN_LAT.0..=VN_LAT.1).contains(&loc.lat) || !(VN_LON.0..=VN_LON.1).contains(&loc.lon) {
-            let swapped = (VN_LAT.0..=VN_LAT.1).contains(&loc.lon) && (VN_LON.0..=VN_LON.1).contains(&loc.lat);
-            let mut d = err("location", format!("location {}, {} is outside Vietnam", loc.lat, loc.lon));
+        } else if !(VN_LAT.0..=VN_LAT.1).contains(&loc.lat)
+            || !(VN_LON.0..=VN_LON.1).contains(&loc.lon)
+        {
+            let swapped = (VN_LAT.0..=VN_LAT.1).contains(&loc.lon)
+                && (VN_LON.0..=VN_LON.1).contains(&loc.lat);
+            let mut d = err(
+                "location",
+                format!("location {}, {} is outside Vietnam", loc.lat, loc.lon),
+            );
             d.severity = crate::error::Severity::Warning;
             out.push(d.hint(if swapped {
                 "lat and lon look swapped: lat is the smaller number (about 21.8), lon the larger (about 106.7)"
@@ -64,20 +72,40 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
             };
             if set {
                 out.push(
-                    err(f, format!("`{f}` is a field of {section}, and this entry is in {}/", e.section))
-                        .hint(format!("move the entry to content/{section}/, or remove `{f}`")),
+                    err(
+                        f,
+                        format!(
+                            "`{f}` is a field of {section}, and this entry is in {}/",
+                            e.section
+                        ),
+                    )
+                    .hint(format!(
+                        "move the entry to content/{section}/, or remove `{f}`"
+                    )),
                 );
             }
         }
     }
     if let Some(year) = m.recognized {
         if !(1900..=2100).contains(&year) {
-            out.push(err("recognized", format!("`recognized: {year}` is not a plausible year")).hint("write the year the ranking was given, e.g. `recognized: 1993`"));
+            out.push(
+                err(
+                    "recognized",
+                    format!("`recognized: {year}` is not a plausible year"),
+                )
+                .hint("write the year the ranking was given, e.g. `recognized: 1993`"),
+            );
         }
     }
     if let Some(url) = &m.booking_url {
         if check_web_url(url).is_err() {
-            out.push(err("booking_url", format!("booking_url `{url}` is not a web address")).hint("write a full address starting with https:// (or http://)"));
+            out.push(
+                err(
+                    "booking_url",
+                    format!("booking_url `{url}` is not a web address"),
+                )
+                .hint("write a full address starting with https:// (or http://)"),
+            );
         }
     }
     if let Some(phone) = &m.phone {
@@ -88,17 +116,30 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
     if let Some(zalo) = &m.zalo {
         let ok = check_phone(zalo).is_ok() || zalo.starts_with("https://zalo.me/");
         if !ok {
-            out.push(err("zalo", format!("zalo `{zalo}` is neither a phone number nor a zalo.me link")).hint("write the phone number registered with Zalo, or the https://zalo.me/... link"));
+            out.push(
+                err(
+                    "zalo",
+                    format!("zalo `{zalo}` is neither a phone number nor a zalo.me link"),
+                )
+                .hint(
+                    "write the phone number registered with Zalo, or the https://zalo.me/... link",
+                ),
+            );
         }
     }
     if let Some(date) = &m.date {
         if !is_date(date) {
-            out.push(err("date", format!("date `{date}` is not a date")).hint("write it as YYYY-MM-DD, e.g. `date: 2024-07-01`"));
+            out.push(
+                err("date", format!("date `{date}` is not a date"))
+                    .hint("write it as YYYY-MM-DD, e.g. `date: 2024-07-01`"),
+            );
         }
     }
     for tag in &m.tags {
         if tag.trim().is_empty() {
-            out.push(err("tags", "a tag is empty".into()).hint("remove the empty item from `tags`"));
+            out.push(
+                err("tags", "a tag is empty".into()).hint("remove the empty item from `tags`"),
+            );
         }
     }
     let media = m
@@ -131,7 +172,10 @@ pub fn check_code(code: &str) -> Result<(), &'static str> {
     if !(2..=16).contains(&code.len()) {
         return Err("must be 2 to 16 characters long");
     }
-    if !code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-') {
+    if !code
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
+    {
         return Err("may hold only A-Z, 0-9 and -");
     }
     Ok(())
@@ -143,7 +187,11 @@ pub fn check_web_url(url: &str) -> Result<(), ()> {
         .or_else(|| url.strip_prefix("http://"))
         .ok_or(())?;
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>') {
+    if host.is_empty()
+        || url
+            .chars()
+            .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>')
+    {
         return Err(());
     }
     Ok(())
@@ -151,10 +199,9 @@ pub fn check_web_url(url: &str) -> Result<(), ()> {
 
 pub fn check_phone(phone: &str) -> Result<(), ()> {
     let digits = phone.chars().filter(|c| c.is_ascii_digit()).count();
-    let allowed = phone
-        .chars()
-        .enumerate()
-        .all(|(i, c)| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')') || (c == '+' && i == 0));
+    let allowed = phone.chars().enumerate().all(|(i, c)| {
+        c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')') || (c == '+' && i == 0)
+    });
     if allowed && (8..=15).contains(&digits) {
         Ok(())
     } else {
@@ -167,14 +214,19 @@ fn is_date(s: &str) -> bool {
     b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
         && (1..=12).contains(&s[5..7].parse::<u8>().unwrap_or(0))
         && (1..=31).contains(&s[8..10].parse::<u8>().unwrap_or(0))
 }
 
 /// A relative path that stays inside its folder: no `..`, no root, no drive.
 pub fn is_inside(p: &str) -> bool {
-    !p.is_empty() && Path::new(p).components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+    !p.is_empty()
+        && Path::new(p)
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
 }
 
 #[cfg(test)]

@@ -18,7 +18,8 @@ pub fn parse<T: DeserializeOwned>(
     // An empty document is `null` to YAML; treat it as an empty mapping so that
     // "missing field `title`" is what the user hears.
     let doc = if text.trim().is_empty() { "{}" } else { text };
-    serde_yaml_ng::from_str(doc).map_err(|e| to_diagnostic(&e, text, file, whole_file, first_line, known))
+    serde_yaml_ng::from_str(doc)
+        .map_err(|e| to_diagnostic(&e, text, file, whole_file, first_line, known))
 }
 
 fn to_diagnostic(
@@ -55,7 +56,11 @@ fn to_diagnostic(
         let second = text
             .lines()
             .enumerate()
-            .filter(|(_, l)| l.trim_start().strip_prefix(field).is_some_and(|r| r.trim_start().starts_with(':')))
+            .filter(|(_, l)| {
+                l.trim_start()
+                    .strip_prefix(field)
+                    .is_some_and(|r| r.trim_start().starts_with(':'))
+            })
             .nth(1)
             .map(|(i, _)| first_line + i);
         let d = Diagnostic::error(file, format!("the field `{field}` is set twice"))
@@ -68,9 +73,13 @@ fn to_diagnostic(
     } else if msg.contains("unknown variant") {
         d = d.hint("use one of the values the message lists");
     } else if msg.contains("found character that cannot start any token") || msg.contains("tab") {
-        d = d.hint("YAML indents with spaces, never tabs; a value with `:` or `#` must be in quotes");
+        d = d.hint(
+            "YAML indents with spaces, never tabs; a value with `:` or `#` must be in quotes",
+        );
     } else {
-        d = d.hint("check the YAML syntax on this line: `field: value`, values with `:` or `#` in quotes");
+        d = d.hint(
+            "check the YAML syntax on this line: `field: value`, values with `:` or `#` in quotes",
+        );
     }
     d.at(line, column).with_source(whole_file)
 }

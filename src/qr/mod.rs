@@ -52,13 +52,18 @@ pub fn encode(data: &str, ec: EcLevel) -> std::result::Result<(QrCode, Symbol), 
         EcLevel::Q => qrcode::EcLevel::Q,
         EcLevel::H => qrcode::EcLevel::H,
     };
-    let code = QrCode::with_error_correction_level(data.as_bytes(), level).map_err(|e| e.to_string())?;
+    let code =
+        QrCode::with_error_correction_level(data.as_bytes(), level).map_err(|e| e.to_string())?;
     let version = match code.version() {
         qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
     };
     let symbol = Symbol {
         width: code.width(),
-        dark: code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect(),
+        dark: code
+            .to_colors()
+            .into_iter()
+            .map(|c| c == qrcode::Color::Dark)
+            .collect(),
         version,
     };
     Ok((code, symbol))
@@ -104,7 +109,8 @@ pub fn png(side: usize, pixels: &[u8]) -> std::result::Result<Vec<u8>, String> {
 
 /// Decode greyscale pixels with an independent decoder (rqrr); every symbol found.
 pub fn decode(side_w: usize, side_h: usize, pixels: &[u8]) -> Vec<String> {
-    let mut img = rqrr::PreparedImage::prepare_from_greyscale(side_w, side_h, |x, y| pixels[y * side_w + x]);
+    let mut img =
+        rqrr::PreparedImage::prepare_from_greyscale(side_w, side_h, |x, y| pixels[y * side_w + x]);
     img.detect_grids()
         .into_iter()
         .filter_map(|g| g.decode().ok().map(|(_, s)| s))
@@ -123,13 +129,17 @@ pub fn render(site: &Site) -> Result<Print> {
                 Diagnostic::error(&e.file, format!("the QR code for {} ({url}) {why}", e.code))
                     .hint("use a shorter base_url or code; report this as a bug if it persists")
             };
-            let (code, sym) = encode(&url, ec).map_err(|why| fail(format!("cannot be made: {why}")))?;
+            let (code, sym) =
+                encode(&url, ec).map_err(|why| fail(format!("cannot be made: {why}")))?;
             let (side, pixels) = raster(&sym, PNG_SCALE);
             let decoded = decode(side, side, &pixels);
             if decoded != [url.clone()] {
-                return Err(fail(format!("did not decode back to its link (read {decoded:?})")));
+                return Err(fail(format!(
+                    "did not decode back to its link (read {decoded:?})"
+                )));
             }
-            let png = png(side, &pixels).map_err(|why| fail(format!("could not be written as PNG: {why}")))?;
+            let png = png(side, &pixels)
+                .map_err(|why| fail(format!("could not be written as PNG: {why}")))?;
             let svg_path = format!("print/qr/{}.svg", e.code);
             let png_path = format!("print/qr/{}.png", e.code);
             let item = ManifestItem {
@@ -144,7 +154,13 @@ pub fn render(site: &Site) -> Result<Print> {
                 error_correction: format!("{ec:?}"),
                 files: vec![svg_path.clone(), png_path.clone()],
             };
-            Ok((vec![OutFile::bytes(svg_path, svg(&code)), OutFile::bytes(png_path, png)], item))
+            Ok((
+                vec![
+                    OutFile::bytes(svg_path, svg(&code)),
+                    OutFile::bytes(png_path, png),
+                ],
+                item,
+            ))
         })
         .collect();
     let mut files = Vec::new();

@@ -178,7 +178,11 @@ pub fn versions(
 }
 
 pub fn card(site: &Site, e: &Entry, lang: &str) -> Card {
-    let l = if e.texts.contains_key(lang) { lang } else { site.default_language() };
+    let l = if e.texts.contains_key(lang) {
+        lang
+    } else {
+        site.default_language()
+    };
     let text = &e.texts[l];
     Card {
         title: text.title.clone(),
@@ -203,7 +207,11 @@ pub fn entry_ctx(site: &Site, e: &Entry, lang: &str, t: &Strings) -> EntryCtx {
         slug: e.slug.clone(),
         short_link: site.short_link(&e.code),
         ranking,
-        ranking_label: ranking.map(|r| t.get(&format!("ranking_{r}")).cloned().unwrap_or_else(|| r.to_string())),
+        ranking_label: ranking.map(|r| {
+            t.get(&format!("ranking_{r}"))
+                .cloned()
+                .unwrap_or_else(|| r.to_string())
+        }),
         recognized: m.recognized,
         address: text.address.clone(),
         commune: m.commune.clone(),

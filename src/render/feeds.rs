@@ -41,7 +41,11 @@ fn sitemap(site: &Site) -> String {
         group(&all, &|l| site.section_path(&s.name, l), None);
         for &i in &s.entries {
             let e = &site.entries[i];
-            let langs: Vec<&str> = all.iter().copied().filter(|l| e.texts.contains_key(*l)).collect();
+            let langs: Vec<&str> = all
+                .iter()
+                .copied()
+                .filter(|l| e.texts.contains_key(*l))
+                .collect();
             group(&langs, &|l| site.entry_path(e, l), e.matter.date.as_deref());
         }
     }
@@ -50,12 +54,21 @@ fn sitemap(site: &Site) -> String {
 }
 
 fn robots(site: &Site) -> String {
-    format!("User-agent: *\nAllow: /\nSitemap: {}\n", site.absolute("/sitemap.xml"))
+    format!(
+        "User-agent: *\nAllow: /\nSitemap: {}\n",
+        site.absolute("/sitemap.xml")
+    )
 }
 
 fn redirects(site: &Site) -> String {
-    let mut out = String::from("# Short links typed in lower case, or upper-cased by a QR reader, lead to the landing.\n");
-    let codes = site.entries.iter().map(|e| e.code.as_str()).chain(site.retired.keys().map(String::as_str));
+    let mut out = String::from(
+        "# Short links typed in lower case, or upper-cased by a QR reader, lead to the landing.\n",
+    );
+    let codes = site
+        .entries
+        .iter()
+        .map(|e| e.code.as_str())
+        .chain(site.retired.keys().map(String::as_str));
     let mut lines: Vec<String> = Vec::new();
     for code in codes {
         let to = site.link(&format!("/q/{code}/"));
@@ -76,5 +89,8 @@ fn redirects(site: &Site) -> String {
 }
 
 fn xml(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

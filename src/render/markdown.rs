@@ -28,7 +28,13 @@ fn options() -> Options {
 }
 
 /// Render `body` of `file` (whose body starts at `body_line`) for a page in `lang`.
-pub fn render(body: &str, file: &Path, body_line: usize, lang: &str, links: &dyn Resolver) -> Rendered {
+pub fn render(
+    body: &str,
+    file: &Path,
+    body_line: usize,
+    lang: &str,
+    links: &dyn Resolver,
+) -> Rendered {
     let mut problems = Vec::new();
     let line_of = |offset: usize| body_line + body[..offset.min(body.len())].matches('\n').count();
     let dir = file.parent().unwrap_or(Path::new(""));
@@ -86,10 +92,18 @@ fn link_problem(file: &Path, line: usize, dest: &str, why: &'static str) -> Diag
 }
 
 /// A link's new address, or why it is broken.
-fn rewrite(dest: &str, dir: &Path, lang: &str, links: &dyn Resolver) -> Result<String, &'static str> {
+fn rewrite(
+    dest: &str,
+    dir: &Path,
+    lang: &str,
+    links: &dyn Resolver,
+) -> Result<String, &'static str> {
     let lower = dest.trim_start().to_ascii_lowercase();
     // Script in a link runs in the visitor's browser: never let content put it there.
-    if ["javascript:", "vbscript:", "data:"].iter().any(|s| lower.starts_with(s)) {
+    if ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|s| lower.starts_with(s))
+    {
         return Err("uses a script or data address, which is not allowed");
     }
     if dest.is_empty() || dest.starts_with('#') || dest.starts_with("//") || has_scheme(dest) {
@@ -115,8 +129,13 @@ fn has_scheme(s: &str) -> bool {
         Some(i) => {
             let scheme = &s[..i];
             !scheme.is_empty()
-                && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && scheme
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         }
         None => false,
     }
@@ -127,7 +146,11 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 3 <= b.len() && b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit() {
+        if b[i] == b'%'
+            && i + 3 <= b.len()
+            && b[i + 1].is_ascii_hexdigit()
+            && b[i + 2].is_ascii_hexdigit()
+        {
             let hex = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
             out.push(hex(b[i + 1]) * 16 + hex(b[i + 2]));
             i += 3;
@@ -213,7 +236,9 @@ mod tests {
     impl Resolver for Fake {
         fn resolve(&self, target: &Path, lang: &str) -> Option<String> {
             match target.to_str()? {
-                "content/relics/chi-lang/index.md" | "content/relics/chi-lang" => Some(format!("/{lang}/relics/chi-lang/")),
+                "content/relics/chi-lang/index.md" | "content/relics/chi-lang" => {
+                    Some(format!("/{lang}/relics/chi-lang/"))
+                }
                 "content/relics/hvt/cong.jpg" => Some("/relics/hvt/cong.jpg".into()),
                 _ => None,
             }
@@ -224,14 +249,28 @@ mod tests {
     }
 
     fn r(md: &str) -> Rendered {
-        render(md, Path::new("content/relics/hvt/index.md"), 10, "en", &Fake)
+        render(
+            md,
+            Path::new("content/relics/hvt/index.md"),
+            10,
+            "en",
+            &Fake,
+        )
     }
 
     #[test]
     fn rewrites_entry_and_bundle_links() {
         let out = r("[Chi Lăng](../chi-lang/index.md#history) ![gate](cong.jpg) [abs](/map/)");
-        assert!(out.html.contains(r#"href="/en/relics/chi-lang/#history""#), "{}", out.html);
-        assert!(out.html.contains(r#"src="/relics/hvt/cong.jpg""#), "{}", out.html);
+        assert!(
+            out.html.contains(r#"href="/en/relics/chi-lang/#history""#),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains(r#"src="/relics/hvt/cong.jpg""#),
+            "{}",
+            out.html
+        );
         assert!(out.html.contains(r#"href="/sub/map/""#), "{}", out.html);
         assert!(out.problems.is_empty());
     }
@@ -247,7 +286,11 @@ mod tests {
     fn script_links_are_refused() {
         let out = r("[x](JavaScript:alert(1))");
         assert_eq!(out.problems.len(), 1);
-        assert!(!out.html.to_lowercase().contains("javascript:"), "{}", out.html);
+        assert!(
+            !out.html.to_lowercase().contains("javascript:"),
+            "{}",
+            out.html
+        );
     }
 
     #[test]

@@ -38,7 +38,11 @@ impl markdown::Resolver for Links<'_> {
         let site = self.site;
         let entry_url = |i: usize| {
             let e = &site.entries[i];
-            let l = if e.texts.contains_key(lang) { lang } else { site.default_language() };
+            let l = if e.texts.contains_key(lang) {
+                lang
+            } else {
+                site.default_language()
+            };
             site.link(&site.entry_path(e, l))
         };
         if let Some(&i) = site.by_file.get(target) {
@@ -74,7 +78,10 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutFile>> {
     for e in &site.entries {
         if let Some(b) = &e.bundle {
             for a in &e.assets {
-                files.push(OutFile::copy(format!("site/{}/{}/{a}", e.section, e.slug), site.root.join(b).join(a)));
+                files.push(OutFile::copy(
+                    format!("site/{}/{}/{a}", e.section, e.slug),
+                    site.root.join(b).join(a),
+                ));
             }
         }
     }

@@ -109,7 +109,8 @@ pub fn render_site(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Vec<O
     }
     jobs.push(Job::NotFound);
 
-    let results: Vec<Result<OutFile, Diagnostic>> = jobs.par_iter().map(|j| shared.render(j)).collect();
+    let results: Vec<Result<OutFile, Diagnostic>> =
+        jobs.par_iter().map(|j| shared.render(j)).collect();
     let mut files = Vec::with_capacity(results.len());
     for r in results {
         match r {
@@ -129,7 +130,11 @@ enum Target {
 fn resolve_retired(site: &Site, target: &str) -> Option<Target> {
     let mut t = target.to_string();
     for _ in 0..16 {
-        if let Some(i) = site.entries.iter().position(|e| e.code == t || e.page_id() == t) {
+        if let Some(i) = site
+            .entries
+            .iter()
+            .position(|e| e.code == t || e.page_id() == t)
+        {
             return Some(Target::Entry(i));
         }
         if let Some(i) = site.sections.iter().position(|s| s.name == t) {
@@ -150,7 +155,10 @@ impl Shared<'_> {
         ctx.insert("lang", lang);
         ctx.insert("site", &self.site_ctx[lang]);
         ctx.insert("t", self.strings(lang));
-        ctx.insert("links", &serde_json::json!({ "home": self.site.link(&self.site.home_path(lang)) }));
+        ctx.insert(
+            "links",
+            &serde_json::json!({ "home": self.site.link(&self.site.home_path(lang)) }),
+        );
         ctx.insert("page", &page);
         ctx
     }
@@ -175,10 +183,20 @@ impl Shared<'_> {
                 if let Some(p) = problems.into_iter().next() {
                     return Err(p);
                 }
-                let (translations, alternates) = versions(site, &all_langs, lang, |l| site.home_path(l), &self.theme.strings);
+                let (translations, alternates) = versions(
+                    site,
+                    &all_langs,
+                    lang,
+                    |l| site.home_path(l),
+                    &self.theme.strings,
+                );
                 let page = PageCtx {
-                    title: intro.and_then(|i| i.title.clone()).unwrap_or_else(|| site.config.title.clone()),
-                    summary: intro.and_then(|i| i.summary.clone()).or_else(|| site.config.description.clone()),
+                    title: intro
+                        .and_then(|i| i.title.clone())
+                        .unwrap_or_else(|| site.config.title.clone()),
+                    summary: intro
+                        .and_then(|i| i.summary.clone())
+                        .or_else(|| site.config.description.clone()),
                     content,
                     canonical: site.absolute(&site.home_path(lang)),
                     alternates,
@@ -187,7 +205,10 @@ impl Shared<'_> {
                 let mut ctx = self.base_ctx(lang, page);
                 ctx.insert("home", &self.home_ctx(lang));
                 let html = self.theme.render("index.html", &ctx)?;
-                Ok(OutFile::bytes(format!("site{}index.html", site.home_path(lang)), html))
+                Ok(OutFile::bytes(
+                    format!("site{}index.html", site.home_path(lang)),
+                    html,
+                ))
             }
             Job::Section(i, lang) => {
                 let s = &site.sections[*i];
@@ -196,7 +217,13 @@ impl Shared<'_> {
                 if let Some(p) = problems.into_iter().next() {
                     return Err(p);
                 }
-                let (translations, alternates) = versions(site, &all_langs, lang, |l| site.section_path(&s.name, l), &self.theme.strings);
+                let (translations, alternates) = versions(
+                    site,
+                    &all_langs,
+                    lang,
+                    |l| site.section_path(&s.name, l),
+                    &self.theme.strings,
+                );
                 let t = self.strings(lang);
                 let page = PageCtx {
                     title: context::section_title(site, &s.name, lang, t),
@@ -209,13 +236,19 @@ impl Shared<'_> {
                 let mut ctx = self.base_ctx(lang, page);
                 ctx.insert("section", &self.list(*i, lang));
                 let html = self.theme.render("section.html", &ctx)?;
-                Ok(OutFile::bytes(format!("site{}index.html", site.section_path(&s.name, lang)), html))
+                Ok(OutFile::bytes(
+                    format!("site{}index.html", site.section_path(&s.name, lang)),
+                    html,
+                ))
             }
             Job::Entry(i, lang) => {
                 let ctx = self.entry_page(*i, lang, None);
                 let html = self.theme.render("entry.html", &ctx)?;
                 let e = &site.entries[*i];
-                Ok(OutFile::bytes(format!("site{}index.html", site.entry_path(e, lang)), html))
+                Ok(OutFile::bytes(
+                    format!("site{}index.html", site.entry_path(e, lang)),
+                    html,
+                ))
             }
             Job::Landing(code, i) => {
                 let ctx = self.entry_page(*i, site.default_language(), Some(code));
@@ -225,7 +258,13 @@ impl Shared<'_> {
             Job::SectionLanding(code, i) => {
                 let lang = site.default_language();
                 let s = &site.sections[*i];
-                let (translations, alternates) = versions(site, &all_langs, lang, |l| site.section_path(&s.name, l), &self.theme.strings);
+                let (translations, alternates) = versions(
+                    site,
+                    &all_langs,
+                    lang,
+                    |l| site.section_path(&s.name, l),
+                    &self.theme.strings,
+                );
                 let page = PageCtx {
                     title: context::section_title(site, &s.name, lang, self.strings(lang)),
                     summary: None,
@@ -243,7 +282,10 @@ impl Shared<'_> {
                 let lang = site.default_language();
                 let t = self.strings(lang);
                 let page = PageCtx {
-                    title: t.get("not_found_title").cloned().unwrap_or_else(|| "404".into()),
+                    title: t
+                        .get("not_found_title")
+                        .cloned()
+                        .unwrap_or_else(|| "404".into()),
                     summary: None,
                     content: String::new(),
                     canonical: site.absolute("/404.html"),
@@ -270,7 +312,13 @@ impl Shared<'_> {
             .map(String::as_str)
             .filter(|l| e.texts.contains_key(*l))
             .collect();
-        let (translations, alternates) = versions(site, &langs, lang, |l| site.entry_path(e, l), &self.theme.strings);
+        let (translations, alternates) = versions(
+            site,
+            &langs,
+            lang,
+            |l| site.entry_path(e, l),
+            &self.theme.strings,
+        );
         let page = PageCtx {
             title: text.title.clone(),
             summary: text.summary.clone(),
@@ -286,11 +334,20 @@ impl Shared<'_> {
             let targets: BTreeMap<String, String> = langs
                 .iter()
                 .map(|l| {
-                    let url = if *l == site.default_language() { String::new() } else { site.link(&site.entry_path(e, l)) };
+                    let url = if *l == site.default_language() {
+                        String::new()
+                    } else {
+                        site.link(&site.entry_path(e, l))
+                    };
                     (l.to_ascii_lowercase(), url)
                 })
                 .collect();
-            ctx.insert("landing", &LandingCtx { script: landing_script(&targets) });
+            ctx.insert(
+                "landing",
+                &LandingCtx {
+                    script: landing_script(&targets),
+                },
+            );
         }
         ctx
     }
@@ -302,13 +359,19 @@ impl Shared<'_> {
             name: s.name.clone(),
             title: context::section_title(site, &s.name, lang, self.strings(lang)),
             url: site.link(&site.section_path(&s.name, lang)),
-            entries: s.entries.iter().map(|&j| card(site, &site.entries[j], lang)).collect(),
+            entries: s
+                .entries
+                .iter()
+                .map(|&j| card(site, &site.entries[j], lang))
+                .collect(),
         }
     }
 
     fn home_ctx(&self, lang: &str) -> HomeCtx {
         let site = self.site;
-        let sections = (0..site.sections.len()).map(|i| self.list(i, lang)).collect();
+        let sections = (0..site.sections.len())
+            .map(|i| self.list(i, lang))
+            .collect();
         let mut by_district: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
         for s in &site.sections {
             for &j in &s.entries {
@@ -327,10 +390,16 @@ impl Shared<'_> {
                 url: String::new(),
                 title: name.clone(),
                 name,
-                entries: idx.iter().map(|&j| card(site, &site.entries[j], lang)).collect(),
+                entries: idx
+                    .iter()
+                    .map(|&j| card(site, &site.entries[j], lang))
+                    .collect(),
             })
             .collect();
-        HomeCtx { sections, districts }
+        HomeCtx {
+            sections,
+            districts,
+        }
     }
 }
 
