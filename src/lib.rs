@@ -4,6 +4,10 @@
 //! Data flows one way: load (config, content) -> model (site) -> render (pages, feeds)
 //! -> qr (symbols, verified) -> write (atomic).
 
+// A Diagnostic (file, line, message, hint, source line) is the product of the error path, which is
+// cold; boxing it everywhere would only add noise.
+#![allow(clippy::result_large_err)]
+
 pub mod cmd;
 pub mod config;
 pub mod content;
@@ -64,12 +68,20 @@ pub fn load(opts: &BuildOptions, timings: &mut Vec<(&'static str, Duration)>) ->
     timings.push(("config", t.elapsed()));
 
     let t = Instant::now();
-    let loaded = content::load(root, &config, opts.drafts)?;
-    timings.push(("load content", t.elapsed()));
-
-    let t = Instant::now();
-    let theme = theme::Theme::load(root, &config)?;
-    timings.push(("load theme", t.elapsed()));
+    let (loaded, theme) = rayon::join(
+        || content::load(root, &config, opts.drafts),
+        || theme::Theme::load(root, &config),
+    );
+    // Report content and theme problems together, so that one run shows every problem.
+    let (loaded, theme) = match (loaded, theme) {
+        (Ok(l), Ok(t)) => (l, t),
+        (Err(Error::Site(mut a)), Err(Error::Site(b))) => {
+            a.extend(b);
+            return Err(Error::Site(a));
+        }
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
+    timings.push(("load content and theme", t.elapsed()));
 
     let t = Instant::now();
     let mut site = site::Site::new(root, config, loaded, &ledger)?;

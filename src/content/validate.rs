@@ -34,10 +34,14 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
         }
     }
     if let Some(loc) = m.location {
+        let swapped =
+            (VN_LAT.0..=VN_LAT.1).contains(&loc.lon) && (VN_LON.0..=VN_LON.1).contains(&loc.lat);
         if !(-90.0..=90.0).contains(&loc.lat) || !(-180.0..=180.0).contains(&loc.lon) {
-            out.push(err("location", format!("location {}, {} is not on Earth", loc.lat, loc.lon)).hint(
-                "lat is between -90 and 90, lon between -180 and 180 (Lạng Sơn is near lat 21.85, lon 106.76)",
-            ));
+            out.push(err("location", format!("location {}, {} is not on Earth", loc.lat, loc.lon)).hint(if swapped {
+                "lat and lon look swapped: write `location: { lat: 21.85, lon: 106.76 }` (lat is the smaller number here)"
+            } else {
+                "lat is between -90 and 90, lon between -180 and 180 (Lạng Sơn is near lat 21.85, lon 106.76)"
+            }));
         } else if !(VN_LAT.0..=VN_LAT.1).contains(&loc.lat)
             || !(VN_LON.0..=VN_LON.1).contains(&loc.lon)
         {

@@ -100,3 +100,103 @@ pub fn tree(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 }
 
 pub const RELIC: &str = "---\ntitle: Đền Kỳ Cùng\nlocation: { lat: 21.85, lon: 106.76 }\ndistrict: Thành phố Lạng Sơn\nranking: national\n---\n\nNgôi đền bên sông.\n";
+
+/// Serve `root` over HTTP on 127.0.0.1 (a free port) for browser tests; returns the base URL.
+/// The server thread lives until the test process ends.
+pub fn serve(root: &Path) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let root = root.to_path_buf();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(&stream);
+                let mut first = String::new();
+                if reader.read_line(&mut first).is_err() {
+                    return;
+                }
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).map(|n| n == 0).unwrap_or(true) || h == "\r\n" {
+                        break;
+                    }
+                }
+                let path = first
+                    .split_whitespace()
+                    .nth(1)
+                    .unwrap_or("/")
+                    .split('?')
+                    .next()
+                    .unwrap_or("/")
+                    .to_string();
+                let mut file = root.join(path.trim_start_matches('/'));
+                if path.ends_with('/') {
+                    file = file.join("index.html");
+                }
+                let (status, body, ctype) = match std::fs::read(&file) {
+                    Ok(b) if !path.contains("..") => {
+                        let ctype = match file.extension().and_then(|e| e.to_str()) {
+                            Some("html") => "text/html; charset=utf-8",
+                            Some("svg") => "image/svg+xml",
+                            Some("png") => "image/png",
+                            Some("js") => "text/javascript",
+                            Some("json") | Some("webmanifest") => "application/json",
+                            _ => "application/octet-stream",
+                        };
+                        ("200 OK", b, ctype)
+                    }
+                    _ => ("404 Not Found", b"not found".to_vec(), "text/plain"),
+                };
+                let mut s = &stream;
+                let _ = write!(s, "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+                let _ = s.write_all(&body);
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// The DOM of `url` after its scripts ran, in headless Chromium with `lang` as the browser's language.
+pub fn chromium_dom(url: &str, lang: &str) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let o = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--lang={lang}"))
+        .arg(format!("--accept-lang={lang}"))
+        .arg(url)
+        .output()
+        .expect("chromium (Debian package `chromium`) must be installed for browser tests; .ci/run installs it");
+    assert!(
+        o.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Decode every QR symbol in an image file with zbarimg (Debian's zbar-tools), an independent decoder.
+pub fn zbar(file: &Path) -> Vec<String> {
+    let o = Command::new("zbarimg")
+        .args(["--nodbus", "-q", "--raw"])
+        .arg(file)
+        .output()
+        .expect("zbarimg (Debian package `zbar-tools`) must be installed; .ci/run installs it");
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(str::to_string)
+        .filter(|l| !l.is_empty())
+        .collect()
+}
