@@ -90,12 +90,17 @@ pub fn load(opts: &BuildOptions, timings: &mut Vec<(&'static str, Duration)>) ->
     Ok(Loaded { site, theme })
 }
 
-/// Build the site in `opts.site` into its output folder.
-pub fn build(opts: &BuildOptions) -> Result<Report> {
-    let out = opts.out.clone().unwrap_or_else(|| opts.site.join("output"));
-    output::check_target(&out, opts.force)?;
-    let mut timings = Vec::new();
-    let Loaded { site, theme } = load(opts, &mut timings)?;
+/// The site rendered in memory: what `build` writes and `check` inspects.
+pub struct Made {
+    pub site: site::Site,
+    pub files: Vec<output::OutFile>,
+    pub pages: usize,
+    pub qr_codes: usize,
+}
+
+/// Load, model, render and make the QR codes, writing nothing.
+pub fn make(opts: &BuildOptions, timings: &mut Vec<(&'static str, Duration)>) -> Result<Made> {
+    let Loaded { site, theme } = load(opts, timings)?;
 
     let t = Instant::now();
     let mut files = render::render(&site, &theme)?;
@@ -104,24 +109,90 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
 
     let t = Instant::now();
     let print = qr::render(&site)?;
-    let qr_codes = print.codes;
     files.extend(print.files);
     timings.push(("qr codes", t.elapsed()));
+    Ok(Made {
+        site,
+        files,
+        pages,
+        qr_codes: print.codes,
+    })
+}
+
+/// Build the site in `opts.site` into its output folder.
+pub fn build(opts: &BuildOptions) -> Result<Report> {
+    let out = opts.out.clone().unwrap_or_else(|| opts.site.join("output"));
+    output::check_target(&out, opts.force)?;
+    let mut timings = Vec::new();
+    let made = make(opts, &mut timings)?;
 
     let t = Instant::now();
-    output::write(&out, &files)?;
-    write_ledger(&opts.site, &site.ledger)?;
+    output::write(&out, &made.files)?;
+    write_ledger(&opts.site, &made.site.ledger)?;
     timings.push(("write", t.elapsed()));
 
     Ok(Report {
         out,
-        entries: site.entries.len(),
-        pages,
-        qr_codes,
-        files: files.len(),
-        warnings: site.warnings,
+        entries: made.site.entries.len(),
+        pages: made.pages,
+        qr_codes: made.qr_codes,
+        files: made.files.len(),
+        warnings: made.site.warnings,
         timings,
     })
+}
+
+/// Every problem a build would meet, and the warnings only a check gives (missing translations),
+/// without writing anything.
+pub fn check(opts: &BuildOptions) -> Result<Report> {
+    let mut timings = Vec::new();
+    let made = make(opts, &mut timings)?;
+    let site = &made.site;
+    let mut warnings = site.warnings.clone();
+    for e in &site.entries {
+        let missing: Vec<&str> = site
+            .config
+            .languages
+            .iter()
+            .filter(|l| !e.texts.contains_key(*l))
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            warnings.push(
+                Diagnostic::warning(
+                    &e.file,
+                    format!("no translation into {}", missing.join(", ")),
+                )
+                .hint(format!(
+                    "add {} beside this file with the translated title, summary and text",
+                    translation_names(e, &missing)
+                )),
+            );
+        }
+    }
+    Ok(Report {
+        out: PathBuf::new(),
+        entries: site.entries.len(),
+        pages: made.pages,
+        qr_codes: made.qr_codes,
+        files: made.files.len(),
+        warnings,
+        timings,
+    })
+}
+
+fn translation_names(e: &site::Entry, langs: &[&str]) -> String {
+    let name = e
+        .file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("index.md");
+    let stem = name.strip_suffix(".md").unwrap_or(name);
+    langs
+        .iter()
+        .map(|l| format!("{stem}.{l}.md"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Write plaques.lock only when it changed, so an unchanged site leaves the user's tree untouched.

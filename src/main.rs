@@ -37,6 +37,18 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Find every problem in the site (content, links, QR round trips, the plaque ledger) without writing.
+    Check {
+        /// The site folder (with site.yaml and content/).
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// Check against this address instead of site.yaml's base_url.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Check entries marked `draft: true` too.
+        #[arg(long)]
+        drafts: bool,
+    },
 }
 
 fn main() {
@@ -64,6 +76,16 @@ fn main() {
                 force,
             },
             timings,
+        }),
+        Command::Check {
+            site,
+            base_url,
+            drafts,
+        } => waymark::cmd::check::run(&waymark::BuildOptions {
+            site,
+            base_url,
+            drafts,
+            ..Default::default()
         }),
     };
     std::process::exit(code);

@@ -1,3 +1,4 @@
 //! One file per subcommand; each prints to the terminal and returns the exit status.
 
 pub mod build;
+pub mod check;
