@@ -146,7 +146,7 @@ impl fmt::Display for Error {
                     writeln!(f, "{d}\n")?;
                 }
                 let errors = diags.iter().filter(|d| d.is_error()).count();
-                write!(f, "{errors} error(s); the build was stopped and the previous output was left as it was")
+                write!(f, "{errors} error(s)")
             }
             Error::Io { path, source } => write!(f, "error: {}: {source}", path.display()),
             Error::Usage(msg) => write!(f, "error: {msg}"),

@@ -16,6 +16,7 @@ pub mod ledger;
 pub mod output;
 pub mod qr;
 pub mod render;
+pub mod scaffold;
 pub mod site;
 pub mod slug;
 pub mod theme;

@@ -49,6 +49,35 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Start an entry: content/<section>/<slug>/index.md with every field explained, and a fresh plaque code.
+    New {
+        /// relic, homestay or place.
+        #[arg(value_enum)]
+        kind: KindArg,
+        /// The place's name, e.g. "Đền Kỳ Cùng".
+        title: String,
+        /// Scaffold the translation into this language (the entry must exist).
+        #[arg(long)]
+        lang: Option<String>,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
+    /// Make a new site that builds at once: site.yaml, content/, a theme override folder, .gitignore.
+    Init {
+        /// The folder to make it in.
+        dir: PathBuf,
+        /// The site's name.
+        #[arg(long)]
+        title: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum KindArg {
+    Relic,
+    Homestay,
+    Place,
 }
 
 fn main() {
@@ -87,6 +116,20 @@ fn main() {
             drafts,
             ..Default::default()
         }),
+        Command::New {
+            kind,
+            title,
+            lang,
+            site,
+        } => {
+            let kind = match kind {
+                KindArg::Relic => waymark::site::Kind::Relic,
+                KindArg::Homestay => waymark::site::Kind::Homestay,
+                KindArg::Place => waymark::site::Kind::Place,
+            };
+            waymark::cmd::new::run(&site, kind, &title, lang.as_deref())
+        }
+        Command::Init { dir, title } => waymark::cmd::init::run(&dir, title.as_deref()),
     };
     std::process::exit(code);
 }

@@ -35,8 +35,9 @@ pub fn run(args: &Args) -> i32 {
         }
         Err(e) => {
             eprintln!("{e}");
-            if let Error::Usage(_) = e {
-                eprintln!("see `waymark build --help`");
+            match e {
+                Error::Usage(_) => eprintln!("see `waymark build --help`"),
+                _ => eprintln!("the build was stopped; the previous output was left as it was"),
             }
             e.exit_code()
         }

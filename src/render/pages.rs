@@ -359,11 +359,11 @@ impl Shared<'_> {
             name: s.name.clone(),
             title: context::section_title(site, &s.name, lang, self.strings(lang)),
             url: site.link(&site.section_path(&s.name, lang)),
-            entries: s
-                .entries
-                .iter()
-                .map(|&j| card(site, &site.entries[j], lang))
-                .collect(),
+            entries: sorted_cards(
+                s.entries
+                    .iter()
+                    .map(|&j| card(site, &site.entries[j], lang)),
+            ),
         }
     }
 
@@ -390,10 +390,7 @@ impl Shared<'_> {
                 url: String::new(),
                 title: name.clone(),
                 name,
-                entries: idx
-                    .iter()
-                    .map(|&j| card(site, &site.entries[j], lang))
-                    .collect(),
+                entries: sorted_cards(idx.iter().map(|&j| card(site, &site.entries[j], lang))),
             })
             .collect();
         HomeCtx {
@@ -401,6 +398,14 @@ impl Shared<'_> {
             districts,
         }
     }
+}
+
+/// Lists read in the reader's language, so they are sorted by the titles they show.
+fn sorted_cards(cards: impl Iterator<Item = context::Card>) -> Vec<context::Card> {
+    let mut v: Vec<(String, context::Card)> =
+        cards.map(|c| (crate::slug::fold(&c.title), c)).collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.code.cmp(&b.1.code)));
+    v.into_iter().map(|(_, c)| c).collect()
 }
 
 /// Moves a QR visitor to the first language they prefer that the entry has; the default language stays put.

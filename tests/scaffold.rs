@@ -1,0 +1,122 @@
+//! `waymark init` makes a site that builds at once; `waymark new` scaffolds entries that build,
+//! pins their codes, and never overwrites.
+
+mod common;
+use common::*;
+use std::process::Command;
+
+fn waymark(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(bin())
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn init_then_new_then_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = waymark(
+        tmp.path(),
+        &["init", "langson", "--title", "Di sản Văn Lãng"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let site = tmp.path().join("langson");
+    assert!(read(site.join(".gitignore")).contains("/output"));
+    assert!(site.join("themes/default").is_dir());
+
+    let o = waymark(&site, &["new", "relic", "Đền Kỳ Cùng"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let entry = read(site.join("content/relics/den-ky-cung/index.md"));
+    for field in [
+        "title",
+        "code",
+        "summary",
+        "location",
+        "address",
+        "district",
+        "images",
+        "audio",
+        "tags",
+        "date",
+        "draft",
+        "ranking",
+        "recognized",
+    ] {
+        assert!(
+            entry.contains(&format!("{field}:")),
+            "field {field} missing:\n{entry}"
+        );
+    }
+    assert!(entry.contains("code: DKC"), "{entry}");
+    assert!(read(site.join("plaques.lock")).contains("DKC: { page: relics/den-ky-cung }"));
+
+    let o = waymark(&site, &["new", "homestay", "Nhà sàn Bác Chài"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let stay = read(site.join("content/homestays/nha-san-bac-chai/index.md"));
+    for field in ["phone", "zalo", "price_from", "booking_url", "wifi", "bank"] {
+        assert!(stay.contains(&format!("{field}:")), "field {field} missing");
+    }
+
+    let o = waymark(&site, &["new", "relic", "Đền Kỳ Cùng", "--lang", "en"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(site
+        .join("content/relics/den-ky-cung/index.en.md")
+        .is_file());
+
+    let out = build_ok(&site);
+    assert!(out.join("site/relics/den-ky-cung/index.html").is_file());
+    assert!(out.join("site/en/relics/den-ky-cung/index.html").is_file());
+    assert!(out.join("site/q/DKC/index.html").is_file());
+    assert!(out
+        .join("site/homestays/nha-san-bac-chai/index.html")
+        .is_file());
+}
+
+#[test]
+fn new_refuses_to_overwrite_and_init_refuses_a_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert!(waymark(tmp.path(), &["init", "s"]).status.success());
+    let site = tmp.path().join("s");
+    assert!(waymark(&site, &["new", "relic", "Chùa Tiên"])
+        .status
+        .success());
+    std::fs::write(site.join("content/relics/chua-tien/index.md"), "my work").unwrap();
+    let o = waymark(&site, &["new", "relic", "Chùa Tiên"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("exists already"), "{}", stderr(&o));
+    assert_eq!(
+        read(site.join("content/relics/chua-tien/index.md")),
+        "my work"
+    );
+    let o = waymark(tmp.path(), &["init", "s"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("a site exists here already"));
+}
+
+#[test]
+fn two_new_entries_never_share_a_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert!(waymark(tmp.path(), &["init", "s"]).status.success());
+    let site = tmp.path().join("s");
+    assert!(waymark(&site, &["new", "relic", "Chùa Tiên"])
+        .status
+        .success());
+    assert!(waymark(&site, &["new", "relic", "Cầu Thành"])
+        .status
+        .success());
+    let a = read(site.join("content/relics/chua-tien/index.md"));
+    let b = read(site.join("content/relics/cau-thanh/index.md"));
+    assert!(
+        a.contains("code: CT\n") || a.contains("code: CHUATI\n"),
+        "{a}"
+    );
+    let code = |t: &str| {
+        t.lines()
+            .find(|l| l.starts_with("code:"))
+            .unwrap()
+            .to_string()
+    };
+    assert_ne!(code(&a), code(&b));
+    build_ok(&site);
+}
