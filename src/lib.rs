@@ -17,6 +17,7 @@ pub mod output;
 pub mod qr;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod theme;
@@ -100,7 +101,11 @@ pub struct Made {
 }
 
 /// Load, model, render and make the QR codes, writing nothing.
-pub fn make(opts: &BuildOptions, timings: &mut Vec<(&'static str, Duration)>) -> Result<Made> {
+pub fn make(
+    opts: &BuildOptions,
+    qr_cache: Option<&qr::Cache>,
+    timings: &mut Vec<(&'static str, Duration)>,
+) -> Result<Made> {
     let Loaded { site, theme } = load(opts, timings)?;
 
     let t = Instant::now();
@@ -109,7 +114,7 @@ pub fn make(opts: &BuildOptions, timings: &mut Vec<(&'static str, Duration)>) ->
     timings.push(("render pages", t.elapsed()));
 
     let t = Instant::now();
-    let print = qr::render(&site)?;
+    let print = qr::render(&site, qr_cache)?;
     files.extend(print.files);
     timings.push(("qr codes", t.elapsed()));
     Ok(Made {
@@ -125,7 +130,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     let out = opts.out.clone().unwrap_or_else(|| opts.site.join("output"));
     output::check_target(&out, opts.force)?;
     let mut timings = Vec::new();
-    let made = make(opts, &mut timings)?;
+    let made = make(opts, None, &mut timings)?;
 
     let t = Instant::now();
     output::write(&out, &made.files)?;
@@ -147,7 +152,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
 /// without writing anything.
 pub fn check(opts: &BuildOptions) -> Result<Report> {
     let mut timings = Vec::new();
-    let made = make(opts, &mut timings)?;
+    let made = make(opts, None, &mut timings)?;
     let site = &made.site;
     let mut warnings = site.warnings.clone();
     for e in &site.entries {
@@ -197,7 +202,7 @@ fn translation_names(e: &site::Entry, langs: &[&str]) -> String {
 }
 
 /// Write plaques.lock only when it changed, so an unchanged site leaves the user's tree untouched.
-fn write_ledger(root: &Path, ledger: &ledger::Ledger) -> Result<()> {
+pub fn write_ledger(root: &Path, ledger: &ledger::Ledger) -> Result<()> {
     let path = root.join(ledger::FILE);
     let text = ledger.to_text();
     if std::fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {

@@ -49,6 +49,21 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Build, serve on 127.0.0.1, rebuild when a file changes and reload the browser.
+    Serve {
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// The port to try first; the next free one is taken when it is busy.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; 0.0.0.0 lets a phone on the same Wi-Fi open the preview.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Include entries marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Start an entry: content/<section>/<slug>/index.md with every field explained, and a fresh plaque code.
     New {
         /// relic, homestay or place.
@@ -129,6 +144,17 @@ fn main() {
             };
             waymark::cmd::new::run(&site, kind, &title, lang.as_deref())
         }
+        Command::Serve {
+            site,
+            port,
+            bind,
+            drafts,
+        } => waymark::cmd::serve::run(waymark::cmd::serve::Options {
+            site,
+            port,
+            bind,
+            drafts,
+        }),
         Command::Init { dir, title } => waymark::cmd::init::run(&dir, title.as_deref()),
     };
     std::process::exit(code);

@@ -10,6 +10,8 @@ use crate::site::Site;
 use qrcode::QrCode;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// Quiet zone on every side, in modules (DESIGN.md section 5).
 pub const QUIET_ZONE: usize = 4;
@@ -117,8 +119,40 @@ pub fn decode(side_w: usize, side_h: usize, pixels: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// A symbol made and verified: its files' bytes and its size.
+pub struct Made {
+    pub svg: String,
+    pub png: Vec<u8>,
+    pub version: i16,
+    pub modules: usize,
+}
+
+/// Symbols already made in this process, by link and error correction (used by `serve`,
+/// where most rebuilds change no link).
+#[derive(Default)]
+pub struct Cache(Mutex<HashMap<(String, EcLevel), Arc<Made>>>);
+
+/// Encode `url`, decode it back with an independent decoder, and render SVG and PNG.
+pub fn make(url: &str, ec: EcLevel) -> std::result::Result<Made, String> {
+    let (code, sym) = encode(url, ec).map_err(|why| format!("cannot be made: {why}"))?;
+    let (side, pixels) = raster(&sym, PNG_SCALE);
+    let decoded = decode(side, side, &pixels);
+    if decoded != [url.to_string()] {
+        return Err(format!(
+            "did not decode back to its link (read {decoded:?})"
+        ));
+    }
+    let png = png(side, &pixels).map_err(|why| format!("could not be written as PNG: {why}"))?;
+    Ok(Made {
+        svg: svg(&code),
+        png,
+        version: sym.version,
+        modules: sym.width,
+    })
+}
+
 /// Make and verify the QR symbols and the manifest for every entry.
-pub fn render(site: &Site) -> Result<Print> {
+pub fn render(site: &Site, cache: Option<&Cache>) -> Result<Print> {
     let ec = site.config.qr.error_correction;
     let results: Vec<std::result::Result<(Vec<OutFile>, ManifestItem), Diagnostic>> = site
         .entries
@@ -129,17 +163,18 @@ pub fn render(site: &Site) -> Result<Print> {
                 Diagnostic::error(&e.file, format!("the QR code for {} ({url}) {why}", e.code))
                     .hint("use a shorter base_url or code; report this as a bug if it persists")
             };
-            let (code, sym) =
-                encode(&url, ec).map_err(|why| fail(format!("cannot be made: {why}")))?;
-            let (side, pixels) = raster(&sym, PNG_SCALE);
-            let decoded = decode(side, side, &pixels);
-            if decoded != [url.clone()] {
-                return Err(fail(format!(
-                    "did not decode back to its link (read {decoded:?})"
-                )));
-            }
-            let png = png(side, &pixels)
-                .map_err(|why| fail(format!("could not be written as PNG: {why}")))?;
+            let key = (url.clone(), ec);
+            let cached = cache.and_then(|c| c.0.lock().ok()?.get(&key).cloned());
+            let made = match cached {
+                Some(m) => m,
+                None => {
+                    let m = Arc::new(make(&url, ec).map_err(fail)?);
+                    if let Some(Ok(mut c)) = cache.map(|c| c.0.lock()) {
+                        c.insert(key, m.clone());
+                    }
+                    m
+                }
+            };
             let svg_path = format!("print/qr/{}.svg", e.code);
             let png_path = format!("print/qr/{}.png", e.code);
             let item = ManifestItem {
@@ -149,15 +184,15 @@ pub fn render(site: &Site) -> Result<Print> {
                 title: e.texts[site.default_language()].title.clone(),
                 section: e.section.clone(),
                 source: e.file.to_string_lossy().replace('\\', "/"),
-                version: sym.version,
-                modules: sym.width,
+                version: made.version,
+                modules: made.modules,
                 error_correction: format!("{ec:?}"),
                 files: vec![svg_path.clone(), png_path.clone()],
             };
             Ok((
                 vec![
-                    OutFile::bytes(svg_path, svg(&code)),
-                    OutFile::bytes(png_path, png),
+                    OutFile::bytes(svg_path, made.svg.clone()),
+                    OutFile::bytes(png_path, made.png.clone()),
                 ],
                 item,
             ))

@@ -141,7 +141,8 @@ fn has_scheme(s: &str) -> bool {
     }
 }
 
-fn percent_decode(s: &str) -> String {
+/// Decode `%XX` escapes; the text as it was when the result is not UTF-8.
+pub fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

@@ -12,7 +12,7 @@ use crate::theme::Theme;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-pub use pages::render_site;
+pub use pages::{render_site, Selection};
 
 /// Resolves links in Markdown against the site's entries and bundle files.
 pub struct Links<'a> {
@@ -69,8 +69,13 @@ impl markdown::Resolver for Links<'_> {
 
 /// Render everything under `output/site`.
 pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutFile>> {
+    render_some(site, theme, None)
+}
+
+/// Render the pages `only` selects (all when None), with the feeds and the files copied as they are.
+pub fn render_some(site: &Site, theme: &Theme, only: Option<&Selection>) -> Result<Vec<OutFile>> {
     let mut diags = Diagnostics::default();
-    let mut files = render_site(site, theme, &mut diags);
+    let mut files = render_site(site, theme, only, &mut diags);
     files.extend(feeds::feeds(site));
     for (rel, path) in &theme.statics {
         files.push(OutFile::copy(format!("site/{rel}"), path.clone()));

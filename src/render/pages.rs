@@ -53,13 +53,31 @@ struct LandingCtx {
     script: String,
 }
 
-pub fn render_site(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Vec<OutFile> {
+/// Which pages to render: all of them, or (for a rebuild after a small change) some entries'
+/// pages and landings, plus the lists when what they show changed.
+pub struct Selection {
+    pub entries: std::collections::HashSet<usize>,
+    pub lists: bool,
+}
+
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    only: Option<&Selection>,
+    diags: &mut Diagnostics,
+) -> Vec<OutFile> {
     let links = Links::new(site);
+    let wanted = |i: usize| only.is_none_or(|s| s.entries.contains(&i));
+    let lists = only.is_none_or(|s| s.lists);
     let rendered: Vec<(BTreeMap<String, String>, Vec<Diagnostic>)> = site
         .entries
         .par_iter()
-        .map(|e| {
+        .enumerate()
+        .map(|(i, e)| {
             let mut bodies = BTreeMap::new();
+            if !wanted(i) {
+                return (bodies, Vec::new());
+            }
             let mut problems = Vec::new();
             for (lang, text) in &e.texts {
                 let r = markdown::render(&text.body, &text.file, text.body_line, lang, &links);
@@ -88,13 +106,13 @@ pub fn render_site(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Vec<O
     };
 
     let mut jobs = Vec::new();
-    for lang in &site.config.languages {
+    for lang in site.config.languages.iter().filter(|_| lists) {
         jobs.push(Job::Home(lang));
         for i in 0..site.sections.len() {
             jobs.push(Job::Section(i, lang));
         }
     }
-    for (i, e) in site.entries.iter().enumerate() {
+    for (i, e) in site.entries.iter().enumerate().filter(|(i, _)| wanted(*i)) {
         for lang in e.texts.keys() {
             jobs.push(Job::Entry(i, lang));
         }
@@ -102,12 +120,14 @@ pub fn render_site(site: &Site, theme: &Theme, diags: &mut Diagnostics) -> Vec<O
     }
     for (code, target) in &site.retired {
         match resolve_retired(site, target) {
-            Some(Target::Entry(i)) => jobs.push(Job::Landing(code.clone(), i)),
-            Some(Target::Section(i)) => jobs.push(Job::SectionLanding(code.clone(), i)),
-            None => {}
+            Some(Target::Entry(i)) if wanted(i) => jobs.push(Job::Landing(code.clone(), i)),
+            Some(Target::Section(i)) if lists => jobs.push(Job::SectionLanding(code.clone(), i)),
+            _ => {}
         }
     }
-    jobs.push(Job::NotFound);
+    if only.is_none() {
+        jobs.push(Job::NotFound);
+    }
 
     let results: Vec<Result<OutFile, Diagnostic>> =
         jobs.par_iter().map(|j| shared.render(j)).collect();

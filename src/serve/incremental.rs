@@ -1,0 +1,103 @@
+//! Rebuild only what a change touches: compare each entry's fingerprint with the last build's and
+//! re-render just the changed entries' pages (and the lists, when what they show changed).
+//! Anything structural (an entry added, removed, moved or given another code or language; a theme
+//! or site.yaml change) renders everything.
+
+use crate::render::Selection;
+use crate::site::Site;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+/// What the last good build looked like.
+#[derive(Default, Clone)]
+pub struct Fingerprints {
+    /// page id -> (everything on the entry's own pages, what lists show of it)
+    entries: HashMap<String, (u64, u64)>,
+    /// Entries, their codes and languages, in order.
+    structure: u64,
+    /// Home and section intros.
+    intros: u64,
+}
+
+fn hash(parts: &[&dyn Fn(&mut std::collections::hash_map::DefaultHasher)]) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for p in parts {
+        p(&mut h);
+    }
+    h.finish()
+}
+
+pub fn fingerprints(site: &Site) -> Fingerprints {
+    let mut entries = HashMap::with_capacity(site.entries.len());
+    let mut structure = std::collections::hash_map::DefaultHasher::new();
+    for e in &site.entries {
+        let page = e.page_id();
+        (
+            &page,
+            &e.code,
+            e.texts.keys().collect::<Vec<_>>(),
+            &e.assets,
+        )
+            .hash(&mut structure);
+        let matter = serde_json::to_string(&e.matter).unwrap_or_default();
+        let full = hash(&[&|h| {
+            matter.hash(h);
+            for (lang, t) in &e.texts {
+                (
+                    lang,
+                    &t.title,
+                    &t.summary,
+                    &t.address,
+                    &t.body,
+                    &t.body_line,
+                )
+                    .hash(h);
+            }
+        }]);
+        let card = hash(&[&|h| {
+            e.matter.district.hash(h);
+            for (lang, t) in &e.texts {
+                (lang, &t.title, &t.summary).hash(h);
+            }
+        }]);
+        entries.insert(page, (full, card));
+    }
+    let intros = hash(&[&|h| {
+        let sections: BTreeMap<&String, _> =
+            site.sections.iter().map(|s| (&s.name, &s.intros)).collect();
+        for (lang, i) in &site.home {
+            (lang, &i.title, &i.summary, &i.body).hash(h);
+        }
+        for (name, intros) in sections {
+            name.hash(h);
+            for (lang, i) in intros {
+                (lang, &i.title, &i.summary, &i.body).hash(h);
+            }
+        }
+    }]);
+    Fingerprints {
+        entries,
+        structure: structure.finish(),
+        intros,
+    }
+}
+
+/// The pages to render after a change, or None when everything must be rendered.
+pub fn selection(before: &Fingerprints, now: &Fingerprints, site: &Site) -> Option<Selection> {
+    if before.structure != now.structure || before.entries.len() != now.entries.len() {
+        return None;
+    }
+    let mut entries = HashSet::new();
+    let mut lists = before.intros != now.intros;
+    for (i, e) in site.entries.iter().enumerate() {
+        let page = e.page_id();
+        let (old, new) = (before.entries.get(&page)?, now.entries.get(&page)?);
+        if old.0 != new.0 {
+            entries.insert(i);
+        }
+        if old.1 != new.1 {
+            lists = true;
+        }
+    }
+    Some(Selection { entries, lists })
+}

@@ -1,0 +1,68 @@
+//! What `serve` adds to HTML pages: a script that reloads on rebuild and shows build errors
+//! over the page, and the same error as plain HTML for a page loaded while the site is broken.
+
+pub const EVENTS_PATH: &str = "/_waymark/events";
+
+const SCRIPT: &str = r#"<script>(function(){if(!window.EventSource)return;var es=new EventSource("/_waymark/events");
+es.addEventListener("reload",function(){location.reload()});
+es.addEventListener("problem",function(e){var d=document.getElementById("waymark-overlay");
+if(!d){d=document.createElement("pre");d.id="waymark-overlay";d.setAttribute("role","alert");
+d.style.cssText="position:fixed;inset:0;margin:0;padding:1rem;background:rgba(40,0,0,.94);color:#fff;font:14px/1.45 monospace;white-space:pre-wrap;overflow:auto;z-index:2147483647";
+document.body.appendChild(d)}d.textContent=e.data.replace(/\\(n|\\)/g,function(m,c){return c=="n"?"\n":"\\"})});})();</script>"#;
+
+/// Insert the live-reload script (and, when the last build failed, the error) before `</body>`.
+pub fn inject(html: &[u8], problem: Option<&str>) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    let mut extra = String::new();
+    if let Some(p) = problem {
+        extra.push_str(&overlay(p));
+    }
+    extra.push_str(SCRIPT);
+    match text.rfind("</body>") {
+        Some(i) => format!("{}{extra}{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{extra}").into_bytes(),
+    }
+}
+
+pub fn overlay(problem: &str) -> String {
+    format!(
+        "<pre id=\"waymark-overlay\" role=\"alert\" style=\"position:fixed;inset:0;margin:0;padding:1rem;background:rgba(40,0,0,.94);color:#fff;font:14px/1.45 monospace;white-space:pre-wrap;overflow:auto;z-index:2147483647\">{}</pre>",
+        escape(problem)
+    )
+}
+
+/// One server-sent event; newlines in data are sent escaped so the event stays one `data:` line.
+pub fn event(name: &str, data: &str) -> String {
+    format!(
+        "event: {name}\ndata: {}\n\n",
+        data.replace('\\', "\\\\").replace('\n', "\\n")
+    )
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn injects_before_body_end() {
+        let out = String::from_utf8(inject(
+            b"<html><body><p>x</p></body></html>",
+            Some("bad <b>"),
+        ))
+        .unwrap();
+        assert!(out.contains("waymark-overlay"));
+        assert!(out.contains("bad &lt;b&gt;"));
+        assert!(out.ends_with("</script></body></html>"));
+    }
+
+    #[test]
+    fn events_are_one_data_line() {
+        assert_eq!(event("problem", "a\nb"), "event: problem\ndata: a\\nb\n\n");
+    }
+}

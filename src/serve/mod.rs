@@ -1,0 +1,373 @@
+//! `waymark serve`: build in memory, serve on 127.0.0.1 (or the Wi-Fi with `--bind 0.0.0.0`),
+//! rebuild when content, themes or site.yaml change, and reload open browsers. A failed rebuild
+//! is shown over the page and in the terminal while the last good site keeps being served.
+//! Nothing is written to `output/`: a preview must never replace a real build.
+
+mod incremental;
+mod live;
+mod net;
+
+use crate::output::{Data, OutFile};
+use crate::BuildOptions;
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+pub struct Options {
+    pub site: PathBuf,
+    pub port: u16,
+    pub bind: IpAddr,
+    pub drafts: bool,
+}
+
+/// Files of the last good build, by path under the output folder (`site/...`, `print/...`).
+type Files = HashMap<String, Arc<Vec<u8>>>;
+
+struct Shared {
+    files: RwLock<Arc<Files>>,
+    /// The last failed build's message, cleared by a good build.
+    problem: RwLock<Option<String>>,
+    clients: Mutex<Vec<mpsc::Sender<String>>>,
+    qr: crate::qr::Cache,
+    /// The last good build's fingerprints, for rebuilding only what changed.
+    last: Mutex<Option<incremental::Fingerprints>>,
+}
+
+pub fn run(mut opts: Options) -> i32 {
+    // The watcher reports absolute paths; compare them with an absolute root.
+    if let Ok(abs) = opts.site.canonicalize() {
+        opts.site = abs;
+    }
+    let (server, port) = match net::listen(opts.bind, opts.port) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot listen on {}: {e}", opts.bind);
+            return 2;
+        }
+    };
+    let public_host = if opts.bind.is_unspecified() {
+        net::lan_addresses()
+            .first()
+            .map(|a| a.to_string())
+            .unwrap_or_else(|| "127.0.0.1".into())
+    } else {
+        opts.bind.to_string()
+    };
+    let base_url = format!("http://{public_host}:{port}");
+    let build_opts = BuildOptions {
+        site: opts.site.clone(),
+        base_url: Some(base_url.clone()),
+        drafts: opts.drafts,
+        ..BuildOptions::default()
+    };
+    let shared = Arc::new(Shared {
+        files: RwLock::new(Arc::new(HashMap::new())),
+        problem: RwLock::new(None),
+        clients: Mutex::new(Vec::new()),
+        qr: crate::qr::Cache::default(),
+        last: Mutex::new(None),
+    });
+    rebuild(&shared, &build_opts, true);
+
+    println!(
+        "serving {} at {base_url}/ (print files at {base_url}/_print/)",
+        opts.site.display()
+    );
+    if opts.bind.is_unspecified() {
+        println!("open it on a phone on the same Wi-Fi, or scan:");
+        if let Some(qr) = net::terminal_qr(&format!("{base_url}/")) {
+            println!("{qr}");
+        }
+    }
+    println!("watching content/, themes/ and site.yaml; press Ctrl+C to stop");
+    let _ = std::io::stdout().flush();
+
+    let watcher = match watch(&opts.site, shared.clone(), build_opts) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch {}: {e}", opts.site.display());
+            return 1;
+        }
+    };
+    for request in server.incoming_requests() {
+        let shared = shared.clone();
+        std::thread::spawn(move || handle(request, &shared));
+    }
+    drop(watcher);
+    0
+}
+
+/// Build in memory; on success swap the served files, on failure keep them and report.
+/// With `full` false, only the entries whose content changed are rendered again.
+fn rebuild(shared: &Shared, opts: &BuildOptions, full: bool) {
+    let start = Instant::now();
+    match make(shared, opts, full) {
+        Ok((site, rendered, partial)) => {
+            let mut files: Files = if partial {
+                (**shared.files.read().expect("files lock")).clone()
+            } else {
+                Files::with_capacity(rendered.len())
+            };
+            let count = rendered.len();
+            for f in rendered {
+                if let Some((path, bytes)) = load(f) {
+                    files.insert(path, Arc::new(bytes));
+                }
+            }
+            *shared.files.write().expect("files lock") = Arc::new(files);
+            *shared.problem.write().expect("problem lock") = None;
+            for w in &site.warnings {
+                eprintln!("{w}\n");
+            }
+            println!(
+                "{} {} entries ({} files made) in {} ms",
+                if partial { "rebuilt" } else { "built" },
+                site.entries.len(),
+                count,
+                start.elapsed().as_millis()
+            );
+            broadcast(shared, &live::event("reload", "ok"));
+        }
+        Err(e) => {
+            let text = e.to_string();
+            eprintln!("{text}\nthe last good site is still being served; fix the problem and save");
+            *shared.problem.write().expect("problem lock") = Some(text.clone());
+            broadcast(shared, &live::event("problem", &text));
+        }
+    }
+    let _ = std::io::stdout().flush();
+}
+
+/// Load and render; the bool says whether only part of the site was rendered.
+fn make(
+    shared: &Shared,
+    opts: &BuildOptions,
+    full: bool,
+) -> crate::error::Result<(crate::site::Site, Vec<OutFile>, bool)> {
+    let mut timings = Vec::new();
+    let crate::Loaded { site, theme } = crate::load(opts, &mut timings)?;
+    let now = incremental::fingerprints(&site);
+    let last = shared.last.lock().expect("last lock").clone();
+    let selection = match (&last, full) {
+        (Some(before), false) => incremental::selection(before, &now, &site),
+        _ => None,
+    };
+    let mut files = crate::render::render_some(&site, &theme, selection.as_ref())?;
+    files.extend(crate::qr::render(&site, Some(&shared.qr))?.files);
+    crate::write_ledger(&opts.site, &site.ledger)?;
+    *shared.last.lock().expect("last lock") = Some(now);
+    Ok((site, files, selection.is_some()))
+}
+
+fn load(f: OutFile) -> Option<(String, Vec<u8>)> {
+    match f.data {
+        Data::Bytes(b) => Some((f.path, b)),
+        Data::Copy(from) => std::fs::read(from).ok().map(|b| (f.path, b)),
+    }
+}
+
+fn broadcast(shared: &Shared, event: &str) {
+    let mut clients = shared.clients.lock().expect("clients lock");
+    clients.retain(|c| c.send(event.to_string()).is_ok());
+}
+
+/// Watch the site's sources; rebuild once per burst of changes.
+fn watch(
+    site: &Path,
+    shared: Arc<Shared>,
+    opts: BuildOptions,
+) -> notify::Result<notify::RecommendedWatcher> {
+    use notify::{RecursiveMode, Watcher};
+    let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
+    let mut watcher = notify::recommended_watcher(tx)?;
+    watcher.watch(site, RecursiveMode::NonRecursive)?;
+    for dir in ["content", "themes"] {
+        let p = site.join(dir);
+        if p.is_dir() {
+            watcher.watch(&p, RecursiveMode::Recursive)?;
+        }
+    }
+    let root = site.to_path_buf();
+    std::thread::spawn(move || {
+        while let Ok(first) = rx.recv() {
+            let Some(mut full) = relevant(&root, &first) else {
+                continue;
+            };
+            // Editors save in several steps; wait for the burst to end.
+            while let Ok(more) = rx.recv_timeout(Duration::from_millis(80)) {
+                full |= relevant(&root, &more).unwrap_or(false);
+            }
+            rebuild(&shared, &opts, full);
+        }
+    });
+    Ok(watcher)
+}
+
+/// None when the event is not about the site's sources; Some(true) when it touches the theme or
+/// site.yaml, which every page depends on.
+fn relevant(root: &Path, event: &notify::Result<notify::Event>) -> Option<bool> {
+    let event = event.as_ref().ok()?;
+    if matches!(event.kind, notify::EventKind::Access(_)) {
+        return None;
+    }
+    let mut found = None;
+    for p in &event.paths {
+        let rel = p.strip_prefix(root).unwrap_or(p);
+        let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let top = rel
+            .components()
+            .next()
+            .and_then(|c| c.as_os_str().to_str())
+            .unwrap_or("");
+        let editor_noise = name.starts_with('.')
+            || name.ends_with('~')
+            || name.ends_with(".swp")
+            || name.ends_with(".tmp");
+        if editor_noise {
+            continue;
+        }
+        if top == "themes" || rel == Path::new(crate::config::FILE) {
+            found = Some(true);
+        } else if top == "content" {
+            found = Some(found.unwrap_or(false));
+        }
+    }
+    found
+}
+
+fn handle(request: tiny_http::Request, shared: &Shared) {
+    let raw = request
+        .url()
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("/")
+        .to_string();
+    let path = crate::render::markdown::percent_decode(&raw);
+    if path == live::EVENTS_PATH {
+        return events(request, shared);
+    }
+    if path.contains("..") {
+        let _ = request.respond(tiny_http::Response::from_string("bad path").with_status_code(400));
+        return;
+    }
+    let files = shared.files.read().expect("files lock").clone();
+    let problem = shared.problem.read().expect("problem lock").clone();
+    let (key, is_print) = match path.strip_prefix("/_print") {
+        Some(rest) => (
+            format!("print{}", if rest.is_empty() { "/" } else { rest }),
+            true,
+        ),
+        None => (format!("site{path}"), false),
+    };
+    let candidates = if key.ends_with('/') {
+        vec![format!("{key}index.html")]
+    } else {
+        vec![key.clone(), format!("{key}/index.html")]
+    };
+    let found = candidates
+        .iter()
+        .find_map(|k| files.get(k).map(|b| (k.clone(), b.clone())));
+    let (status, name, body) = match found {
+        Some((k, b)) => (200, k, b.to_vec()),
+        None if is_print && key.ends_with('/') => (
+            200,
+            "index.html".into(),
+            print_index(&files, &key).into_bytes(),
+        ),
+        None => match files.get("site/404.html") {
+            Some(b) => (404, "404.html".into(), b.to_vec()),
+            None => (404, "404.txt".into(), b"not found".to_vec()),
+        },
+    };
+    let ctype = content_type(&name);
+    let body = if ctype.starts_with("text/html") {
+        live::inject(&body, problem.as_deref())
+    } else {
+        body
+    };
+    let response = tiny_http::Response::from_data(body)
+        .with_status_code(status)
+        .with_header(header("Content-Type", ctype))
+        .with_header(header("Cache-Control", "no-store"));
+    let _ = request.respond(response);
+}
+
+/// Server-sent events: a `reload` after each good build, a `problem` after each failed one
+/// (and at once, when the site is broken as the page connects).
+fn events(request: tiny_http::Request, shared: &Shared) {
+    let (tx, rx) = mpsc::channel::<String>();
+    if let Some(p) = shared.problem.read().expect("problem lock").as_deref() {
+        let _ = tx.send(live::event("problem", p));
+    }
+    shared.clients.lock().expect("clients lock").push(tx);
+    let mut w = request.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\nretry: 1000\n\n";
+    if w.write_all(head.as_bytes())
+        .and_then(|()| w.flush())
+        .is_err()
+    {
+        return;
+    }
+    loop {
+        let msg = match rx.recv_timeout(Duration::from_secs(15)) {
+            Ok(m) => m,
+            // A comment line keeps proxies and phones from closing an idle stream.
+            Err(mpsc::RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
+        if w.write_all(msg.as_bytes())
+            .and_then(|()| w.flush())
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+fn print_index(files: &Files, dir: &str) -> String {
+    let mut names: Vec<&String> = files.keys().filter(|k| k.starts_with(dir)).collect();
+    names.sort();
+    let mut html =
+        String::from("<!doctype html><meta charset=utf-8><title>print/</title><h1>print/</h1><ul>");
+    for n in names {
+        let href = format!("/_{n}");
+        html.push_str(&format!(
+            "<li><a href=\"{href}\">{}</a></li>",
+            &n[dir.len()..]
+        ));
+    }
+    html.push_str("</ul>");
+    html
+}
+
+fn header(name: &str, value: &str) -> tiny_http::Header {
+    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .expect("static header is valid")
+}
+
+pub fn content_type(name: &str) -> &'static str {
+    match name.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "webmanifest" => "application/manifest+json",
+        "xml" => "application/xml",
+        "txt" | "_redirects" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "pdf" => "application/pdf",
+        "mp3" => "audio/mpeg",
+        "m4a" => "audio/mp4",
+        "ogg" => "audio/ogg",
+        "geojson" => "application/geo+json",
+        "gpx" => "application/gpx+xml",
+        _ => "application/octet-stream",
+    }
+}

@@ -1,0 +1,194 @@
+//! `waymark serve` on loopback: a change is rebuilt and announced to the browser, an error is shown
+//! as an overlay while the last good site stays up, and fixing it recovers.
+
+mod common;
+use common::*;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+struct Server {
+    child: Child,
+    base: String,
+    log: mpsc::Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// The child is killed and waited for when the Server is dropped.
+#[allow(clippy::zombie_processes)]
+fn start(site: &std::path::Path) -> Server {
+    let mut child = Command::new(bin())
+        .args(["serve", "--port", "0", "--site"])
+        .arg(site)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, log) = mpsc::channel();
+    for stream in [
+        Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>,
+        Box::new(child.stderr.take().unwrap()),
+    ] {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Ok(line) = log.recv_timeout(Duration::from_millis(200)) {
+            if let Some(i) = line.find("at http://") {
+                let base = line[i + 3..]
+                    .split_whitespace()
+                    .next()
+                    .unwrap()
+                    .trim_end_matches('/')
+                    .to_string();
+                return Server { child, base, log };
+            }
+        }
+    }
+    panic!("serve did not start");
+}
+
+/// Subscribe to the live-reload events; each event's name and data arrive on the channel.
+fn events(base: &str) -> mpsc::Receiver<String> {
+    let host = base.strip_prefix("http://").unwrap().to_string();
+    let mut s = std::net::TcpStream::connect(&host).unwrap();
+    write!(s, "GET /_waymark/events HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(s).lines().map_while(Result::ok) {
+            if line.starts_with("event:") || line.starts_with("data:") {
+                let _ = tx.send(line);
+            }
+        }
+    });
+    rx
+}
+
+fn wait_for(rx: &mpsc::Receiver<String>, what: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut seen = Vec::new();
+    while Instant::now() < deadline {
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+            if line.contains(what) {
+                // The data line follows the event line.
+                return rx.recv_timeout(Duration::from_secs(5)).unwrap_or_default();
+            }
+            seen.push(line);
+        }
+    }
+    panic!("no `{what}` event; saw {seen:?}");
+}
+
+#[test]
+fn live_reload_error_overlay_and_recovery() {
+    let s = site(&[
+        ("content/relics/den.md", RELIC),
+        ("content/relics/chua.md", "---\ntitle: Chùa\n---\nChùa.\n"),
+    ]);
+    let server = start(s.path());
+    let (status, page) = http_get(&format!("{}/relics/den/", server.base));
+    assert_eq!(status, 200);
+    assert!(page.contains("<h1>Đền Kỳ Cùng</h1>"));
+    assert!(
+        page.contains("/_waymark/events"),
+        "live-reload script injected"
+    );
+    // Short links point at the preview server, so a phone can scan them.
+    assert!(page.contains(&format!("{}/q/", server.base)), "{page}");
+    let ev = events(&server.base);
+    std::thread::sleep(Duration::from_millis(300));
+
+    write(
+        s.path(),
+        "content/relics/den.md",
+        &RELIC.replace("Ngôi đền bên sông.", "Đã sửa nội dung."),
+    );
+    wait_for(&ev, "event: reload");
+    let (_, page) = http_get(&format!("{}/relics/den/", server.base));
+    assert!(page.contains("Đã sửa nội dung."), "rebuilt page served");
+    // Only the changed entry was rendered again.
+    let line = (0..50).find_map(|_| {
+        server
+            .log
+            .recv_timeout(Duration::from_millis(200))
+            .ok()
+            .filter(|l| l.starts_with("rebuilt"))
+    });
+    assert!(line.is_some(), "an incremental rebuild was reported");
+
+    write(
+        s.path(),
+        "content/relics/chua.md",
+        "---\ntitle: Chùa\nlocaton: 1\n---\n",
+    );
+    let data = wait_for(&ev, "event: problem");
+    assert!(data.contains("did you mean `location`"), "{data}");
+    let (status, page) = http_get(&format!("{}/relics/den/", server.base));
+    assert_eq!(status, 200, "the last good site is still served");
+    assert!(
+        page.contains("Đã sửa nội dung.") && page.contains("waymark-overlay"),
+        "overlay on the page"
+    );
+
+    write(
+        s.path(),
+        "content/relics/chua.md",
+        "---\ntitle: Chùa\nlocation: { lat: 21.85, lon: 106.76 }\n---\n",
+    );
+    wait_for(&ev, "event: reload");
+    let (_, page) = http_get(&format!("{}/relics/den/", server.base));
+    assert!(
+        !page.contains("<pre id=\"waymark-overlay\""),
+        "overlay gone after the fix"
+    );
+    let (status, print) = http_get(&format!("{}/_print/", server.base));
+    assert_eq!(status, 200);
+    assert!(print.contains("manifest.json"), "{print}");
+    let (status, _) = http_get(&format!("{}/no/such/page/", server.base));
+    assert_eq!(status, 404);
+    assert!(
+        !s.path().join("output").exists(),
+        "serve never writes output/"
+    );
+}
+
+#[test]
+fn next_free_port_when_taken() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let s = site(&[("content/relics/den.md", RELIC)]);
+    let mut child = Command::new(bin())
+        .args(["serve", "--port", &port.to_string(), "--site"])
+        .arg(s.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("at http://") {
+        line.clear();
+        if out.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(line.contains("at http://127.0.0.1:"), "{line}");
+    assert!(
+        !line.contains(&format!(":{port}/")),
+        "took the busy port: {line}"
+    );
+}
