@@ -24,6 +24,24 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// The text of the offending line, shown under the message with a caret.
     pub source_line: Option<String>,
+    /// The message and fix in Vietnamese, for the most common problems (shown with `--lang vi`).
+    pub vi: Option<String>,
+}
+
+static VIETNAMESE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Show the Vietnamese text of diagnostics that have one (`--lang vi`, or a `vi` locale).
+pub fn set_vietnamese(on: bool) {
+    VIETNAMESE.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether the environment's locale is Vietnamese (LC_ALL, LC_MESSAGES or LANG).
+pub fn locale_is_vietnamese() -> bool {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty())
+        .is_some_and(|v| v.starts_with("vi"))
 }
 
 impl Diagnostic {
@@ -36,6 +54,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             source_line: None,
+            vi: None,
         }
     }
 
@@ -49,6 +68,12 @@ impl Diagnostic {
     pub fn at(mut self, line: usize, column: Option<usize>) -> Self {
         self.line = Some(line.max(1));
         self.column = column;
+        self
+    }
+
+    /// The problem and its fix in Vietnamese.
+    pub fn vi(mut self, text: impl Into<String>) -> Self {
+        self.vi = Some(text.into());
         self
     }
 
@@ -99,6 +124,13 @@ impl fmt::Display for Diagnostic {
         }
         if let Some(hint) = &self.hint {
             write!(f, "\n  = help: {hint}")?;
+        }
+        if let Some(vi) = self
+            .vi
+            .as_ref()
+            .filter(|_| VIETNAMESE.load(std::sync::atomic::Ordering::Relaxed))
+        {
+            write!(f, "\n  = tiếng Việt: {vi}")?;
         }
         Ok(())
     }

@@ -126,7 +126,8 @@ pub fn assign(
                         claims[other].file.display()
                     ),
                 )
-                .hint("each plaque needs its own code: change `code:` in one of them");
+                .hint("each plaque needs its own code: change `code:` in one of them")
+                .vi("hai mục dùng chung một mã biển: đổi `code:` ở một trong hai tệp");
                 if let Some(l) = claims[k].code_line {
                     d = d.at(l, None);
                 }
@@ -213,6 +214,10 @@ pub fn assign(
                     .hint(format!(
                         "if the entry was moved or renamed, add `code: {code}` to its front matter; if it was removed, \
                          change the line in plaques.lock to `{code}: {{ retired_to: OTHER-CODE }}` so printed plaques lead somewhere"
+                    ))
+                    .vi(format!(
+                        "biển mã {code} đã in dẫn tới {page}, nay không còn: nếu đã đổi tên hoặc chuyển mục, thêm `code: {code}` vào mục đó; \
+                         nếu đã xoá, sửa dòng trong plaques.lock thành `{code}: {{ retired_to: MÃ-KHÁC }}`"
                     )),
             ),
             (None, Some(target)) => {

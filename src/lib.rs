@@ -14,6 +14,7 @@ pub mod content;
 pub mod error;
 pub mod ledger;
 pub mod output;
+pub mod progress;
 pub mod qr;
 pub mod render;
 pub mod scaffold;
@@ -36,6 +37,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Replace an output folder that Waymark did not make.
     pub force: bool,
+    /// Where the build reports how far it is, for a progress bar.
+    pub progress: Option<std::sync::Arc<progress::Progress>>,
 }
 
 /// What a build made.
@@ -106,15 +109,25 @@ pub fn make(
     qr_cache: Option<&qr::Cache>,
     timings: &mut Vec<(&'static str, Duration)>,
 ) -> Result<Made> {
+    let progress = opts.progress.as_deref();
+    if let Some(p) = progress {
+        p.stage("loading content", 0);
+    }
     let Loaded { site, theme } = load(opts, timings)?;
 
     let t = Instant::now();
-    let mut files = render::render(&site, &theme)?;
+    if let Some(p) = progress {
+        p.stage("rendering pages", site.entries.len());
+    }
+    let mut files = render::render_some(&site, &theme, None, progress)?;
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     timings.push(("render pages", t.elapsed()));
 
     let t = Instant::now();
-    let print = qr::render(&site, qr_cache)?;
+    if let Some(p) = progress {
+        p.stage("making QR codes", site.entries.len());
+    }
+    let print = qr::render(&site, qr_cache, progress)?;
     files.extend(print.files);
     timings.push(("qr codes", t.elapsed()));
     Ok(Made {
@@ -133,6 +146,9 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     let made = make(opts, None, &mut timings)?;
 
     let t = Instant::now();
+    if let Some(p) = opts.progress.as_deref() {
+        p.stage("writing", 0);
+    }
     output::write(&out, &made.files)?;
     write_ledger(&opts.site, &made.site.ledger)?;
     timings.push(("write", t.elapsed()));

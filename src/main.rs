@@ -10,6 +10,9 @@ use std::path::PathBuf;
     about = "Heritage sites and homestays from Markdown to a mobile website with permanent QR codes"
 )]
 struct Cli {
+    /// Language of messages: `vi` adds Vietnamese to the key ones (default: from the locale).
+    #[arg(long, value_name = "LANG")]
+    lang: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -103,6 +106,11 @@ fn main() {
             std::process::exit(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    let vietnamese = match cli.lang.as_deref() {
+        Some(l) => l.starts_with("vi"),
+        None => waymark::error::locale_is_vietnamese(),
+    };
+    waymark::error::set_vietnamese(vietnamese);
     let code = match cli.command {
         Command::Build {
             site,
@@ -118,6 +126,7 @@ fn main() {
                 base_url,
                 drafts,
                 force,
+                progress: None,
             },
             timings,
         }),

@@ -320,3 +320,57 @@ fn usage_errors_exit_2() {
     let o = build(s.path(), &["--base-url", "ftp://x"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+#[test]
+fn key_messages_also_in_vietnamese() {
+    let s = site(&[(
+        "content/relics/den.md",
+        "---\ntitle: Đền\ndistrct: Văn Lãng\n---\nx\n",
+    )]);
+    let o = std::process::Command::new(bin())
+        .args(["--lang", "vi", "build", "--site"])
+        .arg(s.path())
+        .output()
+        .unwrap();
+    let err = stderr(&o);
+    assert!(err.contains("có phải bạn định viết `district`?"), "{err}");
+    let o = std::process::Command::new(bin())
+        .args(["--lang", "en", "build", "--site"])
+        .arg(s.path())
+        .output()
+        .unwrap();
+    assert!(
+        !stderr(&o).contains("tiếng Việt"),
+        "English only when asked"
+    );
+    let o = std::process::Command::new(bin())
+        .env("LANG", "vi_VN.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .args(["build", "--site"])
+        .arg(s.path())
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&o).contains("tiếng Việt"),
+        "the locale chooses Vietnamese"
+    );
+}
+
+#[test]
+fn timings_and_summary() {
+    let s = site(&[("content/relics/a.md", RELIC)]);
+    let o = build(s.path(), &["--timings"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("render pages:") && err.contains("qr codes:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("built 1 entries") && err.contains("1 QR codes"),
+        "{err}"
+    );
+    // Not a terminal: no progress bar escape codes.
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+}

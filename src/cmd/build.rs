@@ -1,7 +1,11 @@
 //! `waymark build`.
 
 use crate::error::Error;
+use crate::progress::Progress;
 use crate::BuildOptions;
+use std::io::IsTerminal;
+use std::sync::Arc;
+use std::time::Duration;
 
 pub struct Args {
     pub options: BuildOptions,
@@ -11,7 +15,21 @@ pub struct Args {
 /// Build, print warnings and a one-line summary; return the exit status.
 pub fn run(args: &Args) -> i32 {
     let start = std::time::Instant::now();
-    match crate::build(&args.options) {
+    let progress = Arc::new(Progress::default());
+    let mut options = args.options.clone();
+    options.progress = Some(progress.clone());
+    let bar = std::io::stderr().is_terminal().then(|| {
+        std::thread::spawn({
+            let p = progress.clone();
+            move || show_progress(&p)
+        })
+    });
+    let result = crate::build(&options);
+    progress.finish();
+    if let Some(bar) = bar {
+        let _ = bar.join();
+    }
+    match result {
         Ok(report) => {
             for w in &report.warnings {
                 eprintln!("{w}\n");
@@ -42,4 +60,29 @@ pub fn run(args: &Args) -> i32 {
             e.exit_code()
         }
     }
+}
+
+/// A progress bar on a terminal, only for builds that take longer than a second.
+fn show_progress(p: &Progress) {
+    let start = std::time::Instant::now();
+    while start.elapsed() < Duration::from_secs(1) {
+        if p.is_finished() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    let style =
+        indicatif::ProgressStyle::with_template("{spinner} {msg:<16} [{bar:30}] {pos}/{len}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> ");
+    bar.set_style(style);
+    while !p.is_finished() {
+        let (stage, done, total) = p.snapshot();
+        bar.set_message(stage);
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    bar.finish_and_clear();
 }

@@ -211,7 +211,7 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
         };
         return Err(Diagnostic::error(file, what)
             .at(1, Some(1))
-            .hint("start the file with a line `---`, then `title: ...`, then a closing `---`, then the text")
+            .hint("start the file with a line `---`, then `title: ...`, then a closing `---`, then the text").vi("tệp phải bắt đầu bằng dòng `---`, rồi `title: ...`, rồi một dòng `---` đóng lại, sau đó mới đến bài viết")
             .with_source(text));
     }
     let yaml_start = first.len() + 1;
@@ -231,6 +231,7 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
     Err(Diagnostic::error(file, "the front matter is not closed")
         .at(1, Some(1))
         .hint("add a line `---` after the last field of the front matter")
+        .vi("phần đầu tệp chưa được đóng: thêm một dòng `---` sau trường cuối cùng")
         .with_source(text))
 }
 

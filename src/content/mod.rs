@@ -199,7 +199,8 @@ pub fn load(site: &Path, config: &Config, drafts: bool) -> Result<Loaded> {
                             files.join(" and ")
                         ),
                     )
-                    .hint("rename one of the files or folders; each place needs its own address"),
+                    .hint("rename one of the files or folders; each place needs its own address")
+                    .vi("hai mục có cùng địa chỉ: đổi tên một tệp hoặc thư mục"),
                 );
             }
             continue;
@@ -403,6 +404,7 @@ fn parse_file(site: &Path, f: &Found, config: &Config) -> std::result::Result<Pa
         Diagnostic::error(&f.rel, "the file is not valid UTF-8 text")
             .at(line, None)
             .hint("save it as UTF-8 (in most editors: Save with encoding → UTF-8)")
+            .vi("tệp không phải văn bản UTF-8: lưu lại với mã hoá UTF-8")
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let text = if text.contains('\r') {

@@ -29,7 +29,7 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
     if let Some(code) = &m.code {
         if let Err(why) = check_code(code) {
             out.push(err("code", format!("plaque code `{code}` {why}")).hint(
-                "a code is 2 to 16 upper-case letters, digits or hyphens, e.g. `code: HVT` or `code: LS-001`",
+                "a code is 2 to 16 upper-case letters, digits or hyphens, e.g. `code: HVT` or `code: LS-001`").vi("mã biển gồm 2 đến 16 chữ in hoa, chữ số hoặc dấu gạch ngang, ví dụ `code: HVT`",
             ));
         }
     }
@@ -37,7 +37,11 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
         let swapped =
             (VN_LAT.0..=VN_LAT.1).contains(&loc.lon) && (VN_LON.0..=VN_LON.1).contains(&loc.lat);
         if !(-90.0..=90.0).contains(&loc.lat) || !(-180.0..=180.0).contains(&loc.lon) {
-            out.push(err("location", format!("location {}, {} is not on Earth", loc.lat, loc.lon)).hint(if swapped {
+            out.push(err("location", format!("location {}, {} is not on Earth", loc.lat, loc.lon)).vi(if swapped {
+                "toạ độ bị đảo: lat là số nhỏ (khoảng 21,8), lon là số lớn (khoảng 106,7)"
+            } else {
+                "toạ độ sai: lat từ -90 đến 90, lon từ -180 đến 180"
+            }).hint(if swapped {
                 "lat and lon look swapped: write `location: { lat: 21.85, lon: 106.76 }` (lat is the smaller number here)"
             } else {
                 "lat is between -90 and 90, lon between -180 and 180 (Lạng Sơn is near lat 21.85, lon 106.76)"
@@ -163,7 +167,7 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
                 } else if !e.assets.iter().any(|a| a == file) {
                     let exists = site.join(bundle).join(file).is_file();
                     if !exists {
-                        out.push(err(key, format!("`{file}` is not in {}", bundle.display())).hint("check the file name (letter case counts), or copy the file into the entry's folder"));
+                        out.push(err(key, format!("`{file}` is not in {}", bundle.display())).hint("check the file name (letter case counts), or copy the file into the entry's folder").vi("không thấy tệp ảnh hoặc âm thanh: kiểm tra tên tệp (phân biệt chữ hoa, chữ thường) hoặc chép tệp vào thư mục của mục này"));
                     }
                 }
             }

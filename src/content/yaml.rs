@@ -43,14 +43,27 @@ fn to_diagnostic(
     let mut d = Diagnostic::error(file, msg.clone());
     if let Some(field) = between_backticks(&msg, "unknown field `") {
         d.message = format!("unknown field `{field}`");
-        let hint = match suggest(field, known) {
-            Some(k) => format!("did you mean `{k}`? Known fields: {}", known.join(", ")),
-            None => format!("remove it, or use one of: {}", known.join(", ")),
+        let (hint, vi) = match suggest(field, known) {
+            Some(k) => (
+                format!("did you mean `{k}`? Known fields: {}", known.join(", ")),
+                format!("không có trường `{field}`; có phải bạn định viết `{k}`?"),
+            ),
+            None => (
+                format!("remove it, or use one of: {}", known.join(", ")),
+                format!(
+                    "không có trường `{field}`; hãy xoá dòng này hoặc dùng một trong: {}",
+                    known.join(", ")
+                ),
+            ),
         };
-        d = d.hint(hint);
+        d = d.hint(hint).vi(vi);
     } else if let Some(field) = between_backticks(&msg, "missing field `") {
         d.message = format!("missing field `{field}`");
-        d = d.hint(format!("add a line `{field}: ...` to the front matter"));
+        d = d
+            .hint(format!("add a line `{field}: ...` to the front matter"))
+            .vi(format!(
+                "thiếu trường `{field}`: thêm một dòng `{field}: ...` vào phần đầu tệp"
+            ));
     } else if let Some(field) = between_backticks(&msg, "duplicate field `") {
         // The library points at the mapping; the user needs the repeated line.
         let second = text
@@ -64,21 +77,26 @@ fn to_diagnostic(
             .nth(1)
             .map(|(i, _)| first_line + i);
         let d = Diagnostic::error(file, format!("the field `{field}` is set twice"))
-            .hint("each field may appear once: remove or merge the repeated line");
+            .hint("each field may appear once: remove or merge the repeated line")
+            .vi(format!(
+                "trường `{field}` được viết hai lần: xoá hoặc gộp dòng lặp lại"
+            ));
         return d.at(second.unwrap_or(line), None).with_source(whole_file);
     } else if msg.contains("duplicate entry") {
         d = d.hint("each field may appear once: remove or merge the repeated line");
     } else if msg.contains("invalid type") || msg.contains("invalid value") {
-        d = d.hint("check the value's form against the front-matter reference in README.md (numbers unquoted, lists in [ ])");
+        d = d
+            .hint("check the value's form against the front-matter reference in README.md (numbers unquoted, lists in [ ])")
+            .vi("giá trị sai kiểu: số viết không có ngoặc kép, danh sách đặt trong [ ]");
     } else if msg.contains("unknown variant") {
         d = d.hint("use one of the values the message lists");
     } else if msg.contains("found character that cannot start any token") || msg.contains("tab") {
         d = d.hint(
-            "YAML indents with spaces, never tabs; a value with `:` or `#` must be in quotes",
+            "YAML indents with spaces, never tabs; a value with `:` or `#` must be in quotes").vi("YAML thụt lề bằng dấu cách, không dùng phím Tab; giá trị có `:` hoặc `#` phải đặt trong ngoặc kép",
         );
     } else {
         d = d.hint(
-            "check the YAML syntax on this line: `field: value`, values with `:` or `#` in quotes",
+            "check the YAML syntax on this line: `field: value`, values with `:` or `#` in quotes").vi("dòng này viết sai cú pháp: viết `tên_trường: giá trị`, giá trị có `:` hoặc `#` đặt trong ngoặc kép",
         );
     }
     d.at(line, column).with_source(whole_file)

@@ -88,7 +88,7 @@ pub fn render(
 fn link_problem(file: &Path, line: usize, dest: &str, why: &'static str) -> Diagnostic {
     Diagnostic::error(file, format!("link `{dest}` {why}"))
         .at(line, None)
-        .hint("link to another entry by its file (`../chi-lang/index.md` or `../chi-lang.md`), to a file in this entry's folder by its name, or to a web page with https://")
+        .hint("link to another entry by its file (`../chi-lang/index.md` or `../chi-lang.md`), to a file in this entry's folder by its name, or to a web page with https://").vi("liên kết hỏng: trỏ tới tệp của mục khác (`../chi-lang.md`), tới tệp trong thư mục này, hoặc tới trang web bắt đầu bằng https://")
 }
 
 /// A link's new address, or why it is broken.

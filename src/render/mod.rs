@@ -69,13 +69,18 @@ impl markdown::Resolver for Links<'_> {
 
 /// Render everything under `output/site`.
 pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutFile>> {
-    render_some(site, theme, None)
+    render_some(site, theme, None, None)
 }
 
 /// Render the pages `only` selects (all when None), with the feeds and the files copied as they are.
-pub fn render_some(site: &Site, theme: &Theme, only: Option<&Selection>) -> Result<Vec<OutFile>> {
+pub fn render_some(
+    site: &Site,
+    theme: &Theme,
+    only: Option<&Selection>,
+    progress: Option<&crate::progress::Progress>,
+) -> Result<Vec<OutFile>> {
     let mut diags = Diagnostics::default();
-    let mut files = render_site(site, theme, only, &mut diags);
+    let mut files = render_site(site, theme, only, progress, &mut diags);
     files.extend(feeds::feeds(site));
     for (rel, path) in &theme.statics {
         files.push(OutFile::copy(format!("site/{rel}"), path.clone()));

@@ -64,6 +64,7 @@ pub fn render_site(
     site: &Site,
     theme: &Theme,
     only: Option<&Selection>,
+    progress: Option<&crate::progress::Progress>,
     diags: &mut Diagnostics,
 ) -> Vec<OutFile> {
     let links = Links::new(site);
@@ -78,6 +79,7 @@ pub fn render_site(
             if !wanted(i) {
                 return (bodies, Vec::new());
             }
+            crate::progress::tick(progress);
             let mut problems = Vec::new();
             for (lang, text) in &e.texts {
                 let r = markdown::render(&text.body, &text.file, text.body_line, lang, &links);

@@ -1,0 +1,53 @@
+//! How far a build is, for the progress bar that `waymark build` shows on a terminal.
+//! The stages report; the command decides whether and how to show it.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+#[derive(Debug, Default)]
+pub struct Progress {
+    stage: Mutex<&'static str>,
+    done: AtomicUsize,
+    total: AtomicUsize,
+    finished: AtomicBool,
+}
+
+impl Progress {
+    /// Start a stage of `total` steps (0 when unknown).
+    pub fn stage(&self, name: &'static str, total: usize) {
+        if let Ok(mut s) = self.stage.lock() {
+            *s = name;
+        }
+        self.done.store(0, Ordering::Relaxed);
+        self.total.store(total, Ordering::Relaxed);
+    }
+
+    pub fn tick(&self) {
+        self.done.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn finish(&self) {
+        self.finished.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.finished.load(Ordering::Relaxed)
+    }
+
+    /// (stage, done, total)
+    pub fn snapshot(&self) -> (&'static str, usize, usize) {
+        let stage = self.stage.lock().map(|s| *s).unwrap_or("");
+        (
+            stage,
+            self.done.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
+    }
+}
+
+/// Call `f` with the progress when there is one.
+pub fn tick(p: Option<&Progress>) {
+    if let Some(p) = p {
+        p.tick();
+    }
+}
