@@ -13,6 +13,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod ledger;
+pub mod nearby;
 pub mod output;
 pub mod progress;
 pub mod qr;
@@ -51,6 +52,8 @@ pub struct Report {
     pub files: usize,
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
+    /// The heaviest entry page: its path under output/ and its gzipped size in bytes.
+    pub largest_page: Option<(String, usize)>,
 }
 
 /// Everything up to the model: what `build` and `check` share.
@@ -97,6 +100,7 @@ pub fn load(opts: &BuildOptions, timings: &mut Vec<(&'static str, Duration)>) ->
 
 /// The site rendered in memory: what `build` writes and `check` inspects.
 pub struct Made {
+    pub largest_page: Option<(String, usize)>,
     pub site: site::Site,
     pub files: Vec<output::OutFile>,
     pub pages: usize,
@@ -130,7 +134,9 @@ pub fn make(
     let print = qr::render(&site, qr_cache, progress)?;
     files.extend(print.files);
     timings.push(("qr codes", t.elapsed()));
+    let largest_page = largest_entry_page(&site, &files);
     Ok(Made {
+        largest_page,
         site,
         files,
         pages,
@@ -161,7 +167,34 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
         files: made.files.len(),
         warnings: made.site.warnings,
         timings,
+        largest_page: made.largest_page,
     })
+}
+
+/// The entry page that weighs most gzipped, HTML with its inline CSS and JS: the one a tourist
+/// on 3G waits longest for. The target is 14 KB, one round trip.
+fn largest_entry_page(site: &site::Site, files: &[output::OutFile]) -> Option<(String, usize)> {
+    use rayon::prelude::*;
+    let entry_pages: std::collections::HashSet<String> = site
+        .entries
+        .iter()
+        .flat_map(|e| e.texts.keys().map(move |l| format!("site{}index.html", site.entry_path(e, l))))
+        .collect();
+    files
+        .par_iter()
+        .filter(|f| entry_pages.contains(&f.path))
+        .filter_map(|f| match &f.data {
+            output::Data::Bytes(b) => Some((f.path.clone(), gzipped_len(b))),
+            output::Data::Copy(_) => None,
+        })
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+}
+
+pub fn gzipped_len(bytes: &[u8]) -> usize {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let _ = enc.write_all(bytes);
+    enc.finish().map(|v| v.len()).unwrap_or(bytes.len())
 }
 
 /// Every problem a build would meet, and the warnings only a check gives (missing translations),
@@ -200,6 +233,7 @@ pub fn check(opts: &BuildOptions) -> Result<Report> {
         files: made.files.len(),
         warnings,
         timings,
+        largest_page: made.largest_page,
     })
 }
 

@@ -62,6 +62,62 @@ pub struct Section {
     pub entries: Vec<usize>,
 }
 
+/// Entries grouped by their (former) district, for the district pages.
+#[derive(Debug)]
+pub struct District {
+    pub name: String,
+    pub slug: String,
+    pub entries: Vec<usize>,
+}
+
+fn districts(entries: &[Entry]) -> Vec<District> {
+    let mut by: BTreeMap<String, District> = BTreeMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        if let Some(d) = &e.matter.district {
+            let slug = crate::slug::slugify(d);
+            if slug.is_empty() {
+                continue;
+            }
+            by.entry(slug.clone())
+                .or_insert_with(|| District { name: d.clone(), slug, entries: Vec::new() })
+                .entries
+                .push(i);
+        }
+    }
+    by.into_values().collect()
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Nearby {
+    pub relics: Vec<(usize, f64)>,
+    pub homestays: Vec<(usize, f64)>,
+}
+
+/// How many nearby places of each kind a page lists, and how far it looks.
+const NEARBY_COUNT: usize = 4;
+const NEARBY_KM: f64 = 60.0;
+
+fn nearby(entries: &[Entry]) -> Vec<Nearby> {
+    use rayon::prelude::*;
+    let point = |e: &Entry| e.matter.location.map(|l| (l.lat, l.lon));
+    let of_kind = |k: Kind| {
+        let pts: Vec<Option<(f64, f64)>> = entries.iter().map(|e| if e.kind == k { point(e) } else { None }).collect();
+        crate::nearby::Index::new(&pts)
+    };
+    let (relics, homestays) = (of_kind(Kind::Relic), of_kind(Kind::Homestay));
+    entries
+        .par_iter()
+        .enumerate()
+        .map(|(i, e)| match point(e) {
+            Some(p) => Nearby {
+                relics: relics.nearest(p, NEARBY_COUNT, NEARBY_KM, Some(i)),
+                homestays: homestays.nearest(p, NEARBY_COUNT, NEARBY_KM, Some(i)),
+            },
+            None => Nearby::default(),
+        })
+        .collect()
+}
+
 #[derive(Debug)]
 pub struct Site {
     pub root: PathBuf,
@@ -75,6 +131,10 @@ pub struct Site {
     pub retired: BTreeMap<String, String>,
     /// The ledger as it must be written after a successful build.
     pub ledger: Ledger,
+    /// For each entry, the closest relic sites and homestays: (entry index, km).
+    pub nearby: Vec<Nearby>,
+    /// Sorted by slug.
+    pub districts: Vec<District>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -144,7 +204,11 @@ impl Site {
                 }
             })
             .collect();
+        let nearby = nearby(&entries);
+        let districts = districts(&entries);
         Ok(Site {
+            nearby,
+            districts,
             root: root.to_path_buf(),
             config,
             home,
@@ -177,6 +241,10 @@ impl Site {
 
     pub fn section_path(&self, section: &str, lang: &str) -> String {
         format!("{}/{section}/", self.lang_prefix(lang))
+    }
+
+    pub fn district_path(&self, d: &District, lang: &str) -> String {
+        format!("{}/districts/{}/", self.lang_prefix(lang), d.slug)
     }
 
     pub fn home_path(&self, lang: &str) -> String {

@@ -21,18 +21,36 @@ const DEFAULT_FILES: &[(&str, &str)] = embed!(
     "templates/section.html",
     "templates/entry.html",
     "templates/404.html",
+    "templates/map.html",
     "templates/style.css",
+    "templates/sw.js",
+    "templates/manifest.webmanifest",
     "i18n/vi.yaml",
     "i18n/en.yaml",
     "i18n/zh.yaml",
 );
+
+/// The default theme's static files (icons, the default sharing image), published as they are.
+const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    ("icon.svg", include_bytes!("../themes/default/static/icon.svg")),
+    ("icon-192.png", include_bytes!("../themes/default/static/icon-192.png")),
+    ("icon-512.png", include_bytes!("../themes/default/static/icon-512.png")),
+    ("share.png", include_bytes!("../themes/default/static/share.png")),
+];
+
+/// A file of the theme's `static/`, from the binary or from the site's theme folder.
+#[derive(Debug, Clone)]
+pub enum Static {
+    Embedded(&'static [u8]),
+    File(PathBuf),
+}
 
 pub struct Theme {
     pub tera: tera::Tera,
     /// UI strings by language, each already merged with its fallbacks.
     pub strings: BTreeMap<String, BTreeMap<String, String>>,
     /// Files to publish as they are: (path under output/site, file on disk).
-    pub statics: Vec<(String, PathBuf)>,
+    pub statics: Vec<(String, Static)>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -56,7 +74,10 @@ impl Theme {
                 )
             })
             .collect();
-        let mut statics = Vec::new();
+        let mut statics: BTreeMap<String, Static> = DEFAULT_STATIC
+            .iter()
+            .map(|(p, b)| (p.to_string(), Static::Embedded(b)))
+            .collect();
         if dir.is_dir() {
             for item in walkdir::WalkDir::new(&dir).sort_by_file_name() {
                 let item = item.map_err(|e| {
@@ -71,7 +92,7 @@ impl Theme {
                 let inner = item.path().strip_prefix(&dir).unwrap_or(item.path());
                 let key = inner.to_string_lossy().replace('\\', "/");
                 if let Some(rest) = key.strip_prefix("static/") {
-                    statics.push((rest.to_string(), item.path().to_path_buf()));
+                    statics.insert(rest.to_string(), Static::File(item.path().to_path_buf()));
                     continue;
                 }
                 if !(key.starts_with("templates/") || key.starts_with("i18n/")) {
@@ -132,7 +153,7 @@ impl Theme {
         Ok(Theme {
             tera,
             strings,
-            statics,
+            statics: statics.into_iter().collect(),
             warnings,
         })
     }

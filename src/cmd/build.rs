@@ -39,8 +39,13 @@ pub fn run(args: &Args) -> i32 {
                     eprintln!("{stage:>14}: {:>8.1} ms", t.as_secs_f64() * 1000.0);
                 }
             }
+            let largest = report
+                .largest_page
+                .as_ref()
+                .map(|(p, n)| format!("; largest entry page {:.1} KB gzipped ({p})", *n as f64 / 1024.0))
+                .unwrap_or_default();
             eprintln!(
-                "built {} entries: {} pages, {} QR codes, {} files in {}; {} warning(s); {:.2} s",
+                "built {} entries: {} pages, {} QR codes, {} files in {}; {} warning(s){largest}; {:.2} s",
                 report.entries,
                 report.pages,
                 report.qr_codes,

@@ -95,6 +95,27 @@ pub struct EntryCtx {
     pub booking_url: Option<String>,
     pub tags: Vec<String>,
     pub date: Option<String>,
+    pub nearby_relics: Vec<NearCard>,
+    pub nearby_homestays: Vec<NearCard>,
+    /// schema.org description for search engines, already serialised (`</` escaped).
+    pub jsonld: String,
+    /// The first image, shown first on the page (WeChat takes a page's first image for its preview).
+    pub cover: Option<Cover>,
+}
+
+#[derive(Serialize)]
+pub struct NearCard {
+    pub title: String,
+    pub url: String,
+    pub lang: String,
+    /// Distance already formatted for the page's language ("3,2 km").
+    pub distance: String,
+}
+
+#[derive(Serialize)]
+pub struct Cover {
+    pub src: String,
+    pub alt: String,
 }
 
 /// UI strings of one language.
@@ -194,8 +215,26 @@ pub fn card(site: &Site, e: &Entry, lang: &str) -> Card {
     }
 }
 
-pub fn entry_ctx(site: &Site, e: &Entry, lang: &str, t: &Strings) -> EntryCtx {
+pub fn entry_ctx(site: &Site, i: usize, lang: &str, t: &Strings) -> EntryCtx {
+    let e = &site.entries[i];
     let m = &e.matter;
+    let near = |list: &[(usize, f64)]| -> Vec<NearCard> {
+        list.iter()
+            .map(|&(j, km)| {
+                let c = card(site, &site.entries[j], lang);
+                NearCard {
+                    title: c.title,
+                    url: c.url,
+                    lang: c.lang,
+                    distance: format_km(km, lang),
+                }
+            })
+            .collect()
+    };
+    let cover = m.images.first().map(|img| Cover {
+        src: site.link(&format!("/{}/{}/{}", e.section, e.slug, img.src())),
+        alt: img.alt().map(str::to_string).unwrap_or_else(|| e.text(lang, site.default_language()).title.clone()),
+    });
     let text = e.text(lang, site.default_language());
     let ranking = m.ranking.map(|r| r.key());
     EntryCtx {
@@ -225,7 +264,62 @@ pub fn entry_ctx(site: &Site, e: &Entry, lang: &str, t: &Strings) -> EntryCtx {
         booking_url: m.booking_url.clone(),
         tags: m.tags.clone(),
         date: m.date.clone(),
+        nearby_relics: near(&site.nearby[i].relics),
+        nearby_homestays: near(&site.nearby[i].homestays),
+        jsonld: jsonld(site, e, lang),
+        cover,
     }
+}
+
+/// 3.2 km, or 3,2 km in Vietnamese; whole km beyond 10.
+pub fn format_km(km: f64, lang: &str) -> String {
+    let s = if km < 10.0 { format!("{km:.1}") } else { format!("{km:.0}") };
+    let s = if lang == "vi" { s.replace('.', ",") } else { s };
+    format!("{s} km")
+}
+
+/// schema.org JSON-LD: LodgingBusiness for homestays, TouristAttraction (and, for ranked relics,
+/// LandmarksOrHistoricalBuildings) for the rest.
+fn jsonld(site: &Site, e: &Entry, lang: &str) -> String {
+    let m = &e.matter;
+    let text = e.text(lang, site.default_language());
+    let types: serde_json::Value = match e.kind {
+        Kind::Homestay => "LodgingBusiness".into(),
+        Kind::Relic if m.ranking.is_some() => serde_json::json!(["TouristAttraction", "LandmarksOrHistoricalBuildings"]),
+        _ => "TouristAttraction".into(),
+    };
+    let mut v = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": types,
+        "name": text.title,
+        "url": site.absolute(&site.entry_path(e, lang)),
+        "inLanguage": lang,
+    });
+    let o = v.as_object_mut().expect("an object");
+    if let Some(s) = &text.summary {
+        o.insert("description".into(), s.clone().into());
+    }
+    if let Some(l) = m.location {
+        o.insert("geo".into(), serde_json::json!({"@type": "GeoCoordinates", "latitude": l.lat, "longitude": l.lon}));
+    }
+    let mut address = serde_json::json!({"@type": "PostalAddress", "addressCountry": "VN"});
+    if let Some(a) = &text.address {
+        address["streetAddress"] = a.clone().into();
+    }
+    if let Some(d) = &m.district {
+        address["addressLocality"] = d.clone().into();
+    }
+    o.insert("address".into(), address);
+    if let Some(p) = &m.phone {
+        o.insert("telephone".into(), international(p).into());
+    }
+    if let Some(p) = m.price_from {
+        o.insert("priceRange".into(), format!("{} VND+", format_vnd(p, "en").trim_end_matches(" ₫")).into());
+    }
+    if let Some(img) = m.images.first() {
+        o.insert("image".into(), site.absolute(&format!("/{}/{}/{}", e.section, e.slug, img.src())).into());
+    }
+    serde_json::to_string(&v).unwrap_or_default().replace("</", "<\\/")
 }
 
 /// Map links for every visitor: Google (blocked in China), OpenStreetMap, Amap (WGS84, longitude first)
@@ -245,7 +339,7 @@ pub fn tel_uri(phone: &str) -> String {
     format!("tel:{}", international(phone))
 }
 
-fn international(phone: &str) -> String {
+pub fn international(phone: &str) -> String {
     let plus = phone.trim_start().starts_with('+');
     let digits: String = phone.chars().filter(|c| c.is_ascii_digit()).collect();
     if plus {

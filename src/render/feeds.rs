@@ -6,11 +6,99 @@ use crate::site::Site;
 use std::fmt::Write;
 
 pub fn feeds(site: &Site) -> Vec<OutFile> {
-    vec![
+    let mut files = vec![
         OutFile::bytes("site/sitemap.xml".into(), sitemap(site)),
         OutFile::bytes("site/robots.txt".into(), robots(site)),
         OutFile::bytes("site/_redirects".into(), redirects(site)),
-    ]
+        OutFile::bytes("site/places.geojson".into(), geojson(site)),
+        OutFile::bytes("site/places.gpx".into(), gpx(site)),
+    ];
+    for lang in &site.config.languages {
+        files.push(OutFile::bytes(search_path(lang), search_index(site, lang)));
+    }
+    files
+}
+
+/// Where a language's search index is published, under `output/`.
+pub fn search_path(lang: &str) -> String {
+    format!("site/search/{lang}.json")
+}
+
+/// One row per entry, in the language where it has a translation: [title, summary, district, tags, url].
+/// Arrays rather than objects keep it small; the page folds diacritics itself, so the index holds the text once.
+fn search_index(site: &Site, lang: &str) -> String {
+    let rows: Vec<serde_json::Value> = site
+        .sections
+        .iter()
+        .flat_map(|s| s.entries.iter())
+        .map(|&i| {
+            let e = &site.entries[i];
+            let l = if e.texts.contains_key(lang) { lang } else { site.default_language() };
+            let t = &e.texts[l];
+            serde_json::json!([
+                t.title,
+                t.summary.clone().unwrap_or_default(),
+                e.matter.district.clone().unwrap_or_default(),
+                e.matter.tags.join(" "),
+                site.link(&site.entry_path(e, l)),
+            ])
+        })
+        .collect();
+    serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into())
+}
+
+/// Every place with a location, for offline map apps (GeoJSON, RFC 7946: longitude first).
+fn geojson(site: &Site) -> String {
+    let lang = site.default_language();
+    let features: Vec<serde_json::Value> = site
+        .entries
+        .iter()
+        .filter_map(|e| {
+            let l = e.matter.location?;
+            Some(serde_json::json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [l.lon, l.lat]},
+                "properties": {
+                    "name": e.texts[lang].title,
+                    "code": e.code,
+                    "kind": e.kind,
+                    "district": e.matter.district,
+                    "url": site.absolute(&site.entry_path(e, lang)),
+                },
+            }))
+        })
+        .collect();
+    let doc = serde_json::json!({"type": "FeatureCollection", "features": features});
+    serde_json::to_string(&doc).unwrap_or_default() + "\n"
+}
+
+/// The same places as GPX 1.1 waypoints (OsmAnd, Maps.me, Organic Maps).
+fn gpx(site: &Site) -> String {
+    let lang = site.default_language();
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<gpx version=\"1.1\" creator=\"Waymark\" xmlns=\"http://www.topografix.com/GPX/1/1\">\n<metadata><name>{}</name></metadata>\n",
+        xml(&site.config.title)
+    );
+    for e in &site.entries {
+        let Some(l) = e.matter.location else { continue };
+        let t = &e.texts[lang];
+        let _ = writeln!(
+            out,
+            "<wpt lat=\"{}\" lon=\"{}\"><name>{}</name>{}<link href=\"{}\"/><type>{}</type></wpt>",
+            l.lat,
+            l.lon,
+            xml(&t.title),
+            t.summary.as_deref().map(|s| format!("<desc>{}</desc>", xml(s))).unwrap_or_default(),
+            xml(&site.absolute(&site.entry_path(e, lang))),
+            match e.kind {
+                crate::site::Kind::Relic => "relic",
+                crate::site::Kind::Homestay => "homestay",
+                crate::site::Kind::Place => "place",
+            }
+        );
+    }
+    out.push_str("</gpx>\n");
+    out
 }
 
 fn sitemap(site: &Site) -> String {
@@ -37,6 +125,9 @@ fn sitemap(site: &Site) -> String {
         }
     };
     group(&all, &|l| site.home_path(l), None);
+    for d in &site.districts {
+        group(&all, &|l| site.district_path(d, l), None);
+    }
     for s in &site.sections {
         group(&all, &|l| site.section_path(&s.name, l), None);
         for &i in &s.entries {

@@ -1,7 +1,8 @@
 //! Render: Markdown and templates into the files of `output/site`.
 
-mod context;
+pub(crate) mod context;
 mod feeds;
+mod map;
 pub mod markdown;
 mod pages;
 
@@ -82,8 +83,11 @@ pub fn render_some(
     let mut diags = Diagnostics::default();
     let mut files = render_site(site, theme, only, progress, &mut diags);
     files.extend(feeds::feeds(site));
-    for (rel, path) in &theme.statics {
-        files.push(OutFile::copy(format!("site/{rel}"), path.clone()));
+    for (rel, src) in &theme.statics {
+        files.push(match src {
+            crate::theme::Static::Embedded(b) => OutFile::bytes(format!("site/{rel}"), b.to_vec()),
+            crate::theme::Static::File(p) => OutFile::copy(format!("site/{rel}"), p.clone()),
+        });
     }
     for e in &site.entries {
         if let Some(b) = &e.bundle {
@@ -96,8 +100,66 @@ pub fn render_some(
         }
     }
     diags.into_result()?;
+    files.push(manifest(site, theme)?);
+    // The service worker last: its cache name is a digest of every other file, so it changes
+    // exactly when the site does.
+    files.push(service_worker(site, theme, &files)?);
     check_collisions(&files)?;
     Ok(files)
+}
+
+fn manifest(site: &Site, theme: &Theme) -> Result<OutFile> {
+    let lang = site.default_language();
+    let mut ctx = tera::Context::new();
+    ctx.insert("site", &context::site_ctx(site, lang, &theme.strings));
+    ctx.insert("lang", lang);
+    ctx.insert("base_path", site.config.base_path());
+    let text = theme.render("manifest.webmanifest", &ctx).map_err(crate::error::Error::one)?;
+    Ok(OutFile::bytes("site/manifest.webmanifest".into(), text))
+}
+
+fn service_worker(site: &Site, theme: &Theme, files: &[OutFile]) -> Result<OutFile> {
+    let mut sorted: Vec<&OutFile> = files.iter().filter(|f| f.path.starts_with("site/")).collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut digest = Fnv::default();
+    for f in sorted {
+        digest.write(f.path.as_bytes());
+        match &f.data {
+            crate::output::Data::Bytes(b) => digest.write(b),
+            crate::output::Data::Copy(p) => {
+                let len = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+                digest.write(&len.to_le_bytes());
+            }
+        }
+    }
+    let mut shell: Vec<String> = site.config.languages.iter().map(|l| site.link(&site.home_path(l))).collect();
+    shell.extend(site.config.languages.iter().map(|l| site.link(&format!("/search/{l}.json"))));
+    shell.push(site.link("/404.html"));
+    shell.push(site.link("/icon.svg"));
+    let mut ctx = tera::Context::new();
+    ctx.insert("cache_name", &format!("waymark-{:016x}", digest.0));
+    ctx.insert("shell", &shell);
+    ctx.insert("fallback", &site.link(&site.home_path(site.default_language())));
+    let text = theme.render("sw.js", &ctx).map_err(crate::error::Error::one)?;
+    Ok(OutFile::bytes("site/sw.js".into(), text))
+}
+
+/// FNV-1a: a stable digest (the same bytes give the same name on every machine and Rust version).
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 /// Two outputs at one path would silently lose one of them.

@@ -17,6 +17,8 @@ use tera::Context;
 enum Job<'a> {
     Home(&'a str),
     Section(usize, &'a str),
+    District(usize, &'a str),
+    Map(&'a str),
     Entry(usize, &'a str),
     /// A plaque code's landing: the entry it leads to, in the default language.
     Landing(String, usize),
@@ -45,8 +47,13 @@ struct ListCtx {
     name: String,
     title: String,
     url: String,
+    /// All entries in the list, though `entries` may show fewer (the home page shows the first few).
+    count: usize,
     entries: Vec<context::Card>,
 }
+
+/// How many entries of each section the home page shows; the section page lists them all.
+const HOME_LIST: usize = 12;
 
 #[derive(Serialize)]
 struct LandingCtx {
@@ -112,6 +119,12 @@ pub fn render_site(
         jobs.push(Job::Home(lang));
         for i in 0..site.sections.len() {
             jobs.push(Job::Section(i, lang));
+        }
+        for i in 0..site.districts.len() {
+            jobs.push(Job::District(i, lang));
+        }
+        if site.entries.iter().any(|e| e.matter.location.is_some()) {
+            jobs.push(Job::Map(lang));
         }
     }
     for (i, e) in site.entries.iter().enumerate().filter(|(i, _)| wanted(*i)) {
@@ -182,6 +195,9 @@ impl Shared<'_> {
             &serde_json::json!({ "home": self.site.link(&self.site.home_path(lang)) }),
         );
         ctx.insert("page", &page);
+        ctx.insert("share_image", &self.site.absolute("/share.png"));
+        ctx.insert("og_locale", og_locale(lang));
+        ctx.insert("base_path", self.site.config.base_path());
         ctx
     }
 
@@ -226,6 +242,9 @@ impl Shared<'_> {
                 };
                 let mut ctx = self.base_ctx(lang, page);
                 ctx.insert("home", &self.home_ctx(lang));
+                ctx.insert("search_index", &site.link(&format!("/search/{lang}.json")));
+                let has_map = site.entries.iter().any(|e| e.matter.location.is_some());
+                ctx.insert("map_url", &has_map.then(|| site.link(&map_path(site, lang))));
                 let html = self.theme.render("index.html", &ctx)?;
                 Ok(OutFile::bytes(
                     format!("site{}index.html", site.home_path(lang)),
@@ -262,6 +281,38 @@ impl Shared<'_> {
                     format!("site{}index.html", site.section_path(&s.name, lang)),
                     html,
                 ))
+            }
+            Job::District(i, lang) => {
+                let d = &site.districts[*i];
+                let (translations, alternates) = versions(site, &all_langs, lang, |l| site.district_path(d, l), &self.theme.strings);
+                let page = PageCtx {
+                    title: d.name.clone(),
+                    summary: None,
+                    content: String::new(),
+                    canonical: site.absolute(&site.district_path(d, lang)),
+                    alternates,
+                    translations,
+                };
+                let mut ctx = self.base_ctx(lang, page);
+                ctx.insert("section", &self.district_list(*i, lang));
+                let html = self.theme.render("section.html", &ctx)?;
+                Ok(OutFile::bytes(format!("site{}index.html", site.district_path(d, lang)), html))
+            }
+            Job::Map(lang) => {
+                let t = self.strings(lang);
+                let (translations, alternates) = versions(site, &all_langs, lang, |l| map_path(site, l), &self.theme.strings);
+                let page = PageCtx {
+                    title: t.get("map_title").cloned().unwrap_or_else(|| "Map".into()),
+                    summary: None,
+                    content: String::new(),
+                    canonical: site.absolute(&map_path(site, lang)),
+                    alternates,
+                    translations,
+                };
+                let mut ctx = self.base_ctx(lang, page);
+                ctx.insert("map", &super::map::overview(site, lang));
+                let html = self.theme.render("map.html", &ctx)?;
+                Ok(OutFile::bytes(format!("site{}index.html", map_path(site, lang)), html))
             }
             Job::Entry(i, lang) => {
                 let ctx = self.entry_page(*i, lang, None);
@@ -350,7 +401,11 @@ impl Shared<'_> {
             translations,
         };
         let mut ctx = self.base_ctx(lang, page);
-        ctx.insert("entry", &entry_ctx(site, e, lang, self.strings(lang)));
+        let entry = entry_ctx(site, i, lang, self.strings(lang));
+        if let Some(c) = &entry.cover {
+            ctx.insert("share_image", &format!("{}{}", site.absolute(""), c.src.strip_prefix(site.config.base_path()).unwrap_or(&c.src)));
+        }
+        ctx.insert("entry", &entry);
         if landing.is_some() {
             // The default language maps to "": its visitors stay on the landing, with no extra hop.
             let targets: BTreeMap<String, String> = langs
@@ -381,6 +436,7 @@ impl Shared<'_> {
             name: s.name.clone(),
             title: context::section_title(site, &s.name, lang, self.strings(lang)),
             url: site.link(&site.section_path(&s.name, lang)),
+            count: s.entries.len(),
             entries: sorted_cards(
                 s.entries
                     .iter()
@@ -389,36 +445,50 @@ impl Shared<'_> {
         }
     }
 
+    fn district_list(&self, i: usize, lang: &str) -> ListCtx {
+        let site = self.site;
+        let d = &site.districts[i];
+        ListCtx {
+            name: d.slug.clone(),
+            title: d.name.clone(),
+            url: site.link(&site.district_path(d, lang)),
+            count: d.entries.len(),
+            entries: sorted_cards(d.entries.iter().map(|&j| card(site, &site.entries[j], lang))),
+        }
+    }
+
     fn home_ctx(&self, lang: &str) -> HomeCtx {
         let site = self.site;
         let sections = (0..site.sections.len())
-            .map(|i| self.list(i, lang))
-            .collect();
-        let mut by_district: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
-        for s in &site.sections {
-            for &j in &s.entries {
-                if let Some(d) = &site.entries[j].matter.district {
-                    by_district
-                        .entry(crate::slug::fold(d))
-                        .or_insert_with(|| (d.clone(), Vec::new()))
-                        .1
-                        .push(j);
-                }
-            }
-        }
-        let districts = by_district
-            .into_values()
-            .map(|(name, idx)| ListCtx {
-                url: String::new(),
-                title: name.clone(),
-                name,
-                entries: sorted_cards(idx.iter().map(|&j| card(site, &site.entries[j], lang))),
+            .map(|i| {
+                let mut l = self.list(i, lang);
+                l.entries.truncate(HOME_LIST);
+                l
             })
             .collect();
-        HomeCtx {
-            sections,
-            districts,
-        }
+        let districts = (0..site.districts.len())
+            .map(|i| {
+                let mut l = self.district_list(i, lang);
+                l.entries.clear();
+                l
+            })
+            .collect();
+        HomeCtx { sections, districts }
+    }
+}
+
+fn map_path(site: &Site, lang: &str) -> String {
+    format!("{}/map/", site.lang_prefix(lang))
+}
+
+/// OpenGraph locales for the languages Waymark sites use; others pass through.
+fn og_locale(lang: &str) -> &str {
+    match lang {
+        "vi" => "vi_VN",
+        "en" => "en_US",
+        "zh" => "zh_CN",
+        "fr" => "fr_FR",
+        other => other,
     }
 }
 

@@ -250,7 +250,8 @@ fn handle(request: tiny_http::Request, shared: &Shared) {
     if path == live::EVENTS_PATH {
         return events(request, shared);
     }
-    if path.contains("..") {
+    // No service worker in a preview: it would serve stale pages between rebuilds.
+    if path.contains("..") || path == "/sw.js" {
         let _ = request.respond(tiny_http::Response::from_string("bad path").with_status_code(400));
         return;
     }
