@@ -178,7 +178,11 @@ fn largest_entry_page(site: &site::Site, files: &[output::OutFile]) -> Option<(S
     let entry_pages: std::collections::HashSet<String> = site
         .entries
         .iter()
-        .flat_map(|e| e.texts.keys().map(move |l| format!("site{}index.html", site.entry_path(e, l))))
+        .flat_map(|e| {
+            e.texts
+                .keys()
+                .map(move |l| format!("site{}index.html", site.entry_path(e, l)))
+        })
         .collect();
     files
         .par_iter()

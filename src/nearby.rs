@@ -10,8 +10,14 @@ const EARTH_KM: f64 = 6371.0088;
 
 /// Great-circle distance in km (haversine).
 pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (la1, lo1, la2, lo2) = (a.0.to_radians(), a.1.to_radians(), b.0.to_radians(), b.1.to_radians());
-    let h = ((la2 - la1) / 2.0).sin().powi(2) + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    let (la1, lo1, la2, lo2) = (
+        a.0.to_radians(),
+        a.1.to_radians(),
+        b.0.to_radians(),
+        b.1.to_radians(),
+    );
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
     2.0 * EARTH_KM * h.sqrt().min(1.0).asin()
 }
 
@@ -36,11 +42,20 @@ impl Index {
                 flat[i] = *p;
             }
         }
-        Index { cells, points: flat }
+        Index {
+            cells,
+            points: flat,
+        }
     }
 
     /// Up to `k` candidates within `max_km` of `from`, closest first (ties by index), skipping `except`.
-    pub fn nearest(&self, from: (f64, f64), k: usize, max_km: f64, except: Option<usize>) -> Vec<(usize, f64)> {
+    pub fn nearest(
+        &self,
+        from: (f64, f64),
+        k: usize,
+        max_km: f64,
+        except: Option<usize>,
+    ) -> Vec<(usize, f64)> {
         let mut found: Vec<(usize, f64)> = Vec::new();
         let (cy, cx) = cell(from);
         // One ring of cells covers at least this far in every direction, even at high latitude.
@@ -52,7 +67,9 @@ impl Index {
                     if dy.abs() != r && dx.abs() != r {
                         continue; // inside: seen on an earlier ring
                     }
-                    let Some(list) = self.cells.get(&(cy + dy, cx + dx)) else { continue };
+                    let Some(list) = self.cells.get(&(cy + dy, cx + dx)) else {
+                        continue;
+                    };
                     for &i in list {
                         if Some(i) == except {
                             continue;
@@ -95,9 +112,13 @@ mod tests {
         let mut pts = Vec::new();
         let mut s: u64 = 42;
         for _ in 0..500 {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let a = (s >> 33) as f64 / (1u64 << 31) as f64;
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let b = (s >> 33) as f64 / (1u64 << 31) as f64;
             pts.push(Some((21.3 + a * 1.0, 106.0 + b * 1.2)));
         }
@@ -115,7 +136,10 @@ mod tests {
                 .collect();
             brute.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
             brute.truncate(5);
-            assert_eq!(got.iter().map(|x| x.0).collect::<Vec<_>>(), brute.iter().map(|x| x.0).collect::<Vec<_>>());
+            assert_eq!(
+                got.iter().map(|x| x.0).collect::<Vec<_>>(),
+                brute.iter().map(|x| x.0).collect::<Vec<_>>()
+            );
         }
     }
 }

@@ -79,7 +79,11 @@ fn districts(entries: &[Entry]) -> Vec<District> {
                 continue;
             }
             by.entry(slug.clone())
-                .or_insert_with(|| District { name: d.clone(), slug, entries: Vec::new() })
+                .or_insert_with(|| District {
+                    name: d.clone(),
+                    slug,
+                    entries: Vec::new(),
+                })
                 .entries
                 .push(i);
         }
@@ -101,7 +105,10 @@ fn nearby(entries: &[Entry]) -> Vec<Nearby> {
     use rayon::prelude::*;
     let point = |e: &Entry| e.matter.location.map(|l| (l.lat, l.lon));
     let of_kind = |k: Kind| {
-        let pts: Vec<Option<(f64, f64)>> = entries.iter().map(|e| if e.kind == k { point(e) } else { None }).collect();
+        let pts: Vec<Option<(f64, f64)>> = entries
+            .iter()
+            .map(|e| if e.kind == k { point(e) } else { None })
+            .collect();
         crate::nearby::Index::new(&pts)
     };
     let (relics, homestays) = (of_kind(Kind::Relic), of_kind(Kind::Homestay));

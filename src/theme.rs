@@ -32,10 +32,22 @@ const DEFAULT_FILES: &[(&str, &str)] = embed!(
 
 /// The default theme's static files (icons, the default sharing image), published as they are.
 const DEFAULT_STATIC: &[(&str, &[u8])] = &[
-    ("icon.svg", include_bytes!("../themes/default/static/icon.svg")),
-    ("icon-192.png", include_bytes!("../themes/default/static/icon-192.png")),
-    ("icon-512.png", include_bytes!("../themes/default/static/icon-512.png")),
-    ("share.png", include_bytes!("../themes/default/static/share.png")),
+    (
+        "icon.svg",
+        include_bytes!("../themes/default/static/icon.svg"),
+    ),
+    (
+        "icon-192.png",
+        include_bytes!("../themes/default/static/icon-192.png"),
+    ),
+    (
+        "icon-512.png",
+        include_bytes!("../themes/default/static/icon-512.png"),
+    ),
+    (
+        "share.png",
+        include_bytes!("../themes/default/static/share.png"),
+    ),
 ];
 
 /// A file of the theme's `static/`, from the binary or from the site's theme folder.

@@ -112,9 +112,14 @@ fn home_lists_sections_and_districts_and_sitemap_has_alternates() {
         "intro from content/_index.md"
     );
     assert!(home.contains(r#"href="/relics/khu-luu-niem-hoang-van-thu/""#));
-    assert!(home.contains(r#"<a href="/districts/van-lang/">Văn Lãng</a>"#), "entries by district: {home}");
+    assert!(
+        home.contains(r#"<a href="/districts/van-lang/">Văn Lãng</a>"#),
+        "entries by district: {home}"
+    );
     let district = read(out.join("districts/van-lang/index.html"));
-    assert!(district.contains("Khu lưu niệm Hoàng Văn Thụ") && district.contains("Homestay Nà Lạn"));
+    assert!(
+        district.contains("Khu lưu niệm Hoàng Văn Thụ") && district.contains("Homestay Nà Lạn")
+    );
     let en_home = read(out.join("en/index.html"));
     assert!(en_home.contains("community digital-technology teams"));
     let sitemap = read(out.join("sitemap.xml"));

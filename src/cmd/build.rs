@@ -42,7 +42,12 @@ pub fn run(args: &Args) -> i32 {
             let largest = report
                 .largest_page
                 .as_ref()
-                .map(|(p, n)| format!("; largest entry page {:.1} KB gzipped ({p})", *n as f64 / 1024.0))
+                .map(|(p, n)| {
+                    format!(
+                        "; largest entry page {:.1} KB gzipped ({p})",
+                        *n as f64 / 1024.0
+                    )
+                })
                 .unwrap_or_default();
             eprintln!(
                 "built {} entries: {} pages, {} QR codes, {} files in {}; {} warning(s){largest}; {:.2} s",

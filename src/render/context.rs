@@ -233,7 +233,10 @@ pub fn entry_ctx(site: &Site, i: usize, lang: &str, t: &Strings) -> EntryCtx {
     };
     let cover = m.images.first().map(|img| Cover {
         src: site.link(&format!("/{}/{}/{}", e.section, e.slug, img.src())),
-        alt: img.alt().map(str::to_string).unwrap_or_else(|| e.text(lang, site.default_language()).title.clone()),
+        alt: img
+            .alt()
+            .map(str::to_string)
+            .unwrap_or_else(|| e.text(lang, site.default_language()).title.clone()),
     });
     let text = e.text(lang, site.default_language());
     let ranking = m.ranking.map(|r| r.key());
@@ -273,7 +276,11 @@ pub fn entry_ctx(site: &Site, i: usize, lang: &str, t: &Strings) -> EntryCtx {
 
 /// 3.2 km, or 3,2 km in Vietnamese; whole km beyond 10.
 pub fn format_km(km: f64, lang: &str) -> String {
-    let s = if km < 10.0 { format!("{km:.1}") } else { format!("{km:.0}") };
+    let s = if km < 10.0 {
+        format!("{km:.1}")
+    } else {
+        format!("{km:.0}")
+    };
     let s = if lang == "vi" { s.replace('.', ",") } else { s };
     format!("{s} km")
 }
@@ -285,7 +292,9 @@ fn jsonld(site: &Site, e: &Entry, lang: &str) -> String {
     let text = e.text(lang, site.default_language());
     let types: serde_json::Value = match e.kind {
         Kind::Homestay => "LodgingBusiness".into(),
-        Kind::Relic if m.ranking.is_some() => serde_json::json!(["TouristAttraction", "LandmarksOrHistoricalBuildings"]),
+        Kind::Relic if m.ranking.is_some() => {
+            serde_json::json!(["TouristAttraction", "LandmarksOrHistoricalBuildings"])
+        }
         _ => "TouristAttraction".into(),
     };
     let mut v = serde_json::json!({
@@ -300,7 +309,10 @@ fn jsonld(site: &Site, e: &Entry, lang: &str) -> String {
         o.insert("description".into(), s.clone().into());
     }
     if let Some(l) = m.location {
-        o.insert("geo".into(), serde_json::json!({"@type": "GeoCoordinates", "latitude": l.lat, "longitude": l.lon}));
+        o.insert(
+            "geo".into(),
+            serde_json::json!({"@type": "GeoCoordinates", "latitude": l.lat, "longitude": l.lon}),
+        );
     }
     let mut address = serde_json::json!({"@type": "PostalAddress", "addressCountry": "VN"});
     if let Some(a) = &text.address {
@@ -314,12 +326,21 @@ fn jsonld(site: &Site, e: &Entry, lang: &str) -> String {
         o.insert("telephone".into(), international(p).into());
     }
     if let Some(p) = m.price_from {
-        o.insert("priceRange".into(), format!("{} VND+", format_vnd(p, "en").trim_end_matches(" ₫")).into());
+        o.insert(
+            "priceRange".into(),
+            format!("{} VND+", format_vnd(p, "en").trim_end_matches(" ₫")).into(),
+        );
     }
     if let Some(img) = m.images.first() {
-        o.insert("image".into(), site.absolute(&format!("/{}/{}/{}", e.section, e.slug, img.src())).into());
+        o.insert(
+            "image".into(),
+            site.absolute(&format!("/{}/{}/{}", e.section, e.slug, img.src()))
+                .into(),
+        );
     }
-    serde_json::to_string(&v).unwrap_or_default().replace("</", "<\\/")
+    serde_json::to_string(&v)
+        .unwrap_or_default()
+        .replace("</", "<\\/")
 }
 
 /// Map links for every visitor: Google (blocked in China), OpenStreetMap, Amap (WGS84, longitude first)

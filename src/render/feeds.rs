@@ -33,7 +33,11 @@ fn search_index(site: &Site, lang: &str) -> String {
         .flat_map(|s| s.entries.iter())
         .map(|&i| {
             let e = &site.entries[i];
-            let l = if e.texts.contains_key(lang) { lang } else { site.default_language() };
+            let l = if e.texts.contains_key(lang) {
+                lang
+            } else {
+                site.default_language()
+            };
             let t = &e.texts[l];
             serde_json::json!([
                 t.title,
@@ -82,7 +86,8 @@ fn gpx(site: &Site) -> String {
     for e in &site.entries {
         let Some(l) = e.matter.location else { continue };
         let t = &e.texts[lang];
-        let _ = writeln!(
+        let _ =
+            writeln!(
             out,
             "<wpt lat=\"{}\" lon=\"{}\"><name>{}</name>{}<link href=\"{}\"/><type>{}</type></wpt>",
             l.lat,

@@ -114,12 +114,17 @@ fn manifest(site: &Site, theme: &Theme) -> Result<OutFile> {
     ctx.insert("site", &context::site_ctx(site, lang, &theme.strings));
     ctx.insert("lang", lang);
     ctx.insert("base_path", site.config.base_path());
-    let text = theme.render("manifest.webmanifest", &ctx).map_err(crate::error::Error::one)?;
+    let text = theme
+        .render("manifest.webmanifest", &ctx)
+        .map_err(crate::error::Error::one)?;
     Ok(OutFile::bytes("site/manifest.webmanifest".into(), text))
 }
 
 fn service_worker(site: &Site, theme: &Theme, files: &[OutFile]) -> Result<OutFile> {
-    let mut sorted: Vec<&OutFile> = files.iter().filter(|f| f.path.starts_with("site/")).collect();
+    let mut sorted: Vec<&OutFile> = files
+        .iter()
+        .filter(|f| f.path.starts_with("site/"))
+        .collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
     let mut digest = Fnv::default();
     for f in sorted {
@@ -132,15 +137,30 @@ fn service_worker(site: &Site, theme: &Theme, files: &[OutFile]) -> Result<OutFi
             }
         }
     }
-    let mut shell: Vec<String> = site.config.languages.iter().map(|l| site.link(&site.home_path(l))).collect();
-    shell.extend(site.config.languages.iter().map(|l| site.link(&format!("/search/{l}.json"))));
+    let mut shell: Vec<String> = site
+        .config
+        .languages
+        .iter()
+        .map(|l| site.link(&site.home_path(l)))
+        .collect();
+    shell.extend(
+        site.config
+            .languages
+            .iter()
+            .map(|l| site.link(&format!("/search/{l}.json"))),
+    );
     shell.push(site.link("/404.html"));
     shell.push(site.link("/icon.svg"));
     let mut ctx = tera::Context::new();
     ctx.insert("cache_name", &format!("waymark-{:016x}", digest.0));
     ctx.insert("shell", &shell);
-    ctx.insert("fallback", &site.link(&site.home_path(site.default_language())));
-    let text = theme.render("sw.js", &ctx).map_err(crate::error::Error::one)?;
+    ctx.insert(
+        "fallback",
+        &site.link(&site.home_path(site.default_language())),
+    );
+    let text = theme
+        .render("sw.js", &ctx)
+        .map_err(crate::error::Error::one)?;
     Ok(OutFile::bytes("site/sw.js".into(), text))
 }
 

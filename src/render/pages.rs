@@ -244,7 +244,10 @@ impl Shared<'_> {
                 ctx.insert("home", &self.home_ctx(lang));
                 ctx.insert("search_index", &site.link(&format!("/search/{lang}.json")));
                 let has_map = site.entries.iter().any(|e| e.matter.location.is_some());
-                ctx.insert("map_url", &has_map.then(|| site.link(&map_path(site, lang))));
+                ctx.insert(
+                    "map_url",
+                    &has_map.then(|| site.link(&map_path(site, lang))),
+                );
                 let html = self.theme.render("index.html", &ctx)?;
                 Ok(OutFile::bytes(
                     format!("site{}index.html", site.home_path(lang)),
@@ -284,7 +287,13 @@ impl Shared<'_> {
             }
             Job::District(i, lang) => {
                 let d = &site.districts[*i];
-                let (translations, alternates) = versions(site, &all_langs, lang, |l| site.district_path(d, l), &self.theme.strings);
+                let (translations, alternates) = versions(
+                    site,
+                    &all_langs,
+                    lang,
+                    |l| site.district_path(d, l),
+                    &self.theme.strings,
+                );
                 let page = PageCtx {
                     title: d.name.clone(),
                     summary: None,
@@ -296,11 +305,20 @@ impl Shared<'_> {
                 let mut ctx = self.base_ctx(lang, page);
                 ctx.insert("section", &self.district_list(*i, lang));
                 let html = self.theme.render("section.html", &ctx)?;
-                Ok(OutFile::bytes(format!("site{}index.html", site.district_path(d, lang)), html))
+                Ok(OutFile::bytes(
+                    format!("site{}index.html", site.district_path(d, lang)),
+                    html,
+                ))
             }
             Job::Map(lang) => {
                 let t = self.strings(lang);
-                let (translations, alternates) = versions(site, &all_langs, lang, |l| map_path(site, l), &self.theme.strings);
+                let (translations, alternates) = versions(
+                    site,
+                    &all_langs,
+                    lang,
+                    |l| map_path(site, l),
+                    &self.theme.strings,
+                );
                 let page = PageCtx {
                     title: t.get("map_title").cloned().unwrap_or_else(|| "Map".into()),
                     summary: None,
@@ -312,7 +330,10 @@ impl Shared<'_> {
                 let mut ctx = self.base_ctx(lang, page);
                 ctx.insert("map", &super::map::overview(site, lang));
                 let html = self.theme.render("map.html", &ctx)?;
-                Ok(OutFile::bytes(format!("site{}index.html", map_path(site, lang)), html))
+                Ok(OutFile::bytes(
+                    format!("site{}index.html", map_path(site, lang)),
+                    html,
+                ))
             }
             Job::Entry(i, lang) => {
                 let ctx = self.entry_page(*i, lang, None);
@@ -403,7 +424,16 @@ impl Shared<'_> {
         let mut ctx = self.base_ctx(lang, page);
         let entry = entry_ctx(site, i, lang, self.strings(lang));
         if let Some(c) = &entry.cover {
-            ctx.insert("share_image", &format!("{}{}", site.absolute(""), c.src.strip_prefix(site.config.base_path()).unwrap_or(&c.src)));
+            ctx.insert(
+                "share_image",
+                &format!(
+                    "{}{}",
+                    site.absolute(""),
+                    c.src
+                        .strip_prefix(site.config.base_path())
+                        .unwrap_or(&c.src)
+                ),
+            );
         }
         ctx.insert("entry", &entry);
         if landing.is_some() {
@@ -453,7 +483,11 @@ impl Shared<'_> {
             title: d.name.clone(),
             url: site.link(&site.district_path(d, lang)),
             count: d.entries.len(),
-            entries: sorted_cards(d.entries.iter().map(|&j| card(site, &site.entries[j], lang))),
+            entries: sorted_cards(
+                d.entries
+                    .iter()
+                    .map(|&j| card(site, &site.entries[j], lang)),
+            ),
         }
     }
 
@@ -473,7 +507,10 @@ impl Shared<'_> {
                 l
             })
             .collect();
-        HomeCtx { sections, districts }
+        HomeCtx {
+            sections,
+            districts,
+        }
     }
 }
 
