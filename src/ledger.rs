@@ -61,8 +61,9 @@ impl Ledger {
             .map_err(|d| Error::one(d.hint("plaques.lock is written by the build; restore it from git (`git checkout plaques.lock`) if it was edited by mistake")))?;
         let mut problems = Vec::new();
         for (code, rec) in &ledger.codes {
-            let line = yaml::key_line(&text, 1, code);
             if rec.page.is_some() == rec.retired_to.is_some() {
+                // Found only for a bad record: scanning the file for every code would be quadratic.
+                let line = yaml::key_line(&text, 1, code);
                 problems.push(
                     Diagnostic::error(FILE, format!("code {code} needs exactly one of `page:` or `retired_to:`"))
                         .at(line, None)

@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
-/// Cell size in degrees (about 22 km north-south); places closer than this sit in adjacent cells.
-const CELL: f64 = 0.2;
+/// Cells hold about this many points on average, whatever the density.
+const PER_CELL: f64 = 4.0;
 const EARTH_KM: f64 = 6371.0088;
 
 /// Great-circle distance in km (haversine).
@@ -25,27 +25,46 @@ pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
 pub struct Index {
     cells: HashMap<(i32, i32), Vec<usize>>,
     points: Vec<(f64, f64)>,
-}
-
-fn cell(p: (f64, f64)) -> (i32, i32) {
-    ((p.0 / CELL).floor() as i32, (p.1 / CELL).floor() as i32)
+    /// Cell size in degrees, from the points' density: a province of 15 places and a country of
+    /// 10,000 both look at a handful of candidates per search.
+    cell: f64,
 }
 
 impl Index {
     /// `points[i]` is candidate i's (lat, lon), or None when it has no location.
     pub fn new(points: &[Option<(f64, f64)>]) -> Index {
-        let mut cells: HashMap<(i32, i32), Vec<usize>> = HashMap::new();
-        let mut flat = vec![(0.0, 0.0); points.len()];
+        let present: Vec<(f64, f64)> = points.iter().flatten().copied().collect();
+        let (mut lat0, mut lat1, mut lon0, mut lon1) = (90.0f64, -90.0f64, 180.0f64, -180.0f64);
+        for p in &present {
+            lat0 = lat0.min(p.0);
+            lat1 = lat1.max(p.0);
+            lon0 = lon0.min(p.1);
+            lon1 = lon1.max(p.1);
+        }
+        let area = (lat1 - lat0).max(0.01) * (lon1 - lon0).max(0.01);
+        let cell = (area * PER_CELL / present.len().max(1) as f64)
+            .sqrt()
+            .clamp(0.005, 1.0);
+        let mut index = Index {
+            cells: HashMap::new(),
+            points: vec![(0.0, 0.0); points.len()],
+            cell,
+        };
         for (i, p) in points.iter().enumerate() {
             if let Some(p) = p {
-                cells.entry(cell(*p)).or_default().push(i);
-                flat[i] = *p;
+                let c = index.cell_of(*p);
+                index.cells.entry(c).or_default().push(i);
+                index.points[i] = *p;
             }
         }
-        Index {
-            cells,
-            points: flat,
-        }
+        index
+    }
+
+    fn cell_of(&self, p: (f64, f64)) -> (i32, i32) {
+        (
+            (p.0 / self.cell).floor() as i32,
+            (p.1 / self.cell).floor() as i32,
+        )
     }
 
     /// Up to `k` candidates within `max_km` of `from`, closest first (ties by index), skipping `except`.
@@ -57,10 +76,10 @@ impl Index {
         except: Option<usize>,
     ) -> Vec<(usize, f64)> {
         let mut found: Vec<(usize, f64)> = Vec::new();
-        let (cy, cx) = cell(from);
+        let (cy, cx) = self.cell_of(from);
         // One ring of cells covers at least this far in every direction, even at high latitude.
-        let ring_km = CELL * 111.0 * from.0.to_radians().cos().max(0.1);
-        let max_ring = ((max_km / ring_km).ceil() as i32 + 1).min(400);
+        let ring_km = self.cell * 111.0 * from.0.to_radians().cos().max(0.1);
+        let max_ring = ((max_km / ring_km).ceil() as i32 + 1).min(2000);
         for r in 0..=max_ring {
             for dy in -r..=r {
                 for dx in -r..=r {
