@@ -50,6 +50,8 @@ pub struct Report {
     pub pages: usize,
     pub qr_codes: usize,
     pub files: usize,
+    /// Files actually written; the rest were unchanged on disk.
+    pub written: usize,
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
     /// The heaviest entry page: its path under output/ and its gzipped size in bytes.
@@ -155,7 +157,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     if let Some(p) = opts.progress.as_deref() {
         p.stage("writing", 0);
     }
-    output::write(&out, &made.files)?;
+    let written = output::write(&out, &made.files)?;
     write_ledger(&opts.site, &made.site.ledger)?;
     timings.push(("write", t.elapsed()));
 
@@ -165,6 +167,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
         pages: made.pages,
         qr_codes: made.qr_codes,
         files: made.files.len(),
+        written: written.written,
         warnings: made.site.warnings,
         timings,
         largest_page: made.largest_page,
@@ -235,6 +238,7 @@ pub fn check(opts: &BuildOptions) -> Result<Report> {
         pages: made.pages,
         qr_codes: made.qr_codes,
         files: made.files.len(),
+        written: 0,
         warnings,
         timings,
         largest_page: made.largest_page,

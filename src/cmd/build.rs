@@ -50,11 +50,12 @@ pub fn run(args: &Args) -> i32 {
                 })
                 .unwrap_or_default();
             eprintln!(
-                "built {} entries: {} pages, {} QR codes, {} files in {}; {} warning(s){largest}; {:.2} s",
+                "built {} entries: {} pages, {} QR codes, {} files ({} changed) in {}; {} warning(s){largest}; {:.2} s",
                 report.entries,
                 report.pages,
                 report.qr_codes,
                 report.files,
+                report.written,
                 report.out.display(),
                 report.warnings.len(),
                 start.elapsed().as_secs_f64()

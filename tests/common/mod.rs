@@ -86,6 +86,7 @@ pub fn read(p: impl AsRef<Path>) -> String {
 /// Every file under `root` with its bytes, sorted, for comparing whole trees.
 pub fn tree(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     walkdir::WalkDir::new(root)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .map(|e| e.unwrap())
