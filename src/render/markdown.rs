@@ -82,7 +82,10 @@ pub fn render(
     add_heading_ids(&mut events);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    Rendered { html, problems }
+    Rendered {
+        html: super::sanitize::clean(&html),
+        problems,
+    }
 }
 
 fn link_problem(file: &Path, line: usize, dest: &str, why: &'static str) -> Diagnostic {

@@ -5,6 +5,7 @@ mod feeds;
 mod map;
 pub mod markdown;
 mod pages;
+mod sanitize;
 
 use crate::error::{Diagnostic, Diagnostics, Result};
 use crate::output::OutFile;
