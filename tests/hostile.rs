@@ -106,3 +106,102 @@ fn markdown_links_with_script_urls_are_errors() {
         assert!(err.contains("content/relics/den.md:5"), "{err}");
     }
 }
+
+#[test]
+fn links_out_of_the_site_are_refused() {
+    let s = site(&[(
+        "content/relics/den/index.md",
+        "---\ntitle: Đền\nimages: [cong.jpg, anh/mat-truoc.jpg]\n---\n![gate](anh/mat-truoc.jpg)\n",
+    )]);
+    std::os::unix::fs::symlink("/etc/passwd", s.path().join("content/relics/den/cong.jpg"))
+        .unwrap();
+    write(
+        s.path(),
+        "content/relics/den/anh/mat-truoc.jpg",
+        "not really a jpeg, but a real file",
+    );
+    let o = build(s.path(), &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("content/relics/den/index.md:3") && err.contains("`cong.jpg` is a link"),
+        "{err}"
+    );
+    // A linked entry file is not read, and says so.
+    std::fs::remove_file(s.path().join("content/relics/den/cong.jpg")).unwrap();
+    write(
+        s.path(),
+        "content/relics/den/index.md",
+        "---\ntitle: Đền\nimages: [anh/mat-truoc.jpg]\n---\n![gate](anh/mat-truoc.jpg)\n",
+    );
+    std::os::unix::fs::symlink("/etc/hostname", s.path().join("content/relics/ngoai.md")).unwrap();
+    let o = build(s.path(), &[]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("content/relics/ngoai.md") && err.contains("does not follow links"),
+        "{err}"
+    );
+    let out = s.path().join("output/site");
+    assert!(!out.join("relics/ngoai/index.html").exists());
+    // Files in a bundle's subfolder are published, and links to them resolve.
+    assert!(out.join("relics/den/anh/mat-truoc.jpg").is_file());
+    assert!(
+        read(out.join("relics/den/index.html")).contains(r#"src="/relics/den/anh/mat-truoc.jpg""#)
+    );
+}
+
+#[test]
+fn bad_inputs_each_get_one_clear_answer() {
+    // (file text, expected in the error, or None when it must be accepted)
+    let long_title = "Đ".repeat(10_000);
+    let big_body = "Lạng Sơn. ".repeat(1_000_000); // about 10 MB
+    let cases: Vec<(String, Option<&str>)> = vec![
+        ("---\ntitle: A\n\tdistrict: x\n---\n".into(), Some(":3")),
+        ("---\ntitle: [a, b]\n---\n".into(), Some("invalid type")),
+        (format!("---\ntitle: \"{long_title}\"\n---\n"), None),
+        (format!("---\ntitle: Lớn\n---\n{big_body}"), None),
+        (
+            "---\ntitle: A\ncode: ABCDEFGHIJKLMNOPQRSTU\n---\n".into(),
+            Some("2 to 16 characters"),
+        ),
+        (
+            "---\ntitle: A\nlocation: { lat: 91, lon: 106 }\n---\n".into(),
+            Some("not on Earth"),
+        ),
+        (
+            "---\ntitle: A\ndate: 31/12/2024\n---\n".into(),
+            Some("not a date"),
+        ),
+        (
+            "---\ntitle: A\nphone: gọi tôi\n---\n".into(),
+            Some("not a phone number"),
+        ),
+        ("---\n---\n".into(), Some("missing field `title`")),
+    ];
+    for (text, expect) in cases {
+        let s = site(&[("content/relics/a.md", &text)]);
+        let o = build(s.path(), &[]);
+        let err = stderr(&o);
+        assert!(!err.contains("panicked"), "{err}");
+        match expect {
+            None => assert!(
+                o.status.success(),
+                "rejected: {}",
+                &err[..err.len().min(400)]
+            ),
+            Some(what) => {
+                assert_eq!(
+                    o.status.code(),
+                    Some(1),
+                    "accepted: {}",
+                    &text[..text.len().min(80)]
+                );
+                assert!(
+                    err.contains("content/relics/a.md") && err.contains(what),
+                    "{what}: {err}"
+                );
+            }
+        }
+    }
+}

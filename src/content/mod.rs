@@ -296,14 +296,27 @@ fn walk(
             continue;
         }
         if !item.file_type().is_file() {
-            continue; // symlinks are never followed: nothing outside the site is read
+            // Links are never followed: nothing outside the site is read or published.
+            if item.path_is_symlink() {
+                diags.push(
+                    Diagnostic::warning(&relp, "this is a link, and Waymark does not follow links")
+                        .hint("copy the file or folder itself here if it belongs to the site"),
+                );
+            }
+            continue;
         }
         let name = item.file_name().to_string_lossy().into_owned();
         let is_md = name.ends_with(".md");
         if !is_md {
-            if depth == 3 {
-                let bundle = relp.parent().unwrap_or(Path::new("")).to_path_buf();
-                assets.entry(bundle).or_default().push(name);
+            if depth >= 3 {
+                // A bundle's files, in subfolders too: `photos/cong.jpg`.
+                let bundle: PathBuf = relp.components().take(3).collect();
+                let inner: Vec<String> = relp
+                    .components()
+                    .skip(3)
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                assets.entry(bundle).or_default().push(inner.join("/"));
             }
             continue;
         }

@@ -165,8 +165,11 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
                 if !is_inside(file) {
                     out.push(err(key, format!("`{file}` points outside the entry's folder")).hint("media must be files in the entry's own folder: write just the file name"));
                 } else if !e.assets.iter().any(|a| a == file) {
-                    let exists = site.join(bundle).join(file).is_file();
-                    if !exists {
+                    let path = site.join(bundle).join(file);
+                    let is_link = std::fs::symlink_metadata(&path).map(|m| m.file_type().is_symlink()).unwrap_or(false);
+                    if is_link {
+                        out.push(err(key, format!("`{file}` is a link, and Waymark publishes only real files inside the site")).hint("copy the file itself into the entry's folder instead of linking to it").vi("tệp này là liên kết (symlink): hãy chép chính tệp đó vào thư mục của mục này"));
+                    } else {
                         out.push(err(key, format!("`{file}` is not in {}", bundle.display())).hint("check the file name (letter case counts), or copy the file into the entry's folder").vi("không thấy tệp ảnh hoặc âm thanh: kiểm tra tên tệp (phân biệt chữ hoa, chữ thường) hoặc chép tệp vào thư mục của mục này"));
                     }
                 }

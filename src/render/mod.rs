@@ -53,13 +53,20 @@ impl markdown::Resolver for Links<'_> {
         if let Some(&i) = self.bundles.get(target) {
             return Some(entry_url(i));
         }
-        // A file in a bundle: published beside the entry's default-language page.
-        let parent = target.parent()?;
-        let &i = self.bundles.get(parent)?;
-        let e = &site.entries[i];
-        let name = target.file_name()?.to_str()?;
-        if e.assets.iter().any(|a| a == name) {
-            return Some(site.link(&format!("/{}/{}/{name}", e.section, e.slug)));
+        // A file in a bundle (or a subfolder of one): published beside the entry's default-language page.
+        for bundle in target.ancestors().skip(1) {
+            if let Some(&i) = self.bundles.get(bundle) {
+                let e = &site.entries[i];
+                let inner = target
+                    .strip_prefix(bundle)
+                    .ok()?
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                if e.assets.iter().any(|a| *a == inner) {
+                    return Some(site.link(&format!("/{}/{}/{inner}", e.section, e.slug)));
+                }
+                return None;
+            }
         }
         None
     }
