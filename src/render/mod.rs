@@ -62,7 +62,7 @@ impl markdown::Resolver for Links<'_> {
                     .ok()?
                     .to_string_lossy()
                     .replace('\\', "/");
-                if e.assets.iter().any(|a| *a == inner) {
+                if e.assets.contains(&inner) {
                     return Some(site.link(&format!("/{}/{}/{inner}", e.section, e.slug)));
                 }
                 return None;
