@@ -15,6 +15,7 @@ pub mod error;
 pub mod ledger;
 pub mod nearby;
 pub mod output;
+pub mod plaque;
 pub mod progress;
 pub mod qr;
 pub mod render;
@@ -103,6 +104,7 @@ pub fn load(opts: &BuildOptions, timings: &mut Vec<(&'static str, Duration)>) ->
 /// The site rendered in memory: what `build` writes and `check` inspects.
 pub struct Made {
     pub largest_page: Option<(String, usize)>,
+    pub plaques: usize,
     pub site: site::Site,
     pub files: Vec<output::OutFile>,
     pub pages: usize,
@@ -129,12 +131,26 @@ pub fn make(
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     timings.push(("render pages", t.elapsed()));
 
+    let mut site = site;
+    let t = Instant::now();
+    if let Some(p) = progress {
+        p.stage("making plaques", site.entries.len());
+    }
+    let plaque_opts = plaque::options_from_config(&site)?;
+    let (plaque_files, plaque_warnings) = plaque::render(&site, &theme, &plaque_opts)?;
+    site.warnings.extend(plaque_warnings);
+    timings.push(("plaques", t.elapsed()));
     let t = Instant::now();
     if let Some(p) = progress {
         p.stage("making QR codes", site.entries.len());
     }
-    let print = qr::render(&site, qr_cache, progress)?;
+    let print = qr::render(&site, qr_cache, progress, &plaque_files)?;
+    let plaques = plaque_files
+        .iter()
+        .filter(|f| f.path.ends_with(".pdf") && f.path.starts_with("print/plaques/"))
+        .count();
     files.extend(print.files);
+    files.extend(plaque_files);
     timings.push(("qr codes", t.elapsed()));
     let largest_page = largest_entry_page(&site, &files);
     Ok(Made {
@@ -143,6 +159,7 @@ pub fn make(
         files,
         pages,
         qr_codes: print.codes,
+        plaques,
     })
 }
 

@@ -21,6 +21,7 @@ const DEFAULT_FILES: &[(&str, &str)] = embed!(
     "templates/section.html",
     "templates/entry.html",
     "templates/404.html",
+    "plaque.svg",
     "templates/map.html",
     "templates/style.css",
     "templates/sw.js",
@@ -107,7 +108,10 @@ impl Theme {
                     statics.insert(rest.to_string(), Static::File(item.path().to_path_buf()));
                     continue;
                 }
-                if !(key.starts_with("templates/") || key.starts_with("i18n/")) {
+                if !(key.starts_with("templates/")
+                    || key.starts_with("i18n/")
+                    || key == "plaque.svg")
+                {
                     continue;
                 }
                 let text = std::fs::read_to_string(item.path()).map_err(|e| {
@@ -125,8 +129,12 @@ impl Theme {
         let templates: Vec<(String, String)> = files
             .iter()
             .filter_map(|(k, (_, text))| {
-                k.strip_prefix("templates/")
-                    .map(|n| (n.to_string(), text.clone()))
+                let name = if k == "plaque.svg" {
+                    Some(k.as_str())
+                } else {
+                    k.strip_prefix("templates/")
+                };
+                name.map(|n| (n.to_string(), text.clone()))
             })
             .collect();
         tera.add_raw_templates(templates)

@@ -408,23 +408,62 @@ fn rel(site: &Path, p: &Path) -> PathBuf {
     p.strip_prefix(site).unwrap_or(p).to_path_buf()
 }
 
-fn parse_file(site: &Path, f: &Found, config: &Config) -> std::result::Result<Parsed, Diagnostic> {
-    let bytes = std::fs::read(site.join(&f.rel))
-        .map_err(|e| Diagnostic::error(&f.rel, format!("cannot read: {e}")))?;
+/// A content file's bytes as text: UTF-8 required, a byte-order mark dropped, CRLF and CR made
+/// LF (line numbers stay the same).
+pub fn decode(bytes: Vec<u8>, rel: &Path) -> std::result::Result<String, Diagnostic> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() + 1;
-        Diagnostic::error(&f.rel, "the file is not valid UTF-8 text")
+        Diagnostic::error(rel, "the file is not valid UTF-8 text")
             .at(line, None)
             .hint("save it as UTF-8 (in most editors: Save with encoding → UTF-8)")
             .vi("tệp không phải văn bản UTF-8: lưu lại với mã hoá UTF-8")
     })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let text = if text.contains('\r') {
-        text.replace("\r\n", "\n")
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    // A lone CR (old Mac files) is a line break too, for YAML and for editors: count it as one.
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
-        text.to_string()
+        text
+    })
+}
+
+/// Check one entry file from its bytes alone, as the build would (fields, values, links left
+/// unresolved): for `waymark check` of a single file and for fuzzing.
+pub fn check_entry_bytes(bytes: Vec<u8>, rel: &Path, section: &str) -> Vec<Diagnostic> {
+    let text = match decode(bytes, rel) {
+        Ok(t) => t,
+        Err(d) => return vec![d],
     };
+    let split = match front_matter::split(&text, rel) {
+        Ok(s) => s,
+        Err(d) => return vec![d],
+    };
+    let matter = match front_matter::parse_entry(&split, rel, &text) {
+        Ok(m) => m,
+        Err(d) => return vec![d],
+    };
+    let entry = RawEntry {
+        section: section.to_string(),
+        slug: crate::slug::slugify(&matter.title),
+        file: rel.to_path_buf(),
+        bundle: None,
+        assets: Vec::new(),
+        yaml: split.yaml.to_string(),
+        yaml_line: split.yaml_line,
+        texts: BTreeMap::new(),
+        matter,
+    };
+    validate::entry(Path::new("/nonexistent"), &entry)
+}
+
+fn parse_file(site: &Path, f: &Found, config: &Config) -> std::result::Result<Parsed, Diagnostic> {
+    let bytes = std::fs::read(site.join(&f.rel))
+        .map_err(|e| Diagnostic::error(&f.rel, format!("cannot read: {e}")))?;
+    let text = decode(bytes, &f.rel)?;
     let split = front_matter::split(&text, &f.rel)?;
     let body = split.body.to_string();
     match &f.role {

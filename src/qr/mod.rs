@@ -3,6 +3,8 @@
 //! `<base_url>/q/<CODE>/`; the encoder picks the smallest version and mixes modes
 //! (the upper-case code travels in alphanumeric mode).
 
+pub mod payload;
+
 use crate::config::EcLevel;
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::OutFile;
@@ -184,6 +186,7 @@ pub fn render(
     site: &Site,
     cache: Option<&Cache>,
     progress: Option<&crate::progress::Progress>,
+    also: &[OutFile],
 ) -> Result<Print> {
     let ec = site.config.qr.error_correction;
     let results: Vec<std::result::Result<(Vec<OutFile>, ManifestItem), Diagnostic>> = site
@@ -220,7 +223,17 @@ pub fn render(
                 version: made.version,
                 modules: made.modules,
                 error_correction: format!("{ec:?}"),
-                files: vec![svg_path.clone(), png_path.clone()],
+                files: {
+                    // The plaque's own files, made by the print stage, are listed with the symbol's.
+                    let prefix = format!("print/plaques/{}.", e.code);
+                    let mut f = vec![svg_path.clone(), png_path.clone()];
+                    f.extend(
+                        also.iter()
+                            .filter(|o| o.path.starts_with(&prefix))
+                            .map(|o| o.path.clone()),
+                    );
+                    f
+                },
             };
             Ok((
                 vec![

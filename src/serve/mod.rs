@@ -157,7 +157,7 @@ fn make(
         _ => None,
     };
     let mut files = crate::render::render_some(&site, &theme, selection.as_ref(), None)?;
-    files.extend(crate::qr::render(&site, Some(&shared.qr), None)?.files);
+    files.extend(crate::qr::render(&site, Some(&shared.qr), None, &[])?.files);
     crate::write_ledger(&opts.site, &site.ledger)?;
     *shared.last.lock().expect("last lock") = Some(now);
     Ok((site, files, selection.is_some()))

@@ -1,0 +1,376 @@
+//! Where everything goes on a plaque, in millimetres: text wrapped with the shipped font's own
+//! metrics, and a QR symbol as large as the scan distance asks for (width ≥ distance / 10).
+
+use serde::Serialize;
+
+/// Printed sizes. The scan distance is how far away a visitor typically stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Size {
+    A6,
+    Sticker,
+    A4,
+}
+
+impl Size {
+    pub const ALL: [Size; 3] = [Size::A6, Size::Sticker, Size::A4];
+
+    pub fn parse(s: &str) -> Option<Size> {
+        match s.to_ascii_lowercase().as_str() {
+            "a6" => Some(Size::A6),
+            "sticker" | "100x100" => Some(Size::Sticker),
+            "a4" => Some(Size::A4),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Size::A6 => "a6",
+            Size::Sticker => "sticker",
+            Size::A4 => "a4",
+        }
+    }
+
+    /// Width and height in mm.
+    pub fn dims(self) -> (f64, f64) {
+        match self {
+            Size::A6 => (105.0, 148.0),
+            Size::Sticker => (100.0, 100.0),
+            Size::A4 => (210.0, 297.0),
+        }
+    }
+
+    /// Typical scan distance in metres: a plaque by a door, a sticker on a counter, a poster on a wall.
+    pub fn scan_distance_m(self) -> f64 {
+        match self {
+            Size::A6 => 0.5,
+            Size::Sticker => 0.4,
+            Size::A4 => 1.2,
+        }
+    }
+}
+
+/// Measures text with a font's advance widths.
+pub struct Metrics<'a> {
+    regular: ttf_parser::Face<'a>,
+    bold: ttf_parser::Face<'a>,
+}
+
+impl<'a> Metrics<'a> {
+    pub fn new(regular: &'a [u8], bold: &'a [u8]) -> Option<Self> {
+        Some(Metrics {
+            regular: ttf_parser::Face::parse(regular, 0).ok()?,
+            bold: ttf_parser::Face::parse(bold, 0).ok()?,
+        })
+    }
+
+    /// Width in the same unit as `size`.
+    pub fn width(&self, text: &str, size: f64, bold: bool) -> f64 {
+        let face = if bold { &self.bold } else { &self.regular };
+        let upem = f64::from(face.units_per_em());
+        text.chars()
+            .map(|c| {
+                face.glyph_index(c)
+                    .and_then(|g| face.glyph_hor_advance(g))
+                    .map_or(0.6 * upem, f64::from)
+            })
+            .sum::<f64>()
+            * size
+            / upem
+    }
+
+    /// Break `text` into lines no wider than `max`; a word longer than a line is cut.
+    pub fn wrap(&self, text: &str, size: f64, bold: bool, max: f64) -> Vec<String> {
+        let mut lines: Vec<String> = Vec::new();
+        let mut line = String::new();
+        for word in text.split_whitespace() {
+            let candidate = if line.is_empty() {
+                word.to_string()
+            } else {
+                format!("{line} {word}")
+            };
+            if self.width(&candidate, size, bold) <= max {
+                line = candidate;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            // A single word wider than the line: cut it where it fills the line.
+            let mut piece = String::new();
+            for c in word.chars() {
+                piece.push(c);
+                if self.width(&piece, size, bold) > max && piece.chars().count() > 1 {
+                    let last = piece.pop().expect("a char");
+                    lines.push(std::mem::take(&mut piece));
+                    piece.push(last);
+                }
+            }
+            line = piece;
+        }
+        if !line.is_empty() {
+            lines.push(line);
+        }
+        lines
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Line {
+    pub text: String,
+    pub y: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QrBox {
+    pub x: f64,
+    pub y: f64,
+    /// mm per module.
+    pub module: f64,
+    /// Side in modules, quiet zone included.
+    pub side: usize,
+    /// The dark modules as one path, in module units.
+    pub path: String,
+}
+
+/// Everything `plaque.svg` needs, positions in mm.
+#[derive(Debug, Serialize)]
+pub struct Layout {
+    pub w: f64,
+    pub h: f64,
+    pub frame: f64,
+    pub site_title: String,
+    pub site_y: f64,
+    pub site_size: f64,
+    pub title: Vec<Line>,
+    pub title_size: f64,
+    pub title_en: Vec<Line>,
+    pub en_size: f64,
+    pub qr: QrBox,
+    pub cta: String,
+    pub cta_y: f64,
+    pub cta_size: f64,
+    pub link: String,
+    pub link_y: f64,
+    pub link_size: f64,
+    pub code: String,
+    pub code_y: f64,
+    pub code_size: f64,
+    /// The QR symbol's printed width in mm.
+    pub qr_mm: f64,
+    /// What the layout could not honour (too small a symbol, a module under 0.5 mm).
+    pub warnings: Vec<String>,
+}
+
+pub struct Texts<'t> {
+    pub site_title: &'t str,
+    pub title: &'t str,
+    pub title_en: Option<&'t str>,
+    pub cta: &'t str,
+    pub link: &'t str,
+    pub code: &'t str,
+}
+
+/// Smallest module an office inkjet prints reliably, in mm.
+pub const MIN_MODULE_MM: f64 = 0.5;
+
+pub fn layout(
+    size: Size,
+    distance_m: f64,
+    m: &Metrics,
+    t: &Texts,
+    modules: &[bool],
+    width: usize,
+) -> Layout {
+    let (w, h) = size.dims();
+    let unit = w.min(h);
+    let margin = unit * 0.07;
+    let frame = margin * 0.4;
+    let text_w = w - 2.0 * margin;
+    let mut warnings = Vec::new();
+
+    let site_size = unit * 0.045;
+    let mut y = margin + site_size;
+    let site_y = y;
+    y += site_size * 0.6;
+
+    // The title shrinks until it fits in three lines.
+    let mut title_size = unit * 0.075;
+    let mut lines = m.wrap(t.title, title_size, true, text_w);
+    while lines.len() > 3 && title_size > unit * 0.05 {
+        title_size *= 0.9;
+        lines = m.wrap(t.title, title_size, true, text_w);
+    }
+    if lines.len() > 3 {
+        // The QR code must keep its room: a title that still does not fit is cut, and said so.
+        lines.truncate(3);
+        let last = &mut lines[2];
+        while !last.is_empty() && m.width(&format!("{last}…"), title_size, true) > text_w {
+            last.pop();
+        }
+        last.push('…');
+        warnings.push(
+            "the title is too long for the plaque and was shortened; set a shorter one for print"
+                .to_string(),
+        );
+    }
+    let title: Vec<Line> = lines
+        .into_iter()
+        .map(|text| {
+            y += title_size * 1.2;
+            Line { text, y }
+        })
+        .collect();
+    let en_size = unit * 0.048;
+    let title_en: Vec<Line> = t
+        .title_en
+        .map(|en| m.wrap(en, en_size, false, text_w))
+        .unwrap_or_default()
+        .into_iter()
+        .take(2)
+        .map(|text| {
+            y += en_size * 1.25;
+            Line { text, y }
+        })
+        .collect();
+    y += unit * 0.03;
+
+    let cta_size = unit * 0.04;
+    let link_size = unit * 0.036;
+    let code_size = unit * 0.075;
+    let below = cta_size * 1.6 + link_size * 1.4 + code_size * 1.3 + margin;
+    let side = width + 2 * crate::qr::QUIET_ZONE;
+    let room = (h - y - below).min(text_w + margin).max(10.0);
+    let wanted = distance_m * 100.0; // symbol width in mm for distance/10
+                                     // As large as the plaque allows: a larger symbol only scans from further away.
+    let symbol_mm = room * width as f64 / side as f64;
+    let module = symbol_mm / width as f64;
+    let qr_total = module * side as f64;
+    if symbol_mm + 0.01 < wanted {
+        warnings.push(format!(
+            "the QR symbol is {symbol_mm:.0} mm wide on a {} plaque, but a scan from {distance_m} m needs {wanted:.0} mm; use a larger size",
+            size.name()
+        ));
+    }
+    if module < MIN_MODULE_MM {
+        warnings.push(format!(
+            "a QR module prints {module:.2} mm wide, under the {MIN_MODULE_MM} mm an office printer makes reliably; use a shorter base_url or code, or a larger size"
+        ));
+    }
+    let qr = QrBox {
+        x: (w - qr_total) / 2.0,
+        y,
+        module,
+        side,
+        path: path(modules, width),
+    };
+    y += qr_total + cta_size * 1.3;
+    let cta_y = y;
+    y += link_size * 1.5;
+    let link_y = y;
+    y += code_size * 1.25;
+    let code_y = y;
+    Layout {
+        w,
+        h,
+        frame,
+        site_title: t.site_title.to_string(),
+        site_y,
+        site_size,
+        title,
+        title_size,
+        title_en,
+        en_size,
+        qr,
+        cta: t.cta.to_string(),
+        cta_y,
+        cta_size,
+        link: t.link.to_string(),
+        link_y,
+        link_size,
+        code: t.code.to_string(),
+        code_y,
+        code_size,
+        qr_mm: symbol_mm,
+        warnings,
+    }
+}
+
+/// The dark modules as one path: a rectangle per run of dark modules in a row, offset by the quiet zone.
+pub fn path(modules: &[bool], width: usize) -> String {
+    let q = crate::qr::QUIET_ZONE;
+    let mut d = String::new();
+    for y in 0..width {
+        let mut x = 0;
+        while x < width {
+            if modules[y * width + x] {
+                let start = x;
+                while x < width && modules[y * width + x] {
+                    x += 1;
+                }
+                d.push_str(&format!(
+                    "M{} {}h{}v1h-{}z",
+                    start + q,
+                    y + q,
+                    x - start,
+                    x - start
+                ));
+            } else {
+                x += 1;
+            }
+        }
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn metrics() -> Metrics<'static> {
+        Metrics::new(super::super::FONT_REGULAR, super::super::FONT_BOLD).unwrap()
+    }
+
+    #[test]
+    fn wraps_vietnamese_titles_within_the_width() {
+        let m = metrics();
+        let lines = m.wrap(
+            "Khu lưu niệm đồng chí Hoàng Văn Thụ và di tích lịch sử Văn Lãng",
+            8.0,
+            true,
+            80.0,
+        );
+        assert!(lines.len() >= 2, "{lines:?}");
+        for l in &lines {
+            assert!(m.width(l, 8.0, true) <= 80.0, "{l}");
+        }
+        assert_eq!(
+            lines.join(" "),
+            "Khu lưu niệm đồng chí Hoàng Văn Thụ và di tích lịch sử Văn Lãng"
+        );
+    }
+
+    #[test]
+    fn symbol_grows_with_scan_distance() {
+        let m = metrics();
+        let t = Texts {
+            site_title: "S",
+            title: "Đền",
+            title_en: None,
+            cta: "Scan",
+            link: "https://a.example/q/A/",
+            code: "A",
+        };
+        let modules = vec![true; 29 * 29];
+        let a6 = layout(Size::A6, 0.5, &m, &t, &modules, 29);
+        assert!(a6.qr_mm >= 50.0 - 0.01, "{}", a6.qr_mm);
+        assert!(a6.warnings.is_empty(), "{:?}", a6.warnings);
+        let far = layout(Size::A6, 3.0, &m, &t, &modules, 29);
+        assert!(
+            far.warnings.iter().any(|w| w.contains("needs 300 mm")),
+            "{:?}",
+            far.warnings
+        );
+        assert!(far.qr.y + far.qr.module * 37.0 < 148.0, "fits on the page");
+    }
+}

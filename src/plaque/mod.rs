@@ -1,0 +1,234 @@
+//! Plaques for every entry: SVG for sign makers, PDF for printers (fonts embedded and subset,
+//! text extractable, the same bytes on every build) and PNG at 300 dpi, drawn from the theme's
+//! `plaque.svg`; A4 sheets of them with crop marks; each checked by decoding its QR code back.
+
+pub mod layout;
+mod render;
+mod sheets;
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::output::OutFile;
+use crate::site::Site;
+use crate::theme::Theme;
+use layout::{Metrics, Size, Texts};
+use rayon::prelude::*;
+use unicode_normalization::UnicodeNormalization;
+
+/// The fonts every plaque uses, shipped with Waymark (SIL Open Font License, themes/default/fonts/OFL.txt).
+pub const FONT_REGULAR: &[u8] = include_bytes!("../../themes/default/fonts/NotoSans-Regular.ttf");
+pub const FONT_BOLD: &[u8] = include_bytes!("../../themes/default/fonts/NotoSans-Bold.ttf");
+
+/// What to print.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub size: Size,
+    /// Only these codes (all when empty).
+    pub codes: Vec<String>,
+    /// Impose the plaques on A4 sheets with crop marks.
+    pub sheets: bool,
+}
+
+/// One plaque made: its files and the layout's warnings.
+pub struct Made {
+    pub code: String,
+    pub files: Vec<OutFile>,
+    pub warnings: Vec<String>,
+    /// The plaque's SVG, for imposing on sheets.
+    pub svg: String,
+}
+
+/// Plaque options from site.yaml's `plaque:` (size, scan distance), with defaults.
+pub fn options_from_config(site: &Site) -> Result<Options> {
+    let size = match site.config.plaque.get("size").and_then(|v| v.as_str()) {
+        Some(s) => Size::parse(s).ok_or_else(|| {
+            Error::one(
+                Diagnostic::error(
+                    crate::config::FILE,
+                    format!("plaque size `{s}` is not one Waymark makes"),
+                )
+                .hint("use `plaque: { size: a6 }`, `sticker` (100×100 mm) or `a4`"),
+            )
+        })?,
+        None => Size::A6,
+    };
+    Ok(Options {
+        size,
+        codes: Vec::new(),
+        sheets: true,
+    })
+}
+
+fn scan_distance(site: &Site, size: Size) -> f64 {
+    site.config
+        .plaque
+        .get("scan_distance_m")
+        .and_then(|v| v.as_f64())
+        .filter(|d| *d > 0.0 && *d < 50.0)
+        .unwrap_or_else(|| size.scan_distance_m())
+}
+
+/// Make the plaques (and sheets) for the entries `opts` selects.
+pub fn render(
+    site: &Site,
+    theme: &Theme,
+    opts: &Options,
+) -> Result<(Vec<OutFile>, Vec<Diagnostic>)> {
+    let renderer = render::Renderer::new()?;
+    let cache = DiskCache::new(&site.root);
+    let metrics = Metrics::new(FONT_REGULAR, FONT_BOLD)
+        .ok_or_else(|| Error::Usage("the shipped fonts cannot be read".into()))?;
+    let ec = site.config.qr.error_correction;
+    let default = site.default_language();
+    let entries: Vec<&crate::site::Entry> = site
+        .entries
+        .iter()
+        .filter(|e| opts.codes.is_empty() || opts.codes.contains(&e.code))
+        .collect();
+    let made: Vec<std::result::Result<Made, Diagnostic>> = entries
+        .par_iter()
+        .map(|e| {
+            let url = site.short_link(&e.code);
+            let fail = |why: String| {
+                Diagnostic::error(&e.file, format!("the plaque for {} {why}", e.code))
+            };
+            let (_, symbol) =
+                crate::qr::encode(&url, ec).map_err(|w| fail(format!("has no QR code: {w}")))?;
+            let nfc = |s: &str| s.nfc().collect::<String>();
+            let title = nfc(&e.texts[default].title);
+            let title_en = e
+                .texts
+                .get("en")
+                .map(|t| nfc(&t.title))
+                .filter(|t| *t != title);
+            let site_title = nfc(&site.config.title);
+            let texts = Texts {
+                site_title: &site_title,
+                title: &title,
+                title_en: title_en.as_deref(),
+                cta: "Quét mã để xem thông tin · Scan for information",
+                link: url
+                    .trim_start_matches("https://")
+                    .trim_start_matches("http://"),
+                code: &e.code,
+            };
+            let layout = layout::layout(
+                opts.size,
+                scan_distance(site, opts.size),
+                &metrics,
+                &texts,
+                &symbol.dark,
+                symbol.width,
+            );
+            let ctx =
+                tera::Context::from_serialize(&layout).map_err(|err| fail(err.to_string()))?;
+            let svg = theme.render("plaque.svg", &ctx)?;
+            let (pdf, png) = match cache.get(&svg) {
+                Some(hit) => hit,
+                None => {
+                    let (pdf, png) = renderer
+                        .pdf_and_png(&svg, layout.w, layout.h)
+                        .map_err(|w| fail(format!("could not be drawn: {w}")))?;
+                    // The plaque as printed must scan: decode its QR from a 150 dpi rendering.
+                    let check = renderer
+                        .raster(&svg, layout.w, layout.h, 150.0)
+                        .map_err(|w| fail(format!("could not be drawn: {w}")))?;
+                    let read = crate::qr::decode(check.0, check.1, &check.2);
+                    if read != [url.clone()] {
+                        return Err(fail(format!(
+                            "does not scan back to {url} at 150 dpi (read {read:?})"
+                        )));
+                    }
+                    cache.put(&svg, &pdf, &png);
+                    (pdf, png)
+                }
+            };
+            let base = format!("print/plaques/{}", e.code);
+            let mut files = vec![
+                OutFile::bytes(format!("{base}.pdf"), pdf),
+                OutFile::bytes(format!("{base}.png"), png),
+                OutFile::bytes(format!("{base}.svg"), svg.clone()),
+            ];
+            if site
+                .config
+                .plaque
+                .get("outline_text")
+                .and_then(|v| v.as_bool())
+                == Some(true)
+            {
+                files.push(OutFile::bytes(
+                    format!("{base}.outlined.svg"),
+                    renderer.outlined(&svg).map_err(fail)?,
+                ));
+            }
+            Ok(Made {
+                code: e.code.clone(),
+                files,
+                warnings: layout.warnings,
+                svg,
+            })
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut warnings = Vec::new();
+    let mut problems = Vec::new();
+    let mut plaques = Vec::new();
+    for (e, m) in entries.iter().zip(made) {
+        match m {
+            Ok(m) => {
+                warnings.extend(
+                    m.warnings
+                        .iter()
+                        .map(|w| Diagnostic::warning(&e.file, format!("plaque {}: {w}", m.code))),
+                );
+                files.extend(m.files.iter().cloned());
+                plaques.push(m);
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Site(problems));
+    }
+    if opts.sheets && !plaques.is_empty() {
+        plaques.sort_by(|a, b| a.code.cmp(&b.code));
+        let pdf = sheets::a4(&renderer, &plaques, opts.size)?;
+        files.push(OutFile::bytes(
+            format!("print/sheets/{}-on-a4.pdf", opts.size.name()),
+            pdf,
+        ));
+    }
+    Ok((files, warnings))
+}
+
+/// Plaques already drawn, by a digest of their SVG, in `<site>/.waymark-cache/plaques/`: a plaque
+/// whose text, code, link and template did not change is not drawn again. Safe to delete.
+pub struct DiskCache {
+    dir: std::path::PathBuf,
+}
+
+impl DiskCache {
+    pub fn new(site: &std::path::Path) -> DiskCache {
+        DiskCache {
+            dir: site.join(".waymark-cache").join("plaques"),
+        }
+    }
+
+    fn key(svg: &str, what: &str) -> String {
+        format!("{:016x}.{what}", crate::output::digest(svg.as_bytes()))
+    }
+
+    /// The PDF and PNG of this SVG, when drawn (and checked) before.
+    pub fn get(&self, svg: &str) -> Option<(Vec<u8>, Vec<u8>)> {
+        let pdf = std::fs::read(self.dir.join(Self::key(svg, "pdf"))).ok()?;
+        let png = std::fs::read(self.dir.join(Self::key(svg, "png"))).ok()?;
+        (pdf.starts_with(b"%PDF") && png.starts_with(b"\x89PNG")).then_some((pdf, png))
+    }
+
+    /// Best effort: a cache that cannot be written only costs time.
+    pub fn put(&self, svg: &str, pdf: &[u8], png: &[u8]) {
+        if std::fs::create_dir_all(&self.dir).is_ok() {
+            let _ = std::fs::write(self.dir.join(Self::key(svg, "pdf")), pdf);
+            let _ = std::fs::write(self.dir.join(Self::key(svg, "png")), png);
+        }
+    }
+}

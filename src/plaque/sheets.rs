@@ -1,0 +1,95 @@
+//! A4 sheets for office printers: as many plaques a page as fit, in code order, with crop marks.
+
+use super::layout::Size;
+use super::render::Renderer;
+use super::Made;
+use crate::error::{Diagnostic, Error, Result};
+
+const A4: (f64, f64) = (210.0, 297.0);
+/// Unprintable border of most office printers.
+const PAGE_MARGIN: f64 = 3.0;
+/// Space between plaques, where the crop marks go.
+const GUTTER: f64 = 4.0;
+const MARK: f64 = 1.5;
+
+pub fn a4(renderer: &Renderer, plaques: &[Made], size: Size) -> Result<Vec<u8>> {
+    let (w, h) = size.dims();
+    let (pw, ph) = A4;
+    let fit = |w: f64, h: f64| {
+        let cols = (((pw - 2.0 * PAGE_MARGIN + GUTTER) / (w + GUTTER)).floor() as usize).max(1);
+        let rows = (((ph - 2.0 * PAGE_MARGIN + GUTTER) / (h + GUTTER)).floor() as usize).max(1);
+        (cols, rows)
+    };
+    // Turned a quarter, two A6 plaques fit on A4 where upright only one does.
+    let (upright, turned) = (fit(w, h), fit(h, w));
+    let rotate = turned.0 * turned.1 > upright.0 * upright.1;
+    let ((cols, rows), (cw, ch)) = if rotate {
+        (turned, (h, w))
+    } else {
+        (upright, (w, h))
+    };
+    let per_page = cols * rows;
+    // Centre the grid on the page.
+    let x0 = (pw - (cols as f64 * cw + (cols - 1) as f64 * GUTTER)) / 2.0;
+    let y0 = (ph - (rows as f64 * ch + (rows - 1) as f64 * GUTTER)) / 2.0;
+    let pages: Vec<String> = plaques
+        .chunks(per_page)
+        .map(|chunk| {
+            let mut svg = format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{pw}mm\" height=\"{ph}mm\" viewBox=\"0 0 {pw} {ph}\" font-family=\"Noto Sans\"><rect width=\"{pw}\" height=\"{ph}\" fill=\"#ffffff\"/>"
+            );
+            for (i, p) in chunk.iter().enumerate() {
+                let (c, r) = (i % cols, i / cols);
+                let (x, y) = (x0 + c as f64 * (cw + GUTTER), y0 + r as f64 * (ch + GUTTER));
+                let nested = format!("<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">{}</svg>", inner(&p.svg));
+                if rotate {
+                    svg.push_str(&format!("<g transform=\"translate({} {y}) rotate(90)\">{nested}</g>", x + cw));
+                } else {
+                    svg.push_str(&format!("<g transform=\"translate({x} {y})\">{nested}</g>"));
+                }
+                svg.push_str(&crop_marks(x, y, cw, ch));
+            }
+            svg.push_str("</svg>");
+            svg
+        })
+        .collect();
+    let refs: Vec<&str> = pages.iter().map(String::as_str).collect();
+    renderer.pdf(&refs, pw, ph).map_err(|why| {
+        Error::one(Diagnostic::error(
+            "print/sheets",
+            format!("the A4 sheet could not be made: {why}"),
+        ))
+    })
+}
+
+/// The content of a root `<svg>` element, to nest it in another.
+fn inner(svg: &str) -> &str {
+    let start = svg
+        .find("<svg")
+        .and_then(|i| svg[i..].find('>').map(|j| i + j + 1))
+        .unwrap_or(0);
+    let end = svg.rfind("</svg>").unwrap_or(svg.len());
+    &svg[start..end.max(start)]
+}
+
+/// Short hairlines at each corner, outside the plaque, showing where to cut.
+fn crop_marks(x: f64, y: f64, w: f64, h: f64) -> String {
+    let gap = 0.4;
+    let mut s = String::from("<g stroke=\"#000000\" stroke-width=\"0.2\">");
+    for (cx, cy, dx, dy) in [
+        (x, y, -1.0, -1.0),
+        (x + w, y, 1.0, -1.0),
+        (x, y + h, -1.0, 1.0),
+        (x + w, y + h, 1.0, 1.0),
+    ] {
+        s.push_str(&format!(
+            "<line x1=\"{}\" y1=\"{cy}\" x2=\"{}\" y2=\"{cy}\"/><line x1=\"{cx}\" y1=\"{}\" x2=\"{cx}\" y2=\"{}\"/>",
+            cx + dx * gap,
+            cx + dx * (gap + MARK),
+            cy + dy * gap,
+            cy + dy * (gap + MARK)
+        ));
+    }
+    s.push_str("</g>");
+    s
+}

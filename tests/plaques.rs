@@ -1,0 +1,188 @@
+//! Printable plaques: PDFs that print Vietnamese on any machine and scan at 150 dpi, 300 dpi PNGs,
+//! SVGs for sign makers, and A4 sheets with crop marks. Checked with poppler-utils and zbarimg.
+
+mod common;
+use common::*;
+use std::path::Path;
+use std::process::Command;
+
+fn run(cmd: &str, args: &[&str]) -> String {
+    let o = Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd} must be installed (poppler-utils): {e}"));
+    assert!(
+        o.status.success(),
+        "{cmd} {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Render a PDF at 150 dpi and decode every QR code on each page.
+fn scan_pdf(pdf: &Path) -> Vec<String> {
+    scan_pages(pdf).concat()
+}
+
+/// The codes on each page (zbarimg reports a page's codes in an order of its own, so sorted).
+fn scan_pages(pdf: &Path) -> Vec<Vec<String>> {
+    let dir = tempfile::tempdir().unwrap();
+    run(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-png",
+            pdf.to_str().unwrap(),
+            dir.path().join("p").to_str().unwrap(),
+        ],
+    );
+    let mut pages: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    pages.sort();
+    pages
+        .iter()
+        .map(|p| {
+            let mut codes = zbar(p);
+            codes.sort();
+            codes
+        })
+        .collect()
+}
+
+fn png_size(p: &Path) -> (u32, u32) {
+    let b = std::fs::read(p).unwrap();
+    assert_eq!(&b[1..4], b"PNG");
+    (
+        u32::from_be_bytes(b[16..20].try_into().unwrap()),
+        u32::from_be_bytes(b[20..24].try_into().unwrap()),
+    )
+}
+
+#[test]
+fn every_plaque_prints_and_scans() {
+    let site = example();
+    let out = build_ok(site.path());
+    let manifest: serde_json::Value =
+        serde_json::from_str(&read(out.join("print/manifest.json"))).unwrap();
+    for item in manifest.as_array().unwrap() {
+        let code = item["code"].as_str().unwrap();
+        let url = item["url"].as_str().unwrap();
+        let pdf = out.join(format!("print/plaques/{code}.pdf"));
+        assert_eq!(
+            scan_pdf(&pdf),
+            vec![url.to_string()],
+            "{code}.pdf at 150 dpi"
+        );
+        assert_eq!(
+            png_size(&out.join(format!("print/plaques/{code}.png"))),
+            (1240, 1748),
+            "A6 at 300 dpi"
+        );
+        let files: Vec<&str> = item["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap())
+            .collect();
+        assert!(
+            files.contains(&format!("print/plaques/{code}.pdf").as_str()),
+            "{files:?}"
+        );
+    }
+    // Fonts embedded and subset, text extractable with its diacritics.
+    let pdf = out.join("print/plaques/HVT.pdf");
+    let fonts = run("pdffonts", &[pdf.to_str().unwrap()]);
+    let noto: Vec<&str> = fonts.lines().filter(|l| l.contains("NotoSans")).collect();
+    assert!(!noto.is_empty(), "{fonts}");
+    for l in noto {
+        let cols: Vec<&str> = l.split_whitespace().collect();
+        assert_eq!(
+            &cols[cols.len() - 5..cols.len() - 2],
+            ["yes", "yes", "yes"],
+            "embedded, subset, unicode: {l}"
+        );
+    }
+    let text = run("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    for want in [
+        "Di sản Lạng Sơn",
+        "Khu lưu niệm Hoàng",
+        "Hoàng Văn Thụ Memorial Site",
+        "Quét mã để xem thông tin",
+        "langson.example/q/HVT/",
+        "HVT",
+    ] {
+        assert!(text.contains(want), "{want} missing from:\n{text}");
+    }
+    // The SVG keeps its text as text, for editing.
+    assert!(read(out.join("print/plaques/HVT.svg")).contains(">Khu lưu niệm Hoàng<"));
+}
+
+#[test]
+fn a4_sheets_hold_every_plaque_in_code_order() {
+    let site = example();
+    let out = build_ok(site.path());
+    let sheet = out.join("print/sheets/a6-on-a4.pdf");
+    let info = run("pdfinfo", &[sheet.to_str().unwrap()]);
+    assert!(
+        info.contains("Pages:           8"),
+        "15 A6 plaques, two to a page: {info}"
+    );
+    assert!(
+        info.contains("595.276 x 841.89 pts") || info.contains("595.28 x 841.89 pts"),
+        "A4: {info}"
+    );
+    let pages = scan_pages(&sheet);
+    assert!(pages.iter().all(|p| p.len() <= 2), "{pages:?}");
+    let codes = pages.concat();
+    let mut sorted = codes.clone();
+    sorted.sort();
+    assert_eq!(codes.len(), 15, "{codes:?}");
+    assert_eq!(codes, sorted, "in code order");
+}
+
+#[test]
+fn sizes_outlines_and_print_warnings() {
+    let s = site(&[
+        ("site.yaml", "title: T\nbase_url: https://t.example\nplaque: { size: sticker, outline_text: true }\n"),
+        ("content/relics/den.md", "---\ntitle: Đền Kỳ Cùng\ncode: DKC\n---\n"),
+    ]);
+    let out = build_ok(s.path());
+    assert_eq!(
+        png_size(&out.join("print/plaques/DKC.png")),
+        (1181, 1181),
+        "100 mm at 300 dpi"
+    );
+    let outlined = read(out.join("print/plaques/DKC.outlined.svg"));
+    assert!(!outlined.contains("<text"), "outlined text has no <text>");
+    assert_eq!(
+        scan_pdf(&out.join("print/sheets/sticker-on-a4.pdf")),
+        vec!["https://t.example/q/DKC/".to_string()]
+    );
+
+    // A poster read from far away needs a larger symbol than a sticker has room for.
+    write(
+        s.path(),
+        "site.yaml",
+        "title: T\nbase_url: https://t.example\nplaque: { size: sticker, scan_distance_m: 3 }\n",
+    );
+    let o = build(s.path(), &[]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("warning: plaque DKC") && err.contains("needs 300 mm"),
+        "{err}"
+    );
+
+    write(
+        s.path(),
+        "site.yaml",
+        "title: T\nbase_url: https://t.example\nplaque: { size: a3 }\n",
+    );
+    let o = build(s.path(), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("plaque size `a3`"), "{}", stderr(&o));
+}
