@@ -67,6 +67,24 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Make print files only: plaques of one size, for some codes, imposed on A4 sheets.
+    Plaques {
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// a6, sticker (100×100 mm) or a4; default from site.yaml.
+        #[arg(long)]
+        size: Option<String>,
+        /// Only these codes, comma-separated (e.g. HVT,CHILANG).
+        #[arg(long)]
+        codes: Option<String>,
+        /// Impose the plaques on sheets of this paper (a4), with crop marks.
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Where to write; defaults to <site>/output/plaques-<size>.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Start an entry: content/<section>/<slug>/index.md with every field explained, and a fresh plaque code.
     New {
         /// relic, homestay or place.
@@ -163,6 +181,19 @@ fn main() {
             port,
             bind,
             drafts,
+        }),
+        Command::Plaques {
+            site,
+            size,
+            codes,
+            sheet,
+            out,
+        } => waymark::cmd::plaques::run(&waymark::cmd::plaques::Args {
+            site,
+            size,
+            codes,
+            sheet,
+            out,
         }),
         Command::Init { dir, title } => waymark::cmd::init::run(&dir, title.as_deref()),
     };

@@ -290,6 +290,16 @@ fn switch(out: &Path, target: u8) -> Result<()> {
     std::fs::rename(&tmp, &current).map_err(|e| Error::io(&current, e))?;
     for name in ["site", "print"] {
         let link = out.join(name);
+        if !out
+            .join(GENERATIONS)
+            .join(target.to_string())
+            .join(name)
+            .is_dir()
+        {
+            // Print files alone (`waymark plaques`) have no site to link to.
+            let _ = std::fs::remove_file(&link);
+            continue;
+        }
         if std::fs::read_link(&link).ok().as_deref() != Some(&Path::new(CURRENT).join(name)) {
             let _ = std::fs::remove_file(&link);
             symlink(Path::new(CURRENT).join(name), &link).map_err(|e| Error::io(&link, e))?;

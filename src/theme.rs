@@ -22,6 +22,7 @@ const DEFAULT_FILES: &[(&str, &str)] = embed!(
     "templates/entry.html",
     "templates/404.html",
     "plaque.svg",
+    "kit-card.svg",
     "templates/map.html",
     "templates/style.css",
     "templates/sw.js",
@@ -57,6 +58,9 @@ pub enum Static {
     Embedded(&'static [u8]),
     File(PathBuf),
 }
+
+/// Templates of printed things, at the theme's top level.
+const PRINT_TEMPLATES: &[&str] = &["plaque.svg", "kit-card.svg"];
 
 pub struct Theme {
     pub tera: tera::Tera,
@@ -110,7 +114,7 @@ impl Theme {
                 }
                 if !(key.starts_with("templates/")
                     || key.starts_with("i18n/")
-                    || key == "plaque.svg")
+                    || PRINT_TEMPLATES.contains(&key.as_str()))
                 {
                     continue;
                 }
@@ -129,7 +133,7 @@ impl Theme {
         let templates: Vec<(String, String)> = files
             .iter()
             .filter_map(|(k, (_, text))| {
-                let name = if k == "plaque.svg" {
+                let name = if PRINT_TEMPLATES.contains(&k.as_str()) {
                     Some(k.as_str())
                 } else {
                     k.strip_prefix("templates/")

@@ -186,3 +186,121 @@ fn sizes_outlines_and_print_warnings() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("plaque size `a3`"), "{}", stderr(&o));
 }
+
+#[test]
+fn homestay_kits_scan_to_what_they_say() {
+    let site = example();
+    let out = build_ok(site.path());
+    let kit = out.join("print/kits/HNL");
+    let decode = |name: &str| zbar(&kit.join(format!("{name}.png")));
+    assert_eq!(decode("listing"), vec!["https://langson.example/q/HNL/"]);
+    assert_eq!(decode("zalo"), vec!["https://zalo.me/0912000101"]);
+    assert_eq!(
+        decode("contact"),
+        vec!["MECARD:N:Homestay Nà Lạn;TEL:0912000101;;"],
+        "UTF-8 names read back"
+    );
+    assert_eq!(
+        decode("wifi"),
+        vec![r"WIFI:T:WPA;S:NaLan-Homestay;P:khach\;quy\:2024;;"],
+        "escaped ; and :"
+    );
+    let vietqr = decode("vietqr");
+    assert_eq!(vietqr.len(), 1);
+    let v = &vietqr[0];
+    assert!(
+        v.starts_with("000201010211")
+            && v.contains("0006970436")
+            && v.contains("0113001100000000102")
+            && v.contains("5802VN"),
+        "{v}"
+    );
+    let (body, crc) = v.split_at(v.len() - 4);
+    assert_eq!(
+        crc,
+        format!(
+            "{:04X}",
+            waymark::qr::payload::crc16_ccitt_false(body.as_bytes())
+        )
+    );
+    // One page a card, labelled in both languages.
+    let pdf = kit.join("kit.pdf");
+    assert!(run("pdfinfo", &[pdf.to_str().unwrap()]).contains("Pages:           5"));
+    let text = run("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    for want in [
+        "Kết nối Wi-Fi",
+        "Join our Wi-Fi",
+        "Chuyển khoản VietQR",
+        "Pay by bank transfer",
+        "Lưu số điện thoại",
+    ] {
+        assert!(text.contains(want), "{want} missing:\n{text}");
+    }
+    // A homestay without Wi-Fi or bank details gets no such cards.
+    assert!(
+        !out.join("print/kits/HMS/wifi.png").exists()
+            && out.join("print/kits/HMS/call.png").exists()
+    );
+}
+
+#[test]
+fn plaques_command_makes_only_what_is_asked() {
+    let site = example();
+    let o = Command::new(bin())
+        .args([
+            "plaques",
+            "--codes",
+            "hvt,CHILANG",
+            "--size",
+            "a4",
+            "--sheet",
+            "a4",
+            "--site",
+        ])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = site.path().join("output/plaques-a4/print");
+    let mut made: Vec<String> = std::fs::read_dir(out.join("plaques"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    made.sort();
+    assert_eq!(
+        made,
+        [
+            "CHILANG.pdf",
+            "CHILANG.png",
+            "CHILANG.svg",
+            "HVT.pdf",
+            "HVT.png",
+            "HVT.svg"
+        ]
+    );
+    assert_eq!(
+        png_size(&out.join("plaques/HVT.png")),
+        (2480, 3508),
+        "A4 at 300 dpi"
+    );
+    let codes = scan_pdf(&out.join("sheets/a4-on-a4.pdf"));
+    assert_eq!(
+        codes,
+        [
+            "https://langson.example/q/CHILANG/",
+            "https://langson.example/q/HVT/"
+        ]
+    );
+    assert!(
+        !site.path().join("output/plaques-a4/site").exists(),
+        "print files only"
+    );
+    let o = Command::new(bin())
+        .args(["plaques", "--codes", "NOPE", "--site"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("NOPE"));
+}

@@ -4,4 +4,5 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod new;
+pub mod plaques;
 pub mod serve;

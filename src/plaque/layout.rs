@@ -45,7 +45,7 @@ impl Size {
         match self {
             Size::A6 => 0.5,
             Size::Sticker => 0.4,
-            Size::A4 => 1.2,
+            Size::A4 => 1.0,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! text extractable, the same bytes on every build) and PNG at 300 dpi, drawn from the theme's
 //! `plaque.svg`; A4 sheets of them with crop marks; each checked by decoding its QR code back.
 
+mod kits;
 pub mod layout;
 mod render;
 mod sheets;
@@ -188,6 +189,9 @@ pub fn render(
     }
     if !problems.is_empty() {
         return Err(Error::Site(problems));
+    }
+    if opts.codes.is_empty() {
+        files.extend(kits::render(site, theme, &renderer).map_err(Error::one)?);
     }
     if opts.sheets && !plaques.is_empty() {
         plaques.sort_by(|a, b| a.code.cmp(&b.code));

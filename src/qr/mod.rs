@@ -56,8 +56,11 @@ pub fn encode(data: &str, ec: EcLevel) -> std::result::Result<(QrCode, Symbol), 
         EcLevel::Q => qrcode::EcLevel::Q,
         EcLevel::H => qrcode::EcLevel::H,
     };
-    let code =
-        QrCode::with_error_correction_level(data.as_bytes(), level).map_err(|e| e.to_string())?;
+    let code = if data.is_ascii() {
+        QrCode::with_error_correction_level(data.as_bytes(), level).map_err(|e| e.to_string())?
+    } else {
+        utf8_code(data, level)?
+    };
     let version = match code.version() {
         qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
     };
@@ -71,6 +74,21 @@ pub fn encode(data: &str, ec: EcLevel) -> std::result::Result<(QrCode, Symbol), 
         version,
     };
     Ok((code, symbol))
+}
+
+/// Text beyond ASCII (a Vietnamese name in a contact card) carries an ECI designator saying UTF-8,
+/// so that readers do not guess Latin-1 and show "NÃ  Láº¡n". The smallest version that holds it.
+fn utf8_code(data: &str, level: qrcode::EcLevel) -> std::result::Result<QrCode, String> {
+    for v in 1..=40 {
+        let mut bits = qrcode::bits::Bits::new(qrcode::Version::Normal(v));
+        let fits = bits.push_eci_designator(26).is_ok()
+            && bits.push_optimal_data(data.as_bytes()).is_ok()
+            && bits.push_terminator(level).is_ok();
+        if fits {
+            return QrCode::with_bits(bits, level).map_err(|e| e.to_string());
+        }
+    }
+    Err("the text is too long for a QR code".into())
 }
 
 /// One `<path>`, crisp edges, quiet zone included, one user unit per module scaled by 8.

@@ -1,0 +1,187 @@
+//! The homestay kit: cards for reception with the listing's QR, a way to reach the host (Zalo or
+//! a call, and a MECARD that saves the number), the Wi-Fi join code and a VietQR bank transfer,
+//! each labelled in Vietnamese and English. Only here do Wi-Fi and bank details appear.
+
+use super::layout::{path, Line};
+use super::render::Renderer;
+use crate::config::EcLevel;
+use crate::error::Diagnostic;
+use crate::output::OutFile;
+use crate::qr::payload;
+use crate::site::{Entry, Kind, Site};
+use crate::theme::Theme;
+use serde::Serialize;
+
+const W: f64 = 105.0;
+const H: f64 = 148.0;
+
+#[derive(Serialize)]
+struct Card {
+    w: f64,
+    h: f64,
+    place: String,
+    heading_vi: String,
+    heading_en: String,
+    qr: super::layout::QrBox,
+    details: Vec<Line>,
+}
+
+/// (file name, Vietnamese heading, English heading, QR payload, lines of text under it)
+type Spec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    String,
+    Vec<String>,
+);
+
+fn specs(site: &Site, e: &Entry) -> Result<Vec<Spec>, String> {
+    let m = &e.matter;
+    let mut cards: Vec<Spec> = vec![(
+        "listing",
+        "Trang của chúng tôi",
+        "Our page",
+        site.short_link(&e.code),
+        vec![site
+            .short_link(&e.code)
+            .trim_start_matches("https://")
+            .to_string()],
+    )];
+    if let Some(z) = &m.zalo {
+        cards.push((
+            "zalo",
+            "Nhắn tin Zalo",
+            "Message us on Zalo",
+            crate::render::context::zalo_url(z),
+            vec![z.clone()],
+        ));
+    } else if let Some(p) = &m.phone {
+        cards.push((
+            "call",
+            "Gọi cho chúng tôi",
+            "Call us",
+            crate::render::context::tel_uri(p),
+            vec![p.clone()],
+        ));
+    }
+    if let Some(p) = &m.phone {
+        let name = &e.texts[site.default_language()].title;
+        let card = payload::mecard(name, p).map_err(|e| format!("contact card: {e}"))?;
+        cards.push((
+            "contact",
+            "Lưu số điện thoại",
+            "Save our number",
+            card,
+            vec![p.clone()],
+        ));
+    }
+    if let Some(w) = &m.wifi {
+        let code =
+            payload::wifi(&w.ssid, w.password.as_deref()).map_err(|e| format!("Wi-Fi: {e}"))?;
+        let mut lines = vec![format!("Wi-Fi: {}", w.ssid)];
+        if let Some(p) = &w.password {
+            lines.push(format!("Mật khẩu · Password: {p}"));
+        }
+        cards.push(("wifi", "Kết nối Wi-Fi", "Join our Wi-Fi", code, lines));
+    }
+    if let Some(b) = &m.bank {
+        let purpose = format!("{} {}", e.code, e.texts[site.default_language()].title);
+        let code = payload::vietqr(&b.bin, &b.account, None, Some(&purpose))
+            .map_err(|e| format!("VietQR: {e}"))?;
+        let mut lines = vec![format!("STK · Account: {}", b.account)];
+        if let Some(n) = &b.name {
+            lines.push(n.clone());
+        }
+        cards.push((
+            "vietqr",
+            "Chuyển khoản VietQR",
+            "Pay by bank transfer",
+            code,
+            lines,
+        ));
+    }
+    Ok(cards)
+}
+
+/// Every homestay's kit: `print/kits/<CODE>/kit.pdf` and each card as SVG and PNG.
+pub fn render(site: &Site, theme: &Theme, renderer: &Renderer) -> Result<Vec<OutFile>, Diagnostic> {
+    let mut files = Vec::new();
+    for e in site.entries.iter().filter(|e| e.kind == Kind::Homestay) {
+        let fail = |why: String| {
+            Diagnostic::error(&e.file, format!("the homestay kit for {} {why}", e.code))
+        };
+        let specs = specs(site, e).map_err(|w| {
+            fail(format!("cannot be made: {w}"))
+                .hint("check `phone`, `wifi` and `bank` in the front matter")
+        })?;
+        let mut svgs = Vec::new();
+        for (name, vi, en, data, lines) in specs {
+            let ec = if name == "listing" {
+                site.config.qr.error_correction
+            } else {
+                EcLevel::M
+            };
+            let (_, sym) = crate::qr::encode(&data, ec)
+                .map_err(|w| fail(format!("has a code that cannot be made: {w}")))?;
+            let side = sym.width + 2 * crate::qr::QUIET_ZONE;
+            let qr_mm = (W - 24.0).min(H - 40.0 - 8.0 * lines.len() as f64 - 10.0);
+            let module = qr_mm / side as f64;
+            let mut y = 36.0 + qr_mm + 8.0;
+            let details = lines
+                .into_iter()
+                .map(|text| {
+                    let l = Line { text, y };
+                    y += 7.0;
+                    l
+                })
+                .collect();
+            let card = Card {
+                w: W,
+                h: H,
+                place: e.texts[site.default_language()].title.clone(),
+                heading_vi: vi.into(),
+                heading_en: en.into(),
+                qr: super::layout::QrBox {
+                    x: (W - qr_mm) / 2.0,
+                    y: 36.0,
+                    module,
+                    side,
+                    path: path(&sym.dark, sym.width),
+                },
+                details,
+            };
+            let ctx = tera::Context::from_serialize(&card).map_err(|err| fail(err.to_string()))?;
+            let svg = theme.render("kit-card.svg", &ctx)?;
+            let (pw, ph, px) = renderer
+                .raster(&svg, W, H, 150.0)
+                .map_err(|w| fail(format!("could not be drawn: {w}")))?;
+            let read = crate::qr::decode(pw, ph, &px);
+            if read != [data.clone()] {
+                return Err(fail(format!(
+                    "has a {name} card that does not scan back (read {read:?})"
+                )));
+            }
+            let (_, png) = renderer
+                .pdf_and_png(&svg, W, H)
+                .map_err(|w| fail(format!("could not be drawn: {w}")))?;
+            files.push(OutFile::bytes(
+                format!("print/kits/{}/{name}.svg", e.code),
+                svg.clone(),
+            ));
+            files.push(OutFile::bytes(
+                format!("print/kits/{}/{name}.png", e.code),
+                png,
+            ));
+            svgs.push(svg);
+        }
+        let refs: Vec<&str> = svgs.iter().map(String::as_str).collect();
+        let pdf = renderer
+            .pdf(&refs, W, H)
+            .map_err(|w| fail(format!("could not be made into a PDF: {w}")))?;
+        files.push(OutFile::bytes(
+            format!("print/kits/{}/kit.pdf", e.code),
+            pdf,
+        ));
+    }
+    Ok(files)
+}
