@@ -173,7 +173,9 @@ tags: []\n\
 # Ngày cập nhật (năm-tháng-ngày) · Last revised (YYYY-MM-DD)\n\
 # date: 2025-01-31\n\
 # true = bản nháp, chưa đăng · true = a draft, not published\n\
-draft: false\n",
+draft: false\n\
+# Khổ biển in: a6, sticker, a4 · Plaque size, when not site.yaml's\n\
+# plaque_size: a6\n",
         title = yaml_string(title),
     );
     match kind {

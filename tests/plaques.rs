@@ -304,3 +304,54 @@ fn plaques_command_makes_only_what_is_asked() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("NOPE"));
 }
+
+#[test]
+fn logo_within_the_error_correction_budget_and_sizes_per_entry() {
+    let logo = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="5" fill="#1d5b3a"/><text x="5" y="7" font-size="5" text-anchor="middle" fill="#fff">LS</text></svg>"##;
+    let s = site(&[
+        (
+            "site.yaml",
+            "title: T\nbase_url: https://t.example\nplaque: { logo: logo.svg }\n",
+        ),
+        ("logo.svg", logo),
+        ("content/relics/den.md", "---\ntitle: Đền\ncode: DEN\n---\n"),
+        (
+            "content/relics/poster.md",
+            "---\ntitle: Ải Chi Lăng\ncode: POSTER\nplaque_size: a4\n---\n",
+        ),
+    ]);
+    let out = build_ok(s.path());
+    let svg = read(out.join("print/plaques/DEN.svg"));
+    assert!(
+        svg.contains(r##"<circle cx="5" cy="5" r="5" fill="#1d5b3a"/>"##),
+        "logo drawn"
+    );
+    // Still scans from the printed PDF, with the logo over the middle of the symbol.
+    assert_eq!(
+        scan_pdf(&out.join("print/plaques/DEN.pdf")),
+        ["https://t.example/q/DEN/"]
+    );
+    assert_eq!(
+        png_size(&out.join("print/plaques/POSTER.png")),
+        (2480, 3508),
+        "this entry asked for a poster"
+    );
+    assert_eq!(png_size(&out.join("print/plaques/DEN.png")), (1240, 1748));
+    assert!(
+        out.join("print/sheets/a4-on-a4.pdf").is_file()
+            && out.join("print/sheets/a6-on-a4.pdf").is_file()
+    );
+
+    write(
+        s.path(),
+        "site.yaml",
+        "title: T\nbase_url: https://t.example\nplaque: { logo: ../logo.svg }\n",
+    );
+    let o = build(s.path(), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("inside the site folder"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -41,6 +41,9 @@ pub struct FrontMatter {
     /// Left out of the build unless `--drafts`.
     #[serde(default)]
     pub draft: bool,
+    /// This entry's plaque size (a6, sticker, a4), when it differs from site.yaml's.
+    #[serde(default)]
+    pub plaque_size: Option<String>,
 
     // Relics.
     #[serde(default)]
@@ -81,6 +84,7 @@ pub const FIELDS: &[&str] = &[
     "tags",
     "date",
     "draft",
+    "plaque_size",
     "ranking",
     "recognized",
     "phone",

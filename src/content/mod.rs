@@ -3,6 +3,8 @@
 
 pub mod front_matter;
 mod validate;
+
+pub use validate::is_inside as validate_path_inside;
 pub mod yaml;
 
 use crate::config::Config;

@@ -94,6 +94,17 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
             }
         }
     }
+    if let Some(size) = &m.plaque_size {
+        if crate::plaque::layout::Size::parse(size).is_none() {
+            out.push(
+                err(
+                    "plaque_size",
+                    format!("plaque size `{size}` is not one Waymark makes"),
+                )
+                .hint("use a6, sticker (100×100 mm) or a4"),
+            );
+        }
+    }
     if let Some(year) = m.recognized {
         if !(1900..=2100).contains(&year) {
             out.push(

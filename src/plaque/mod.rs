@@ -23,6 +23,8 @@ pub const FONT_BOLD: &[u8] = include_bytes!("../../themes/default/fonts/NotoSans
 #[derive(Debug, Clone)]
 pub struct Options {
     pub size: Size,
+    /// The size was asked for on the command line: it overrides each entry's own.
+    pub size_forced: bool,
     /// Only these codes (all when empty).
     pub codes: Vec<String>,
     /// Impose the plaques on A4 sheets with crop marks.
@@ -32,6 +34,7 @@ pub struct Options {
 /// One plaque made: its files and the layout's warnings.
 pub struct Made {
     pub code: String,
+    pub size: Size,
     pub files: Vec<OutFile>,
     pub warnings: Vec<String>,
     /// The plaque's SVG, for imposing on sheets.
@@ -54,6 +57,7 @@ pub fn options_from_config(site: &Site) -> Result<Options> {
     };
     Ok(Options {
         size,
+        size_forced: false,
         codes: Vec::new(),
         sheets: true,
     })
@@ -76,6 +80,7 @@ pub fn render(
 ) -> Result<(Vec<OutFile>, Vec<Diagnostic>)> {
     let renderer = render::Renderer::new()?;
     let cache = DiskCache::new(&site.root);
+    let logo = load_logo(site)?;
     let metrics = Metrics::new(FONT_REGULAR, FONT_BOLD)
         .ok_or_else(|| Error::Usage("the shipped fonts cannot be read".into()))?;
     let ec = site.config.qr.error_correction;
@@ -91,6 +96,16 @@ pub fn render(
             let url = site.short_link(&e.code);
             let fail = |why: String| {
                 Diagnostic::error(&e.file, format!("the plaque for {} {why}", e.code))
+            };
+            let size = match e.matter.plaque_size.as_deref().and_then(Size::parse) {
+                Some(s) if !opts.size_forced => s,
+                _ => opts.size,
+            };
+            // A logo over the symbol needs the highest error correction.
+            let ec = if logo.is_some() {
+                crate::config::EcLevel::H
+            } else {
+                ec
             };
             let (_, symbol) =
                 crate::qr::encode(&url, ec).map_err(|w| fail(format!("has no QR code: {w}")))?;
@@ -112,14 +127,31 @@ pub fn render(
                     .trim_start_matches("http://"),
                 code: &e.code,
             };
-            let layout = layout::layout(
-                opts.size,
-                scan_distance(site, opts.size),
+            let mut layout = layout::layout(
+                size,
+                scan_distance(site, size),
                 &metrics,
                 &texts,
                 &symbol.dark,
                 symbol.width,
             );
+            if let Some((view_box, content)) = &logo {
+                let symbol_mm = layout.qr.module * symbol.width as f64;
+                let side = symbol_mm * layout::LOGO_AREA.sqrt();
+                let centre = (
+                    layout.qr.x + layout.qr.module * layout.qr.side as f64 / 2.0,
+                    layout.qr.y + layout.qr.module * layout.qr.side as f64 / 2.0,
+                );
+                let pad = layout.qr.module * 0.5;
+                layout.logo = Some(layout::LogoBox {
+                    x: centre.0 - side / 2.0 + pad,
+                    y: centre.1 - side / 2.0 + pad,
+                    side: side - 2.0 * pad,
+                    pad,
+                    view_box: view_box.clone(),
+                    content: content.clone(),
+                });
+            }
             let ctx =
                 tera::Context::from_serialize(&layout).map_err(|err| fail(err.to_string()))?;
             let svg = theme.render("plaque.svg", &ctx)?;
@@ -162,6 +194,7 @@ pub fn render(
                 ));
             }
             Ok(Made {
+                size,
                 code: e.code.clone(),
                 files,
                 warnings: layout.warnings,
@@ -195,13 +228,66 @@ pub fn render(
     }
     if opts.sheets && !plaques.is_empty() {
         plaques.sort_by(|a, b| a.code.cmp(&b.code));
-        let pdf = sheets::a4(&renderer, &plaques, opts.size)?;
-        files.push(OutFile::bytes(
-            format!("print/sheets/{}-on-a4.pdf", opts.size.name()),
-            pdf,
-        ));
+        for size in Size::ALL {
+            let of_size: Vec<&Made> = plaques.iter().filter(|p| p.size == size).collect();
+            if !of_size.is_empty() {
+                let pdf = sheets::a4(&renderer, &of_size, size)?;
+                files.push(OutFile::bytes(
+                    format!("print/sheets/{}-on-a4.pdf", size.name()),
+                    pdf,
+                ));
+            }
+        }
     }
     Ok((files, warnings))
+}
+
+/// The site's logo for plaques (`plaque: { logo: logo.svg }`): an SVG inside the site folder, as
+/// (viewBox, content) to nest in the plaque.
+fn load_logo(site: &Site) -> Result<Option<(String, String)>> {
+    let Some(rel) = site.config.plaque.get("logo").and_then(|v| v.as_str()) else {
+        return Ok(None);
+    };
+    let bad = |why: &str| {
+        Error::one(
+            Diagnostic::error(crate::config::FILE, format!("plaque logo `{rel}` {why}"))
+                .hint("give the path of an SVG file in the site folder, e.g. `plaque: { logo: logo.svg }`"),
+        )
+    };
+    if !crate::content::validate_path_inside(rel) || !rel.ends_with(".svg") {
+        return Err(bad("must be an .svg file inside the site folder"));
+    }
+    let path = site.root.join(rel);
+    if std::fs::symlink_metadata(&path)
+        .map(|m| m.file_type().is_symlink())
+        .unwrap_or(false)
+    {
+        return Err(bad("is a link; copy the file itself into the site"));
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| bad(&format!("cannot be read: {e}")))?;
+    let root_start = text.find("<svg").ok_or_else(|| bad("is not an SVG"))?;
+    let root_end = root_start
+        + text[root_start..]
+            .find('>')
+            .ok_or_else(|| bad("is not an SVG"))?;
+    let root = &text[root_start..root_end];
+    let attr = |name: &str| {
+        let key = format!("{name}=\"");
+        root.find(&key)
+            .map(|i| &root[i + key.len()..])
+            .and_then(|r| r.split('"').next())
+            .map(str::to_string)
+    };
+    let number = |s: Option<String>| s.and_then(|v| v.trim_end_matches("px").parse::<f64>().ok());
+    let view_box = match attr("viewBox") {
+        Some(v) => v,
+        None => match (number(attr("width")), number(attr("height"))) {
+            (Some(w), Some(h)) => format!("0 0 {w} {h}"),
+            _ => return Err(bad("has neither a viewBox nor a width and height")),
+        },
+    };
+    let inner = sheets::inner(&text).to_string();
+    Ok(Some((view_box, inner)))
 }
 
 /// Plaques already drawn, by a digest of their SVG, in `<site>/.waymark-cache/plaques/`: a plaque

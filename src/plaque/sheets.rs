@@ -12,7 +12,7 @@ const PAGE_MARGIN: f64 = 3.0;
 const GUTTER: f64 = 4.0;
 const MARK: f64 = 1.5;
 
-pub fn a4(renderer: &Renderer, plaques: &[Made], size: Size) -> Result<Vec<u8>> {
+pub fn a4(renderer: &Renderer, plaques: &[&Made], size: Size) -> Result<Vec<u8>> {
     let (w, h) = size.dims();
     let (pw, ph) = A4;
     let fit = |w: f64, h: f64| {
@@ -63,7 +63,7 @@ pub fn a4(renderer: &Renderer, plaques: &[Made], size: Size) -> Result<Vec<u8>> 
 }
 
 /// The content of a root `<svg>` element, to nest it in another.
-fn inner(svg: &str) -> &str {
+pub fn inner(svg: &str) -> &str {
     let start = svg
         .find("<svg")
         .and_then(|i| svg[i..].find('>').map(|j| i + j + 1))
