@@ -40,41 +40,35 @@ pub fn render(
     let dir = file.parent().unwrap_or(Path::new(""));
     let mut events: Vec<Event> = Vec::new();
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let mut fix = |dest_url: &str| {
+            rewrite(dest_url, dir, lang, links).unwrap_or_else(|why| {
+                problems.push(link_problem(file, line_of(range.start), dest_url, why));
+                "#".to_string()
+            })
+        };
         let event = match event {
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let dest = rewrite(&dest_url, dir, lang, links).unwrap_or_else(|why| {
-                    problems.push(link_problem(file, line_of(range.start), &dest_url, why));
-                    "#".to_string()
-                });
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest.into(),
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: fix(&dest_url).into(),
+                title,
+                id,
+            }),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let dest = rewrite(&dest_url, dir, lang, links).unwrap_or_else(|why| {
-                    problems.push(link_problem(file, line_of(range.start), &dest_url, why));
-                    "#".to_string()
-                });
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: dest.into(),
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: fix(&dest_url).into(),
+                title,
+                id,
+            }),
             other => other,
         };
         events.push(event);

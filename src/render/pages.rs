@@ -211,9 +211,33 @@ impl Shared<'_> {
         }
     }
 
+    /// The context of a page that exists in every language at `path_of(lang)`.
+    fn list_page(
+        &self,
+        lang: &str,
+        path_of: &dyn Fn(&str) -> String,
+        title: String,
+        summary: Option<String>,
+        content: String,
+    ) -> Context {
+        let site = self.site;
+        let all: Vec<&str> = site.config.languages.iter().map(String::as_str).collect();
+        let (translations, alternates) = versions(site, &all, lang, path_of, &self.theme.strings);
+        let page = PageCtx {
+            title,
+            summary,
+            content,
+            canonical: site.absolute(&path_of(lang)),
+            alternates,
+            translations,
+        };
+        self.base_ctx(lang, page)
+    }
+
     fn render(&self, job: &Job) -> Result<OutFile, Diagnostic> {
         let site = self.site;
-        let all_langs: Vec<&str> = site.config.languages.iter().map(String::as_str).collect();
+        let file =
+            |path: String, html: String| OutFile::bytes(format!("site{path}index.html"), html);
         match job {
             Job::Home(lang) => {
                 let intro = site.home.get(*lang);
@@ -221,26 +245,13 @@ impl Shared<'_> {
                 if let Some(p) = problems.into_iter().next() {
                     return Err(p);
                 }
-                let (translations, alternates) = versions(
-                    site,
-                    &all_langs,
-                    lang,
-                    |l| site.home_path(l),
-                    &self.theme.strings,
-                );
-                let page = PageCtx {
-                    title: intro
-                        .and_then(|i| i.title.clone())
-                        .unwrap_or_else(|| site.config.title.clone()),
-                    summary: intro
-                        .and_then(|i| i.summary.clone())
-                        .or_else(|| site.config.description.clone()),
-                    content,
-                    canonical: site.absolute(&site.home_path(lang)),
-                    alternates,
-                    translations,
-                };
-                let mut ctx = self.base_ctx(lang, page);
+                let title = intro
+                    .and_then(|i| i.title.clone())
+                    .unwrap_or_else(|| site.config.title.clone());
+                let summary = intro
+                    .and_then(|i| i.summary.clone())
+                    .or_else(|| site.config.description.clone());
+                let mut ctx = self.list_page(lang, &|l| site.home_path(l), title, summary, content);
                 ctx.insert("home", &self.home_ctx(lang));
                 ctx.insert("search_index", &site.link(&format!("/search/{lang}.json")));
                 let has_map = site.entries.iter().any(|e| e.matter.location.is_some());
@@ -248,10 +259,9 @@ impl Shared<'_> {
                     "map_url",
                     &has_map.then(|| site.link(&map_path(site, lang))),
                 );
-                let html = self.theme.render("index.html", &ctx)?;
-                Ok(OutFile::bytes(
-                    format!("site{}index.html", site.home_path(lang)),
-                    html,
+                Ok(file(
+                    site.home_path(lang),
+                    self.theme.render("index.html", &ctx)?,
                 ))
             }
             Job::Section(i, lang) => {
@@ -261,122 +271,81 @@ impl Shared<'_> {
                 if let Some(p) = problems.into_iter().next() {
                     return Err(p);
                 }
-                let (translations, alternates) = versions(
-                    site,
-                    &all_langs,
+                let title = context::section_title(site, &s.name, lang, self.strings(lang));
+                let path_of = |l: &str| site.section_path(&s.name, l);
+                let mut ctx = self.list_page(
                     lang,
-                    |l| site.section_path(&s.name, l),
-                    &self.theme.strings,
-                );
-                let t = self.strings(lang);
-                let page = PageCtx {
-                    title: context::section_title(site, &s.name, lang, t),
-                    summary: intro.and_then(|i| i.summary.clone()),
+                    &path_of,
+                    title,
+                    intro.and_then(|i| i.summary.clone()),
                     content,
-                    canonical: site.absolute(&site.section_path(&s.name, lang)),
-                    alternates,
-                    translations,
-                };
-                let mut ctx = self.base_ctx(lang, page);
+                );
                 ctx.insert("section", &self.list(*i, lang));
-                let html = self.theme.render("section.html", &ctx)?;
-                Ok(OutFile::bytes(
-                    format!("site{}index.html", site.section_path(&s.name, lang)),
-                    html,
+                Ok(file(
+                    path_of(lang),
+                    self.theme.render("section.html", &ctx)?,
                 ))
             }
             Job::District(i, lang) => {
                 let d = &site.districts[*i];
-                let (translations, alternates) = versions(
-                    site,
-                    &all_langs,
-                    lang,
-                    |l| site.district_path(d, l),
-                    &self.theme.strings,
-                );
-                let page = PageCtx {
-                    title: d.name.clone(),
-                    summary: None,
-                    content: String::new(),
-                    canonical: site.absolute(&site.district_path(d, lang)),
-                    alternates,
-                    translations,
-                };
-                let mut ctx = self.base_ctx(lang, page);
+                let path_of = |l: &str| site.district_path(d, l);
+                let mut ctx = self.list_page(lang, &path_of, d.name.clone(), None, String::new());
                 ctx.insert("section", &self.district_list(*i, lang));
-                let html = self.theme.render("section.html", &ctx)?;
-                Ok(OutFile::bytes(
-                    format!("site{}index.html", site.district_path(d, lang)),
-                    html,
+                Ok(file(
+                    path_of(lang),
+                    self.theme.render("section.html", &ctx)?,
                 ))
             }
             Job::Map(lang) => {
-                let t = self.strings(lang);
-                let (translations, alternates) = versions(
-                    site,
-                    &all_langs,
-                    lang,
-                    |l| map_path(site, l),
-                    &self.theme.strings,
-                );
-                let page = PageCtx {
-                    title: t.get("map_title").cloned().unwrap_or_else(|| "Map".into()),
-                    summary: None,
-                    content: String::new(),
-                    canonical: site.absolute(&map_path(site, lang)),
-                    alternates,
-                    translations,
-                };
-                let mut ctx = self.base_ctx(lang, page);
+                let title = self
+                    .strings(lang)
+                    .get("map_title")
+                    .cloned()
+                    .unwrap_or_else(|| "Map".into());
+                let mut ctx =
+                    self.list_page(lang, &|l| map_path(site, l), title, None, String::new());
                 ctx.insert("map", &super::map::overview(site, lang));
-                let html = self.theme.render("map.html", &ctx)?;
-                Ok(OutFile::bytes(
-                    format!("site{}index.html", map_path(site, lang)),
-                    html,
+                Ok(file(
+                    map_path(site, lang),
+                    self.theme.render("map.html", &ctx)?,
                 ))
             }
             Job::Entry(i, lang) => {
                 let ctx = self.entry_page(*i, lang, None);
-                let html = self.theme.render("entry.html", &ctx)?;
-                let e = &site.entries[*i];
-                Ok(OutFile::bytes(
-                    format!("site{}index.html", site.entry_path(e, lang)),
-                    html,
+                Ok(file(
+                    site.entry_path(&site.entries[*i], lang),
+                    self.theme.render("entry.html", &ctx)?,
                 ))
             }
             Job::Landing(code, i) => {
                 let ctx = self.entry_page(*i, site.default_language(), Some(code));
-                let html = self.theme.render("entry.html", &ctx)?;
-                Ok(OutFile::bytes(format!("site/q/{code}/index.html"), html))
+                Ok(file(
+                    format!("/q/{code}/"),
+                    self.theme.render("entry.html", &ctx)?,
+                ))
             }
             Job::SectionLanding(code, i) => {
                 let lang = site.default_language();
                 let s = &site.sections[*i];
-                let (translations, alternates) = versions(
-                    site,
-                    &all_langs,
+                let title = context::section_title(site, &s.name, lang, self.strings(lang));
+                let mut ctx = self.list_page(
                     lang,
-                    |l| site.section_path(&s.name, l),
-                    &self.theme.strings,
+                    &|l| site.section_path(&s.name, l),
+                    title,
+                    None,
+                    String::new(),
                 );
-                let page = PageCtx {
-                    title: context::section_title(site, &s.name, lang, self.strings(lang)),
-                    summary: None,
-                    content: String::new(),
-                    canonical: site.absolute(&site.section_path(&s.name, lang)),
-                    alternates,
-                    translations,
-                };
-                let mut ctx = self.base_ctx(lang, page);
                 ctx.insert("section", &self.list(*i, lang));
-                let html = self.theme.render("section.html", &ctx)?;
-                Ok(OutFile::bytes(format!("site/q/{code}/index.html"), html))
+                Ok(file(
+                    format!("/q/{code}/"),
+                    self.theme.render("section.html", &ctx)?,
+                ))
             }
             Job::NotFound => {
                 let lang = site.default_language();
-                let t = self.strings(lang);
                 let page = PageCtx {
-                    title: t
+                    title: self
+                        .strings(lang)
                         .get("not_found_title")
                         .cloned()
                         .unwrap_or_else(|| "404".into()),
@@ -387,8 +356,10 @@ impl Shared<'_> {
                     translations: Vec::new(),
                 };
                 let ctx = self.base_ctx(lang, page);
-                let html = self.theme.render("404.html", &ctx)?;
-                Ok(OutFile::bytes("site/404.html".to_string(), html))
+                Ok(OutFile::bytes(
+                    "site/404.html".to_string(),
+                    self.theme.render("404.html", &ctx)?,
+                ))
             }
         }
     }
