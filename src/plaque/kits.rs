@@ -104,9 +104,39 @@ fn specs(site: &Site, e: &Entry) -> Result<Vec<Spec>, String> {
 }
 
 /// Every homestay's kit: `print/kits/<CODE>/kit.pdf` and each card as SVG and PNG.
-pub fn render(site: &Site, theme: &Theme, renderer: &Renderer) -> Result<Vec<OutFile>, Diagnostic> {
+pub fn render(
+    site: &Site,
+    theme: &Theme,
+    renderer: &Renderer,
+    cache: &super::DiskCache,
+) -> Result<Vec<OutFile>, Diagnostic> {
+    use rayon::prelude::*;
+    let homestays: Vec<&Entry> = site
+        .entries
+        .iter()
+        .filter(|e| e.kind == Kind::Homestay)
+        .collect();
+    let kits: Vec<Result<Vec<OutFile>, Diagnostic>> = homestays
+        .par_iter()
+        .map(|e| kit(site, theme, renderer, cache, e))
+        .collect();
     let mut files = Vec::new();
-    for e in site.entries.iter().filter(|e| e.kind == Kind::Homestay) {
+    for k in kits {
+        files.extend(k?);
+    }
+    Ok(files)
+}
+
+/// One homestay's cards and kit.pdf.
+fn kit(
+    site: &Site,
+    theme: &Theme,
+    renderer: &Renderer,
+    cache: &super::DiskCache,
+    e: &Entry,
+) -> Result<Vec<OutFile>, Diagnostic> {
+    let mut files = Vec::new();
+    {
         let fail = |why: String| {
             Diagnostic::error(&e.file, format!("the homestay kit for {} {why}", e.code))
         };
@@ -152,18 +182,25 @@ pub fn render(site: &Site, theme: &Theme, renderer: &Renderer) -> Result<Vec<Out
             };
             let ctx = tera::Context::from_serialize(&card).map_err(|err| fail(err.to_string()))?;
             let svg = theme.render("kit-card.svg", &ctx)?;
-            let (pw, ph, px) = renderer
-                .raster(&svg, W, H, 150.0)
-                .map_err(|w| fail(format!("could not be drawn: {w}")))?;
-            let read = crate::qr::decode(pw, ph, &px);
-            if read != [data.clone()] {
-                return Err(fail(format!(
-                    "has a {name} card that does not scan back (read {read:?})"
-                )));
-            }
-            let (_, png) = renderer
-                .pdf_and_png(&svg, W, H)
-                .map_err(|w| fail(format!("could not be drawn: {w}")))?;
+            let png = match cache.get(&svg) {
+                Some((_, png)) => png,
+                None => {
+                    let raster = renderer
+                        .raster(&svg, W, H, 150.0)
+                        .map_err(|w| fail(format!("could not be drawn: {w}")))?;
+                    let read = super::read_symbol(&raster, 150.0, &card.qr, sym.width);
+                    if read.as_deref() != Ok(data.as_str()) {
+                        return Err(fail(format!(
+                            "has a {name} card that does not scan back (read {read:?})"
+                        )));
+                    }
+                    let (pdf, png) = renderer
+                        .pdf_and_png(&svg, W, H)
+                        .map_err(|w| fail(format!("could not be drawn: {w}")))?;
+                    cache.put(&svg, &pdf, &png);
+                    png
+                }
+            };
             files.push(OutFile::bytes(
                 format!("print/kits/{}/{name}.svg", e.code),
                 svg.clone(),
@@ -174,10 +211,19 @@ pub fn render(site: &Site, theme: &Theme, renderer: &Renderer) -> Result<Vec<Out
             ));
             svgs.push(svg);
         }
-        let refs: Vec<&str> = svgs.iter().map(String::as_str).collect();
-        let pdf = renderer
-            .pdf(&refs, W, H)
-            .map_err(|w| fail(format!("could not be made into a PDF: {w}")))?;
+        // The kit's PDF, kept like a plaque's under the digest of all its cards.
+        let all = svgs.concat();
+        let pdf = match cache.get(&all) {
+            Some((pdf, _)) => pdf,
+            None => {
+                let refs: Vec<&str> = svgs.iter().map(String::as_str).collect();
+                let pdf = renderer
+                    .pdf(&refs, W, H)
+                    .map_err(|w| fail(format!("could not be made into a PDF: {w}")))?;
+                cache.put(&all, &pdf, b"\x89PNG none");
+                pdf
+            }
+        };
         files.push(OutFile::bytes(
             format!("print/kits/{}/kit.pdf", e.code),
             pdf,

@@ -165,8 +165,8 @@ pub fn render(
                     let check = renderer
                         .raster(&svg, layout.w, layout.h, 150.0)
                         .map_err(|w| fail(format!("could not be drawn: {w}")))?;
-                    let read = crate::qr::decode(check.0, check.1, &check.2);
-                    if read != [url.clone()] {
+                    let read = read_symbol(&check, 150.0, &layout.qr, symbol.width);
+                    if read.as_deref() != Ok(url.as_str()) {
                         return Err(fail(format!(
                             "does not scan back to {url} at 150 dpi (read {read:?})"
                         )));
@@ -224,14 +224,23 @@ pub fn render(
         return Err(Error::Site(problems));
     }
     if opts.codes.is_empty() {
-        files.extend(kits::render(site, theme, &renderer).map_err(Error::one)?);
+        files.extend(kits::render(site, theme, &renderer, &cache).map_err(Error::one)?);
     }
     if opts.sheets && !plaques.is_empty() {
         plaques.sort_by(|a, b| a.code.cmp(&b.code));
         for size in Size::ALL {
             let of_size: Vec<&Made> = plaques.iter().filter(|p| p.size == size).collect();
             if !of_size.is_empty() {
-                let pdf = sheets::a4(&renderer, &of_size, size)?;
+                let key: String = of_size.iter().map(|p| p.svg.as_str()).collect();
+                let key = format!("{}{key}", size.name());
+                let pdf = match cache.get(&key) {
+                    Some((pdf, _)) => pdf,
+                    None => {
+                        let pdf = sheets::a4(&renderer, &of_size, size)?;
+                        cache.put(&key, &pdf, b"\x89PNG none");
+                        pdf
+                    }
+                };
                 files.push(OutFile::bytes(
                     format!("print/sheets/{}-on-a4.pdf", size.name()),
                     pdf,
@@ -240,6 +249,31 @@ pub fn render(
         }
     }
     Ok((files, warnings))
+}
+
+/// Read the symbol back from a rendering of the whole plaque: the centre pixel of every module,
+/// where the layout put it, decoded by rqrr (format, mask, error correction, data). This checks what
+/// was drawn, logo and all, without the cost of finding the symbol in the image (most of a plaque's
+/// time when done for every plaque); the tests decode whole pages with zbarimg.
+pub fn read_symbol(
+    raster: &(usize, usize, Vec<u8>),
+    dpi: f64,
+    qr: &layout::QrBox,
+    width: usize,
+) -> std::result::Result<String, String> {
+    let (w, h, px) = raster;
+    let q = crate::qr::QUIET_ZONE as f64;
+    let to_px = |mm: f64| (mm / 25.4 * dpi) as usize;
+    let at = |x: usize, y: usize| {
+        let cx = to_px(qr.x + (q + x as f64 + 0.5) * qr.module).min(w - 1);
+        let cy = to_px(qr.y + (q + y as f64 + 0.5) * qr.module).min(h - 1);
+        px[cy * w + cx] < 128
+    };
+    let grid = rqrr::SimpleGrid::from_func(width, at);
+    rqrr::Grid::new(grid)
+        .decode()
+        .map(|(_, s)| s)
+        .map_err(|e| e.to_string())
 }
 
 /// The site's logo for plaques (`plaque: { logo: logo.svg }`): an SVG inside the site folder, as

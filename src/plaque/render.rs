@@ -96,10 +96,7 @@ impl Renderer {
     /// The PDF and a 300 dpi PNG of one plaque.
     pub fn pdf_and_png(&self, svg: &str, w: f64, h: f64) -> Result<(Vec<u8>, Vec<u8>), String> {
         let pdf = self.pdf(&[svg], w, h)?;
-        let png = self
-            .pixmap(svg, w, h, 300.0)?
-            .encode_png()
-            .map_err(|e| e.to_string())?;
+        let png = png_rgb(&self.pixmap(svg, w, h, 300.0)?, 300.0)?;
         Ok((pdf, png))
     }
 
@@ -107,4 +104,31 @@ impl Renderer {
     pub fn outlined(&self, svg: &str) -> Result<String, String> {
         Ok(self.tree(svg)?.to_string(&usvg::WriteOptions::default()))
     }
+}
+
+/// An opaque RGB PNG that says its resolution, so that a print shop's software sizes it right.
+/// Fast compression: deflate at the default level was most of a plaque's time.
+fn png_rgb(pixmap: &resvg::tiny_skia::Pixmap, dpi: f64) -> Result<Vec<u8>, String> {
+    // The page is painted white first, so every pixel is opaque and needs no un-premultiplying.
+    let rgb: Vec<u8> = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|p| [p[0], p[1], p[2]])
+        .collect();
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        enc.set_compression(png::Compression::Fast);
+        let per_metre = (dpi / 0.0254).round() as u32;
+        enc.set_pixel_dims(Some(png::PixelDimensions {
+            xppu: per_metre,
+            yppu: per_metre,
+            unit: png::Unit::Meter,
+        }));
+        let mut w = enc.write_header().map_err(|e| e.to_string())?;
+        w.write_image_data(&rgb).map_err(|e| e.to_string())?;
+    }
+    Ok(out)
 }

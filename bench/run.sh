@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Paired benchmark: a cold Waymark build (pages, QR codes, plaques) against Hugo building the same
+# pages alone, on one corpus, on this machine, in this run. Prints medians and ratios.
+# usage: bench/run.sh [N] [RUNS]      (N entries, default 1000; RUNS per tool, default 3)
+# Needs: python3, hugo (Debian's `apt-get install hugo`), /usr/bin/time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-1000}
+RUNS=${2:-3}
+DIR=${BENCH_DIR:-/tmp/waymark-bench}
+SHARED=${SHARED:-../shared/bench}
+[ -d "$DIR/waymark-$N" ] || sh "$SHARED/make_corpus.sh" "$N" "$DIR" vi >/dev/null
+cargo build --release -q
+WM=$PWD/target/release/waymark
+
+measure() { # prints "seconds max_rss_kib" of one run of the command
+  /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+declare -A wall rss
+for tool in waymark-cold waymark-warm hugo; do
+  : > "/tmp/bench-$tool"
+done
+for i in $(seq "$RUNS"); do
+  # Waymark cold: no output and no plaque cache, as on a fresh checkout.
+  rm -rf "$DIR/waymark-$N/output" "$DIR/waymark-$N/.waymark-cache"
+  measure "$WM" build --site "$DIR/waymark-$N" >> /tmp/bench-waymark-cold
+  # Waymark again, nothing changed: what a volunteer waits for after a rebuild.
+  measure "$WM" build --site "$DIR/waymark-$N" >> /tmp/bench-waymark-warm
+  rm -rf /tmp/bench-hugo-out
+  measure hugo --quiet -s "$DIR/hugo-$N" -d /tmp/bench-hugo-out >> /tmp/bench-hugo
+done
+printf "%-14s %10s %12s\n" tool "wall (s)" "peak (MiB)"
+for tool in waymark-cold waymark-warm hugo; do
+  w=$(cut -d' ' -f1 "/tmp/bench-$tool" | median)
+  m=$(cut -d' ' -f2 "/tmp/bench-$tool" | median)
+  wall[$tool]=$w
+  rss[$tool]=$m
+  printf "%-14s %10s %12s\n" "$tool" "$w" "$((m / 1024))"
+done
+awk -v c="${wall[waymark-cold]}" -v w="${wall[waymark-warm]}" -v h="${wall[hugo]}" \
+  'BEGIN { printf "ratio cold/hugo %.2f, warm/hugo %.2f (under 1 is faster than Hugo)\n", c / h, w / h }'
