@@ -50,6 +50,7 @@ pub struct Report {
     pub entries: usize,
     pub pages: usize,
     pub qr_codes: usize,
+    pub plaques: usize,
     pub files: usize,
     /// Files actually written; the rest were unchanged on disk.
     pub written: usize,
@@ -183,6 +184,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
         entries: made.site.entries.len(),
         pages: made.pages,
         qr_codes: made.qr_codes,
+        plaques: made.plaques,
         files: made.files.len(),
         written: written.written,
         warnings: made.site.warnings,
@@ -254,6 +256,7 @@ pub fn check(opts: &BuildOptions) -> Result<Report> {
         entries: site.entries.len(),
         pages: made.pages,
         qr_codes: made.qr_codes,
+        plaques: made.plaques,
         files: made.files.len(),
         written: 0,
         warnings,

@@ -50,10 +50,11 @@ pub fn run(args: &Args) -> i32 {
                 })
                 .unwrap_or_default();
             eprintln!(
-                "built {} entries: {} pages, {} QR codes, {} files ({} changed) in {}; {} warning(s){largest}; {:.2} s",
+                "built {} entries: {} pages, {} QR codes, {} plaques, {} files ({} changed) in {}; {} warning(s){largest}; {:.2} s",
                 report.entries,
                 report.pages,
                 report.qr_codes,
+                report.plaques,
                 report.files,
                 report.written,
                 report.out.display(),
