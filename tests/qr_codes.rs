@@ -56,19 +56,8 @@ fn svg_symbols_decode_after_a_browser_renders_them() {
         assert_eq!(text.matches("<path").count(), 1, "one path");
         let shot = tempfile::tempdir().unwrap();
         let png = shot.path().join("shot.png");
-        let status = std::process::Command::new("chromium")
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--window-size=600,600",
-            ])
-            .arg(format!(
-                "--user-data-dir={}",
-                shot.path().join("profile").display()
-            ))
+        let status = chromium(&shot.path().join("profile"))
+            .arg("--window-size=600,600")
             .arg(format!("--screenshot={}", png.display()))
             .arg(format!("file://{}", svg.display()))
             .output()

@@ -159,22 +159,27 @@ pub fn serve(root: &Path) -> String {
     format!("http://{addr}")
 }
 
+/// Debian's headless Chromium with the flags this closed network needs and a fresh profile.
+pub fn chromium(profile: &Path) -> Command {
+    let mut c = Command::new("chromium");
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()));
+    c
+}
+
 /// The DOM of `url` after its scripts ran, in headless Chromium with `lang` as the browser's language.
 pub fn chromium_dom(url: &str, lang: &str) -> String {
     let profile = tempfile::tempdir().unwrap();
-    let o = Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--virtual-time-budget=5000",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
+    let o = chromium(profile.path())
+        .args(["--virtual-time-budget=5000", "--dump-dom"])
         .arg(format!("--lang={lang}"))
         .arg(format!("--accept-lang={lang}"))
         .arg(url)
