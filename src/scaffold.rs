@@ -185,7 +185,9 @@ draft: false\n\
 # Năm được xếp hạng · Year of the ranking\n\
 # recognized: 1994\n\
 # Điện thoại ban quản lý · Site office phone\n\
-# phone: \"0205 3xxx xxx\"\n",
+# phone: \"0205 3xxx xxx\"\n\
+# Số Zalo của ban quản lý · The site office's Zalo number\n\
+# zalo: \"09xx xxx xxx\"\n",
         ),
         Kind::Homestay => s.push_str(
             "# Điện thoại chủ nhà · The host's phone\n\

@@ -4,6 +4,7 @@
 mod common;
 use common::*;
 use std::process::Command;
+use waymark::content::front_matter::{FIELDS, HOMESTAY_ONLY, RELIC_ONLY};
 
 fn waymark(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
     Command::new(bin())
@@ -28,21 +29,9 @@ fn init_then_new_then_build() {
     let o = waymark(&site, &["new", "relic", "Đền Kỳ Cùng"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let entry = read(site.join("content/relics/den-ky-cung/index.md"));
-    for field in [
-        "title",
-        "code",
-        "summary",
-        "location",
-        "address",
-        "district",
-        "images",
-        "audio",
-        "tags",
-        "date",
-        "draft",
-        "ranking",
-        "recognized",
-    ] {
+    // Every field a relic may have is in the scaffold, explained.
+    let relic_fields = FIELDS.iter().filter(|f| !HOMESTAY_ONLY.contains(f));
+    for field in relic_fields {
         assert!(
             entry.contains(&format!("{field}:")),
             "field {field} missing:\n{entry}"
@@ -54,7 +43,7 @@ fn init_then_new_then_build() {
     let o = waymark(&site, &["new", "homestay", "Nhà sàn Bác Chài"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let stay = read(site.join("content/homestays/nha-san-bac-chai/index.md"));
-    for field in ["phone", "zalo", "price_from", "booking_url", "wifi", "bank"] {
+    for field in FIELDS.iter().filter(|f| !RELIC_ONLY.contains(f)) {
         assert!(stay.contains(&format!("{field}:")), "field {field} missing");
     }
 
@@ -73,14 +62,18 @@ fn init_then_new_then_build() {
         .is_file());
 }
 
+/// A fresh site made by `waymark init`, with one relic added by `waymark new`.
+fn site_with(tmp: &tempfile::TempDir, title: &str) -> std::path::PathBuf {
+    assert!(waymark(tmp.path(), &["init", "s"]).status.success());
+    let site = tmp.path().join("s");
+    assert!(waymark(&site, &["new", "relic", title]).status.success());
+    site
+}
+
 #[test]
 fn new_refuses_to_overwrite_and_init_refuses_a_site() {
     let tmp = tempfile::tempdir().unwrap();
-    assert!(waymark(tmp.path(), &["init", "s"]).status.success());
-    let site = tmp.path().join("s");
-    assert!(waymark(&site, &["new", "relic", "Chùa Tiên"])
-        .status
-        .success());
+    let site = site_with(&tmp, "Chùa Tiên");
     std::fs::write(site.join("content/relics/chua-tien/index.md"), "my work").unwrap();
     let o = waymark(&site, &["new", "relic", "Chùa Tiên"]);
     assert_eq!(o.status.code(), Some(1));
@@ -97,11 +90,7 @@ fn new_refuses_to_overwrite_and_init_refuses_a_site() {
 #[test]
 fn two_new_entries_never_share_a_code() {
     let tmp = tempfile::tempdir().unwrap();
-    assert!(waymark(tmp.path(), &["init", "s"]).status.success());
-    let site = tmp.path().join("s");
-    assert!(waymark(&site, &["new", "relic", "Chùa Tiên"])
-        .status
-        .success());
+    let site = site_with(&tmp, "Chùa Tiên");
     assert!(waymark(&site, &["new", "relic", "Cầu Thành"])
         .status
         .success());
