@@ -180,6 +180,18 @@ fn sizes_outlines_and_print_warnings() {
     write(
         s.path(),
         "site.yaml",
+        "title: T\nbase_url: https://t.example\nplaque: { sise: a4 }\n",
+    );
+    let o = build(s.path(), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("unknown plaque setting `sise`") && err.contains("did you mean `size`"),
+        "{err}"
+    );
+    write(
+        s.path(),
+        "site.yaml",
         "title: T\nbase_url: https://t.example\nplaque: { size: a3 }\n",
     );
     let o = build(s.path(), &[]);

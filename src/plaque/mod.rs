@@ -43,6 +43,31 @@ pub struct Made {
 
 /// Plaque options from site.yaml's `plaque:` (size, scan distance), with defaults.
 pub fn options_from_config(site: &Site) -> Result<Options> {
+    const KNOWN: &[&str] = &["size", "scan_distance_m", "outline_text", "logo"];
+    // `plaque:` is read here rather than typed in config.rs; its keys get the same check as any other.
+    let plaque = &site.config.plaque;
+    if !plaque.is_null() && !plaque.is_mapping() {
+        return Err(Error::one(
+            Diagnostic::error(crate::config::FILE, "`plaque:` must be a mapping")
+                .hint("write e.g. `plaque: { size: a6, scan_distance_m: 0.5 }`"),
+        ));
+    }
+    for key in plaque.as_mapping().into_iter().flat_map(|m| m.keys()) {
+        let name = key.as_str().unwrap_or("");
+        if !KNOWN.contains(&name) {
+            let hint = match crate::error::suggest(name, KNOWN) {
+                Some(k) => format!("did you mean `{k}`? Known: {}", KNOWN.join(", ")),
+                None => format!("use one of: {}", KNOWN.join(", ")),
+            };
+            return Err(Error::one(
+                Diagnostic::error(
+                    crate::config::FILE,
+                    format!("unknown plaque setting `{name}`"),
+                )
+                .hint(hint),
+            ));
+        }
+    }
     let size = match site.config.plaque.get("size").and_then(|v| v.as_str()) {
         Some(s) => Size::parse(s).ok_or_else(|| {
             Error::one(
