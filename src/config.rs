@@ -16,6 +16,7 @@ const KNOWN: &[&str] = &[
     "theme",
     "qr",
     "plaque",
+    "photos",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -36,6 +37,45 @@ pub struct Config {
     /// Plaque defaults; read by the print stage.
     #[serde(default)]
     pub plaque: serde_yaml_ng::Value,
+    #[serde(default)]
+    pub photos: PhotoConfig,
+}
+
+/// How photos are published (`photos:` in site.yaml).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhotoConfig {
+    /// Widths in pixels made of every photo (never wider than the photo itself).
+    #[serde(default = "default_widths")]
+    pub widths: Vec<u32>,
+    /// 1–100; 80 is hard to tell from the original on a phone.
+    #[serde(default = "default_jpeg_quality")]
+    pub jpeg_quality: u8,
+    /// 1–100; WebP at 75 looks like JPEG at 80 in about 30% fewer bytes.
+    #[serde(default = "default_webp_quality")]
+    pub webp_quality: u8,
+}
+
+impl Default for PhotoConfig {
+    fn default() -> Self {
+        PhotoConfig {
+            widths: default_widths(),
+            jpeg_quality: default_jpeg_quality(),
+            webp_quality: default_webp_quality(),
+        }
+    }
+}
+
+fn default_widths() -> Vec<u32> {
+    vec![480, 960, 1600]
+}
+
+fn default_jpeg_quality() -> u8 {
+    80
+}
+
+fn default_webp_quality() -> u8 {
+    75
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -140,6 +180,34 @@ impl Config {
                 problems.push(
                     Diagnostic::error(FILE, format!("language `{lang}` is listed twice"))
                         .at(at("languages"), None)
+                        .with_source(text),
+                );
+            }
+        }
+        let p = &self.photos;
+        if p.widths.is_empty() || p.widths.iter().any(|w| !(16..=4096).contains(w)) {
+            problems.push(
+                Diagnostic::error(
+                    FILE,
+                    format!(
+                        "photo widths {:?} must be 1 to several widths between 16 and 4096 pixels",
+                        p.widths
+                    ),
+                )
+                .at(at("widths"), None)
+                .hint("the default suits phones and laptops: `widths: [480, 960, 1600]`")
+                .with_source(text),
+            );
+        }
+        for (key, q) in [
+            ("jpeg_quality", p.jpeg_quality),
+            ("webp_quality", p.webp_quality),
+        ] {
+            if !(1..=100).contains(&q) {
+                problems.push(
+                    Diagnostic::error(FILE, format!("{key} {q} is not between 1 and 100"))
+                        .at(at(key), None)
+                        .hint("80 for JPEG and 75 for WebP look like the original on a phone")
                         .with_source(text),
                 );
             }

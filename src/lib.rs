@@ -13,6 +13,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod ledger;
+pub mod media;
 pub mod nearby;
 pub mod output;
 pub mod plaque;
@@ -51,6 +52,8 @@ pub struct Report {
     pub pages: usize,
     pub qr_codes: usize,
     pub plaques: usize,
+    /// Photos published, and how many of them were decoded and encoded (not from the cache).
+    pub photos: (usize, usize),
     pub files: usize,
     /// Files actually written; the rest were unchanged on disk.
     pub written: usize,
@@ -105,6 +108,8 @@ pub fn load(opts: &BuildOptions, timings: &mut Vec<(&'static str, Duration)>) ->
 /// The site rendered in memory: what `build` writes and `check` inspects.
 pub struct Made {
     pub largest_page: Option<(String, usize)>,
+    /// Photos published, and how many were processed rather than taken from the cache.
+    pub photos: (usize, usize),
     pub plaques: usize,
     pub site: site::Site,
     pub files: Vec<output::OutFile>,
@@ -122,7 +127,8 @@ pub fn make(
     if let Some(p) = progress {
         p.stage("loading content", 0);
     }
-    let Loaded { site, theme } = load(opts, timings)?;
+    let Loaded { mut site, theme } = load(opts, timings)?;
+    let (media_files, photos_made) = media_stage(&mut site, progress, timings)?;
 
     let t = Instant::now();
     if let Some(p) = progress {
@@ -130,9 +136,9 @@ pub fn make(
     }
     let mut files = render::render_some(&site, &theme, None, progress)?;
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    files.extend(media_files);
     timings.push(("render pages", t.elapsed()));
 
-    let mut site = site;
     let t = Instant::now();
     if let Some(p) = progress {
         p.stage("making plaques", site.entries.len());
@@ -155,6 +161,7 @@ pub fn make(
     timings.push(("qr codes", t.elapsed()));
     let largest_page = largest_entry_page(&site, &files);
     Ok(Made {
+        photos: (site.media.photos.len(), photos_made),
         largest_page,
         site,
         files,
@@ -162,6 +169,24 @@ pub fn make(
         qr_codes: print.codes,
         plaques,
     })
+}
+
+/// Photos and audio: processed (or taken from the cache) before render, which needs their sizes.
+pub fn media_stage(
+    site: &mut site::Site,
+    progress: Option<&progress::Progress>,
+    timings: &mut Vec<(&'static str, Duration)>,
+) -> Result<(Vec<output::OutFile>, usize)> {
+    let t = Instant::now();
+    if let Some(p) = progress {
+        let photos = site.entries.iter().map(|e| e.assets.len()).sum();
+        p.stage("processing photos", photos);
+    }
+    let processed = media::process(site, progress)?;
+    site.media = processed.media;
+    site.warnings.extend(processed.warnings);
+    timings.push(("photos and audio", t.elapsed()));
+    Ok((processed.files, processed.photos_processed))
 }
 
 /// Build the site in `opts.site` into its output folder.
@@ -185,6 +210,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
         pages: made.pages,
         qr_codes: made.qr_codes,
         plaques: made.plaques,
+        photos: made.photos,
         files: made.files.len(),
         written: written.written,
         warnings: made.site.warnings,
@@ -257,6 +283,7 @@ pub fn check(opts: &BuildOptions) -> Result<Report> {
         pages: made.pages,
         qr_codes: made.qr_codes,
         plaques: made.plaques,
+        photos: made.photos,
         files: made.files.len(),
         written: 0,
         warnings,

@@ -143,6 +143,8 @@ pub struct Site {
     /// Sorted by slug.
     pub districts: Vec<District>,
     pub warnings: Vec<Diagnostic>,
+    /// Photo sizes and audio durations; filled by the media stage, read by render.
+    pub media: crate::media::Media,
 }
 
 /// Sections are listed in this order first; others follow by name.
@@ -225,6 +227,7 @@ impl Site {
             retired: assignment.retired,
             ledger: assignment.ledger,
             warnings,
+            media: crate::media::Media::default(),
         })
     }
 

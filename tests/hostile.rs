@@ -115,11 +115,9 @@ fn links_out_of_the_site_are_refused() {
     )]);
     std::os::unix::fs::symlink("/etc/passwd", s.path().join("content/relics/den/cong.jpg"))
         .unwrap();
-    write(
-        s.path(),
-        "content/relics/den/anh/mat-truoc.jpg",
-        "not really a jpeg, but a real file",
-    );
+    let photo = s.path().join("content/relics/den/anh/mat-truoc.jpg");
+    std::fs::create_dir_all(photo.parent().unwrap()).unwrap();
+    std::fs::write(&photo, common::media::phone_jpeg(64, 48, 1)).unwrap();
     let o = build(s.path(), &[]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
@@ -144,11 +142,12 @@ fn links_out_of_the_site_are_refused() {
     );
     let out = s.path().join("output/site");
     assert!(!out.join("relics/ngoai/index.html").exists());
-    // Files in a bundle's subfolder are published, and links to them resolve.
-    assert!(out.join("relics/den/anh/mat-truoc.jpg").is_file());
-    assert!(
-        read(out.join("relics/den/index.html")).contains(r#"src="/relics/den/anh/mat-truoc.jpg""#)
-    );
+    // Photos in a bundle's subfolder are published (processed, beside the page), and links to
+    // them resolve; the original is not published.
+    assert!(out.join("relics/den/anh-mat-truoc-64.jpg").is_file());
+    assert!(!out.join("relics/den/anh/mat-truoc.jpg").exists());
+    assert!(read(out.join("relics/den/index.html"))
+        .contains(r#"src="/relics/den/anh-mat-truoc-64.jpg""#));
 }
 
 #[test]

@@ -49,8 +49,12 @@ pub fn run(args: &Args) -> i32 {
                     )
                 })
                 .unwrap_or_default();
+            let photos = match report.photos {
+                (0, _) => String::new(),
+                (n, made) => format!(", {n} photos ({made} processed, {} from cache)", n - made),
+            };
             eprintln!(
-                "built {} entries: {} pages, {} QR codes, {} plaques, {} files ({} changed) in {}; {} warning(s){largest}; {:.2} s",
+                "built {} entries: {} pages, {} QR codes, {} plaques{photos}, {} files ({} changed) in {}; {} warning(s){largest}; {:.2} s",
                 report.entries,
                 report.pages,
                 report.qr_codes,

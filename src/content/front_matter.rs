@@ -106,11 +106,14 @@ pub struct TranslationMatter {
     pub summary: Option<String>,
     #[serde(default)]
     pub address: Option<String>,
+    /// Alt text and captions in this language, by `src` of the default file's `images`.
+    #[serde(default)]
+    pub images: Vec<Image>,
     #[serde(default)]
     pub draft: bool,
 }
 
-pub const TRANSLATION_FIELDS: &[&str] = &["title", "summary", "address", "draft"];
+pub const TRANSLATION_FIELDS: &[&str] = &["title", "summary", "address", "images", "draft"];
 
 /// `_index.md` of the home page or a section.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -137,8 +140,12 @@ pub enum Image {
     Path(String),
     Full {
         src: String,
+        /// What the photo shows, for visitors who cannot see it.
         #[serde(default)]
         alt: Option<String>,
+        /// Shown under the photo.
+        #[serde(default)]
+        caption: Option<String>,
     },
 }
 
@@ -153,6 +160,12 @@ impl Image {
         match self {
             Image::Path(_) => None,
             Image::Full { alt, .. } => alt.as_deref(),
+        }
+    }
+    pub fn caption(&self) -> Option<&str> {
+        match self {
+            Image::Path(_) => None,
+            Image::Full { caption, .. } => caption.as_deref(),
         }
     }
 }

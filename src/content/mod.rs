@@ -36,6 +36,8 @@ pub struct Text {
     pub body_line: usize,
     /// The file it came from, relative to the site folder.
     pub file: PathBuf,
+    /// A translation's alt text and captions of the entry's photos.
+    pub images: Vec<front_matter::Image>,
 }
 
 /// An entry as read from disk, before the model gives it URLs and a code.
@@ -488,6 +490,7 @@ fn parse_file(site: &Path, f: &Found, config: &Config) -> std::result::Result<Pa
                 body,
                 body_line: split.body_line,
                 file: f.rel.clone(),
+                images: Vec::new(),
             };
             Ok(Parsed::Entry(
                 Box::new(m),
@@ -504,6 +507,7 @@ fn parse_file(site: &Path, f: &Found, config: &Config) -> std::result::Result<Pa
                 body,
                 body_line: split.body_line,
                 file: f.rel.clone(),
+                images: m.images.clone(),
             };
             Ok(Parsed::Translation(m, t))
         }

@@ -100,7 +100,10 @@ pub struct EntryCtx {
     /// schema.org description for search engines, already serialised (`</` escaped).
     pub jsonld: String,
     /// The first image, shown first on the page (WeChat takes a page's first image for its preview).
-    pub cover: Option<Cover>,
+    pub cover: Option<super::pictures::Picture>,
+    /// The other images, below the text.
+    pub gallery: Vec<super::pictures::Picture>,
+    pub audio: Option<super::pictures::AudioCtx>,
 }
 
 #[derive(Serialize)]
@@ -110,12 +113,6 @@ pub struct NearCard {
     pub lang: String,
     /// Distance already formatted for the page's language ("3,2 km").
     pub distance: String,
-}
-
-#[derive(Serialize)]
-pub struct Cover {
-    pub src: String,
-    pub alt: String,
 }
 
 /// UI strings of one language.
@@ -231,13 +228,8 @@ pub fn entry_ctx(site: &Site, i: usize, lang: &str, t: &Strings) -> EntryCtx {
             })
             .collect()
     };
-    let cover = m.images.first().map(|img| Cover {
-        src: site.link(&format!("/{}/{}/{}", e.section, e.slug, img.src())),
-        alt: img
-            .alt()
-            .map(str::to_string)
-            .unwrap_or_else(|| e.text(lang, site.default_language()).title.clone()),
-    });
+    let mut gallery = super::pictures::pictures(site, e, lang);
+    let cover = (!gallery.is_empty()).then(|| gallery.remove(0));
     let text = e.text(lang, site.default_language());
     let ranking = m.ranking.map(|r| r.key());
     EntryCtx {
@@ -271,6 +263,8 @@ pub fn entry_ctx(site: &Site, i: usize, lang: &str, t: &Strings) -> EntryCtx {
         nearby_homestays: near(&site.nearby[i].homestays),
         jsonld: jsonld(site, e, lang),
         cover,
+        gallery,
+        audio: super::pictures::audio(site, e),
     }
 }
 
@@ -331,12 +325,8 @@ fn jsonld(site: &Site, e: &Entry, lang: &str) -> String {
             format!("{} VND+", format_vnd(p, "en").trim_end_matches(" ₫")).into(),
         );
     }
-    if let Some(img) = m.images.first() {
-        o.insert(
-            "image".into(),
-            site.absolute(&format!("/{}/{}/{}", e.section, e.slug, img.src()))
-                .into(),
-        );
+    if let Some(share) = super::pictures::share_image(site, e) {
+        o.insert("image".into(), share.into());
     }
     serde_json::to_string(&v)
         .unwrap_or_default()

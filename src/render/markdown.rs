@@ -12,6 +12,10 @@ pub trait Resolver: Sync {
     fn resolve(&self, target: &Path, lang: &str) -> Option<String>;
     /// Prefix for site-relative links (`/x` -> base path + `/x`).
     fn base_path(&self) -> &str;
+    /// The HTML of a published photo at `target` (responsive sizes), when it is one.
+    fn picture(&self, _target: &Path, _alt: &str) -> Option<String> {
+        None
+    }
 }
 
 pub struct Rendered {
@@ -39,7 +43,30 @@ pub fn render(
     let line_of = |offset: usize| body_line + body[..offset.min(body.len())].matches('\n').count();
     let dir = file.parent().unwrap_or(Path::new(""));
     let mut events: Vec<Event> = Vec::new();
+    // A bundle photo in the text becomes a <picture>: its alt text is gathered until the image ends.
+    let mut photo: Option<(PathBuf, String)> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        if let Some((target, alt)) = &mut photo {
+            match &event {
+                Event::End(TagEnd::Image) => {
+                    let html = links.picture(target, alt).unwrap_or_default();
+                    events.push(Event::Html(html.into()));
+                    photo = None;
+                }
+                Event::Text(t) | Event::Code(t) => alt.push_str(t),
+                Event::SoftBreak | Event::HardBreak => alt.push(' '),
+                _ => {}
+            }
+            continue;
+        }
+        if let Event::Start(Tag::Image { dest_url, .. }) = &event {
+            if let Some(target) = local_target(dest_url, dir) {
+                if links.picture(&target, "").is_some() {
+                    photo = Some((target, String::new()));
+                    continue;
+                }
+            }
+        }
         let mut fix = |dest_url: &str| {
             rewrite(dest_url, dir, lang, links).unwrap_or_else(|why| {
                 problems.push(link_problem(file, line_of(range.start), dest_url, why));
@@ -119,6 +146,15 @@ fn rewrite(
         Some(url) => Ok(format!("{url}{suffix}")),
         None => Err("leads to no entry or file in the site"),
     }
+}
+
+/// The site-relative file a relative link in `dir` points at, if it is one.
+fn local_target(dest: &str, dir: &Path) -> Option<PathBuf> {
+    if dest.is_empty() || dest.starts_with(['#', '/']) || has_scheme(dest) {
+        return None;
+    }
+    let path = dest.split(['#', '?']).next().unwrap_or(dest);
+    normalise(&dir.join(percent_decode(path)))
 }
 
 fn has_scheme(s: &str) -> bool {

@@ -5,6 +5,7 @@ mod feeds;
 mod map;
 pub mod markdown;
 mod pages;
+mod pictures;
 mod sanitize;
 
 use crate::error::{Diagnostic, Diagnostics, Result};
@@ -62,10 +63,19 @@ impl markdown::Resolver for Links<'_> {
                     .ok()?
                     .to_string_lossy()
                     .replace('\\', "/");
-                if e.assets.contains(&inner) {
-                    return Some(site.link(&format!("/{}/{}/{inner}", e.section, e.slug)));
+                if !e.assets.contains(&inner) {
+                    return None;
                 }
-                return None;
+                // A link to a photo leads to its largest published size; the original is not published.
+                if let Some(p) = site.media.photos.get(target) {
+                    let w = p.made.variants.last().map_or(p.made.width, |v| v.0);
+                    return Some(format!(
+                        "{}{}",
+                        crate::media::folder_url(site, e),
+                        p.file(w, "jpg")
+                    ));
+                }
+                return Some(site.link(&format!("/{}/{}/{inner}", e.section, e.slug)));
             }
         }
         None
@@ -73,6 +83,15 @@ impl markdown::Resolver for Links<'_> {
 
     fn base_path(&self) -> &str {
         self.site.config.base_path()
+    }
+
+    fn picture(&self, target: &Path, alt: &str) -> Option<String> {
+        let photo = self.site.media.photos.get(target)?;
+        let bundle = target.parent()?;
+        let &i = self.bundles.get(bundle)?;
+        let e = &self.site.entries[i];
+        let p = pictures::picture(self.site, e, photo, alt.to_string(), None);
+        Some(pictures::html(&p))
     }
 }
 
@@ -99,7 +118,8 @@ pub fn render_some(
     }
     for e in &site.entries {
         if let Some(b) = &e.bundle {
-            for a in &e.assets {
+            // Photos are published by the media stage, resized and without their metadata.
+            for a in e.assets.iter().filter(|a| crate::media::published_as_is(a)) {
                 files.push(OutFile::copy(
                     format!("site/{}/{}/{a}", e.section, e.slug),
                     site.root.join(b).join(a),

@@ -394,17 +394,8 @@ impl Shared<'_> {
         };
         let mut ctx = self.base_ctx(lang, page);
         let entry = entry_ctx(site, i, lang, self.strings(lang));
-        if let Some(c) = &entry.cover {
-            ctx.insert(
-                "share_image",
-                &format!(
-                    "{}{}",
-                    site.absolute(""),
-                    c.src
-                        .strip_prefix(site.config.base_path())
-                        .unwrap_or(&c.src)
-                ),
-            );
+        if let Some(share) = super::pictures::share_image(site, e) {
+            ctx.insert("share_image", &share);
         }
         ctx.insert("entry", &entry);
         if landing.is_some() {

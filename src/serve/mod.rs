@@ -149,7 +149,8 @@ fn make(
     full: bool,
 ) -> crate::error::Result<(crate::site::Site, Vec<OutFile>, bool)> {
     let mut timings = Vec::new();
-    let crate::Loaded { site, theme } = crate::load(opts, &mut timings)?;
+    let crate::Loaded { mut site, theme } = crate::load(opts, &mut timings)?;
+    let (media_files, _) = crate::media_stage(&mut site, None, &mut timings)?;
     let now = incremental::fingerprints(&site);
     let last = shared.last.lock().expect("last lock").clone();
     let selection = match (&last, full) {
@@ -158,6 +159,7 @@ fn make(
     };
     let mut files = crate::render::render_some(&site, &theme, selection.as_ref(), None)?;
     files.extend(crate::qr::render(&site, Some(&shared.qr), None, &[])?.files);
+    files.extend(media_files);
     crate::write_ledger(&opts.site, &site.ledger)?;
     *shared.last.lock().expect("last lock") = Some(now);
     Ok((site, files, selection.is_some()))
