@@ -30,6 +30,9 @@ use error::{Diagnostic, Error, Result};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// Stage names and how long each took, for `--timings`.
+pub type Timings = Vec<(&'static str, Duration)>;
+
 /// What `waymark build` was asked to do.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -144,9 +147,10 @@ pub fn make(
         p.stage("making plaques", site.entries.len());
     }
     let plaque_opts = plaque::options_from_config(&site)?;
-    let (plaque_files, plaque_warnings) = plaque::render(&site, &theme, &plaque_opts)?;
+    let (plaque_files, plaque_warnings, parts) = plaque::render(&site, &theme, &plaque_opts)?;
     site.warnings.extend(plaque_warnings);
-    timings.push(("plaques", t.elapsed()));
+    timings.push(("print", t.elapsed()));
+    timings.extend(parts);
     let t = Instant::now();
     if let Some(p) = progress {
         p.stage("making QR codes", site.entries.len());

@@ -69,7 +69,7 @@ fn plaques(args: &Args) -> Result<(PathBuf, usize)> {
             )));
         }
     }
-    let (files, warnings) = crate::plaque::render(&site, &theme, &popts)?;
+    let (files, warnings, _) = crate::plaque::render(&site, &theme, &popts)?;
     for w in &warnings {
         eprintln!("{w}\n");
     }

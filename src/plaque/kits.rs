@@ -185,19 +185,17 @@ fn kit(
             let png = match cache.get(&svg) {
                 Some((_, png)) => png,
                 None => {
-                    let raster = renderer
-                        .raster(&svg, W, H, 150.0)
+                    let drawn = renderer
+                        .draw(&svg, W, H)
                         .map_err(|w| fail(format!("could not be drawn: {w}")))?;
-                    let read = super::read_symbol(&raster, 150.0, &card.qr, sym.width);
+                    let read = super::read_symbol(&drawn, 150.0, &card.qr, sym.width);
                     if read.as_deref() != Ok(data.as_str()) {
                         return Err(fail(format!(
                             "has a {name} card that does not scan back (read {read:?})"
                         )));
                     }
-                    let (pdf, png) = renderer
-                        .pdf_and_png(&svg, W, H)
-                        .map_err(|w| fail(format!("could not be drawn: {w}")))?;
-                    cache.put(&svg, &pdf, &png);
+                    let png = drawn.png().map_err(fail)?;
+                    cache.put(&svg, &drawn.pdf, &png);
                     png
                 }
             };

@@ -98,11 +98,8 @@ fn scan_distance(site: &Site, size: Size) -> f64 {
 }
 
 /// Make the plaques (and sheets) for the entries `opts` selects.
-pub fn render(
-    site: &Site,
-    theme: &Theme,
-    opts: &Options,
-) -> Result<(Vec<OutFile>, Vec<Diagnostic>)> {
+pub fn render(site: &Site, theme: &Theme, opts: &Options) -> Result<Printed> {
+    let started = std::time::Instant::now();
     let renderer = render::Renderer::new()?;
     let cache = DiskCache::new(&site.root);
     let logo = load_logo(site)?;
@@ -183,19 +180,18 @@ pub fn render(
             let (pdf, png) = match cache.get(&svg) {
                 Some(hit) => hit,
                 None => {
-                    let (pdf, png) = renderer
-                        .pdf_and_png(&svg, layout.w, layout.h)
+                    let drawn = renderer
+                        .draw(&svg, layout.w, layout.h)
                         .map_err(|w| fail(format!("could not be drawn: {w}")))?;
-                    // The plaque as printed must scan: decode its QR from a 150 dpi rendering.
-                    let check = renderer
-                        .raster(&svg, layout.w, layout.h, 150.0)
-                        .map_err(|w| fail(format!("could not be drawn: {w}")))?;
-                    let read = read_symbol(&check, 150.0, &layout.qr, symbol.width);
+                    // The plaque as printed must scan: decode its QR as seen at 150 dpi.
+                    let read = read_symbol(&drawn, 150.0, &layout.qr, symbol.width);
                     if read.as_deref() != Ok(url.as_str()) {
                         return Err(fail(format!(
                             "does not scan back to {url} at 150 dpi (read {read:?})"
                         )));
                     }
+                    let png = drawn.png().map_err(fail)?;
+                    let pdf = drawn.pdf;
                     cache.put(&svg, &pdf, &png);
                     (pdf, png)
                 }
@@ -248,32 +244,72 @@ pub fn render(
     if !problems.is_empty() {
         return Err(Error::Site(problems));
     }
-    if opts.codes.is_empty() {
-        files.extend(kits::render(site, theme, &renderer, &cache).map_err(Error::one)?);
-    }
-    if opts.sheets && !plaques.is_empty() {
-        plaques.sort_by(|a, b| a.code.cmp(&b.code));
-        for size in Size::ALL {
+    let plaques_took = started.elapsed();
+    // Kits and sheets do not depend on each other: side by side, each in parallel inside.
+    let ((kit_files, kits_took), (sheet_files, sheets_took)) = rayon::join(
+        || {
+            let t = std::time::Instant::now();
+            let made = if opts.codes.is_empty() {
+                kits::render(site, theme, &renderer, &cache).map_err(Error::one)
+            } else {
+                Ok(Vec::new())
+            };
+            (made, t.elapsed())
+        },
+        || {
+            let t = std::time::Instant::now();
+            let made = if opts.sheets {
+                all_sheets(&renderer, &cache, &mut plaques)
+            } else {
+                Ok(Vec::new())
+            };
+            (made, t.elapsed())
+        },
+    );
+    files.extend(kit_files?);
+    files.extend(sheet_files?);
+    let timings = vec![
+        ("  plaques", plaques_took),
+        ("  homestay kits", kits_took),
+        ("  A4 sheets", sheets_took),
+    ];
+    Ok((files, warnings, timings))
+}
+
+/// What the print stage made: files, warnings, and the time each part took.
+pub type Printed = (Vec<OutFile>, Vec<Diagnostic>, crate::Timings);
+
+/// The A4 sheets of every plaque size in use, plaques in code order.
+fn all_sheets(
+    renderer: &render::Renderer,
+    cache: &DiskCache,
+    plaques: &mut [Made],
+) -> Result<Vec<OutFile>> {
+    plaques.sort_by(|a, b| a.code.cmp(&b.code));
+    let sizes: Vec<Size> = Size::ALL
+        .into_iter()
+        .filter(|s| plaques.iter().any(|p| p.size == *s))
+        .collect();
+    sizes
+        .par_iter()
+        .map(|&size| {
             let of_size: Vec<&Made> = plaques.iter().filter(|p| p.size == size).collect();
-            if !of_size.is_empty() {
-                let key: String = of_size.iter().map(|p| p.svg.as_str()).collect();
-                let key = format!("{}{key}", size.name());
-                let pdf = match cache.get(&key) {
-                    Some((pdf, _)) => pdf,
-                    None => {
-                        let pdf = sheets::a4(&renderer, &of_size, size)?;
-                        cache.put(&key, &pdf, b"\x89PNG none");
-                        pdf
-                    }
-                };
-                files.push(OutFile::bytes(
-                    format!("print/sheets/{}-on-a4.pdf", size.name()),
-                    pdf,
-                ));
-            }
-        }
-    }
-    Ok((files, warnings))
+            let key: String = of_size.iter().map(|p| p.svg.as_str()).collect();
+            let key = format!("{}{key}", size.name());
+            let pdf = match cache.get(&key) {
+                Some((pdf, _)) => pdf,
+                None => {
+                    let pdf = sheets::a4(renderer, &of_size, size)?;
+                    cache.put(&key, &pdf, b"\x89PNG none");
+                    pdf
+                }
+            };
+            Ok(OutFile::bytes(
+                format!("print/sheets/{}-on-a4.pdf", size.name()),
+                pdf,
+            ))
+        })
+        .collect()
 }
 
 /// Read the symbol back from a rendering of the whole plaque: the centre pixel of every module,
@@ -281,18 +317,17 @@ pub fn render(
 /// was drawn, logo and all, without the cost of finding the symbol in the image (most of a plaque's
 /// time when done for every plaque); the tests decode whole pages with zbarimg.
 pub fn read_symbol(
-    raster: &(usize, usize, Vec<u8>),
+    drawn: &render::Drawn,
     dpi: f64,
     qr: &layout::QrBox,
     width: usize,
 ) -> std::result::Result<String, String> {
-    let (w, h, px) = raster;
     let q = crate::qr::QUIET_ZONE as f64;
     let to_px = |mm: f64| (mm / 25.4 * dpi) as usize;
     let at = |x: usize, y: usize| {
-        let cx = to_px(qr.x + (q + x as f64 + 0.5) * qr.module).min(w - 1);
-        let cy = to_px(qr.y + (q + y as f64 + 0.5) * qr.module).min(h - 1);
-        px[cy * w + cx] < 128
+        let cx = to_px(qr.x + (q + x as f64 + 0.5) * qr.module);
+        let cy = to_px(qr.y + (q + y as f64 + 0.5) * qr.module);
+        drawn.grey_at(cx, cy, dpi) < 128
     };
     let grid = rqrr::SimpleGrid::from_func(width, at);
     rqrr::Grid::new(grid)

@@ -40,8 +40,23 @@ pub fn fingerprints(site: &Site) -> Fingerprints {
         )
             .hash(&mut structure);
         let matter = serde_json::to_string(&e.matter).unwrap_or_default();
+        // A replaced photo changes the page (its sizes) without changing the entry's text.
+        let media = e.bundle.as_ref().map(|b| {
+            let photos: Vec<_> = e
+                .assets
+                .iter()
+                .map(|a| site.media.photos.get(&b.join(a)))
+                .collect();
+            let audio = e
+                .matter
+                .audio
+                .as_ref()
+                .and_then(|a| site.media.audio.get(&b.join(a)));
+            format!("{photos:?}{audio:?}")
+        });
         let full = hash(&[&|h| {
             matter.hash(h);
+            media.hash(h);
             for (lang, t) in &e.texts {
                 (
                     lang,
