@@ -43,6 +43,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Replace an output folder that Waymark did not make.
     pub force: bool,
+    /// Parsed files kept between builds (by `serve`).
+    pub memo: Option<std::sync::Arc<content::Memo>>,
     /// Where the build reports how far it is, for a progress bar.
     pub progress: Option<std::sync::Arc<progress::Progress>>,
 }
@@ -87,7 +89,7 @@ pub fn load(opts: &BuildOptions, timings: &mut Vec<(&'static str, Duration)>) ->
 
     let t = Instant::now();
     let (loaded, theme) = rayon::join(
-        || content::load(root, &config, opts.drafts),
+        || content::load(root, &config, opts.drafts, opts.memo.as_deref()),
         || theme::Theme::load(root, &config),
     );
     // Report content and theme problems together, so that one run shows every problem.

@@ -66,6 +66,9 @@ enum Command {
         /// Include entries marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Print how long each stage of every rebuild took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Make print files only: plaques of one size, for some codes, imposed on A4 sheets.
     Plaques {
@@ -144,7 +147,7 @@ fn main() {
                 base_url,
                 drafts,
                 force,
-                progress: None,
+                ..Default::default()
             },
             timings,
         }),
@@ -176,11 +179,13 @@ fn main() {
             port,
             bind,
             drafts,
+            timings,
         } => waymark::cmd::serve::run(waymark::cmd::serve::Options {
             site,
             port,
             bind,
             drafts,
+            timings,
         }),
         Command::Plaques {
             site,

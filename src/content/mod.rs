@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Result};
 use front_matter::{FrontMatter, TranslationMatter};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 pub const CONTENT_DIR: &str = "content";
@@ -93,14 +93,55 @@ struct Found {
     lang: String,
 }
 
+#[derive(Clone)]
 enum Parsed {
     Intro(Intro),
     Entry(Box<FrontMatter>, Text, String),
     Translation(TranslationMatter, Text),
 }
 
-/// Read every Markdown file under `<site>/content`.
-pub fn load(site: &Path, config: &Config, drafts: bool) -> Result<Loaded> {
+/// Files parsed by an earlier load, kept by `serve` so that a rebuild after one edit parses one
+/// file: path -> (length, modification time, what it parsed to).
+#[derive(Default)]
+pub struct Memo(std::sync::Mutex<HashMap<PathBuf, (u64, std::time::SystemTime, Parsed)>>);
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Memo")
+    }
+}
+
+impl Memo {
+    fn parse(
+        &self,
+        site: &Path,
+        f: &Found,
+        config: &Config,
+    ) -> std::result::Result<Parsed, Diagnostic> {
+        let stamp = std::fs::metadata(site.join(&f.rel))
+            .ok()
+            .and_then(|m| Some((m.len(), m.modified().ok()?)));
+        if let Some((len, mtime)) = stamp {
+            let kept = self.0.lock().expect("memo lock").get(&f.rel).cloned();
+            if let Some((l, m, parsed)) = kept {
+                if l == len && m == mtime {
+                    return Ok(parsed);
+                }
+            }
+        }
+        let parsed = parse_file(site, f, config)?;
+        if let Some((len, mtime)) = stamp {
+            self.0
+                .lock()
+                .expect("memo lock")
+                .insert(f.rel.clone(), (len, mtime, parsed.clone()));
+        }
+        Ok(parsed)
+    }
+}
+
+/// Read every Markdown file under `<site>/content` (through `memo`, when given).
+pub fn load(site: &Path, config: &Config, drafts: bool, memo: Option<&Memo>) -> Result<Loaded> {
     let mut diags = Diagnostics::default();
     let root = site.join(CONTENT_DIR);
     if !root.is_dir() {
@@ -115,7 +156,10 @@ pub fn load(site: &Path, config: &Config, drafts: bool) -> Result<Loaded> {
     let parsed: Vec<(Found, std::result::Result<Parsed, Diagnostic>)> = found
         .into_par_iter()
         .map(|f| {
-            let r = parse_file(site, &f, config);
+            let r = match memo {
+                Some(m) => m.parse(site, &f, config),
+                None => parse_file(site, &f, config),
+            };
             (f, r)
         })
         .collect();

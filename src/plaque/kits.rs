@@ -182,11 +182,11 @@ fn kit(
             };
             let ctx = tera::Context::from_serialize(&card).map_err(|err| fail(err.to_string()))?;
             let svg = theme.render("kit-card.svg", &ctx)?;
-            let png = match cache.get(&svg) {
-                Some((_, png)) => png,
+            let png = match cache.get_png(&svg) {
+                Some(png) => png,
                 None => {
                     let drawn = renderer
-                        .draw(&svg, W, H)
+                        .draw_pixels(&svg, W, H)
                         .map_err(|w| fail(format!("could not be drawn: {w}")))?;
                     let read = super::read_symbol(&drawn, 150.0, &card.qr, sym.width);
                     if read.as_deref() != Ok(data.as_str()) {
@@ -195,7 +195,7 @@ fn kit(
                         )));
                     }
                     let png = drawn.png().map_err(fail)?;
-                    cache.put(&svg, &drawn.pdf, &png);
+                    cache.put_png(&svg, &png);
                     png
                 }
             };

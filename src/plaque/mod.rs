@@ -408,6 +408,18 @@ impl DiskCache {
         (pdf.starts_with(b"%PDF") && png.starts_with(b"\x89PNG")).then_some((pdf, png))
     }
 
+    /// The PNG alone of this SVG (a kit card), when drawn (and checked) before.
+    pub fn get_png(&self, svg: &str) -> Option<Vec<u8>> {
+        let png = std::fs::read(self.dir.join(Self::key(svg, "png"))).ok()?;
+        png.starts_with(b"\x89PNG").then_some(png)
+    }
+
+    pub fn put_png(&self, svg: &str, png: &[u8]) {
+        if std::fs::create_dir_all(&self.dir).is_ok() {
+            let _ = std::fs::write(self.dir.join(Self::key(svg, "png")), png);
+        }
+    }
+
     /// Best effort: a cache that cannot be written only costs time.
     pub fn put(&self, svg: &str, pdf: &[u8], png: &[u8]) {
         if std::fs::create_dir_all(&self.dir).is_ok() {

@@ -92,8 +92,21 @@ impl Renderer {
 
     /// A plaque or card drawn once: its PDF and its pixels at `PRINT_DPI`, from one parse of the SVG.
     pub fn draw(&self, svg: &str, w: f64, h: f64) -> Result<Drawn, String> {
+        self.draw_with(svg, w, h, true)
+    }
+
+    /// The pixels alone (`pdf` left empty): for kit cards, whose PDF is the whole kit's.
+    pub fn draw_pixels(&self, svg: &str, w: f64, h: f64) -> Result<Drawn, String> {
+        self.draw_with(svg, w, h, false)
+    }
+
+    fn draw_with(&self, svg: &str, w: f64, h: f64, with_pdf: bool) -> Result<Drawn, String> {
         let tree = self.tree(svg)?;
-        let pdf = pdf_of(&[&tree], w, h)?;
+        let pdf = if with_pdf {
+            pdf_of(&[&tree], w, h)?
+        } else {
+            Vec::new()
+        };
         let (pw, ph) = (
             (w / MM_PER_INCH * PRINT_DPI).round() as u32,
             (h / MM_PER_INCH * PRINT_DPI).round() as u32,

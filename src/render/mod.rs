@@ -109,7 +109,10 @@ pub fn render_some(
 ) -> Result<Vec<OutFile>> {
     let mut diags = Diagnostics::default();
     let mut files = render_site(site, theme, only, progress, &mut diags);
-    files.extend(feeds::feeds(site));
+    // The feeds list every entry: made again only when what they show may have changed.
+    if only.is_none_or(|s| s.lists) {
+        files.extend(feeds::feeds(site));
+    }
     for (rel, src) in &theme.statics {
         files.push(match src {
             crate::theme::Static::Embedded(b) => OutFile::bytes(format!("site/{rel}"), b.to_vec()),

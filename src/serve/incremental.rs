@@ -69,8 +69,12 @@ pub fn fingerprints(site: &Site) -> Fingerprints {
                     .hash(h);
             }
         }]);
+        // What lists, the search index, the sitemap and the map files show of the entry.
         let card = hash(&[&|h| {
             e.matter.district.hash(h);
+            e.matter.tags.hash(h);
+            e.matter.date.hash(h);
+            format!("{:?}{:?}", e.matter.location, e.matter.ranking).hash(h);
             for (lang, t) in &e.texts {
                 (lang, &t.title, &t.summary).hash(h);
             }

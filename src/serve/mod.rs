@@ -22,10 +22,13 @@ pub struct Options {
     pub port: u16,
     pub bind: IpAddr,
     pub drafts: bool,
+    /// Print each stage's time after every rebuild.
+    pub timings: bool,
 }
 
 /// Files of the last good build, by path under the output folder (`site/...`, `print/...`).
-type Files = HashMap<String, Arc<Vec<u8>>>;
+/// Copied files (photos, audio, static files) are read when asked for, not at each rebuild.
+type Files = HashMap<String, Arc<Data>>;
 
 struct Shared {
     files: RwLock<Arc<Files>>,
@@ -35,6 +38,7 @@ struct Shared {
     qr: crate::qr::Cache,
     /// The last good build's fingerprints, for rebuilding only what changed.
     last: Mutex<Option<incremental::Fingerprints>>,
+    timings: bool,
 }
 
 pub fn run(mut opts: Options) -> i32 {
@@ -62,6 +66,7 @@ pub fn run(mut opts: Options) -> i32 {
         site: opts.site.clone(),
         base_url: Some(base_url.clone()),
         drafts: opts.drafts,
+        memo: Some(Default::default()),
         ..BuildOptions::default()
     };
     let shared = Arc::new(Shared {
@@ -70,6 +75,7 @@ pub fn run(mut opts: Options) -> i32 {
         clients: Mutex::new(Vec::new()),
         qr: crate::qr::Cache::default(),
         last: Mutex::new(None),
+        timings: opts.timings,
     });
     rebuild(&shared, &build_opts, true);
 
@@ -114,9 +120,7 @@ fn rebuild(shared: &Shared, opts: &BuildOptions, full: bool) {
             };
             let count = rendered.len();
             for f in rendered {
-                if let Some((path, bytes)) = load(f) {
-                    files.insert(path, Arc::new(bytes));
-                }
+                files.insert(f.path, Arc::new(f.data));
             }
             *shared.files.write().expect("files lock") = Arc::new(files);
             *shared.problem.write().expect("problem lock") = None;
@@ -151,24 +155,38 @@ fn make(
     let mut timings = Vec::new();
     let crate::Loaded { mut site, theme } = crate::load(opts, &mut timings)?;
     let (media_files, _) = crate::media_stage(&mut site, None, &mut timings)?;
+    let t = Instant::now();
     let now = incremental::fingerprints(&site);
     let last = shared.last.lock().expect("last lock").clone();
     let selection = match (&last, full) {
         (Some(before), false) => incremental::selection(before, &now, &site),
         _ => None,
     };
+    timings.push(("compare", t.elapsed()));
+    let t = Instant::now();
     let mut files = crate::render::render_some(&site, &theme, selection.as_ref(), None)?;
-    files.extend(crate::qr::render(&site, Some(&shared.qr), None, &[])?.files);
+    timings.push(("render", t.elapsed()));
+    // A partial rebuild changed no code and no page address: the QR files stand as they are.
+    if selection.is_none() {
+        let t = Instant::now();
+        files.extend(crate::qr::render(&site, Some(&shared.qr), None, &[])?.files);
+        timings.push(("qr codes", t.elapsed()));
+    }
     files.extend(media_files);
     crate::write_ledger(&opts.site, &site.ledger)?;
     *shared.last.lock().expect("last lock") = Some(now);
+    if shared.timings {
+        for (stage, t) in &timings {
+            eprintln!("{stage:>22}: {:>8.1} ms", t.as_secs_f64() * 1000.0);
+        }
+    }
     Ok((site, files, selection.is_some()))
 }
 
-fn load(f: OutFile) -> Option<(String, Vec<u8>)> {
-    match f.data {
-        Data::Bytes(b) => Some((f.path, b)),
-        Data::Copy(from) => std::fs::read(from).ok().map(|b| (f.path, b)),
+fn bytes(data: &Data) -> Option<Vec<u8>> {
+    match data {
+        Data::Bytes(b) => Some(b.clone()),
+        Data::Copy(from) => std::fs::read(from).ok(),
     }
 }
 
@@ -273,16 +291,16 @@ fn handle(request: tiny_http::Request, shared: &Shared) {
     };
     let found = candidates
         .iter()
-        .find_map(|k| files.get(k).map(|b| (k.clone(), b.clone())));
+        .find_map(|k| files.get(k).and_then(|d| bytes(d)).map(|b| (k.clone(), b)));
     let (status, name, body) = match found {
-        Some((k, b)) => (200, k, b.to_vec()),
+        Some((k, b)) => (200, k, b),
         None if is_print && key.ends_with('/') => (
             200,
             "index.html".into(),
             print_index(&files, &key).into_bytes(),
         ),
-        None => match files.get("site/404.html") {
-            Some(b) => (404, "404.html".into(), b.to_vec()),
+        None => match files.get("site/404.html").and_then(|d| bytes(d)) {
+            Some(b) => (404, "404.html".into(), b),
             None => (404, "404.txt".into(), b"not found".to_vec()),
         },
     };
