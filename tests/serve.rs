@@ -118,15 +118,55 @@ fn live_reload_error_overlay_and_recovery() {
     wait_for(&ev, "event: reload");
     let (_, page) = http_get(&format!("{}/relics/den/", server.base));
     assert!(page.contains("Đã sửa nội dung."), "rebuilt page served");
-    // Only the changed entry was rendered again.
-    let line = (0..50).find_map(|_| {
-        server
-            .log
-            .recv_timeout(Duration::from_millis(200))
-            .ok()
-            .filter(|l| l.starts_with("rebuilt"))
-    });
-    assert!(line.is_some(), "an incremental rebuild was reported");
+    // Only the text changed: the kept model was patched, nothing else loaded.
+    let log_line = |prefix: &str| {
+        (0..50).find_map(|_| {
+            server
+                .log
+                .recv_timeout(Duration::from_millis(200))
+                .ok()
+                .filter(|l| l.starts_with(prefix))
+        })
+    };
+    assert!(
+        log_line("updated the text of 1 file").is_some(),
+        "a text-only update was reported"
+    );
+
+    // A front-matter change takes the incremental rebuild, and the page shows it.
+    write(
+        s.path(),
+        "content/relics/den.md",
+        &RELIC
+            .replace("Ngôi đền bên sông.", "Đã sửa nội dung.")
+            .replace("title: Đền Kỳ Cùng", "title: Đền Kỳ Cùng\nsummary: Đền cổ."),
+    );
+    wait_for(&ev, "event: reload");
+    assert!(
+        log_line("rebuilt").is_some(),
+        "an incremental rebuild was reported"
+    );
+    let (_, page) = http_get(&format!("{}/relics/den/", server.base));
+    assert!(page.contains("Đền cổ."), "{page}");
+
+    // A broken link in a text-only edit is reported like any other problem.
+    write(
+        s.path(),
+        "content/relics/den.md",
+        &RELIC
+            .replace("Ngôi đền bên sông.", "[x](../khong-co.md)")
+            .replace("title: Đền Kỳ Cùng", "title: Đền Kỳ Cùng\nsummary: Đền cổ."),
+    );
+    let data = wait_for(&ev, "event: problem");
+    assert!(data.contains("khong-co.md"), "{data}");
+    write(
+        s.path(),
+        "content/relics/den.md",
+        &RELIC
+            .replace("Ngôi đền bên sông.", "Đã sửa nội dung.")
+            .replace("title: Đền Kỳ Cùng", "title: Đền Kỳ Cùng\nsummary: Đền cổ."),
+    );
+    wait_for(&ev, "event: reload");
 
     write(
         s.path(),

@@ -6,10 +6,11 @@
 mod incremental;
 mod live;
 mod net;
+mod patch;
 
 use crate::output::{Data, OutFile};
 use crate::BuildOptions;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -38,6 +39,8 @@ struct Shared {
     qr: crate::qr::Cache,
     /// The last good build's fingerprints, for rebuilding only what changed.
     last: Mutex<Option<incremental::Fingerprints>>,
+    /// The last good build's model and theme, patched in place by text-only edits.
+    kept: Mutex<Option<(crate::site::Site, crate::theme::Theme)>>,
     timings: bool,
 }
 
@@ -75,9 +78,10 @@ pub fn run(mut opts: Options) -> i32 {
         clients: Mutex::new(Vec::new()),
         qr: crate::qr::Cache::default(),
         last: Mutex::new(None),
+        kept: Mutex::new(None),
         timings: opts.timings,
     });
-    rebuild(&shared, &build_opts, true);
+    rebuild(&shared, &build_opts, true, &HashSet::new());
 
     println!(
         "serving {} at {base_url}/ (print files at {base_url}/_print/)",
@@ -109,21 +113,33 @@ pub fn run(mut opts: Options) -> i32 {
 
 /// Build in memory; on success swap the served files, on failure keep them and report.
 /// With `full` false, only the entries whose content changed are rendered again.
-fn rebuild(shared: &Shared, opts: &BuildOptions, full: bool) {
+fn rebuild(shared: &Shared, opts: &BuildOptions, full: bool, changed: &HashSet<PathBuf>) {
     let start = Instant::now();
-    match make(shared, opts, full) {
-        Ok((site, rendered, partial)) => {
-            let mut files: Files = if partial {
-                (**shared.files.read().expect("files lock")).clone()
-            } else {
-                Files::with_capacity(rendered.len())
-            };
-            let count = rendered.len();
-            for f in rendered {
-                files.insert(f.path, Arc::new(f.data));
+    if !full {
+        let mut kept = shared.kept.lock().expect("kept lock");
+        if let Some((site, theme)) = kept.as_mut() {
+            if let Some(result) = patch::text_only(site, theme, changed) {
+                match result {
+                    Ok(rendered) => {
+                        publish(shared, rendered, true);
+                        println!(
+                            "updated the text of {} file(s) in {} ms",
+                            changed.len(),
+                            start.elapsed().as_millis()
+                        );
+                        broadcast(shared, &live::event("reload", "ok"));
+                    }
+                    Err(e) => report(shared, &e),
+                }
+                let _ = std::io::stdout().flush();
+                return;
             }
-            *shared.files.write().expect("files lock") = Arc::new(files);
-            *shared.problem.write().expect("problem lock") = None;
+        }
+    }
+    match make(shared, opts, full) {
+        Ok((site, theme, rendered, partial)) => {
+            let count = rendered.len();
+            publish(shared, rendered, partial);
             for w in &site.warnings {
                 eprintln!("{w}\n");
             }
@@ -134,16 +150,33 @@ fn rebuild(shared: &Shared, opts: &BuildOptions, full: bool) {
                 count,
                 start.elapsed().as_millis()
             );
+            *shared.kept.lock().expect("kept lock") = Some((site, theme));
             broadcast(shared, &live::event("reload", "ok"));
         }
-        Err(e) => {
-            let text = e.to_string();
-            eprintln!("{text}\nthe last good site is still being served; fix the problem and save");
-            *shared.problem.write().expect("problem lock") = Some(text.clone());
-            broadcast(shared, &live::event("problem", &text));
-        }
+        Err(e) => report(shared, &e),
     }
     let _ = std::io::stdout().flush();
+}
+
+/// Serve `rendered` from now on: on top of the last files when `partial`, instead of them if not.
+fn publish(shared: &Shared, rendered: Vec<OutFile>, partial: bool) {
+    let mut files: Files = if partial {
+        (**shared.files.read().expect("files lock")).clone()
+    } else {
+        Files::with_capacity(rendered.len())
+    };
+    for f in rendered {
+        files.insert(f.path, Arc::new(f.data));
+    }
+    *shared.files.write().expect("files lock") = Arc::new(files);
+    *shared.problem.write().expect("problem lock") = None;
+}
+
+fn report(shared: &Shared, e: &crate::error::Error) {
+    let text = e.to_string();
+    eprintln!("{text}\nthe last good site is still being served; fix the problem and save");
+    *shared.problem.write().expect("problem lock") = Some(text.clone());
+    broadcast(shared, &live::event("problem", &text));
 }
 
 /// Load and render; the bool says whether only part of the site was rendered.
@@ -151,7 +184,7 @@ fn make(
     shared: &Shared,
     opts: &BuildOptions,
     full: bool,
-) -> crate::error::Result<(crate::site::Site, Vec<OutFile>, bool)> {
+) -> crate::error::Result<(crate::site::Site, crate::theme::Theme, Vec<OutFile>, bool)> {
     let mut timings = Vec::new();
     let crate::Loaded { mut site, theme } = crate::load(opts, &mut timings)?;
     let (media_files, _) = crate::media_stage(&mut site, None, &mut timings)?;
@@ -180,7 +213,7 @@ fn make(
             eprintln!("{stage:>22}: {:>8.1} ms", t.as_secs_f64() * 1000.0);
         }
     }
-    Ok((site, files, selection.is_some()))
+    Ok((site, theme, files, selection.is_some()))
 }
 
 fn bytes(data: &Data) -> Option<Vec<u8>> {
@@ -217,14 +250,28 @@ fn watch(
             let Some(mut full) = relevant(&root, &first) else {
                 continue;
             };
-            // Editors save in several steps; wait for the burst to end.
-            while let Ok(more) = rx.recv_timeout(Duration::from_millis(80)) {
+            let mut changed = HashSet::new();
+            note_changed(&root, &first, &mut changed);
+            // Editors save in a few steps within milliseconds; wait for the burst to end.
+            while let Ok(more) = rx.recv_timeout(Duration::from_millis(40)) {
                 full |= relevant(&root, &more).unwrap_or(false);
+                note_changed(&root, &more, &mut changed);
             }
-            rebuild(&shared, &opts, full);
+            rebuild(&shared, &opts, full, &changed);
         }
     });
     Ok(watcher)
+}
+
+/// The files an event touched, relative to the site folder.
+fn note_changed(root: &Path, event: &notify::Result<notify::Event>, into: &mut HashSet<PathBuf>) {
+    if let Ok(event) = event {
+        for p in &event.paths {
+            if let Ok(rel) = p.strip_prefix(root) {
+                into.insert(rel.to_path_buf());
+            }
+        }
+    }
 }
 
 /// None when the event is not about the site's sources; Some(true) when it touches the theme or
