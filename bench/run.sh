@@ -11,7 +11,9 @@ DIR=${BENCH_DIR:-/tmp/waymark-bench}
 SHARED=${SHARED:-../shared/bench}
 [ -d "$DIR/waymark-$N" ] || sh "$SHARED/make_corpus.sh" "$N" "$DIR" vi >/dev/null
 cargo build --release -q
-WM=$PWD/target/release/waymark
+# A copy, so that rebuilding the project during a long run cannot swap the binary under it.
+WM=$DIR/waymark-bin
+cp target/release/waymark "$WM"
 
 measure() { # prints "seconds max_rss_kib" of one run of the command
   /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1

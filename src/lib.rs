@@ -157,7 +157,13 @@ pub fn make(
     if let Some(p) = progress {
         p.stage("making QR codes", site.entries.len());
     }
-    let print = qr::render(&site, qr_cache, progress, &plaque_files)?;
+    let disk = qr::Cache::on_disk(&site.root);
+    let print = qr::render(
+        &site,
+        Some(qr_cache.unwrap_or(&disk)),
+        progress,
+        &plaque_files,
+    )?;
     let plaques = plaque_files
         .iter()
         .filter(|f| f.path.ends_with(".pdf") && f.path.starts_with("print/plaques/"))

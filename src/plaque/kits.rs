@@ -182,7 +182,7 @@ fn kit(
             };
             let ctx = tera::Context::from_serialize(&card).map_err(|err| fail(err.to_string()))?;
             let svg = theme.render("kit-card.svg", &ctx)?;
-            let png = match cache.get_png(&svg) {
+            let png = match cache.file(&svg, "png") {
                 Some(png) => png,
                 None => {
                     let drawn = renderer
@@ -194,38 +194,35 @@ fn kit(
                             "has a {name} card that does not scan back (read {read:?})"
                         )));
                     }
-                    let png = drawn.png().map_err(fail)?;
-                    cache.put_png(&svg, &png);
-                    png
+                    cache.keep(&svg, "png", drawn.png().map_err(fail)?)
                 }
             };
             files.push(OutFile::bytes(
                 format!("print/kits/{}/{name}.svg", e.code),
                 svg.clone(),
             ));
-            files.push(OutFile::bytes(
-                format!("print/kits/{}/{name}.png", e.code),
-                png,
-            ));
+            files.push(OutFile {
+                path: format!("print/kits/{}/{name}.png", e.code),
+                data: png,
+            });
             svgs.push(svg);
         }
         // The kit's PDF, kept like a plaque's under the digest of all its cards.
         let all = svgs.concat();
-        let pdf = match cache.get(&all) {
-            Some((pdf, _)) => pdf,
+        let pdf = match cache.file(&all, "pdf") {
+            Some(pdf) => pdf,
             None => {
                 let refs: Vec<&str> = svgs.iter().map(String::as_str).collect();
                 let pdf = renderer
                     .pdf(&refs, W, H)
                     .map_err(|w| fail(format!("could not be made into a PDF: {w}")))?;
-                cache.put(&all, &pdf, b"\x89PNG none");
-                pdf
+                cache.keep(&all, "pdf", pdf)
             }
         };
-        files.push(OutFile::bytes(
-            format!("print/kits/{}/kit.pdf", e.code),
-            pdf,
-        ));
+        files.push(OutFile {
+            path: format!("print/kits/{}/kit.pdf", e.code),
+            data: pdf,
+        });
     }
     Ok(files)
 }

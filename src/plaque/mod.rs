@@ -8,7 +8,7 @@ mod render;
 mod sheets;
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::output::OutFile;
+use crate::output::{Data, OutFile};
 use crate::site::Site;
 use crate::theme::Theme;
 use layout::{Metrics, Size, Texts};
@@ -177,9 +177,9 @@ pub fn render(site: &Site, theme: &Theme, opts: &Options) -> Result<Printed> {
             let ctx =
                 tera::Context::from_serialize(&layout).map_err(|err| fail(err.to_string()))?;
             let svg = theme.render("plaque.svg", &ctx)?;
-            let (pdf, png) = match cache.get(&svg) {
-                Some(hit) => hit,
-                None => {
+            let (pdf, png) = match (cache.file(&svg, "pdf"), cache.file(&svg, "png")) {
+                (Some(pdf), Some(png)) => (pdf, png),
+                _ => {
                     let drawn = renderer
                         .draw(&svg, layout.w, layout.h)
                         .map_err(|w| fail(format!("could not be drawn: {w}")))?;
@@ -191,15 +191,22 @@ pub fn render(site: &Site, theme: &Theme, opts: &Options) -> Result<Printed> {
                         )));
                     }
                     let png = drawn.png().map_err(fail)?;
-                    let pdf = drawn.pdf;
-                    cache.put(&svg, &pdf, &png);
-                    (pdf, png)
+                    (
+                        cache.keep(&svg, "pdf", drawn.pdf),
+                        cache.keep(&svg, "png", png),
+                    )
                 }
             };
             let base = format!("print/plaques/{}", e.code);
             let mut files = vec![
-                OutFile::bytes(format!("{base}.pdf"), pdf),
-                OutFile::bytes(format!("{base}.png"), png),
+                OutFile {
+                    path: format!("{base}.pdf"),
+                    data: pdf,
+                },
+                OutFile {
+                    path: format!("{base}.png"),
+                    data: png,
+                },
                 OutFile::bytes(format!("{base}.svg"), svg.clone()),
             ];
             if site
@@ -294,20 +301,20 @@ fn all_sheets(
         .par_iter()
         .map(|&size| {
             let of_size: Vec<&Made> = plaques.iter().filter(|p| p.size == size).collect();
-            let key: String = of_size.iter().map(|p| p.svg.as_str()).collect();
-            let key = format!("{}{key}", size.name());
-            let pdf = match cache.get(&key) {
-                Some((pdf, _)) => pdf,
-                None => {
-                    let pdf = sheets::a4(renderer, &of_size, size)?;
-                    cache.put(&key, &pdf, b"\x89PNG none");
-                    pdf
-                }
+            // Keyed by the digests of its plaques, not their text: 16 bytes a plaque.
+            let key: String = of_size
+                .iter()
+                .map(|p| format!("{:016x}", crate::output::digest(p.svg.as_bytes())))
+                .collect();
+            let key = format!("sheet {} {key}", size.name());
+            let pdf = match cache.file(&key, "pdf") {
+                Some(pdf) => pdf,
+                None => cache.keep(&key, "pdf", sheets::a4(renderer, &of_size, size)?),
             };
-            Ok(OutFile::bytes(
-                format!("print/sheets/{}-on-a4.pdf", size.name()),
-                pdf,
-            ))
+            Ok(OutFile {
+                path: format!("print/sheets/{}-on-a4.pdf", size.name()),
+                data: pdf,
+            })
         })
         .collect()
 }
@@ -401,30 +408,33 @@ impl DiskCache {
         format!("{:016x}.{what}", crate::output::digest(svg.as_bytes()))
     }
 
-    /// The PDF and PNG of this SVG, when drawn (and checked) before.
-    pub fn get(&self, svg: &str) -> Option<(Vec<u8>, Vec<u8>)> {
-        let pdf = std::fs::read(self.dir.join(Self::key(svg, "pdf"))).ok()?;
-        let png = std::fs::read(self.dir.join(Self::key(svg, "png"))).ok()?;
-        (pdf.starts_with(b"%PDF") && png.starts_with(b"\x89PNG")).then_some((pdf, png))
+    /// The `what` file (`pdf` or `png`) drawn (and checked) from this source before, as a file
+    /// the output copies: a build never holds every plaque in memory.
+    pub fn file(&self, source: &str, what: &str) -> Option<Data> {
+        let path = self.dir.join(Self::key(source, what));
+        path.is_file().then_some(Data::Copy(path))
     }
 
-    /// The PNG alone of this SVG (a kit card), when drawn (and checked) before.
-    pub fn get_png(&self, svg: &str) -> Option<Vec<u8>> {
-        let png = std::fs::read(self.dir.join(Self::key(svg, "png"))).ok()?;
-        png.starts_with(b"\x89PNG").then_some(png)
-    }
-
-    pub fn put_png(&self, svg: &str, png: &[u8]) {
-        if std::fs::create_dir_all(&self.dir).is_ok() {
-            let _ = std::fs::write(self.dir.join(Self::key(svg, "png")), png);
-        }
-    }
-
-    /// Best effort: a cache that cannot be written only costs time.
-    pub fn put(&self, svg: &str, pdf: &[u8], png: &[u8]) {
-        if std::fs::create_dir_all(&self.dir).is_ok() {
-            let _ = std::fs::write(self.dir.join(Self::key(svg, "pdf")), pdf);
-            let _ = std::fs::write(self.dir.join(Self::key(svg, "png")), png);
+    /// Keep `bytes` as the `what` file of this source, and hand back what the output should
+    /// write: the kept file, or the bytes themselves when the cache cannot be written (a cache
+    /// only saves time). Written under a temporary name and renamed, so that an interrupted
+    /// build never leaves a cut-short file that a later build would trust.
+    pub fn keep(&self, source: &str, what: &str, bytes: Vec<u8>) -> Data {
+        static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let path = self.dir.join(Self::key(source, what));
+        let tmp = self.dir.join(format!(
+            ".tmp-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        let kept = std::fs::create_dir_all(&self.dir).is_ok()
+            && std::fs::write(&tmp, &bytes).is_ok()
+            && std::fs::rename(&tmp, &path).is_ok();
+        if kept {
+            Data::Copy(path)
+        } else {
+            let _ = std::fs::remove_file(&tmp);
+            Data::Bytes(bytes)
         }
     }
 }

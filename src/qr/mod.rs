@@ -175,10 +175,78 @@ pub struct Made {
     pub modules: usize,
 }
 
-/// Symbols already made in this process, by link and error correction (used by `serve`,
-/// where most rebuilds change no link).
+/// Symbols already made (and read back), by link and error correction: in memory for `serve`,
+/// where most rebuilds change no link, and in `.waymark-cache/qr/` for builds.
 #[derive(Default)]
-pub struct Cache(Mutex<HashMap<(String, EcLevel), Arc<Made>>>);
+pub struct Cache {
+    memory: Mutex<HashMap<(String, EcLevel), Arc<Made>>>,
+    dir: Option<std::path::PathBuf>,
+}
+
+/// Bumped when the same link would make other files.
+const CACHE_VERSION: u8 = 1;
+
+impl Cache {
+    pub fn on_disk(site: &std::path::Path) -> Cache {
+        Cache {
+            memory: Mutex::default(),
+            dir: Some(site.join(".waymark-cache").join("qr")),
+        }
+    }
+
+    fn file(&self, url: &str, ec: EcLevel) -> Option<std::path::PathBuf> {
+        let key = format!("{CACHE_VERSION} {ec:?} {url}");
+        let dir = self.dir.as_ref()?;
+        Some(dir.join(format!("{:016x}.qr", crate::output::digest(key.as_bytes()))))
+    }
+
+    fn get(&self, url: &str, ec: EcLevel) -> Option<Arc<Made>> {
+        let key = (url.to_string(), ec);
+        if let Some(m) = self.memory.lock().ok()?.get(&key) {
+            return Some(m.clone());
+        }
+        // One file a symbol: version, modules, the SVG's length, the SVG, the PNG; and the link,
+        // so that a digest collision can never serve another link's symbol.
+        let bytes = std::fs::read(self.file(url, ec)?).ok()?;
+        let (head, rest) = bytes.split_at_checked(10)?;
+        let version = i16::from_le_bytes([head[0], head[1]]);
+        let modules = u32::from_le_bytes(head[2..6].try_into().ok()?) as usize;
+        let svg_len = u32::from_le_bytes(head[6..10].try_into().ok()?) as usize;
+        let (svg, rest) = rest.split_at_checked(svg_len)?;
+        let (link, png) = rest.split_at_checked(url.len())?;
+        if link != url.as_bytes() || !png.starts_with(b"\x89PNG") {
+            return None;
+        }
+        let made = Arc::new(Made {
+            svg: String::from_utf8(svg.to_vec()).ok()?,
+            png: png.to_vec(),
+            version,
+            modules,
+        });
+        self.memory.lock().ok()?.insert(key, made.clone());
+        Some(made)
+    }
+
+    /// Best effort: a cache that cannot be written only costs time.
+    fn put(&self, url: &str, ec: EcLevel, made: &Arc<Made>) {
+        if let Ok(mut m) = self.memory.lock() {
+            m.insert((url.to_string(), ec), made.clone());
+        }
+        let (Some(dir), Some(file)) = (&self.dir, self.file(url, ec)) else {
+            return;
+        };
+        let mut bytes = Vec::with_capacity(10 + made.svg.len() + url.len() + made.png.len());
+        bytes.extend(made.version.to_le_bytes());
+        bytes.extend((made.modules as u32).to_le_bytes());
+        bytes.extend((made.svg.len() as u32).to_le_bytes());
+        bytes.extend(made.svg.as_bytes());
+        bytes.extend(url.as_bytes());
+        bytes.extend(&made.png);
+        if std::fs::create_dir_all(dir).is_ok() {
+            let _ = std::fs::write(file, bytes);
+        }
+    }
+}
 
 /// Encode `url`, decode it back with an independent decoder, and render SVG and PNG.
 pub fn make(url: &str, ec: EcLevel) -> std::result::Result<Made, String> {
@@ -207,6 +275,15 @@ pub fn render(
     also: &[OutFile],
 ) -> Result<Print> {
     let ec = site.config.qr.error_correction;
+    // print/plaques/<CODE>.<ext>, by code (one pass, not one scan of every file per entry).
+    let mut plaque_files: HashMap<&str, Vec<String>> = HashMap::new();
+    for o in also {
+        if let Some(name) = o.path.strip_prefix("print/plaques/") {
+            if let Some((code, _)) = name.split_once('.') {
+                plaque_files.entry(code).or_default().push(o.path.clone());
+            }
+        }
+    }
     let results: Vec<std::result::Result<(Vec<OutFile>, ManifestItem), Diagnostic>> = site
         .entries
         .par_iter()
@@ -217,14 +294,12 @@ pub fn render(
                 Diagnostic::error(&e.file, format!("the QR code for {} ({url}) {why}", e.code))
                     .hint("use a shorter base_url or code; report this as a bug if it persists")
             };
-            let key = (url.clone(), ec);
-            let cached = cache.and_then(|c| c.0.lock().ok()?.get(&key).cloned());
-            let made = match cached {
+            let made = match cache.and_then(|c| c.get(&url, ec)) {
                 Some(m) => m,
                 None => {
                     let m = Arc::new(make(&url, ec).map_err(fail)?);
-                    if let Some(Ok(mut c)) = cache.map(|c| c.0.lock()) {
-                        c.insert(key, m.clone());
+                    if let Some(c) = cache {
+                        c.put(&url, ec, &m);
                     }
                     m
                 }
@@ -243,12 +318,13 @@ pub fn render(
                 error_correction: format!("{ec:?}"),
                 files: {
                     // The plaque's own files, made by the print stage, are listed with the symbol's.
-                    let prefix = format!("print/plaques/{}.", e.code);
                     let mut f = vec![svg_path.clone(), png_path.clone()];
                     f.extend(
-                        also.iter()
-                            .filter(|o| o.path.starts_with(&prefix))
-                            .map(|o| o.path.clone()),
+                        plaque_files
+                            .get(e.code.as_str())
+                            .into_iter()
+                            .flatten()
+                            .cloned(),
                     );
                     f
                 },
