@@ -76,20 +76,22 @@ impl Cache {
             .ok()
             .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
             .map_or(0, |d| d.as_nanos() as u64);
+        // A cover also gets a sharing image: it is a different product of the same photo.
+        let suffix = format!(
+            "{}-{}",
+            self.settings_digest,
+            if share { "cover" } else { "photo" }
+        );
         let known = self.index.lock().expect("index lock").get(rel).cloned();
-        if let Some(row) = known.filter(|r| {
-            r.len == meta.len() && r.mtime_ns == mtime_ns && r.key.ends_with(&self.settings_digest)
-        }) {
+        if let Some(row) = known
+            .filter(|r| r.len == meta.len() && r.mtime_ns == mtime_ns && r.key.ends_with(&suffix))
+        {
             if let Some(made) = self.made(&row.key, share) {
                 return Ok((made, self.dir.join(&row.key)));
             }
         }
         let bytes = std::fs::read(source).map_err(|e| Problem::Unreadable(e.to_string()))?;
-        let key = format!(
-            "{:016x}-{}",
-            crate::output::digest(&bytes),
-            self.settings_digest
-        );
+        let key = format!("{:016x}-{suffix}", crate::output::digest(&bytes));
         let made = match self.made(&key, share) {
             Some(made) => made,
             None => {
@@ -133,11 +135,8 @@ impl Cache {
         }
         let made = serde_json::to_vec(&encoded.made).map_err(std::io::Error::other)?;
         std::fs::write(tmp.join(MADE), made)?;
-        let target = self.dir.join(key);
-        // A cover's folder replaces the same photo's folder made without a sharing image.
-        let _ = std::fs::remove_dir_all(&target);
-        if std::fs::rename(&tmp, &target).is_err() {
-            // Another job made the same photo (the same file in two bundles) first.
+        if std::fs::rename(&tmp, self.dir.join(key)).is_err() {
+            // Another job made the same photo (the same file in two bundles) first: the same files.
             let _ = std::fs::remove_dir_all(&tmp);
         }
         Ok(())

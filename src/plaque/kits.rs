@@ -109,6 +109,7 @@ pub fn render(
     theme: &Theme,
     renderer: &Renderer,
     cache: &super::DiskCache,
+    symbols: &crate::qr::Cache,
 ) -> Result<Vec<OutFile>, Diagnostic> {
     use rayon::prelude::*;
     let homestays: Vec<&Entry> = site
@@ -118,7 +119,7 @@ pub fn render(
         .collect();
     let kits: Vec<Result<Vec<OutFile>, Diagnostic>> = homestays
         .par_iter()
-        .map(|e| kit(site, theme, renderer, cache, e))
+        .map(|e| kit(site, theme, renderer, cache, symbols, e))
         .collect();
     let mut files = Vec::new();
     for k in kits {
@@ -133,6 +134,7 @@ fn kit(
     theme: &Theme,
     renderer: &Renderer,
     cache: &super::DiskCache,
+    symbols: &crate::qr::Cache,
     e: &Entry,
 ) -> Result<Vec<OutFile>, Diagnostic> {
     let mut files = Vec::new();
@@ -151,7 +153,8 @@ fn kit(
             } else {
                 EcLevel::M
             };
-            let (_, sym) = crate::qr::encode(&data, ec)
+            let sym = symbols
+                .symbol(&data, ec)
                 .map_err(|w| fail(format!("has a code that cannot be made: {w}")))?;
             let side = sym.width + 2 * crate::qr::QUIET_ZONE;
             let qr_mm = (W - 24.0).min(H - 40.0 - 8.0 * lines.len() as f64 - 10.0);

@@ -102,6 +102,7 @@ pub fn render(site: &Site, theme: &Theme, opts: &Options) -> Result<Printed> {
     let started = std::time::Instant::now();
     let renderer = render::Renderer::new()?;
     let cache = DiskCache::new(&site.root);
+    let symbols = crate::qr::Cache::on_disk(&site.root);
     let logo = load_logo(site)?;
     let metrics = Metrics::new(FONT_REGULAR, FONT_BOLD)
         .ok_or_else(|| Error::Usage("the shipped fonts cannot be read".into()))?;
@@ -129,8 +130,9 @@ pub fn render(site: &Site, theme: &Theme, opts: &Options) -> Result<Printed> {
             } else {
                 ec
             };
-            let (_, symbol) =
-                crate::qr::encode(&url, ec).map_err(|w| fail(format!("has no QR code: {w}")))?;
+            let symbol = symbols
+                .symbol(&url, ec)
+                .map_err(|w| fail(format!("has no QR code: {w}")))?;
             let nfc = |s: &str| s.nfc().collect::<String>();
             let title = nfc(&e.texts[default].title);
             let title_en = e
@@ -257,7 +259,7 @@ pub fn render(site: &Site, theme: &Theme, opts: &Options) -> Result<Printed> {
         || {
             let t = std::time::Instant::now();
             let made = if opts.codes.is_empty() {
-                kits::render(site, theme, &renderer, &cache).map_err(Error::one)
+                kits::render(site, theme, &renderer, &cache, &symbols).map_err(Error::one)
             } else {
                 Ok(Vec::new())
             };

@@ -183,6 +183,27 @@ pub struct Cache {
     dir: Option<std::path::PathBuf>,
 }
 
+/// A cached symbol, when the file is whole and is the symbol of `data`.
+fn read_symbol(file: &std::path::Path, data: &str) -> Option<Symbol> {
+    let bytes = std::fs::read(file).ok()?;
+    let (head, rest) = bytes.split_at_checked(10)?;
+    let version = i16::from_le_bytes([head[0], head[1]]);
+    let width = u32::from_le_bytes(head[2..6].try_into().ok()?) as usize;
+    let len = u32::from_le_bytes(head[6..10].try_into().ok()?) as usize;
+    let (stored, bits) = rest.split_at_checked(len)?;
+    if stored != data.as_bytes() || bits.len() != (width * width).div_ceil(8) {
+        return None;
+    }
+    let dark = (0..width * width)
+        .map(|i| bits[i / 8] >> (i % 8) & 1 == 1)
+        .collect();
+    Some(Symbol {
+        width,
+        dark,
+        version,
+    })
+}
+
 /// Bumped when the same link would make other files.
 const CACHE_VERSION: u8 = 1;
 
@@ -225,6 +246,41 @@ impl Cache {
         });
         self.memory.lock().ok()?.insert(key, made.clone());
         Some(made)
+    }
+
+    /// The symbol of `data` (its dark modules), encoded once and then read from the cache: the
+    /// plaques and kit cards of a warm build need the modules, not the encoder's search.
+    pub fn symbol(&self, data: &str, ec: EcLevel) -> std::result::Result<Symbol, String> {
+        let file = self.dir.as_ref().map(|d| {
+            let key = format!("{CACHE_VERSION} symbol {ec:?} {data}");
+            d.join(format!(
+                "{:016x}.sym",
+                crate::output::digest(key.as_bytes())
+            ))
+        });
+        if let Some(sym) = file.as_ref().and_then(|f| read_symbol(f, data)) {
+            return Ok(sym);
+        }
+        let (_, sym) = encode(data, ec)?;
+        if let (Some(dir), Some(file)) = (&self.dir, &file) {
+            let mut bytes = Vec::with_capacity(10 + data.len() + sym.dark.len() / 8 + 1);
+            bytes.extend(sym.version.to_le_bytes());
+            bytes.extend((sym.width as u32).to_le_bytes());
+            bytes.extend((data.len() as u32).to_le_bytes());
+            bytes.extend(data.as_bytes());
+            for chunk in sym.dark.chunks(8) {
+                bytes.push(
+                    chunk
+                        .iter()
+                        .enumerate()
+                        .fold(0u8, |b, (i, &d)| b | (u8::from(d) << i)),
+                );
+            }
+            if std::fs::create_dir_all(dir).is_ok() {
+                let _ = std::fs::write(file, bytes);
+            }
+        }
+        Ok(sym)
     }
 
     /// Best effort: a cache that cannot be written only costs time.
