@@ -134,13 +134,13 @@ fn live_reload_error_overlay_and_recovery() {
     );
 
     // A front-matter change takes the incremental rebuild, and the page shows it.
-    write(
-        s.path(),
-        "content/relics/den.md",
-        &RELIC
-            .replace("Ngôi đền bên sông.", "Đã sửa nội dung.")
-            .replace("title: Đền Kỳ Cùng", "title: Đền Kỳ Cùng\nsummary: Đền cổ."),
-    );
+    let with_summary = |body: &str| {
+        let text = RELIC
+            .replace("Ngôi đền bên sông.", body)
+            .replace("title: Đền Kỳ Cùng", "title: Đền Kỳ Cùng\nsummary: Đền cổ.");
+        write(s.path(), "content/relics/den.md", &text);
+    };
+    with_summary("Đã sửa nội dung.");
     wait_for(&ev, "event: reload");
     assert!(
         log_line("rebuilt").is_some(),
@@ -150,22 +150,10 @@ fn live_reload_error_overlay_and_recovery() {
     assert!(page.contains("Đền cổ."), "{page}");
 
     // A broken link in a text-only edit is reported like any other problem.
-    write(
-        s.path(),
-        "content/relics/den.md",
-        &RELIC
-            .replace("Ngôi đền bên sông.", "[x](../khong-co.md)")
-            .replace("title: Đền Kỳ Cùng", "title: Đền Kỳ Cùng\nsummary: Đền cổ."),
-    );
+    with_summary("[x](../khong-co.md)");
     let data = wait_for(&ev, "event: problem");
     assert!(data.contains("khong-co.md"), "{data}");
-    write(
-        s.path(),
-        "content/relics/den.md",
-        &RELIC
-            .replace("Ngôi đền bên sông.", "Đã sửa nội dung.")
-            .replace("title: Đền Kỳ Cùng", "title: Đền Kỳ Cùng\nsummary: Đền cổ."),
-    );
+    with_summary("Đã sửa nội dung.");
     wait_for(&ev, "event: reload");
 
     write(
