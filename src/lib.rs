@@ -1,7 +1,8 @@
 //! Waymark: a static-site generator for heritage sites and homestays. One Markdown file per
 //! place becomes a multilingual mobile website, and every place gets a permanent QR code.
 //!
-//! Data flows one way: load (config, content) -> model (site) -> render (pages, feeds)
+//! Data flows one way: load (config, content) -> model (site) -> media (photos, audio: before
+//! render, which needs their sizes) -> render (pages, feeds) -> print (plaques, kits, sheets)
 //! -> qr (symbols, verified) -> write (atomic).
 
 // A Diagnostic (file, line, message, hint, source line) is the product of the error path, which is
