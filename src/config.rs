@@ -190,7 +190,7 @@ impl Config {
                 Diagnostic::error(
                     FILE,
                     format!(
-                        "photo widths {:?} must be 1 to several widths between 16 and 4096 pixels",
+                        "photo widths {:?} must be one or more widths between 16 and 4096 pixels",
                         p.widths
                     ),
                 )

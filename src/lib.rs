@@ -326,5 +326,6 @@ pub fn write_ledger(root: &Path, ledger: &ledger::Ledger) -> Result<()> {
     if std::fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
         return Ok(());
     }
-    std::fs::write(&path, text).map_err(|e| Error::io(&path, e))
+    // plaques.lock is the record of every printed code: never left cut short by a killed build.
+    output::write_atomic(&path, text.as_bytes()).map_err(|e| Error::io(&path, e))
 }

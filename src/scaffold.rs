@@ -165,8 +165,8 @@ summary: \"\"\n\
 # Huyện cũ mà du khách vẫn dùng · The former district that visitors still use\n\
 # district: \"\"\n\
 # Ảnh trong thư mục này, ảnh đầu là ảnh bìa · Photos in this folder, the first is the cover\n\
-# images: [{{ src: anh-1.jpg, alt: \"Mô tả ảnh\" }}]\n\
-# Thuyết minh âm thanh (MP3) · Audio guide\n\
+# images: [{{ src: anh-1.jpg, alt: \"Mô tả ảnh cho người không nhìn thấy\", caption: \"Chú thích dưới ảnh\" }}]\n\
+# Thuyết minh âm thanh (MP3, M4A hoặc Ogg) · Audio guide (MP3, M4A or Ogg)\n\
 # audio: thuyet-minh.mp3\n\
 # Từ khoá · Tags\n\
 tags: []\n\
@@ -216,11 +216,12 @@ Write the description here in Markdown: history, how to get there, what to know.
 pub fn translation_text(title: &str) -> String {
     format!(
         "---\n\
-# Bản dịch chỉ có tên, giới thiệu ngắn, địa chỉ và bài viết; các trường khác lấy từ index.md.\n\
-# A translation holds only the title, summary, address and text; the rest comes from index.md.\n\
+# Bản dịch chỉ có tên, giới thiệu ngắn, địa chỉ, mô tả ảnh và bài viết; các trường khác lấy từ index.md.\n\
+# A translation holds only the title, summary, address, photo descriptions and text; the rest comes from index.md.\n\
 title: {}\n\
 summary: \"\"\n\
 # address: \"\"\n\
+# images: [{{ src: anh-1.jpg, alt: \"What the photo shows\", caption: \"Caption\" }}]\n\
 ---\n\n\
 Translated text here.\n",
         yaml_string(title)

@@ -383,3 +383,28 @@ fn translations_give_alt_text_and_captions_in_their_language() {
         "{err}"
     );
 }
+
+#[test]
+fn bad_photo_settings_name_the_line_and_the_fix() {
+    let base = "title: Test\nbase_url: https://t.example\nphotos:\n";
+    for (settings, expect) in [
+        ("  widths: [0, 960]\n", "site.yaml:4"),
+        (
+            "  jpeg_quality: 120\n",
+            "jpeg_quality 120 is not between 1 and 100",
+        ),
+        ("  widht: [480]\n", "did you mean `widths`?"),
+    ] {
+        let dir = site(&[
+            ("site.yaml", &format!("{base}{settings}")),
+            (ENTRY, &entry("", "Đền.")),
+        ]);
+        let o = build(dir.path(), &[]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{settings}: {err}");
+        assert!(
+            err.contains("site.yaml:") && err.contains(expect),
+            "{settings}: {err}"
+        );
+    }
+}

@@ -51,7 +51,11 @@ pub fn run(args: &Args) -> i32 {
                 .unwrap_or_default();
             let photos = match report.photos {
                 (0, _) => String::new(),
-                (n, made) => format!(", {n} photos ({made} processed, {} from cache)", n - made),
+                (n, made) => format!(
+                    ", {n} photo{} ({made} processed, {} from cache)",
+                    if n == 1 { "" } else { "s" },
+                    n - made
+                ),
             };
             eprintln!(
                 "built {} entries: {} pages, {} QR codes, {} plaques{photos}, {} files ({} changed) in {}; {} warning(s){largest}; {:.2} s",

@@ -8,6 +8,20 @@ use std::path::Path;
 
 /// Parse `text` (which starts at line `first_line` of `file`) into `T`.
 /// `known` lists the accepted field names, for "did you mean" hints.
+/// The field names of serde's "expected one of `a`, `b`" (or "expected `a`"), if it says them.
+fn expected_fields(msg: &str) -> Vec<&str> {
+    let Some(i) = msg.find(", expected ") else {
+        return Vec::new();
+    };
+    let list = &msg[i + ", expected ".len()..];
+    let list = list.strip_prefix("one of ").unwrap_or(list);
+    let list = list.split(" at line ").next().unwrap_or(list);
+    list.split(", ")
+        .flat_map(|f| f.split(" or "))
+        .filter_map(|f| f.trim().strip_prefix('`')?.strip_suffix('`'))
+        .collect()
+}
+
 pub fn parse<T: DeserializeOwned>(
     text: &str,
     file: &Path,
@@ -43,6 +57,13 @@ fn to_diagnostic(
     let mut d = Diagnostic::error(file, msg.clone());
     if let Some(field) = between_backticks(&msg, "unknown field `") {
         d.message = format!("unknown field `{field}`");
+        // In a nested mapping (`photos:`, `location:`) serde names the fields it expected there.
+        let expected = expected_fields(&msg);
+        let known: &[&str] = if expected.is_empty() {
+            known
+        } else {
+            &expected
+        };
         let (hint, vi) = match suggest(field, known) {
             Some(k) => (
                 format!("did you mean `{k}`? Known fields: {}", known.join(", ")),
@@ -120,4 +141,22 @@ pub fn key_line(front_matter: &str, first_line: usize, key: &str) -> usize {
         })
         .map(|i| first_line + i)
         .unwrap_or(first_line.saturating_sub(1).max(1))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nested_unknown_fields_are_matched_against_their_own_mapping() {
+        assert_eq!(
+            super::expected_fields(
+                "unknown field `widht`, expected one of `widths`, `jpeg_quality`, `webp_quality`"
+            ),
+            vec!["widths", "jpeg_quality", "webp_quality"]
+        );
+        assert_eq!(
+            super::expected_fields("unknown field `lng`, expected `lat` or `lon`"),
+            vec!["lat", "lon"]
+        );
+        assert!(super::expected_fields("missing field `title`").is_empty());
+    }
 }

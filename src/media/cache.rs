@@ -162,9 +162,8 @@ impl Cache {
             }
         }
         if let Ok(text) = serde_json::to_vec_pretty(&*index) {
-            let tmp = self.dir.join(format!(".{INDEX}.{}", std::process::id()));
-            if std::fs::create_dir_all(&self.dir).is_ok() && std::fs::write(&tmp, text).is_ok() {
-                let _ = std::fs::rename(&tmp, self.dir.join(INDEX));
+            if std::fs::create_dir_all(&self.dir).is_ok() {
+                let _ = crate::output::write_atomic(&self.dir.join(INDEX), &text);
             }
         }
     }

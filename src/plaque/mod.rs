@@ -422,20 +422,12 @@ impl DiskCache {
     /// only saves time). Written under a temporary name and renamed, so that an interrupted
     /// build never leaves a cut-short file that a later build would trust.
     pub fn keep(&self, source: &str, what: &str, bytes: Vec<u8>) -> Data {
-        static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let path = self.dir.join(Self::key(source, what));
-        let tmp = self.dir.join(format!(
-            ".tmp-{}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-        ));
         let kept = std::fs::create_dir_all(&self.dir).is_ok()
-            && std::fs::write(&tmp, &bytes).is_ok()
-            && std::fs::rename(&tmp, &path).is_ok();
+            && crate::output::write_atomic(&path, &bytes).is_ok();
         if kept {
             Data::Copy(path)
         } else {
-            let _ = std::fs::remove_file(&tmp);
             Data::Bytes(bytes)
         }
     }

@@ -277,7 +277,7 @@ impl Cache {
                 );
             }
             if std::fs::create_dir_all(dir).is_ok() {
-                let _ = std::fs::write(file, bytes);
+                let _ = crate::output::write_atomic(file, &bytes);
             }
         }
         Ok(sym)
@@ -299,7 +299,7 @@ impl Cache {
         bytes.extend(url.as_bytes());
         bytes.extend(&made.png);
         if std::fs::create_dir_all(dir).is_ok() {
-            let _ = std::fs::write(file, bytes);
+            let _ = crate::output::write_atomic(&file, &bytes);
         }
     }
 }

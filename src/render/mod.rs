@@ -157,7 +157,7 @@ fn service_worker(site: &Site, theme: &Theme, files: &[OutFile]) -> Result<OutFi
         .filter(|f| f.path.starts_with("site/"))
         .collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut digest = Fnv::default();
+    let mut digest = crate::output::Fnv::default();
     for f in sorted {
         digest.write(f.path.as_bytes());
         match &f.data {
@@ -193,24 +193,6 @@ fn service_worker(site: &Site, theme: &Theme, files: &[OutFile]) -> Result<OutFi
         .render("sw.js", &ctx)
         .map_err(crate::error::Error::one)?;
     Ok(OutFile::bytes("site/sw.js".into(), text))
-}
-
-/// FNV-1a: a stable digest (the same bytes give the same name on every machine and Rust version).
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
 }
 
 /// Two outputs at one path would silently lose one of them.
