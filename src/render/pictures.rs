@@ -112,15 +112,10 @@ pub fn audio(site: &Site, e: &Entry) -> Option<AudioCtx> {
 
 /// A bundle file name as a URL path (spaces and non-ASCII letters percent-encoded).
 fn encode_path(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    for b in name.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    name.split('/')
+        .map(super::context::encode_component)
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// A picture in Markdown text: below the fold, so loaded lazily.
