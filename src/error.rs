@@ -188,6 +188,12 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+impl From<Diagnostic> for Error {
+    fn from(d: Diagnostic) -> Self {
+        Error::one(d)
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Collects diagnostics across a stage so that the user sees every problem at once.

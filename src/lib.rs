@@ -111,38 +111,35 @@ pub fn load(opts: &BuildOptions, timings: &mut Vec<(&'static str, Duration)>) ->
     Ok(Loaded { site, theme })
 }
 
-/// The site rendered in memory: what `build` writes and `check` inspects.
+/// What a build made, its files already handed to the output.
 pub struct Made {
-    pub largest_page: Option<(String, usize)>,
     /// Photos published, and how many were processed rather than taken from the cache.
     pub photos: (usize, usize),
     pub plaques: usize,
     pub site: site::Site,
-    pub files: Vec<output::OutFile>,
     pub pages: usize,
     pub qr_codes: usize,
 }
 
-/// Load, model, render and make the QR codes, writing nothing.
+/// Media, render, print and QR codes of a loaded site, every file handed to `emit` as soon as it
+/// is made (so that a build never holds the whole site in memory).
 pub fn make(
     opts: &BuildOptions,
-    qr_cache: Option<&qr::Cache>,
+    loaded: Loaded,
+    emit: &output::Emitter,
     timings: &mut Vec<(&'static str, Duration)>,
 ) -> Result<Made> {
     let progress = opts.progress.as_deref();
-    if let Some(p) = progress {
-        p.stage("loading content", 0);
-    }
-    let Loaded { mut site, theme } = load(opts, timings)?;
+    let Loaded { mut site, theme } = loaded;
     let (media_files, photos_made) = media_stage(&mut site, progress, timings)?;
+    // Before the pages: the service worker's digest covers the photos too.
+    emit.put_all(media_files)?;
 
     let t = Instant::now();
     if let Some(p) = progress {
         p.stage("rendering pages", site.entries.len());
     }
-    let mut files = render::render_some(&site, &theme, None, progress)?;
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    files.extend(media_files);
+    let pages = render::render_some(&site, &theme, None, progress, emit)?;
     timings.push(("render pages", t.elapsed()));
 
     let t = Instant::now();
@@ -150,7 +147,7 @@ pub fn make(
         p.stage("making plaques", site.entries.len());
     }
     let plaque_opts = plaque::options_from_config(&site)?;
-    let (plaque_files, plaque_warnings, parts) = plaque::render(&site, &theme, &plaque_opts)?;
+    let (plaque_warnings, parts) = plaque::render(&site, &theme, &plaque_opts, emit)?;
     site.warnings.extend(plaque_warnings);
     timings.push(("print", t.elapsed()));
     timings.extend(parts);
@@ -158,28 +155,14 @@ pub fn make(
     if let Some(p) = progress {
         p.stage("making QR codes", site.entries.len());
     }
-    let disk = qr::Cache::on_disk(&site.root);
-    let print = qr::render(
-        &site,
-        Some(qr_cache.unwrap_or(&disk)),
-        progress,
-        &plaque_files,
-    )?;
-    let plaques = plaque_files
-        .iter()
-        .filter(|f| f.path.ends_with(".pdf") && f.path.starts_with("print/plaques/"))
-        .count();
-    files.extend(print.files);
-    files.extend(plaque_files);
+    let qr_codes = qr::render(&site, &qr::Cache::on_disk(&site.root), progress, emit)?;
+    let plaques = emit.count(|p| p.starts_with("print/plaques/") && p.ends_with(".pdf"));
     timings.push(("qr codes", t.elapsed()));
-    let largest_page = largest_entry_page(&site, &files);
     Ok(Made {
         photos: (site.media.photos.len(), photos_made),
-        largest_page,
         site,
-        files,
         pages,
-        qr_codes: print.codes,
+        qr_codes,
         plaques,
     })
 }
@@ -207,15 +190,24 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     let out = opts.out.clone().unwrap_or_else(|| opts.site.join("output"));
     output::check_target(&out, opts.force)?;
     let mut timings = Vec::new();
-    let made = make(opts, None, &mut timings)?;
+    if let Some(p) = opts.progress.as_deref() {
+        p.stage("loading content", 0);
+    }
+    let loaded = load(opts, &mut timings)?;
+    // Files are written as they are made; nothing is published until `finish` switches to them.
+    let writer = output::Writer::begin(&out)?;
+    let emit = output::Emitter::measuring(&writer);
+    let made = make(opts, loaded, &emit, &mut timings)?;
+    let (files, largest_page) = (emit.count(|_| true), emit.largest_page());
+    drop(emit);
 
     let t = Instant::now();
     if let Some(p) = opts.progress.as_deref() {
         p.stage("writing", 0);
     }
-    let written = output::write(&out, &made.files)?;
+    let written = writer.finish()?;
     write_ledger(&opts.site, &made.site.ledger)?;
-    timings.push(("write", t.elapsed()));
+    timings.push(("finish output", t.elapsed()));
 
     Ok(Report {
         out,
@@ -224,35 +216,12 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
         qr_codes: made.qr_codes,
         plaques: made.plaques,
         photos: made.photos,
-        files: made.files.len(),
+        files,
         written: written.written,
         warnings: made.site.warnings,
         timings,
-        largest_page: made.largest_page,
+        largest_page,
     })
-}
-
-/// The entry page that weighs most gzipped, HTML with its inline CSS and JS: the one a tourist
-/// on 3G waits longest for. The target is 14 KB, one round trip.
-fn largest_entry_page(site: &site::Site, files: &[output::OutFile]) -> Option<(String, usize)> {
-    use rayon::prelude::*;
-    let entry_pages: std::collections::HashSet<String> = site
-        .entries
-        .iter()
-        .flat_map(|e| {
-            e.texts
-                .keys()
-                .map(move |l| format!("site{}index.html", site.entry_path(e, l)))
-        })
-        .collect();
-    files
-        .par_iter()
-        .filter(|f| entry_pages.contains(&f.path))
-        .filter_map(|f| match &f.data {
-            output::Data::Bytes(b) => Some((f.path.clone(), gzipped_len(b))),
-            output::Data::Copy(_) => None,
-        })
-        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
 }
 
 pub fn gzipped_len(bytes: &[u8]) -> usize {
@@ -266,7 +235,9 @@ pub fn gzipped_len(bytes: &[u8]) -> usize {
 /// without writing anything.
 pub fn check(opts: &BuildOptions) -> Result<Report> {
     let mut timings = Vec::new();
-    let made = make(opts, None, &mut timings)?;
+    let loaded = load(opts, &mut timings)?;
+    let emit = output::Emitter::measuring(&output::Discard);
+    let made = make(opts, loaded, &emit, &mut timings)?;
     let site = &made.site;
     let mut warnings = site.warnings.clone();
     for e in &site.entries {
@@ -297,11 +268,11 @@ pub fn check(opts: &BuildOptions) -> Result<Report> {
         qr_codes: made.qr_codes,
         plaques: made.plaques,
         photos: made.photos,
-        files: made.files.len(),
+        files: emit.count(|_| true),
         written: 0,
         warnings,
         timings,
-        largest_page: made.largest_page,
+        largest_page: emit.largest_page(),
     })
 }
 

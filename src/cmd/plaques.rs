@@ -69,20 +69,20 @@ fn plaques(args: &Args) -> Result<(PathBuf, usize)> {
             )));
         }
     }
-    let (files, warnings, _) = crate::plaque::render(&site, &theme, &popts)?;
-    for w in &warnings {
-        eprintln!("{w}\n");
-    }
     let out = args.out.clone().unwrap_or_else(|| {
         args.site
             .join("output")
             .join(format!("plaques-{}", popts.size.name()))
     });
     crate::output::check_target(&out, false)?;
-    crate::output::write(&out, &files)?;
-    let n = files
-        .iter()
-        .filter(|f| f.path.starts_with("print/plaques/") && f.path.ends_with(".pdf"))
-        .count();
+    let writer = crate::output::Writer::begin(&out)?;
+    let emit = crate::output::Emitter::new(&writer);
+    let (warnings, _) = crate::plaque::render(&site, &theme, &popts, &emit)?;
+    for w in &warnings {
+        eprintln!("{w}\n");
+    }
+    let n = emit.count(|p| p.starts_with("print/plaques/") && p.ends_with(".pdf"));
+    drop(emit);
+    writer.finish()?;
     Ok((out, n))
 }

@@ -191,14 +191,14 @@ pub fn process(site: &Site, progress: Option<&crate::progress::Progress>) -> Res
                 let folder = format!("site/{}/{}", job.entry.section, job.entry.slug);
                 for (w, _) in &photo.made.variants {
                     for ext in ["jpg", "webp"] {
-                        files.push(OutFile::copy(
+                        files.push(OutFile::cached(
                             format!("{folder}/{}", photo.file(*w, ext)),
                             dir.join(format!("{w}.{ext}")),
                         ));
                     }
                 }
                 if photo.made.share.is_some() {
-                    files.push(OutFile::copy(
+                    files.push(OutFile::cached(
                         format!("{folder}/{}", photo.share_file()),
                         dir.join("share.jpg"),
                     ));

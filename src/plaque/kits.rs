@@ -110,22 +110,24 @@ pub fn render(
     renderer: &Renderer,
     cache: &super::DiskCache,
     symbols: &crate::qr::Cache,
-) -> Result<Vec<OutFile>, Diagnostic> {
+    emit: &crate::output::Emitter,
+) -> crate::error::Result<()> {
     use rayon::prelude::*;
     let homestays: Vec<&Entry> = site
         .entries
         .iter()
         .filter(|e| e.kind == Kind::Homestay)
         .collect();
-    let kits: Vec<Result<Vec<OutFile>, Diagnostic>> = homestays
+    // The first problem in entry order, whichever thread met it first.
+    let kits: Vec<Result<(), crate::error::Error>> = homestays
         .par_iter()
-        .map(|e| kit(site, theme, renderer, cache, symbols, e))
+        .map(|e| {
+            emit.put_all(
+                kit(site, theme, renderer, cache, symbols, e).map_err(crate::error::Error::one)?,
+            )
+        })
         .collect();
-    let mut files = Vec::new();
-    for k in kits {
-        files.extend(k?);
-    }
-    Ok(files)
+    kits.into_iter().collect()
 }
 
 /// One homestay's cards and kit.pdf.

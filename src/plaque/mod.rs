@@ -8,7 +8,7 @@ mod render;
 mod sheets;
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::output::{Data, OutFile};
+use crate::output::{Data, Emitter, OutFile};
 use crate::site::Site;
 use crate::theme::Theme;
 use layout::{Metrics, Size, Texts};
@@ -31,11 +31,10 @@ pub struct Options {
     pub sheets: bool,
 }
 
-/// One plaque made: its files and the layout's warnings.
+/// One plaque made (its files already emitted): the layout's warnings.
 pub struct Made {
     pub code: String,
     pub size: Size,
-    pub files: Vec<OutFile>,
     pub warnings: Vec<String>,
     /// The plaque's SVG, for imposing on sheets.
     pub svg: String,
@@ -97,8 +96,8 @@ fn scan_distance(site: &Site, size: Size) -> f64 {
         .unwrap_or_else(|| size.scan_distance_m())
 }
 
-/// Make the plaques (and sheets) for the entries `opts` selects.
-pub fn render(site: &Site, theme: &Theme, opts: &Options) -> Result<Printed> {
+/// Make the plaques (and sheets) for the entries `opts` selects, into `emit`.
+pub fn render(site: &Site, theme: &Theme, opts: &Options, emit: &Emitter) -> Result<Printed> {
     let started = std::time::Instant::now();
     let renderer = render::Renderer::new()?;
     let cache = DiskCache::new(&site.root);
@@ -113,9 +112,9 @@ pub fn render(site: &Site, theme: &Theme, opts: &Options) -> Result<Printed> {
         .iter()
         .filter(|e| opts.codes.is_empty() || opts.codes.contains(&e.code))
         .collect();
-    let made: Vec<std::result::Result<Made, Diagnostic>> = entries
+    let made: Vec<Result<Made>> = entries
         .par_iter()
-        .map(|e| {
+        .map(|e| -> Result<Made> {
             let url = site.short_link(&e.code);
             let fail = |why: String| {
                 Diagnostic::error(&e.file, format!("the plaque for {} {why}", e.code))
@@ -190,7 +189,8 @@ pub fn render(site: &Site, theme: &Theme, opts: &Options) -> Result<Printed> {
                     if read.as_deref() != Ok(url.as_str()) {
                         return Err(fail(format!(
                             "does not scan back to {url} at 150 dpi (read {read:?})"
-                        )));
+                        ))
+                        .into());
                     }
                     let png = drawn.png().map_err(fail)?;
                     (
@@ -200,7 +200,7 @@ pub fn render(site: &Site, theme: &Theme, opts: &Options) -> Result<Printed> {
                 }
             };
             let base = format!("print/plaques/{}", e.code);
-            let mut files = vec![
+            let files = [
                 OutFile {
                     path: format!("{base}.pdf"),
                     data: pdf,
@@ -218,21 +218,22 @@ pub fn render(site: &Site, theme: &Theme, opts: &Options) -> Result<Printed> {
                 .and_then(|v| v.as_bool())
                 == Some(true)
             {
-                files.push(OutFile::bytes(
+                emit.put(OutFile::bytes(
                     format!("{base}.outlined.svg"),
                     renderer.outlined(&svg).map_err(fail)?,
-                ));
+                ))?;
+            }
+            for f in files {
+                emit.put(f)?;
             }
             Ok(Made {
                 size,
                 code: e.code.clone(),
-                files,
                 warnings: layout.warnings,
                 svg,
             })
         })
         .collect();
-    let mut files = Vec::new();
     let mut warnings = Vec::new();
     let mut problems = Vec::new();
     let mut plaques = Vec::new();
@@ -244,10 +245,10 @@ pub fn render(site: &Site, theme: &Theme, opts: &Options) -> Result<Printed> {
                         .iter()
                         .map(|w| Diagnostic::warning(&e.file, format!("plaque {}: {w}", m.code))),
                 );
-                files.extend(m.files.iter().cloned());
                 plaques.push(m);
             }
-            Err(d) => problems.push(d),
+            Err(Error::Site(d)) => problems.extend(d),
+            Err(other) => return Err(other),
         }
     }
     if !problems.is_empty() {
@@ -259,9 +260,9 @@ pub fn render(site: &Site, theme: &Theme, opts: &Options) -> Result<Printed> {
         || {
             let t = std::time::Instant::now();
             let made = if opts.codes.is_empty() {
-                kits::render(site, theme, &renderer, &cache, &symbols).map_err(Error::one)
+                kits::render(site, theme, &renderer, &cache, &symbols, emit)
             } else {
-                Ok(Vec::new())
+                Ok(())
             };
             (made, t.elapsed())
         },
@@ -275,18 +276,18 @@ pub fn render(site: &Site, theme: &Theme, opts: &Options) -> Result<Printed> {
             (made, t.elapsed())
         },
     );
-    files.extend(kit_files?);
-    files.extend(sheet_files?);
+    kit_files?;
+    emit.put_all(sheet_files?)?;
     let timings = vec![
         ("  plaques", plaques_took),
         ("  homestay kits", kits_took),
         ("  A4 sheets", sheets_took),
     ];
-    Ok((files, warnings, timings))
+    Ok((warnings, timings))
 }
 
-/// What the print stage made: files, warnings, and the time each part took.
-pub type Printed = (Vec<OutFile>, Vec<Diagnostic>, crate::Timings);
+/// What the print stage reports: warnings, and the time each part took.
+pub type Printed = (Vec<Diagnostic>, crate::Timings);
 
 /// The A4 sheets of every plaque size in use, plaques in code order.
 fn all_sheets(
@@ -414,7 +415,7 @@ impl DiskCache {
     /// the output copies: a build never holds every plaque in memory.
     pub fn file(&self, source: &str, what: &str) -> Option<Data> {
         let path = self.dir.join(Self::key(source, what));
-        path.is_file().then_some(Data::Copy(path))
+        path.is_file().then_some(Data::Cached(path))
     }
 
     /// Keep `bytes` as the `what` file of this source, and hand back what the output should
@@ -426,7 +427,7 @@ impl DiskCache {
         let kept = std::fs::create_dir_all(&self.dir).is_ok()
             && crate::output::write_atomic(&path, &bytes).is_ok();
         if kept {
-            Data::Copy(path)
+            Data::Cached(path)
         } else {
             Data::Bytes(bytes)
         }

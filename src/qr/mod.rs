@@ -7,7 +7,7 @@ pub mod payload;
 
 use crate::config::EcLevel;
 use crate::error::{Diagnostic, Error, Result};
-use crate::output::OutFile;
+use crate::output::{Data, Emitter, OutFile};
 use crate::site::Site;
 use qrcode::QrCode;
 use rayon::prelude::*;
@@ -19,11 +19,6 @@ use std::sync::{Arc, Mutex};
 pub const QUIET_ZONE: usize = 4;
 /// PNG pixels per module: large enough for decoders and for office printing of the bare symbol.
 const PNG_SCALE: usize = 10;
-
-pub struct Print {
-    pub files: Vec<OutFile>,
-    pub codes: usize,
-}
 
 /// One record of `print/manifest.json`.
 #[derive(Serialize)]
@@ -176,11 +171,31 @@ pub struct Made {
 }
 
 /// Symbols already made (and read back), by link and error correction: in memory for `serve`,
-/// where most rebuilds change no link, and in `.waymark-cache/qr/` for builds.
+/// where most rebuilds change no link, and in `.waymark-cache/qr/` for builds, whose output links
+/// to the cached files instead of holding every symbol in memory.
 #[derive(Default)]
 pub struct Cache {
     memory: Mutex<HashMap<(String, EcLevel), Arc<Made>>>,
     dir: Option<std::path::PathBuf>,
+}
+
+/// A symbol's files as the output takes them, and its size.
+pub struct Stored {
+    pub svg: Data,
+    pub png: Data,
+    pub version: i16,
+    pub modules: usize,
+}
+
+impl Stored {
+    fn of(made: &Made) -> Stored {
+        Stored {
+            svg: Data::Bytes(made.svg.clone().into_bytes()),
+            png: Data::Bytes(made.png.clone()),
+            version: made.version,
+            modules: made.modules,
+        }
+    }
 }
 
 /// A cached symbol, when the file is whole and is the symbol of `data`.
@@ -204,8 +219,8 @@ fn read_symbol(file: &std::path::Path, data: &str) -> Option<Symbol> {
     })
 }
 
-/// Bumped when the same link would make other files.
-const CACHE_VERSION: u8 = 1;
+/// Bumped when the same link would make other files, or the files are kept otherwise.
+const CACHE_VERSION: u8 = 2;
 
 impl Cache {
     pub fn on_disk(site: &std::path::Path) -> Cache {
@@ -215,37 +230,66 @@ impl Cache {
         }
     }
 
-    fn file(&self, url: &str, ec: EcLevel) -> Option<std::path::PathBuf> {
+    /// The cache files of a symbol, without extension.
+    fn stem(&self, url: &str, ec: EcLevel) -> Option<std::path::PathBuf> {
         let key = format!("{CACHE_VERSION} {ec:?} {url}");
         let dir = self.dir.as_ref()?;
-        Some(dir.join(format!("{:016x}.qr", crate::output::digest(key.as_bytes()))))
+        Some(dir.join(format!("{:016x}", crate::output::digest(key.as_bytes()))))
     }
 
-    fn get(&self, url: &str, ec: EcLevel) -> Option<Arc<Made>> {
-        let key = (url.to_string(), ec);
-        if let Some(m) = self.memory.lock().ok()?.get(&key) {
-            return Some(m.clone());
-        }
-        // One file a symbol: version, modules, the SVG's length, the SVG, the PNG; and the link,
-        // so that a digest collision can never serve another link's symbol.
-        let bytes = std::fs::read(self.file(url, ec)?).ok()?;
-        let (head, rest) = bytes.split_at_checked(10)?;
+    fn get(&self, url: &str, ec: EcLevel) -> Option<Stored> {
+        let Some(stem) = self.stem(url, ec) else {
+            let memory = self.memory.lock().ok()?;
+            return memory.get(&(url.to_string(), ec)).map(|m| Stored::of(m));
+        };
+        // `<stem>.qr`: version, modules and the link, so that a digest collision can never serve
+        // another link's symbol; written after the SVG and PNG beside it.
+        let bytes = std::fs::read(stem.with_extension("qr")).ok()?;
+        let (head, link) = bytes.split_at_checked(6)?;
         let version = i16::from_le_bytes([head[0], head[1]]);
         let modules = u32::from_le_bytes(head[2..6].try_into().ok()?) as usize;
-        let svg_len = u32::from_le_bytes(head[6..10].try_into().ok()?) as usize;
-        let (svg, rest) = rest.split_at_checked(svg_len)?;
-        let (link, png) = rest.split_at_checked(url.len())?;
-        if link != url.as_bytes() || !png.starts_with(b"\x89PNG") {
+        let (svg, png) = (stem.with_extension("svg"), stem.with_extension("png"));
+        if link != url.as_bytes() || !svg.is_file() || !png.is_file() {
             return None;
         }
-        let made = Arc::new(Made {
-            svg: String::from_utf8(svg.to_vec()).ok()?,
-            png: png.to_vec(),
+        Some(Stored {
+            svg: Data::Cached(svg),
+            png: Data::Cached(png),
             version,
             modules,
-        });
-        self.memory.lock().ok()?.insert(key, made.clone());
-        Some(made)
+        })
+    }
+
+    /// Keep a symbol just made; best effort: a cache that cannot be written only costs time.
+    fn put(&self, url: &str, ec: EcLevel, made: Made) -> Stored {
+        let Some(stem) = self.stem(url, ec) else {
+            let made = Arc::new(made);
+            if let Ok(mut m) = self.memory.lock() {
+                m.insert((url.to_string(), ec), made.clone());
+            }
+            return Stored::of(&made);
+        };
+        let (svg, png) = (stem.with_extension("svg"), stem.with_extension("png"));
+        let mut head = Vec::with_capacity(6 + url.len());
+        head.extend(made.version.to_le_bytes());
+        head.extend((made.modules as u32).to_le_bytes());
+        head.extend(url.as_bytes());
+        let kept = stem
+            .parent()
+            .is_some_and(|d| std::fs::create_dir_all(d).is_ok())
+            && crate::output::write_atomic(&svg, made.svg.as_bytes()).is_ok()
+            && crate::output::write_atomic(&png, &made.png).is_ok()
+            && crate::output::write_atomic(&stem.with_extension("qr"), &head).is_ok();
+        if kept {
+            Stored {
+                svg: Data::Cached(svg),
+                png: Data::Cached(png),
+                version: made.version,
+                modules: made.modules,
+            }
+        } else {
+            Stored::of(&made)
+        }
     }
 
     /// The symbol of `data` (its dark modules), encoded once and then read from the cache: the
@@ -282,26 +326,6 @@ impl Cache {
         }
         Ok(sym)
     }
-
-    /// Best effort: a cache that cannot be written only costs time.
-    fn put(&self, url: &str, ec: EcLevel, made: &Arc<Made>) {
-        if let Ok(mut m) = self.memory.lock() {
-            m.insert((url.to_string(), ec), made.clone());
-        }
-        let (Some(dir), Some(file)) = (&self.dir, self.file(url, ec)) else {
-            return;
-        };
-        let mut bytes = Vec::with_capacity(10 + made.svg.len() + url.len() + made.png.len());
-        bytes.extend(made.version.to_le_bytes());
-        bytes.extend((made.modules as u32).to_le_bytes());
-        bytes.extend((made.svg.len() as u32).to_le_bytes());
-        bytes.extend(made.svg.as_bytes());
-        bytes.extend(url.as_bytes());
-        bytes.extend(&made.png);
-        if std::fs::create_dir_all(dir).is_ok() {
-            let _ = crate::output::write_atomic(&file, &bytes);
-        }
-    }
 }
 
 /// Encode `url`, decode it back with an independent decoder, and render SVG and PNG.
@@ -323,24 +347,23 @@ pub fn make(url: &str, ec: EcLevel) -> std::result::Result<Made, String> {
     })
 }
 
-/// Make and verify the QR symbols and the manifest for every entry.
+/// Make and verify the QR symbols and the manifest for every entry, into `emit` (after the
+/// plaques, whose files the manifest lists with each code's); how many codes.
 pub fn render(
     site: &Site,
-    cache: Option<&Cache>,
+    cache: &Cache,
     progress: Option<&crate::progress::Progress>,
-    also: &[OutFile],
-) -> Result<Print> {
+    emit: &Emitter,
+) -> Result<usize> {
     let ec = site.config.qr.error_correction;
     // print/plaques/<CODE>.<ext>, by code (one pass, not one scan of every file per entry).
-    let mut plaque_files: HashMap<&str, Vec<String>> = HashMap::new();
-    for o in also {
-        if let Some(name) = o.path.strip_prefix("print/plaques/") {
-            if let Some((code, _)) = name.split_once('.') {
-                plaque_files.entry(code).or_default().push(o.path.clone());
-            }
+    let mut plaque_files: HashMap<String, Vec<String>> = HashMap::new();
+    for path in emit.paths_under("print/plaques/") {
+        if let Some((code, _)) = path["print/plaques/".len()..].split_once('.') {
+            plaque_files.entry(code.to_string()).or_default().push(path);
         }
     }
-    let results: Vec<std::result::Result<(Vec<OutFile>, ManifestItem), Diagnostic>> = site
+    let results: Vec<Result<ManifestItem>> = site
         .entries
         .par_iter()
         .map(|e| {
@@ -350,15 +373,9 @@ pub fn render(
                 Diagnostic::error(&e.file, format!("the QR code for {} ({url}) {why}", e.code))
                     .hint("use a shorter base_url or code; report this as a bug if it persists")
             };
-            let made = match cache.and_then(|c| c.get(&url, ec)) {
-                Some(m) => m,
-                None => {
-                    let m = Arc::new(make(&url, ec).map_err(fail)?);
-                    if let Some(c) = cache {
-                        c.put(&url, ec, &m);
-                    }
-                    m
-                }
+            let stored = match cache.get(&url, ec) {
+                Some(s) => s,
+                None => cache.put(&url, ec, make(&url, ec).map_err(fail)?),
             };
             let svg_path = format!("print/qr/{}.svg", e.code);
             let png_path = format!("print/qr/{}.png", e.code);
@@ -369,41 +386,34 @@ pub fn render(
                 title: e.texts[site.default_language()].title.clone(),
                 section: e.section.clone(),
                 source: e.file.to_string_lossy().replace('\\', "/"),
-                version: made.version,
-                modules: made.modules,
+                version: stored.version,
+                modules: stored.modules,
                 error_correction: format!("{ec:?}"),
                 files: {
                     // The plaque's own files, made by the print stage, are listed with the symbol's.
                     let mut f = vec![svg_path.clone(), png_path.clone()];
-                    f.extend(
-                        plaque_files
-                            .get(e.code.as_str())
-                            .into_iter()
-                            .flatten()
-                            .cloned(),
-                    );
+                    f.extend(plaque_files.get(&e.code).into_iter().flatten().cloned());
                     f
                 },
             };
-            Ok((
-                vec![
-                    OutFile::bytes(svg_path, made.svg.clone()),
-                    OutFile::bytes(png_path, made.png.clone()),
-                ],
-                item,
-            ))
+            emit.put(OutFile {
+                path: svg_path,
+                data: stored.svg,
+            })?;
+            emit.put(OutFile {
+                path: png_path,
+                data: stored.png,
+            })?;
+            Ok(item)
         })
         .collect();
-    let mut files = Vec::new();
     let mut manifest = Vec::new();
     let mut problems = Vec::new();
     for r in results {
         match r {
-            Ok((f, m)) => {
-                files.extend(f);
-                manifest.push(m);
-            }
-            Err(d) => problems.push(d),
+            Ok(m) => manifest.push(m),
+            Err(Error::Site(d)) => problems.extend(d),
+            Err(other) => return Err(other),
         }
     }
     if !problems.is_empty() {
@@ -412,8 +422,8 @@ pub fn render(
     manifest.sort_by(|a, b| a.code.cmp(&b.code));
     let codes = manifest.len();
     let json = serde_json::to_string_pretty(&manifest).expect("manifest serialises");
-    files.push(OutFile::bytes("print/manifest.json".into(), json + "\n"));
-    Ok(Print { files, codes })
+    emit.put(OutFile::bytes("print/manifest.json".into(), json + "\n"))?;
+    Ok(codes)
 }
 
 #[cfg(test)]

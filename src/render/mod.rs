@@ -8,8 +8,8 @@ mod pages;
 mod pictures;
 mod sanitize;
 
-use crate::error::{Diagnostic, Diagnostics, Result};
-use crate::output::OutFile;
+use crate::error::{Diagnostics, Result};
+use crate::output::{Emitter, OutFile};
 use crate::site::Site;
 use crate::theme::Theme;
 use std::collections::HashMap;
@@ -95,20 +95,25 @@ impl markdown::Resolver for Links<'_> {
     }
 }
 
-/// Render everything under `output/site`.
-pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutFile>> {
-    render_some(site, theme, None, None)
+/// Render everything under `output/site` into `emit`; how many pages.
+pub fn render(site: &Site, theme: &Theme, emit: &Emitter) -> Result<usize> {
+    render_some(site, theme, None, None, emit)
 }
 
-/// Render the pages `only` selects (all when None), with the feeds and the files copied as they are.
+/// Render the pages `only` selects (all when None), with the feeds and the files copied as they
+/// are, into `emit`; how many pages. The service worker comes last: its cache name is a digest
+/// of every other file emitted under `site/` (photos included, when emitted first), so it changes
+/// exactly when the site does.
 pub fn render_some(
     site: &Site,
     theme: &Theme,
     only: Option<&Selection>,
     progress: Option<&crate::progress::Progress>,
-) -> Result<Vec<OutFile>> {
+    emit: &Emitter,
+) -> Result<usize> {
     let mut diags = Diagnostics::default();
-    let mut files = render_site(site, theme, only, progress, &mut diags);
+    let pages = render_site(site, theme, only, progress, &mut diags, emit)?;
+    let mut files = Vec::new();
     // The feeds list every entry: made again only when what they show may have changed.
     if only.is_none_or(|s| s.lists) {
         files.extend(feeds::feeds(site));
@@ -132,11 +137,9 @@ pub fn render_some(
     }
     diags.into_result()?;
     files.push(manifest(site, theme)?);
-    // The service worker last: its cache name is a digest of every other file, so it changes
-    // exactly when the site does.
-    files.push(service_worker(site, theme, &files)?);
-    check_collisions(&files)?;
-    Ok(files)
+    emit.put_all(files)?;
+    emit.put(service_worker(site, theme, emit.site_digest())?)?;
+    Ok(pages)
 }
 
 fn manifest(site: &Site, theme: &Theme) -> Result<OutFile> {
@@ -151,23 +154,7 @@ fn manifest(site: &Site, theme: &Theme) -> Result<OutFile> {
     Ok(OutFile::bytes("site/manifest.webmanifest".into(), text))
 }
 
-fn service_worker(site: &Site, theme: &Theme, files: &[OutFile]) -> Result<OutFile> {
-    let mut sorted: Vec<&OutFile> = files
-        .iter()
-        .filter(|f| f.path.starts_with("site/"))
-        .collect();
-    sorted.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut digest = crate::output::Fnv::default();
-    for f in sorted {
-        digest.write(f.path.as_bytes());
-        match &f.data {
-            crate::output::Data::Bytes(b) => digest.write(b),
-            crate::output::Data::Copy(p) => {
-                let len = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
-                digest.write(&len.to_le_bytes());
-            }
-        }
-    }
+fn service_worker(site: &Site, theme: &Theme, digest: u64) -> Result<OutFile> {
     let mut shell: Vec<String> = site
         .config
         .languages
@@ -183,7 +170,7 @@ fn service_worker(site: &Site, theme: &Theme, files: &[OutFile]) -> Result<OutFi
     shell.push(site.link("/404.html"));
     shell.push(site.link("/icon.svg"));
     let mut ctx = tera::Context::new();
-    ctx.insert("cache_name", &format!("waymark-{:016x}", digest.0));
+    ctx.insert("cache_name", &format!("waymark-{digest:016x}"));
     ctx.insert("shell", &shell);
     ctx.insert(
         "fallback",
@@ -193,26 +180,4 @@ fn service_worker(site: &Site, theme: &Theme, files: &[OutFile]) -> Result<OutFi
         .render("sw.js", &ctx)
         .map_err(crate::error::Error::one)?;
     Ok(OutFile::bytes("site/sw.js".into(), text))
-}
-
-/// Two outputs at one path would silently lose one of them.
-fn check_collisions(files: &[OutFile]) -> Result<()> {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    let mut problems = Vec::new();
-    for (i, f) in files.iter().enumerate() {
-        if let Some(&j) = seen.get(f.path.as_str()) {
-            let _ = j;
-            problems.push(
-                Diagnostic::error(&f.path, format!("two outputs would be written to output/{}", f.path))
-                    .hint("a bundle file has the name of a page the build makes (index.html?), or a static theme file clashes with a page; rename one"),
-            );
-        } else {
-            seen.insert(&f.path, i);
-        }
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(crate::error::Error::Site(problems))
-    }
 }

@@ -6,7 +6,7 @@ use super::markdown;
 use super::Links;
 use crate::content::Intro;
 use crate::error::{Diagnostic, Diagnostics};
-use crate::output::OutFile;
+use crate::output::{Emitter, OutFile};
 use crate::site::Site;
 use crate::theme::Theme;
 use rayon::prelude::*;
@@ -67,13 +67,15 @@ pub struct Selection {
     pub lists: bool,
 }
 
+/// Render the pages `only` selects into `emit`, as each is made; how many.
 pub fn render_site(
     site: &Site,
     theme: &Theme,
     only: Option<&Selection>,
     progress: Option<&crate::progress::Progress>,
     diags: &mut Diagnostics,
-) -> Vec<OutFile> {
+    emit: &Emitter,
+) -> crate::error::Result<usize> {
     let links = Links::new(site);
     let wanted = |i: usize| only.is_none_or(|s| s.entries.contains(&i));
     let lists = only.is_none_or(|s| s.lists);
@@ -144,16 +146,23 @@ pub fn render_site(
         jobs.push(Job::NotFound);
     }
 
-    let results: Vec<Result<OutFile, Diagnostic>> =
-        jobs.par_iter().map(|j| shared.render(j)).collect();
-    let mut files = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => diags.push(d),
-        }
-    }
-    files
+    // Pages go to the output as they are made; problems are reported in the order of the jobs.
+    let problems = std::sync::Mutex::new(Vec::new());
+    jobs.par_iter()
+        .enumerate()
+        .try_for_each(|(n, j)| match shared.render(j) {
+            Ok(f) if matches!(j, Job::Entry(..)) => emit.put_entry_page(f),
+            Ok(f) => emit.put(f),
+            Err(d) => {
+                problems.lock().expect("problems lock").push((n, d));
+                Ok(())
+            }
+        })?;
+    let mut problems = problems.into_inner().expect("problems lock");
+    problems.sort_by_key(|(n, _)| *n);
+    let failed = problems.len();
+    diags.extend(problems.into_iter().map(|(_, d)| d));
+    Ok(jobs.len() - failed)
 }
 
 enum Target {

@@ -197,15 +197,19 @@ fn make(
     };
     timings.push(("compare", t.elapsed()));
     let t = Instant::now();
-    let mut files = crate::render::render_some(&site, &theme, selection.as_ref(), None)?;
+    let kept = crate::output::Collect::default();
+    let emit = crate::output::Emitter::new(&kept);
+    emit.put_all(media_files)?;
+    crate::render::render_some(&site, &theme, selection.as_ref(), None, &emit)?;
     timings.push(("render", t.elapsed()));
     // A partial rebuild changed no code and no page address: the QR files stand as they are.
     if selection.is_none() {
         let t = Instant::now();
-        files.extend(crate::qr::render(&site, Some(&shared.qr), None, &[])?.files);
+        crate::qr::render(&site, &shared.qr, None, &emit)?;
         timings.push(("qr codes", t.elapsed()));
     }
-    files.extend(media_files);
+    drop(emit);
+    let files = kept.into_files();
     crate::write_ledger(&opts.site, &site.ledger)?;
     *shared.last.lock().expect("last lock") = Some(now);
     if shared.timings {
@@ -219,7 +223,7 @@ fn make(
 fn bytes(data: &Data) -> Option<Vec<u8>> {
     match data {
         Data::Bytes(b) => Some(b.clone()),
-        Data::Copy(from) => std::fs::read(from).ok(),
+        Data::Copy(from) | Data::Cached(from) => std::fs::read(from).ok(),
     }
 }
 

@@ -41,7 +41,11 @@ pub fn text_only(
         entries,
         lists: false,
     };
-    Some(crate::render::render_some(site, theme, Some(&only), None))
+    let kept = crate::output::Collect::default();
+    let emit = crate::output::Emitter::new(&kept);
+    let rendered = crate::render::render_some(site, theme, Some(&only), None, &emit);
+    drop(emit);
+    Some(rendered.map(|_| kept.into_files()))
 }
 
 /// The new body of `rel` (entry `i`), when its front matter is exactly as the model has it.

@@ -1,0 +1,143 @@
+//! Where the build's files go as each stage makes them: to disk (`build`), into memory (`serve`)
+//! or nowhere (`check`). The `Emitter` in front of them keeps only each file's path and a key of
+//! its content: enough to refuse two files at one path and to digest the site for its service
+//! worker, without holding any page.
+
+use super::{OutFile, Writer};
+use crate::error::{Diagnostic, Error, Result};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+/// Takes each file as it is made, with its fingerprint (see `OutFile::fingerprint`).
+pub trait Sink: Sync {
+    fn put(&self, file: OutFile, fingerprint: &str) -> Result<()>;
+}
+
+impl Sink for Writer {
+    fn put(&self, file: OutFile, fingerprint: &str) -> Result<()> {
+        Writer::put(self, &file, fingerprint)
+    }
+}
+
+/// Keeps every file in memory (`serve`).
+#[derive(Default)]
+pub struct Collect(Mutex<Vec<OutFile>>);
+
+impl Collect {
+    pub fn into_files(self) -> Vec<OutFile> {
+        self.0.into_inner().expect("files lock")
+    }
+}
+
+impl Sink for Collect {
+    fn put(&self, file: OutFile, _: &str) -> Result<()> {
+        self.0.lock().expect("files lock").push(file);
+        Ok(())
+    }
+}
+
+/// Keeps nothing (`check`, which makes everything to find every problem and writes nothing).
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _: OutFile, _: &str) -> Result<()> {
+        Ok(())
+    }
+}
+
+pub struct Emitter<'a> {
+    sink: &'a dyn Sink,
+    /// Path → content key of every file so far.
+    seen: Mutex<BTreeMap<String, u64>>,
+    /// The heaviest entry page gzipped (path, bytes), when asked to measure.
+    largest: Option<Mutex<Option<(String, usize)>>>,
+}
+
+impl<'a> Emitter<'a> {
+    pub fn new(sink: &'a dyn Sink) -> Self {
+        Emitter {
+            sink,
+            seen: Mutex::default(),
+            largest: None,
+        }
+    }
+
+    /// An emitter that also finds the entry page that weighs most gzipped, HTML with its inline
+    /// CSS and JS: the one a tourist on 3G waits longest for (the target is 14 KB, one round trip).
+    pub fn measuring(sink: &'a dyn Sink) -> Self {
+        Emitter {
+            largest: Some(Mutex::default()),
+            ..Emitter::new(sink)
+        }
+    }
+
+    /// Put an entry page, weighing it first when measuring.
+    pub fn put_entry_page(&self, file: OutFile) -> Result<()> {
+        if let (Some(largest), super::Data::Bytes(b)) = (&self.largest, &file.data) {
+            let size = crate::gzipped_len(b);
+            let mut l = largest.lock().expect("largest lock");
+            // Ties go to the first path, so that the report is the same on every run.
+            let heavier = l
+                .as_ref()
+                .is_none_or(|(p, s)| size > *s || (size == *s && file.path < *p));
+            if heavier {
+                *l = Some((file.path.clone(), size));
+            }
+        }
+        self.put(file)
+    }
+
+    pub fn largest_page(&self) -> Option<(String, usize)> {
+        self.largest.as_ref()?.lock().ok()?.clone()
+    }
+
+    pub fn put(&self, file: OutFile) -> Result<()> {
+        let (fingerprint, key) = file.fingerprint();
+        let clash = self
+            .seen
+            .lock()
+            .expect("paths lock")
+            .insert(file.path.clone(), key)
+            .is_some();
+        if clash {
+            // Two outputs at one path would silently lose one of them.
+            return Err(Error::one(
+                Diagnostic::error(&file.path, format!("two outputs would be written to output/{}", file.path))
+                    .hint("a bundle file has the name of a page the build makes (index.html?), or a static theme file clashes with a page; rename one"),
+            ));
+        }
+        self.sink.put(file, &fingerprint)
+    }
+
+    pub fn put_all(&self, files: Vec<OutFile>) -> Result<()> {
+        files.into_par_iter().try_for_each(|f| self.put(f))
+    }
+
+    /// A digest of every file under `site/` so far, path and content, in path order: it changes
+    /// exactly when the published site does.
+    pub fn site_digest(&self) -> u64 {
+        let seen = self.seen.lock().expect("paths lock");
+        let mut digest = super::Fnv::default();
+        for (path, key) in seen.range("site/".to_string().."site0".to_string()) {
+            digest.write(path.as_bytes());
+            digest.write(&key.to_le_bytes());
+        }
+        digest.0
+    }
+
+    /// How many files so far pass `keep` (by path).
+    pub fn count(&self, keep: impl Fn(&str) -> bool) -> usize {
+        let seen = self.seen.lock().expect("paths lock");
+        seen.keys().filter(|p| keep(p)).count()
+    }
+
+    /// The paths so far that start with `prefix`, in order.
+    pub fn paths_under(&self, prefix: &str) -> Vec<String> {
+        let seen = self.seen.lock().expect("paths lock");
+        seen.range(prefix.to_string()..)
+            .take_while(|(p, _)| p.starts_with(prefix))
+            .map(|(p, _)| p.clone())
+            .collect()
+    }
+}

@@ -1,0 +1,299 @@
+//! The generation writer: files go to disk as the build makes them, so that a build never holds
+//! the whole site in memory, and only files whose fingerprint changed are written.
+
+use super::{Data, OutFile, Written};
+use crate::error::{Diagnostic, Error, Result};
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+const GENERATIONS: &str = ".gen";
+const CURRENT: &str = "current";
+const MANIFEST: &str = ".manifest";
+
+/// Brings the generation that is not current up to date, one file at a time; `finish` deletes
+/// what is gone and switches `current` to it. Dropped unfinished (a failed build), it records
+/// what it wrote, so that the next build rewrites only those files, and `current` is untouched.
+pub struct Writer {
+    out: PathBuf,
+    target: u8,
+    gen: PathBuf,
+    /// What the generation held when the build began (None: unknown, so every file is written).
+    old: Option<BTreeMap<String, String>>,
+    /// Path → fingerprint of every file of this build so far.
+    new: Mutex<BTreeMap<String, String>>,
+    made_dirs: Mutex<HashSet<PathBuf>>,
+    written: AtomicUsize,
+    finished: bool,
+}
+
+impl Writer {
+    /// Start writing the output folder `out` (checked with `check_target` first).
+    pub fn begin(out: &Path) -> Result<Writer> {
+        std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+        adopt(out)?;
+        let marker = out.join(super::MARKER);
+        std::fs::write(
+            &marker,
+            "Written by `waymark build`. site/ is what to publish; print/ is what to print.\n",
+        )
+        .map_err(|e| Error::io(&marker, e))?;
+        let target = if active_generation(out) == Some(0) {
+            1
+        } else {
+            0
+        };
+        let gen = out.join(GENERATIONS).join(target.to_string());
+        std::fs::create_dir_all(&gen).map_err(|e| Error::io(&gen, e))?;
+        // Without a manifest we cannot trust what is there, so everything is written. The manifest
+        // is removed before any change, so an interrupted update is never mistaken for a finished one.
+        let old = read_manifest(&gen);
+        let manifest = gen.join(MANIFEST);
+        if manifest.exists() {
+            std::fs::remove_file(&manifest).map_err(|e| Error::io(&manifest, e))?;
+        }
+        Ok(Writer {
+            out: out.to_path_buf(),
+            target,
+            gen,
+            old,
+            new: Mutex::default(),
+            made_dirs: Mutex::default(),
+            written: AtomicUsize::new(0),
+            finished: false,
+        })
+    }
+
+    /// Write `file` unless the generation already holds it as it is.
+    pub fn put(&self, file: &OutFile, fingerprint: &str) -> Result<()> {
+        let same = self
+            .old
+            .as_ref()
+            .and_then(|m| m.get(&file.path))
+            .is_some_and(|f| f == fingerprint);
+        if !same {
+            // Recorded as unknown first: a write that fails half-way is rewritten next time.
+            self.record(&file.path, "?");
+            self.write_file(file)?;
+            self.written.fetch_add(1, Ordering::Relaxed);
+        }
+        self.record(&file.path, fingerprint);
+        Ok(())
+    }
+
+    fn record(&self, path: &str, fingerprint: &str) {
+        self.new
+            .lock()
+            .expect("manifest lock")
+            .insert(path.to_string(), fingerprint.to_string());
+    }
+
+    fn write_file(&self, f: &OutFile) -> Result<()> {
+        let dest = self.gen.join(&f.path);
+        if let Some(dir) = dest.parent() {
+            let known = self.made_dirs.lock().expect("dirs lock").contains(dir);
+            if !known {
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+                self.made_dirs
+                    .lock()
+                    .expect("dirs lock")
+                    .insert(dir.to_path_buf());
+            }
+        }
+        // A file there may be a hard link into a cache: replaced, never written through.
+        if self.old.as_ref().is_none_or(|m| m.contains_key(&f.path)) {
+            let _ = std::fs::remove_file(&dest);
+        }
+        match &f.data {
+            Data::Bytes(b) => std::fs::write(&dest, b).map_err(|e| Error::io(&dest, e)),
+            Data::Copy(from) => {
+                // A copy must not follow a link out of the site.
+                if std::fs::symlink_metadata(from)
+                    .map(|m| m.file_type().is_symlink())
+                    .unwrap_or(false)
+                {
+                    return Err(Error::one(
+                        Diagnostic::error(from, "this file is a link; Waymark publishes only real files inside the site")
+                            .hint("copy the file itself into the folder instead of linking to it"),
+                    ));
+                }
+                std::fs::copy(from, &dest)
+                    .map(|_| ())
+                    .map_err(|e| Error::io(from, e))
+            }
+            Data::Cached(from) => {
+                // Cache files are replaced by rename, never changed in place, so the output may
+                // share them: a hard link costs no copy. Across file systems, a copy.
+                let _ = std::fs::remove_file(&dest);
+                std::fs::hard_link(from, &dest)
+                    .or_else(|_| std::fs::copy(from, &dest).map(|_| ()))
+                    .map_err(|e| Error::io(from, e))
+            }
+        }
+    }
+
+    /// Delete what this build did not make, record the manifest and switch `current` to this
+    /// generation: the one atomic step.
+    pub fn finish(mut self) -> Result<Written> {
+        self.finished = true;
+        let new = std::mem::take(&mut *self.new.lock().expect("manifest lock"));
+        let stale: Vec<PathBuf> = match &self.old {
+            Some(m) => m
+                .keys()
+                .filter(|p| !new.contains_key(p.as_str()))
+                .map(|p| self.gen.join(p))
+                .collect(),
+            None => walkdir::WalkDir::new(&self.gen)
+                .into_iter()
+                .flatten()
+                .filter(|e| !e.file_type().is_dir())
+                .filter_map(|e| {
+                    let rel = e
+                        .path()
+                        .strip_prefix(&self.gen)
+                        .ok()?
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    (!new.contains_key(rel.as_str())).then(|| e.path().to_path_buf())
+                })
+                .collect(),
+        };
+        for p in &stale {
+            let _ = std::fs::remove_file(p);
+        }
+        if !stale.is_empty() {
+            remove_empty_dirs(&self.gen);
+        }
+        write_manifest(&self.gen, &new)?;
+        switch(&self.out, self.target)?;
+        let written = self.written.load(Ordering::Relaxed);
+        Ok(Written {
+            written,
+            unchanged: new.len() - written,
+            deleted: stale.len(),
+        })
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        // What is on disk now: the old files as they were, with this build's written over them.
+        let Ok(new) = self.new.lock() else { return };
+        let Some(old) = &self.old else { return };
+        let mut now = old.clone();
+        now.extend(new.iter().map(|(p, f)| (p.clone(), f.clone())));
+        let _ = write_manifest(&self.gen, &now);
+    }
+}
+
+fn write_manifest(gen: &Path, rows: &BTreeMap<String, String>) -> Result<()> {
+    let mut text = String::with_capacity(rows.len() * 64);
+    for (p, f) in rows {
+        text.push_str(p);
+        text.push('\t');
+        text.push_str(f);
+        text.push('\n');
+    }
+    let path = gen.join(MANIFEST);
+    super::write_atomic(&path, text.as_bytes()).map_err(|e| Error::io(&path, e))
+}
+
+/// Turn an output folder of the older layout (plain `site/` and `print/` folders) into generations.
+fn adopt(out: &Path) -> Result<()> {
+    for name in ["site", "print"] {
+        let p = out.join(name);
+        let is_plain_dir = std::fs::symlink_metadata(&p)
+            .map(|m| m.is_dir())
+            .unwrap_or(false);
+        if is_plain_dir {
+            std::fs::remove_dir_all(&p).map_err(|e| Error::io(&p, e))?;
+        }
+    }
+    Ok(())
+}
+
+fn active_generation(out: &Path) -> Option<u8> {
+    let link = std::fs::read_link(out.join(CURRENT)).ok()?;
+    match link.file_name()?.to_str()? {
+        "0" => Some(0),
+        "1" => Some(1),
+        _ => None,
+    }
+}
+
+fn read_manifest(gen: &Path) -> Option<BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(gen.join(MANIFEST)).ok()?;
+    Some(
+        text.lines()
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(p, f)| (p.to_string(), f.to_string()))
+            .collect(),
+    )
+}
+
+fn remove_empty_dirs(root: &Path) {
+    let dirs: Vec<PathBuf> = walkdir::WalkDir::new(root)
+        .contents_first(true)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_dir() && e.path() != root)
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    for d in dirs {
+        let _ = std::fs::remove_dir(d); // fails, harmlessly, when not empty
+    }
+}
+
+/// Point `current` at generation `target` with one rename, and make sure `site` and `print` lead through it.
+#[cfg(unix)]
+fn switch(out: &Path, target: u8) -> Result<()> {
+    use std::os::unix::fs::symlink;
+    let tmp = out.join(format!(".{CURRENT}.tmp-{}", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    symlink(Path::new(GENERATIONS).join(target.to_string()), &tmp)
+        .map_err(|e| Error::io(&tmp, e))?;
+    let current = out.join(CURRENT);
+    std::fs::rename(&tmp, &current).map_err(|e| Error::io(&current, e))?;
+    for name in ["site", "print"] {
+        let link = out.join(name);
+        if !out
+            .join(GENERATIONS)
+            .join(target.to_string())
+            .join(name)
+            .is_dir()
+        {
+            // Print files alone (`waymark plaques`) have no site to link to.
+            let _ = std::fs::remove_file(&link);
+            continue;
+        }
+        if std::fs::read_link(&link).ok().as_deref() != Some(&Path::new(CURRENT).join(name)) {
+            let _ = std::fs::remove_file(&link);
+            symlink(Path::new(CURRENT).join(name), &link).map_err(|e| Error::io(&link, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Without symlinks: copy the finished generation over plain folders (not atomic, but whole on success).
+#[cfg(not(unix))]
+fn switch(out: &Path, target: u8) -> Result<()> {
+    let gen = out.join(GENERATIONS).join(target.to_string());
+    for name in ["site", "print"] {
+        let dest = out.join(name);
+        let _ = std::fs::remove_dir_all(&dest);
+        for e in walkdir::WalkDir::new(gen.join(name)).into_iter().flatten() {
+            let rel = e.path().strip_prefix(&gen).unwrap_or(e.path());
+            let to = out.join(rel);
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&to).map_err(|err| Error::io(&to, err))?;
+            } else {
+                std::fs::copy(e.path(), &to).map_err(|err| Error::io(&to, err))?;
+            }
+        }
+    }
+    Ok(())
+}

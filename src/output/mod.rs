@@ -1,0 +1,269 @@
+//! Write: atomic, incremental, and never outside `--out`.
+//!
+//! `out/` holds two generations of the whole output and a symlink `current` to one of them;
+//! `out/site` and `out/print` are fixed links through `current`:
+//!
+//! ```text
+//! out/.waymark-output   marker: this folder is Waymark's
+//! out/current  -> .gen/1
+//! out/site     -> current/site
+//! out/print    -> current/print
+//! out/.gen/0/  out/.gen/1/   each with .manifest: path, length and digest of every file
+//! ```
+//!
+//! A build brings the generation that is *not* current up to date (writing only files whose
+//! digest differs from its manifest and deleting files that are gone), then renames a new
+//! `current` link over the old one: one atomic step. An interrupted or failed build leaves
+//! `current`, and so the published tree, as it was; the old tree is never deleted wholesale.
+//! Files are written as the build makes them (`Emitter` → `Writer`), so that the build never holds
+//! the whole site in memory.
+
+mod emit;
+mod generation;
+
+pub use emit::{Collect, Discard, Emitter, Sink};
+pub use generation::Writer;
+
+use crate::error::{Diagnostic, Error, Result};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Marks a folder as Waymark's own, so that it may be replaced; a folder without it is never deleted.
+pub const MARKER: &str = ".waymark-output";
+
+/// One file of the output, by its path under the output folder (`site/...` or `print/...`).
+#[derive(Debug, Clone)]
+pub struct OutFile {
+    pub path: String,
+    pub data: Data,
+}
+
+#[derive(Debug, Clone)]
+pub enum Data {
+    Bytes(Vec<u8>),
+    /// A file copied as it is (bundle photos, theme static files).
+    Copy(PathBuf),
+    /// A file in Waymark's own cache (plaques, processed photos, QR symbols), which is replaced by
+    /// rename and never changed in place: the output links to it instead of copying it.
+    Cached(PathBuf),
+}
+
+impl Data {
+    /// The bytes, read from disk for a copied or cached file.
+    pub fn read(&self) -> std::io::Result<Vec<u8>> {
+        match self {
+            Data::Bytes(b) => Ok(b.clone()),
+            Data::Copy(p) | Data::Cached(p) => std::fs::read(p),
+        }
+    }
+}
+
+impl OutFile {
+    pub fn bytes(path: String, data: impl Into<Vec<u8>>) -> Self {
+        OutFile {
+            path,
+            data: Data::Bytes(data.into()),
+        }
+    }
+
+    pub fn copy(path: String, from: PathBuf) -> Self {
+        OutFile {
+            path,
+            data: Data::Copy(from),
+        }
+    }
+
+    /// A file of Waymark's cache, linked into the output (see `Data::Cached`).
+    pub fn cached(path: String, from: PathBuf) -> Self {
+        OutFile {
+            path,
+            data: Data::Cached(from),
+        }
+    }
+
+    /// What the manifest records, and a key of the content that is the same on every machine.
+    /// For bytes, their length and digest; for a copied file, its source's length and
+    /// modification time, so that an unchanged photo is never read again (its key: the length).
+    pub fn fingerprint(&self) -> (String, u64) {
+        match &self.data {
+            Data::Bytes(b) => {
+                let d = digest(b);
+                (format!("{} {d:016x}", b.len()), d)
+            }
+            Data::Copy(from) | Data::Cached(from) => match std::fs::metadata(from) {
+                Ok(m) => {
+                    let mtime = m
+                        .modified()
+                        .ok()
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                        .map_or(0, |d| d.as_nanos());
+                    (
+                        format!("{} copy:{mtime}:{}", m.len(), from.display()),
+                        m.len(),
+                    )
+                }
+                Err(_) => (String::from("missing"), 0),
+            },
+        }
+    }
+}
+
+/// FNV-1a, 64 bits: stable across machines and Rust versions.
+pub fn digest(bytes: &[u8]) -> u64 {
+    let mut h = Fnv::default();
+    h.write(bytes);
+    h.0
+}
+
+/// FNV-1a fed piece by piece (the service worker's digest of the whole site).
+pub struct Fnv(pub u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    pub fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// Write `bytes` to `path` whole or not at all: into a temporary file beside it, then renamed
+/// over it, so that a build killed mid-write never leaves a cut-short file (plaques.lock, or a
+/// cache entry a later build would trust).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!(
+        ".{name}.tmp-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
+/// Refuse an output folder that holds files Waymark did not make, unless `force`.
+pub fn check_target(out: &Path, force: bool) -> Result<()> {
+    if force || !out.exists() {
+        return Ok(());
+    }
+    if !out.is_dir() {
+        return Err(Error::Usage(format!(
+            "--out {} is a file, not a folder; pick another path",
+            out.display()
+        )));
+    }
+    let ours = out.join(MARKER).is_file();
+    let empty = std::fs::read_dir(out)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false);
+    if ours || empty {
+        Ok(())
+    } else {
+        Err(Error::one(
+            Diagnostic::error(out, "this output folder holds files that Waymark did not make")
+                .hint("pick an empty or new folder with --out, or pass --force to replace it (its files will be deleted)"),
+        ))
+    }
+}
+
+/// What a write did, for the summary and the tests.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    pub written: usize,
+    pub unchanged: usize,
+    pub deleted: usize,
+}
+
+/// Make `files` the content of `out`, atomically; only changed files are written.
+pub fn write(out: &Path, files: &[OutFile]) -> Result<Written> {
+    let writer = Writer::begin(out)?;
+    files
+        .par_iter()
+        .try_for_each(|f| writer.put(f, &f.fingerprint().0))?;
+    writer.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_whole_tree_and_refuses_foreign_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        write(&out, &[OutFile::bytes("site/a.html".into(), "A")]).unwrap();
+        write(&out, &[OutFile::bytes("site/b.html".into(), "B")]).unwrap();
+        assert!(!out.join("site/a.html").exists());
+        assert_eq!(
+            std::fs::read_to_string(out.join("site/b.html")).unwrap(),
+            "B"
+        );
+        assert!(check_target(&out, false).is_ok());
+        let foreign = dir.path().join("docs");
+        std::fs::create_dir(&foreign).unwrap();
+        std::fs::write(foreign.join("thesis.txt"), "mine").unwrap();
+        assert!(check_target(&foreign, false).is_err());
+        // Nothing is written beside the output folder.
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(left.len(), 2, "{left:?}");
+    }
+
+    #[test]
+    fn unchanged_files_are_not_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let files = |b: &str| {
+            vec![
+                OutFile::bytes("site/a.html".into(), "A"),
+                OutFile::bytes("site/b.html".into(), b.to_string()),
+            ]
+        };
+        assert_eq!(write(&out, &files("B")).unwrap().written, 2);
+        assert_eq!(write(&out, &files("B")).unwrap().written, 2); // the other generation, empty so far
+        let third = write(&out, &files("B2")).unwrap();
+        assert_eq!((third.written, third.unchanged), (1, 1));
+        assert_eq!(
+            std::fs::read_to_string(out.join("site/b.html")).unwrap(),
+            "B2"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("site/a.html")).unwrap(),
+            "A"
+        );
+    }
+
+    #[test]
+    fn a_generation_without_manifest_is_rewritten_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let f = vec![OutFile::bytes("site/a.html".into(), "A")];
+        write(&out, &f).unwrap();
+        write(&out, &f).unwrap();
+        // Simulate an update interrupted after a file was damaged: no manifest left.
+        let inactive = out.join(".gen/0");
+        std::fs::remove_file(inactive.join(".manifest")).unwrap();
+        std::fs::write(inactive.join("site/a.html"), "half").unwrap();
+        std::fs::write(inactive.join("site/stray.html"), "x").unwrap();
+        write(&out, &f).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("site/a.html")).unwrap(),
+            "A"
+        );
+        assert!(!out.join("site/stray.html").exists());
+    }
+}
