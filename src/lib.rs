@@ -300,3 +300,11 @@ pub fn write_ledger(root: &Path, ledger: &ledger::Ledger) -> Result<()> {
     // plaques.lock is the record of every printed code: never left cut short by a killed build.
     output::write_atomic(&path, text.as_bytes()).map_err(|e| Error::io(&path, e))
 }
+
+/// The most memory this process has held (resident, in bytes), where the system tells it.
+pub fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}

@@ -38,6 +38,9 @@ pub fn run(args: &Args) -> i32 {
                 for (stage, t) in &report.timings {
                     eprintln!("{stage:>14}: {:>8.1} ms", t.as_secs_f64() * 1000.0);
                 }
+                if let Some(peak) = crate::peak_memory() {
+                    eprintln!("   peak memory: {:>8.1} MiB", peak as f64 / 1048576.0);
+                }
             }
             let largest = report
                 .largest_page

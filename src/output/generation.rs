@@ -297,3 +297,57 @@ fn switch(out: &Path, target: u8) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(p: &Path) -> String {
+        std::fs::read_to_string(p).unwrap()
+    }
+
+    #[test]
+    fn a_linked_cache_file_is_never_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, cached) = (dir.path().join("output"), dir.path().join("cache.png"));
+        std::fs::write(&cached, "cached").unwrap();
+        let linked = [OutFile::cached("print/a.png".into(), cached.clone())];
+        for _ in 0..2 {
+            super::super::write(&out, &linked).unwrap();
+        }
+        // The same path now made as bytes in both generations: the cache must not change.
+        let bytes = [OutFile::bytes("print/a.png".into(), "new")];
+        for _ in 0..2 {
+            super::super::write(&out, &bytes).unwrap();
+        }
+        assert_eq!(read(&cached), "cached");
+        assert_eq!(read(&out.join("print/a.png")), "new");
+    }
+
+    #[test]
+    fn a_failed_build_records_what_it_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let files = |b: &str| {
+            [
+                OutFile::bytes("site/a.html".into(), "A"),
+                OutFile::bytes("site/b.html".into(), b.to_string()),
+            ]
+        };
+        super::super::write(&out, &files("B")).unwrap();
+        super::super::write(&out, &files("B")).unwrap();
+        {
+            // A build that wrote one changed file, then failed (dropped unfinished).
+            let w = Writer::begin(&out).unwrap();
+            let f = OutFile::bytes("site/b.html".into(), "B2");
+            w.put(&f, &f.fingerprint().0).unwrap();
+        }
+        // Nothing was published.
+        assert_eq!(read(&out.join("site/b.html")), "B");
+        // The next build into that generation trusts its record: only b.html differs from it.
+        let next = super::super::write(&out, &files("B3")).unwrap();
+        assert_eq!((next.written, next.unchanged), (1, 1));
+        assert_eq!(read(&out.join("site/b.html")), "B3");
+        assert_eq!(read(&out.join("site/a.html")), "A");
+    }
+}

@@ -187,7 +187,8 @@ fn kit(
             };
             let ctx = tera::Context::from_serialize(&card).map_err(|err| fail(err.to_string()))?;
             let svg = theme.render("kit-card.svg", &ctx)?;
-            let png = match cache.file(&svg, "png") {
+            let digest = crate::output::digest(svg.as_bytes());
+            let png = match cache.file(digest, "png") {
                 Some(png) => png,
                 None => {
                     let drawn = renderer
@@ -199,7 +200,7 @@ fn kit(
                             "has a {name} card that does not scan back (read {read:?})"
                         )));
                     }
-                    cache.keep(&svg, "png", drawn.png().map_err(fail)?)
+                    cache.keep(digest, "png", drawn.png().map_err(fail)?)
                 }
             };
             files.push(OutFile::bytes(
@@ -213,15 +214,15 @@ fn kit(
             svgs.push(svg);
         }
         // The kit's PDF, kept like a plaque's under the digest of all its cards.
-        let all = svgs.concat();
-        let pdf = match cache.file(&all, "pdf") {
+        let all = crate::output::digest(svgs.concat().as_bytes());
+        let pdf = match cache.file(all, "pdf") {
             Some(pdf) => pdf,
             None => {
                 let refs: Vec<&str> = svgs.iter().map(String::as_str).collect();
                 let pdf = renderer
                     .pdf(&refs, W, H)
                     .map_err(|w| fail(format!("could not be made into a PDF: {w}")))?;
-                cache.keep(&all, "pdf", pdf)
+                cache.keep(all, "pdf", pdf)
             }
         };
         files.push(OutFile {

@@ -36,8 +36,9 @@ pub struct Made {
     pub code: String,
     pub size: Size,
     pub warnings: Vec<String>,
-    /// The plaque's SVG, for imposing on sheets.
-    pub svg: String,
+    /// The plaque's SVG (kept in the cache, not in memory), for imposing on sheets, and its digest.
+    pub svg: Data,
+    pub digest: u64,
 }
 
 /// Plaque options from site.yaml's `plaque:` (size, scan distance), with defaults.
@@ -178,7 +179,8 @@ pub fn render(site: &Site, theme: &Theme, opts: &Options, emit: &Emitter) -> Res
             let ctx =
                 tera::Context::from_serialize(&layout).map_err(|err| fail(err.to_string()))?;
             let svg = theme.render("plaque.svg", &ctx)?;
-            let (pdf, png) = match (cache.file(&svg, "pdf"), cache.file(&svg, "png")) {
+            let digest = crate::output::digest(svg.as_bytes());
+            let (pdf, png) = match (cache.file(digest, "pdf"), cache.file(digest, "png")) {
                 (Some(pdf), Some(png)) => (pdf, png),
                 _ => {
                     let drawn = renderer
@@ -194,8 +196,8 @@ pub fn render(site: &Site, theme: &Theme, opts: &Options, emit: &Emitter) -> Res
                     }
                     let png = drawn.png().map_err(fail)?;
                     (
-                        cache.keep(&svg, "pdf", drawn.pdf),
-                        cache.keep(&svg, "png", png),
+                        cache.keep(digest, "pdf", drawn.pdf),
+                        cache.keep(digest, "png", png),
                     )
                 }
             };
@@ -209,7 +211,12 @@ pub fn render(site: &Site, theme: &Theme, opts: &Options, emit: &Emitter) -> Res
                     path: format!("{base}.png"),
                     data: png,
                 },
-                OutFile::bytes(format!("{base}.svg"), svg.clone()),
+                OutFile {
+                    path: format!("{base}.svg"),
+                    data: cache
+                        .file(digest, "svg")
+                        .unwrap_or_else(|| cache.keep(digest, "svg", svg.clone().into_bytes())),
+                },
             ];
             if site
                 .config
@@ -223,14 +230,16 @@ pub fn render(site: &Site, theme: &Theme, opts: &Options, emit: &Emitter) -> Res
                     renderer.outlined(&svg).map_err(fail)?,
                 ))?;
             }
+            let kept_svg = files[2].data.clone();
             for f in files {
                 emit.put(f)?;
             }
             Ok(Made {
+                svg: kept_svg,
+                digest,
                 size,
                 code: e.code.clone(),
                 warnings: layout.warnings,
-                svg,
             })
         })
         .collect();
@@ -307,12 +316,23 @@ fn all_sheets(
             // Keyed by the digests of its plaques, not their text: 16 bytes a plaque.
             let key: String = of_size
                 .iter()
-                .map(|p| format!("{:016x}", crate::output::digest(p.svg.as_bytes())))
+                .map(|p| format!("{:016x}", p.digest))
                 .collect();
-            let key = format!("sheet {} {key}", size.name());
-            let pdf = match cache.file(&key, "pdf") {
+            let key = crate::output::digest(format!("sheet {} {key}", size.name()).as_bytes());
+            let pdf = match cache.file(key, "pdf") {
                 Some(pdf) => pdf,
-                None => cache.keep(&key, "pdf", sheets::a4(renderer, &of_size, size)?),
+                None => {
+                    let svgs = of_size
+                        .iter()
+                        .map(|p| {
+                            p.svg
+                                .read()
+                                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                        })
+                        .collect::<std::io::Result<Vec<String>>>()
+                        .map_err(|e| Error::io(&cache.dir, e))?;
+                    cache.keep(key, "pdf", sheets::a4(renderer, &svgs, size)?)
+                }
             };
             Ok(OutFile {
                 path: format!("print/sheets/{}-on-a4.pdf", size.name()),
@@ -407,13 +427,13 @@ impl DiskCache {
         }
     }
 
-    fn key(svg: &str, what: &str) -> String {
-        format!("{:016x}.{what}", crate::output::digest(svg.as_bytes()))
+    fn key(digest: u64, what: &str) -> String {
+        format!("{digest:016x}.{what}")
     }
 
     /// The `what` file (`pdf` or `png`) drawn (and checked) from this source before, as a file
     /// the output copies: a build never holds every plaque in memory.
-    pub fn file(&self, source: &str, what: &str) -> Option<Data> {
+    pub fn file(&self, source: u64, what: &str) -> Option<Data> {
         let path = self.dir.join(Self::key(source, what));
         path.is_file().then_some(Data::Cached(path))
     }
@@ -422,7 +442,7 @@ impl DiskCache {
     /// write: the kept file, or the bytes themselves when the cache cannot be written (a cache
     /// only saves time). Written under a temporary name and renamed, so that an interrupted
     /// build never leaves a cut-short file that a later build would trust.
-    pub fn keep(&self, source: &str, what: &str, bytes: Vec<u8>) -> Data {
+    pub fn keep(&self, source: u64, what: &str, bytes: Vec<u8>) -> Data {
         let path = self.dir.join(Self::key(source, what));
         let kept = std::fs::create_dir_all(&self.dir).is_ok()
             && crate::output::write_atomic(&path, &bytes).is_ok();

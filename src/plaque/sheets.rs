@@ -2,7 +2,6 @@
 
 use super::layout::Size;
 use super::render::Renderer;
-use super::Made;
 use crate::error::{Diagnostic, Error, Result};
 
 const A4: (f64, f64) = (210.0, 297.0);
@@ -12,7 +11,8 @@ const PAGE_MARGIN: f64 = 3.0;
 const GUTTER: f64 = 4.0;
 const MARK: f64 = 1.5;
 
-pub fn a4(renderer: &Renderer, plaques: &[&Made], size: Size) -> Result<Vec<u8>> {
+/// The plaques' SVGs (all of `size`) imposed on A4 pages, as one PDF.
+pub fn a4(renderer: &Renderer, plaques: &[String], size: Size) -> Result<Vec<u8>> {
     let (w, h) = size.dims();
     let (pw, ph) = A4;
     let fit = |w: f64, h: f64| {
@@ -41,7 +41,7 @@ pub fn a4(renderer: &Renderer, plaques: &[&Made], size: Size) -> Result<Vec<u8>>
             for (i, p) in chunk.iter().enumerate() {
                 let (c, r) = (i % cols, i / cols);
                 let (x, y) = (x0 + c as f64 * (cw + GUTTER), y0 + r as f64 * (ch + GUTTER));
-                let nested = format!("<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">{}</svg>", inner(&p.svg));
+                let nested = format!("<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">{}</svg>", inner(p));
                 if rotate {
                     svg.push_str(&format!("<g transform=\"translate({} {y}) rotate(90)\">{nested}</g>", x + cw));
                 } else {

@@ -19,9 +19,9 @@ enum Job<'a> {
     Section(usize, &'a str),
     District(usize, &'a str),
     Map(&'a str),
-    Entry(usize, &'a str),
-    /// A plaque code's landing: the entry it leads to, in the default language.
-    Landing(String, usize),
+    /// An entry's page in each of its languages, and the landings (default language) of the
+    /// plaque codes that lead to it: its Markdown rendered once, and let go when done.
+    Entry(usize, Vec<String>),
     /// A retired code that leads to a section rather than an entry.
     SectionLanding(String, usize),
     NotFound,
@@ -32,8 +32,6 @@ struct Shared<'a> {
     theme: &'a Theme,
     links: Links<'a>,
     site_ctx: BTreeMap<&'a str, SiteCtx>,
-    /// Rendered bodies: entry index -> language -> HTML.
-    bodies: Vec<BTreeMap<String, String>>,
 }
 
 #[derive(Serialize)]
@@ -79,30 +77,6 @@ pub fn render_site(
     let links = Links::new(site);
     let wanted = |i: usize| only.is_none_or(|s| s.entries.contains(&i));
     let lists = only.is_none_or(|s| s.lists);
-    let rendered: Vec<(BTreeMap<String, String>, Vec<Diagnostic>)> = site
-        .entries
-        .par_iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let mut bodies = BTreeMap::new();
-            if !wanted(i) {
-                return (bodies, Vec::new());
-            }
-            crate::progress::tick(progress);
-            let mut problems = Vec::new();
-            for (lang, text) in &e.texts {
-                let r = markdown::render(&text.body, &text.file, text.body_line, lang, &links);
-                problems.extend(r.problems);
-                bodies.insert(lang.clone(), r.html);
-            }
-            (bodies, problems)
-        })
-        .collect();
-    let mut bodies = Vec::with_capacity(rendered.len());
-    for (b, p) in rendered {
-        bodies.push(b);
-        diags.extend(p);
-    }
     let shared = Shared {
         site,
         theme,
@@ -113,7 +87,6 @@ pub fn render_site(
             .map(|l| (l.as_str(), site_ctx(site, l, &theme.strings)))
             .collect(),
         links,
-        bodies,
     };
 
     let mut jobs = Vec::new();
@@ -129,18 +102,17 @@ pub fn render_site(
             jobs.push(Job::Map(lang));
         }
     }
-    for (i, e) in site.entries.iter().enumerate().filter(|(i, _)| wanted(*i)) {
-        for lang in e.texts.keys() {
-            jobs.push(Job::Entry(i, lang));
-        }
-        jobs.push(Job::Landing(e.code.clone(), i));
-    }
+    let mut landings: Vec<Vec<String>> =
+        site.entries.iter().map(|e| vec![e.code.clone()]).collect();
     for (code, target) in &site.retired {
         match resolve_retired(site, target) {
-            Some(Target::Entry(i)) if wanted(i) => jobs.push(Job::Landing(code.clone(), i)),
+            Some(Target::Entry(i)) => landings[i].push(code.clone()),
             Some(Target::Section(i)) if lists => jobs.push(Job::SectionLanding(code.clone(), i)),
             _ => {}
         }
+    }
+    for (i, codes) in landings.into_iter().enumerate().filter(|(i, _)| wanted(*i)) {
+        jobs.push(Job::Entry(i, codes));
     }
     if only.is_none() {
         jobs.push(Job::NotFound);
@@ -148,21 +120,34 @@ pub fn render_site(
 
     // Pages go to the output as they are made; problems are reported in the order of the jobs.
     let problems = std::sync::Mutex::new(Vec::new());
-    jobs.par_iter()
-        .enumerate()
-        .try_for_each(|(n, j)| match shared.render(j) {
-            Ok(f) if matches!(j, Job::Entry(..)) => emit.put_entry_page(f),
-            Ok(f) => emit.put(f),
-            Err(d) => {
-                problems.lock().expect("problems lock").push((n, d));
-                Ok(())
+    let pages = std::sync::atomic::AtomicUsize::new(0);
+    jobs.par_iter().enumerate().try_for_each(|(n, j)| {
+        let (files, found) = match j {
+            Job::Entry(i, codes) => {
+                crate::progress::tick(progress);
+                shared.entry_files(*i, codes)
             }
-        })?;
+            _ => match shared.render(j) {
+                Ok(f) => (vec![(f, false)], Vec::new()),
+                Err(d) => (Vec::new(), vec![d]),
+            },
+        };
+        if !found.is_empty() {
+            problems.lock().expect("problems lock").push((n, found));
+        }
+        pages.fetch_add(files.len(), std::sync::atomic::Ordering::Relaxed);
+        files.into_iter().try_for_each(|(f, entry_page)| {
+            if entry_page {
+                emit.put_entry_page(f)
+            } else {
+                emit.put(f)
+            }
+        })
+    })?;
     let mut problems = problems.into_inner().expect("problems lock");
     problems.sort_by_key(|(n, _)| *n);
-    let failed = problems.len();
-    diags.extend(problems.into_iter().map(|(_, d)| d));
-    Ok(jobs.len() - failed)
+    diags.extend(problems.into_iter().flat_map(|(_, d)| d));
+    Ok(pages.into_inner())
 }
 
 enum Target {
@@ -319,20 +304,7 @@ impl Shared<'_> {
                     self.theme.render("map.html", &ctx)?,
                 ))
             }
-            Job::Entry(i, lang) => {
-                let ctx = self.entry_page(*i, lang, None);
-                Ok(file(
-                    site.entry_path(&site.entries[*i], lang),
-                    self.theme.render("entry.html", &ctx)?,
-                ))
-            }
-            Job::Landing(code, i) => {
-                let ctx = self.entry_page(*i, site.default_language(), Some(code));
-                Ok(file(
-                    format!("/q/{code}/"),
-                    self.theme.render("entry.html", &ctx)?,
-                ))
-            }
+            Job::Entry(..) => unreachable!("entries are rendered by entry_files"),
             Job::SectionLanding(code, i) => {
                 let lang = site.default_language();
                 let s = &site.sections[*i];
@@ -373,9 +345,39 @@ impl Shared<'_> {
         }
     }
 
+    /// Entry `i`'s pages, each with whether it is an entry page (weighed for the report), and
+    /// the problems its Markdown has.
+    fn entry_files(&self, i: usize, codes: &[String]) -> (Vec<(OutFile, bool)>, Vec<Diagnostic>) {
+        let site = self.site;
+        let e = &site.entries[i];
+        let mut files = Vec::new();
+        let mut problems = Vec::new();
+        for (lang, text) in &e.texts {
+            let r = markdown::render(&text.body, &text.file, text.body_line, lang, &self.links);
+            problems.extend(r.problems);
+            let mut render = |path: String, landing: Option<&str>| {
+                let ctx = self.entry_page(i, lang, landing, &r.html);
+                match self.theme.render("entry.html", &ctx) {
+                    Ok(html) => files.push((
+                        OutFile::bytes(format!("site{path}index.html"), html),
+                        landing.is_none(),
+                    )),
+                    Err(d) => problems.push(d),
+                }
+            };
+            render(site.entry_path(e, lang), None);
+            if lang == site.default_language() {
+                for code in codes {
+                    render(format!("/q/{code}/"), Some(code));
+                }
+            }
+        }
+        (files, problems)
+    }
+
     /// An entry's page in `lang`; with `landing`, the QR landing of that code (default language,
     /// canonical to the real page, and a script that moves to the visitor's language).
-    fn entry_page(&self, i: usize, lang: &str, landing: Option<&str>) -> Context {
+    fn entry_page(&self, i: usize, lang: &str, landing: Option<&str>, body: &str) -> Context {
         let site = self.site;
         let e = &site.entries[i];
         let text = e.text(lang, site.default_language());
@@ -396,7 +398,7 @@ impl Shared<'_> {
         let page = PageCtx {
             title: text.title.clone(),
             summary: text.summary.clone(),
-            content: self.bodies[i].get(lang).cloned().unwrap_or_default(),
+            content: body.to_string(),
             canonical: site.absolute(&site.entry_path(e, lang)),
             alternates,
             translations,
