@@ -183,7 +183,7 @@ pub fn render(site: &Site, theme: &Theme, opts: &Options, emit: &Emitter) -> Res
             let (pdf, png) = match (cache.file(digest, "pdf"), cache.file(digest, "png")) {
                 (Some(pdf), Some(png)) => (pdf, png),
                 _ => {
-                    let drawn = renderer
+                    let mut drawn = renderer
                         .draw(&svg, layout.w, layout.h)
                         .map_err(|w| fail(format!("could not be drawn: {w}")))?;
                     // The plaque as printed must scan: decode its QR as seen at 150 dpi.
@@ -196,7 +196,7 @@ pub fn render(site: &Site, theme: &Theme, opts: &Options, emit: &Emitter) -> Res
                     }
                     let png = drawn.png().map_err(fail)?;
                     (
-                        cache.keep(digest, "pdf", drawn.pdf),
+                        cache.keep(digest, "pdf", std::mem::take(&mut drawn.pdf)),
                         cache.keep(digest, "png", png),
                     )
                 }

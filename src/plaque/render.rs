@@ -15,12 +15,43 @@ pub const PRINT_DPI: f64 = 300.0;
 /// are made from.
 pub struct Drawn {
     pub pdf: Vec<u8>,
-    pub pixmap: resvg::tiny_skia::Pixmap,
+    /// Always Some until dropped, when it goes back to this thread's spare.
+    pixmap: Option<resvg::tiny_skia::Pixmap>,
+}
+
+thread_local! {
+    /// One 300 dpi page is 8.7 MB; allocating (and the kernel zeroing) a fresh one for each of
+    /// thousands of plaques cost more than drawing it. Each thread keeps its last one.
+    static SPARE: std::cell::RefCell<Option<resvg::tiny_skia::Pixmap>> = const { std::cell::RefCell::new(None) };
+}
+
+/// A white page of `w` × `h` pixels, the thread's spare when it has that size.
+fn white_page(w: u32, h: u32) -> Option<resvg::tiny_skia::Pixmap> {
+    let spare = SPARE.with(|s| s.borrow_mut().take());
+    let mut page = match spare {
+        Some(p) if p.width() == w && p.height() == h => p,
+        _ => resvg::tiny_skia::Pixmap::new(w, h)?,
+    };
+    page.fill(resvg::tiny_skia::Color::WHITE);
+    Some(page)
+}
+
+impl Drop for Drawn {
+    fn drop(&mut self) {
+        let page = self.pixmap.take();
+        SPARE.with(|s| *s.borrow_mut() = page);
+    }
 }
 
 impl Drawn {
+    fn pixmap(&self) -> &resvg::tiny_skia::Pixmap {
+        self.pixmap
+            .as_ref()
+            .expect("a drawing has its pixels until dropped")
+    }
+
     pub fn png(&self) -> Result<Vec<u8>, String> {
-        png_rgb(&self.pixmap, PRINT_DPI)
+        png_rgb(self.pixmap(), PRINT_DPI)
     }
 
     /// The luminance of the pixel at (x, y) of this drawing seen at `dpi` (a divisor of
@@ -28,8 +59,9 @@ impl Drawn {
     /// resolution would see it.
     pub fn grey_at(&self, x: usize, y: usize, dpi: f64) -> u8 {
         let k = (PRINT_DPI / dpi).round().max(1.0) as usize;
-        let (w, h) = (self.pixmap.width() as usize, self.pixmap.height() as usize);
-        let data = self.pixmap.data();
+        let pixmap = self.pixmap();
+        let (w, h) = (pixmap.width() as usize, pixmap.height() as usize);
+        let data = pixmap.data();
         let mut sum = 0u32;
         for yy in (y * k).min(h - 1)..((y + 1) * k).min(h) {
             for xx in (x * k).min(w - 1)..((x + 1) * k).min(w) {
@@ -107,12 +139,12 @@ impl Renderer {
         } else {
             Vec::new()
         };
+
         let (pw, ph) = (
             (w / MM_PER_INCH * PRINT_DPI).round() as u32,
             (h / MM_PER_INCH * PRINT_DPI).round() as u32,
         );
-        let mut pixmap = resvg::tiny_skia::Pixmap::new(pw, ph).ok_or("empty image")?;
-        pixmap.fill(resvg::tiny_skia::Color::WHITE);
+        let mut pixmap = white_page(pw, ph).ok_or("empty image")?;
         let sx = pw as f32 / tree.size().width();
         let sy = ph as f32 / tree.size().height();
         resvg::render(
@@ -120,7 +152,10 @@ impl Renderer {
             resvg::tiny_skia::Transform::from_scale(sx, sy),
             &mut pixmap.as_mut(),
         );
-        Ok(Drawn { pdf, pixmap })
+        Ok(Drawn {
+            pdf,
+            pixmap: Some(pixmap),
+        })
     }
 
     /// The SVG with its text turned into outlines, for sign makers without the font.
@@ -132,9 +167,10 @@ impl Renderer {
 /// An opaque PNG that says its resolution, so that a print shop's software sizes it right.
 ///
 /// A plaque has a few dozen colours (its inks and their anti-aliased edges), so it is written as
-/// an indexed PNG: lossless, a third of the pixel data, and with fast compression 41 KB in 3 ms
-/// where RGB at the default level took 49 KB in 31 ms (most of a cold build). A drawing with
-/// more than 256 colours (a logo with gradients) falls back to RGB.
+/// an indexed PNG: lossless, a quarter of the pixel data, with one fixed filter (Paeth: as small
+/// as trying every filter on every row, measured on 1,000 plaques, in half the time; no filter
+/// left the fast compressor with 17 times the bytes) and fast compression. A drawing with more
+/// than 256 colours (a logo with gradients) falls back to RGB with adaptive filters.
 fn png_rgb(pixmap: &resvg::tiny_skia::Pixmap, dpi: f64) -> Result<Vec<u8>, String> {
     // The page is painted white first, so every pixel is opaque and needs no un-premultiplying.
     let (color, palette, data) = match indexed(pixmap.data()) {
@@ -153,11 +189,14 @@ fn png_rgb(pixmap: &resvg::tiny_skia::Pixmap, dpi: f64) -> Result<Vec<u8>, Strin
         let mut enc = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
         enc.set_color(color);
         enc.set_depth(png::BitDepth::Eight);
+        enc.set_compression(png::Compression::Fast);
         if let Some(p) = palette {
             enc.set_palette(p);
+            enc.set_filter(png::FilterType::Paeth);
+            enc.set_adaptive_filter(png::AdaptiveFilterType::NonAdaptive);
+        } else {
+            enc.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
         }
-        enc.set_compression(png::Compression::Fast);
-        enc.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
         let per_metre = (dpi / 0.0254).round() as u32;
         enc.set_pixel_dims(Some(png::PixelDimensions {
             xppu: per_metre,
@@ -173,30 +212,35 @@ fn png_rgb(pixmap: &resvg::tiny_skia::Pixmap, dpi: f64) -> Result<Vec<u8>, Strin
 /// The palette (RGB triples, in order of first appearance, so the same drawing gives the same
 /// bytes) and one index per pixel; None past 256 colours.
 fn indexed(rgba: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
-    // Pixels as words with alpha masked off (every pixel is opaque).
-    let words: Vec<u32> = rgba
-        .chunks_exact(4)
-        .map(|p| u32::from_le_bytes([p[0], p[1], p[2], 0]))
-        .collect();
+    // Colours seen, in a small open-addressed table (colour + 1, so that 0 means empty): one
+    // lookup per change of colour, and runs of paper or ink are the rule.
+    const SLOTS: usize = 1024;
+    let mut table = [(0u32, 0u8); SLOTS];
     let mut palette = Vec::new();
-    let mut seen: std::collections::HashMap<u32, u8> = std::collections::HashMap::new();
-    let mut indices = vec![0u8; words.len()];
-    let mut i = 0;
-    // Runs of one colour (paper, ink) are the rule: one lookup per run.
-    while i < words.len() {
-        let c = words[i];
-        let index = match seen.get(&c) {
-            Some(&index) => index,
-            None => {
-                let index = u8::try_from(seen.len()).ok()?;
-                seen.insert(c, index);
-                palette.extend_from_slice(&c.to_le_bytes()[..3]);
-                index
+    let mut indices = Vec::with_capacity(rgba.len() / 4);
+    let (mut last, mut index) = (u32::MAX, 0u8);
+    for p in rgba.chunks_exact(4) {
+        let c = u32::from_le_bytes([p[0], p[1], p[2], 0]);
+        if c != last {
+            last = c;
+            let mut slot = (c.wrapping_mul(0x9E37_79B1) >> 22) as usize;
+            loop {
+                match table[slot] {
+                    (0, _) => {
+                        index = u8::try_from(palette.len() / 3).ok()?;
+                        table[slot] = (c + 1, index);
+                        palette.extend_from_slice(&c.to_le_bytes()[..3]);
+                        break;
+                    }
+                    (k, i) if k == c + 1 => {
+                        index = i;
+                        break;
+                    }
+                    _ => slot = (slot + 1) % SLOTS,
+                }
             }
-        };
-        let run = words[i..].iter().take_while(|&&w| w == c).count();
-        indices[i..i + run].fill(index);
-        i += run;
+        }
+        indices.push(index);
     }
     Some((palette, indices))
 }
