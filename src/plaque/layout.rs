@@ -316,8 +316,9 @@ pub fn layout(
 
 /// The dark modules as one path: a rectangle per run of dark modules in a row, offset by the quiet zone.
 pub fn path(modules: &[bool], width: usize) -> String {
+    use std::fmt::Write;
     let q = crate::qr::QUIET_ZONE;
-    let mut d = String::new();
+    let mut d = String::with_capacity(width * width);
     for y in 0..width {
         let mut x = 0;
         while x < width {
@@ -326,13 +327,14 @@ pub fn path(modules: &[bool], width: usize) -> String {
                 while x < width && modules[y * width + x] {
                     x += 1;
                 }
-                d.push_str(&format!(
+                let _ = write!(
+                    d,
                     "M{} {}h{}v1h-{}z",
                     start + q,
                     y + q,
                     x - start,
                     x - start
-                ));
+                );
             } else {
                 x += 1;
             }
