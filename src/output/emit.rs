@@ -46,6 +46,9 @@ impl Sink for Discard {
     }
 }
 
+/// An entry page that may be the heaviest: its length, path and bytes.
+type Candidate = (usize, String, Vec<u8>);
+
 /// How many of the longest entry pages are compressed to find the heaviest.
 const CANDIDATES: usize = 16;
 
@@ -54,7 +57,7 @@ pub struct Emitter<'a> {
     /// Path → content key of every file so far.
     seen: Mutex<BTreeMap<String, u64>>,
     /// The longest entry pages (length, path, bytes), when asked to measure.
-    largest: Option<Mutex<Vec<(usize, String, Vec<u8>)>>>,
+    largest: Option<Mutex<Vec<Candidate>>>,
 }
 
 impl<'a> Emitter<'a> {
