@@ -129,14 +129,47 @@ fn live_reload_error_overlay_and_recovery() {
         })
     };
     assert!(
-        log_line("updated the text of 1 file").is_some(),
+        log_line("updated the page(s) of 1 file").is_some(),
         "a text-only update was reported"
+    );
+
+    // Front matter that only the entry's own page shows (an address) patches the model too.
+    let with_address = |address: &str| {
+        let text = RELIC
+            .replace("Ngôi đền bên sông.", "Đã sửa nội dung.")
+            .replace(
+                "ranking: national",
+                &format!("ranking: national\n{address}"),
+            );
+        write(s.path(), "content/relics/den.md", &text);
+    };
+    with_address("address: 12 Phố Kỳ Cùng");
+    wait_for(&ev, "event: reload");
+    assert!(
+        log_line("updated the page(s) of 1 file").is_some(),
+        "a page-only front-matter edit was patched"
+    );
+    let (_, page) = http_get(&format!("{}/relics/den/", server.base));
+    assert!(page.contains("12 Phố Kỳ Cùng"), "{page}");
+    // A page-only field the loader refuses (a relic has no price) is reported, not patched in.
+    with_address("price_from: 100000");
+    let data = wait_for(&ev, "event: problem");
+    assert!(data.contains("price_from"), "{data}");
+    with_address("address: 12 Phố Kỳ Cùng");
+    wait_for(&ev, "event: reload");
+    assert!(
+        log_line("rebuilt").is_some(),
+        "after a problem, the whole site is checked again"
     );
 
     // A front-matter change takes the incremental rebuild, and the page shows it.
     let with_summary = |body: &str| {
         let text = RELIC
             .replace("Ngôi đền bên sông.", body)
+            .replace(
+                "ranking: national",
+                "ranking: national\naddress: 12 Phố Kỳ Cùng",
+            )
             .replace("title: Đền Kỳ Cùng", "title: Đền Kỳ Cùng\nsummary: Đền cổ.");
         write(s.path(), "content/relics/den.md", &text);
     };

@@ -4,6 +4,7 @@
 pub mod front_matter;
 mod validate;
 
+pub use validate::entry as validate_entry;
 pub use validate::is_inside as validate_path_inside;
 pub mod yaml;
 

@@ -115,15 +115,17 @@ pub fn run(mut opts: Options) -> i32 {
 /// With `full` false, only the entries whose content changed are rendered again.
 fn rebuild(shared: &Shared, opts: &BuildOptions, full: bool, changed: &HashSet<PathBuf>) {
     let start = Instant::now();
-    if !full {
+    // After a failed rebuild, only a whole one can tell that every problem is gone.
+    let failed = shared.problem.read().expect("problem lock").is_some();
+    if !full && !failed {
         let mut kept = shared.kept.lock().expect("kept lock");
         if let Some((site, theme)) = kept.as_mut() {
-            if let Some(result) = patch::text_only(site, theme, changed) {
+            if let Some(result) = patch::page_only(site, theme, changed) {
                 match result {
                     Ok(rendered) => {
                         publish(shared, rendered, true);
                         println!(
-                            "updated the text of {} file(s) in {} ms",
+                            "updated the page(s) of {} file(s) in {} ms",
                             changed.len(),
                             start.elapsed().as_millis()
                         );
