@@ -21,7 +21,11 @@ pub struct Writer {
     gen: PathBuf,
     /// What the generation held when the build began (None: unknown, so every file is written).
     old: Option<BTreeMap<String, String>>,
+    /// The current generation and its manifest: a file it holds as this build makes it is linked
+    /// from there, not written (the build after a cold one would otherwise write everything).
+    current: Option<(PathBuf, BTreeMap<String, String>)>,
     /// Path → fingerprint of every file of this build so far.
+    /// (`written` counts the files that differ from the published ones.)
     new: Mutex<BTreeMap<String, String>>,
     made_dirs: Mutex<HashSet<PathBuf>>,
     written: AtomicUsize,
@@ -39,16 +43,22 @@ impl Writer {
             "Written by `waymark build`. site/ is what to publish; print/ is what to print.\n",
         )
         .map_err(|e| Error::io(&marker, e))?;
-        let target = if active_generation(out) == Some(0) {
-            1
-        } else {
-            0
-        };
+        let active = active_generation(out);
+        let target = if active == Some(0) { 1 } else { 0 };
         let gen = out.join(GENERATIONS).join(target.to_string());
         std::fs::create_dir_all(&gen).map_err(|e| Error::io(&gen, e))?;
         // Without a manifest we cannot trust what is there, so everything is written. The manifest
         // is removed before any change, so an interrupted update is never mistaken for a finished one.
         let old = read_manifest(&gen);
+        let current = active.and_then(|a| {
+            let dir = out.join(GENERATIONS).join(a.to_string());
+            let mut m = read_manifest(&dir)?;
+            // Only what this generation lacks is worth keeping: usually the last build's changes.
+            if let Some(old) = &old {
+                m.retain(|p, f| old.get(p) != Some(f));
+            }
+            Some((dir, m))
+        });
         let manifest = gen.join(MANIFEST);
         if manifest.exists() {
             std::fs::remove_file(&manifest).map_err(|e| Error::io(&manifest, e))?;
@@ -58,6 +68,7 @@ impl Writer {
             target,
             gen,
             old,
+            current,
             new: Mutex::default(),
             made_dirs: Mutex::default(),
             written: AtomicUsize::new(0),
@@ -75,8 +86,9 @@ impl Writer {
         if !same {
             // Recorded as unknown first: a write that fails half-way is rewritten next time.
             self.record(&file.path, "?");
-            self.write_file(file)?;
-            self.written.fetch_add(1, Ordering::Relaxed);
+            if !self.write_file(file, fingerprint)? {
+                self.written.fetch_add(1, Ordering::Relaxed);
+            }
         }
         self.record(&file.path, fingerprint);
         Ok(())
@@ -89,7 +101,8 @@ impl Writer {
             .insert(path.to_string(), fingerprint.to_string());
     }
 
-    fn write_file(&self, f: &OutFile) -> Result<()> {
+    /// Write one file; true when it was linked from the current generation (the same there).
+    fn write_file(&self, f: &OutFile, fingerprint: &str) -> Result<bool> {
         let dest = self.gen.join(&f.path);
         if let Some(dir) = dest.parent() {
             let known = self.made_dirs.lock().expect("dirs lock").contains(dir);
@@ -101,12 +114,20 @@ impl Writer {
                     .insert(dir.to_path_buf());
             }
         }
-        // A file there may be a hard link into a cache: replaced, never written through.
+        // A file there may be a hard link into a cache or the other generation: replaced, never
+        // written through.
         if self.old.as_ref().is_none_or(|m| m.contains_key(&f.path)) {
             let _ = std::fs::remove_file(&dest);
         }
+        if let Some((dir, manifest)) = &self.current {
+            if manifest.get(&f.path).is_some_and(|c| c == fingerprint)
+                && std::fs::hard_link(dir.join(&f.path), &dest).is_ok()
+            {
+                return Ok(true);
+            }
+        }
         match &f.data {
-            Data::Bytes(b) => std::fs::write(&dest, b).map_err(|e| Error::io(&dest, e)),
+            Data::Bytes(b) => std::fs::write(&dest, b).map_err(|e| Error::io(&dest, e))?,
             Data::Copy(from) => {
                 // A copy must not follow a link out of the site.
                 if std::fs::symlink_metadata(from)
@@ -118,9 +139,7 @@ impl Writer {
                             .hint("copy the file itself into the folder instead of linking to it"),
                     ));
                 }
-                std::fs::copy(from, &dest)
-                    .map(|_| ())
-                    .map_err(|e| Error::io(from, e))
+                std::fs::copy(from, &dest).map_err(|e| Error::io(from, e))?;
             }
             Data::Cached(from) => {
                 // Cache files are replaced by rename, never changed in place, so the output may
@@ -128,9 +147,10 @@ impl Writer {
                 let _ = std::fs::remove_file(&dest);
                 std::fs::hard_link(from, &dest)
                     .or_else(|_| std::fs::copy(from, &dest).map(|_| ()))
-                    .map_err(|e| Error::io(from, e))
+                    .map_err(|e| Error::io(from, e))?;
             }
         }
+        Ok(false)
     }
 
     /// Delete what this build did not make, record the manifest and switch `current` to this

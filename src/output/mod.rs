@@ -234,7 +234,17 @@ mod tests {
             ]
         };
         assert_eq!(write(&out, &files("B")).unwrap().written, 2);
-        assert_eq!(write(&out, &files("B")).unwrap().written, 2); // the other generation, empty so far
+        // The other generation, empty so far: its files are linked from the published one.
+        let second = write(&out, &files("B")).unwrap();
+        assert_eq!((second.written, second.unchanged), (0, 2));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let links = std::fs::metadata(out.join(".gen/1/site/a.html"))
+                .unwrap()
+                .nlink();
+            assert_eq!(links, 2, "linked, not written");
+        }
         let third = write(&out, &files("B2")).unwrap();
         assert_eq!((third.written, third.unchanged), (1, 1));
         assert_eq!(
@@ -254,10 +264,18 @@ mod tests {
         let f = vec![OutFile::bytes("site/a.html".into(), "A")];
         write(&out, &f).unwrap();
         write(&out, &f).unwrap();
-        // Simulate an update interrupted after a file was damaged: no manifest left.
+        // Simulate an update interrupted after a file was cut short: no manifest left. Waymark
+        // replaces a file (unlink, then write) and never writes into one, because unchanged
+        // files are hard links shared with the published generation; so does this damage.
         let inactive = out.join(".gen/0");
         std::fs::remove_file(inactive.join(".manifest")).unwrap();
+        std::fs::remove_file(inactive.join("site/a.html")).unwrap();
         std::fs::write(inactive.join("site/a.html"), "half").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("site/a.html")).unwrap(),
+            "A",
+            "the published file is untouched"
+        );
         std::fs::write(inactive.join("site/stray.html"), "x").unwrap();
         write(&out, &f).unwrap();
         assert_eq!(

@@ -322,16 +322,15 @@ fn all_sheets(
             let pdf = match cache.file(key, "pdf") {
                 Some(pdf) => pdf,
                 None => {
-                    let svgs = of_size
-                        .iter()
-                        .map(|p| {
-                            p.svg
-                                .read()
-                                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                        })
-                        .collect::<std::io::Result<Vec<String>>>()
-                        .map_err(|e| Error::io(&cache.dir, e))?;
-                    cache.keep(key, "pdf", sheets::a4(renderer, &svgs, size)?)
+                    let svg_of = |n: usize| {
+                        of_size[n]
+                            .svg
+                            .read()
+                            .map(|b| String::from_utf8_lossy(&b).into_owned())
+                            .map_err(|e| format!("a plaque's SVG cannot be read back: {e}"))
+                    };
+                    let pdf = sheets::a4(renderer, of_size.len(), &svg_of, size)?;
+                    cache.keep(key, "pdf", pdf)
                 }
             };
             Ok(OutFile {

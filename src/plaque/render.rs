@@ -74,18 +74,25 @@ impl Drawn {
     }
 }
 
-fn pdf_of(trees: &[&usvg::Tree], w: f64, h: f64) -> Result<Vec<u8>, String> {
+/// One PDF page a tree, each `w` × `h` mm; `next` gives the trees one at a time, so that a sheet of
+/// 5,000 pages never holds more than one parsed page (all at once took 1 GB at 10,000 plaques).
+fn pdf_of(
+    mut next: impl FnMut() -> Option<Result<usvg::Tree, String>>,
+    w: f64,
+    h: f64,
+) -> Result<Vec<u8>, String> {
     use krilla_svg::SurfaceExt;
     let mut doc = krilla::Document::new();
     let size = krilla::geom::Size::from_wh(w as f32 * PT_PER_MM, h as f32 * PT_PER_MM)
         .ok_or("empty page")?;
-    for tree in trees {
+    while let Some(tree) = next() {
+        let tree = tree?;
         let settings =
             krilla::page::PageSettings::from_wh(size.width(), size.height()).ok_or("empty page")?;
         let mut page = doc.start_page_with(settings);
         let mut surface = page.surface();
         surface
-            .draw_svg(tree, size, krilla_svg::SvgSettings::default())
+            .draw_svg(&tree, size, krilla_svg::SvgSettings::default())
             .ok_or("the SVG could not be drawn into the PDF")?;
         surface.finish();
         page.finish();
@@ -114,12 +121,18 @@ impl Renderer {
 
     /// One PDF page per SVG, each `w` × `h` mm.
     pub fn pdf(&self, svgs: &[&str], w: f64, h: f64) -> Result<Vec<u8>, String> {
-        let trees = svgs
-            .iter()
-            .map(|s| self.tree(s))
-            .collect::<Result<Vec<_>, _>>()?;
-        let refs: Vec<&usvg::Tree> = trees.iter().collect();
-        pdf_of(&refs, w, h)
+        let mut svgs = svgs.iter();
+        self.pdf_pages(|| svgs.next().map(|s| Ok(s.to_string())), w, h)
+    }
+
+    /// One PDF page per SVG that `next` makes, each parsed when its turn comes.
+    pub fn pdf_pages(
+        &self,
+        mut next: impl FnMut() -> Option<Result<String, String>>,
+        w: f64,
+        h: f64,
+    ) -> Result<Vec<u8>, String> {
+        pdf_of(|| next().map(|svg| self.tree(&svg?)), w, h)
     }
 
     /// A plaque or card drawn once: its PDF and its pixels at `PRINT_DPI`, from one parse of the SVG.
@@ -134,12 +147,6 @@ impl Renderer {
 
     fn draw_with(&self, svg: &str, w: f64, h: f64, with_pdf: bool) -> Result<Drawn, String> {
         let tree = self.tree(svg)?;
-        let pdf = if with_pdf {
-            pdf_of(&[&tree], w, h)?
-        } else {
-            Vec::new()
-        };
-
         let (pw, ph) = (
             (w / MM_PER_INCH * PRINT_DPI).round() as u32,
             (h / MM_PER_INCH * PRINT_DPI).round() as u32,
@@ -152,6 +159,12 @@ impl Renderer {
             resvg::tiny_skia::Transform::from_scale(sx, sy),
             &mut pixmap.as_mut(),
         );
+        let pdf = if with_pdf {
+            let mut once = Some(tree);
+            pdf_of(|| once.take().map(Ok), w, h)?
+        } else {
+            Vec::new()
+        };
         Ok(Drawn {
             pdf,
             pixmap: Some(pixmap),

@@ -11,8 +11,14 @@ const PAGE_MARGIN: f64 = 3.0;
 const GUTTER: f64 = 4.0;
 const MARK: f64 = 1.5;
 
-/// The plaques' SVGs (all of `size`) imposed on A4 pages, as one PDF.
-pub fn a4(renderer: &Renderer, plaques: &[String], size: Size) -> Result<Vec<u8>> {
+/// `count` plaques of `size` (the SVG of each from `svg_of`) imposed on A4 pages, as one PDF.
+/// Each page is made, parsed and drawn in turn: a sheet of 10,000 plaques never holds them all.
+pub fn a4(
+    renderer: &Renderer,
+    count: usize,
+    svg_of: &dyn Fn(usize) -> Result<String, String>,
+    size: Size,
+) -> Result<Vec<u8>> {
     let (w, h) = size.dims();
     let (pw, ph) = A4;
     let fit = |w: f64, h: f64| {
@@ -32,34 +38,40 @@ pub fn a4(renderer: &Renderer, plaques: &[String], size: Size) -> Result<Vec<u8>
     // Centre the grid on the page.
     let x0 = (pw - (cols as f64 * cw + (cols - 1) as f64 * GUTTER)) / 2.0;
     let y0 = (ph - (rows as f64 * ch + (rows - 1) as f64 * GUTTER)) / 2.0;
-    let pages: Vec<String> = plaques
-        .chunks(per_page)
-        .map(|chunk| {
-            let mut svg = format!(
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{pw}mm\" height=\"{ph}mm\" viewBox=\"0 0 {pw} {ph}\" font-family=\"Noto Sans\"><rect width=\"{pw}\" height=\"{ph}\" fill=\"#ffffff\"/>"
+    let page = |first: usize| -> Result<String, String> {
+        let mut svg = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{pw}mm\" height=\"{ph}mm\" viewBox=\"0 0 {pw} {ph}\" font-family=\"Noto Sans\"><rect width=\"{pw}\" height=\"{ph}\" fill=\"#ffffff\"/>"
+        );
+        for (i, n) in (first..count.min(first + per_page)).enumerate() {
+            let (c, r) = (i % cols, i / cols);
+            let (x, y) = (x0 + c as f64 * (cw + GUTTER), y0 + r as f64 * (ch + GUTTER));
+            let plaque = svg_of(n)?;
+            let nested = format!(
+                "<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">{}</svg>",
+                inner(&plaque)
             );
-            for (i, p) in chunk.iter().enumerate() {
-                let (c, r) = (i % cols, i / cols);
-                let (x, y) = (x0 + c as f64 * (cw + GUTTER), y0 + r as f64 * (ch + GUTTER));
-                let nested = format!("<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">{}</svg>", inner(p));
-                if rotate {
-                    svg.push_str(&format!("<g transform=\"translate({} {y}) rotate(90)\">{nested}</g>", x + cw));
-                } else {
-                    svg.push_str(&format!("<g transform=\"translate({x} {y})\">{nested}</g>"));
-                }
-                svg.push_str(&crop_marks(x, y, cw, ch));
+            if rotate {
+                svg.push_str(&format!(
+                    "<g transform=\"translate({} {y}) rotate(90)\">{nested}</g>",
+                    x + cw
+                ));
+            } else {
+                svg.push_str(&format!("<g transform=\"translate({x} {y})\">{nested}</g>"));
             }
-            svg.push_str("</svg>");
-            svg
+            svg.push_str(&crop_marks(x, y, cw, ch));
+        }
+        svg.push_str("</svg>");
+        Ok(svg)
+    };
+    let mut firsts = (0..count).step_by(per_page);
+    renderer
+        .pdf_pages(|| firsts.next().map(page), pw, ph)
+        .map_err(|why| {
+            Error::one(Diagnostic::error(
+                "print/sheets",
+                format!("the A4 sheet could not be made: {why}"),
+            ))
         })
-        .collect();
-    let refs: Vec<&str> = pages.iter().map(String::as_str).collect();
-    renderer.pdf(&refs, pw, ph).map_err(|why| {
-        Error::one(Diagnostic::error(
-            "print/sheets",
-            format!("the A4 sheet could not be made: {why}"),
-        ))
-    })
 }
 
 /// The content of a root `<svg>` element, to nest it in another.

@@ -14,6 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -37,6 +38,8 @@ struct Shared {
     problem: RwLock<Option<String>>,
     clients: Mutex<Vec<mpsc::Sender<String>>>,
     qr: crate::qr::Cache,
+    /// The QR files of the kept site are among the served files.
+    print_ready: AtomicBool,
     /// The last good build's fingerprints, for rebuilding only what changed.
     last: Mutex<Option<incremental::Fingerprints>>,
     /// The last good build's model and theme, patched in place by text-only edits.
@@ -77,6 +80,7 @@ pub fn run(mut opts: Options) -> i32 {
         problem: RwLock::new(None),
         clients: Mutex::new(Vec::new()),
         qr: crate::qr::Cache::default(),
+        print_ready: AtomicBool::new(false),
         last: Mutex::new(None),
         kept: Mutex::new(None),
         timings: opts.timings,
@@ -153,6 +157,9 @@ fn rebuild(shared: &Shared, opts: &BuildOptions, full: bool, changed: &HashSet<P
                 start.elapsed().as_millis()
             );
             *shared.kept.lock().expect("kept lock") = Some((site, theme));
+            if !partial {
+                shared.print_ready.store(false, Ordering::Release);
+            }
             broadcast(shared, &live::event("reload", "ok"));
         }
         Err(e) => report(shared, &e),
@@ -160,8 +167,37 @@ fn rebuild(shared: &Shared, opts: &BuildOptions, full: bool, changed: &HashSet<P
     let _ = std::io::stdout().flush();
 }
 
+/// Make the print files (QR symbols and the manifest) of the kept site, once after each whole
+/// rebuild and only when asked for: most previews never open them, and at 10,000 entries they
+/// were two thirds of the first build.
+fn print_files(shared: &Shared) {
+    if shared.print_ready.load(Ordering::Acquire) {
+        return;
+    }
+    let kept = shared.kept.lock().expect("kept lock");
+    let Some((site, _)) = kept.as_ref() else {
+        return;
+    };
+    let made = crate::output::Collect::default();
+    let emit = crate::output::Emitter::new(&made);
+    let result = crate::qr::render(site, &shared.qr, None, &emit);
+    drop(emit);
+    match result {
+        Ok(_) => {
+            swap_files(shared, made.into_files(), true);
+            shared.print_ready.store(true, Ordering::Release);
+        }
+        Err(e) => report(shared, &e),
+    }
+}
+
 /// Serve `rendered` from now on: on top of the last files when `partial`, instead of them if not.
 fn publish(shared: &Shared, rendered: Vec<OutFile>, partial: bool) {
+    swap_files(shared, rendered, partial);
+    *shared.problem.write().expect("problem lock") = None;
+}
+
+fn swap_files(shared: &Shared, rendered: Vec<OutFile>, partial: bool) {
     let mut files: Files = if partial {
         (**shared.files.read().expect("files lock")).clone()
     } else {
@@ -171,7 +207,6 @@ fn publish(shared: &Shared, rendered: Vec<OutFile>, partial: bool) {
         files.insert(f.path, Arc::new(f.data));
     }
     *shared.files.write().expect("files lock") = Arc::new(files);
-    *shared.problem.write().expect("problem lock") = None;
 }
 
 fn report(shared: &Shared, e: &crate::error::Error) {
@@ -204,12 +239,8 @@ fn make(
     emit.put_all(media_files)?;
     crate::render::render_some(&site, &theme, selection.as_ref(), None, &emit)?;
     timings.push(("render", t.elapsed()));
-    // A partial rebuild changed no code and no page address: the QR files stand as they are.
-    if selection.is_none() {
-        let t = Instant::now();
-        crate::qr::render(&site, &shared.qr, None, &emit)?;
-        timings.push(("qr codes", t.elapsed()));
-    }
+    // QR files are made when the print pages are first asked for (`print_files`); a partial
+    // rebuild changed no code and no page address, so the ones made stand as they are.
     drop(emit);
     let files = kept.into_files();
     crate::write_ledger(&opts.site, &site.ledger)?;
@@ -327,6 +358,9 @@ fn handle(request: tiny_http::Request, shared: &Shared) {
     if path.contains("..") || path == "/sw.js" {
         let _ = request.respond(tiny_http::Response::from_string("bad path").with_status_code(400));
         return;
+    }
+    if path.starts_with("/_print") {
+        print_files(shared);
     }
     let files = shared.files.read().expect("files lock").clone();
     let problem = shared.problem.read().expect("problem lock").clone();
