@@ -126,11 +126,10 @@ fn rebuild(shared: &Shared, opts: &BuildOptions, full: bool, changed: &HashSet<P
         if let Some((site, theme)) = kept.as_mut() {
             if let Some(result) = patch::page_only(site, theme, changed) {
                 match result {
-                    Ok(rendered) => {
+                    Ok((rendered, edited)) => {
                         publish(shared, rendered, true);
                         println!(
-                            "updated the page(s) of {} file(s) in {} ms",
-                            changed.len(),
+                            "updated the page(s) of {edited} file(s) in {} ms",
                             start.elapsed().as_millis()
                         );
                         broadcast(shared, &live::event("reload", "ok"));

@@ -14,12 +14,13 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 /// Patch `site` with what changed in `changed` (paths relative to the site folder) and render
-/// the pages of the entries they belong to. None when the change reaches beyond those pages.
+/// the pages of the entries they belong to: the files, and how many source files were edited.
+/// None when the change reaches beyond those pages.
 pub fn page_only(
     site: &mut Site,
     theme: &Theme,
     changed: &HashSet<PathBuf>,
-) -> Option<crate::error::Result<Vec<OutFile>>> {
+) -> Option<crate::error::Result<(Vec<OutFile>, usize)>> {
     if changed.is_empty() {
         return None;
     }
@@ -37,7 +38,7 @@ pub fn page_only(
     if edits.is_empty() {
         return None;
     }
-    let mut entries = HashSet::new();
+    let (mut entries, edited) = (HashSet::new(), edits.len());
     for (i, rel, edit) in edits {
         let e = &mut site.entries[i];
         if let Some(m) = edit.matter {
@@ -57,7 +58,7 @@ pub fn page_only(
     let emit = crate::output::Emitter::new(&kept);
     let rendered = crate::render::render_some(site, theme, Some(&only), None, &emit);
     drop(emit);
-    Some(rendered.map(|_| kept.into_files()))
+    Some(rendered.map(|_| (kept.into_files(), edited)))
 }
 
 /// The new state of one file of entry `i`.
