@@ -355,29 +355,32 @@ impl Shared<'_> {
         for (lang, text) in &e.texts {
             let r = markdown::render(&text.body, &text.file, text.body_line, lang, &self.links);
             problems.extend(r.problems);
-            let mut render = |path: String, landing: Option<&str>| {
-                let ctx = self.entry_page(i, lang, landing, &r.html);
-                match self.theme.render("entry.html", &ctx) {
-                    Ok(html) => files.push((
-                        OutFile::bytes(format!("site{path}index.html"), html),
-                        landing.is_none(),
-                    )),
-                    Err(d) => problems.push(d),
-                }
+            let mut ctx = self.entry_page(i, lang, &r.html);
+            let mut render = |path: String, ctx: &Context, entry_page: bool| match self
+                .theme
+                .render("entry.html", ctx)
+            {
+                Ok(html) => files.push((
+                    OutFile::bytes(format!("site{path}index.html"), html),
+                    entry_page,
+                )),
+                Err(d) => problems.push(d),
             };
-            render(site.entry_path(e, lang), None);
-            if lang == site.default_language() {
+            render(site.entry_path(e, lang), &ctx, true);
+            // The QR landings: the same page and context, plus the script that moves a visitor
+            // to their language.
+            if lang == site.default_language() && !codes.is_empty() {
+                self.add_landing(&mut ctx, i);
                 for code in codes {
-                    render(format!("/q/{code}/"), Some(code));
+                    render(format!("/q/{code}/"), &ctx, false);
                 }
             }
         }
         (files, problems)
     }
 
-    /// An entry's page in `lang`; with `landing`, the QR landing of that code (default language,
-    /// canonical to the real page, and a script that moves to the visitor's language).
-    fn entry_page(&self, i: usize, lang: &str, landing: Option<&str>, body: &str) -> Context {
+    /// An entry's page in `lang`.
+    fn entry_page(&self, i: usize, lang: &str, body: &str) -> Context {
         let site = self.site;
         let e = &site.entries[i];
         let text = e.text(lang, site.default_language());
@@ -409,27 +412,35 @@ impl Shared<'_> {
             ctx.insert("share_image", &share);
         }
         ctx.insert("entry", &entry);
-        if landing.is_some() {
-            // The default language maps to "": its visitors stay on the landing, with no extra hop.
-            let targets: BTreeMap<String, String> = langs
-                .iter()
-                .map(|l| {
-                    let url = if *l == site.default_language() {
-                        String::new()
-                    } else {
-                        site.link(&site.entry_path(e, l))
-                    };
-                    (l.to_ascii_lowercase(), url)
-                })
-                .collect();
-            ctx.insert(
-                "landing",
-                &LandingCtx {
-                    script: landing_script(&targets),
-                },
-            );
-        }
         ctx
+    }
+
+    /// Make an entry page's context that of its QR landing (default language, canonical to the
+    /// real page, and a script that moves the visitor to their language).
+    fn add_landing(&self, ctx: &mut Context, i: usize) {
+        let site = self.site;
+        let e = &site.entries[i];
+        // The default language maps to "": its visitors stay on the landing, with no extra hop.
+        let targets: BTreeMap<String, String> = site
+            .config
+            .languages
+            .iter()
+            .filter(|l| e.texts.contains_key(*l))
+            .map(|l| {
+                let url = if *l == site.default_language() {
+                    String::new()
+                } else {
+                    site.link(&site.entry_path(e, l))
+                };
+                (l.to_ascii_lowercase(), url)
+            })
+            .collect();
+        ctx.insert(
+            "landing",
+            &LandingCtx {
+                script: landing_script(&targets),
+            },
+        );
     }
 
     fn list(&self, i: usize, lang: &str) -> ListCtx {
