@@ -225,8 +225,13 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
 }
 
 pub fn gzipped_len(bytes: &[u8]) -> usize {
+    compressed_len(bytes, flate2::Compression::default())
+}
+
+/// The gzipped size of `bytes` at `level`.
+pub fn compressed_len(bytes: &[u8], level: flate2::Compression) -> usize {
     use std::io::Write;
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), level);
     let _ = enc.write_all(bytes);
     enc.finish().map(|v| v.len()).unwrap_or(bytes.len())
 }

@@ -367,6 +367,8 @@ fn timings_and_summary() {
         err.contains("render pages:") && err.contains("qr codes:"),
         "{err}"
     );
+    #[cfg(target_os = "linux")]
+    assert!(err.contains("peak memory:") && err.contains("MiB"), "{err}");
     assert!(
         err.contains("built 1 entries") && err.contains("1 QR codes"),
         "{err}"

@@ -133,16 +133,15 @@ fn live_reload_error_overlay_and_recovery() {
         "a text-only update was reported"
     );
 
-    // Front matter that only the entry's own page shows (an address) patches the model too.
-    let with_address = |address: &str| {
+    // den.md with `front` added to its front matter and `body` as its text.
+    let edit_den = |front: &str, body: &str| {
         let text = RELIC
-            .replace("Ngôi đền bên sông.", "Đã sửa nội dung.")
-            .replace(
-                "ranking: national",
-                &format!("ranking: national\n{address}"),
-            );
+            .replace("Ngôi đền bên sông.", body)
+            .replace("ranking: national", &format!("ranking: national\n{front}"));
         write(s.path(), "content/relics/den.md", &text);
     };
+    // Front matter that only the entry's own page shows (an address) patches the model too.
+    let with_address = |address: &str| edit_den(address, "Đã sửa nội dung.");
     with_address("address: 12 Phố Kỳ Cùng");
     wait_for(&ev, "event: reload");
     assert!(
@@ -163,16 +162,7 @@ fn live_reload_error_overlay_and_recovery() {
     );
 
     // A front-matter change takes the incremental rebuild, and the page shows it.
-    let with_summary = |body: &str| {
-        let text = RELIC
-            .replace("Ngôi đền bên sông.", body)
-            .replace(
-                "ranking: national",
-                "ranking: national\naddress: 12 Phố Kỳ Cùng",
-            )
-            .replace("title: Đền Kỳ Cùng", "title: Đền Kỳ Cùng\nsummary: Đền cổ.");
-        write(s.path(), "content/relics/den.md", &text);
-    };
+    let with_summary = |body: &str| edit_den("address: 12 Phố Kỳ Cùng\nsummary: Đền cổ.", body);
     with_summary("Đã sửa nội dung.");
     wait_for(&ev, "event: reload");
     assert!(

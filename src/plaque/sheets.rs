@@ -70,7 +70,8 @@ pub fn a4(
             Error::one(Diagnostic::error(
                 "print/sheets",
                 format!("the A4 sheet could not be made: {why}"),
-            ))
+            )
+            .hint("delete the folder .waymark-cache (it only saves time) and build again; if it persists, report it as a bug"))
         })
 }
 
