@@ -91,7 +91,7 @@ fn districts(entries: &[Entry]) -> Vec<District> {
     by.into_values().collect()
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Nearby {
     pub relics: Vec<(usize, f64)>,
     pub homestays: Vec<(usize, f64)>,
@@ -202,9 +202,7 @@ impl Site {
                 let mut idx: Vec<usize> = (0..entries.len())
                     .filter(|&i| entries[i].section == name)
                     .collect();
-                idx.sort_by_cached_key(|&i| {
-                    (crate::slug::fold(&entries[i].texts[&default].title), i)
-                });
+                sort_by_title(&mut idx, &entries, &default);
                 Section {
                     kind: Kind::of_section(&name),
                     intros: section_intros.remove(&name).unwrap_or_default(),
@@ -229,6 +227,21 @@ impl Site {
             warnings,
             media: crate::media::Media::default(),
         })
+    }
+
+    /// After entries were edited in place (titles, districts; not added, removed or renamed):
+    /// put each section in title order again and group the districts anew.
+    pub fn refresh_lists(&mut self) {
+        let default = self.config.default_language.clone();
+        for s in &mut self.sections {
+            sort_by_title(&mut s.entries, &self.entries, &default);
+        }
+        self.districts = districts(&self.entries);
+    }
+
+    /// After places were moved in place: find each entry's nearby places anew.
+    pub fn refresh_nearby(&mut self) {
+        self.nearby = nearby(&self.entries);
     }
 
     pub fn default_language(&self) -> &str {
@@ -294,6 +307,20 @@ impl Site {
     pub fn entry_by_page(&self, page: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.page_id() == page)
     }
+}
+
+/// A section's order: by folded default-language title, then by file order.
+fn sort_by_title(idx: &mut [usize], entries: &[Entry], default: &str) {
+    idx.sort_by_cached_key(|&i| (crate::slug::fold(&entries[i].texts[default].title), i));
+}
+
+/// The district pages entries with these districts make, by slug.
+pub fn district_slugs<'a>(districts: impl Iterator<Item = Option<&'a String>>) -> BTreeSet<String> {
+    districts
+        .flatten()
+        .map(|d| crate::slug::slugify(d))
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 fn from_raw(e: RawEntry, code: String) -> Entry {

@@ -161,16 +161,18 @@ fn live_reload_error_overlay_and_recovery() {
         "after a problem, the whole site is checked again"
     );
 
-    // A front-matter change takes the incremental rebuild, and the page shows it.
+    // A summary, which lists show, is patched too: the entry's page first, then the lists.
     let with_summary = |body: &str| edit_den("address: 12 Phố Kỳ Cùng\nsummary: Đền cổ.", body);
     with_summary("Đã sửa nội dung.");
     wait_for(&ev, "event: reload");
     assert!(
-        log_line("rebuilt").is_some(),
-        "an incremental rebuild was reported"
+        log_line("updated the lists").is_some(),
+        "the lists were updated after the page"
     );
     let (_, page) = http_get(&format!("{}/relics/den/", server.base));
     assert!(page.contains("Đền cổ."), "{page}");
+    let (_, list) = http_get(&format!("{}/relics/", server.base));
+    assert!(list.contains("Đền cổ."), "{list}");
 
     // A broken link in a text-only edit is reported like any other problem.
     with_summary("[x](../khong-co.md)");
@@ -242,4 +244,71 @@ fn next_free_port_when_taken() {
         !line.contains(&format!(":{port}/")),
         "took the busy port: {line}"
     );
+}
+
+/// The title of `page` at `base`, as its nearby lists and the section list show it.
+fn shows(base: &str, page: &str, text: &str) -> bool {
+    http_get(&format!("{base}{page}")).1.contains(text)
+}
+
+#[test]
+fn title_and_place_edits_reach_lists_and_nearby_pages() {
+    let chua = "---\ntitle: Chùa Tiên\nlocation: { lat: 21.86, lon: 106.76 }\n---\nChùa.\n";
+    let s = site(&[
+        ("content/relics/den.md", RELIC),
+        ("content/relics/chua.md", chua),
+    ]);
+    let server = start(s.path());
+    let base = server.base.clone();
+    assert!(
+        shows(&base, "/relics/chua/", "Đền Kỳ Cùng"),
+        "den is near chua"
+    );
+    let ev = events(&base);
+    std::thread::sleep(Duration::from_millis(300));
+    let den = |from: &str, to: &str| {
+        write(s.path(), "content/relics/den.md", &RELIC.replace(from, to));
+    };
+
+    // A new title: the entry's page at once, then the list and the page that lists it nearby,
+    // each announced with the pages it made (a browser elsewhere does not reload).
+    den("Đền Kỳ Cùng", "Đền Mới");
+    let first = wait_for(&ev, "event: reload");
+    assert!(first.contains("/relics/den/"), "{first}");
+    assert!(!first.contains("/relics/chua/"), "{first}");
+    let then = wait_for(&ev, "event: reload");
+    assert!(
+        then.contains("/relics/chua/") && then.contains("/relics/ "),
+        "{then}"
+    );
+    assert!(shows(&base, "/relics/den/", "<h1>Đền Mới</h1>"));
+    assert!(shows(&base, "/relics/chua/", "Đền Mới"), "nearby list");
+    assert!(shows(&base, "/relics/", "Đền Mới"), "section list");
+
+    // After a problem the whole site is compared with the last good build: the nearby page too.
+    den("title: Đền Kỳ Cùng", "title: [Đền");
+    wait_for(&ev, "event: problem");
+    den("Đền Kỳ Cùng", "Đền Cũ");
+    wait_for(&ev, "event: reload");
+    assert!(shows(&base, "/relics/chua/", "Đền Cũ"), "nearby list");
+    assert!(!shows(&base, "/relics/chua/", "Đền Mới"));
+
+    // Moved 70 km away: no longer near.
+    den("lat: 21.85", "lat: 22.48");
+    wait_for(&ev, "event: reload");
+    wait_for(&ev, "event: reload");
+    assert!(!shows(&base, "/relics/chua/", "Đền Kỳ Cùng"), "moved away");
+    assert!(shows(&base, "/relics/den/", "22.48"), "map links follow");
+
+    // A district that loses its last entry loses its page (a whole rebuild, not a patch).
+    assert!(shows(
+        &base,
+        "/districts/thanh-pho-lang-son/",
+        "Đền Kỳ Cùng"
+    ));
+    den("district: Thành phố Lạng Sơn", "district: Cao Lộc");
+    wait_for(&ev, "event: reload");
+    let (status, _) = http_get(&format!("{base}/districts/thanh-pho-lang-son/"));
+    assert_eq!(status, 404);
+    assert!(shows(&base, "/districts/cao-loc/", "Đền Kỳ Cùng"));
 }

@@ -1,10 +1,12 @@
 //! Rebuild only what a change touches: compare each entry's fingerprint with the last build's and
 //! re-render just the changed entries' pages (and the lists, when what they show changed).
-//! Anything structural (an entry added, removed, moved or given another code or language; a theme
-//! or site.yaml change) renders everything.
+//! An entry's card (title, summary, place...) also shows on the pages whose nearby lists hold
+//! it. Anything structural (an entry added, removed, moved or given another code or language; a
+//! section intro, whose title every entry page of the section shows; a theme or site.yaml change)
+//! renders everything.
 
 use crate::render::Selection;
-use crate::site::Site;
+use crate::site::{Nearby, Site};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
@@ -13,10 +15,12 @@ use std::hash::{Hash, Hasher};
 pub struct Fingerprints {
     /// page id -> (everything on the entry's own pages, what lists show of it)
     entries: HashMap<String, (u64, u64)>,
-    /// Entries, their codes and languages, in order.
+    /// Entries, their codes and languages, in order, and the district pages.
     structure: u64,
     /// Home and section intros.
     intros: u64,
+    /// Each entry's nearby lists, by entry index.
+    nearby: Vec<Nearby>,
 }
 
 fn hash(parts: &[&dyn Fn(&mut std::collections::hash_map::DefaultHasher)]) -> u64 {
@@ -81,6 +85,9 @@ pub fn fingerprints(site: &Site) -> Fingerprints {
         }]);
         entries.insert(page, (full, card));
     }
+    for d in &site.districts {
+        d.slug.hash(&mut structure);
+    }
     let intros = hash(&[&|h| {
         let sections: BTreeMap<&String, _> =
             site.sections.iter().map(|s| (&s.name, &s.intros)).collect();
@@ -98,7 +105,28 @@ pub fn fingerprints(site: &Site) -> Fingerprints {
         entries,
         structure: structure.finish(),
         intros,
+        nearby: site.nearby.clone(),
     }
+}
+
+/// The entries whose pages show what changed of the `cards` entries: those whose nearby lists
+/// hold one of them, and those whose nearby lists are not what they were (`before`).
+pub fn neighbours(site: &Site, before: &[Nearby], cards: &HashSet<usize>) -> HashSet<usize> {
+    if cards.is_empty() {
+        return HashSet::new();
+    }
+    site.nearby
+        .iter()
+        .enumerate()
+        .filter(|&(i, n)| {
+            before.get(i) != Some(n)
+                || n.relics
+                    .iter()
+                    .chain(&n.homestays)
+                    .any(|(j, _)| cards.contains(j))
+        })
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// The pages to render after a change, or None when everything must be rendered.
@@ -106,8 +134,10 @@ pub fn selection(before: &Fingerprints, now: &Fingerprints, site: &Site) -> Opti
     if before.structure != now.structure || before.entries.len() != now.entries.len() {
         return None;
     }
-    let mut entries = HashSet::new();
-    let mut lists = before.intros != now.intros;
+    if before.intros != now.intros {
+        return None;
+    }
+    let (mut entries, mut cards) = (HashSet::new(), HashSet::new());
     for (i, e) in site.entries.iter().enumerate() {
         let page = e.page_id();
         let (old, new) = (before.entries.get(&page)?, now.entries.get(&page)?);
@@ -115,8 +145,12 @@ pub fn selection(before: &Fingerprints, now: &Fingerprints, site: &Site) -> Opti
             entries.insert(i);
         }
         if old.1 != new.1 {
-            lists = true;
+            cards.insert(i);
         }
     }
-    Some(Selection { entries, lists })
+    entries.extend(neighbours(site, &before.nearby, &cards));
+    Some(Selection {
+        entries,
+        lists: !cards.is_empty(),
+    })
 }

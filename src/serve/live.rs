@@ -4,7 +4,8 @@
 pub const EVENTS_PATH: &str = "/_waymark/events";
 
 const SCRIPT: &str = r#"<script>(function(){if(!window.EventSource)return;var es=new EventSource("/_waymark/events");
-es.addEventListener("reload",function(){location.reload()});
+es.addEventListener("reload",function(e){var p=location.pathname.replace(/index\.html$/,"");
+if(e.data=="ok"||e.data.split(" ").indexOf(p)>=0)location.reload()});
 es.addEventListener("problem",function(e){var d=document.getElementById("waymark-overlay");
 if(!d){d=document.createElement("pre");d.id="waymark-overlay";d.setAttribute("role","alert");
 d.style.cssText="position:fixed;inset:0;margin:0;padding:1rem;background:rgba(40,0,0,.94);color:#fff;font:14px/1.45 monospace;white-space:pre-wrap;overflow:auto;z-index:2147483647";
@@ -39,6 +40,22 @@ pub fn event(name: &str, data: &str) -> String {
     )
 }
 
+/// The data of a `reload` event after a partial rebuild: the address of every page it made,
+/// so that only browsers showing one of them reload ("ok", all of them, when there are many).
+pub fn pages(files: &[crate::output::OutFile]) -> String {
+    const MANY: usize = 500;
+    let pages: Vec<String> = files
+        .iter()
+        .filter_map(|f| f.path.strip_prefix("site/"))
+        .filter_map(|p| p.strip_suffix("index.html"))
+        .map(|p| format!("/{p}"))
+        .collect();
+    if pages.len() > MANY {
+        return "ok".into();
+    }
+    pages.join(" ")
+}
+
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -59,6 +76,17 @@ mod tests {
         assert!(out.contains("waymark-overlay"));
         assert!(out.contains("bad &lt;b&gt;"));
         assert!(out.ends_with("</script></body></html>"));
+    }
+
+    #[test]
+    fn reload_names_the_pages_made() {
+        let files = [
+            crate::output::OutFile::bytes("site/relics/den/index.html".into(), Vec::new()),
+            crate::output::OutFile::bytes("site/index.html".into(), Vec::new()),
+            crate::output::OutFile::bytes("site/sw.js".into(), Vec::new()),
+            crate::output::OutFile::bytes("print/manifest.json".into(), Vec::new()),
+        ];
+        assert_eq!(pages(&files), "/relics/den/ /");
     }
 
     #[test]

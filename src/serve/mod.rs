@@ -124,18 +124,8 @@ fn rebuild(shared: &Shared, opts: &BuildOptions, full: bool, changed: &HashSet<P
     if !full && !failed {
         let mut kept = shared.kept.lock().expect("kept lock");
         if let Some((site, theme)) = kept.as_mut() {
-            if let Some(result) = patch::page_only(site, theme, changed) {
-                match result {
-                    Ok((rendered, edited)) => {
-                        publish(shared, rendered, true);
-                        println!(
-                            "updated the page(s) of {edited} file(s) in {} ms",
-                            start.elapsed().as_millis()
-                        );
-                        broadcast(shared, &live::event("reload", "ok"));
-                    }
-                    Err(e) => report(shared, &e),
-                }
+            if let Some(p) = patch::apply(site, changed) {
+                render_patch(shared, site, theme, p, start);
                 let _ = std::io::stdout().flush();
                 return;
             }
@@ -164,6 +154,56 @@ fn rebuild(shared: &Shared, opts: &BuildOptions, full: bool, changed: &HashSet<P
         Err(e) => report(shared, &e),
     }
     let _ = std::io::stdout().flush();
+}
+
+/// Render a patched model: the edited entries' pages first, published and announced at once;
+/// then, when lists show what changed, the lists and the pages whose nearby lists show it.
+fn render_patch(
+    shared: &Shared,
+    site: &mut crate::site::Site,
+    theme: &crate::theme::Theme,
+    p: patch::Patch,
+    start: Instant,
+) {
+    let render = |site: &crate::site::Site, entries: HashSet<usize>, lists: bool| {
+        let made = crate::output::Collect::default();
+        let emit = crate::output::Emitter::new(&made);
+        let only = crate::render::Selection { entries, lists };
+        let result = crate::render::render_some(site, theme, Some(&only), None, &emit);
+        drop(emit);
+        result.map(|_| made.into_files())
+    };
+    let edited = p.edited;
+    match render(site, p.entries.clone(), false) {
+        Ok(files) => {
+            let pages = live::pages(&files);
+            publish(shared, files, true);
+            println!(
+                "updated the page(s) of {edited} file(s) in {} ms",
+                start.elapsed().as_millis()
+            );
+            broadcast(shared, &live::event("reload", &pages));
+        }
+        Err(e) => return report(shared, &e),
+    }
+    let Some(others) = p.lists(site) else {
+        return;
+    };
+    let count = others.len();
+    match render(site, others, true) {
+        Ok(files) => {
+            let pages = live::pages(&files);
+            publish(shared, files, true);
+            // The print manifest lists titles: made again when next asked for.
+            shared.print_ready.store(false, Ordering::Release);
+            println!(
+                "updated the lists and {count} page(s) with nearby lists in {} ms",
+                start.elapsed().as_millis()
+            );
+            broadcast(shared, &live::event("reload", &pages));
+        }
+        Err(e) => report(shared, &e),
+    }
 }
 
 /// Make the print files (QR symbols and the manifest) of the kept site, once after each whole

@@ -1,26 +1,47 @@
-//! The fastest rebuild: when an edit changed only what an entry's own pages show (the Markdown
-//! text, a typo fixed, or front matter that no list, card, map or nearby list shows: phone, price,
-//! address, booking link...), the kept model is patched and only that entry's pages are rendered,
-//! without loading the site again. Anything else (a title, a place on the map, a new or deleted
-//! file, a theme change) returns None and takes the normal rebuild.
+//! The fastest rebuild: when an edit changed an existing entry's text or front matter, but not
+//! what makes the site's structure (its code, draft state, photos, audio, plaque size; a district
+//! that gains or loses its page), the kept model is patched in place without loading the site
+//! again. The entry's own pages are rendered first; when lists show what changed (a title,
+//! summary, tags, date, district, place or ranking), the lists and the pages whose nearby lists
+//! hold the entry follow. Anything else (a new or deleted file, a theme change) returns None and
+//! takes the normal rebuild.
 
 use crate::content::front_matter::{self, FrontMatter};
 use crate::content::RawEntry;
-use crate::output::OutFile;
-use crate::render::Selection;
-use crate::site::Site;
-use crate::theme::Theme;
-use std::collections::HashSet;
+use crate::site::{Nearby, Site};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-/// Patch `site` with what changed in `changed` (paths relative to the site folder) and render
-/// the pages of the entries they belong to: the files, and how many source files were edited.
-/// None when the change reaches beyond those pages.
-pub fn page_only(
-    site: &mut Site,
-    theme: &Theme,
-    changed: &HashSet<PathBuf>,
-) -> Option<crate::error::Result<(Vec<OutFile>, usize)>> {
+/// What a patch changed, to render in two steps.
+pub struct Patch {
+    /// The edited entries, whose own pages are rendered first.
+    pub entries: HashSet<usize>,
+    /// The edited entries whose cards (what lists show) changed.
+    cards: HashSet<usize>,
+    /// The nearby lists before a place moved.
+    nearby_before: Option<Vec<Nearby>>,
+    /// How many source files were edited.
+    pub edited: usize,
+}
+
+impl Patch {
+    /// When lists show what changed: put the model's lists in order again, and name the other
+    /// entries whose pages show the change (their nearby lists), to render with the lists.
+    pub fn lists(self, site: &mut Site) -> Option<HashSet<usize>> {
+        if self.cards.is_empty() {
+            return None;
+        }
+        site.refresh_lists();
+        let before = self.nearby_before.as_deref().unwrap_or(&site.nearby);
+        let mut others = super::incremental::neighbours(site, before, &self.cards);
+        others.retain(|i| !self.entries.contains(i));
+        Some(others)
+    }
+}
+
+/// Patch `site` with what changed in `changed` (paths relative to the site folder). None, with
+/// the model untouched, when the change is not one a patch can make.
+pub fn apply(site: &mut Site, changed: &HashSet<PathBuf>) -> Option<Patch> {
     if changed.is_empty() {
         return None;
     }
@@ -33,58 +54,95 @@ pub fn page_only(
             }
             continue;
         };
-        edits.push((i, rel, page_edit(site, i, rel)?));
+        edits.push((i, rel, edit_of(site, i, rel)?));
     }
     if edits.is_empty() {
         return None;
     }
-    let (mut entries, edited) = (HashSet::new(), edits.len());
+    // A district that gains or loses its page changes the site's files: the normal rebuild.
+    let moved = |i: usize, m: &FrontMatter| m.district != site.entries[i].matter.district;
+    if edits
+        .iter()
+        .any(|(i, _, e)| e.matter.as_ref().is_some_and(|m| moved(*i, m)))
+    {
+        let new_matter: HashMap<usize, &FrontMatter> = edits
+            .iter()
+            .filter_map(|(i, _, e)| e.matter.as_ref().map(|m| (*i, m)))
+            .collect();
+        let after = crate::site::district_slugs(site.entries.iter().enumerate().map(|(i, e)| {
+            new_matter
+                .get(&i)
+                .map_or(&e.matter, |m| m)
+                .district
+                .as_ref()
+        }));
+        if after.iter().ne(site.districts.iter().map(|d| &d.slug)) {
+            return None;
+        }
+    }
+    let (mut entries, mut cards, edited) = (HashSet::new(), HashSet::new(), edits.len());
+    let mut moved = false;
     for (i, rel, edit) in edits {
         let e = &mut site.entries[i];
         if let Some(m) = edit.matter {
+            moved |= m.location != e.matter.location;
             e.matter = m;
         }
         let text = e.texts.values_mut().find(|t| t.file == *rel)?;
+        text.title = edit.title;
+        text.summary = edit.summary;
         text.body = edit.body;
         text.body_line = edit.body_line;
         text.address = edit.address;
         entries.insert(i);
+        if edit.listed {
+            cards.insert(i);
+        }
     }
-    let only = Selection {
+    // The entry's own page lists the places near it: found again at once when it moved.
+    let nearby_before = moved.then(|| {
+        let before = site.nearby.clone();
+        site.refresh_nearby();
+        before
+    });
+    Some(Patch {
         entries,
-        lists: false,
-    };
-    let kept = crate::output::Collect::default();
-    let emit = crate::output::Emitter::new(&kept);
-    let rendered = crate::render::render_some(site, theme, Some(&only), None, &emit);
-    drop(emit);
-    Some(rendered.map(|_| (kept.into_files(), edited)))
+        cards,
+        nearby_before,
+        edited,
+    })
 }
 
 /// The new state of one file of entry `i`.
 struct Edit {
     /// The default-language file's front matter.
     matter: Option<FrontMatter>,
+    title: String,
+    summary: Option<String>,
     address: Option<String>,
     body: String,
     body_line: usize,
+    /// Lists, cards, the map, feeds or nearby lists show something that changed.
+    listed: bool,
 }
 
-/// What lists, cards, the map, feeds, nearby lists, media and the ledger take from the front
-/// matter: when all of it is as the model has it, the edit is the entry's own pages' alone.
-fn seen_elsewhere(m: &FrontMatter) -> Option<String> {
+/// What makes the site's structure: files, addresses, codes, media. A change here is never patched.
+fn structure(m: &FrontMatter) -> Option<String> {
+    serde_json::to_string(&(&m.code, m.draft, &m.images, &m.audio, &m.plaque_size)).ok()
+}
+
+/// What lists, cards, the map, feeds and nearby lists show of an entry's front matter.
+fn listed(m: &FrontMatter) -> Option<String> {
     serde_json::to_string(&(
-        (&m.title, &m.code, &m.summary, &m.district, &m.tags, &m.date),
-        (m.draft, &m.images, &m.audio, &m.plaque_size),
+        (&m.title, &m.summary, &m.district, &m.tags, &m.date),
         format!("{:?}{:?}", m.location, m.ranking),
     ))
     .ok()
 }
 
-/// The edit of `rel` (entry `i`), when it changes only what the entry's own pages show and the
-/// loader would accept it without a word (any problem or warning takes the normal rebuild,
-/// which reports it).
-fn page_edit(site: &Site, i: usize, rel: &Path) -> Option<Edit> {
+/// The edit of `rel` (entry `i`), when a patch can make it and the loader would accept it
+/// without a word (any problem or warning takes the normal rebuild, which reports it).
+fn edit_of(site: &Site, i: usize, rel: &Path) -> Option<Edit> {
     let e = &site.entries[i];
     let bytes = std::fs::read(site.root.join(rel)).ok()?;
     let text = crate::content::decode(bytes, rel).ok()?;
@@ -92,7 +150,7 @@ fn page_edit(site: &Site, i: usize, rel: &Path) -> Option<Edit> {
     let (body, body_line) = (split.body.to_string(), split.body_line);
     if *rel == e.file {
         let m = front_matter::parse_entry(&split, rel, &text).ok()?;
-        if seen_elsewhere(&m)? != seen_elsewhere(&e.matter)? {
+        if structure(&m)? != structure(&e.matter)? {
             return None;
         }
         let raw = RawEntry {
@@ -109,18 +167,27 @@ fn page_edit(site: &Site, i: usize, rel: &Path) -> Option<Edit> {
         if !crate::content::validate_entry(&site.root, &raw).is_empty() {
             return None;
         }
+        let m = raw.matter;
         Some(Edit {
-            address: raw.matter.address.clone(),
-            matter: Some(raw.matter),
+            listed: listed(&m)? != listed(&e.matter)?,
+            title: m.title.clone(),
+            summary: m.summary.clone(),
+            address: m.address.clone(),
+            matter: Some(m),
             body,
             body_line,
         })
     } else {
         let m = front_matter::parse_translation(&split, rel, &text).ok()?;
         let t = e.texts.values().find(|t| t.file == *rel)?;
-        let same = !m.draft && m.title == t.title && m.summary == t.summary && m.images == t.images;
-        same.then_some(Edit {
+        if m.draft || m.images != t.images || m.title.trim().is_empty() {
+            return None;
+        }
+        Some(Edit {
+            listed: m.title != t.title || m.summary != t.summary,
             matter: None,
+            title: m.title,
+            summary: m.summary,
             address: m.address,
             body,
             body_line,
