@@ -196,7 +196,8 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     let loaded = load(opts, &mut timings)?;
     // Files are written as they are made; nothing is published until `finish` switches to them.
     let writer = output::Writer::begin(&out)?;
-    let emit = output::Emitter::measuring(&writer);
+    let sizes = output::PageSizes::load(&opts.site);
+    let emit = output::Emitter::measuring(&writer).remembering(&sizes);
     let made = make(opts, loaded, &emit, &mut timings)?;
     let (files, largest_page) = (emit.count(|_| true), emit.largest_page());
     drop(emit);
@@ -207,6 +208,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     }
     let written = writer.finish()?;
     write_ledger(&opts.site, &made.site.ledger)?;
+    sizes.save();
     timings.push(("finish output", t.elapsed()));
 
     Ok(Report {

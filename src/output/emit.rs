@@ -3,6 +3,7 @@
 //! its content: enough to refuse two files at one path and to digest the site for its service
 //! worker, without holding any page.
 
+use super::sizes::{Content, PageSizes, Sizes};
 use super::{OutFile, Writer};
 use crate::error::{Diagnostic, Error, Result};
 use rayon::prelude::*;
@@ -46,8 +47,9 @@ impl Sink for Discard {
     }
 }
 
-/// An entry page that may be the heaviest: its size at the fastest compression, path and bytes.
-type Candidate = (usize, String, Vec<u8>);
+/// An entry page that may be the heaviest: its size at the fastest compression, path, content,
+/// and its size at the default level or, when not known yet, its bytes.
+type Candidate = (usize, String, Content, std::result::Result<usize, Vec<u8>>);
 
 /// How many of the heaviest entry pages by quick compression are compressed again.
 const CANDIDATES: usize = 16;
@@ -58,6 +60,8 @@ pub struct Emitter<'a> {
     seen: Mutex<BTreeMap<String, u64>>,
     /// The heaviest entry pages so far, when asked to measure.
     largest: Option<Mutex<Vec<Candidate>>>,
+    /// Sizes earlier builds measured.
+    sizes: Option<&'a PageSizes>,
 }
 
 impl<'a> Emitter<'a> {
@@ -66,6 +70,7 @@ impl<'a> Emitter<'a> {
             sink,
             seen: Mutex::default(),
             largest: None,
+            sizes: None,
         }
     }
 
@@ -78,19 +83,36 @@ impl<'a> Emitter<'a> {
         }
     }
 
+    /// Take pages' sizes from `sizes` when their content is known there, and record the rest.
+    pub fn remembering(self, sizes: &'a PageSizes) -> Self {
+        Emitter {
+            sizes: Some(sizes),
+            ..self
+        }
+    }
+
     /// Put an entry page, keeping it aside when measuring and it is among the heaviest by a quick
     /// compression.
     pub fn put_entry_page(&self, file: OutFile) -> Result<()> {
         if let (Some(largest), super::Data::Bytes(b)) = (&self.largest, &file.data) {
-            let quick = crate::compressed_len(b, flate2::Compression::fast());
+            let content = (b.len(), super::digest(b));
+            let known = self.sizes.and_then(|s| s.get(content));
+            let quick = known.map_or_else(
+                || crate::compressed_len(b, flate2::Compression::fast()),
+                |k| k.quick,
+            );
+            if let (None, Some(sizes)) = (known, self.sizes) {
+                sizes.record(content, Sizes { quick, exact: None });
+            }
             let mut l = largest.lock().expect("largest lock");
             // The same few pages whatever order they come in: by quick size, then path.
             let heavier = |n: usize, p: &str| {
                 l.iter()
-                    .any(|(m, q, _)| n > *m || (n == *m && p < q.as_str()))
+                    .any(|(m, q, _, _)| n > *m || (n == *m && p < q.as_str()))
             };
             if l.len() < CANDIDATES || heavier(quick, &file.path) {
-                l.push((quick, file.path.clone(), b.clone()));
+                let exact = known.and_then(|k| k.exact).ok_or_else(|| b.clone());
+                l.push((quick, file.path.clone(), content, exact));
                 l.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
                 l.truncate(CANDIDATES);
             }
@@ -105,7 +127,23 @@ impl<'a> Emitter<'a> {
     pub fn largest_page(&self) -> Option<(String, usize)> {
         let l = self.largest.as_ref()?.lock().ok()?;
         l.iter()
-            .map(|(_, p, b)| (p.clone(), crate::gzipped_len(b)))
+            .map(|(quick, p, content, exact)| {
+                let exact = match exact {
+                    Ok(e) => *e,
+                    Err(b) => crate::gzipped_len(b),
+                };
+                if let Some(sizes) = self.sizes {
+                    let exact = Some(exact);
+                    sizes.record(
+                        *content,
+                        Sizes {
+                            quick: *quick,
+                            exact,
+                        },
+                    );
+                }
+                (p.clone(), exact)
+            })
             .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
     }
 
@@ -228,5 +266,47 @@ mod tests {
         let (path, size) = emit.largest_page().unwrap();
         assert_eq!(path, "site/noisy/index.html");
         assert_eq!(size, crate::gzipped_len(noisy.as_bytes()));
+    }
+
+    #[test]
+    fn sizes_an_earlier_build_measured_are_used_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let pages: Vec<(String, String)> = (0..20)
+            .map(|i| {
+                (
+                    format!("site/p{i:02}/index.html"),
+                    format!("page {i} ").repeat(40 + i),
+                )
+            })
+            .collect();
+        let measure = |sizes: &PageSizes| {
+            let emit = Emitter::measuring(&Discard).remembering(sizes);
+            for (p, b) in &pages {
+                emit.put_entry_page(page(p, b.clone())).unwrap();
+            }
+            emit.largest_page().unwrap()
+        };
+        let first = PageSizes::load(dir.path());
+        let found = measure(&first);
+        first.save();
+        let second = PageSizes::load(dir.path());
+        assert_eq!(
+            measure(&second),
+            found,
+            "the same page and size from the kept sizes"
+        );
+        // The kept sizes are trusted: a page recorded heavier is reported so.
+        let (_, b) = &pages[3];
+        let tampered = PageSizes::load(dir.path());
+        tampered.record(
+            (b.len(), super::super::digest(b.as_bytes())),
+            Sizes {
+                quick: 1 << 20,
+                exact: Some(1 << 20),
+            },
+        );
+        tampered.save();
+        let third = PageSizes::load(dir.path());
+        assert_eq!(measure(&third), (pages[3].0.clone(), 1 << 20));
     }
 }

@@ -20,9 +20,11 @@
 
 mod emit;
 mod generation;
+mod sizes;
 
 pub use emit::{Collect, Discard, Emitter, Sink};
 pub use generation::Writer;
+pub use sizes::PageSizes;
 
 use crate::error::{Diagnostic, Error, Result};
 use rayon::prelude::*;

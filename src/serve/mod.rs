@@ -237,15 +237,20 @@ fn publish(shared: &Shared, rendered: Vec<OutFile>, partial: bool) {
 }
 
 fn swap_files(shared: &Shared, rendered: Vec<OutFile>, partial: bool) {
-    let mut files: Files = if partial {
-        (**shared.files.read().expect("files lock")).clone()
-    } else {
-        Files::with_capacity(rendered.len())
-    };
+    if !partial {
+        let files: Files = rendered
+            .into_iter()
+            .map(|f| (f.path, Arc::new(f.data)))
+            .collect();
+        *shared.files.write().expect("files lock") = Arc::new(files);
+        return;
+    }
+    let mut served = shared.files.write().expect("files lock");
+    // Copied only while a request still holds the last files (20,000 paths at 10,000 entries).
+    let files = Arc::make_mut(&mut served);
     for f in rendered {
         files.insert(f.path, Arc::new(f.data));
     }
-    *shared.files.write().expect("files lock") = Arc::new(files);
 }
 
 fn report(shared: &Shared, e: &crate::error::Error) {

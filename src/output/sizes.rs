@@ -1,0 +1,128 @@
+//! Gzipped sizes of entry pages that earlier builds measured, by content, in
+//! `<site>/.waymark-cache/page-sizes`: finding the heaviest page of an unchanged site compresses
+//! nothing again (it was a fifth of a warm build's page time at 10,000 entries).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// A page's content: its length and digest (see `OutFile::fingerprint`).
+pub type Content = (usize, u64);
+
+/// Sizes at the fastest gzip level, and at the default level when a build needed it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sizes {
+    pub quick: usize,
+    pub exact: Option<usize>,
+}
+
+pub struct PageSizes {
+    file: PathBuf,
+    known: HashMap<Content, Sizes>,
+    /// What this build's pages measured: the next build's `known`.
+    seen: Mutex<HashMap<Content, Sizes>>,
+}
+
+impl PageSizes {
+    /// The sizes kept for the site in `root` (none when the file is missing or unreadable: a
+    /// cache is never a reason to fail).
+    pub fn load(root: &Path) -> PageSizes {
+        let file = root.join(".waymark-cache").join("page-sizes");
+        let known = std::fs::read_to_string(&file)
+            .map(|text| text.lines().filter_map(parse).collect())
+            .unwrap_or_default();
+        PageSizes {
+            file,
+            known,
+            seen: Mutex::default(),
+        }
+    }
+
+    /// The sizes of `content` when known, remembered for the next build.
+    pub fn get(&self, content: Content) -> Option<Sizes> {
+        let s = *self.known.get(&content)?;
+        self.record(content, s);
+        Some(s)
+    }
+
+    pub fn record(&self, content: Content, sizes: Sizes) {
+        let mut seen = self.seen.lock().expect("sizes lock");
+        let s = seen.entry(content).or_insert(sizes);
+        s.exact = s.exact.or(sizes.exact);
+    }
+
+    /// Keep this build's sizes (only those: pages gone are forgotten).
+    pub fn save(&self) {
+        let seen = self.seen.lock().expect("sizes lock");
+        let mut rows: Vec<_> = seen.iter().collect();
+        rows.sort_by_key(|(c, _)| **c);
+        let mut text = String::with_capacity(rows.len() * 40);
+        for ((len, digest), s) in rows {
+            let exact = s.exact.map_or("-".to_string(), |e| e.to_string());
+            text.push_str(&format!("{len} {digest:016x} {} {exact}\n", s.quick));
+        }
+        if let Some(dir) = self.file.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = super::write_atomic(&self.file, text.as_bytes());
+    }
+}
+
+fn parse(line: &str) -> Option<(Content, Sizes)> {
+    let mut f = line.split(' ');
+    let len = f.next()?.parse().ok()?;
+    let digest = u64::from_str_radix(f.next()?, 16).ok()?;
+    let quick = f.next()?.parse().ok()?;
+    let exact = match f.next()? {
+        "-" => None,
+        e => Some(e.parse().ok()?),
+    };
+    Some(((len, digest), Sizes { quick, exact }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_seen_are_kept_for_the_next_build_and_others_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = PageSizes::load(dir.path());
+        let (a, b) = ((10, 1), (20, 2));
+        first.record(
+            a,
+            Sizes {
+                quick: 9,
+                exact: None,
+            },
+        );
+        first.record(
+            a,
+            Sizes {
+                quick: 9,
+                exact: Some(8),
+            },
+        );
+        first.record(
+            b,
+            Sizes {
+                quick: 15,
+                exact: None,
+            },
+        );
+        first.save();
+        let second = PageSizes::load(dir.path());
+        assert_eq!(
+            second.get(a),
+            Some(Sizes {
+                quick: 9,
+                exact: Some(8)
+            })
+        );
+        assert_eq!(second.get((10, 3)), None, "another content is not known");
+        second.save();
+        let third = PageSizes::load(dir.path());
+        assert!(third.get(a).is_some());
+        assert_eq!(third.get(b), None, "a page the second build did not make");
+    }
+}
