@@ -312,3 +312,34 @@ fn title_and_place_edits_reach_lists_and_nearby_pages() {
     assert_eq!(status, 404);
     assert!(shows(&base, "/districts/cao-loc/", "Đền Kỳ Cùng"));
 }
+
+/// The live-reload script in a real browser (tests/browser/live.mjs): an edit reloads the pages
+/// it changed and leaves the others alone; a broken file shows over the page until fixed.
+#[test]
+fn live_reload_in_headless_chromium() {
+    let dir = browser_scripts();
+    let s = site(&[
+        ("content/relics/den.md", RELIC),
+        (
+            "content/relics/chua.md",
+            "---\ntitle: Chùa Tiên\nlocation: { lat: 21.86, lon: 106.76 }\n---\nChùa.\n",
+        ),
+        (
+            "content/relics/xa.md",
+            "---\ntitle: Đồn Xa\nlocation: { lat: 22.9, lon: 106.3 }\n---\nXa.\n",
+        ),
+    ]);
+    let server = start(s.path());
+    let o = Command::new("node")
+        .arg(dir.join("live.mjs"))
+        .arg(&server.base)
+        .arg(s.path())
+        .output()
+        .expect("node (Node.js) must be installed");
+    let log = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success() && log.contains("all passed"),
+        "browser checks failed:\n{log}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

@@ -8,20 +8,7 @@ use std::process::Command;
 
 #[test]
 fn tourist_visit_in_headless_chromium() {
-    let dir = repo().join("tests/browser");
-    if !dir.join("node_modules/playwright-core").is_dir() {
-        // playwright-core is pinned in package-lock.json; it drives Debian's chromium and downloads no browser.
-        let o = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund", "--prefix"])
-            .arg(&dir)
-            .output()
-            .expect("npm (Node.js) must be installed for the browser tests");
-        assert!(
-            o.status.success(),
-            "npm ci failed: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-    }
+    let dir = browser_scripts();
     let site = example();
     let out = build_ok(site.path());
     let shots = tempfile::tempdir().unwrap();

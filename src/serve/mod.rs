@@ -186,24 +186,29 @@ fn render_patch(
         }
         Err(e) => return report(shared, &e),
     }
-    let Some(others) = p.lists(site) else {
-        return;
-    };
-    let count = others.len();
-    match render(site, others, true) {
-        Ok(files) => {
-            let pages = live::pages(&files);
-            publish(shared, files, true);
-            // The print manifest lists titles: made again when next asked for.
-            shared.print_ready.store(false, Ordering::Release);
-            println!(
-                "updated the lists and {count} page(s) with nearby lists in {} ms",
-                start.elapsed().as_millis()
-            );
-            broadcast(shared, &live::event("reload", &pages));
+    if let Some(others) = p.lists(site) {
+        let count = others.len();
+        match render(site, others, true) {
+            Ok(files) => {
+                let pages = live::pages(&files);
+                publish(shared, files, true);
+                // The print manifest lists titles: made again when next asked for.
+                shared.print_ready.store(false, Ordering::Release);
+                println!(
+                    "updated the lists and {count} page(s) with nearby lists in {} ms",
+                    start.elapsed().as_millis()
+                );
+                broadcast(shared, &live::event("reload", &pages));
+            }
+            Err(e) => {
+                // Some pages are of the patched model and some not: the next rebuild renders all.
+                *shared.last.lock().expect("last lock") = None;
+                return report(shared, &e);
+            }
         }
-        Err(e) => report(shared, &e),
     }
+    // What is served is now the patched model: the next rebuild compares with it.
+    *shared.last.lock().expect("last lock") = Some(incremental::fingerprints(site));
 }
 
 /// Make the print files (QR symbols and the manifest) of the kept site, once after each whole

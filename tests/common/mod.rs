@@ -239,3 +239,26 @@ pub fn http_get(url: &str) -> (u16, String) {
         .unwrap_or_default();
     (status, body)
 }
+
+/// tests/browser, with playwright-core installed (pinned in package-lock.json; it drives Debian's
+/// chromium and downloads no browser). Tests that share it may install it at the same time:
+/// `npm ci` is run under a lock file.
+pub fn browser_scripts() -> PathBuf {
+    let dir = repo().join("tests/browser");
+    let lock = std::fs::File::create(std::env::temp_dir().join("waymark-npm-ci.lock")).unwrap();
+    lock.lock().unwrap();
+    if !dir.join("node_modules/playwright-core").is_dir() {
+        let o = std::process::Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&dir)
+            .output()
+            .expect("npm (Node.js) must be installed for the browser tests");
+        assert!(
+            o.status.success(),
+            "npm ci failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    dir
+}
+
