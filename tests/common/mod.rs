@@ -241,12 +241,10 @@ pub fn http_get(url: &str) -> (u16, String) {
 }
 
 /// tests/browser, with playwright-core installed (pinned in package-lock.json; it drives Debian's
-/// chromium and downloads no browser). Tests that share it may install it at the same time:
-/// `npm ci` is run under a lock file.
+/// chromium and downloads no browser). Cargo runs test binaries one after another, and each
+/// binary has one browser test, so two installs never race.
 pub fn browser_scripts() -> PathBuf {
     let dir = repo().join("tests/browser");
-    let lock = std::fs::File::create(std::env::temp_dir().join("waymark-npm-ci.lock")).unwrap();
-    lock.lock().unwrap();
     if !dir.join("node_modules/playwright-core").is_dir() {
         let o = std::process::Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund", "--prefix"])
