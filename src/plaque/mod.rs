@@ -309,34 +309,57 @@ fn all_sheets(
         .into_iter()
         .filter(|s| plaques.iter().any(|p| p.size == *s))
         .collect();
-    sizes
-        .par_iter()
-        .map(|&size| {
+    let jobs: Vec<(Size, String, Vec<&Made>)> = sizes
+        .into_iter()
+        .flat_map(|size| {
             let of_size: Vec<&Made> = plaques.iter().filter(|p| p.size == size).collect();
+            sheet_files(size, of_size.len())
+                .into_iter()
+                .map(move |(path, range)| (size, path, of_size[range].to_vec()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    jobs.into_par_iter()
+        .map(|(size, path, part)| {
             // Keyed by the digests of its plaques, not their text: 16 bytes a plaque.
-            let key: String = of_size
-                .iter()
-                .map(|p| format!("{:016x}", p.digest))
-                .collect();
+            let key: String = part.iter().map(|p| format!("{:016x}", p.digest)).collect();
             let key = crate::output::digest(format!("sheet {} {key}", size.name()).as_bytes());
             let pdf = match cache.file(key, "pdf") {
                 Some(pdf) => pdf,
                 None => {
                     let svg_of = |n: usize| {
-                        of_size[n]
+                        part[n]
                             .svg
                             .read()
                             .map(|b| String::from_utf8_lossy(&b).into_owned())
                             .map_err(|e| format!("a plaque's SVG cannot be read back: {e}"))
                     };
-                    let pdf = sheets::a4(renderer, of_size.len(), &svg_of, size)?;
+                    let pdf = sheets::a4(renderer, part.len(), &svg_of, size)?;
                     cache.keep(key, "pdf", pdf)
                 }
             };
-            Ok(OutFile {
-                path: format!("print/sheets/{}-on-a4.pdf", size.name()),
-                data: pdf,
-            })
+            Ok(OutFile { path, data: pdf })
+        })
+        .collect()
+}
+
+/// The sheet files of `count` plaques of `size`, in code order: each file's path and plaques. At
+/// most `sheets::per_file` a file, numbered when there are several.
+fn sheet_files(size: Size, count: usize) -> Vec<(String, std::ops::Range<usize>)> {
+    let per_file = sheets::per_file(size);
+    let files = count.div_ceil(per_file);
+    (0..files)
+        .map(|n| {
+            let path = match files {
+                1 => format!("print/sheets/{}-on-a4.pdf", size.name()),
+                _ => format!(
+                    "print/sheets/{}-on-a4-{:0w$}.pdf",
+                    size.name(),
+                    n + 1,
+                    w = files.to_string().len()
+                ),
+            };
+            (path, n * per_file..count.min((n + 1) * per_file))
         })
         .collect()
 }
@@ -450,5 +473,35 @@ impl DiskCache {
         } else {
             Data::Bytes(bytes)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheets_are_split_into_files_of_a_hundred_pages() {
+        // Two A6 plaques to an A4 page: 200 to a file.
+        assert_eq!(sheets::per_file(Size::A6), 200);
+        assert_eq!(
+            sheet_files(Size::A6, 15),
+            vec![("print/sheets/a6-on-a4.pdf".to_string(), 0..15)]
+        );
+        assert_eq!(sheet_files(Size::A6, 200).len(), 1);
+        let files = sheet_files(Size::A6, 2001);
+        assert_eq!(files.len(), 11);
+        assert_eq!(
+            files[0],
+            ("print/sheets/a6-on-a4-01.pdf".to_string(), 0..200)
+        );
+        assert_eq!(
+            files[10],
+            ("print/sheets/a6-on-a4-11.pdf".to_string(), 2000..2001)
+        );
+        // Every plaque on exactly one file, in order.
+        let all: Vec<usize> = files.iter().flat_map(|(_, r)| r.clone()).collect();
+        assert_eq!(all, (0..2001).collect::<Vec<_>>());
+        assert!(sheet_files(Size::A4, 0).is_empty());
     }
 }

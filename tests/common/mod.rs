@@ -259,4 +259,3 @@ pub fn browser_scripts() -> PathBuf {
     }
     dir
 }
-
