@@ -367,3 +367,55 @@ fn logo_within_the_error_correction_budget_and_sizes_per_entry() {
         stderr(&o)
     );
 }
+
+#[test]
+fn the_plaque_cache_keeps_only_what_the_last_build_used() {
+    let s = site(&[
+        ("content/relics/den.md", "---\ntitle: Đền\ncode: DEN\n---\n"),
+        (
+            "content/relics/chua.md",
+            "---\ntitle: Chùa\ncode: CHUA\n---\n",
+        ),
+    ]);
+    let cache = s.path().join(".waymark-cache/plaques");
+    let files = || {
+        let mut names: Vec<String> = std::fs::read_dir(&cache)
+            .unwrap()
+            .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    build_ok(s.path());
+    let first = files();
+    assert!(!first.is_empty());
+
+    // A new title makes a new plaque and sheet; the old ones are deleted, the other plaque kept.
+    write(
+        s.path(),
+        "content/relics/den.md",
+        "---\ntitle: Đền Mới\ncode: DEN\n---\n",
+    );
+    build_ok(s.path());
+    let second = files();
+    assert_eq!(second.len(), first.len(), "{first:?}\n{second:?}");
+    assert_ne!(second, first);
+    let kept = first.iter().filter(|f| second.contains(f)).count();
+    assert!(kept > 0, "the unchanged plaque's files stay");
+
+    // Print files of another size or of some codes only never delete the build's plaques.
+    for args in [["--size", "sticker"], ["--codes", "CHUA"]] {
+        let o = Command::new(bin())
+            .arg("plaques")
+            .args(args)
+            .arg("--site")
+            .arg(s.path())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(second.iter().all(|f| files().contains(f)), "{args:?}");
+    }
+    // The next build uses the same files as the last one, and deletes the stickers.
+    build_ok(s.path());
+    assert_eq!(files(), second);
+}

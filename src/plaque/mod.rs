@@ -287,6 +287,9 @@ pub fn render(site: &Site, theme: &Theme, opts: &Options, emit: &Emitter) -> Res
     );
     kit_files?;
     emit.put_all(sheet_files?)?;
+    if opts.codes.is_empty() && !opts.size_forced && opts.sheets {
+        cache.prune();
+    }
     let timings = vec![
         ("  plaques", plaques_took),
         ("  homestay kits", kits_took),
@@ -440,13 +443,35 @@ fn load_logo(site: &Site) -> Result<Option<(String, String)>> {
 /// whose text, code, link and template did not change is not drawn again. Safe to delete.
 pub struct DiskCache {
     dir: std::path::PathBuf,
+    /// The files this build took or kept, by name: after a whole build, the others are stale.
+    used: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl DiskCache {
     pub fn new(site: &std::path::Path) -> DiskCache {
         DiskCache {
             dir: site.join(".waymark-cache").join("plaques"),
+            used: Default::default(),
         }
+    }
+
+    fn note(&self, name: String) {
+        self.used.lock().expect("cache lock").insert(name);
+    }
+
+    /// Delete what this build did not use: each edited title left its old plaque, cards and
+    /// sheet file behind for good (a sheet file is up to 0.7 MB). Only after a build that made
+    /// every plaque at the site's own size, so that `waymark plaques --size` or `--codes` never
+    /// throws away the normal build's plaques. Best effort: the cache only saves time.
+    pub fn prune(&self) -> usize {
+        let used = self.used.lock().expect("cache lock");
+        let Ok(dir) = std::fs::read_dir(&self.dir) else {
+            return 0;
+        };
+        dir.flatten()
+            .filter(|f| !used.contains(f.file_name().to_string_lossy().as_ref()))
+            .filter(|f| std::fs::remove_file(f.path()).is_ok())
+            .count()
     }
 
     fn key(digest: u64, what: &str) -> String {
@@ -456,8 +481,13 @@ impl DiskCache {
     /// The `what` file (`pdf` or `png`) drawn (and checked) from this source before, as a file
     /// the output copies: a build never holds every plaque in memory.
     pub fn file(&self, source: u64, what: &str) -> Option<Data> {
-        let path = self.dir.join(Self::key(source, what));
-        path.is_file().then_some(Data::Cached(path))
+        let name = Self::key(source, what);
+        let path = self.dir.join(&name);
+        let found = path.is_file();
+        if found {
+            self.note(name);
+        }
+        found.then_some(Data::Cached(path))
     }
 
     /// Keep `bytes` as the `what` file of this source, and hand back what the output should
@@ -465,7 +495,9 @@ impl DiskCache {
     /// only saves time). Written under a temporary name and renamed, so that an interrupted
     /// build never leaves a cut-short file that a later build would trust.
     pub fn keep(&self, source: u64, what: &str, bytes: Vec<u8>) -> Data {
-        let path = self.dir.join(Self::key(source, what));
+        let name = Self::key(source, what);
+        let path = self.dir.join(&name);
+        self.note(name);
         let kept = std::fs::create_dir_all(&self.dir).is_ok()
             && crate::output::write_atomic(&path, &bytes).is_ok();
         if kept {
