@@ -21,25 +21,35 @@ measure() { # prints "seconds max_rss_kib" of one run of the command
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 declare -A wall rss
-for tool in waymark-cold waymark-warm hugo; do
+TOOLS="waymark-cold waymark-warm waymark-edit hugo"
+for tool in $TOOLS; do
   : > "/tmp/bench-$tool"
 done
+# The entry a volunteer edits: its title changes, so its page, the lists, its plaque and its
+# sheet file are made again.
+EDITED=$(find "$DIR/waymark-$N/content/relics" -name '*.md' | sort | head -1)
 for i in $(seq "$RUNS"); do
   # Waymark cold: no output and no plaque cache, as on a fresh checkout.
   rm -rf "$DIR/waymark-$N/output" "$DIR/waymark-$N/.waymark-cache"
   measure "$WM" build --site "$DIR/waymark-$N" >> /tmp/bench-waymark-cold
   # Waymark again, nothing changed: what a volunteer waits for after a rebuild.
   measure "$WM" build --site "$DIR/waymark-$N" >> /tmp/bench-waymark-warm
+  # One title edited, then put back.
+  cp "$EDITED" /tmp/bench-edited.md
+  sed -i 's/^title: "\(.*\)"$/title: "\1 (sửa)"/' "$EDITED"
+  grep -q '(sửa)' "$EDITED" || { echo "could not edit the title of $EDITED" >&2; exit 1; }
+  measure "$WM" build --site "$DIR/waymark-$N" >> /tmp/bench-waymark-edit
+  cp /tmp/bench-edited.md "$EDITED"
   rm -rf /tmp/bench-hugo-out
   measure hugo --quiet -s "$DIR/hugo-$N" -d /tmp/bench-hugo-out >> /tmp/bench-hugo
 done
 printf "%-14s %10s %12s\n" tool "wall (s)" "peak (MiB)"
-for tool in waymark-cold waymark-warm hugo; do
+for tool in $TOOLS; do
   w=$(cut -d' ' -f1 "/tmp/bench-$tool" | median)
   m=$(cut -d' ' -f2 "/tmp/bench-$tool" | median)
   wall[$tool]=$w
   rss[$tool]=$m
   printf "%-14s %10s %12s\n" "$tool" "$w" "$((m / 1024))"
 done
-awk -v c="${wall[waymark-cold]}" -v w="${wall[waymark-warm]}" -v h="${wall[hugo]}" \
-  'BEGIN { printf "ratio cold/hugo %.2f, warm/hugo %.2f (under 1 is faster than Hugo)\n", c / h, w / h }'
+awk -v c="${wall[waymark-cold]}" -v w="${wall[waymark-warm]}" -v e="${wall[waymark-edit]}" -v h="${wall[hugo]}" \
+  'BEGIN { printf "ratio cold/hugo %.2f, warm/hugo %.2f, edit/hugo %.2f (under 1 is faster than Hugo)\n", c / h, w / h, e / h }'

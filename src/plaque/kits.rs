@@ -149,6 +149,7 @@ fn kit(
                 .hint("check `phone`, `wifi` and `bank` in the front matter")
         })?;
         let mut svgs = Vec::new();
+        let mut trees = std::collections::HashMap::new();
         for (name, vi, en, data, lines) in specs {
             let ec = if name == "listing" {
                 site.config.qr.error_correction
@@ -191,9 +192,14 @@ fn kit(
             let png = match cache.file(digest, "png") {
                 Some(png) => png,
                 None => {
-                    let drawn = renderer
-                        .draw_pixels(&svg, W, H)
+                    let tree = renderer
+                        .tree(&svg)
                         .map_err(|w| fail(format!("could not be drawn: {w}")))?;
+                    let drawn = renderer
+                        .pixels(&tree, W, H)
+                        .map_err(|w| fail(format!("could not be drawn: {w}")))?;
+                    // Kept for the kit's PDF, which would otherwise parse the card again.
+                    trees.insert(svgs.len(), tree);
                     let read = super::read_symbol(&drawn, 150.0, &card.qr, sym.width);
                     if read.as_deref() != Ok(data.as_str()) {
                         return Err(fail(format!(
@@ -218,9 +224,16 @@ fn kit(
         let pdf = match cache.file(all, "pdf") {
             Some(pdf) => pdf,
             None => {
-                let refs: Vec<&str> = svgs.iter().map(String::as_str).collect();
+                let mut cards = svgs.iter().enumerate();
                 let pdf = renderer
-                    .pdf(&refs, W, H)
+                    .pdf_of_trees(
+                        || {
+                            let (n, svg) = cards.next()?;
+                            Some(trees.remove(&n).map_or_else(|| renderer.tree(svg), Ok))
+                        },
+                        W,
+                        H,
+                    )
                     .map_err(|w| fail(format!("could not be made into a PDF: {w}")))?;
                 cache.keep(all, "pdf", pdf)
             }

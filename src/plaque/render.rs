@@ -119,12 +119,6 @@ impl Renderer {
             .map_err(|e| format!("the plaque template is not valid SVG: {e}"))
     }
 
-    /// One PDF page per SVG, each `w` × `h` mm.
-    pub fn pdf(&self, svgs: &[&str], w: f64, h: f64) -> Result<Vec<u8>, String> {
-        let mut svgs = svgs.iter();
-        self.pdf_pages(|| svgs.next().map(|s| Ok(s.to_string())), w, h)
-    }
-
     /// One PDF page per SVG that `next` makes, each parsed when its turn comes.
     pub fn pdf_pages(
         &self,
@@ -135,18 +129,17 @@ impl Renderer {
         pdf_of(|| next().map(|svg| self.tree(&svg?)), w, h)
     }
 
-    /// A plaque or card drawn once: its PDF and its pixels at `PRINT_DPI`, from one parse of the SVG.
+    /// A plaque drawn once: its PDF and its pixels at `PRINT_DPI`, from one parse of the SVG.
     pub fn draw(&self, svg: &str, w: f64, h: f64) -> Result<Drawn, String> {
-        self.draw_with(svg, w, h, true)
+        let tree = self.tree(svg)?;
+        let mut drawn = self.pixels(&tree, w, h)?;
+        let mut once = Some(tree);
+        drawn.pdf = pdf_of(|| once.take().map(Ok), w, h)?;
+        Ok(drawn)
     }
 
     /// The pixels alone (`pdf` left empty): for kit cards, whose PDF is the whole kit's.
-    pub fn draw_pixels(&self, svg: &str, w: f64, h: f64) -> Result<Drawn, String> {
-        self.draw_with(svg, w, h, false)
-    }
-
-    fn draw_with(&self, svg: &str, w: f64, h: f64, with_pdf: bool) -> Result<Drawn, String> {
-        let tree = self.tree(svg)?;
+    pub fn pixels(&self, tree: &usvg::Tree, w: f64, h: f64) -> Result<Drawn, String> {
         let (pw, ph) = (
             (w / MM_PER_INCH * PRINT_DPI).round() as u32,
             (h / MM_PER_INCH * PRINT_DPI).round() as u32,
@@ -155,20 +148,24 @@ impl Renderer {
         let sx = pw as f32 / tree.size().width();
         let sy = ph as f32 / tree.size().height();
         resvg::render(
-            &tree,
+            tree,
             resvg::tiny_skia::Transform::from_scale(sx, sy),
             &mut pixmap.as_mut(),
         );
-        let pdf = if with_pdf {
-            let mut once = Some(tree);
-            pdf_of(|| once.take().map(Ok), w, h)?
-        } else {
-            Vec::new()
-        };
         Ok(Drawn {
-            pdf,
+            pdf: Vec::new(),
             pixmap: Some(pixmap),
         })
+    }
+
+    /// One PDF page per parsed SVG that `next` gives, each `w` × `h` mm.
+    pub fn pdf_of_trees(
+        &self,
+        next: impl FnMut() -> Option<Result<usvg::Tree, String>>,
+        w: f64,
+        h: f64,
+    ) -> Result<Vec<u8>, String> {
+        pdf_of(next, w, h)
     }
 
     /// The SVG with its text turned into outlines, for sign makers without the font.
