@@ -316,9 +316,9 @@ pub fn layout(
 
 /// The dark modules as one path: a rectangle per run of dark modules in a row, offset by the quiet zone.
 pub fn path(modules: &[bool], width: usize) -> String {
-    use std::fmt::Write;
     let q = crate::qr::QUIET_ZONE;
     let mut d = String::with_capacity(width * width);
+    let mut num = itoa::Buffer::new();
     for y in 0..width {
         let mut x = 0;
         while x < width {
@@ -327,14 +327,16 @@ pub fn path(modules: &[bool], width: usize) -> String {
                 while x < width && modules[y * width + x] {
                     x += 1;
                 }
-                let _ = write!(
-                    d,
-                    "M{} {}h{}v1h-{}z",
-                    start + q,
-                    y + q,
-                    x - start,
-                    x - start
-                );
+                // M{x} {y}h{run}v1h-{run}z
+                d.push('M');
+                d.push_str(num.format(start + q));
+                d.push(' ');
+                d.push_str(num.format(y + q));
+                d.push('h');
+                d.push_str(num.format(x - start));
+                d.push_str("v1h-");
+                d.push_str(num.format(x - start));
+                d.push('z');
             } else {
                 x += 1;
             }
@@ -346,6 +348,27 @@ pub fn path(modules: &[bool], width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_qr_path_is_one_rectangle_per_run() {
+        // Rows: dark dark light dark / all light / all dark / all light.
+        let m = [
+            true, true, false, true, false, false, false, false, true, true, true, true, false,
+            false, false, false,
+        ];
+        let q = crate::qr::QUIET_ZONE;
+        let path = path(&m, 4);
+        let want = format!(
+            "M{} {}h2v1h-2zM{} {}h1v1h-1zM{} {}h4v1h-4z",
+            q,
+            q,
+            q + 3,
+            q,
+            q,
+            q + 2
+        );
+        assert_eq!(path, want);
+    }
 
     fn metrics() -> Metrics<'static> {
         Metrics::new(super::super::FONT_REGULAR, super::super::FONT_BOLD).unwrap()
