@@ -105,6 +105,15 @@ fn landing_moves_to_the_visitors_language() {
         fr.contains(r#"<html lang="vi">"#),
         "Mẫu Sơn has no Chinese page, so the landing stays"
     );
+    // The landing is the Vietnamese page byte for byte, but only a visitor who came by the code
+    // is moved: the page opened at its own address stays Vietnamese.
+    let page = "relics/khu-luu-niem-hoang-van-thu/index.html";
+    assert_eq!(
+        read(out.join("site/q/HVT/index.html")),
+        read(out.join("site").join(page))
+    );
+    let own = chromium_dom(&format!("{base}/{page}"), "en-US");
+    assert!(own.contains(r#"<html lang="vi">"#), "{own}");
 }
 
 const A: &str = "---\ntitle: Đền A\ncode: DENA\n---\nA\n";

@@ -356,25 +356,30 @@ impl Shared<'_> {
             let r = markdown::render(&text.body, &text.file, text.body_line, lang, &self.links);
             problems.extend(r.problems);
             let mut ctx = self.entry_page(i, lang, &r.html);
-            let mut render = |path: String, ctx: &Context, entry_page: bool| match self
-                .theme
-                .render("entry.html", ctx)
-            {
-                Ok(html) => files.push((
-                    OutFile::bytes(format!("site{path}index.html"), html),
-                    entry_page,
-                )),
-                Err(d) => problems.push(d),
+            // The QR landings are the default-language page itself, byte for byte: it carries the
+            // script that moves a visitor who came by a code to their language (it acts only under
+            // /q/), so the page is rendered once for all its addresses.
+            let landings = if lang == site.default_language() {
+                codes
+            } else {
+                &[]
             };
-            render(site.entry_path(e, lang), &ctx, true);
-            // The QR landings: the same page and context, plus the script that moves a visitor
-            // to their language.
-            if lang == site.default_language() && !codes.is_empty() {
+            if !landings.is_empty() {
                 self.add_landing(&mut ctx, i);
-                for code in codes {
-                    render(format!("/q/{code}/"), &ctx, false);
-                }
             }
+            let html = match self.theme.render("entry.html", &ctx) {
+                Ok(html) => html,
+                Err(d) => {
+                    problems.push(d);
+                    continue;
+                }
+            };
+            for code in landings {
+                let path = format!("site/q/{code}/index.html");
+                files.push((OutFile::bytes(path, html.clone()), false));
+            }
+            let path = format!("site{}index.html", site.entry_path(e, lang));
+            files.push((OutFile::bytes(path, html), true));
         }
         (files, problems)
     }
@@ -438,7 +443,7 @@ impl Shared<'_> {
         ctx.insert(
             "landing",
             &LandingCtx {
-                script: landing_script(&targets),
+                script: landing_script(&targets, &site.link("/q/")),
             },
         );
     }
@@ -521,13 +526,17 @@ fn sorted_cards(cards: impl Iterator<Item = context::Card>) -> Vec<context::Card
     v.into_iter().map(|(_, c)| c).collect()
 }
 
-/// Moves a QR visitor to the first language they prefer that the entry has; the default language stays put.
-fn landing_script(targets: &BTreeMap<String, String>) -> String {
+/// Moves a visitor who came by a QR code (an address under `landings`) to the first language they
+/// prefer that the entry has; the default language stays put, and so does anyone who opened the
+/// page itself.
+fn landing_script(targets: &BTreeMap<String, String>, landings: &str) -> String {
     let map = serde_json::to_string(targets).unwrap_or_else(|_| "{}".into());
+    let under = serde_json::to_string(landings).unwrap_or_else(|_| "\"/q/\"".into());
     // `</` cannot appear in JSON made from our URLs, but escape it anyway so the script cannot be closed early.
-    let map = map.replace("</", "<\\/");
+    let (map, under) = (map.replace("</", "<\\/"), under.replace("</", "<\\/"));
     format!(
-        "(function(){{var t={map},p=navigator.languages||[navigator.language||''];\
+        "(function(){{if(location.pathname.indexOf({under})!==0)return;\
+var t={map},p=navigator.languages||[navigator.language||''];\
 for(var i=0;i<p.length;i++){{var l=(p[i]||'').toLowerCase(),b=l.split('-')[0],u=t[l]||t[b];\
 if(u!==undefined){{if(u)location.replace(u+location.hash);return}}}}}})();"
     )
