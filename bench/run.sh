@@ -27,7 +27,7 @@ for tool in $TOOLS; do
 done
 # The entry a volunteer edits: its title changes, so its page, the lists, its plaque and its
 # sheet file are made again.
-EDITED=$(find "$DIR/waymark-$N/content/relics" -name '*.md' | sort | head -1)
+EDITED=$(find "$DIR/waymark-$N/content/relics" -name '*.md' | sort | sed -n 1p)
 for i in $(seq "$RUNS"); do
   # Waymark cold: no output and no plaque cache, as on a fresh checkout.
   rm -rf "$DIR/waymark-$N/output" "$DIR/waymark-$N/.waymark-cache"

@@ -27,7 +27,9 @@ pub fn search_path(lang: &str) -> String {
 /// One row per entry, in the language where it has a translation: [title, summary, district, tags, url].
 /// Arrays rather than objects keep it small; the page folds diacritics itself, so the index holds the text once.
 fn search_index(site: &Site, lang: &str) -> String {
-    let rows: Vec<serde_json::Value> = site
+    // Serialized straight from the model: a tree of JSON values for 10,000 entries was the
+    // largest thing a warm build held besides the model.
+    let rows: Vec<(&str, &str, &str, String, String)> = site
         .sections
         .iter()
         .flat_map(|s| s.entries.iter())
@@ -39,40 +41,78 @@ fn search_index(site: &Site, lang: &str) -> String {
                 site.default_language()
             };
             let t = &e.texts[l];
-            serde_json::json!([
-                t.title,
-                t.summary.clone().unwrap_or_default(),
-                e.matter.district.clone().unwrap_or_default(),
+            (
+                t.title.as_str(),
+                t.summary.as_deref().unwrap_or_default(),
+                e.matter.district.as_deref().unwrap_or_default(),
                 e.matter.tags.join(" "),
                 site.link(&site.entry_path(e, l)),
-            ])
+            )
         })
         .collect();
     serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into())
 }
 
+/// A GeoJSON feature; fields in the order serde_json's own maps gave them (sorted).
+#[derive(serde::Serialize)]
+struct Feature<'a> {
+    geometry: Point,
+    properties: Properties<'a>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct Point {
+    coordinates: [f64; 2],
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct Properties<'a> {
+    code: &'a str,
+    district: &'a Option<String>,
+    kind: crate::site::Kind,
+    name: &'a str,
+    url: String,
+}
+
+#[derive(serde::Serialize)]
+struct Collection<'a> {
+    features: Vec<Feature<'a>>,
+    #[serde(rename = "type")]
+    kind: &'static str,
+}
+
 /// Every place with a location, for offline map apps (GeoJSON, RFC 7946: longitude first).
 fn geojson(site: &Site) -> String {
     let lang = site.default_language();
-    let features: Vec<serde_json::Value> = site
+    let features = site
         .entries
         .iter()
         .filter_map(|e| {
             let l = e.matter.location?;
-            Some(serde_json::json!({
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [l.lon, l.lat]},
-                "properties": {
-                    "name": e.texts[lang].title,
-                    "code": e.code,
-                    "kind": e.kind,
-                    "district": e.matter.district,
-                    "url": site.absolute(&site.entry_path(e, lang)),
+            Some(Feature {
+                geometry: Point {
+                    coordinates: [l.lon, l.lat],
+                    kind: "Point",
                 },
-            }))
+                properties: Properties {
+                    name: &e.texts[lang].title,
+                    code: &e.code,
+                    kind: e.kind,
+                    district: &e.matter.district,
+                    url: site.absolute(&site.entry_path(e, lang)),
+                },
+                kind: "Feature",
+            })
         })
         .collect();
-    let doc = serde_json::json!({"type": "FeatureCollection", "features": features});
+    let doc = Collection {
+        features,
+        kind: "FeatureCollection",
+    };
     serde_json::to_string(&doc).unwrap_or_default() + "\n"
 }
 
