@@ -180,19 +180,27 @@ pub fn chromium(profile: &Path) -> Command {
 /// The DOM of `url` after its scripts ran, in headless Chromium with `lang` as the browser's language.
 pub fn chromium_dom(url: &str, lang: &str) -> String {
     let profile = tempfile::tempdir().unwrap();
-    let o = chromium(profile.path())
-        .args(["--virtual-time-budget=5000", "--dump-dom"])
-        .arg(format!("--lang={lang}"))
-        .arg(format!("--accept-lang={lang}"))
-        .arg(url)
-        .output()
-        .expect("chromium (Debian package `chromium`) must be installed for browser tests; .ci/run installs it");
-    assert!(
-        o.status.success(),
-        "chromium failed: {}",
-        String::from_utf8_lossy(&o.stderr)
+    let o = succeed(
+        chromium(profile.path())
+            .args(["--virtual-time-budget=5000", "--dump-dom"])
+            .arg(format!("--lang={lang}"))
+            .arg(format!("--accept-lang={lang}"))
+            .arg(url),
+        "chromium (Debian package `chromium`) must be installed for browser tests; .ci/run installs it",
     );
     String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Run a tool the tests need (`needs` says which and where from) and insist that it succeeds.
+pub fn succeed(cmd: &mut Command, needs: &str) -> Output {
+    let o = cmd.output().expect(needs);
+    assert!(
+        o.status.success(),
+        "{:?} failed: {}",
+        cmd.get_program(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
 }
 
 /// Decode every QR symbol in an image file with zbarimg (Debian's zbar-tools), an independent decoder.
@@ -246,15 +254,11 @@ pub fn http_get(url: &str) -> (u16, String) {
 pub fn browser_scripts() -> PathBuf {
     let dir = repo().join("tests/browser");
     if !dir.join("node_modules/playwright-core").is_dir() {
-        let o = std::process::Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund", "--prefix"])
-            .arg(&dir)
-            .output()
-            .expect("npm (Node.js) must be installed for the browser tests");
-        assert!(
-            o.status.success(),
-            "npm ci failed: {}",
-            String::from_utf8_lossy(&o.stderr)
+        succeed(
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+                .arg(&dir),
+            "npm (Node.js) must be installed for the browser tests",
         );
     }
     dir
