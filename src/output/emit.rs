@@ -91,11 +91,19 @@ impl<'a> Emitter<'a> {
         }
     }
 
-    /// Put an entry page, keeping it aside when measuring and it is among the heaviest by a quick
-    /// compression.
-    pub fn put_entry_page(&self, file: OutFile) -> Result<()> {
+    /// Put an entry page, and the same bytes at each path of `also` (its QR landings), keeping it
+    /// aside when measuring and it is among the heaviest by a quick compression.
+    pub fn put_entry_page(&self, file: OutFile, also: &[String]) -> Result<()> {
+        // The page is hashed once: for the kept sizes, the output and every copy.
+        let (fingerprint, key) = file.fingerprint();
+        if let super::Data::Bytes(b) = &file.data {
+            for path in also {
+                let copy = OutFile::bytes(path.clone(), b.clone());
+                self.put_fingerprinted(copy, &fingerprint, key)?;
+            }
+        }
         if let (Some(largest), super::Data::Bytes(b)) = (&self.largest, &file.data) {
-            let content = (b.len(), super::digest(b));
+            let content = (b.len(), key);
             let known = self.sizes.and_then(|s| s.get(content));
             let quick = known.map_or_else(
                 || crate::compressed_len(b, flate2::Compression::fast()),
@@ -117,7 +125,7 @@ impl<'a> Emitter<'a> {
                 l.truncate(CANDIDATES);
             }
         }
-        self.put(file)
+        self.put_fingerprinted(file, &fingerprint, key)
     }
 
     /// The entry page that weighs most gzipped (as a server compresses it), and that size.
@@ -149,6 +157,10 @@ impl<'a> Emitter<'a> {
 
     pub fn put(&self, file: OutFile) -> Result<()> {
         let (fingerprint, key) = file.fingerprint();
+        self.put_fingerprinted(file, &fingerprint, key)
+    }
+
+    fn put_fingerprinted(&self, file: OutFile, fingerprint: &str, key: u64) -> Result<()> {
         let clash = self
             .seen
             .lock()
@@ -162,7 +174,7 @@ impl<'a> Emitter<'a> {
                     .hint("a bundle file has the name of a page the build makes (index.html?), or a static theme file clashes with a page; rename one"),
             ));
         }
-        self.sink.put(file, &fingerprint)
+        self.sink.put(file, fingerprint)
     }
 
     pub fn put_all(&self, files: Vec<OutFile>) -> Result<()> {
@@ -225,6 +237,39 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_page_is_also_put_at_its_landings() {
+        let kept = Collect::default();
+        let emit = Emitter::measuring(&kept);
+        let landings = [
+            "site/q/A/index.html".to_string(),
+            "site/q/B/index.html".to_string(),
+        ];
+        emit.put_entry_page(page("site/a/index.html", "Đền".into()), &landings)
+            .unwrap();
+        // A landing's path is taken like any other: a second file there is refused.
+        assert!(emit.put(page("site/q/B/index.html", "x".into())).is_err());
+        drop(emit);
+        let mut files: Vec<(String, Vec<u8>)> = kept
+            .into_files()
+            .into_iter()
+            .map(|f| match f.data {
+                crate::output::Data::Bytes(b) => (f.path, b),
+                _ => panic!("bytes expected"),
+            })
+            .collect();
+        files.sort();
+        let want = |p: &str| (p.to_string(), "Đền".as_bytes().to_vec());
+        assert_eq!(
+            files,
+            [
+                want("site/a/index.html"),
+                want("site/q/A/index.html"),
+                want("site/q/B/index.html")
+            ]
+        );
+    }
+
+    #[test]
     fn the_site_digest_follows_published_files_only() {
         let digest = |files: &[(&str, &str)]| {
             let emit = Emitter::new(&Discard);
@@ -252,16 +297,14 @@ mod tests {
         let emit = Emitter::measuring(&Discard);
         // Forty pages that compress to almost nothing, and one shorter page that does not.
         for i in 0..40 {
-            emit.put_entry_page(page(
-                &format!("site/p{i:02}/index.html"),
-                "a".repeat(3000 + i),
-            ))
-            .unwrap();
+            let path = format!("site/p{i:02}/index.html");
+            emit.put_entry_page(page(&path, "a".repeat(3000 + i)), &[])
+                .unwrap();
         }
         let noisy: String = (0..2500u32)
             .map(|i| char::from(b'a' + (i.wrapping_mul(2654435761) >> 27) as u8 % 26))
             .collect();
-        emit.put_entry_page(page("site/noisy/index.html", noisy.clone()))
+        emit.put_entry_page(page("site/noisy/index.html", noisy.clone()), &[])
             .unwrap();
         let (path, size) = emit.largest_page().unwrap();
         assert_eq!(path, "site/noisy/index.html");
@@ -282,7 +325,7 @@ mod tests {
         let measure = |sizes: &PageSizes| {
             let emit = Emitter::measuring(&Discard).remembering(sizes);
             for (p, b) in &pages {
-                emit.put_entry_page(page(p, b.clone())).unwrap();
+                emit.put_entry_page(page(p, b.clone()), &[]).unwrap();
             }
             emit.largest_page().unwrap()
         };

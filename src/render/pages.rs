@@ -128,20 +128,21 @@ pub fn render_site(
                 shared.entry_files(*i, codes)
             }
             _ => match shared.render(j) {
-                Ok(f) => (vec![(f, false)], Vec::new()),
+                Ok(f) => (vec![(f, None)], Vec::new()),
                 Err(d) => (Vec::new(), vec![d]),
             },
         };
         if !found.is_empty() {
             problems.lock().expect("problems lock").push((n, found));
         }
-        pages.fetch_add(files.len(), std::sync::atomic::Ordering::Relaxed);
-        files.into_iter().try_for_each(|(f, entry_page)| {
-            if entry_page {
-                emit.put_entry_page(f)
-            } else {
-                emit.put(f)
-            }
+        let made: usize = files
+            .iter()
+            .map(|(_, also)| 1 + also.as_ref().map_or(0, Vec::len))
+            .sum();
+        pages.fetch_add(made, std::sync::atomic::Ordering::Relaxed);
+        files.into_iter().try_for_each(|(f, also)| match also {
+            Some(also) => emit.put_entry_page(f, &also),
+            None => emit.put(f),
         })
     })?;
     let mut problems = problems.into_inner().expect("problems lock");
@@ -149,6 +150,9 @@ pub fn render_site(
     diags.extend(problems.into_iter().flat_map(|(_, d)| d));
     Ok(pages.into_inner())
 }
+
+/// A file made, and for an entry page the other paths it is published at (its QR landings).
+type Published = (OutFile, Option<Vec<String>>);
 
 enum Target {
     Entry(usize),
@@ -345,9 +349,9 @@ impl Shared<'_> {
         }
     }
 
-    /// Entry `i`'s pages, each with whether it is an entry page (weighed for the report), and
+    /// Entry `i`'s pages, each with the other paths it is published at (its QR landings), and
     /// the problems its Markdown has.
-    fn entry_files(&self, i: usize, codes: &[String]) -> (Vec<(OutFile, bool)>, Vec<Diagnostic>) {
+    fn entry_files(&self, i: usize, codes: &[String]) -> (Vec<Published>, Vec<Diagnostic>) {
         let site = self.site;
         let e = &site.entries[i];
         let mut files = Vec::new();
@@ -374,12 +378,12 @@ impl Shared<'_> {
                     continue;
                 }
             };
-            for code in landings {
-                let path = format!("site/q/{code}/index.html");
-                files.push((OutFile::bytes(path, html.clone()), false));
-            }
+            let also = landings
+                .iter()
+                .map(|code| format!("site/q/{code}/index.html"))
+                .collect();
             let path = format!("site{}index.html", site.entry_path(e, lang));
-            files.push((OutFile::bytes(path, html), true));
+            files.push((OutFile::bytes(path, html), Some(also)));
         }
         (files, problems)
     }
