@@ -110,15 +110,6 @@ fn live_reload_error_overlay_and_recovery() {
     let ev = events(&server.base);
     std::thread::sleep(Duration::from_millis(300));
 
-    write(
-        s.path(),
-        "content/relics/den.md",
-        &RELIC.replace("Ngôi đền bên sông.", "Đã sửa nội dung."),
-    );
-    wait_for(&ev, "event: reload");
-    let (_, page) = http_get(&format!("{}/relics/den/", server.base));
-    assert!(page.contains("Đã sửa nội dung."), "rebuilt page served");
-    // Only the text changed: the kept model was patched, nothing else loaded.
     let log_line = |prefix: &str| {
         (0..50).find_map(|_| {
             server
@@ -128,10 +119,21 @@ fn live_reload_error_overlay_and_recovery() {
                 .filter(|l| l.starts_with(prefix))
         })
     };
-    assert!(
-        log_line("updated the page(s) of 1 file").is_some(),
-        "a text-only update was reported"
+    // After an edit: the reload, the log line that says how it was rebuilt, and `text` on den's page.
+    let shown = |log: &str, text: &str| {
+        wait_for(&ev, "event: reload");
+        assert!(log_line(log).is_some(), "no `{log}` in the log");
+        let (_, page) = http_get(&format!("{}/relics/den/", server.base));
+        assert!(page.contains(text), "{page}");
+    };
+
+    // Only the text changed: the kept model was patched, nothing else loaded.
+    write(
+        s.path(),
+        "content/relics/den.md",
+        &RELIC.replace("Ngôi đền bên sông.", "Đã sửa nội dung."),
     );
+    shown("updated the page(s) of 1 file", "Đã sửa nội dung.");
 
     // den.md with `front` added to its front matter and `body` as its text.
     let edit_den = |front: &str, body: &str| {
@@ -143,13 +145,7 @@ fn live_reload_error_overlay_and_recovery() {
     // Front matter that only the entry's own page shows (an address) patches the model too.
     let with_address = |address: &str| edit_den(address, "Đã sửa nội dung.");
     with_address("address: 12 Phố Kỳ Cùng");
-    wait_for(&ev, "event: reload");
-    assert!(
-        log_line("updated the page(s) of 1 file").is_some(),
-        "a page-only front-matter edit was patched"
-    );
-    let (_, page) = http_get(&format!("{}/relics/den/", server.base));
-    assert!(page.contains("12 Phố Kỳ Cùng"), "{page}");
+    shown("updated the page(s) of 1 file", "12 Phố Kỳ Cùng");
     // A page-only field the loader refuses (a relic has no price) is reported, not patched in.
     with_address("price_from: 100000");
     let data = wait_for(&ev, "event: problem");
@@ -164,13 +160,7 @@ fn live_reload_error_overlay_and_recovery() {
     // A summary, which lists show, is patched too: the entry's page first, then the lists.
     let with_summary = |body: &str| edit_den("address: 12 Phố Kỳ Cùng\nsummary: Đền cổ.", body);
     with_summary("Đã sửa nội dung.");
-    wait_for(&ev, "event: reload");
-    assert!(
-        log_line("updated the lists").is_some(),
-        "the lists were updated after the page"
-    );
-    let (_, page) = http_get(&format!("{}/relics/den/", server.base));
-    assert!(page.contains("Đền cổ."), "{page}");
+    shown("updated the lists", "Đền cổ.");
     let (_, list) = http_get(&format!("{}/relics/", server.base));
     assert!(list.contains("Đền cổ."), "{list}");
 
