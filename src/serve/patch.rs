@@ -88,12 +88,14 @@ pub fn apply(site: &mut Site, changed: &HashSet<PathBuf>) -> Option<Patch> {
             moved |= m.location != e.matter.location;
             e.matter = m;
         }
-        let text = e.texts.values_mut().find(|t| t.file == *rel)?;
-        text.title = edit.title;
-        text.summary = edit.summary;
-        text.body = edit.body;
-        text.body_line = edit.body_line;
-        text.address = edit.address;
+        // Always found: `edit_of` checked that the model holds this file's text.
+        if let Some(text) = e.texts.values_mut().find(|t| t.file == *rel) {
+            text.title = edit.title;
+            text.summary = edit.summary;
+            text.body = edit.body;
+            text.body_line = edit.body_line;
+            text.address = edit.address;
+        }
         entries.insert(i);
         if edit.listed {
             cards.insert(i);
@@ -149,6 +151,8 @@ fn edit_of(site: &Site, i: usize, rel: &Path) -> Option<Edit> {
     let split = front_matter::split(&text, rel).ok()?;
     let (body, body_line) = (split.body.to_string(), split.body_line);
     if *rel == e.file {
+        // The model holds this file's text (checked here, so that `apply` never stops half-way).
+        e.texts.values().find(|t| t.file == *rel)?;
         let m = front_matter::parse_entry(&split, rel, &text).ok()?;
         if structure(&m)? != structure(&e.matter)? {
             return None;
