@@ -17,6 +17,7 @@ const KNOWN: &[&str] = &[
     "qr",
     "plaque",
     "photos",
+    "paginate_by",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -39,6 +40,9 @@ pub struct Config {
     pub plaque: serde_yaml_ng::Value,
     #[serde(default)]
     pub photos: PhotoConfig,
+    /// Entries on each page of a section or district list; 0 puts a whole list on one page.
+    #[serde(default = "default_paginate_by")]
+    pub paginate_by: usize,
 }
 
 /// How photos are published (`photos:` in site.yaml).
@@ -104,6 +108,12 @@ pub enum EcLevel {
 
 fn default_ec() -> EcLevel {
     EcLevel::Q
+}
+
+/// A list page of 50 cards is about 3 KB gzipped: it arrives in the first round trip with its
+/// header and styles, and is a short scroll on a phone.
+fn default_paginate_by() -> usize {
+    50
 }
 
 fn default_language() -> String {
@@ -223,6 +233,14 @@ impl Config {
     pub fn base_path(&self) -> &str {
         let after_scheme = self.base_url.split_once("://").map_or("", |(_, r)| r);
         after_scheme.find('/').map_or("", |i| &after_scheme[i..])
+    }
+
+    /// How many pages a list of `entries` takes (at least one, so an empty list still has its page).
+    pub fn list_pages(&self, entries: usize) -> usize {
+        match self.paginate_by {
+            0 => 1,
+            per => entries.div_ceil(per).max(1),
+        }
     }
 
     /// Other languages than the default, in the site's order.

@@ -314,13 +314,29 @@ fn sort_by_title(idx: &mut [usize], entries: &[Entry], default: &str) {
     idx.sort_by_cached_key(|&i| (crate::slug::fold(&entries[i].texts[default].title), i));
 }
 
-/// The district pages entries with these districts make, by slug.
-pub fn district_slugs<'a>(districts: impl Iterator<Item = Option<&'a String>>) -> BTreeSet<String> {
-    districts
+/// The district pages entries with these districts make: each slug and how many entries it lists.
+pub fn district_sizes<'a>(
+    districts: impl Iterator<Item = Option<&'a String>>,
+) -> BTreeMap<String, usize> {
+    let mut sizes = BTreeMap::new();
+    for slug in districts
         .flatten()
         .map(|d| crate::slug::slugify(d))
         .filter(|s| !s.is_empty())
-        .collect()
+    {
+        *sizes.entry(slug).or_insert(0) += 1;
+    }
+    sizes
+}
+
+/// Page `n` (from 1) of the list whose first page is at `first`: `first` itself, then
+/// `first` + `page/<n>/`, as Hugo and Zola lay them out.
+pub fn list_page_path(first: &str, n: usize) -> String {
+    if n <= 1 {
+        first.to_string()
+    } else {
+        format!("{first}page/{n}/")
+    }
 }
 
 fn from_raw(e: RawEntry, code: String) -> Entry {

@@ -303,6 +303,33 @@ fn title_and_place_edits_reach_lists_and_nearby_pages() {
     assert!(shows(&base, "/districts/cao-loc/", "Đền Kỳ Cùng"));
 }
 
+#[test]
+fn a_district_list_that_loses_a_page_loses_its_file() {
+    // One entry a page: Văn Lãng lists two (two pages), Cao Lộc one.
+    let relic = |t: &str, d: &str| format!("---\ntitle: {t}\ndistrict: {d}\n---\nChữ.\n");
+    let s = site(&[
+        (
+            "site.yaml",
+            "title: Test\nbase_url: https://t.example\npaginate_by: 1\n",
+        ),
+        ("content/relics/a.md", &relic("Chùa A", "Văn Lãng")),
+        ("content/relics/b.md", &relic("Chùa B", "Văn Lãng")),
+        ("content/relics/c.md", &relic("Chùa C", "Cao Lộc")),
+    ]);
+    let server = start(s.path());
+    let base = server.base.clone();
+    assert!(shows(&base, "/districts/van-lang/page/2/", "Chùa B"));
+    let ev = events(&base);
+    std::thread::sleep(Duration::from_millis(300));
+    // Both districts keep their pages, but the lists change length: not a patch of the lists.
+    write(s.path(), "content/relics/b.md", &relic("Chùa B", "Cao Lộc"));
+    wait_for(&ev, "event: reload");
+    let (status, _) = http_get(&format!("{base}/districts/van-lang/page/2/"));
+    assert_eq!(status, 404, "a stale list page is not served");
+    assert!(shows(&base, "/districts/cao-loc/page/2/", "Chùa C"));
+    assert!(shows(&base, "/districts/cao-loc/", "Chùa B"));
+}
+
 /// The live-reload script in a real browser (tests/browser/live.mjs): an edit reloads the pages
 /// it changed and leaves the others alone; a broken file shows over the page until fixed.
 #[test]

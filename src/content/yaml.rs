@@ -106,6 +106,7 @@ fn to_diagnostic(
     } else if msg.contains("duplicate entry") {
         d = d.hint("each field may appear once: remove or merge the repeated line");
     } else if msg.contains("invalid type") || msg.contains("invalid value") {
+        d.message = plain_types(&msg);
         d = d
             .hint("check the value's form against the front-matter reference in README.md (numbers unquoted, lists in [ ])")
             .vi("giá trị sai kiểu: số viết không có ngoặc kép, danh sách đặt trong [ ]");
@@ -121,6 +122,22 @@ fn to_diagnostic(
         );
     }
     d.at(line, column).with_source(whole_file)
+}
+
+/// serde names the Rust type it wanted ("expected usize"); a volunteer needs the kind of value.
+fn plain_types(msg: &str) -> String {
+    let Some(i) = msg.rfind(", expected ") else {
+        return msg.to_string();
+    };
+    let wanted = match &msg[i + ", expected ".len()..] {
+        "usize" | "u32" | "u64" | "u16" => "a whole number, 0 or more",
+        "u8" => "a whole number from 0 to 255",
+        "i32" | "i64" => "a whole number",
+        "f32" | "f64" => "a number",
+        "a boolean" | "bool" => "true or false",
+        _ => return msg.to_string(),
+    };
+    format!("{}, expected {wanted}", &msg[..i])
 }
 
 fn between_backticks<'a>(msg: &'a str, prefix: &str) -> Option<&'a str> {
@@ -158,5 +175,11 @@ mod tests {
             vec!["lat", "lon"]
         );
         assert!(super::expected_fields("missing field `title`").is_empty());
+        assert_eq!(
+            super::plain_types("paginate_by: invalid type: string \"many\", expected usize"),
+            "paginate_by: invalid type: string \"many\", expected a whole number, 0 or more"
+        );
+        let other = "invalid type: map, expected a sequence";
+        assert_eq!(super::plain_types(other), other);
     }
 }

@@ -5,6 +5,7 @@ mod feeds;
 mod map;
 pub mod markdown;
 mod pages;
+mod paginate;
 mod pictures;
 mod sanitize;
 

@@ -50,7 +50,7 @@ struct ListCtx {
     entries: Vec<context::Card>,
 }
 
-/// How many entries of each section the home page shows; the section page lists them all.
+/// How many entries of each section the home page shows; the section's pages list them all.
 const HOME_LIST: usize = 12;
 
 #[derive(Serialize)]
@@ -128,7 +128,7 @@ pub fn render_site(
                 shared.entry_files(*i, codes)
             }
             _ => match shared.render(j) {
-                Ok(f) => (vec![(f, None)], Vec::new()),
+                Ok(fs) => (fs.into_iter().map(|f| (f, None)).collect(), Vec::new()),
                 Err(d) => (Vec::new(), vec![d]),
             },
         };
@@ -232,10 +232,65 @@ impl Shared<'_> {
         self.base_ctx(lang, page)
     }
 
-    fn render(&self, job: &Job) -> Result<OutFile, Diagnostic> {
+    /// The pages of a section or district list in `lang`, its first page at `first(lang)` and
+    /// its cards split `paginate_by` a page; only the first `limit` pages are made.
+    fn list_files(
+        &self,
+        lang: &str,
+        first: &dyn Fn(&str) -> String,
+        intro: (String, Option<String>, String),
+        list: ListCtx,
+        limit: usize,
+    ) -> Result<Vec<OutFile>, Diagnostic> {
         let site = self.site;
-        let file =
-            |path: String, html: String| OutFile::bytes(format!("site{path}index.html"), html);
+        let (title, summary, content) = intro;
+        let total = site.config.list_pages(list.count);
+        let per = match site.config.paginate_by {
+            0 => usize::MAX,
+            per => per,
+        };
+        let t = self.strings(lang);
+        let mut cards = list.entries.into_iter();
+        let mut files = Vec::new();
+        for n in 1..=total.min(limit) {
+            let path_of = |l: &str| crate::site::list_page_path(&first(l), n);
+            // The intro is the list's own text: on its first page, not repeated on every page.
+            let content = if n == 1 {
+                content.clone()
+            } else {
+                String::new()
+            };
+            let mut ctx = self.list_page(
+                lang,
+                &path_of,
+                super::paginate::title(&title, n, t),
+                summary.clone(),
+                content,
+            );
+            let page = ListCtx {
+                name: list.name.clone(),
+                title: list.title.clone(),
+                url: list.url.clone(),
+                count: list.count,
+                entries: cards.by_ref().take(per).collect(),
+            };
+            ctx.insert("section", &page);
+            let url = |k: usize| site.link(&crate::site::list_page_path(&first(lang), k));
+            ctx.insert("pager", &super::paginate::pager(n, total, url, t));
+            let html = self.theme.render("section.html", &ctx)?;
+            files.push(OutFile::bytes(
+                format!("site{}index.html", path_of(lang)),
+                html,
+            ));
+        }
+        Ok(files)
+    }
+
+    fn render(&self, job: &Job) -> Result<Vec<OutFile>, Diagnostic> {
+        let site = self.site;
+        let file = |path: String, html: String| {
+            vec![OutFile::bytes(format!("site{path}index.html"), html)]
+        };
         match job {
             Job::Home(lang) => {
                 let intro = site.home.get(*lang);
@@ -270,29 +325,24 @@ impl Shared<'_> {
                     return Err(p);
                 }
                 let title = context::section_title(site, &s.name, lang, self.strings(lang));
-                let path_of = |l: &str| site.section_path(&s.name, l);
-                let mut ctx = self.list_page(
+                let summary = intro.and_then(|i| i.summary.clone());
+                self.list_files(
                     lang,
-                    &path_of,
-                    title,
-                    intro.and_then(|i| i.summary.clone()),
-                    content,
-                );
-                ctx.insert("section", &self.list(*i, lang));
-                Ok(file(
-                    path_of(lang),
-                    self.theme.render("section.html", &ctx)?,
-                ))
+                    &|l| site.section_path(&s.name, l),
+                    (title, summary, content),
+                    self.list(*i, lang),
+                    usize::MAX,
+                )
             }
             Job::District(i, lang) => {
                 let d = &site.districts[*i];
-                let path_of = |l: &str| site.district_path(d, l);
-                let mut ctx = self.list_page(lang, &path_of, d.name.clone(), None, String::new());
-                ctx.insert("section", &self.district_list(*i, lang));
-                Ok(file(
-                    path_of(lang),
-                    self.theme.render("section.html", &ctx)?,
-                ))
+                self.list_files(
+                    lang,
+                    &|l| site.district_path(d, l),
+                    (d.name.clone(), None, String::new()),
+                    self.district_list(*i, lang),
+                    usize::MAX,
+                )
             }
             Job::Map(lang) => {
                 let title = self
@@ -313,18 +363,18 @@ impl Shared<'_> {
                 let lang = site.default_language();
                 let s = &site.sections[*i];
                 let title = context::section_title(site, &s.name, lang, self.strings(lang));
-                let mut ctx = self.list_page(
+                // The section's first page, at the code's address (its canonical link is the list's).
+                let mut first = self.list_files(
                     lang,
                     &|l| site.section_path(&s.name, l),
-                    title,
-                    None,
-                    String::new(),
-                );
-                ctx.insert("section", &self.list(*i, lang));
-                Ok(file(
-                    format!("/q/{code}/"),
-                    self.theme.render("section.html", &ctx)?,
-                ))
+                    (title, None, String::new()),
+                    self.list(*i, lang),
+                    1,
+                )?;
+                for f in &mut first {
+                    f.path = format!("site/q/{code}/index.html");
+                }
+                Ok(first)
             }
             Job::NotFound => {
                 let lang = site.default_language();
@@ -341,10 +391,10 @@ impl Shared<'_> {
                     translations: Vec::new(),
                 };
                 let ctx = self.base_ctx(lang, page);
-                Ok(OutFile::bytes(
+                Ok(vec![OutFile::bytes(
                     "site/404.html".to_string(),
                     self.theme.render("404.html", &ctx)?,
-                ))
+                )])
             }
         }
     }

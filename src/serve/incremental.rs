@@ -2,8 +2,8 @@
 //! re-render just the changed entries' pages (and the lists, when what they show changed).
 //! An entry's card (title, summary, place...) also shows on the pages whose nearby lists hold
 //! it. Anything structural (an entry added, removed, moved or given another code or language; a
-//! section intro, whose title every entry page of the section shows; a theme or site.yaml change)
-//! renders everything.
+//! section intro, whose title every entry page of the section shows; a district list that gains or
+//! loses a page; a theme or site.yaml change) renders everything.
 
 use crate::render::Selection;
 use crate::site::{Nearby, Site};
@@ -85,8 +85,9 @@ pub fn fingerprints(site: &Site) -> Fingerprints {
         }]);
         entries.insert(page, (full, card));
     }
+    // A district page, or a page of its list, that appears or vanishes is a file added or gone.
     for d in &site.districts {
-        d.slug.hash(&mut structure);
+        (&d.slug, site.config.list_pages(d.entries.len())).hash(&mut structure);
     }
     let intros = hash(&[&|h| {
         let sections: BTreeMap<&String, _> =

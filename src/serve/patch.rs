@@ -59,7 +59,8 @@ pub fn apply(site: &mut Site, changed: &HashSet<PathBuf>) -> Option<Patch> {
     if edits.is_empty() {
         return None;
     }
-    // A district that gains or loses its page changes the site's files: the normal rebuild.
+    // A district that gains or loses its page, or a page of its list, changes the site's files:
+    // the normal rebuild.
     let moved = |i: usize, m: &FrontMatter| m.district != site.entries[i].matter.district;
     if edits
         .iter()
@@ -69,14 +70,19 @@ pub fn apply(site: &mut Site, changed: &HashSet<PathBuf>) -> Option<Patch> {
             .iter()
             .filter_map(|(i, _, e)| e.matter.as_ref().map(|m| (*i, m)))
             .collect();
-        let after = crate::site::district_slugs(site.entries.iter().enumerate().map(|(i, e)| {
+        let after = crate::site::district_sizes(site.entries.iter().enumerate().map(|(i, e)| {
             new_matter
                 .get(&i)
                 .map_or(&e.matter, |m| m)
                 .district
                 .as_ref()
         }));
-        if after.iter().ne(site.districts.iter().map(|d| &d.slug)) {
+        let pages = |n: usize| site.config.list_pages(n);
+        if after.iter().map(|(slug, n)| (slug, pages(*n))).ne(site
+            .districts
+            .iter()
+            .map(|d| (&d.slug, pages(d.entries.len()))))
+        {
             return None;
         }
     }
