@@ -14,6 +14,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod ledger;
+pub mod lock;
 pub mod media;
 pub mod nearby;
 pub mod output;
@@ -61,8 +62,9 @@ pub struct Report {
     /// Photos published, and how many of them were decoded and encoded (not from the cache).
     pub photos: (usize, usize),
     pub files: usize,
-    /// Files actually written; the rest were unchanged on disk.
-    pub written: usize,
+    /// Files that differ from the site published before (new, or changed), and files of it gone.
+    pub changed: usize,
+    pub gone: usize,
     pub warnings: Vec<Diagnostic>,
     pub timings: Vec<(&'static str, Duration)>,
     /// The heaviest entry page: its path under output/ and its gzipped size in bytes.
@@ -194,6 +196,7 @@ pub fn media_stage(
 pub fn build(opts: &BuildOptions) -> Result<Report> {
     let out = opts.out.clone().unwrap_or_else(|| opts.site.join("output"));
     output::check_target(&out, opts.force)?;
+    let _lock = lock::SiteLock::take(&opts.site);
     let mut timings = Vec::new();
     if let Some(p) = opts.progress.as_deref() {
         p.stage("loading content", 0);
@@ -224,7 +227,8 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
         plaques: made.plaques,
         photos: made.photos,
         files,
-        written: written.written,
+        changed: written.changed,
+        gone: written.gone,
         warnings: made.site.warnings,
         timings,
         largest_page,
@@ -246,6 +250,7 @@ pub fn compressed_len(bytes: &[u8], level: flate2::Compression) -> usize {
 /// Every problem a build would meet, and the warnings only a check gives (missing translations),
 /// without writing anything.
 pub fn check(opts: &BuildOptions) -> Result<Report> {
+    let _lock = lock::SiteLock::take(&opts.site);
     let mut timings = Vec::new();
     let loaded = load(opts, &mut timings)?;
     let emit = output::Emitter::measuring(&output::Discard);
@@ -281,7 +286,8 @@ pub fn check(opts: &BuildOptions) -> Result<Report> {
         plaques: made.plaques,
         photos: made.photos,
         files: emit.count(|_| true),
-        written: 0,
+        changed: 0,
+        gone: 0,
         warnings,
         timings,
         largest_page: emit.largest_page(),

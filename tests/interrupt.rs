@@ -103,3 +103,29 @@ fn killed_builds_leave_the_old_site_or_the_new_one() {
     build_ok(s.path());
     assert_eq!(tree(&site_dir), new);
 }
+
+/// A second build of the same site waits for the first (it could otherwise delete cached plaques
+/// the first is linking into its output), says so, and then builds.
+#[test]
+fn a_second_build_of_a_site_waits_for_the_first() {
+    use std::os::unix::io::AsRawFd;
+    let s = make_site(3, "một");
+    build_ok(s.path());
+    // This test plays the first build: it holds the site's lock.
+    let lock = std::fs::File::open(s.path().join(".waymark-cache/lock")).unwrap();
+    assert_eq!(unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX) }, 0);
+    let mut second = Command::new(bin())
+        .args(["build", "--site"])
+        .arg(s.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(second.try_wait().unwrap().is_none(), "it waited");
+    drop(lock);
+    let done = second.wait_with_output().unwrap();
+    assert!(done.status.success());
+    let err = String::from_utf8_lossy(&done.stderr);
+    assert!(err.contains("waiting for another waymark run"), "{err}");
+}

@@ -60,14 +60,18 @@ pub fn run(args: &Args) -> i32 {
                     n - made
                 ),
             };
+            let gone = match report.gone {
+                0 => String::new(),
+                n => format!(", {n} gone"),
+            };
             eprintln!(
-                "built {} entries: {} pages, {} QR codes, {} plaques{photos}, {} files ({} changed) in {}; {} warning(s){largest}; {:.2} s",
+                "built {} entries: {} pages, {} QR codes, {} plaques{photos}, {} files ({} changed{gone}) in {}; {} warning(s){largest}; {:.2} s",
                 report.entries,
                 report.pages,
                 report.qr_codes,
                 report.plaques,
                 report.files,
-                report.written,
+                report.changed,
                 report.out.display(),
                 report.warnings.len(),
                 start.elapsed().as_secs_f64()

@@ -27,6 +27,7 @@ pub fn run(args: &Args) -> i32 {
 }
 
 fn plaques(args: &Args) -> Result<(PathBuf, usize)> {
+    let _lock = crate::lock::SiteLock::take(&args.site);
     let mut timings = Vec::new();
     let opts = BuildOptions {
         site: args.site.clone(),

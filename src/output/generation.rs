@@ -28,7 +28,11 @@ pub struct Writer {
     /// (`written` counts the files that differ from the published ones.)
     new: Mutex<BTreeMap<String, String>>,
     made_dirs: Mutex<HashSet<PathBuf>>,
+    /// Files of `old` that the current generation does not have, with `current`'s filtered
+    /// manifest enough to tell what is published at any path.
+    not_published: HashSet<String>,
     written: AtomicUsize,
+    changed: AtomicUsize,
     finished: bool,
 }
 
@@ -50,11 +54,17 @@ impl Writer {
         // Without a manifest we cannot trust what is there, so everything is written. The manifest
         // is removed before any change, so an interrupted update is never mistaken for a finished one.
         let old = read_manifest(&gen);
+        let mut not_published = HashSet::new();
         let current = active.and_then(|a| {
             let dir = out.join(GENERATIONS).join(a.to_string());
             let mut m = read_manifest(&dir)?;
             // Only what this generation lacks is worth keeping: usually the last build's changes.
             if let Some(old) = &old {
+                not_published = old
+                    .keys()
+                    .filter(|p| !m.contains_key(*p))
+                    .cloned()
+                    .collect();
                 m.retain(|p, f| old.get(p) != Some(f));
             }
             Some((dir, m))
@@ -71,13 +81,42 @@ impl Writer {
             current,
             new: Mutex::default(),
             made_dirs: Mutex::default(),
+            not_published,
             written: AtomicUsize::new(0),
+            changed: AtomicUsize::new(0),
             finished: false,
         })
     }
 
+    /// The fingerprint of the file published at `path`, if there is one.
+    fn published(&self, path: &str) -> Option<&str> {
+        let (_, current) = self.current.as_ref()?;
+        if let Some(f) = current.get(path) {
+            return Some(f);
+        }
+        // Not in the filtered manifest: published as `old` has it, unless not published at all.
+        match &self.old {
+            Some(old) if !self.not_published.contains(path) => old.get(path).map(String::as_str),
+            _ => None,
+        }
+    }
+
+    /// Every path of the published site.
+    fn published_paths(&self) -> impl Iterator<Item = &String> {
+        let current = self.current.as_ref().map(|(_, m)| m);
+        let old = self.old.as_ref().filter(|_| current.is_some());
+        let filtered = current.into_iter().flat_map(|m| m.keys());
+        let rest = old.into_iter().flat_map(|m| m.keys()).filter(move |p| {
+            !self.not_published.contains(*p) && !current.is_some_and(|c| c.contains_key(*p))
+        });
+        filtered.chain(rest)
+    }
+
     /// Write `file` unless the generation already holds it as it is.
     pub fn put(&self, file: &OutFile, fingerprint: &str) -> Result<()> {
+        if self.published(&file.path) != Some(fingerprint) {
+            self.changed.fetch_add(1, Ordering::Relaxed);
+        }
         let same = self
             .old
             .as_ref()
@@ -187,11 +226,17 @@ impl Writer {
         }
         write_manifest(&self.gen, &new)?;
         switch(&self.out, self.target)?;
+        let gone = self
+            .published_paths()
+            .filter(|p| !new.contains_key(*p))
+            .count();
         let written = self.written.load(Ordering::Relaxed);
         Ok(Written {
+            gone,
             written,
             unchanged: new.len() - written,
             deleted: stale.len(),
+            changed: self.changed.load(Ordering::Relaxed),
         })
     }
 }

@@ -182,9 +182,14 @@ pub fn check_target(out: &Path, force: bool) -> Result<()> {
 /// What a write did, for the summary and the tests.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Written {
+    /// Files written to disk (not linked from the published generation).
     pub written: usize,
     pub unchanged: usize,
     pub deleted: usize,
+    /// Files that differ from the published ones, or were not published: what the build changed.
+    pub changed: usize,
+    /// Published files that this build did not make.
+    pub gone: usize,
 }
 
 /// Make `files` the content of `out`, atomically; only changed files are written.
@@ -235,10 +240,14 @@ mod tests {
                 OutFile::bytes("site/b.html".into(), b.to_string()),
             ]
         };
-        assert_eq!(write(&out, &files("B")).unwrap().written, 2);
+        let first = write(&out, &files("B")).unwrap();
+        assert_eq!((first.written, first.changed), (2, 2));
         // The other generation, empty so far: its files are linked from the published one.
         let second = write(&out, &files("B")).unwrap();
-        assert_eq!((second.written, second.unchanged), (0, 2));
+        assert_eq!(
+            (second.written, second.unchanged, second.changed),
+            (0, 2, 0)
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
@@ -248,7 +257,7 @@ mod tests {
             assert_eq!(links, 2, "linked, not written");
         }
         let third = write(&out, &files("B2")).unwrap();
-        assert_eq!((third.written, third.unchanged), (1, 1));
+        assert_eq!((third.written, third.unchanged, third.changed), (1, 1, 1));
         assert_eq!(
             std::fs::read_to_string(out.join("site/b.html")).unwrap(),
             "B2"
@@ -257,6 +266,15 @@ mod tests {
             std::fs::read_to_string(out.join("site/a.html")).unwrap(),
             "A"
         );
+        // Put back: the other generation still holds "B", so nothing is written, but the
+        // published site changed.
+        let fourth = write(&out, &files("B")).unwrap();
+        assert_eq!((fourth.written, fourth.changed), (0, 1));
+        // A new file and a file gone.
+        let fifth = write(&out, &[OutFile::bytes("site/c.html".into(), "C")]).unwrap();
+        assert_eq!((fifth.changed, fifth.gone), (1, 2));
+        let sixth = write(&out, &[OutFile::bytes("site/c.html".into(), "C")]).unwrap();
+        assert_eq!((sixth.changed, sixth.gone), (0, 0));
     }
 
     #[test]

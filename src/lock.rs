@@ -1,0 +1,46 @@
+//! One build, check or `plaques` run of a site at a time, as Cargo does with its build folder:
+//! a build deletes the plaques its site no longer uses from `.waymark-cache/`, and another run
+//! of the same site could be about to link one of them into its output. A second run waits, and
+//! says why. `serve` does not take the lock: it never deletes from the cache.
+
+use std::os::unix::io::AsRawFd;
+use std::path::Path;
+
+/// Held until dropped (the kernel lets go of it when the file closes, even after a crash).
+pub struct SiteLock {
+    _file: std::fs::File,
+}
+
+impl SiteLock {
+    /// Wait until no other Waymark run holds `site`'s lock, then hold it. None when the lock file
+    /// cannot be made (a read-only folder): the run goes on unguarded rather than failing.
+    pub fn take(site: &Path) -> Option<SiteLock> {
+        let dir = site.join(".waymark-cache");
+        std::fs::create_dir_all(&dir).ok()?;
+        let path = dir.join("lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .ok()?;
+        let fd = file.as_raw_fd();
+        // SAFETY: flock on a descriptor this function owns; no memory is passed.
+        if unsafe { libc::flock(fd, libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+            eprintln!(
+                "waiting for another waymark run on this site to finish (lock: {})",
+                path.display()
+            );
+            loop {
+                // SAFETY: as above.
+                if unsafe { libc::flock(fd, libc::LOCK_EX) } == 0 {
+                    break;
+                }
+                if std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+                    return None;
+                }
+            }
+        }
+        Some(SiteLock { _file: file })
+    }
+}
