@@ -62,33 +62,44 @@ pub struct Section {
     pub entries: Vec<usize>,
 }
 
-/// Entries grouped by their (former) district, for the district pages.
+/// Entries that share a (former) district or a tag, for their list pages.
 #[derive(Debug)]
-pub struct District {
+pub struct Group {
+    /// As the first entry (in file order) spells it.
     pub name: String,
     pub slug: String,
     pub entries: Vec<usize>,
 }
 
-fn districts(entries: &[Entry]) -> Vec<District> {
-    let mut by: BTreeMap<String, District> = BTreeMap::new();
+/// Entries grouped by the slugs of the `names` each has (once per entry), sorted by slug.
+fn groups<'a>(entries: &'a [Entry], names: impl Fn(&'a Entry) -> &'a [String]) -> Vec<Group> {
+    let mut by: BTreeMap<String, Group> = BTreeMap::new();
     for (i, e) in entries.iter().enumerate() {
-        if let Some(d) = &e.matter.district {
-            let slug = crate::slug::slugify(d);
+        for name in names(e) {
+            let slug = crate::slug::slugify(name);
             if slug.is_empty() {
                 continue;
             }
-            by.entry(slug.clone())
-                .or_insert_with(|| District {
-                    name: d.clone(),
-                    slug,
-                    entries: Vec::new(),
-                })
-                .entries
-                .push(i);
+            let g = by.entry(slug.clone()).or_insert_with(|| Group {
+                name: name.clone(),
+                slug,
+                entries: Vec::new(),
+            });
+            // Two spellings of one tag on an entry list it once.
+            if g.entries.last() != Some(&i) {
+                g.entries.push(i);
+            }
         }
     }
     by.into_values().collect()
+}
+
+fn districts(entries: &[Entry]) -> Vec<Group> {
+    groups(entries, |e| e.matter.district.as_slice())
+}
+
+fn tags(entries: &[Entry]) -> Vec<Group> {
+    groups(entries, |e| &e.matter.tags)
 }
 
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -141,7 +152,9 @@ pub struct Site {
     /// For each entry, the closest relic sites and homestays: (entry index, km).
     pub nearby: Vec<Nearby>,
     /// Sorted by slug.
-    pub districts: Vec<District>,
+    pub districts: Vec<Group>,
+    /// Sorted by slug.
+    pub tags: Vec<Group>,
     pub warnings: Vec<Diagnostic>,
     /// Photo sizes and audio durations; filled by the media stage, read by render.
     pub media: crate::media::Media,
@@ -212,10 +225,11 @@ impl Site {
             })
             .collect();
         let nearby = nearby(&entries);
-        let districts = districts(&entries);
+        let (districts, tags) = (districts(&entries), tags(&entries));
         Ok(Site {
             nearby,
             districts,
+            tags,
             root: root.to_path_buf(),
             config,
             home,
@@ -230,13 +244,14 @@ impl Site {
     }
 
     /// After entries were edited in place (titles, districts; not added, removed or renamed):
-    /// put each section in title order again and group the districts anew.
+    /// put each section in title order again and group the districts and tags anew.
     pub fn refresh_lists(&mut self) {
         let default = self.config.default_language.clone();
         for s in &mut self.sections {
             sort_by_title(&mut s.entries, &self.entries, &default);
         }
         self.districts = districts(&self.entries);
+        self.tags = tags(&self.entries);
     }
 
     /// After places were moved in place: find each entry's nearby places anew.
@@ -266,8 +281,21 @@ impl Site {
         format!("{}/{section}/", self.lang_prefix(lang))
     }
 
-    pub fn district_path(&self, d: &District, lang: &str) -> String {
+    pub fn district_path(&self, d: &Group, lang: &str) -> String {
         format!("{}/districts/{}/", self.lang_prefix(lang), d.slug)
+    }
+
+    /// The group (district or tag, sorted by slug) that `name` belongs to.
+    pub fn group_of<'a>(groups: &'a [Group], name: &str) -> Option<&'a Group> {
+        let slug = crate::slug::slugify(name);
+        groups
+            .binary_search_by(|g| g.slug.cmp(&slug))
+            .ok()
+            .map(|i| &groups[i])
+    }
+
+    pub fn tag_path(&self, t: &Group, lang: &str) -> String {
+        format!("{}/tags/{}/", self.lang_prefix(lang), t.slug)
     }
 
     pub fn home_path(&self, lang: &str) -> String {
@@ -314,17 +342,19 @@ fn sort_by_title(idx: &mut [usize], entries: &[Entry], default: &str) {
     idx.sort_by_cached_key(|&i| (crate::slug::fold(&entries[i].texts[default].title), i));
 }
 
-/// The district pages entries with these districts make: each slug and how many entries it lists.
-pub fn district_sizes<'a>(
-    districts: impl Iterator<Item = Option<&'a String>>,
-) -> BTreeMap<String, usize> {
+/// The list pages entries with these districts (or tags) make: each slug and how many entries it
+/// lists. An entry's names are given together, so that it counts once in each group.
+pub fn group_sizes<'a>(names: impl Iterator<Item = &'a [String]>) -> BTreeMap<String, usize> {
     let mut sizes = BTreeMap::new();
-    for slug in districts
-        .flatten()
-        .map(|d| crate::slug::slugify(d))
-        .filter(|s| !s.is_empty())
-    {
-        *sizes.entry(slug).or_insert(0) += 1;
+    for of_entry in names {
+        let slugs: BTreeSet<String> = of_entry
+            .iter()
+            .map(|d| crate::slug::slugify(d))
+            .filter(|s| !s.is_empty())
+            .collect();
+        for slug in slugs {
+            *sizes.entry(slug).or_insert(0) += 1;
+        }
     }
     sizes
 }

@@ -113,3 +113,41 @@ fn a_bad_paginate_by_names_the_line() {
     let err = stderr(&o);
     assert!(err.contains("site.yaml:4"), "{err}");
 }
+
+#[test]
+fn tags_and_districts_have_lists_linked_from_entries_and_home() {
+    let yaml = "title: Test\nbase_url: https://t.example\nlanguages: [vi, en]\n";
+    let entry = |t: &str, tags: &str| {
+        format!("---\ntitle: {t}\ndistrict: Văn Lãng\ntags: [{tags}]\n---\nChữ.\n")
+    };
+    let s = site(&[
+        ("site.yaml", yaml),
+        ("content/relics/a.md", &entry("Đền A", "lịch sử, cách mạng")),
+        // Another spelling of the same tag joins its list, once.
+        ("content/relics/b.md", &entry("Đình B", "Lịch sử, lịch  sử")),
+        ("content/homestays/c.md", &entry("Nhà C", "nhà sàn")),
+    ]);
+    let out = build_ok(s.path()).join("site");
+    let lich_su = read(out.join("tags/lich-su/index.html"));
+    assert_eq!(cards(&lich_su), ["Đền A", "Đình B"]);
+    assert!(lich_su.contains("<h1>Chủ đề: lịch sử</h1>"), "{lich_su}");
+    assert_eq!(cards(&read(out.join("tags/nha-san/index.html"))), ["Nhà C"]);
+    let en = read(out.join("en/tags/cach-mang/index.html"));
+    assert!(en.contains("<h1>Topic: cách mạng</h1>"));
+    // Not translated: the English list leads to the Vietnamese page, marked as such.
+    assert!(en.contains(r#"<a href="/relics/a/" lang="vi">"#), "{en}");
+
+    let page = read(out.join("relics/a/index.html"));
+    assert!(
+        page.contains(r##"<a href="/tags/lich-su/">#lịch sử</a>"##),
+        "{page}"
+    );
+    assert!(page.contains(r#"<a href="/districts/van-lang/">Văn Lãng</a>"#));
+    let home = read(out.join("index.html"));
+    assert!(
+        home.contains(r##"<a href="/tags/lich-su/">#lịch sử</a> <span class="muted">(2)</span>"##)
+    );
+    let sitemap = read(out.join("sitemap.xml"));
+    assert!(sitemap.contains("<loc>https://t.example/tags/nha-san/</loc>"));
+    assert!(sitemap.contains("<loc>https://t.example/en/tags/nha-san/</loc>"));
+}

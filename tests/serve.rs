@@ -330,6 +330,40 @@ fn a_district_list_that_loses_a_page_loses_its_file() {
     assert!(shows(&base, "/districts/cao-loc/", "Chùa B"));
 }
 
+#[test]
+fn a_new_tag_gets_its_page_and_a_dropped_one_loses_it() {
+    let s = site(&[
+        ("content/relics/den.md", RELIC),
+        (
+            "content/relics/chua.md",
+            "---\ntitle: Chùa\ntags: [tâm linh]\n---\nChùa.\n",
+        ),
+    ]);
+    let server = start(s.path());
+    let base = server.base.clone();
+    assert!(shows(&base, "/tags/tam-linh/", "Chùa"));
+    let ev = events(&base);
+    std::thread::sleep(Duration::from_millis(300));
+    let den = |tags: &str| {
+        let text = RELIC.replace("ranking:", &format!("tags: [{tags}]\nranking:"));
+        write(s.path(), "content/relics/den.md", &text);
+    };
+    // A tag another entry has: its list shows the entry (a patch of the lists).
+    den("tâm linh");
+    wait_for(&ev, "event: reload");
+    wait_for(&ev, "event: reload");
+    assert!(shows(&base, "/tags/tam-linh/", "Đền Kỳ Cùng"));
+    assert!(shows(&base, "/relics/den/", "/tags/tam-linh/"));
+    // A tag nobody had: a new page, so the whole site is rebuilt.
+    den("tâm linh, lễ hội");
+    wait_for(&ev, "event: reload");
+    assert!(shows(&base, "/tags/le-hoi/", "Đền Kỳ Cùng"));
+    den("tâm linh");
+    wait_for(&ev, "event: reload");
+    let (status, _) = http_get(&format!("{base}/tags/le-hoi/"));
+    assert_eq!(status, 404, "a tag no entry has any more has no page");
+}
+
 /// The live-reload script in a real browser (tests/browser/live.mjs): an edit reloads the pages
 /// it changed and leaves the others alone; a broken file shows over the page until fixed.
 #[test]

@@ -94,6 +94,9 @@ pub struct EntryCtx {
     pub price_from: Option<String>,
     pub booking_url: Option<String>,
     pub tags: Vec<String>,
+    /// The district's and each tag's list page.
+    pub district_url: Option<String>,
+    pub tag_links: Vec<Link>,
     pub date: Option<String>,
     pub nearby_relics: Vec<NearCard>,
     pub nearby_homestays: Vec<NearCard>,
@@ -104,6 +107,12 @@ pub struct EntryCtx {
     /// The other images, below the text.
     pub gallery: Vec<super::pictures::Picture>,
     pub audio: Option<super::pictures::AudioCtx>,
+}
+
+#[derive(Serialize)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
 }
 
 #[derive(Serialize)]
@@ -258,6 +267,16 @@ pub fn entry_ctx(site: &Site, i: usize, lang: &str, t: &Strings) -> EntryCtx {
         price_from: m.price_from.map(|p| format_vnd(p, lang)),
         booking_url: m.booking_url.clone(),
         tags: m.tags.clone(),
+        district_url: (m.district.as_deref())
+            .and_then(|d| Site::group_of(&site.districts, d))
+            .map(|g| site.link(&site.district_path(g, lang))),
+        tag_links: (m.tags.iter())
+            .filter_map(|t| Site::group_of(&site.tags, t))
+            .map(|g| Link {
+                name: g.name.clone(),
+                url: site.link(&site.tag_path(g, lang)),
+            })
+            .collect(),
         date: m.date.clone(),
         nearby_relics: near(&site.nearby[i].relics),
         nearby_homestays: near(&site.nearby[i].homestays),

@@ -173,6 +173,9 @@ fn sitemap(site: &Site) -> String {
     for d in &site.districts {
         group(&all, &|l| site.district_path(d, l), None);
     }
+    for t in &site.tags {
+        group(&all, &|l| site.tag_path(t, l), None);
+    }
     for s in &site.sections {
         group(&all, &|l| site.section_path(&s.name, l), None);
         for &i in &s.entries {

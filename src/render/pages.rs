@@ -18,6 +18,7 @@ enum Job<'a> {
     Home(&'a str),
     Section(usize, &'a str),
     District(usize, &'a str),
+    Tag(usize, &'a str),
     Map(&'a str),
     /// An entry's page in each of its languages, and the landings (default language) of the
     /// plaque codes that lead to it: its Markdown rendered once, and let go when done.
@@ -38,6 +39,7 @@ struct Shared<'a> {
 struct HomeCtx {
     sections: Vec<ListCtx>,
     districts: Vec<ListCtx>,
+    tags: Vec<ListCtx>,
 }
 
 #[derive(Serialize)]
@@ -97,6 +99,9 @@ pub fn render_site(
         }
         for i in 0..site.districts.len() {
             jobs.push(Job::District(i, lang));
+        }
+        for i in 0..site.tags.len() {
+            jobs.push(Job::Tag(i, lang));
         }
         if site.entries.iter().any(|e| e.matter.location.is_some()) {
             jobs.push(Job::Map(lang));
@@ -336,11 +341,27 @@ impl Shared<'_> {
             }
             Job::District(i, lang) => {
                 let d = &site.districts[*i];
+                let path_of = |l: &str| site.district_path(d, l);
                 self.list_files(
                     lang,
-                    &|l| site.district_path(d, l),
+                    &path_of,
                     (d.name.clone(), None, String::new()),
-                    self.district_list(*i, lang),
+                    self.group_list(d, &path_of(lang), lang),
+                    usize::MAX,
+                )
+            }
+            Job::Tag(i, lang) => {
+                let g = &site.tags[*i];
+                let path_of = |l: &str| site.tag_path(g, l);
+                let title = self
+                    .strings(lang)
+                    .get("tag_title")
+                    .map_or_else(|| format!("#{}", g.name), |t| t.replace("{tag}", &g.name));
+                self.list_files(
+                    lang,
+                    &path_of,
+                    (title, None, String::new()),
+                    self.group_list(g, &path_of(lang), lang),
                     usize::MAX,
                 )
             }
@@ -518,19 +539,26 @@ impl Shared<'_> {
         }
     }
 
-    fn district_list(&self, i: usize, lang: &str) -> ListCtx {
+    /// The list of a district or tag, whose first page is at `path`.
+    fn group_list(&self, g: &crate::site::Group, path: &str, lang: &str) -> ListCtx {
         let site = self.site;
-        let d = &site.districts[i];
+        let mut list = self.group_link(g, path);
+        list.entries = sorted_cards(
+            g.entries
+                .iter()
+                .map(|&j| card(site, &site.entries[j], lang)),
+        );
+        list
+    }
+
+    /// A district's or tag's name, link and size, for the home page.
+    fn group_link(&self, g: &crate::site::Group, path: &str) -> ListCtx {
         ListCtx {
-            name: d.slug.clone(),
-            title: d.name.clone(),
-            url: site.link(&site.district_path(d, lang)),
-            count: d.entries.len(),
-            entries: sorted_cards(
-                d.entries
-                    .iter()
-                    .map(|&j| card(site, &site.entries[j], lang)),
-            ),
+            name: g.slug.clone(),
+            title: g.name.clone(),
+            url: self.site.link(path),
+            count: g.entries.len(),
+            entries: Vec::new(),
         }
     }
 
@@ -543,16 +571,16 @@ impl Shared<'_> {
                 l
             })
             .collect();
-        let districts = (0..site.districts.len())
-            .map(|i| {
-                let mut l = self.district_list(i, lang);
-                l.entries.clear();
-                l
-            })
+        let districts = (site.districts.iter())
+            .map(|d| self.group_link(d, &site.district_path(d, lang)))
+            .collect();
+        let tags = (site.tags.iter())
+            .map(|t| self.group_link(t, &site.tag_path(t, lang)))
             .collect();
         HomeCtx {
             sections,
             districts,
+            tags,
         }
     }
 }

@@ -85,10 +85,12 @@ pub fn fingerprints(site: &Site) -> Fingerprints {
         }]);
         entries.insert(page, (full, card));
     }
-    // A district page, or a page of its list, that appears or vanishes is a file added or gone.
-    for d in &site.districts {
-        (&d.slug, site.config.list_pages(d.entries.len())).hash(&mut structure);
+    // A district or tag page, or a page of its list, that appears or vanishes is a file added or
+    // gone.
+    for g in site.districts.iter().chain(&site.tags) {
+        (&g.slug, site.config.list_pages(g.entries.len())).hash(&mut structure);
     }
+    site.tags.len().hash(&mut structure);
     let intros = hash(&[&|h| {
         let sections: BTreeMap<&String, _> =
             site.sections.iter().map(|s| (&s.name, &s.intros)).collect();

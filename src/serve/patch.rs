@@ -1,6 +1,6 @@
 //! The fastest rebuild: when an edit changed an existing entry's text or front matter, but not
 //! what makes the site's structure (its code, draft state, photos, audio, plaque size; a district
-//! that gains or loses its page), the kept model is patched in place without loading the site
+//! or tag whose list gains or loses a page), the kept model is patched in place without loading the site
 //! again. The entry's own pages are rendered first; when lists show what changed (a title,
 //! summary, tags, date, district, place or ranking), the lists and the pages whose nearby lists
 //! hold the entry follow. Anything else (a new or deleted file, a theme change) returns None and
@@ -59,32 +59,32 @@ pub fn apply(site: &mut Site, changed: &HashSet<PathBuf>) -> Option<Patch> {
     if edits.is_empty() {
         return None;
     }
-    // A district that gains or loses its page, or a page of its list, changes the site's files:
-    // the normal rebuild.
-    let moved = |i: usize, m: &FrontMatter| m.district != site.entries[i].matter.district;
-    if edits
+    // A district or tag that gains or loses its page, or a page of its list, changes the site's
+    // files: the normal rebuild.
+    let new_matter: HashMap<usize, &FrontMatter> = edits
         .iter()
-        .any(|(i, _, e)| e.matter.as_ref().is_some_and(|m| moved(*i, m)))
-    {
-        let new_matter: HashMap<usize, &FrontMatter> = edits
+        .filter_map(|(i, _, e)| e.matter.as_ref().map(|m| (*i, m)))
+        .collect();
+    let matter = |i: usize| {
+        new_matter
+            .get(&i)
+            .copied()
+            .unwrap_or(&site.entries[i].matter)
+    };
+    let regrouped = |names: &dyn Fn(&FrontMatter) -> &[String], now: &[crate::site::Group]| {
+        let changed = new_matter
             .iter()
-            .filter_map(|(i, _, e)| e.matter.as_ref().map(|m| (*i, m)))
-            .collect();
-        let after = crate::site::district_sizes(site.entries.iter().enumerate().map(|(i, e)| {
-            new_matter
-                .get(&i)
-                .map_or(&e.matter, |m| m)
-                .district
-                .as_ref()
-        }));
+            .any(|(&i, m)| names(m) != names(&site.entries[i].matter));
         let pages = |n: usize| site.config.list_pages(n);
-        if after.iter().map(|(slug, n)| (slug, pages(*n))).ne(site
-            .districts
-            .iter()
-            .map(|d| (&d.slug, pages(d.entries.len()))))
-        {
-            return None;
-        }
+        changed
+            && crate::site::group_sizes((0..site.entries.len()).map(|i| names(matter(i))))
+                .iter()
+                .map(|(slug, n)| (slug, pages(*n)))
+                .ne(now.iter().map(|g| (&g.slug, pages(g.entries.len()))))
+    };
+    if regrouped(&|m| m.district.as_slice(), &site.districts) || regrouped(&|m| &m.tags, &site.tags)
+    {
+        return None;
     }
     let (mut entries, mut cards, edited) = (HashSet::new(), HashSet::new(), edits.len());
     let mut moved = false;
