@@ -154,7 +154,9 @@ pub fn make(
         p.stage("making plaques", site.entries.len());
     }
     let plaque_opts = plaque::options_from_config(&site)?;
-    let (plaque_warnings, parts) = plaque::render(&site, &theme, &plaque_opts, emit)?;
+    // One symbol cache for plaques, cards and bare QR codes, so that it knows every file in use.
+    let symbols = qr::Cache::on_disk(&site.root);
+    let (plaque_warnings, parts) = plaque::render(&site, &theme, &plaque_opts, &symbols, emit)?;
     site.warnings.extend(plaque_warnings);
     timings.push(("print", t.elapsed()));
     timings.extend(parts);
@@ -162,7 +164,8 @@ pub fn make(
     if let Some(p) = progress {
         p.stage("making QR codes", site.entries.len());
     }
-    let qr_codes = qr::render(&site, &qr::Cache::on_disk(&site.root), progress, emit)?;
+    let qr_codes = qr::render(&site, &symbols, progress, emit)?;
+    symbols.prune();
     let plaques = emit.count(|p| p.starts_with("print/plaques/") && p.ends_with(".pdf"));
     timings.push(("qr codes", t.elapsed()));
     Ok(Made {

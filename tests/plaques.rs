@@ -419,3 +419,42 @@ fn the_plaque_cache_keeps_only_what_the_last_build_used() {
     build_ok(s.path());
     assert_eq!(files(), second);
 }
+
+#[test]
+fn the_qr_cache_keeps_only_the_symbols_in_use() {
+    let home = "---\ntitle: Nhà\ncode: NHA\nphone: \"0912345678\"\nwifi: { ssid: Nha, password: \"12345678\" }\n---\n";
+    let s = site(&[
+        ("content/relics/den.md", "---\ntitle: Đền\ncode: DEN\n---\n"),
+        ("content/homestays/nha.md", home),
+    ]);
+    let cache = s.path().join(".waymark-cache/qr");
+    let files = || {
+        let mut names: Vec<String> = std::fs::read_dir(&cache)
+            .unwrap()
+            .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    build_ok(s.path());
+    let first = files();
+    // A killed build's temporary file.
+    std::fs::write(cache.join(".0123.svg.tmp-1-1"), "half").unwrap();
+
+    // Another address: every link changes, and the old symbols go; the Wi-Fi card's stays.
+    let yaml = "title: Test\nbase_url: https://moi.example\nlanguages: [vi, en]\n";
+    write(s.path(), "site.yaml", yaml);
+    build_ok(s.path());
+    let second = files();
+    assert_eq!(second.len(), first.len(), "{first:?}\n{second:?}");
+    let kept: Vec<_> = first.iter().filter(|f| second.contains(f)).collect();
+    assert!(
+        !kept.is_empty(),
+        "the Wi-Fi symbol does not depend on the address"
+    );
+    assert!(kept.len() < first.len(), "{kept:?}");
+    assert!(second.iter().all(|f| !f.starts_with('.')));
+    // Nothing changed: nothing deleted, nothing made.
+    build_ok(s.path());
+    assert_eq!(files(), second);
+}

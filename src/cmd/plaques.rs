@@ -78,7 +78,8 @@ fn plaques(args: &Args) -> Result<(PathBuf, usize)> {
     crate::output::check_target(&out, false)?;
     let writer = crate::output::Writer::begin(&out)?;
     let emit = crate::output::Emitter::new(&writer);
-    let (warnings, _) = crate::plaque::render(&site, &theme, &popts, &emit)?;
+    let symbols = crate::qr::Cache::on_disk(&site.root);
+    let (warnings, _) = crate::plaque::render(&site, &theme, &popts, &symbols, &emit)?;
     for w in &warnings {
         eprintln!("{w}\n");
     }

@@ -98,11 +98,17 @@ fn scan_distance(site: &Site, size: Size) -> f64 {
 }
 
 /// Make the plaques (and sheets) for the entries `opts` selects, into `emit`.
-pub fn render(site: &Site, theme: &Theme, opts: &Options, emit: &Emitter) -> Result<Printed> {
+/// The QR symbols of plaques and cards come from `symbols`.
+pub fn render(
+    site: &Site,
+    theme: &Theme,
+    opts: &Options,
+    symbols: &crate::qr::Cache,
+    emit: &Emitter,
+) -> Result<Printed> {
     let started = std::time::Instant::now();
     let renderer = render::Renderer::new()?;
     let cache = DiskCache::new(&site.root);
-    let symbols = crate::qr::Cache::on_disk(&site.root);
     let logo = load_logo(site)?;
     let metrics = Metrics::new(FONT_REGULAR, FONT_BOLD)
         .ok_or_else(|| Error::Usage("the shipped fonts cannot be read".into()))?;
@@ -269,7 +275,7 @@ pub fn render(site: &Site, theme: &Theme, opts: &Options, emit: &Emitter) -> Res
         || {
             let t = std::time::Instant::now();
             let made = if opts.codes.is_empty() {
-                kits::render(site, theme, &renderer, &cache, &symbols, emit)
+                kits::render(site, theme, &renderer, &cache, symbols, emit)
             } else {
                 Ok(())
             };

@@ -177,6 +177,8 @@ pub struct Made {
 pub struct Cache {
     memory: Mutex<HashMap<(String, EcLevel), Arc<Made>>>,
     dir: Option<std::path::PathBuf>,
+    /// The stems of the files this run read or kept: after a whole build, the others are stale.
+    used: Mutex<std::collections::HashSet<String>>,
 }
 
 /// A symbol's files as the output takes them, and its size.
@@ -227,7 +229,37 @@ impl Cache {
         Cache {
             memory: Mutex::default(),
             dir: Some(site.join(".waymark-cache").join("qr")),
+            used: Mutex::default(),
         }
+    }
+
+    fn note(&self, file: &std::path::Path) {
+        let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned());
+        if let (Some(stem), Ok(mut used)) = (stem, self.used.lock()) {
+            used.insert(stem);
+        }
+    }
+
+    /// Delete the files no symbol of this run used (a changed link or base_url leaves every old
+    /// symbol behind), and any temporary file a killed build left. Only after a whole build,
+    /// which holds the site's lock: `serve` keeps its symbols in memory. Best effort.
+    pub fn prune(&self) -> usize {
+        let (Some(dir), Ok(used)) = (&self.dir, self.used.lock()) else {
+            return 0;
+        };
+        let Ok(files) = std::fs::read_dir(dir) else {
+            return 0;
+        };
+        files
+            .flatten()
+            .filter(|f| {
+                let name = f.file_name();
+                let name = name.to_string_lossy();
+                let stem = name.split('.').next().unwrap_or_default();
+                name.starts_with('.') || !used.contains(stem)
+            })
+            .filter(|f| std::fs::remove_file(f.path()).is_ok())
+            .count()
     }
 
     /// The cache files of a symbol, without extension.
@@ -252,6 +284,7 @@ impl Cache {
         if link != url.as_bytes() || !svg.is_file() || !png.is_file() {
             return None;
         }
+        self.note(&stem);
         Some(Stored {
             svg: Data::Cached(svg),
             png: Data::Cached(png),
@@ -281,6 +314,7 @@ impl Cache {
             && crate::output::write_atomic(&png, &made.png).is_ok()
             && crate::output::write_atomic(&stem.with_extension("qr"), &head).is_ok();
         if kept {
+            self.note(&stem);
             Stored {
                 svg: Data::Cached(svg),
                 png: Data::Cached(png),
@@ -302,6 +336,9 @@ impl Cache {
                 crate::output::digest(key.as_bytes())
             ))
         });
+        if let Some(f) = &file {
+            self.note(f);
+        }
         if let Some(sym) = file.as_ref().and_then(|f| read_symbol(f, data)) {
             return Ok(sym);
         }
