@@ -368,6 +368,16 @@ fn logo_within_the_error_correction_budget_and_sizes_per_entry() {
     );
 }
 
+/// The names of the files in `dir`, sorted.
+fn names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 #[test]
 fn the_plaque_cache_keeps_only_what_the_last_build_used() {
     let s = site(&[
@@ -378,14 +388,7 @@ fn the_plaque_cache_keeps_only_what_the_last_build_used() {
         ),
     ]);
     let cache = s.path().join(".waymark-cache/plaques");
-    let files = || {
-        let mut names: Vec<String> = std::fs::read_dir(&cache)
-            .unwrap()
-            .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    };
+    let files = || names_in(&cache);
     build_ok(s.path());
     let first = files();
     assert!(!first.is_empty());
@@ -428,14 +431,7 @@ fn the_qr_cache_keeps_only_the_symbols_in_use() {
         ("content/homestays/nha.md", home),
     ]);
     let cache = s.path().join(".waymark-cache/qr");
-    let files = || {
-        let mut names: Vec<String> = std::fs::read_dir(&cache)
-            .unwrap()
-            .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    };
+    let files = || names_in(&cache);
     build_ok(s.path());
     let first = files();
     // A killed build's temporary file.

@@ -1,7 +1,7 @@
 //! Every HTML page: home and section lists per language, entry pages per translation,
 //! QR landings per plaque code, and the 404 page. Rendered in parallel.
 
-use super::context::{self, card, entry_ctx, site_ctx, versions, PageCtx, SiteCtx, Strings};
+use super::context::{self, entry_ctx, site_ctx, versions, PageCtx, SiteCtx, Strings};
 use super::markdown;
 use super::Links;
 use crate::content::Intro;
@@ -13,6 +13,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use tera::Context;
+
+mod lists;
 
 enum Job<'a> {
     Home(&'a str),
@@ -34,26 +36,6 @@ struct Shared<'a> {
     links: Links<'a>,
     site_ctx: BTreeMap<&'a str, SiteCtx>,
 }
-
-#[derive(Serialize)]
-struct HomeCtx {
-    sections: Vec<ListCtx>,
-    districts: Vec<ListCtx>,
-    tags: Vec<ListCtx>,
-}
-
-#[derive(Serialize)]
-struct ListCtx {
-    name: String,
-    title: String,
-    url: String,
-    /// All entries in the list, though `entries` may show fewer (the home page shows the first few).
-    count: usize,
-    entries: Vec<context::Card>,
-}
-
-/// How many entries of each section the home page shows; the section's pages list them all.
-const HOME_LIST: usize = 12;
 
 #[derive(Serialize)]
 struct LandingCtx {
@@ -235,60 +217,6 @@ impl Shared<'_> {
             translations,
         };
         self.base_ctx(lang, page)
-    }
-
-    /// The pages of a section or district list in `lang`, its first page at `first(lang)` and
-    /// its cards split `paginate_by` a page; only the first `limit` pages are made.
-    fn list_files(
-        &self,
-        lang: &str,
-        first: &dyn Fn(&str) -> String,
-        intro: (String, Option<String>, String),
-        list: ListCtx,
-        limit: usize,
-    ) -> Result<Vec<OutFile>, Diagnostic> {
-        let site = self.site;
-        let (title, summary, content) = intro;
-        let total = site.config.list_pages(list.count);
-        let per = match site.config.paginate_by {
-            0 => usize::MAX,
-            per => per,
-        };
-        let t = self.strings(lang);
-        let mut cards = list.entries.into_iter();
-        let mut files = Vec::new();
-        for n in 1..=total.min(limit) {
-            let path_of = |l: &str| crate::site::list_page_path(&first(l), n);
-            // The intro is the list's own text: on its first page, not repeated on every page.
-            let content = if n == 1 {
-                content.clone()
-            } else {
-                String::new()
-            };
-            let mut ctx = self.list_page(
-                lang,
-                &path_of,
-                super::paginate::title(&title, n, t),
-                summary.clone(),
-                content,
-            );
-            let page = ListCtx {
-                name: list.name.clone(),
-                title: list.title.clone(),
-                url: list.url.clone(),
-                count: list.count,
-                entries: cards.by_ref().take(per).collect(),
-            };
-            ctx.insert("section", &page);
-            let url = |k: usize| site.link(&crate::site::list_page_path(&first(lang), k));
-            ctx.insert("pager", &super::paginate::pager(n, total, url, t));
-            let html = self.theme.render("section.html", &ctx)?;
-            files.push(OutFile::bytes(
-                format!("site{}index.html", path_of(lang)),
-                html,
-            ));
-        }
-        Ok(files)
     }
 
     fn render(&self, job: &Job) -> Result<Vec<OutFile>, Diagnostic> {
@@ -522,67 +450,6 @@ impl Shared<'_> {
             },
         );
     }
-
-    fn list(&self, i: usize, lang: &str) -> ListCtx {
-        let site = self.site;
-        let s = &site.sections[i];
-        ListCtx {
-            name: s.name.clone(),
-            title: context::section_title(site, &s.name, lang, self.strings(lang)),
-            url: site.link(&site.section_path(&s.name, lang)),
-            count: s.entries.len(),
-            entries: sorted_cards(
-                s.entries
-                    .iter()
-                    .map(|&j| card(site, &site.entries[j], lang)),
-            ),
-        }
-    }
-
-    /// The list of a district or tag, whose first page is at `path`.
-    fn group_list(&self, g: &crate::site::Group, path: &str, lang: &str) -> ListCtx {
-        let site = self.site;
-        let mut list = self.group_link(g, path);
-        list.entries = sorted_cards(
-            g.entries
-                .iter()
-                .map(|&j| card(site, &site.entries[j], lang)),
-        );
-        list
-    }
-
-    /// A district's or tag's name, link and size, for the home page.
-    fn group_link(&self, g: &crate::site::Group, path: &str) -> ListCtx {
-        ListCtx {
-            name: g.slug.clone(),
-            title: g.name.clone(),
-            url: self.site.link(path),
-            count: g.entries.len(),
-            entries: Vec::new(),
-        }
-    }
-
-    fn home_ctx(&self, lang: &str) -> HomeCtx {
-        let site = self.site;
-        let sections = (0..site.sections.len())
-            .map(|i| {
-                let mut l = self.list(i, lang);
-                l.entries.truncate(HOME_LIST);
-                l
-            })
-            .collect();
-        let districts = (site.districts.iter())
-            .map(|d| self.group_link(d, &site.district_path(d, lang)))
-            .collect();
-        let tags = (site.tags.iter())
-            .map(|t| self.group_link(t, &site.tag_path(t, lang)))
-            .collect();
-        HomeCtx {
-            sections,
-            districts,
-            tags,
-        }
-    }
 }
 
 fn map_path(site: &Site, lang: &str) -> String {
@@ -598,14 +465,6 @@ fn og_locale(lang: &str) -> &str {
         "fr" => "fr_FR",
         other => other,
     }
-}
-
-/// Lists read in the reader's language, so they are sorted by the titles they show.
-fn sorted_cards(cards: impl Iterator<Item = context::Card>) -> Vec<context::Card> {
-    let mut v: Vec<(String, context::Card)> =
-        cards.map(|c| (crate::slug::fold(&c.title), c)).collect();
-    v.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.code.cmp(&b.1.code)));
-    v.into_iter().map(|(_, c)| c).collect()
 }
 
 /// Moves a visitor who came by a QR code (an address under `landings`) to the first language they
