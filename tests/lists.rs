@@ -125,7 +125,10 @@ fn tags_and_districts_have_lists_linked_from_entries_and_home() {
         ("content/relics/a.md", &entry("Đền A", "lịch sử, cách mạng")),
         // Another spelling of the same tag joins its list, once.
         ("content/relics/b.md", &entry("Đình B", "Lịch sử, lịch  sử")),
-        ("content/homestays/c.md", &entry("Nhà C", "nhà sàn")),
+        (
+            "content/homestays/c.md",
+            &entry("Nhà C", "nhà sàn").replace("tags:", "price_from: 350000\ntags:"),
+        ),
     ]);
     let out = build_ok(s.path()).join("site");
     let lich_su = read(out.join("tags/lich-su/index.html"));
@@ -147,6 +150,10 @@ fn tags_and_districts_have_lists_linked_from_entries_and_home() {
     assert!(
         home.contains(r##"<a href="/tags/lich-su/">#lịch sử</a> <span class="muted">(2)</span>"##)
     );
+    // A homestay's card says its price, as the list's language writes numbers.
+    let price = r#"<p class="price">Giá từ 350.000 ₫ / đêm</p>"#;
+    assert!(read(out.join("homestays/index.html")).contains(price));
+    assert!(read(out.join("en/homestays/index.html")).contains("350,000 ₫"));
     let sitemap = read(out.join("sitemap.xml"));
     assert!(sitemap.contains("<loc>https://t.example/tags/nha-san/</loc>"));
     assert!(sitemap.contains("<loc>https://t.example/en/tags/nha-san/</loc>"));

@@ -364,6 +364,28 @@ fn a_new_tag_gets_its_page_and_a_dropped_one_loses_it() {
     assert_eq!(status, 404, "a tag no entry has any more has no page");
 }
 
+#[test]
+fn a_new_price_reaches_the_homestay_list() {
+    let home = "---\ntitle: Nhà Na\nprice_from: 300000\n---\nNhà.\n";
+    let s = site(&[("content/homestays/na.md", home)]);
+    let server = start(s.path());
+    let base = server.base.clone();
+    assert!(shows(&base, "/homestays/", "300.000 ₫"));
+    let ev = events(&base);
+    std::thread::sleep(Duration::from_millis(300));
+    write(
+        s.path(),
+        "content/homestays/na.md",
+        &home.replace("300000", "450000"),
+    );
+    wait_for(&ev, "event: reload");
+    wait_for(&ev, "event: reload");
+    assert!(
+        shows(&base, "/homestays/", "450.000 ₫"),
+        "the list shows the new price"
+    );
+}
+
 /// The live-reload script in a real browser (tests/browser/live.mjs): an edit reloads the pages
 /// it changed and leaves the others alone; a broken file shows over the page until fixed.
 #[test]

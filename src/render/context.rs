@@ -61,6 +61,8 @@ pub struct Card {
     pub district: Option<String>,
     pub lang: String,
     pub code: String,
+    /// A homestay's lowest price a night, in the list's language: what a traveller compares first.
+    pub price_from: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -218,6 +220,7 @@ pub fn card(site: &Site, e: &Entry, lang: &str) -> Card {
         district: e.matter.district.clone(),
         lang: l.to_string(),
         code: e.code.clone(),
+        price_from: e.matter.price_from.map(|p| format_vnd(p, lang)),
     }
 }
 

@@ -78,6 +78,7 @@ pub fn fingerprints(site: &Site) -> Fingerprints {
             e.matter.district.hash(h);
             e.matter.tags.hash(h);
             e.matter.date.hash(h);
+            e.matter.price_from.hash(h);
             format!("{:?}{:?}", e.matter.location, e.matter.ranking).hash(h);
             for (lang, t) in &e.texts {
                 (lang, &t.title, &t.summary).hash(h);

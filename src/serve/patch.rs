@@ -2,7 +2,7 @@
 //! what makes the site's structure (its code, draft state, photos, audio, plaque size; a district
 //! or tag whose list gains or loses a page), the kept model is patched in place without loading the site
 //! again. The entry's own pages are rendered first; when lists show what changed (a title,
-//! summary, tags, date, district, place or ranking), the lists and the pages whose nearby lists
+//! summary, tags, date, district, place, ranking or price), the lists and the pages whose nearby lists
 //! hold the entry follow. Anything else (a new or deleted file, a theme change) returns None and
 //! takes the normal rebuild.
 
@@ -142,7 +142,14 @@ fn structure(m: &FrontMatter) -> Option<String> {
 /// What lists, cards, the map, feeds and nearby lists show of an entry's front matter.
 fn listed(m: &FrontMatter) -> Option<String> {
     serde_json::to_string(&(
-        (&m.title, &m.summary, &m.district, &m.tags, &m.date),
+        (
+            &m.title,
+            &m.summary,
+            &m.district,
+            &m.tags,
+            &m.date,
+            m.price_from,
+        ),
         format!("{:?}{:?}", m.location, m.ranking),
     ))
     .ok()
