@@ -18,6 +18,7 @@ const KNOWN: &[&str] = &[
     "plaque",
     "photos",
     "paginate_by",
+    "tag_names",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -43,6 +44,9 @@ pub struct Config {
     /// Entries on each page of a section or district list; 0 puts a whole list on one page.
     #[serde(default = "default_paginate_by")]
     pub paginate_by: usize,
+    /// Tags as other languages name them: tag (as entries write it) → language → name.
+    #[serde(default)]
+    pub tag_names: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
 }
 
 /// How photos are published (`photos:` in site.yaml).
@@ -190,6 +194,26 @@ impl Config {
                 problems.push(
                     Diagnostic::error(FILE, format!("language `{lang}` is listed twice"))
                         .at(at("languages"), None)
+                        .with_source(text),
+                );
+            }
+        }
+        for (tag, names) in &self.tag_names {
+            for (lang, name) in names {
+                let why = if !self.languages.contains(lang) {
+                    format!("`{lang}` is not one of the site's languages")
+                } else if name.trim().is_empty() {
+                    "the name is empty".to_string()
+                } else {
+                    continue;
+                };
+                problems.push(
+                    Diagnostic::error(FILE, format!("tag_names: `{tag}`: {why}"))
+                        .at(at(tag), None)
+                        .hint(format!(
+                            "name the tag in the site's languages ({}): `{tag}: {{ en: History }}`",
+                            self.languages.join(", ")
+                        ))
                         .with_source(text),
                 );
             }

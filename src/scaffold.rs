@@ -168,7 +168,8 @@ summary: \"\"\n\
 # images: [{{ src: anh-1.jpg, alt: \"Mô tả ảnh cho người không nhìn thấy\", caption: \"Chú thích dưới ảnh\" }}]\n\
 # Thuyết minh âm thanh (MP3, M4A hoặc Ogg) · Audio guide (MP3, M4A or Ogg)\n\
 # audio: thuyet-minh.mp3\n\
-# Từ khoá · Tags\n\
+# Chủ đề, mỗi chủ đề có trang riêng liệt kê các nơi cùng chủ đề · Topics, each with a page listing its places\n\
+# tags: [lịch sử, hang động]\n\
 tags: []\n\
 # Ngày cập nhật (năm-tháng-ngày) · Last revised (YYYY-MM-DD)\n\
 # date: 2025-01-31\n\

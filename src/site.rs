@@ -155,6 +155,8 @@ pub struct Site {
     pub districts: Vec<Group>,
     /// Sorted by slug.
     pub tags: Vec<Group>,
+    /// site.yaml's `tag_names`, by the tag's slug: language → name.
+    tag_names: BTreeMap<String, BTreeMap<String, String>>,
     pub warnings: Vec<Diagnostic>,
     /// Photo sizes and audio durations; filled by the media stage, read by render.
     pub media: crate::media::Media,
@@ -226,10 +228,14 @@ impl Site {
             .collect();
         let nearby = nearby(&entries);
         let (districts, tags) = (districts(&entries), tags(&entries));
+        let tag_names = (config.tag_names.iter())
+            .map(|(tag, names)| (crate::slug::slugify(tag), names.clone()))
+            .collect();
         Ok(Site {
             nearby,
             districts,
             tags,
+            tag_names,
             root: root.to_path_buf(),
             config,
             home,
@@ -292,6 +298,13 @@ impl Site {
             .binary_search_by(|g| g.slug.cmp(&slug))
             .ok()
             .map(|i| &groups[i])
+    }
+
+    /// A tag's name in `lang`: as site.yaml's `tag_names` gives it, else as the entries write it.
+    pub fn tag_name<'a>(&'a self, t: &'a Group, lang: &str) -> &'a str {
+        (self.tag_names.get(&t.slug))
+            .and_then(|names| names.get(lang))
+            .map_or(&t.name, String::as_str)
     }
 
     pub fn tag_path(&self, t: &Group, lang: &str) -> String {

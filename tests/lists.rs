@@ -158,3 +158,36 @@ fn tags_and_districts_have_lists_linked_from_entries_and_home() {
     assert!(sitemap.contains("<loc>https://t.example/tags/nha-san/</loc>"));
     assert!(sitemap.contains("<loc>https://t.example/en/tags/nha-san/</loc>"));
 }
+
+#[test]
+fn tag_names_name_tags_in_each_language() {
+    let yaml = "title: Test\nbase_url: https://t.example\nlanguages: [vi, en]\n\
+tag_names:\n  lịch sử: { en: History }\n  Cách mạng: { en: Revolution }\n";
+    let entry = "---\ntitle: Đền A\ntags: [lịch sử, cách mạng, núi]\n---\nChữ.\n";
+    let s = site(&[("site.yaml", yaml), ("content/relics/a.md", entry)]);
+    let out = build_ok(s.path()).join("site");
+    let en = read(out.join("en/tags/lich-su/index.html"));
+    assert!(en.contains("<h1>Topic: History</h1>"), "{en}");
+    // The English home lists tags in the order English readers read them.
+    let home = read(out.join("en/index.html"));
+    let (h, n, r) = ["#History", "#núi", "#Revolution"]
+        .map(|t| home.find(t).unwrap())
+        .into();
+    assert!(h < n && n < r, "History, núi, Revolution");
+    // A tag written with another case still takes its name; the Vietnamese pages keep the tag.
+    let page = read(out.join("relics/a/index.html"));
+    assert!(page.contains(">#cách mạng</a>") && !page.contains("Revolution"));
+    let index = read(out.join("search/en.json"));
+    assert!(
+        index.contains("History") && index.contains("lịch sử"),
+        "{index}"
+    );
+
+    // A language the site does not have is refused, with the line.
+    let bad = yaml.replace("{ en: History }", "{ fr: Histoire }");
+    write(s.path(), "site.yaml", &bad);
+    let o = build(s.path(), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("site.yaml:5") && err.contains("`fr`"), "{err}");
+}

@@ -276,7 +276,7 @@ pub fn entry_ctx(site: &Site, i: usize, lang: &str, t: &Strings) -> EntryCtx {
         tag_links: (m.tags.iter())
             .filter_map(|t| Site::group_of(&site.tags, t))
             .map(|g| Link {
-                name: g.name.clone(),
+                name: site.tag_name(g, lang).to_string(),
                 url: site.link(&site.tag_path(g, lang)),
             })
             .collect(),

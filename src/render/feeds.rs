@@ -45,12 +45,25 @@ fn search_index(site: &Site, lang: &str) -> String {
                 t.title.as_str(),
                 t.summary.as_deref().unwrap_or_default(),
                 e.matter.district.as_deref().unwrap_or_default(),
-                e.matter.tags.join(" "),
+                search_tags(site, e, lang),
                 site.link(&site.entry_path(e, l)),
             )
         })
         .collect();
     serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into())
+}
+
+/// An entry's tags as the search index holds them: as written, and as `lang` names them.
+fn search_tags(site: &Site, e: &crate::site::Entry, lang: &str) -> String {
+    let mut words = e.matter.tags.join(" ");
+    for t in &e.matter.tags {
+        let name = Site::group_of(&site.tags, t).map(|g| site.tag_name(g, lang));
+        if let Some(name) = name.filter(|n| n != t) {
+            words.push(' ');
+            words.push_str(name);
+        }
+    }
+    words
 }
 
 /// A GeoJSON feature; fields in the order serde_json's own maps gave them (sorted).

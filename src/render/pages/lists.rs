@@ -97,10 +97,16 @@ impl Shared<'_> {
         }
     }
 
-    /// The list of a district or tag, whose first page is at `path`.
-    pub(super) fn group_list(&self, g: &crate::site::Group, path: &str, lang: &str) -> ListCtx {
+    /// The list of a district or tag, called `title`, whose first page is at `path`.
+    pub(super) fn group_list(
+        &self,
+        g: &crate::site::Group,
+        title: String,
+        path: &str,
+        lang: &str,
+    ) -> ListCtx {
         let site = self.site;
-        let mut list = self.group_link(g, path);
+        let mut list = self.group_link(g, title, path);
         list.entries = sorted_cards(
             g.entries
                 .iter()
@@ -110,10 +116,10 @@ impl Shared<'_> {
     }
 
     /// A district's or tag's name, link and size, for the home page.
-    fn group_link(&self, g: &crate::site::Group, path: &str) -> ListCtx {
+    fn group_link(&self, g: &crate::site::Group, title: String, path: &str) -> ListCtx {
         ListCtx {
             name: g.slug.clone(),
-            title: g.name.clone(),
+            title,
             url: self.site.link(path),
             count: g.entries.len(),
             entries: Vec::new(),
@@ -130,11 +136,20 @@ impl Shared<'_> {
             })
             .collect();
         let districts = (site.districts.iter())
-            .map(|d| self.group_link(d, &site.district_path(d, lang)))
+            .map(|d| self.group_link(d, d.name.clone(), &site.district_path(d, lang)))
             .collect();
-        let tags = (site.tags.iter())
-            .map(|t| self.group_link(t, &site.tag_path(t, lang)))
+        let mut tags: Vec<(String, ListCtx)> = (site.tags.iter())
+            .map(|t| {
+                let name = site.tag_name(t, lang).to_string();
+                (
+                    crate::slug::fold(&name),
+                    self.group_link(t, name, &site.tag_path(t, lang)),
+                )
+            })
             .collect();
+        // In the reader's language's order, as they read the names.
+        tags.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
+        let tags = tags.into_iter().map(|(_, l)| l).collect();
         HomeCtx {
             sections,
             districts,

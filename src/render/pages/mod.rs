@@ -274,22 +274,23 @@ impl Shared<'_> {
                     lang,
                     &path_of,
                     (d.name.clone(), None, String::new()),
-                    self.group_list(d, &path_of(lang), lang),
+                    self.group_list(d, d.name.clone(), &path_of(lang), lang),
                     usize::MAX,
                 )
             }
             Job::Tag(i, lang) => {
                 let g = &site.tags[*i];
                 let path_of = |l: &str| site.tag_path(g, l);
+                let name = site.tag_name(g, lang);
                 let title = self
                     .strings(lang)
                     .get("tag_title")
-                    .map_or_else(|| format!("#{}", g.name), |t| t.replace("{tag}", &g.name));
+                    .map_or_else(|| format!("#{name}"), |t| t.replace("{tag}", name));
                 self.list_files(
                     lang,
                     &path_of,
                     (title, None, String::new()),
-                    self.group_list(g, &path_of(lang), lang),
+                    self.group_list(g, name.to_string(), &path_of(lang), lang),
                     usize::MAX,
                 )
             }
