@@ -281,6 +281,7 @@ pub fn check(opts: &BuildOptions) -> Result<Report> {
             );
         }
     }
+    warnings.extend(tag_name_warnings(&opts.site, site));
     Ok(Report {
         out: PathBuf::new(),
         entries: site.entries.len(),
@@ -295,6 +296,56 @@ pub fn check(opts: &BuildOptions) -> Result<Report> {
         timings,
         largest_page: emit.largest_page(),
     })
+}
+
+/// `tag_names` in site.yaml that name no tag (a typo leaves a tag untranslated without a word),
+/// and, once a site names its tags, the tags it has not named in every language.
+fn tag_name_warnings(root: &Path, site: &site::Site) -> Vec<Diagnostic> {
+    let names = &site.config.tag_names;
+    if names.is_empty() {
+        return Vec::new();
+    }
+    let text = std::fs::read_to_string(root.join(config::FILE)).unwrap_or_default();
+    let tags: Vec<&str> = site.tags.iter().map(|g| g.name.as_str()).collect();
+    let mut warnings = Vec::new();
+    for key in names.keys() {
+        if site::Site::group_of(&site.tags, key).is_none() {
+            let hint = match error::suggest(key, &tags) {
+                Some(t) => format!("did you mean `{t}`? Entries write it that way"),
+                None => "remove it, or check its spelling against the entries' `tags:`".into(),
+            };
+            warnings.push(
+                Diagnostic::warning(
+                    config::FILE,
+                    format!("tag_names: no entry has the tag `{key}`"),
+                )
+                .at(content::yaml::key_line(&text, 1, key), None)
+                .hint(hint)
+                .with_source(&text),
+            );
+        }
+    }
+    for g in &site.tags {
+        let missing: Vec<&str> = (site.config.other_languages())
+            .filter(|l| !site.tag_is_named(g, l))
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            let example: Vec<String> = missing.iter().map(|l| format!("{l}: ...")).collect();
+            warnings.push(
+                Diagnostic::warning(
+                    config::FILE,
+                    format!("the tag `{}` has no name in {}", g.name, missing.join(", ")),
+                )
+                .hint(format!(
+                    "add `{}: {{ {} }}` under tag_names",
+                    g.name,
+                    example.join(", ")
+                )),
+            );
+        }
+    }
+    warnings
 }
 
 fn translation_names(e: &site::Entry, langs: &[&str]) -> String {

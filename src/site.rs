@@ -307,6 +307,11 @@ impl Site {
             .map_or(&t.name, String::as_str)
     }
 
+    /// Whether site.yaml's `tag_names` names this tag in `lang`.
+    pub fn tag_is_named(&self, t: &Group, lang: &str) -> bool {
+        (self.tag_names.get(&t.slug)).is_some_and(|names| names.contains_key(lang))
+    }
+
     pub fn tag_path(&self, t: &Group, lang: &str) -> String {
         format!("{}/tags/{}/", self.lang_prefix(lang), t.slug)
     }

@@ -65,3 +65,36 @@ fn reports_every_error_and_ledger_breaks() {
         "{out}"
     );
 }
+
+#[test]
+fn tag_names_that_name_no_tag_and_unnamed_tags_are_warned() {
+    let yaml = "title: Test\nbase_url: https://t.example\nlanguages: [vi, en]\n\
+tag_names:\n  lịch su: { en: History }\n";
+    let s = site(&[
+        ("site.yaml", yaml),
+        (
+            "content/relics/a.md",
+            "---\ntitle: Đền\ntags: [lịch sử, hang động]\n---\nChữ.\n",
+        ),
+        ("content/relics/a.en.md", "---\ntitle: Temple\n---\nText.\n"),
+    ]);
+    let (code, out) = check(s.path());
+    assert_eq!(code, Some(0), "warnings only: {out}");
+    // Names are matched by slug: `lịch su` names the tag `lịch sử`.
+    assert!(!out.contains("no entry has the tag `lịch su`"), "{out}");
+    assert!(
+        out.contains("the tag `hang động` has no name in en"),
+        "{out}"
+    );
+    assert!(!out.contains("the tag `lịch sử` has no name"), "{out}");
+
+    let typo = yaml.replace("lịch su:", "lich xu:");
+    write(s.path(), "site.yaml", &typo);
+    let (_, out) = check(s.path());
+    assert!(
+        out.contains("tag_names: no entry has the tag `lich xu`"),
+        "{out}"
+    );
+    assert!(out.contains("site.yaml:5"), "{out}");
+    assert!(out.contains("did you mean `lịch sử`"), "{out}");
+}
