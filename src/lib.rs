@@ -250,8 +250,8 @@ pub fn compressed_len(bytes: &[u8], level: flate2::Compression) -> usize {
     enc.finish().map(|v| v.len()).unwrap_or(bytes.len())
 }
 
-/// Every problem a build would meet, and the warnings only a check gives (missing translations),
-/// without writing anything.
+/// Every problem a build would meet, and the warnings only a check gives (missing translations,
+/// tag names), without writing the output or the ledger; the caches fill as in a build.
 pub fn check(opts: &BuildOptions) -> Result<Report> {
     let _lock = lock::SiteLock::take(&opts.site);
     let mut timings = Vec::new();
