@@ -376,3 +376,15 @@ fn timings_and_summary() {
     // Not a terminal: no progress bar escape codes.
     assert!(!err.contains('\u{1b}'), "{err:?}");
 }
+
+#[test]
+fn a_section_folder_may_not_take_an_address_of_the_builds_own() {
+    // site() makes a vi + en site: `content/en/` would sit where the English pages go.
+    for folder in ["tags", "q", "en"] {
+        let s = site(&[(&format!("content/{folder}/a.md"), RELIC)]);
+        let err = fails_with(s.path());
+        assert!(err.contains(&format!("content/{folder}")), "{err}");
+        assert!(err.contains("an address Waymark uses"), "{err}");
+        assert!(err.contains("rename the folder"), "{err}");
+    }
+}

@@ -17,6 +17,10 @@ use std::path::{Path, PathBuf};
 
 pub const CONTENT_DIR: &str = "content";
 
+/// Section folder names the build's own pages use: QR landings, district and tag lists, the map
+/// (and each language's prefix, checked beside these).
+const RESERVED: &[&str] = &["q", "districts", "tags", "map"];
+
 /// The text of a home page or section intro (`_index.md`) in one language.
 #[derive(Debug, Clone, Default)]
 pub struct Intro {
@@ -340,7 +344,21 @@ fn walk(
         let depth = item.depth();
         if item.file_type().is_dir() {
             if depth == 1 {
-                sections.push(item.file_name().to_string_lossy().into_owned());
+                let name = item.file_name().to_string_lossy().into_owned();
+                if RESERVED.contains(&name.as_str()) || config.languages.contains(&name) {
+                    diags.push(
+                        Diagnostic::error(
+                            &relp,
+                            format!(
+                                "`{name}` is an address Waymark uses for its own pages (/{name}/…)"
+                            ),
+                        )
+                        .hint(format!(
+                            "rename the folder, for example to `content/{name}-list/`"
+                        )),
+                    );
+                }
+                sections.push(name);
             }
             continue;
         }
