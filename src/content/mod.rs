@@ -355,6 +355,9 @@ fn walk(
                         )
                         .hint(format!(
                             "rename the folder, for example to `content/{name}-list/`"
+                        ))
+                        .vi(format!(
+                            "thư mục `{name}` trùng với địa chỉ Waymark dùng cho trang riêng: hãy đổi tên thư mục"
                         )),
                     );
                 }
