@@ -25,13 +25,14 @@ pub struct Writer {
     /// from there, not written (the build after a cold one would otherwise write everything).
     current: Option<(PathBuf, BTreeMap<String, String>)>,
     /// Path → fingerprint of every file of this build so far.
-    /// (`written` counts the files that differ from the published ones.)
     new: Mutex<BTreeMap<String, String>>,
     made_dirs: Mutex<HashSet<PathBuf>>,
     /// Files of `old` that the current generation does not have, with `current`'s filtered
     /// manifest enough to tell what is published at any path.
     not_published: HashSet<String>,
+    /// Files written to disk (neither in this generation nor linked from the published one).
     written: AtomicUsize,
+    /// Files that differ from the published ones, or are new.
     changed: AtomicUsize,
     finished: bool,
 }

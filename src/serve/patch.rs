@@ -1,10 +1,10 @@
 //! The fastest rebuild: when an edit changed an existing entry's text or front matter, but not
 //! what makes the site's structure (its code, draft state, photos, audio, plaque size; a district
-//! or tag whose list gains or loses a page), the kept model is patched in place without loading the site
-//! again. The entry's own pages are rendered first; when lists show what changed (a title,
-//! summary, tags, date, district, place, ranking or price), the lists and the pages whose nearby lists
-//! hold the entry follow. Anything else (a new or deleted file, a theme change) returns None and
-//! takes the normal rebuild.
+//! or tag whose list gains or loses a page), the kept model is patched in place without loading
+//! the site again. The entry's own pages are rendered first; when lists show what changed (a
+//! title, summary, tags, date, district, place, ranking or price), the lists and the pages whose
+//! nearby lists hold the entry follow. Anything else (a new or deleted file, a theme change)
+//! returns None and takes the normal rebuild.
 
 use crate::content::front_matter::{self, FrontMatter};
 use crate::content::RawEntry;
