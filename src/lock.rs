@@ -12,9 +12,14 @@ pub struct SiteLock {
 }
 
 impl SiteLock {
-    /// Wait until no other Waymark run holds `site`'s lock, then hold it. None when the lock file
-    /// cannot be made (a read-only folder): the run goes on unguarded rather than failing.
+    /// Wait until no other Waymark run holds `site`'s lock, then hold it. None when `site` is not
+    /// a site, or the lock file cannot be made (a read-only folder): the run goes on unguarded
+    /// rather than failing.
     pub fn take(site: &Path) -> Option<SiteLock> {
+        // Not a site (a mistyped --site): the run fails on its own, and leaves no folder behind.
+        if !site.join(crate::config::FILE).is_file() {
+            return None;
+        }
         let dir = site.join(".waymark-cache");
         std::fs::create_dir_all(&dir).ok()?;
         let path = dir.join("lock");

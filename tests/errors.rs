@@ -388,3 +388,21 @@ fn a_section_folder_may_not_take_an_address_of_the_builds_own() {
         assert!(err.contains("rename the folder"), "{err}");
     }
 }
+
+#[test]
+fn a_mistyped_site_folder_is_reported_and_not_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let typo = dir.path().join("lang-son-typo");
+    for cmd in ["build", "check"] {
+        let o = std::process::Command::new(bin())
+            .args([cmd, "--site"])
+            .arg(&typo)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{cmd}");
+        // `check` reports on standard output, `build` on standard error.
+        let said = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+        assert!(said.contains("cannot read site.yaml"), "{said}");
+        assert!(!typo.exists(), "{cmd} made the folder");
+    }
+}
