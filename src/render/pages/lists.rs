@@ -26,6 +26,24 @@ pub(super) struct ListCtx {
 /// How many entries of each section the home page shows; the section's pages list them all.
 const HOME_LIST: usize = 12;
 
+/// What a list says above its cards: its title, the lead line and the intro's HTML (`_index.md`).
+pub(super) struct ListHead {
+    pub title: String,
+    pub summary: Option<String>,
+    pub intro: String,
+}
+
+impl ListHead {
+    /// A list with a title alone (districts, tags, a retired code's section).
+    pub fn titled(title: String) -> ListHead {
+        ListHead {
+            title,
+            summary: None,
+            intro: String::new(),
+        }
+    }
+}
+
 impl Shared<'_> {
     /// The pages of a section, district or tag list in `lang`, its first page at `first(lang)` and
     /// its cards split `paginate_by` a page; only the first `limit` pages are made.
@@ -33,12 +51,16 @@ impl Shared<'_> {
         &self,
         lang: &str,
         first: &dyn Fn(&str) -> String,
-        intro: (String, Option<String>, String),
+        head: ListHead,
         list: ListCtx,
         limit: usize,
     ) -> Result<Vec<OutFile>, Diagnostic> {
         let site = self.site;
-        let (title, summary, content) = intro;
+        let ListHead {
+            title,
+            summary,
+            intro,
+        } = head;
         let total = site.config.list_pages(list.count);
         let per = match site.config.paginate_by {
             0 => usize::MAX,
@@ -50,11 +72,7 @@ impl Shared<'_> {
         for n in 1..=total.min(limit) {
             let path_of = |l: &str| crate::site::list_page_path(&first(l), n);
             // The intro is the list's own text: on its first page, not repeated on every page.
-            let content = if n == 1 {
-                content.clone()
-            } else {
-                String::new()
-            };
+            let content = if n == 1 { intro.clone() } else { String::new() };
             let mut ctx = self.list_page(
                 lang,
                 &path_of,

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use tera::Context;
 
 mod lists;
+use lists::ListHead;
 
 enum Job<'a> {
     Home(&'a str),
@@ -262,7 +263,11 @@ impl Shared<'_> {
                 self.list_files(
                     lang,
                     &|l| site.section_path(&s.name, l),
-                    (title, summary, content),
+                    ListHead {
+                        title,
+                        summary,
+                        intro: content,
+                    },
                     self.list(*i, lang),
                     usize::MAX,
                 )
@@ -273,7 +278,7 @@ impl Shared<'_> {
                 self.list_files(
                     lang,
                     &path_of,
-                    (d.name.clone(), None, String::new()),
+                    ListHead::titled(d.name.clone()),
                     self.group_list(d, d.name.clone(), &path_of(lang), lang),
                     usize::MAX,
                 )
@@ -289,7 +294,7 @@ impl Shared<'_> {
                 self.list_files(
                     lang,
                     &path_of,
-                    (title, None, String::new()),
+                    ListHead::titled(title),
                     self.group_list(g, name.to_string(), &path_of(lang), lang),
                     usize::MAX,
                 )
@@ -317,7 +322,7 @@ impl Shared<'_> {
                 let mut first = self.list_files(
                     lang,
                     &|l| site.section_path(&s.name, l),
-                    (title, None, String::new()),
+                    ListHead::titled(title),
                     self.list(*i, lang),
                     1,
                 )?;
