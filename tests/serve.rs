@@ -351,7 +351,11 @@ fn a_new_tag_gets_its_page_and_a_dropped_one_loses_it() {
     // A tag another entry has: its list shows the entry (a patch of the lists).
     den("tâm linh");
     wait_for(&ev, "event: reload");
-    wait_for(&ev, "event: reload");
+    let then = wait_for(&ev, "event: reload");
+    let named: Vec<&str> = then.split(' ').collect();
+    assert!(named.contains(&"/tags/tam-linh/"), "{then}");
+    // Every list is rendered again, but the relic list shows no tags: its browsers stay put.
+    assert!(!named.contains(&"/relics/"), "{then}");
     assert!(shows(&base, "/tags/tam-linh/", "Đền Kỳ Cùng"));
     assert!(shows(&base, "/relics/den/", "/tags/tam-linh/"));
     // A tag nobody had: a new page, so the whole site is rebuilt.

@@ -40,13 +40,13 @@ pub fn event(name: &str, data: &str) -> String {
     )
 }
 
-/// The data of a `reload` event after a partial rebuild: the address of every page it made,
+/// The data of a `reload` event after a partial rebuild: the address of every page it changed,
 /// so that only browsers showing one of them reload ("ok", all of them, when there are many).
-pub fn pages(files: &[crate::output::OutFile]) -> String {
+pub fn pages(paths: &[String]) -> String {
     const MANY: usize = 500;
-    let pages: Vec<String> = files
+    let pages: Vec<String> = paths
         .iter()
-        .filter_map(|f| f.path.strip_prefix("site/"))
+        .filter_map(|p| p.strip_prefix("site/"))
         .filter_map(|p| p.strip_suffix("index.html"))
         .map(|p| format!("/{p}"))
         .collect();
@@ -80,13 +80,14 @@ mod tests {
 
     #[test]
     fn reload_names_the_pages_made() {
-        let files = [
-            crate::output::OutFile::bytes("site/relics/den/index.html".into(), Vec::new()),
-            crate::output::OutFile::bytes("site/index.html".into(), Vec::new()),
-            crate::output::OutFile::bytes("site/sw.js".into(), Vec::new()),
-            crate::output::OutFile::bytes("print/manifest.json".into(), Vec::new()),
-        ];
-        assert_eq!(pages(&files), "/relics/den/ /");
+        let paths = [
+            "site/relics/den/index.html",
+            "site/index.html",
+            "site/sw.js",
+            "print/manifest.json",
+        ]
+        .map(String::from);
+        assert_eq!(pages(&paths), "/relics/den/ /");
     }
 
     #[test]

@@ -176,8 +176,7 @@ fn render_patch(
     let edited = p.edited;
     match render(site, p.entries.clone(), false) {
         Ok(files) => {
-            let pages = live::pages(&files);
-            publish(shared, files, true);
+            let pages = live::pages(&publish(shared, files, true));
             println!(
                 "updated the page(s) of {edited} file(s) in {} ms",
                 start.elapsed().as_millis()
@@ -190,8 +189,7 @@ fn render_patch(
         let count = others.len();
         match render(site, others, true) {
             Ok(files) => {
-                let pages = live::pages(&files);
-                publish(shared, files, true);
+                let pages = live::pages(&publish(shared, files, true));
                 // The print manifest lists titles: made again when next asked for.
                 shared.print_ready.store(false, Ordering::Release);
                 println!(
@@ -236,26 +234,39 @@ fn print_files(shared: &Shared) {
 }
 
 /// Serve `rendered` from now on: on top of the last files when `partial`, instead of them if not.
-fn publish(shared: &Shared, rendered: Vec<OutFile>, partial: bool) {
-    swap_files(shared, rendered, partial);
+/// The paths of a partial publish whose content changed.
+fn publish(shared: &Shared, rendered: Vec<OutFile>, partial: bool) -> Vec<String> {
+    let changed = swap_files(shared, rendered, partial);
     *shared.problem.write().expect("problem lock") = None;
+    changed
 }
 
-fn swap_files(shared: &Shared, rendered: Vec<OutFile>, partial: bool) {
+fn swap_files(shared: &Shared, rendered: Vec<OutFile>, partial: bool) -> Vec<String> {
     if !partial {
         let files: Files = rendered
             .into_iter()
             .map(|f| (f.path, Arc::new(f.data)))
             .collect();
         *shared.files.write().expect("files lock") = Arc::new(files);
-        return;
+        return Vec::new();
     }
     let mut served = shared.files.write().expect("files lock");
     // Copied only while a request still holds the last files (20,000 paths at 10,000 entries).
     let files = Arc::make_mut(&mut served);
+    let mut changed = Vec::new();
     for f in rendered {
-        files.insert(f.path, Arc::new(f.data));
+        // A patch renders every list page again, though an edit moves a card on a few: only
+        // pages that differ are announced, so that other browsers keep what they show.
+        let same = matches!(
+            (files.get(&f.path).map(|d| &**d), &f.data),
+            (Some(Data::Bytes(old)), Data::Bytes(new)) if old == new
+        );
+        if !same {
+            changed.push(f.path.clone());
+            files.insert(f.path, Arc::new(f.data));
+        }
     }
+    changed
 }
 
 fn report(shared: &Shared, e: &crate::error::Error) {
