@@ -1,6 +1,7 @@
 //! `site.yaml`: the site's name, address, languages, theme and print defaults.
 
-use crate::content::yaml;
+pub use crate::vocab::{EcLevel, Size};
+use crate::yaml;
 use crate::error::{Diagnostic, Error, Result};
 use serde::Deserialize;
 use std::path::Path;
@@ -36,9 +37,8 @@ pub struct Config {
     pub theme: String,
     #[serde(default)]
     pub qr: QrConfig,
-    /// Plaque defaults; read by the print stage.
     #[serde(default)]
-    pub plaque: serde_yaml_ng::Value,
+    pub plaque: PlaqueConfig,
     #[serde(default)]
     pub photos: PhotoConfig,
     /// Entries on each page of a section or district list; 0 puts a whole list on one page.
@@ -86,6 +86,51 @@ fn default_webp_quality() -> u8 {
     75
 }
 
+/// What every plaque looks like (`plaque:` in site.yaml); an entry may pick its own size.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlaqueConfig {
+    #[serde(default = "default_size")]
+    pub size: Size,
+    /// How far away a visitor stands to scan, in metres; by default the size's own (0.5 m for A6).
+    #[serde(default)]
+    pub scan_distance_m: Option<f64>,
+    /// Also write each plaque's SVG with its text as outlines, for sign makers without the font.
+    #[serde(default)]
+    pub outline_text: bool,
+    /// An SVG in the site folder, drawn in the middle of every plaque's symbol (at error correction H).
+    #[serde(default)]
+    pub logo: Option<String>,
+    /// Print the entry's summary (Vietnamese, and English when translated) under the title, where
+    /// the layout has room: a visitor with no signal still learns what the place is.
+    #[serde(default)]
+    pub summary: bool,
+}
+
+impl Default for PlaqueConfig {
+    fn default() -> Self {
+        PlaqueConfig {
+            size: default_size(),
+            scan_distance_m: None,
+            outline_text: false,
+            logo: None,
+            summary: false,
+        }
+    }
+}
+
+impl PlaqueConfig {
+    /// The distance a plaque of `size` is laid out for.
+    pub fn scan_distance(&self, size: Size) -> f64 {
+        self.scan_distance_m
+            .unwrap_or_else(|| size.scan_distance_m())
+    }
+}
+
+fn default_size() -> Size {
+    Size::A6
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QrConfig {
@@ -100,14 +145,6 @@ impl Default for QrConfig {
             error_correction: default_ec(),
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Hash)]
-pub enum EcLevel {
-    L,
-    M,
-    Q,
-    H,
 }
 
 fn default_ec() -> EcLevel {
@@ -217,6 +254,14 @@ impl Config {
                         .with_source(text),
                 );
             }
+        }
+        if let Some(d) = self.plaque.scan_distance_m.filter(|d| !(*d > 0.0 && *d < 50.0)) {
+            problems.push(
+                Diagnostic::error(FILE, format!("scan_distance_m {d} is not between 0 and 50 metres"))
+                    .at(at("scan_distance_m"), None)
+                    .hint("how far a visitor stands from the plaque to scan it: `plaque: { scan_distance_m: 0.5 }`")
+                    .with_source(text),
+            );
         }
         let p = &self.photos;
         if p.widths.is_empty() || p.widths.iter().any(|w| !(16..=4096).contains(w)) {

@@ -2,7 +2,7 @@
 //! A printed code must resolve forever: codes follow their entries when they move,
 //! and an entry that disappears stops the build until its code is retired to another page.
 
-use crate::content::yaml;
+use crate::yaml;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,6 +20,20 @@ pub struct Record {
     /// Another code, an entry's `section/slug`, or a section name.
     #[serde(default)]
     pub retired_to: Option<String>,
+    /// The day its plaque was first handed to print (`waymark plaques`), as YYYY-MM-DD: such a
+    /// code is on a wall somewhere.
+    #[serde(default)]
+    pub printed: Option<String>,
+}
+
+impl Record {
+    /// ", printed 2026-12-01" for a code on a wall, else "".
+    fn printed_note(&self) -> String {
+        self.printed
+            .as_deref()
+            .map(|d| format!(" (printed {d})"))
+            .unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -61,6 +75,14 @@ impl Ledger {
             .map_err(|d| Error::one(d.hint("plaques.lock is written by the build; restore it from git (`git checkout plaques.lock`) if it was edited by mistake")))?;
         let mut problems = Vec::new();
         for (code, rec) in &ledger.codes {
+            if let Some(day) = rec.printed.as_deref().filter(|d| !is_day(d)) {
+                problems.push(
+                    Diagnostic::error(FILE, format!("code {code}: `printed: {day}` is not a day written YYYY-MM-DD"))
+                        .at(yaml::key_line(&text, 1, code), None)
+                        .hint("`waymark plaques` writes the day a code was first printed, e.g. `printed: 2026-12-01`; restore the line from git")
+                        .with_source(&text),
+                );
+            }
             if rec.page.is_some() == rec.retired_to.is_some() {
                 // Found only for a bad record: scanning the file for every code would be quadratic.
                 let line = yaml::key_line(&text, 1, code);
@@ -83,19 +105,42 @@ impl Ledger {
     pub fn to_text(&self) -> String {
         let mut out = String::from(
             "# plaques.lock: every plaque code this site has issued, and the page it leads to.\n\
-             # Written by `waymark build`; commit it with your content. A printed code must resolve\n\
+             # Written by `waymark build` (and `waymark plaques`, with the day a code was first printed);\n\
+             # commit it with your content. A printed code must resolve\n\
              # forever, so never delete a line. When an entry is removed for good, replace its\n\
              # `page: ...` with `retired_to: OTHER-CODE` (or `section/slug`, or a section name).\n\
              version: 1\ncodes:\n",
         );
         for (code, rec) in &self.codes {
+            let printed = rec
+                .printed
+                .as_deref()
+                .map(|d| format!(", printed: {d}"))
+                .unwrap_or_default();
             match (&rec.page, &rec.retired_to) {
-                (Some(p), _) => out.push_str(&format!("  {code}: {{ page: {p} }}\n")),
-                (None, Some(t)) => out.push_str(&format!("  {code}: {{ retired_to: {t} }}\n")),
+                (Some(p), _) => out.push_str(&format!("  {code}: {{ page: {p}{printed} }}\n")),
+                (None, Some(t)) => {
+                    out.push_str(&format!("  {code}: {{ retired_to: {t}{printed} }}\n"))
+                }
                 (None, None) => {}
             }
         }
         out
+    }
+
+    /// Record `day` as the print day of each of `codes` that has none yet: the first print is
+    /// the one that matters, since from then on the code is on a wall.
+    pub fn mark_printed<'a>(&mut self, codes: impl IntoIterator<Item = &'a str>, day: &str) {
+        for code in codes {
+            if let Some(rec) = self.codes.get_mut(code) {
+                rec.printed.get_or_insert_with(|| day.to_string());
+            }
+        }
+    }
+
+    /// Whether a plaque of `code` was ever handed to print.
+    pub fn is_printed(&self, code: &str) -> bool {
+        self.codes.get(code).is_some_and(|r| r.printed.is_some())
     }
 }
 
@@ -141,7 +186,8 @@ pub fn assign(
             // would send that plaque's visitors here.
             if let Some(&j) = pages.get(p.as_str()) {
                 if j != i && claims[j].code.is_none() {
-                    let mut d = Diagnostic::error(c.file, format!("code {code} is already printed for {} (plaques.lock)", claims[j].file.display()))
+                    let note = ledger.codes[code].printed_note();
+                    let mut d = Diagnostic::error(c.file, format!("code {code} is already issued{note} for {} (plaques.lock)", claims[j].file.display()))
                         .hint("pick another code for this entry; a printed code must keep leading to its page");
                     if let Some(l) = c.code_line {
                         d = d.at(l, None);
@@ -211,10 +257,12 @@ pub fn assign(
         }
         match (&rec.page, &rec.retired_to) {
             (Some(page), _) => diags.push(
-                Diagnostic::error(FILE, format!("plaque code {code} leads to {page}, which no longer exists"))
+                Diagnostic::error(FILE, format!("plaque code {code}{} leads to {page}, which no longer exists", rec.printed_note()))
                     .hint(format!(
                         "if the entry was moved or renamed, add `code: {code}` to its front matter; if it was removed, \
-                         change the line in plaques.lock to `{code}: {{ retired_to: OTHER-CODE }}` so printed plaques lead somewhere"
+                         change the line in plaques.lock to `{code}: {{ retired_to: OTHER-CODE }}` so printed plaques lead somewhere; \
+                         an issued code is never dropped or given to another page{}",
+                        if rec.printed.is_some() { ", least of all one on a wall" } else { "" }
                     ))
                     .vi(format!(
                         "biển mã {code} đã in dẫn tới {page}, nay không còn: nếu đã đổi tên hoặc chuyển mục, thêm `code: {code}` vào mục đó; \
@@ -244,6 +292,7 @@ pub fn assign(
             Record {
                 page: Some(claims[i].page.clone()),
                 retired_to: None,
+                printed: ledger.codes.get(code).and_then(|r| r.printed.clone()),
             },
         );
     }
@@ -252,6 +301,45 @@ pub fn assign(
         ledger: next,
         retired,
     })
+}
+
+/// YYYY-MM-DD with a month and a day that exist in some year.
+fn is_day(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !digits(0..4) || !digits(5..7) || !digits(8..10) {
+        return false;
+    }
+    let (m, d): (u32, u32) = (s[5..7].parse().unwrap_or(0), s[8..10].parse().unwrap_or(0));
+    (1..=12).contains(&m) && (1..=31).contains(&d)
+}
+
+/// Today's date as YYYY-MM-DD (UTC), or the day of `SOURCE_DATE_EPOCH` when it is set, so that a
+/// reproducible run records the same day.
+pub fn today() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        });
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The proleptic Gregorian date of a day count from 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 /// A short, typeable code from a page id: the initials of the slug's words
@@ -322,6 +410,7 @@ mod tests {
             Record {
                 page: Some("relics/old".into()),
                 retired_to: None,
+                printed: None,
             },
         );
         let a = assign(
@@ -343,6 +432,7 @@ mod tests {
             Record {
                 page: Some("relics/a".into()),
                 retired_to: None,
+                printed: None,
             },
         );
         let err = assign(&old, &[claim("relics/b", Some("B1"), &f)], &BTreeSet::new()).unwrap_err();
@@ -352,6 +442,7 @@ mod tests {
             Record {
                 page: None,
                 retired_to: Some("B1".into()),
+                printed: None,
             },
         );
         let a = assign(&old, &[claim("relics/b", Some("B1"), &f)], &BTreeSet::new()).unwrap();
@@ -381,6 +472,38 @@ mod tests {
     }
 
     #[test]
+    fn days_are_civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(20_788), (2026, 12, 1));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert!(is_day("2026-12-01") && !is_day("2026-13-01") && !is_day("1/12/2026"));
+    }
+
+    #[test]
+    fn a_printed_code_keeps_its_day_when_it_follows_its_entry() {
+        let f = PathBuf::from("content/relics/new/index.md");
+        let mut old = Ledger::default();
+        old.codes.insert(
+            "HVT".into(),
+            Record {
+                page: Some("relics/old".into()),
+                retired_to: None,
+                printed: Some("2026-12-01".into()),
+            },
+        );
+        let a = assign(&old, &[claim("relics/new", Some("HVT"), &f)], &BTreeSet::new()).unwrap();
+        assert_eq!(a.ledger.codes["HVT"].printed.as_deref(), Some("2026-12-01"));
+        // Gone without `retired_to`: the error says the code is on a wall.
+        let err = assign(&old, &[claim("relics/other", Some("X"), &f)], &BTreeSet::new())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("HVT (printed 2026-12-01)"), "{err}");
+        let mut l = a.ledger;
+        l.mark_printed(["HVT", "NONE"], "2027-01-01");
+        assert_eq!(l.codes["HVT"].printed.as_deref(), Some("2026-12-01"));
+    }
+
+    #[test]
     fn text_round_trips() {
         let mut l = Ledger {
             version: 1,
@@ -391,6 +514,7 @@ mod tests {
             Record {
                 page: Some("relics/a".into()),
                 retired_to: None,
+                printed: None,
             },
         );
         l.codes.insert(
@@ -398,6 +522,7 @@ mod tests {
             Record {
                 page: None,
                 retired_to: Some("A1".into()),
+                printed: Some("2026-12-01".into()),
             },
         );
         let back: Ledger = serde_yaml_ng::from_str(&l.to_text()).unwrap();

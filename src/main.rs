@@ -19,7 +19,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Build the site into output/ (site/ to publish, print/ to print).
+    /// Build the website into output/site/ (and keep plaques.lock); print files come from `plaques`.
     Build {
         /// The site folder (with site.yaml and content/).
         #[arg(long, default_value = ".")]
@@ -71,22 +71,35 @@ enum Command {
         timings: bool,
     },
     /// Make print files only: plaques of one size, for some codes, imposed on A4 sheets.
+    /// Make the print files in output/print/: QR symbols, plaques (PDF, SVG), A4 sheets, homestay kits.
     Plaques {
         /// The site folder.
         #[arg(long, default_value = ".")]
         site: PathBuf,
-        /// a6, sticker (100×100 mm) or a4; default from site.yaml.
+        /// One size for every plaque: a6, sticker (100×100 mm) or a4 (default: site.yaml's, or the entry's own).
         #[arg(long)]
         size: Option<String>,
         /// Only these codes, comma-separated (e.g. HVT,CHILANG).
         #[arg(long)]
         codes: Option<String>,
-        /// Impose the plaques on sheets of this paper (a4), with crop marks.
+        /// Only codes never printed before (plaques.lock records the day each code was first printed).
+        #[arg(long = "new")]
+        new_only: bool,
+        /// Sheets of this paper with crop marks: a4 (the default) or none.
         #[arg(long)]
         sheet: Option<String>,
-        /// Where to write; defaults to <site>/output/plaques-<size>.
+        /// Also a 300 dpi PNG of every plaque and kit card.
+        #[arg(long)]
+        png: bool,
+        /// Where to write; defaults to <site>/output (the files go to its print/).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace an --out folder that Waymark did not make (its files are deleted).
+        #[arg(long)]
+        force: bool,
+        /// Print the time each stage took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Start an entry: content/<section>/<slug>/index.md with every field explained, and a fresh plaque code.
     New {
@@ -191,14 +204,25 @@ fn main() {
             site,
             size,
             codes,
+            new_only,
             sheet,
+            png,
             out,
+            force,
+            timings,
         } => waymark::cmd::plaques::run(&waymark::cmd::plaques::Args {
-            site,
+            options: waymark::BuildOptions {
+                site,
+                out,
+                force,
+                ..Default::default()
+            },
             size,
             codes,
             sheet,
-            out,
+            png,
+            new_only,
+            timings,
         }),
         Command::Init { dir, title } => waymark::cmd::init::run(&dir, title.as_deref()),
     };

@@ -85,6 +85,7 @@ pub fn new_entry(site: &Path, kind: Kind, title: &str, lang: Option<&str>) -> Re
         Record {
             page: Some(format!("{section}/{slug}")),
             retired_to: None,
+            printed: None,
         },
     );
     let lock = site.join(ledger::FILE);

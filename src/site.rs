@@ -9,23 +9,7 @@ use crate::ledger::{self, Ledger};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Relic,
-    Homestay,
-    Place,
-}
-
-impl Kind {
-    fn of_section(section: &str) -> Kind {
-        match section {
-            "relics" => Kind::Relic,
-            "homestays" => Kind::Homestay,
-            _ => Kind::Place,
-        }
-    }
-}
+pub use crate::vocab::Kind;
 
 #[derive(Debug)]
 pub struct Entry {
@@ -147,8 +131,6 @@ pub struct Site {
     pub by_file: HashMap<PathBuf, usize>,
     /// Retired plaque codes and what they now lead to (a code, `section/slug` or a section).
     pub retired: BTreeMap<String, String>,
-    /// The ledger as it must be written after a successful build.
-    pub ledger: Ledger,
     /// For each entry, the closest relic sites and homestays: (entry index, km).
     pub nearby: Vec<Nearby>,
     /// Sorted by slug.
@@ -157,7 +139,6 @@ pub struct Site {
     pub tags: Vec<Group>,
     /// site.yaml's `tag_names`, by the tag's slug: language → name.
     tag_names: BTreeMap<String, BTreeMap<String, String>>,
-    pub warnings: Vec<Diagnostic>,
     /// Photo sizes and audio durations; filled by the media stage, read by render.
     pub media: crate::media::Media,
 }
@@ -165,8 +146,17 @@ pub struct Site {
 /// Sections are listed in this order first; others follow by name.
 const SECTION_ORDER: &[&str] = &["relics", "homestays"];
 
+/// A model just built, with what building it found: the ledger to write after a successful run
+/// (new codes issued, codes following their entries) and the loader's warnings.
+pub struct Modeled {
+    pub site: Site,
+    pub ledger: Ledger,
+    pub warnings: Vec<Diagnostic>,
+}
+
 impl Site {
-    pub fn new(root: &Path, config: Config, loaded: Loaded, ledger: &Ledger) -> Result<Site> {
+    /// The model of what `content` loaded, with every entry's plaque code from the ledger.
+    pub fn new(root: &Path, config: Config, loaded: Loaded, ledger: &Ledger) -> Result<Modeled> {
         let Loaded {
             home,
             section_intros,
@@ -184,7 +174,7 @@ impl Site {
                     .matter
                     .code
                     .as_ref()
-                    .map(|_| crate::content::yaml::key_line(&e.yaml, e.yaml_line, "code")),
+                    .map(|_| crate::yaml::key_line(&e.yaml, e.yaml_line, "code")),
             })
             .collect();
         let names: BTreeSet<String> = section_names.iter().cloned().collect();
@@ -231,7 +221,7 @@ impl Site {
         let tag_names = (config.tag_names.iter())
             .map(|(tag, names)| (crate::slug::slugify(tag), names.clone()))
             .collect();
-        Ok(Site {
+        let site = Site {
             nearby,
             districts,
             tags,
@@ -243,9 +233,12 @@ impl Site {
             entries,
             by_file,
             retired: assignment.retired,
+            media: crate::media::Media::default(),
+        };
+        Ok(Modeled {
+            site,
             ledger: assignment.ledger,
             warnings,
-            media: crate::media::Media::default(),
         })
     }
 

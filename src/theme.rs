@@ -2,7 +2,7 @@
 //! The default theme is compiled into the binary; a site's `themes/<name>/` overrides it file by file.
 
 use crate::config::Config;
-use crate::content::yaml;
+use crate::yaml;
 use crate::error::{Diagnostic, Error, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

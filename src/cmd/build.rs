@@ -35,12 +35,7 @@ pub fn run(args: &Args) -> i32 {
                 eprintln!("{w}\n");
             }
             if args.timings {
-                for (stage, t) in &report.timings {
-                    eprintln!("{stage:>14}: {:>8.1} ms", t.as_secs_f64() * 1000.0);
-                }
-                if let Some(peak) = crate::peak_memory() {
-                    eprintln!("   peak memory: {:>8.1} MiB", peak as f64 / 1048576.0);
-                }
+                print_timings(&report.timings);
             }
             let largest = report
                 .largest_page
@@ -65,11 +60,10 @@ pub fn run(args: &Args) -> i32 {
                 n => format!(", {n} gone"),
             };
             eprintln!(
-                "built {} entries: {} pages, {} QR codes, {} plaques{photos}, {} files ({} changed{gone}) in {}; {} warning(s){largest}; {:.2} s",
+                "built {} entries: {} pages, {} plaque codes{photos}, {} files ({} changed{gone}) in {}; {} warning(s){largest}; {:.2} s",
                 report.entries,
                 report.pages,
-                report.qr_codes,
-                report.plaques,
+                report.codes,
                 report.files,
                 report.changed,
                 report.out.display(),
@@ -86,6 +80,16 @@ pub fn run(args: &Args) -> i32 {
             }
             e.exit_code()
         }
+    }
+}
+
+/// Each stage's time and the peak memory, for `--timings`.
+pub fn print_timings(timings: &crate::Timings) {
+    for (stage, t) in timings {
+        eprintln!("{stage:>14}: {:>8.1} ms", t.as_secs_f64() * 1000.0);
+    }
+    if let Some(peak) = crate::peak_memory() {
+        eprintln!("   peak memory: {:>8.1} MiB", peak as f64 / 1048576.0);
     }
 }
 

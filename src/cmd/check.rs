@@ -9,10 +9,10 @@ pub fn run(options: &BuildOptions) -> i32 {
                 println!("{w}\n");
             }
             println!(
-                "checked {} entries: {} pages and {} QR codes would be made; no errors, {} warning(s)",
+                "checked {} entries: {} pages and {} plaque codes would be made; no errors, {} warning(s)",
                 report.entries,
                 report.pages,
-                report.qr_codes,
+                report.codes,
                 report.warnings.len()
             );
             0

@@ -6,7 +6,6 @@ mod validate;
 
 pub use validate::entry as validate_entry;
 pub use validate::is_inside as validate_path_inside;
-pub mod yaml;
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Result};

@@ -1,7 +1,7 @@
 //! Checks on an entry's values that the YAML types alone cannot make.
 
 use super::front_matter::{HOMESTAY_ONLY, RELIC_ONLY};
-use super::yaml::key_line;
+use crate::yaml::key_line;
 use super::RawEntry;
 use crate::error::Diagnostic;
 use std::path::{Component, Path};
@@ -95,7 +95,7 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
         }
     }
     if let Some(size) = &m.plaque_size {
-        if crate::plaque::layout::Size::parse(size).is_none() {
+        if crate::vocab::Size::parse(size).is_none() {
             out.push(
                 err(
                     "plaque_size",

@@ -38,14 +38,35 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Start writing the output folder `out` (checked with `check_target` first).
-    pub fn begin(out: &Path) -> Result<Writer> {
+    /// Start writing `product` (`site/` or `print/`) of the output folder `out` (checked with
+    /// `check_target` first): the new generation keeps the published files of the other product
+    /// as they are, so that `waymark build` never drops the print files, nor `plaques` the site.
+    pub fn begin(out: &Path, product: &str) -> Result<Writer> {
+        let writer = Writer::begin_all(out)?;
+        let others: Vec<(String, String)> = writer
+            .published_paths()
+            .filter(|p| !p.starts_with(product))
+            .filter_map(|p| Some((p.clone(), writer.published(p)?.to_string())))
+            .collect();
+        let current = writer.current.as_ref().map(|(dir, _)| dir.clone());
+        for (path, fingerprint) in others {
+            let Some(dir) = &current else { break };
+            let from = dir.join(&path);
+            writer.put(&OutFile::cached(path, from), &fingerprint)?;
+        }
+        // Kept files are not this run's changes.
+        writer.changed.store(0, Ordering::Relaxed);
+        Ok(writer)
+    }
+
+    /// Start writing the whole output folder `out`: what the run does not make is deleted.
+    pub fn begin_all(out: &Path) -> Result<Writer> {
         std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
         adopt(out)?;
         let marker = out.join(super::MARKER);
         std::fs::write(
             &marker,
-            "Written by `waymark build`. site/ is what to publish; print/ is what to print.\n",
+            "Written by Waymark: site/ is what to publish (`waymark build`); print/ is what to print (`waymark plaques`).\n",
         )
         .map_err(|e| Error::io(&marker, e))?;
         let active = active_generation(out);
@@ -404,7 +425,7 @@ mod tests {
         super::super::write(&out, &files("B")).unwrap();
         {
             // A build that wrote one changed file, then failed (dropped unfinished).
-            let w = Writer::begin(&out).unwrap();
+            let w = Writer::begin_all(&out).unwrap();
             let f = OutFile::bytes("site/b.html".into(), "B2");
             w.put(&f, &f.fingerprint().0).unwrap();
         }

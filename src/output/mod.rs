@@ -194,7 +194,7 @@ pub struct Written {
 
 /// Make `files` the content of `out`, atomically; only changed files are written.
 pub fn write(out: &Path, files: &[OutFile]) -> Result<Written> {
-    let writer = Writer::begin(out)?;
+    let writer = Writer::begin_all(out)?;
     files
         .par_iter()
         .try_for_each(|f| writer.put(f, &f.fingerprint().0))?;

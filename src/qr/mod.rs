@@ -1,17 +1,13 @@
-//! QR symbols for every plaque code: SVG (vector, for sign makers) and PNG, each decoded back
-//! inside the build, plus `print/manifest.json`. The symbol encodes the short link
-//! `<base_url>/q/<CODE>/`; the encoder picks the smallest version and mixes modes
-//! (the upper-case code travels in alphanumeric mode).
+//! The QR symbol codec: encode (smallest version, mixed modes, UTF-8 ECI beyond ASCII), draw
+//! (SVG, raster, 1-bit PNG) and decode back with an independent decoder (rqrr), and a cache of
+//! symbols made. Knows nothing of sites: the print backend says what to encode.
 
 pub mod payload;
 
 use crate::config::EcLevel;
-use crate::error::{Diagnostic, Error, Result};
-use crate::output::{Data, Emitter, OutFile};
-use crate::site::Site;
+use crate::error::Result;
+use crate::output::Data;
 use qrcode::QrCode;
-use rayon::prelude::*;
-use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -19,23 +15,6 @@ use std::sync::{Arc, Mutex};
 pub const QUIET_ZONE: usize = 4;
 /// PNG pixels per module: large enough for decoders and for office printing of the bare symbol.
 const PNG_SCALE: usize = 10;
-
-/// One record of `print/manifest.json`.
-#[derive(Serialize)]
-struct ManifestItem {
-    code: String,
-    /// Exactly what the QR encodes.
-    url: String,
-    /// The entry's canonical page.
-    page: String,
-    title: String,
-    section: String,
-    source: String,
-    version: i16,
-    modules: usize,
-    error_correction: String,
-    files: Vec<String>,
-}
 
 /// A QR symbol as a grid of modules, quiet zone not included.
 pub struct Symbol {
@@ -269,7 +248,7 @@ impl Cache {
         Some(dir.join(format!("{:016x}", crate::output::digest(key.as_bytes()))))
     }
 
-    fn get(&self, url: &str, ec: EcLevel) -> Option<Stored> {
+    pub fn get(&self, url: &str, ec: EcLevel) -> Option<Stored> {
         let Some(stem) = self.stem(url, ec) else {
             let memory = self.memory.lock().ok()?;
             return memory.get(&(url.to_string(), ec)).map(|m| Stored::of(m));
@@ -294,7 +273,7 @@ impl Cache {
     }
 
     /// Keep a symbol just made; best effort: a cache that cannot be written only costs time.
-    fn put(&self, url: &str, ec: EcLevel, made: Made) -> Stored {
+    pub fn put(&self, url: &str, ec: EcLevel, made: Made) -> Stored {
         let Some(stem) = self.stem(url, ec) else {
             let made = Arc::new(made);
             if let Ok(mut m) = self.memory.lock() {
@@ -382,85 +361,6 @@ pub fn make(url: &str, ec: EcLevel) -> std::result::Result<Made, String> {
         version: sym.version,
         modules: sym.width,
     })
-}
-
-/// Make and verify the QR symbols and the manifest for every entry, into `emit` (after the
-/// plaques, whose files the manifest lists with each code's); how many codes.
-pub fn render(
-    site: &Site,
-    cache: &Cache,
-    progress: Option<&crate::progress::Progress>,
-    emit: &Emitter,
-) -> Result<usize> {
-    let ec = site.config.qr.error_correction;
-    // print/plaques/<CODE>.<ext>, by code (one pass, not one scan of every file per entry).
-    let mut plaque_files: HashMap<String, Vec<String>> = HashMap::new();
-    for path in emit.paths_under("print/plaques/") {
-        if let Some((code, _)) = path["print/plaques/".len()..].split_once('.') {
-            plaque_files.entry(code.to_string()).or_default().push(path);
-        }
-    }
-    let results: Vec<Result<ManifestItem>> = site
-        .entries
-        .par_iter()
-        .map(|e| {
-            crate::progress::tick(progress);
-            let url = site.short_link(&e.code);
-            let fail = |why: String| {
-                Diagnostic::error(&e.file, format!("the QR code for {} ({url}) {why}", e.code))
-                    .hint("use a shorter base_url or code; report this as a bug if it persists")
-            };
-            let stored = match cache.get(&url, ec) {
-                Some(s) => s,
-                None => cache.put(&url, ec, make(&url, ec).map_err(fail)?),
-            };
-            let svg_path = format!("print/qr/{}.svg", e.code);
-            let png_path = format!("print/qr/{}.png", e.code);
-            let item = ManifestItem {
-                code: e.code.clone(),
-                url,
-                page: site.absolute(&site.entry_path(e, site.default_language())),
-                title: e.texts[site.default_language()].title.clone(),
-                section: e.section.clone(),
-                source: e.file.to_string_lossy().replace('\\', "/"),
-                version: stored.version,
-                modules: stored.modules,
-                error_correction: format!("{ec:?}"),
-                files: {
-                    // The plaque's own files, made by the print stage, are listed with the symbol's.
-                    let mut f = vec![svg_path.clone(), png_path.clone()];
-                    f.extend(plaque_files.get(&e.code).into_iter().flatten().cloned());
-                    f
-                },
-            };
-            emit.put(OutFile {
-                path: svg_path,
-                data: stored.svg,
-            })?;
-            emit.put(OutFile {
-                path: png_path,
-                data: stored.png,
-            })?;
-            Ok(item)
-        })
-        .collect();
-    let mut manifest = Vec::new();
-    let mut problems = Vec::new();
-    for r in results {
-        match r {
-            Ok(m) => manifest.push(m),
-            Err(Error::Site(d)) => problems.extend(d),
-            Err(other) => return Err(other),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(Error::Site(problems));
-    }
-    manifest.sort_by(|a, b| a.code.cmp(&b.code));
-    let codes = manifest.len();
-    let json = serde_json::to_string_pretty(&manifest).expect("manifest serialises");
-    emit.put(OutFile::bytes("print/manifest.json".into(), json + "\n"))?;
-    Ok(codes)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! What templates see: plain serialisable structs, built once per language or per page.
 
+use crate::address::{international, tel_uri, zalo_url};
 use crate::site::{Entry, Kind, Site};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -367,36 +368,6 @@ pub fn directions(lat: f64, lon: f64, name: &str) -> Directions {
     }
 }
 
-/// `tel:` with the country code, so that a foreign SIM dials it too.
-pub fn tel_uri(phone: &str) -> String {
-    format!("tel:{}", international(phone))
-}
-
-pub fn international(phone: &str) -> String {
-    let plus = phone.trim_start().starts_with('+');
-    let digits: String = phone.chars().filter(|c| c.is_ascii_digit()).collect();
-    if plus {
-        format!("+{digits}")
-    } else if let Some(rest) = digits.strip_prefix('0') {
-        format!("+84{rest}")
-    } else {
-        digits
-    }
-}
-
-/// Zalo links take the Vietnamese local number (0...).
-pub fn zalo_url(zalo: &str) -> String {
-    if zalo.starts_with("https://") {
-        return zalo.to_string();
-    }
-    let intl = international(zalo);
-    let local = match intl.strip_prefix("+84") {
-        Some(rest) => format!("0{rest}"),
-        None => intl.trim_start_matches('+').to_string(),
-    };
-    format!("https://zalo.me/{local}")
-}
-
 /// 350000 -> "350.000 ₫" in Vietnamese, "350,000 ₫" elsewhere.
 pub fn format_vnd(amount: u64, lang: &str) -> String {
     let sep = if lang == "vi" { '.' } else { ',' };
@@ -427,14 +398,6 @@ pub fn encode_component(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn phone_links() {
-        assert_eq!(tel_uri("0205 3870 123"), "tel:+842053870123");
-        assert_eq!(tel_uri("+84 912 345 678"), "tel:+84912345678");
-        assert_eq!(zalo_url("+84 912 345 678"), "https://zalo.me/0912345678");
-        assert_eq!(zalo_url("0912.345.678"), "https://zalo.me/0912345678");
-    }
 
     #[test]
     fn prices() {

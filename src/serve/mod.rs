@@ -37,9 +37,10 @@ struct Shared {
     /// The last failed build's message, cleared by a good build.
     problem: RwLock<Option<String>>,
     clients: Mutex<Vec<mpsc::Sender<String>>>,
-    qr: crate::qr::Cache,
-    /// The QR files of the kept site are among the served files.
+    /// Every print file of the kept site is among the served files.
     print_ready: AtomicBool,
+    /// Codes whose own print files (symbol, plaque, kit) are among the served files.
+    printed_codes: Mutex<HashSet<String>>,
     /// The last good build's fingerprints, for rebuilding only what changed.
     last: Mutex<Option<incremental::Fingerprints>>,
     /// The last good build's model and theme, patched in place by text-only edits.
@@ -79,8 +80,8 @@ pub fn run(mut opts: Options) -> i32 {
         files: RwLock::new(Arc::new(HashMap::new())),
         problem: RwLock::new(None),
         clients: Mutex::new(Vec::new()),
-        qr: crate::qr::Cache::default(),
         print_ready: AtomicBool::new(false),
+        printed_codes: Mutex::default(),
         last: Mutex::new(None),
         kept: Mutex::new(None),
         timings: opts.timings,
@@ -132,10 +133,10 @@ fn rebuild(shared: &Shared, opts: &BuildOptions, full: bool, changed: &HashSet<P
         }
     }
     match make(shared, opts, full) {
-        Ok((site, theme, rendered, partial)) => {
+        Ok((site, theme, rendered, partial, warnings)) => {
             let count = rendered.len();
             publish(shared, rendered, partial);
-            for w in &site.warnings {
+            for w in &warnings {
                 eprintln!("{w}\n");
             }
             println!(
@@ -146,9 +147,7 @@ fn rebuild(shared: &Shared, opts: &BuildOptions, full: bool, changed: &HashSet<P
                 start.elapsed().as_millis()
             );
             *shared.kept.lock().expect("kept lock") = Some((site, theme));
-            if !partial {
-                shared.print_ready.store(false, Ordering::Release);
-            }
+            forget_print(shared);
             broadcast(shared, &live::event("reload", "ok"));
         }
         Err(e) => report(shared, &e),
@@ -190,8 +189,8 @@ fn render_patch(
         match render(site, others, true) {
             Ok(files) => {
                 let pages = live::pages(&publish(shared, files, true));
-                // The print manifest lists titles: made again when next asked for.
-                shared.print_ready.store(false, Ordering::Release);
+                // Plaques and the manifest show titles: made again when next asked for.
+                forget_print(shared);
                 println!(
                     "updated the lists and {count} page(s) with nearby lists in {} ms",
                     start.elapsed().as_millis()
@@ -209,28 +208,71 @@ fn render_patch(
     *shared.last.lock().expect("last lock") = Some(incremental::fingerprints(site));
 }
 
-/// Make the print files (QR symbols and the manifest) of the kept site, once after each whole
-/// rebuild and only when asked for: most previews never open them, and at 10,000 entries they
-/// were two thirds of the first build.
-fn print_files(shared: &Shared) {
+/// The print files of the kept site no longer stand: each is made again when next asked for.
+fn forget_print(shared: &Shared) {
+    shared.print_ready.store(false, Ordering::Release);
+    shared.printed_codes.lock().expect("codes lock").clear();
+}
+
+/// Make the print files that `path` (under `/_print/`) needs, from the kept site, when they are
+/// not served yet: a code's own files (its symbol, plaque with PNG, kit) when the path names
+/// one, else the whole print set. Only when asked for: most previews never open them, and at
+/// 10,000 entries every plaque takes minutes.
+fn print_files(shared: &Shared, path: &str) {
     if shared.print_ready.load(Ordering::Acquire) {
         return;
     }
     let kept = shared.kept.lock().expect("kept lock");
-    let Some((site, _)) = kept.as_ref() else {
+    let Some((site, theme)) = kept.as_ref() else {
         return;
+    };
+    let code = code_of_print_path(path).filter(|c| site.entry_by_code(c).is_some());
+    let opts = match &code {
+        Some(code) => {
+            if shared.printed_codes.lock().expect("codes lock").contains(code) {
+                return;
+            }
+            crate::print::Options {
+                codes: vec![code.clone()],
+                png: true,
+                ..Default::default()
+            }
+        }
+        // A preview never prunes the caches a build relies on.
+        None => crate::print::Options {
+            prune_cache: false,
+            ..crate::print::Options::all()
+        },
     };
     let made = crate::output::Collect::default();
     let emit = crate::output::Emitter::new(&made);
-    let result = crate::qr::render(site, &shared.qr, None, &emit);
+    let result = crate::pipeline::Pipeline::default().print(site, theme, &opts, &emit);
     drop(emit);
     match result {
         Ok(_) => {
             swap_files(shared, made.into_files(), true);
-            shared.print_ready.store(true, Ordering::Release);
+            match code {
+                Some(code) => {
+                    shared.printed_codes.lock().expect("codes lock").insert(code);
+                }
+                None => shared.print_ready.store(true, Ordering::Release),
+            }
         }
         Err(e) => report(shared, &e),
     }
+}
+
+/// The code a print path belongs to: `/_print/plaques/HVT.pdf`, `/_print/qr/HVT.svg`,
+/// `/_print/kits/HVT/kit.pdf`.
+fn code_of_print_path(path: &str) -> Option<String> {
+    let rest = path.strip_prefix("/_print/")?;
+    let (dir, name) = rest.split_once('/')?;
+    let code = match dir {
+        "plaques" | "qr" => name.split('.').next()?,
+        "kits" => name.split('/').next()?,
+        _ => return None,
+    };
+    (!code.is_empty()).then(|| code.to_string())
 }
 
 /// Serve `rendered` from now on: on top of the last files when `partial`, instead of them if not.
@@ -276,15 +318,29 @@ fn report(shared: &Shared, e: &crate::error::Error) {
     broadcast(shared, &live::event("problem", &text));
 }
 
-/// Load and render; the bool says whether only part of the site was rendered.
-fn make(
-    shared: &Shared,
-    opts: &BuildOptions,
-    full: bool,
-) -> crate::error::Result<(crate::site::Site, crate::theme::Theme, Vec<OutFile>, bool)> {
-    let mut timings = Vec::new();
-    let crate::Loaded { mut site, theme } = crate::load(opts, &mut timings)?;
-    let (media_files, _) = crate::media_stage(&mut site, None, &mut timings)?;
+/// What a rebuild made: the model and theme to keep, the files, whether only part of the site
+/// was rendered, and the warnings.
+type Made = (
+    crate::site::Site,
+    crate::theme::Theme,
+    Vec<OutFile>,
+    bool,
+    Vec<crate::error::Diagnostic>,
+);
+
+/// Load and render.
+fn make(shared: &Shared, opts: &BuildOptions, full: bool) -> crate::error::Result<Made> {
+    let mut pipeline = crate::pipeline::Pipeline::new(opts);
+    let crate::pipeline::Model {
+        mut site,
+        theme,
+        ledger,
+        mut warnings,
+    } = pipeline.load(opts)?;
+    let processed = pipeline.media(&site)?;
+    site.media = processed.media;
+    warnings.extend(processed.warnings);
+    let mut timings = std::mem::take(&mut pipeline.timings);
     let t = Instant::now();
     let now = incremental::fingerprints(&site);
     let last = shared.last.lock().expect("last lock").clone();
@@ -296,21 +352,20 @@ fn make(
     let t = Instant::now();
     let kept = crate::output::Collect::default();
     let emit = crate::output::Emitter::new(&kept);
-    emit.put_all(media_files)?;
+    emit.put_all(processed.files)?;
     crate::render::render_some(&site, &theme, selection.as_ref(), None, &emit)?;
     timings.push(("render", t.elapsed()));
-    // QR files are made when the print pages are first asked for (`print_files`); a partial
-    // rebuild changed no code and no page address, so the ones made stand as they are.
+    // Print files are made when the print pages are first asked for (`print_files`).
     drop(emit);
     let files = kept.into_files();
-    crate::write_ledger(&opts.site, &site.ledger)?;
+    crate::pipeline::write_ledger(&opts.site, &ledger)?;
     *shared.last.lock().expect("last lock") = Some(now);
     if shared.timings {
         for (stage, t) in &timings {
             eprintln!("{stage:>22}: {:>8.1} ms", t.as_secs_f64() * 1000.0);
         }
     }
-    Ok((site, theme, files, selection.is_some()))
+    Ok((site, theme, files, selection.is_some(), warnings))
 }
 
 fn bytes(data: &Data) -> Option<Vec<u8>> {
@@ -420,7 +475,7 @@ fn handle(request: tiny_http::Request, shared: &Shared) {
         return;
     }
     if path.starts_with("/_print") {
-        print_files(shared);
+        print_files(shared, &path);
     }
     let files = shared.files.read().expect("files lock").clone();
     let problem = shared.problem.read().expect("problem lock").clone();

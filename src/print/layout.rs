@@ -2,53 +2,7 @@
 //! metrics, and a QR symbol as large as the scan distance asks for (width ≥ distance / 10).
 
 use serde::Serialize;
-
-/// Printed sizes. The scan distance is how far away a visitor typically stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub enum Size {
-    A6,
-    Sticker,
-    A4,
-}
-
-impl Size {
-    pub const ALL: [Size; 3] = [Size::A6, Size::Sticker, Size::A4];
-
-    pub fn parse(s: &str) -> Option<Size> {
-        match s.to_ascii_lowercase().as_str() {
-            "a6" => Some(Size::A6),
-            "sticker" | "100x100" => Some(Size::Sticker),
-            "a4" => Some(Size::A4),
-            _ => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Size::A6 => "a6",
-            Size::Sticker => "sticker",
-            Size::A4 => "a4",
-        }
-    }
-
-    /// Width and height in mm.
-    pub fn dims(self) -> (f64, f64) {
-        match self {
-            Size::A6 => (105.0, 148.0),
-            Size::Sticker => (100.0, 100.0),
-            Size::A4 => (210.0, 297.0),
-        }
-    }
-
-    /// Typical scan distance in metres: a plaque by a door, a sticker on a counter, a poster on a wall.
-    pub fn scan_distance_m(self) -> f64 {
-        match self {
-            Size::A6 => 0.5,
-            Size::Sticker => 0.4,
-            Size::A4 => 1.0,
-        }
-    }
-}
+pub use crate::vocab::Size;
 
 /// Measures text with a font's advance widths.
 pub struct Metrics<'a> {
@@ -146,6 +100,9 @@ pub struct Layout {
     pub title_size: f64,
     pub title_en: Vec<Line>,
     pub en_size: f64,
+    /// The entry's summary under the title (`plaque: { summary: true }`), where there is room.
+    pub summary: Vec<Line>,
+    pub summary_size: f64,
     pub qr: QrBox,
     pub cta: String,
     pub cta_y: f64,
@@ -183,9 +140,31 @@ pub struct Texts<'t> {
     pub site_title: &'t str,
     pub title: &'t str,
     pub title_en: Option<&'t str>,
+    /// Summaries to print under the title, in order (Vietnamese, then English), if room allows.
+    pub summaries: Vec<&'t str>,
     pub cta: &'t str,
     pub link: &'t str,
     pub code: &'t str,
+}
+
+/// The logo's square over the middle of the symbol (`width` modules wide, in `qr`), covering
+/// `LOGO_AREA` of it with a half-module white border.
+pub fn logo_box(qr: &QrBox, width: usize, view_box: &str, content: &str) -> LogoBox {
+    let symbol_mm = qr.module * width as f64;
+    let side = symbol_mm * LOGO_AREA.sqrt();
+    let centre = (
+        qr.x + qr.module * qr.side as f64 / 2.0,
+        qr.y + qr.module * qr.side as f64 / 2.0,
+    );
+    let pad = qr.module * 0.5;
+    LogoBox {
+        x: centre.0 - side / 2.0 + pad,
+        y: centre.1 - side / 2.0 + pad,
+        side: side - 2.0 * pad,
+        pad,
+        view_box: view_box.to_string(),
+        content: content.to_string(),
+    }
 }
 
 /// Smallest module an office inkjet prints reliably, in mm.
@@ -250,17 +229,54 @@ pub fn layout(
             Line { text, y }
         })
         .collect();
-    y += unit * 0.03;
-
     let cta_size = unit * 0.04;
     let link_size = unit * 0.036;
     let code_size = unit * 0.075;
     let below = cta_size * 1.6 + link_size * 1.4 + code_size * 1.3 + margin;
     let side = width + 2 * crate::qr::QUIET_ZONE;
-    let room = (h - y - below).min(text_w + margin).max(10.0);
     let wanted = distance_m * 100.0; // symbol width in mm for distance/10
-                                     // As large as the plaque allows: a larger symbol only scans from further away.
-    let symbol_mm = room * width as f64 / side as f64;
+    // As large as the plaque allows: a larger symbol only scans from further away.
+    let symbol_at = |top: f64| {
+        let room = (h - top - unit * 0.03 - below).min(text_w + margin).max(10.0);
+        room * width as f64 / side as f64
+    };
+
+    // The summary takes only the room the symbol can spare: as many lines as keep it at the
+    // width its scan distance needs.
+    let summary_size = unit * 0.036;
+    let step = summary_size * 1.3;
+    let mut candidates: Vec<(String, bool)> = Vec::new();
+    for text in &t.summaries {
+        let lines = m.wrap(text, summary_size, false, text_w);
+        let n = lines.len();
+        candidates.extend(lines.into_iter().enumerate().map(|(i, l)| (l, i + 1 == n)));
+    }
+    let gap = unit * 0.02;
+    let mut keep = candidates.len();
+    while keep > 0 && symbol_at(y + gap + keep as f64 * step) + 0.01 < wanted {
+        keep -= 1;
+    }
+    if keep > 0 {
+        y += gap;
+    }
+    let summary: Vec<Line> = candidates
+        .into_iter()
+        .take(keep)
+        .enumerate()
+        .map(|(i, (mut text, ends))| {
+            if i + 1 == keep && !ends {
+                // Cut inside a sentence: say so.
+                while !text.is_empty() && m.width(&format!("{text}…"), summary_size, false) > text_w {
+                    text.pop();
+                }
+                text.push('…');
+            }
+            y += step;
+            Line { text, y }
+        })
+        .collect();
+    let symbol_mm = symbol_at(y);
+    y += unit * 0.03;
     let module = symbol_mm / width as f64;
     let qr_total = module * side as f64;
     if symbol_mm + 0.01 < wanted {
@@ -298,6 +314,8 @@ pub fn layout(
         title_size,
         title_en,
         en_size,
+        summary,
+        summary_size,
         qr,
         cta: t.cta.to_string(),
         cta_y,
@@ -400,6 +418,7 @@ mod tests {
             site_title: "S",
             title: "Đền",
             title_en: None,
+            summaries: Vec::new(),
             cta: "Scan",
             link: "https://a.example/q/A/",
             code: "A",

@@ -52,7 +52,7 @@ fn specs(site: &Site, e: &Entry) -> Result<Vec<Spec>, String> {
             "zalo",
             "Nhắn tin Zalo",
             "Message us on Zalo",
-            crate::render::context::zalo_url(z),
+            crate::address::zalo_url(z),
             vec![z.clone()],
         ));
     } else if let Some(p) = &m.phone {
@@ -60,7 +60,7 @@ fn specs(site: &Site, e: &Entry) -> Result<Vec<Spec>, String> {
             "call",
             "Gọi cho chúng tôi",
             "Call us",
-            crate::render::context::tel_uri(p),
+            crate::address::tel_uri(p),
             vec![p.clone()],
         ));
     }
@@ -103,37 +103,44 @@ fn specs(site: &Site, e: &Entry) -> Result<Vec<Spec>, String> {
     Ok(cards)
 }
 
-/// Every homestay's kit: `print/kits/<CODE>/kit.pdf` and each card as SVG and PNG.
+/// The kit of every homestay among `entries`: `print/kits/<CODE>/kit.pdf` and each card as SVG
+/// (and PNG when `png`); how many kits.
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     site: &Site,
     theme: &Theme,
+    entries: &[&Entry],
+    png: bool,
     renderer: &Renderer,
     cache: &super::DiskCache,
     symbols: &crate::qr::Cache,
     emit: &crate::output::Emitter,
-) -> crate::error::Result<()> {
+) -> crate::error::Result<usize> {
     use rayon::prelude::*;
-    let homestays: Vec<&Entry> = site
-        .entries
+    let homestays: Vec<&Entry> = entries
         .iter()
         .filter(|e| e.kind == Kind::Homestay)
+        .copied()
         .collect();
     // The first problem in entry order, whichever thread met it first.
     let kits: Vec<Result<(), crate::error::Error>> = homestays
         .par_iter()
         .map(|e| {
             emit.put_all(
-                kit(site, theme, renderer, cache, symbols, e).map_err(crate::error::Error::one)?,
+                kit(site, theme, png, renderer, cache, symbols, e)
+                    .map_err(crate::error::Error::one)?,
             )
         })
         .collect();
-    kits.into_iter().collect()
+    kits.into_iter().collect::<Result<(), _>>()?;
+    Ok(homestays.len())
 }
 
 /// One homestay's cards and kit.pdf.
 fn kit(
     site: &Site,
     theme: &Theme,
+    png: bool,
     renderer: &Renderer,
     cache: &super::DiskCache,
     symbols: &crate::qr::Cache,
@@ -189,34 +196,51 @@ fn kit(
             let ctx = tera::Context::from_serialize(&card).map_err(|err| fail(err.to_string()))?;
             let svg = theme.render("kit-card.svg", &ctx)?;
             let digest = crate::output::digest(svg.as_bytes());
-            let png = match cache.file(digest, "png") {
-                Some(png) => png,
+            // A card read back once is marked in the cache ("ok"; with its PNG when one was
+            // asked for): a warm run neither draws nor reads it again.
+            let kept = match png {
+                true => cache.file(digest, "png"),
+                false => cache.file(digest, "ok"),
+            };
+            let png_file = match kept {
+                Some(kept) => kept,
                 None => {
                     let tree = renderer
                         .tree(&svg)
                         .map_err(|w| fail(format!("could not be drawn: {w}")))?;
-                    let drawn = renderer
-                        .pixels(&tree, W, H)
-                        .map_err(|w| fail(format!("could not be drawn: {w}")))?;
+                    let qr = &card.qr;
+                    let drawn = match png {
+                        true => renderer.pixels(&tree, W, H),
+                        false => {
+                            let side = qr.module * qr.side as f64;
+                            renderer.region(&tree, W, (qr.x, qr.y, side), 150.0)
+                        }
+                    }
+                    .map_err(|w| fail(format!("could not be drawn: {w}")))?;
                     // Kept for the kit's PDF, which would otherwise parse the card again.
                     trees.insert(svgs.len(), tree);
-                    let read = super::read_symbol(&drawn, 150.0, &card.qr, sym.width);
+                    let read = super::read_symbol(&drawn, 150.0, qr, sym.width);
                     if read.as_deref() != Ok(data.as_str()) {
                         return Err(fail(format!(
                             "has a {name} card that does not scan back (read {read:?})"
                         )));
                     }
-                    cache.keep(digest, "png", drawn.png().map_err(fail)?)
+                    match png {
+                        true => cache.keep(digest, "png", drawn.png().map_err(fail)?),
+                        false => cache.keep(digest, "ok", Vec::new()),
+                    }
                 }
             };
             files.push(OutFile::bytes(
-                format!("print/kits/{}/{name}.svg", e.code),
+                crate::address::kit_file(&e.code, &format!("{name}.svg")),
                 svg.clone(),
             ));
-            files.push(OutFile {
-                path: format!("print/kits/{}/{name}.png", e.code),
-                data: png,
-            });
+            if png {
+                files.push(OutFile {
+                    path: crate::address::kit_file(&e.code, &format!("{name}.png")),
+                    data: png_file,
+                });
+            }
             svgs.push(svg);
         }
         // The kit's PDF, kept like a plaque's under the digest of all its cards.
@@ -239,7 +263,7 @@ fn kit(
             }
         };
         files.push(OutFile {
-            path: format!("print/kits/{}/kit.pdf", e.code),
+            path: crate::address::kit_file(&e.code, "kit.pdf"),
             data: pdf,
         });
     }

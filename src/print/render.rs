@@ -11,12 +11,15 @@ const MM_PER_INCH: f64 = 25.4;
 /// The PNG's resolution: what print shops ask for.
 pub const PRINT_DPI: f64 = 300.0;
 
-/// One drawing of a plaque: the PDF, and the pixels at `PRINT_DPI` that the PNG and the scan check
-/// are made from.
+/// One drawing of a plaque: the PDF, and pixels that the scan check (and, for a whole page at
+/// `PRINT_DPI`, the PNG) are made from.
 pub struct Drawn {
     pub pdf: Vec<u8>,
     /// Always Some until dropped, when it goes back to this thread's spare.
     pixmap: Option<resvg::tiny_skia::Pixmap>,
+    /// The pixels' resolution, and where their top left corner is on the page, in those pixels.
+    dpi: f64,
+    origin: (usize, usize),
 }
 
 thread_local! {
@@ -50,21 +53,26 @@ impl Drawn {
             .expect("a drawing has its pixels until dropped")
     }
 
+    /// The whole page as a PNG at `PRINT_DPI` (a drawing of the page, not of a region).
     pub fn png(&self) -> Result<Vec<u8>, String> {
-        png_rgb(self.pixmap(), PRINT_DPI)
+        png_rgb(self.pixmap(), self.dpi)
     }
 
-    /// The luminance of the pixel at (x, y) of this drawing seen at `dpi` (a divisor of
-    /// `PRINT_DPI`): the mean of the block of print pixels it covers, as a scanner at that
-    /// resolution would see it.
+    /// The luminance of the page's pixel at (x, y) seen at `dpi` (a divisor of the drawing's
+    /// own): the mean of the block of drawn pixels it covers, as a scanner at that resolution
+    /// would see it.
     pub fn grey_at(&self, x: usize, y: usize, dpi: f64) -> u8 {
-        let k = (PRINT_DPI / dpi).round().max(1.0) as usize;
+        let k = (self.dpi / dpi).round().max(1.0) as usize;
         let pixmap = self.pixmap();
         let (w, h) = (pixmap.width() as usize, pixmap.height() as usize);
         let data = pixmap.data();
+        let (x0, y0) = (
+            (x * k).saturating_sub(self.origin.0),
+            (y * k).saturating_sub(self.origin.1),
+        );
         let mut sum = 0u32;
-        for yy in (y * k).min(h - 1)..((y + 1) * k).min(h) {
-            for xx in (x * k).min(w - 1)..((x + 1) * k).min(w) {
+        for yy in y0.min(h - 1)..(y0 + k).min(h) {
+            for xx in x0.min(w - 1)..(x0 + k).min(w) {
                 let p = &data[(yy * w + xx) * 4..];
                 sum +=
                     (u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000;
@@ -138,6 +146,48 @@ impl Renderer {
         Ok(drawn)
     }
 
+    /// A plaque's PDF, and the pixels of one square of it (x, y, side in mm) at `dpi`: what the
+    /// scan check reads, at a fraction of the cost of the whole page at print resolution.
+    pub fn draw_region(
+        &self,
+        svg: &str,
+        w: f64,
+        h: f64,
+        region: (f64, f64, f64),
+        dpi: f64,
+    ) -> Result<Drawn, String> {
+        let tree = self.tree(svg)?;
+        let mut drawn = self.region(&tree, w, region, dpi)?;
+        let mut once = Some(tree);
+        drawn.pdf = pdf_of(|| once.take().map(Ok), w, h)?;
+        Ok(drawn)
+    }
+
+    /// The pixels of a square (x, y, side in mm) of a page `w` mm wide at `dpi`, `pdf` left empty.
+    pub fn region(
+        &self,
+        tree: &usvg::Tree,
+        w: f64,
+        (x, y, side): (f64, f64, f64),
+        dpi: f64,
+    ) -> Result<Drawn, String> {
+        let px = |mm: f64| mm / MM_PER_INCH * dpi;
+        // Whole pixels, so that the region's pixels are the page's pixels at this resolution.
+        let origin = (px(x).floor() as usize, px(y).floor() as usize);
+        let n = px(side).ceil() as u32 + 2;
+        let mut pixmap = white_page(n, n).ok_or("empty image")?;
+        let scale = px(w) as f32 / tree.size().width();
+        let transform = resvg::tiny_skia::Transform::from_scale(scale, scale)
+            .post_translate(-(origin.0 as f32), -(origin.1 as f32));
+        resvg::render(tree, transform, &mut pixmap.as_mut());
+        Ok(Drawn {
+            pdf: Vec::new(),
+            pixmap: Some(pixmap),
+            dpi,
+            origin,
+        })
+    }
+
     /// The pixels alone (`pdf` left empty): for kit cards, whose PDF is the whole kit's.
     pub fn pixels(&self, tree: &usvg::Tree, w: f64, h: f64) -> Result<Drawn, String> {
         let (pw, ph) = (
@@ -155,6 +205,8 @@ impl Renderer {
         Ok(Drawn {
             pdf: Vec::new(),
             pixmap: Some(pixmap),
+            dpi: PRINT_DPI,
+            origin: (0, 0),
         })
     }
 

@@ -1,0 +1,113 @@
+//! Every address Waymark makes, in one place: where a page, a landing or a print file lives in
+//! the output, and the links that lead to them. Stages ask here instead of writing paths.
+
+/// The output's two products: `site/` to publish, `print/` to hand to a printer.
+pub const SITE: &str = "site/";
+pub const PRINT: &str = "print/";
+
+/// Where plaque landings live, under the site's base path.
+pub const LANDINGS: &str = "/q/";
+
+/// The site-relative address of a code's landing: the short link a QR code encodes.
+pub fn landing(code: &str) -> String {
+    format!("{LANDINGS}{code}/")
+}
+
+/// The output file of the page at a site-relative address (`/relics/den/` → `site/relics/den/index.html`).
+pub fn page_file(path: &str) -> String {
+    format!("site{path}index.html")
+}
+
+/// The output path of a file of the published site (`sw.js` → `site/sw.js`).
+pub fn site_file(rel: &str) -> String {
+    format!("{SITE}{rel}")
+}
+
+/// The output folder of an entry's own files (photos, audio): beside its default-language page.
+pub fn entry_folder(section: &str, slug: &str) -> String {
+    format!("site/{section}/{slug}")
+}
+
+/// `print/qr/<CODE>.<ext>`: the bare symbol.
+pub fn symbol_file(code: &str, ext: &str) -> String {
+    format!("{PRINT}qr/{code}.{ext}")
+}
+
+/// `print/plaques/<CODE>.<ext>`.
+pub fn plaque_file(code: &str, ext: &str) -> String {
+    format!("{PRINT}plaques/{code}.{ext}")
+}
+
+/// Where plaques' files are, for finding them by code.
+pub const PLAQUES: &str = "print/plaques/";
+
+/// `print/kits/<CODE>/<name>`: a homestay kit's cards and its PDF.
+pub fn kit_file(code: &str, name: &str) -> String {
+    format!("{PRINT}kits/{code}/{name}")
+}
+
+/// `print/sheets/<size>-on-a4.pdf`, or the `n`th of `files` (from 1, zero-padded to sort).
+pub fn sheet_file(size: &str, n: usize, files: usize) -> String {
+    match files {
+        1 => format!("{PRINT}sheets/{size}-on-a4.pdf"),
+        _ => format!(
+            "{PRINT}sheets/{size}-on-a4-{n:0w$}.pdf",
+            w = files.to_string().len()
+        ),
+    }
+}
+
+/// `print/manifest.json`: every code, what it encodes and its files.
+pub const PRINT_MANIFEST: &str = "print/manifest.json";
+
+/// `tel:` with the country code, so that a foreign SIM dials it too.
+pub fn tel_uri(phone: &str) -> String {
+    format!("tel:{}", international(phone))
+}
+
+pub fn international(phone: &str) -> String {
+    let plus = phone.trim_start().starts_with('+');
+    let digits: String = phone.chars().filter(|c| c.is_ascii_digit()).collect();
+    if plus {
+        format!("+{digits}")
+    } else if let Some(rest) = digits.strip_prefix('0') {
+        format!("+84{rest}")
+    } else {
+        digits
+    }
+}
+
+/// Zalo links take the Vietnamese local number (0...).
+pub fn zalo_url(zalo: &str) -> String {
+    if zalo.starts_with("https://") {
+        return zalo.to_string();
+    }
+    let intl = international(zalo);
+    let local = match intl.strip_prefix("+84") {
+        Some(rest) => format!("0{rest}"),
+        None => intl.trim_start_matches('+').to_string(),
+    };
+    format!("https://zalo.me/{local}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses() {
+        assert_eq!(landing("HVT"), "/q/HVT/");
+        assert_eq!(page_file("/en/relics/den/"), "site/en/relics/den/index.html");
+        assert_eq!(sheet_file("a6", 1, 1), "print/sheets/a6-on-a4.pdf");
+        assert_eq!(sheet_file("a6", 3, 11), "print/sheets/a6-on-a4-03.pdf");
+        assert_eq!(kit_file("HNL", "kit.pdf"), "print/kits/HNL/kit.pdf");
+    }
+
+    #[test]
+    fn phone_links() {
+        assert_eq!(tel_uri("0205 3870 123"), "tel:+842053870123");
+        assert_eq!(tel_uri("+84 912 345 678"), "tel:+84912345678");
+        assert_eq!(zalo_url("+84 912 345 678"), "https://zalo.me/0912345678");
+        assert_eq!(zalo_url("0912.345.678"), "https://zalo.me/0912345678");
+    }
+}

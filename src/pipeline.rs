@@ -1,0 +1,417 @@
+//! The one definition of Waymark's stages, which every command composes:
+//!
+//! ```text
+//! load: site.yaml, plaques.lock, content/ and the theme  ->  Model (read-only from here)
+//! media: photos and audio (cached)                        ->  Media, files, warnings
+//! website backend (`render`): pages, feeds, landings      ->  site/ through a Sink
+//! print backend (`print`): symbols, plaques, sheets, kits ->  print/ through a Sink
+//! ```
+//!
+//! `build` = load, media, website, then write `site/` and plaques.lock; `check` = the same into
+//! nothing; `plaques` = load, print, then write `print/` and the print days; `serve` = load,
+//! media and website into memory, print when asked.
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::ledger::Ledger;
+use crate::output::{Discard, Emitter, Writer};
+use crate::progress::Progress;
+use crate::site::Site;
+use crate::theme::Theme;
+use crate::{config, content, error, ledger, lock, media, output, print, render, site, Timings};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// What a command was asked to do with a site.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub site: PathBuf,
+    /// Defaults to `<site>/output`.
+    pub out: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+    /// Replace an output folder that Waymark did not make.
+    pub force: bool,
+    /// Parsed files kept between builds (by `serve`).
+    pub memo: Option<Arc<content::Memo>>,
+    /// Where the build reports how far it is, for a progress bar.
+    pub progress: Option<Arc<Progress>>,
+}
+
+impl BuildOptions {
+    pub fn out(&self) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| self.site.join("output"))
+    }
+}
+
+/// The model and what came with it: built once, then only read.
+pub struct Model {
+    pub site: Site,
+    pub theme: Theme,
+    /// plaques.lock as it must be written after a successful run.
+    pub ledger: Ledger,
+    /// Warnings of loading (content, theme).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Runs stages, timing each.
+#[derive(Default)]
+pub struct Pipeline {
+    pub timings: Timings,
+    progress: Option<Arc<Progress>>,
+}
+
+impl Pipeline {
+    pub fn new(opts: &BuildOptions) -> Pipeline {
+        Pipeline {
+            timings: Vec::new(),
+            progress: opts.progress.clone(),
+        }
+    }
+
+    fn stage(&self, name: &'static str, total: usize) {
+        if let Some(p) = &self.progress {
+            p.stage(name, total);
+        }
+    }
+
+    /// Load the site folder into the model, checking everything that can be checked without
+    /// rendering; content and theme problems are reported together.
+    pub fn load(&mut self, opts: &BuildOptions) -> Result<Model> {
+        self.stage("loading content", 0);
+        let root = &opts.site;
+        let t = Instant::now();
+        let mut config = config::Config::load(root)?;
+        if let Some(url) = &opts.base_url {
+            config::check_base_url(url)
+                .map_err(|why| Error::Usage(format!("--base-url `{url}` {why}")))?;
+            config.base_url = url.trim_end_matches('/').to_string();
+        }
+        let ledger = ledger::Ledger::load(root)?;
+        self.timings.push(("config", t.elapsed()));
+
+        let t = Instant::now();
+        let (loaded, theme) = rayon::join(
+            || content::load(root, &config, opts.drafts, opts.memo.as_deref()),
+            || crate::theme::Theme::load(root, &config),
+        );
+        let (loaded, theme) = match (loaded, theme) {
+            (Ok(l), Ok(t)) => (l, t),
+            (Err(Error::Site(mut a)), Err(Error::Site(b))) => {
+                a.extend(b);
+                return Err(Error::Site(a));
+            }
+            (Err(e), _) | (_, Err(e)) => return Err(e),
+        };
+        self.timings.push(("load content and theme", t.elapsed()));
+
+        let t = Instant::now();
+        let site::Modeled {
+            site,
+            ledger,
+            mut warnings,
+        } = site::Site::new(root, config, loaded, &ledger)?;
+        warnings.extend(theme.warnings.iter().cloned());
+        self.timings.push(("model", t.elapsed()));
+        Ok(Model {
+            site,
+            theme,
+            ledger,
+            warnings,
+        })
+    }
+
+    /// Photos and audio: processed (or taken from the cache) before the pages, which need
+    /// their sizes.
+    pub fn media(&mut self, site: &Site) -> Result<media::Processed> {
+        let t = Instant::now();
+        let photos = site.entries.iter().map(|e| e.assets.len()).sum();
+        self.stage("processing photos", photos);
+        let processed = media::process(site, self.progress.as_deref())?;
+        self.timings.push(("photos and audio", t.elapsed()));
+        Ok(processed)
+    }
+
+    /// The website backend: every page (or the `selection`), feeds and landings, into `emit`.
+    pub fn website(
+        &mut self,
+        site: &Site,
+        theme: &Theme,
+        selection: Option<&render::Selection>,
+        emit: &Emitter,
+    ) -> Result<usize> {
+        let t = Instant::now();
+        self.stage("rendering pages", site.entries.len());
+        let pages = render::render_some(site, theme, selection, self.progress.as_deref(), emit)?;
+        self.timings.push(("render pages", t.elapsed()));
+        Ok(pages)
+    }
+
+    /// The print backend: what `opts` asks for, into `emit`.
+    pub fn print(
+        &mut self,
+        site: &Site,
+        theme: &Theme,
+        opts: &print::Options,
+        emit: &Emitter,
+    ) -> Result<print::Printed> {
+        let t = Instant::now();
+        self.stage("making plaques", 0);
+        let mut printed = print::print(site, theme, opts, emit)?;
+        self.timings.push(("print", t.elapsed()));
+        self.timings.append(&mut printed.timings);
+        Ok(printed)
+    }
+}
+
+/// What a command made.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub out: PathBuf,
+    pub entries: usize,
+    pub pages: usize,
+    /// Plaque codes the site has (each with its landing page).
+    pub codes: usize,
+    /// Photos published, and how many of them were decoded and encoded (not from the cache).
+    pub photos: (usize, usize),
+    pub files: usize,
+    /// Files that differ from those published before (new, or changed), and files of it gone.
+    pub changed: usize,
+    pub gone: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: Timings,
+    /// The heaviest entry page: its path under output/ and its gzipped size in bytes.
+    pub largest_page: Option<(String, usize)>,
+    /// What a print run made.
+    pub printed: Option<print::Printed>,
+}
+
+/// Load, media and the website into `emit`: what `build` and `check` share.
+fn website(opts: &BuildOptions, emit: &Emitter, p: &mut Pipeline) -> Result<(Model, Report)> {
+    let mut model = p.load(opts)?;
+    let processed = p.media(&model.site)?;
+    model.site.media = processed.media;
+    // Before the pages: the service worker's digest covers the photos too.
+    emit.put_all(processed.files)?;
+    let pages = p.website(&model.site, &model.theme, None, emit)?;
+    let mut warnings = std::mem::take(&mut model.warnings);
+    warnings.extend(processed.warnings);
+    let report = Report {
+        entries: model.site.entries.len(),
+        pages,
+        codes: model.site.entries.len(),
+        photos: (model.site.media.photos.len(), processed.photos_processed),
+        files: emit.count(|_| true),
+        warnings,
+        largest_page: emit.largest_page(),
+        ..Report::default()
+    };
+    Ok((model, report))
+}
+
+/// Build the website of `opts.site` into its output folder's `site/`, and write plaques.lock.
+pub fn build(opts: &BuildOptions) -> Result<Report> {
+    let out = opts.out();
+    output::check_target(&out, opts.force)?;
+    let _lock = lock::SiteLock::take(&opts.site);
+    let mut p = Pipeline::new(opts);
+    // Files are written as they are made; nothing is published until `finish` switches to them.
+    let writer = Writer::begin(&out, crate::address::SITE)?;
+    let sizes = output::PageSizes::load(&opts.site);
+    let emit = Emitter::measuring(&writer).remembering(&sizes);
+    let (model, mut report) = website(opts, &emit, &mut p)?;
+    drop(emit);
+
+    let t = Instant::now();
+    p.stage("writing", 0);
+    let written = writer.finish()?;
+    write_ledger(&opts.site, &model.ledger)?;
+    sizes.save();
+    p.timings.push(("finish output", t.elapsed()));
+    report.out = out;
+    report.changed = written.changed;
+    report.gone = written.gone;
+    report.timings = p.timings;
+    Ok(report)
+}
+
+/// Every problem a build would meet, and the warnings only a check gives (missing translations,
+/// tag names), without writing the output or the ledger; the caches fill as in a build.
+pub fn check(opts: &BuildOptions) -> Result<Report> {
+    let _lock = lock::SiteLock::take(&opts.site);
+    let mut p = Pipeline::new(opts);
+    let emit = Emitter::measuring(&Discard);
+    let (model, mut report) = website(opts, &emit, &mut p)?;
+    let site = &model.site;
+    for e in &site.entries {
+        let missing: Vec<&str> = (site.config.languages.iter())
+            .filter(|l| !e.texts.contains_key(*l))
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            report.warnings.push(
+                Diagnostic::warning(
+                    &e.file,
+                    format!("no translation into {}", missing.join(", ")),
+                )
+                .hint(format!(
+                    "add {} beside this file with the translated title, summary and text",
+                    translation_names(e, &missing)
+                )),
+            );
+        }
+    }
+    report.warnings.extend(tag_name_warnings(&opts.site, site));
+    report.timings = p.timings;
+    Ok(report)
+}
+
+/// What `waymark plaques` was asked for.
+#[derive(Debug, Clone, Default)]
+pub struct PlaqueRun {
+    pub print: print::Options,
+    /// Only codes never handed to print before.
+    pub new_only: bool,
+}
+
+/// Make the print files into the output folder's `print/` (the website, if built, stays as it
+/// is), and record in plaques.lock the day each code was first printed.
+pub fn plaques(opts: &BuildOptions, run: &PlaqueRun) -> Result<Report> {
+    let out = opts.out();
+    output::check_target(&out, opts.force)?;
+    let _lock = lock::SiteLock::take(&opts.site);
+    let mut p = Pipeline::new(opts);
+    let mut model = p.load(opts)?;
+    let mut popts = run.print.clone();
+    let unknown: Vec<&str> = (popts.codes.iter())
+        .filter(|c| model.site.entry_by_code(c).is_none())
+        .map(String::as_str)
+        .collect();
+    if !unknown.is_empty() {
+        return Err(Error::Usage(format!(
+            "no entry has the code(s) {}; `waymark plaques` with no --codes lists every code in print/manifest.json",
+            unknown.join(", ")
+        )));
+    }
+    if run.new_only {
+        let all = popts.codes.is_empty();
+        let fresh: Vec<String> = (model.site.entries.iter())
+            .map(|e| e.code.clone())
+            .filter(|c| !model.ledger.is_printed(c) && (all || popts.codes.contains(c)))
+            .collect();
+        if fresh.is_empty() {
+            return Ok(Report {
+                out,
+                entries: model.site.entries.len(),
+                codes: model.site.entries.len(),
+                warnings: model.warnings,
+                timings: p.timings,
+                printed: Some(print::Printed::default()),
+                ..Report::default()
+            });
+        }
+        popts.codes = fresh;
+    }
+    let writer = Writer::begin(&out, crate::address::PRINT)?;
+    let emit = Emitter::new(&writer);
+    let printed = p.print(&model.site, &model.theme, &popts, &emit)?;
+    let files = emit.count(|_| true);
+    drop(emit);
+    let t = Instant::now();
+    let written = writer.finish()?;
+    model
+        .ledger
+        .mark_printed(printed.codes.iter().map(String::as_str), &ledger::today());
+    write_ledger(&opts.site, &model.ledger)?;
+    p.timings.push(("finish output", t.elapsed()));
+    let mut warnings = model.warnings;
+    warnings.extend(printed.warnings.iter().cloned());
+    Ok(Report {
+        out,
+        entries: model.site.entries.len(),
+        codes: model.site.entries.len(),
+        files,
+        changed: written.changed,
+        gone: written.gone,
+        warnings,
+        timings: p.timings,
+        printed: Some(printed),
+        ..Report::default()
+    })
+}
+
+/// `tag_names` in site.yaml that name no tag (a typo leaves a tag untranslated without a word),
+/// and, once a site names its tags, the tags it has not named in every language.
+fn tag_name_warnings(root: &Path, site: &site::Site) -> Vec<Diagnostic> {
+    let names = &site.config.tag_names;
+    if names.is_empty() {
+        return Vec::new();
+    }
+    let text = std::fs::read_to_string(root.join(config::FILE)).unwrap_or_default();
+    let tags: Vec<&str> = site.tags.iter().map(|g| g.name.as_str()).collect();
+    let mut warnings = Vec::new();
+    for key in names.keys() {
+        if site::Site::group_of(&site.tags, key).is_none() {
+            let hint = match error::suggest(key, &tags) {
+                Some(t) => format!("did you mean `{t}`? Entries write it that way"),
+                None => "remove it, or check its spelling against the entries' `tags:`".into(),
+            };
+            warnings.push(
+                Diagnostic::warning(
+                    config::FILE,
+                    format!("tag_names: no entry has the tag `{key}`"),
+                )
+                .at(crate::yaml::key_line(&text, 1, key), None)
+                .hint(hint)
+                .with_source(&text),
+            );
+        }
+    }
+    for g in &site.tags {
+        let missing: Vec<&str> = (site.config.other_languages())
+            .filter(|l| !site.tag_is_named(g, l))
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            let example: Vec<String> = missing.iter().map(|l| format!("{l}: ...")).collect();
+            warnings.push(
+                Diagnostic::warning(
+                    config::FILE,
+                    format!("the tag `{}` has no name in {}", g.name, missing.join(", ")),
+                )
+                .hint(format!(
+                    "add `{}: {{ {} }}` under tag_names",
+                    g.name,
+                    example.join(", ")
+                )),
+            );
+        }
+    }
+    warnings
+}
+
+fn translation_names(e: &site::Entry, langs: &[&str]) -> String {
+    let name = e
+        .file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("index.md");
+    let stem = name.strip_suffix(".md").unwrap_or(name);
+    langs
+        .iter()
+        .map(|l| format!("{stem}.{l}.md"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Write plaques.lock only when it changed, so an unchanged site leaves the user's tree untouched.
+pub fn write_ledger(root: &Path, ledger: &ledger::Ledger) -> Result<()> {
+    let path = root.join(ledger::FILE);
+    let text = ledger.to_text();
+    if std::fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
+        return Ok(());
+    }
+    // plaques.lock is the record of every printed code: never left cut short by a killed build.
+    output::write_atomic(&path, text.as_bytes()).map_err(|e| Error::io(&path, e))
+}
+

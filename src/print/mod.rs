@@ -1,0 +1,309 @@
+//! The print backend: everything a team hands to a print shop, made on demand by `waymark plaques`
+//! (and by `serve` under `/_print/`), never by a website build. Reads the model; writes `print/`:
+//! bare QR symbols (SVG, PNG) and `manifest.json`, plaques (PDF, SVG; PNG at 300 dpi on request)
+//! from the theme's `plaque.svg`, A4 sheets with crop marks, and homestay kits. Every symbol is
+//! decoded back before it is written, plaques and cards from their own pixels.
+
+mod kits;
+pub mod layout;
+mod plaques;
+mod render;
+mod sheets;
+mod symbols;
+
+use crate::error::{Diagnostic, Result};
+use crate::output::{Data, Emitter, OutFile};
+use crate::site::Site;
+use crate::theme::Theme;
+use layout::Size;
+use rayon::prelude::*;
+
+/// The fonts every plaque uses, shipped with Waymark (SIL Open Font License, themes/default/fonts/OFL.txt).
+pub const FONT_REGULAR: &[u8] = include_bytes!("../../themes/default/fonts/NotoSans-Regular.ttf");
+pub const FONT_BOLD: &[u8] = include_bytes!("../../themes/default/fonts/NotoSans-Bold.ttf");
+
+/// What to print.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// One size for every plaque, overriding each entry's own and site.yaml's.
+    pub size: Option<Size>,
+    /// Only these codes (all when empty).
+    pub codes: Vec<String>,
+    /// Impose the plaques on A4 sheets with crop marks.
+    pub sheets: bool,
+    /// Also a 300 dpi PNG of every plaque and kit card (the PDF and SVG are always made).
+    pub png: bool,
+    /// After a whole run, delete cache files it did not use (not from `serve`, which runs
+    /// beside builds without the site's lock).
+    pub prune_cache: bool,
+}
+
+impl Options {
+    /// Everything, as a print shop wants it: every code, sheets, no PNG.
+    pub fn all() -> Options {
+        Options {
+            sheets: true,
+            prune_cache: true,
+            ..Options::default()
+        }
+    }
+
+    /// Whether this run makes the whole print set at the site's own sizes, after which cache
+    /// files it did not use are stale.
+    fn is_whole(&self) -> bool {
+        self.prune_cache && self.codes.is_empty() && self.size.is_none() && self.sheets
+    }
+}
+
+/// What a print run made (its files already handed to the output).
+#[derive(Debug, Default)]
+pub struct Printed {
+    /// The codes whose plaques were made, in code order.
+    pub codes: Vec<String>,
+    pub plaques: usize,
+    pub kits: usize,
+    pub sheets: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub timings: crate::Timings,
+}
+
+/// Make the print files of the entries `opts` selects, into `emit`.
+pub fn print(site: &Site, theme: &Theme, opts: &Options, emit: &Emitter) -> Result<Printed> {
+    let entries: Vec<&crate::site::Entry> = site
+        .entries
+        .iter()
+        .filter(|e| opts.codes.is_empty() || opts.codes.contains(&e.code))
+        .collect();
+    let cache = DiskCache::new(&site.root);
+    // One symbol cache for plaques, cards and bare symbols, so that it knows every file in use.
+    let symbols = crate::qr::Cache::on_disk(&site.root);
+    let renderer = render::Renderer::new()?;
+    let started = std::time::Instant::now();
+    let (mut made, warnings) =
+        plaques::make(site, theme, opts, &entries, &renderer, &cache, &symbols, emit)?;
+    let plaques_took = started.elapsed();
+    // Kits and sheets do not depend on each other: side by side, each in parallel inside.
+    let ((kits, kits_took), (sheet_files, sheets_took)) = rayon::join(
+        || {
+            let t = std::time::Instant::now();
+            let kits = kits::render(site, theme, &entries, opts.png, &renderer, &cache, &symbols, emit);
+            (kits, t.elapsed())
+        },
+        || {
+            let t = std::time::Instant::now();
+            let sheets = if opts.sheets {
+                all_sheets(&renderer, &cache, &mut made)
+            } else {
+                Ok(Vec::new())
+            };
+            (sheets, t.elapsed())
+        },
+    );
+    let kits = kits?;
+    let sheet_files = sheet_files?;
+    let sheets = sheet_files.len();
+    emit.put_all(sheet_files)?;
+    let t = std::time::Instant::now();
+    symbols::render(site, &entries, &symbols, emit)?;
+    let symbols_took = t.elapsed();
+    if opts.is_whole() {
+        cache.prune();
+        symbols.prune();
+    }
+    let mut codes: Vec<String> = made.iter().map(|m| m.code.clone()).collect();
+    codes.sort();
+    Ok(Printed {
+        plaques: codes.len(),
+        codes,
+        kits,
+        sheets,
+        warnings,
+        timings: vec![
+            ("  plaques", plaques_took),
+            ("  homestay kits", kits_took),
+            ("  A4 sheets", sheets_took),
+            ("  QR symbols", symbols_took),
+        ],
+    })
+}
+
+/// The A4 sheets of every plaque size in use, plaques in code order.
+fn all_sheets(
+    renderer: &render::Renderer,
+    cache: &DiskCache,
+    plaques: &mut [plaques::Made],
+) -> Result<Vec<OutFile>> {
+    plaques.sort_by(|a, b| a.code.cmp(&b.code));
+    let sizes: Vec<Size> = Size::ALL
+        .into_iter()
+        .filter(|s| plaques.iter().any(|p| p.size == *s))
+        .collect();
+    let jobs: Vec<(Size, String, Vec<&plaques::Made>)> = sizes
+        .into_iter()
+        .flat_map(|size| {
+            let of_size: Vec<&plaques::Made> = plaques.iter().filter(|p| p.size == size).collect();
+            sheet_files(size, of_size.len())
+                .into_iter()
+                .map(move |(path, range)| (size, path, of_size[range].to_vec()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    jobs.into_par_iter()
+        .map(|(size, path, part)| {
+            // Keyed by the digests of its plaques, not their text: 16 bytes a plaque.
+            let key: String = part.iter().map(|p| format!("{:016x}", p.digest)).collect();
+            let key = crate::output::digest(format!("sheet {} {key}", size.name()).as_bytes());
+            let pdf = match cache.file(key, "pdf") {
+                Some(pdf) => pdf,
+                None => {
+                    let svg_of = |n: usize| {
+                        part[n]
+                            .svg
+                            .read()
+                            .map(|b| String::from_utf8_lossy(&b).into_owned())
+                            .map_err(|e| format!("a plaque's SVG cannot be read back: {e}"))
+                    };
+                    let pdf = sheets::a4(renderer, part.len(), &svg_of, size)?;
+                    cache.keep(key, "pdf", pdf)
+                }
+            };
+            Ok(OutFile { path, data: pdf })
+        })
+        .collect()
+}
+
+/// The sheet files of `count` plaques of `size`, in code order: each file's path and plaques. At
+/// most `sheets::per_file` a file, numbered when there are several.
+fn sheet_files(size: Size, count: usize) -> Vec<(String, std::ops::Range<usize>)> {
+    let per_file = sheets::per_file(size);
+    let files = count.div_ceil(per_file);
+    (0..files)
+        .map(|n| {
+            let path = crate::address::sheet_file(size.name(), n + 1, files);
+            (path, n * per_file..count.min((n + 1) * per_file))
+        })
+        .collect()
+}
+
+/// Read the symbol back from a rendering of the whole plaque: the centre pixel of every module,
+/// where the layout put it, decoded by rqrr (format, mask, error correction, data). This checks what
+/// was drawn, logo and all, without the cost of finding the symbol in the image (most of a plaque's
+/// time when done for every plaque); the tests decode whole pages with zbarimg.
+pub fn read_symbol(
+    drawn: &render::Drawn,
+    dpi: f64,
+    qr: &layout::QrBox,
+    width: usize,
+) -> std::result::Result<String, String> {
+    let q = crate::qr::QUIET_ZONE as f64;
+    let to_px = |mm: f64| (mm / 25.4 * dpi) as usize;
+    let at = |x: usize, y: usize| {
+        let cx = to_px(qr.x + (q + x as f64 + 0.5) * qr.module);
+        let cy = to_px(qr.y + (q + y as f64 + 0.5) * qr.module);
+        drawn.grey_at(cx, cy, dpi) < 128
+    };
+    let grid = rqrr::SimpleGrid::from_func(width, at);
+    rqrr::Grid::new(grid)
+        .decode()
+        .map(|(_, s)| s)
+        .map_err(|e| e.to_string())
+}
+
+/// Plaques already drawn, by a digest of their SVG, in `<site>/.waymark-cache/plaques/`: a plaque
+/// whose text, code, link and template did not change is not drawn again. Safe to delete.
+pub struct DiskCache {
+    dir: std::path::PathBuf,
+    /// The files this build took or kept, by name: after a whole build, the others are stale.
+    used: std::sync::Mutex<std::collections::HashSet<String>>,
+}
+
+impl DiskCache {
+    pub fn new(site: &std::path::Path) -> DiskCache {
+        DiskCache {
+            dir: site.join(".waymark-cache").join("plaques"),
+            used: Default::default(),
+        }
+    }
+
+    fn note(&self, name: String) {
+        self.used.lock().expect("cache lock").insert(name);
+    }
+
+    /// Delete what this build did not use: each edited title left its old plaque, cards and
+    /// sheet file behind for good (a sheet file is up to 0.7 MB). Only after a build that made
+    /// every plaque at the site's own size, so that `waymark plaques --size` or `--codes` never
+    /// throws away the normal build's plaques. Best effort: the cache only saves time.
+    pub fn prune(&self) -> usize {
+        let used = self.used.lock().expect("cache lock");
+        let Ok(dir) = std::fs::read_dir(&self.dir) else {
+            return 0;
+        };
+        dir.flatten()
+            .filter(|f| !used.contains(f.file_name().to_string_lossy().as_ref()))
+            .filter(|f| std::fs::remove_file(f.path()).is_ok())
+            .count()
+    }
+
+    fn key(digest: u64, what: &str) -> String {
+        format!("{digest:016x}.{what}")
+    }
+
+    /// The `what` file (`pdf` or `png`) drawn (and checked) from this source before, as a file
+    /// the output copies: a build never holds every plaque in memory.
+    pub fn file(&self, source: u64, what: &str) -> Option<Data> {
+        let name = Self::key(source, what);
+        let path = self.dir.join(&name);
+        let found = path.is_file();
+        if found {
+            self.note(name);
+        }
+        found.then_some(Data::Cached(path))
+    }
+
+    /// Keep `bytes` as the `what` file of this source, and hand back what the output should
+    /// write: the kept file, or the bytes themselves when the cache cannot be written (a cache
+    /// only saves time). Written under a temporary name and renamed, so that an interrupted
+    /// build never leaves a cut-short file that a later build would trust.
+    pub fn keep(&self, source: u64, what: &str, bytes: Vec<u8>) -> Data {
+        let name = Self::key(source, what);
+        let path = self.dir.join(&name);
+        self.note(name);
+        let kept = std::fs::create_dir_all(&self.dir).is_ok()
+            && crate::output::write_atomic(&path, &bytes).is_ok();
+        if kept {
+            Data::Cached(path)
+        } else {
+            Data::Bytes(bytes)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheets_are_split_into_files_of_a_hundred_pages() {
+        // Two A6 plaques to an A4 page: 200 to a file.
+        assert_eq!(sheets::per_file(Size::A6), 200);
+        assert_eq!(
+            sheet_files(Size::A6, 15),
+            vec![("print/sheets/a6-on-a4.pdf".to_string(), 0..15)]
+        );
+        assert_eq!(sheet_files(Size::A6, 200).len(), 1);
+        let files = sheet_files(Size::A6, 2001);
+        assert_eq!(files.len(), 11);
+        assert_eq!(
+            files[0],
+            ("print/sheets/a6-on-a4-01.pdf".to_string(), 0..200)
+        );
+        assert_eq!(
+            files[10],
+            ("print/sheets/a6-on-a4-11.pdf".to_string(), 2000..2001)
+        );
+        // Every plaque on exactly one file, in order.
+        let all: Vec<usize> = files.iter().flat_map(|(_, r)| r.clone()).collect();
+        assert_eq!(all, (0..2001).collect::<Vec<_>>());
+        assert!(sheet_files(Size::A4, 0).is_empty());
+    }
+}

@@ -1,0 +1,236 @@
+//! One plaque per entry: laid out (`layout`), drawn from the theme's `plaque.svg` into a PDF and
+//! an SVG (and a 300 dpi PNG on request), and read back from its own pixels before it is kept.
+
+use super::layout::{self, Metrics, Size, Texts};
+use super::render::Renderer;
+use super::{DiskCache, Options, FONT_BOLD, FONT_REGULAR};
+use crate::address;
+use crate::error::{Diagnostic, Error, Result};
+use crate::output::{Data, Emitter, OutFile};
+use crate::site::{Entry, Site};
+use crate::theme::Theme;
+use crate::vocab::EcLevel;
+use rayon::prelude::*;
+use unicode_normalization::UnicodeNormalization;
+
+/// The resolution the scan check reads a plaque at: a cheap phone's view of a plaque at arm's
+/// length is no sharper, and rqrr needs at least this.
+const CHECK_DPI: f64 = 150.0;
+
+/// One plaque made (its files already emitted).
+pub struct Made {
+    pub code: String,
+    pub size: Size,
+    /// The plaque's SVG (kept in the cache, not in memory), for imposing on sheets, and its digest.
+    pub svg: Data,
+    pub digest: u64,
+}
+
+/// The plaques of `entries`, each emitted as soon as it is made; the layout's warnings.
+#[allow(clippy::too_many_arguments)]
+pub fn make(
+    site: &Site,
+    theme: &Theme,
+    opts: &Options,
+    entries: &[&Entry],
+    renderer: &Renderer,
+    cache: &DiskCache,
+    symbols: &crate::qr::Cache,
+    emit: &Emitter,
+) -> Result<(Vec<Made>, Vec<Diagnostic>)> {
+    let logo = load_logo(site)?;
+    let metrics = Metrics::new(FONT_REGULAR, FONT_BOLD)
+        .ok_or_else(|| Error::Usage("the shipped fonts cannot be read".into()))?;
+    let settings = &site.config.plaque;
+    // A logo over the symbol needs the highest error correction.
+    let ec = match logo {
+        Some(_) => EcLevel::H,
+        None => site.config.qr.error_correction,
+    };
+    let default = site.default_language();
+    let site_title: String = site.config.title.nfc().collect();
+    let results: Vec<Result<(Made, Vec<String>)>> = entries
+        .par_iter()
+        .map(|e| {
+            let url = site.short_link(&e.code);
+            let fail =
+                |why: String| Diagnostic::error(&e.file, format!("the plaque for {} {why}", e.code));
+            let size = opts
+                .size
+                .or_else(|| e.matter.plaque_size.as_deref().and_then(Size::parse))
+                .unwrap_or(settings.size);
+            let symbol = symbols
+                .symbol(&url, ec)
+                .map_err(|w| fail(format!("has no QR code: {w}")))?;
+            let nfc = |s: &str| s.nfc().collect::<String>();
+            let text = &e.texts[default];
+            let title = nfc(&text.title);
+            let en = e.texts.get("en");
+            let title_en = en.map(|t| nfc(&t.title)).filter(|t| *t != title);
+            let summaries: Vec<String> = if settings.summary {
+                let en = en.filter(|_| default != "en");
+                [Some(text), en]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|t| t.summary.as_deref())
+                    .map(|s| nfc(s.trim()))
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let texts = Texts {
+                site_title: &site_title,
+                title: &title,
+                title_en: title_en.as_deref(),
+                summaries: summaries.iter().map(String::as_str).collect(),
+                cta: "Quét mã để xem thông tin · Scan for information",
+                link: url
+                    .trim_start_matches("https://")
+                    .trim_start_matches("http://"),
+                code: &e.code,
+            };
+            let mut layout = layout::layout(
+                size,
+                settings.scan_distance(size),
+                &metrics,
+                &texts,
+                &symbol.dark,
+                symbol.width,
+            );
+            if let Some((view_box, content)) = &logo {
+                layout.logo = Some(layout::logo_box(&layout.qr, symbol.width, view_box, content));
+            }
+            let ctx =
+                tera::Context::from_serialize(&layout).map_err(|err| fail(err.to_string()))?;
+            let svg = theme.render("plaque.svg", &ctx)?;
+            let digest = crate::output::digest(svg.as_bytes());
+            let png_wanted = opts.png;
+            let (pdf, png) = match (cache.file(digest, "pdf"), cache.file(digest, "png")) {
+                (Some(pdf), png) if png.is_some() || !png_wanted => (pdf, png),
+                _ => {
+                    let qr = &layout.qr;
+                    let mut drawn = if png_wanted {
+                        renderer.draw(&svg, layout.w, layout.h)
+                    } else {
+                        let side = qr.module * qr.side as f64;
+                        renderer.draw_region(&svg, layout.w, layout.h, (qr.x, qr.y, side), CHECK_DPI)
+                    }
+                    .map_err(|w| fail(format!("could not be drawn: {w}")))?;
+                    // The plaque as printed must scan: decode its QR as seen at 150 dpi.
+                    let read = super::read_symbol(&drawn, CHECK_DPI, qr, symbol.width);
+                    if read.as_deref() != Ok(url.as_str()) {
+                        return Err(fail(format!(
+                            "does not scan back to {url} at 150 dpi (read {read:?})"
+                        ))
+                        .into());
+                    }
+                    let png = match png_wanted {
+                        true => Some(cache.keep(digest, "png", drawn.png().map_err(fail)?)),
+                        false => None,
+                    };
+                    (cache.keep(digest, "pdf", std::mem::take(&mut drawn.pdf)), png)
+                }
+            };
+            let svg_data = cache
+                .file(digest, "svg")
+                .unwrap_or_else(|| cache.keep(digest, "svg", svg.clone().into_bytes()));
+            emit.put(OutFile {
+                path: address::plaque_file(&e.code, "pdf"),
+                data: pdf,
+            })?;
+            emit.put(OutFile {
+                path: address::plaque_file(&e.code, "svg"),
+                data: svg_data.clone(),
+            })?;
+            if let Some(png) = png.filter(|_| png_wanted) {
+                emit.put(OutFile {
+                    path: address::plaque_file(&e.code, "png"),
+                    data: png,
+                })?;
+            }
+            if settings.outline_text {
+                emit.put(OutFile::bytes(
+                    address::plaque_file(&e.code, "outlined.svg"),
+                    renderer.outlined(&svg).map_err(fail)?,
+                ))?;
+            }
+            let made = Made {
+                svg: svg_data,
+                digest,
+                size,
+                code: e.code.clone(),
+            };
+            Ok((made, layout.warnings))
+        })
+        .collect();
+    let mut warnings = Vec::new();
+    let mut problems = Vec::new();
+    let mut plaques = Vec::new();
+    for (e, m) in entries.iter().zip(results) {
+        match m {
+            Ok((m, said)) => {
+                warnings.extend(
+                    (said.iter())
+                        .map(|w| Diagnostic::warning(&e.file, format!("plaque {}: {w}", m.code))),
+                );
+                plaques.push(m);
+            }
+            Err(Error::Site(d)) => problems.extend(d),
+            Err(other) => return Err(other),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Site(problems));
+    }
+    Ok((plaques, warnings))
+}
+
+/// The site's logo for plaques (`plaque: { logo: logo.svg }`): an SVG inside the site folder, as
+/// (viewBox, content) to nest in the plaque.
+fn load_logo(site: &Site) -> Result<Option<(String, String)>> {
+    let Some(rel) = site.config.plaque.logo.as_deref() else {
+        return Ok(None);
+    };
+    let bad = |why: &str| {
+        Error::one(
+            Diagnostic::error(crate::config::FILE, format!("plaque logo `{rel}` {why}"))
+                .hint("give the path of an SVG file in the site folder, e.g. `plaque: { logo: logo.svg }`"),
+        )
+    };
+    if !crate::content::validate_path_inside(rel) || !rel.ends_with(".svg") {
+        return Err(bad("must be an .svg file inside the site folder"));
+    }
+    let path = site.root.join(rel);
+    if std::fs::symlink_metadata(&path)
+        .map(|m| m.file_type().is_symlink())
+        .unwrap_or(false)
+    {
+        return Err(bad("is a link; copy the file itself into the site"));
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| bad(&format!("cannot be read: {e}")))?;
+    let root_start = text.find("<svg").ok_or_else(|| bad("is not an SVG"))?;
+    let root_end = root_start
+        + text[root_start..]
+            .find('>')
+            .ok_or_else(|| bad("is not an SVG"))?;
+    let root = &text[root_start..root_end];
+    let attr = |name: &str| {
+        let key = format!("{name}=\"");
+        root.find(&key)
+            .map(|i| &root[i + key.len()..])
+            .and_then(|r| r.split('"').next())
+            .map(str::to_string)
+    };
+    let number = |s: Option<String>| s.and_then(|v| v.trim_end_matches("px").parse::<f64>().ok());
+    let view_box = match attr("viewBox") {
+        Some(v) => v,
+        None => match (number(attr("width")), number(attr("height"))) {
+            (Some(w), Some(h)) => format!("0 0 {w} {h}"),
+            _ => return Err(bad("has neither a viewBox nor a width and height")),
+        },
+    };
+    let inner = super::sheets::inner(&text).to_string();
+    Ok(Some((view_box, inner)))
+}
+
