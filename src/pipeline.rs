@@ -186,9 +186,8 @@ pub struct Report {
     pub printed: Option<print::Printed>,
 }
 
-/// Load, media and the website into `emit`: what `build` and `check` share.
-fn website(opts: &BuildOptions, emit: &Emitter, p: &mut Pipeline) -> Result<(Model, Report)> {
-    let mut model = p.load(opts)?;
+/// Media and the website of a loaded model into `emit`: what `build` and `check` share.
+fn website(mut model: Model, emit: &Emitter, p: &mut Pipeline) -> Result<(Model, Report)> {
     let processed = p.media(&model.site)?;
     model.site.media = processed.media;
     // Before the pages: the service worker's digest covers the photos too.
@@ -215,11 +214,13 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     output::check_target(&out, opts.force)?;
     let _lock = lock::SiteLock::take(&opts.site);
     let mut p = Pipeline::new(opts);
+    // Loaded first: a site that cannot be read makes no output folder.
+    let model = p.load(opts)?;
     // Files are written as they are made; nothing is published until `finish` switches to them.
     let writer = Writer::begin(&out, crate::address::SITE)?;
     let sizes = output::PageSizes::load(&opts.site);
     let emit = Emitter::measuring(&writer).remembering(&sizes);
-    let (model, mut report) = website(opts, &emit, &mut p)?;
+    let (model, mut report) = website(model, &emit, &mut p)?;
     drop(emit);
 
     let t = Instant::now();
@@ -241,7 +242,8 @@ pub fn check(opts: &BuildOptions) -> Result<Report> {
     let _lock = lock::SiteLock::take(&opts.site);
     let mut p = Pipeline::new(opts);
     let emit = Emitter::measuring(&Discard);
-    let (model, mut report) = website(opts, &emit, &mut p)?;
+    let model = p.load(opts)?;
+    let (model, mut report) = website(model, &emit, &mut p)?;
     let site = &model.site;
     for e in &site.entries {
         let missing: Vec<&str> = (site.config.languages.iter())

@@ -363,18 +363,21 @@ fn timings_and_summary() {
     let o = build(s.path(), &["--timings"]);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
-    assert!(
-        err.contains("render pages:") && err.contains("qr codes:"),
-        "{err}"
-    );
+    assert!(err.contains("render pages:"), "{err}");
+    assert!(!err.contains("plaques:"), "a build prints nothing: {err}");
     #[cfg(target_os = "linux")]
     assert!(err.contains("peak memory:") && err.contains("MiB"), "{err}");
     assert!(
-        err.contains("built 1 entries") && err.contains("1 QR codes"),
+        err.contains("built 1 entries") && err.contains("1 plaque codes"),
         "{err}"
     );
     // Not a terminal: no progress bar escape codes.
     assert!(!err.contains('\u{1b}'), "{err:?}");
+    let o = plaques(s.path(), &["--timings"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("plaques:") && err.contains("A4 sheets:"), "{err}");
+    assert!(err.contains("made 1 plaque(s), 1 sheet file(s)"), "{err}");
 }
 
 #[test]

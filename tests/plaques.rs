@@ -1,5 +1,6 @@
-//! Printable plaques: PDFs that print Vietnamese on any machine and scan at 150 dpi, 300 dpi PNGs,
-//! SVGs for sign makers, and A4 sheets with crop marks. Checked with poppler-utils and zbarimg.
+//! Printable plaques, made by `waymark plaques` (never by `build`): PDFs that print Vietnamese on
+//! any machine and scan at 150 dpi, 300 dpi PNGs on request, SVGs for sign makers, A4 sheets with
+//! crop marks, and the print days in plaques.lock. Checked with poppler-utils and zbarimg.
 
 mod common;
 use common::*;
@@ -65,7 +66,7 @@ fn png_size(p: &Path) -> (u32, u32) {
 #[test]
 fn every_plaque_prints_and_scans() {
     let site = example();
-    let out = build_ok(site.path());
+    let out = plaques_ok(site.path(), &["--png"]);
     let manifest: serde_json::Value =
         serde_json::from_str(&read(out.join("print/manifest.json"))).unwrap();
     for item in manifest.as_array().unwrap() {
@@ -124,7 +125,7 @@ fn every_plaque_prints_and_scans() {
 #[test]
 fn a4_sheets_hold_every_plaque_in_code_order() {
     let site = example();
-    let out = build_ok(site.path());
+    let out = plaques_ok(site.path(), &[]);
     let sheet = out.join("print/sheets/a6-on-a4.pdf");
     let info = run("pdfinfo", &[sheet.to_str().unwrap()]);
     assert!(
@@ -150,7 +151,7 @@ fn sizes_outlines_and_print_warnings() {
         ("site.yaml", "title: T\nbase_url: https://t.example\nplaque: { size: sticker, outline_text: true }\n"),
         ("content/relics/den.md", "---\ntitle: Đền Kỳ Cùng\ncode: DKC\n---\n"),
     ]);
-    let out = build_ok(s.path());
+    let out = plaques_ok(s.path(), &["--png"]);
     assert_eq!(
         png_size(&out.join("print/plaques/DKC.png")),
         (1181, 1181),
@@ -169,7 +170,7 @@ fn sizes_outlines_and_print_warnings() {
         "site.yaml",
         "title: T\nbase_url: https://t.example\nplaque: { size: sticker, scan_distance_m: 3 }\n",
     );
-    let o = build(s.path(), &[]);
+    let o = plaques(s.path(), &[]);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
     assert!(
@@ -182,11 +183,12 @@ fn sizes_outlines_and_print_warnings() {
         "site.yaml",
         "title: T\nbase_url: https://t.example\nplaque: { sise: a4 }\n",
     );
+    // Settings are checked by every command that reads site.yaml, build included.
     let o = build(s.path(), &[]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(
-        err.contains("unknown plaque setting `sise`") && err.contains("did you mean `size`"),
+        err.contains("unknown field `sise`") && err.contains("did you mean `size`"),
         "{err}"
     );
     write(
@@ -202,7 +204,7 @@ fn sizes_outlines_and_print_warnings() {
 #[test]
 fn homestay_kits_scan_to_what_they_say() {
     let site = example();
-    let out = build_ok(site.path());
+    let out = plaques_ok(site.path(), &["--png"]);
     let kit = out.join("print/kits/HNL");
     let decode = |name: &str| zbar(&kit.join(format!("{name}.png")));
     assert_eq!(decode("listing"), vec!["https://langson.example/q/HNL/"]);
@@ -258,30 +260,13 @@ fn homestay_kits_scan_to_what_they_say() {
 #[test]
 fn plaques_command_makes_only_what_is_asked() {
     let site = example();
-    let o = Command::new(bin())
-        .args([
-            "plaques",
-            "--codes",
-            "hvt,CHILANG",
-            "--size",
-            "a4",
-            "--sheet",
-            "a4",
-            "--site",
-        ])
-        .arg(site.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let out = site.path().join("output/plaques-a4/print");
-    let mut made: Vec<String> = std::fs::read_dir(out.join("plaques"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    made.sort();
+    let out = plaques_ok(
+        site.path(),
+        &["--codes", "hvt,CHILANG", "--size", "a4", "--sheet", "a4", "--png"],
+    )
+    .join("print");
     assert_eq!(
-        made,
+        names_in(&out.join("plaques")),
         [
             "CHILANG.pdf",
             "CHILANG.png",
@@ -305,16 +290,116 @@ fn plaques_command_makes_only_what_is_asked() {
         ]
     );
     assert!(
-        !site.path().join("output/plaques-a4/site").exists(),
+        !site.path().join("output/site").exists(),
         "print files only"
     );
-    let o = Command::new(bin())
-        .args(["plaques", "--codes", "NOPE", "--site"])
-        .arg(site.path())
+    let o = plaques(site.path(), &["--codes", "NOPE"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("NOPE"));
+}
+
+#[test]
+fn build_draws_nothing_and_print_keeps_the_site() {
+    let site = example();
+    let o = build(site.path(), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = site.path().join("output");
+    assert!(out.join("site/q/HVT/index.html").is_file(), "landings are pages");
+    assert!(!out.join("print").exists(), "a build makes no print file");
+    assert!(
+        !site.path().join(".waymark-cache/plaques").exists()
+            && !site.path().join(".waymark-cache/qr").exists(),
+        "nor draws a plaque or symbol"
+    );
+    // Printing leaves the published site as it was, and building again leaves the print files.
+    let before = tree(&out.join("site"));
+    plaques_ok(site.path(), &[]);
+    assert_eq!(tree(&out.join("site")), before);
+    let print = tree(&out.join("print"));
+    assert!(print.iter().any(|(p, _)| p.ends_with("plaques/HVT.pdf")));
+    assert!(
+        !print.iter().any(|(p, _)| p.extension().is_some_and(|e| e == "png")
+            && p.starts_with("plaques")),
+        "no plaque PNG without --png"
+    );
+    let o = build(site.path(), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(tree(&out.join("print")), print);
+    assert_eq!(tree(&out.join("site")), before);
+    // Byte-identical when made again from nothing.
+    std::fs::remove_dir_all(site.path().join(".waymark-cache")).unwrap();
+    plaques_ok(site.path(), &[]);
+    assert!(tree(&out.join("print")) == print, "same bytes from a cold cache");
+}
+
+#[test]
+fn the_ledger_records_the_day_a_code_was_first_printed() {
+    let s = site(&[
+        ("content/relics/den.md", "---\ntitle: Đền\ncode: DEN\n---\n"),
+        ("content/relics/chua.md", "---\ntitle: Chùa\ncode: CHUA\n---\n"),
+    ]);
+    let lock = || read(s.path().join("plaques.lock"));
+    let day = |code: &str| {
+        lock()
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{code}:")))
+            .and_then(|l| l.split("printed: ").nth(1))
+            .map(|r| r.trim_end_matches(" }").to_string())
+    };
+    build_ok(s.path());
+    assert_eq!(day("DEN"), None, "a build prints nothing");
+    let o = std::process::Command::new(bin())
+        .args(["plaques", "--codes", "DEN", "--site"])
+        .arg(s.path())
+        .env("SOURCE_DATE_EPOCH", "1796083200") // 2026-12-01
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("NOPE"));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(day("DEN").as_deref(), Some("2026-12-01"));
+    assert_eq!(day("CHUA"), None);
+    // --new makes only what was never printed, and a later print keeps the first day.
+    let o = std::process::Command::new(bin())
+        .args(["plaques", "--new", "--site"])
+        .arg(s.path())
+        .env("SOURCE_DATE_EPOCH", "1798761600") // 2027-01-01
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(names_in(&s.path().join("output/print/plaques")), ["CHUA.pdf", "CHUA.svg"]);
+    assert_eq!(day("DEN").as_deref(), Some("2026-12-01"));
+    assert_eq!(day("CHUA").as_deref(), Some("2027-01-01"));
+    let o = plaques(s.path(), &["--new"]);
+    assert!(o.status.success() && stderr(&o).contains("nothing new to print"), "{}", stderr(&o));
+    // A build keeps the days; a printed code whose entry is deleted stops the build, saying so.
+    build_ok(s.path());
+    assert_eq!(day("DEN").as_deref(), Some("2026-12-01"));
+    std::fs::remove_file(s.path().join("content/relics/den.md")).unwrap();
+    let o = build(s.path(), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("DEN (printed 2026-12-01)") && err.contains("retired_to"), "{err}");
+}
+
+#[test]
+fn a_summary_is_printed_where_the_plaque_has_room() {
+    let relic = "---\ntitle: Đền Kỳ Cùng\ncode: DKC\nsummary: Ngôi đền thờ quan Tuần Tranh bên sông Kỳ Cùng.\n---\n";
+    let en = "---\ntitle: Ky Cung Temple\nsummary: A temple by the Ky Cung river.\n---\n";
+    let s = site(&[
+        ("site.yaml", "title: T\nbase_url: https://t.example\nlanguages: [vi, en]\nplaque: { summary: true, size: a4 }\n"),
+        ("content/relics/den/index.md", relic),
+        ("content/relics/den/index.en.md", en),
+    ]);
+    let out = plaques_ok(s.path(), &[]);
+    let pdf = out.join("print/plaques/DKC.pdf");
+    let text = run("pdftotext", &[pdf.to_str().unwrap(), "-"]).replace('\n', " ");
+    assert!(text.contains("quan Tuần Tranh"), "{text}");
+    assert!(text.contains("A temple by the Ky Cung river."), "{text}");
+    assert_eq!(scan_pdf(&pdf), ["https://t.example/q/DKC/"]);
+    // Without the setting, no summary.
+    write(s.path(), "site.yaml", "title: T\nbase_url: https://t.example\nlanguages: [vi, en]\nplaque: { size: a4 }\n");
+    let out = plaques_ok(s.path(), &[]);
+    let text = run("pdftotext", &[out.join("print/plaques/DKC.pdf").to_str().unwrap(), "-"]);
+    assert!(!text.contains("Tuần Tranh"), "{text}");
 }
 
 #[test]
@@ -332,7 +417,7 @@ fn logo_within_the_error_correction_budget_and_sizes_per_entry() {
             "---\ntitle: Ải Chi Lăng\ncode: POSTER\nplaque_size: a4\n---\n",
         ),
     ]);
-    let out = build_ok(s.path());
+    let out = plaques_ok(s.path(), &["--png"]);
     let svg = read(out.join("print/plaques/DEN.svg"));
     assert!(
         svg.contains(r##"<circle cx="5" cy="5" r="5" fill="#1d5b3a"/>"##),
@@ -359,7 +444,7 @@ fn logo_within_the_error_correction_budget_and_sizes_per_entry() {
         "site.yaml",
         "title: T\nbase_url: https://t.example\nplaque: { logo: ../logo.svg }\n",
     );
-    let o = build(s.path(), &[]);
+    let o = plaques(s.path(), &[]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         stderr(&o).contains("inside the site folder"),
@@ -379,7 +464,7 @@ fn names_in(dir: &std::path::Path) -> Vec<String> {
 }
 
 #[test]
-fn the_plaque_cache_keeps_only_what_the_last_build_used() {
+fn the_plaque_cache_keeps_only_what_the_last_print_used() {
     let s = site(&[
         ("content/relics/den.md", "---\ntitle: Đền\ncode: DEN\n---\n"),
         (
@@ -389,7 +474,7 @@ fn the_plaque_cache_keeps_only_what_the_last_build_used() {
     ]);
     let cache = s.path().join(".waymark-cache/plaques");
     let files = || names_in(&cache);
-    build_ok(s.path());
+    plaques_ok(s.path(), &[]);
     let first = files();
     assert!(!first.is_empty());
 
@@ -399,7 +484,7 @@ fn the_plaque_cache_keeps_only_what_the_last_build_used() {
         "content/relics/den.md",
         "---\ntitle: Đền Mới\ncode: DEN\n---\n",
     );
-    build_ok(s.path());
+    plaques_ok(s.path(), &[]);
     let second = files();
     assert_eq!(second.len(), first.len(), "{first:?}\n{second:?}");
     assert_ne!(second, first);
@@ -408,18 +493,11 @@ fn the_plaque_cache_keeps_only_what_the_last_build_used() {
 
     // Print files of another size or of some codes only never delete the build's plaques.
     for args in [["--size", "sticker"], ["--codes", "CHUA"]] {
-        let o = Command::new(bin())
-            .arg("plaques")
-            .args(args)
-            .arg("--site")
-            .arg(s.path())
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        plaques_ok(s.path(), &args);
         assert!(second.iter().all(|f| files().contains(f)), "{args:?}");
     }
-    // The next build uses the same files as the last one, and deletes the stickers.
-    build_ok(s.path());
+    // The next whole print uses the same files as the last one, and deletes the stickers.
+    plaques_ok(s.path(), &[]);
     assert_eq!(files(), second);
 }
 
@@ -432,15 +510,15 @@ fn the_qr_cache_keeps_only_the_symbols_in_use() {
     ]);
     let cache = s.path().join(".waymark-cache/qr");
     let files = || names_in(&cache);
-    build_ok(s.path());
+    plaques_ok(s.path(), &[]);
     let first = files();
-    // A killed build's temporary file.
+    // A killed run's temporary file.
     std::fs::write(cache.join(".0123.svg.tmp-1-1"), "half").unwrap();
 
     // Another address: every link changes, and the old symbols go; the Wi-Fi card's stays.
     let yaml = "title: Test\nbase_url: https://moi.example\nlanguages: [vi, en]\n";
     write(s.path(), "site.yaml", yaml);
-    build_ok(s.path());
+    plaques_ok(s.path(), &[]);
     let second = files();
     assert_eq!(second.len(), first.len(), "{first:?}\n{second:?}");
     let kept: Vec<_> = first.iter().filter(|f| second.contains(f)).collect();
@@ -451,6 +529,6 @@ fn the_qr_cache_keeps_only_the_symbols_in_use() {
     assert!(kept.len() < first.len(), "{kept:?}");
     assert!(second.iter().all(|f| !f.starts_with('.')));
     // Nothing changed: nothing deleted, nothing made.
-    build_ok(s.path());
+    plaques_ok(s.path(), &[]);
     assert_eq!(files(), second);
 }

@@ -16,7 +16,8 @@ fn manifest(out: &Path) -> Vec<serde_json::Value> {
 #[test]
 fn every_example_qr_decodes_to_a_page_of_the_site() {
     let site = example();
-    let out = build_ok(site.path());
+    build_ok(site.path());
+    let out = plaques_ok(site.path(), &[]);
     let items = manifest(&out);
     assert!(items.len() >= 14, "one plaque per entry: {}", items.len());
     for item in &items {
@@ -49,7 +50,7 @@ fn every_example_qr_decodes_to_a_page_of_the_site() {
 #[test]
 fn svg_symbols_decode_after_a_browser_renders_them() {
     let site = example();
-    let out = build_ok(site.path());
+    let out = plaques_ok(site.path(), &[]);
     for code in ["HVT", "CHILANG", "QUYNHSON"] {
         let svg = out.join(format!("print/qr/{code}.svg"));
         let text = read(&svg);
@@ -73,7 +74,7 @@ fn svg_symbols_decode_after_a_browser_renders_them() {
 #[test]
 fn short_links_use_small_symbols() {
     let site = example();
-    let out = build_ok(site.path());
+    let out = plaques_ok(site.path(), &[]);
     for item in manifest(&out) {
         let v = item["version"].as_i64().unwrap();
         // 40-odd characters at level Q fit version 4 at most.
@@ -199,6 +200,8 @@ fn deleted_entry_fails_until_its_code_is_retired() {
         "retirement kept"
     );
     // A retired code has no new print files, but still resolves.
+    let out = plaques_ok(s.path(), &[]);
+    assert!(out.join("print/qr/CHUAB.png").exists());
     assert!(!out.join("print/qr/DENA.png").exists());
 }
 
@@ -235,7 +238,7 @@ fn taking_a_printed_code_from_a_live_entry_is_refused() {
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
-        err.contains("code CHUAB is already printed for content/relics/chua-b.md"),
+        err.contains("code CHUAB is already issued for content/relics/chua-b.md"),
         "{err}"
     );
 }

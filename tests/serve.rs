@@ -196,9 +196,15 @@ fn live_reload_error_overlay_and_recovery() {
         !page.contains("<pre id=\"waymark-overlay\""),
         "overlay gone after the fix"
     );
+    // Print files are made when asked for: one code's alone, or the whole set for the index.
+    let (status, pdf) = http_get(&format!("{}/_print/plaques/DEN.pdf", server.base));
+    assert_eq!(status, 200);
+    assert!(pdf.starts_with("%PDF"), "a PDF");
+    let (status, png) = http_get(&format!("{}/_print/plaques/DEN.png", server.base));
+    assert!(status == 200 && png.contains("PNG"), "a preview PNG");
     let (status, print) = http_get(&format!("{}/_print/", server.base));
     assert_eq!(status, 200);
-    assert!(print.contains("manifest.json"), "{print}");
+    assert!(print.contains("manifest.json") && print.contains("sheets/"), "{print}");
     let (status, _) = http_get(&format!("{}/no/such/page/", server.base));
     assert_eq!(status, 404);
     assert!(

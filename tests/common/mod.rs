@@ -70,6 +70,24 @@ pub fn build(site: &Path, extra: &[&str]) -> Output {
         .expect("run waymark")
 }
 
+/// `waymark plaques --site SITE ARGS...`.
+pub fn plaques(site: &Path, extra: &[&str]) -> Output {
+    Command::new(bin())
+        .arg("plaques")
+        .arg("--site")
+        .arg(site)
+        .args(extra)
+        .output()
+        .expect("run waymark")
+}
+
+/// Make the print files and insist that it worked; the output folder (files under its `print/`).
+pub fn plaques_ok(site: &Path, extra: &[&str]) -> PathBuf {
+    let o = plaques(site, extra);
+    assert!(o.status.success(), "plaques failed:\n{}", stderr(&o));
+    site.join("output")
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }

@@ -209,6 +209,13 @@ impl Shared<'_> {
         let site = self.site;
         let all: Vec<&str> = site.config.languages.iter().map(String::as_str).collect();
         let (translations, alternates) = versions(site, &all, lang, path_of, &self.theme.strings);
+        // Every page gets a description (search results and link previews show it): the
+        // page's own, else the site's in this language, else the page's first paragraph.
+        let summary = summary
+            .or_else(|| site.home.get(lang).and_then(|i| i.summary.clone()))
+            .or_else(|| (lang == site.default_language()).then(|| site.config.description.clone()).flatten())
+            .or_else(|| first_paragraph(&content))
+            .or_else(|| Some(site.config.title.clone()));
         let page = PageCtx {
             title,
             summary,
@@ -458,6 +465,30 @@ impl Shared<'_> {
     }
 }
 
+/// The text of the first `<p>` of rendered HTML, tags dropped and the entities that Markdown
+/// writes turned back into characters (the template escapes the text again).
+fn first_paragraph(html: &str) -> Option<String> {
+    let start = html.find("<p>")? + 3;
+    let end = start + html[start..].find("</p>")?;
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html[start..end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = (text.trim())
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    (!text.is_empty()).then_some(text)
+}
+
 fn map_path(site: &Site, lang: &str) -> String {
     format!("{}/map/", site.lang_prefix(lang))
 }
@@ -487,4 +518,14 @@ var t={map},p=navigator.languages||[navigator.language||''];\
 for(var i=0;i<p.length;i++){{var l=(p[i]||'').toLowerCase(),b=l.split('-')[0],u=t[l]||t[b];\
 if(u!==undefined){{if(u)location.replace(u+location.hash);return}}}}}})();"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_description_from_the_first_paragraph() {
+        let html = "<h2>x</h2><p>Đền <em>Kỳ Cùng</em> &amp; chợ</p><p>more</p>";
+        assert_eq!(super::first_paragraph(html).as_deref(), Some("Đền Kỳ Cùng & chợ"));
+        assert_eq!(super::first_paragraph("<ul><li>a</li></ul>"), None);
+    }
 }
