@@ -97,7 +97,10 @@ mod tests {
     #[test]
     fn addresses() {
         assert_eq!(landing("HVT"), "/q/HVT/");
-        assert_eq!(page_file("/en/relics/den/"), "site/en/relics/den/index.html");
+        assert_eq!(
+            page_file("/en/relics/den/"),
+            "site/en/relics/den/index.html"
+        );
         assert_eq!(sheet_file("a6", 1, 1), "print/sheets/a6-on-a4.pdf");
         assert_eq!(sheet_file("a6", 3, 11), "print/sheets/a6-on-a4-03.pdf");
         assert_eq!(kit_file("HNL", "kit.pdf"), "print/kits/HNL/kit.pdf");

@@ -1,8 +1,8 @@
 //! `site.yaml`: the site's name, address, languages, theme and print defaults.
 
+use crate::error::{Diagnostic, Error, Result};
 pub use crate::vocab::{EcLevel, Size};
 use crate::yaml;
-use crate::error::{Diagnostic, Error, Result};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -255,7 +255,11 @@ impl Config {
                 );
             }
         }
-        if let Some(d) = self.plaque.scan_distance_m.filter(|d| !(*d > 0.0 && *d < 50.0)) {
+        if let Some(d) = self
+            .plaque
+            .scan_distance_m
+            .filter(|d| !(*d > 0.0 && *d < 50.0))
+        {
             problems.push(
                 Diagnostic::error(FILE, format!("scan_distance_m {d} is not between 0 and 50 metres"))
                     .at(at("scan_distance_m"), None)

@@ -2,8 +2,8 @@
 //! A printed code must resolve forever: codes follow their entries when they move,
 //! and an entry that disappears stops the build until its code is retired to another page.
 
-use crate::yaml;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::yaml;
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -307,7 +307,13 @@ pub fn assign(
 fn is_day(s: &str) -> bool {
     let b = s.as_bytes();
     let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !digits(0..4) || !digits(5..7) || !digits(8..10) {
+    if b.len() != 10
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !digits(0..4)
+        || !digits(5..7)
+        || !digits(8..10)
+    {
         return false;
     }
     let (m, d): (u32, u32) = (s[5..7].parse().unwrap_or(0), s[8..10].parse().unwrap_or(0));
@@ -491,12 +497,21 @@ mod tests {
                 printed: Some("2026-12-01".into()),
             },
         );
-        let a = assign(&old, &[claim("relics/new", Some("HVT"), &f)], &BTreeSet::new()).unwrap();
+        let a = assign(
+            &old,
+            &[claim("relics/new", Some("HVT"), &f)],
+            &BTreeSet::new(),
+        )
+        .unwrap();
         assert_eq!(a.ledger.codes["HVT"].printed.as_deref(), Some("2026-12-01"));
         // Gone without `retired_to`: the error says the code is on a wall.
-        let err = assign(&old, &[claim("relics/other", Some("X"), &f)], &BTreeSet::new())
-            .unwrap_err()
-            .to_string();
+        let err = assign(
+            &old,
+            &[claim("relics/other", Some("X"), &f)],
+            &BTreeSet::new(),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("HVT (printed 2026-12-01)"), "{err}");
         let mut l = a.ledger;
         l.mark_printed(["HVT", "NONE"], "2027-01-01");

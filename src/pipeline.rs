@@ -416,4 +416,3 @@ pub fn write_ledger(root: &Path, ledger: &ledger::Ledger) -> Result<()> {
     // plaques.lock is the record of every printed code: never left cut short by a killed build.
     output::write_atomic(&path, text.as_bytes()).map_err(|e| Error::io(&path, e))
 }
-

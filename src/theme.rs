@@ -2,8 +2,8 @@
 //! The default theme is compiled into the binary; a site's `themes/<name>/` overrides it file by file.
 
 use crate::config::Config;
-use crate::yaml;
 use crate::error::{Diagnostic, Error, Result};
+use crate::yaml;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -36,7 +36,9 @@ impl TryFrom<String> for Size {
 
     fn try_from(s: String) -> Result<Size, String> {
         Size::parse(&s).ok_or_else(|| {
-            format!("plaque size `{s}` is not one Waymark makes: use a6, sticker (100×100 mm) or a4")
+            format!(
+                "plaque size `{s}` is not one Waymark makes: use a6, sticker (100×100 mm) or a4"
+            )
         })
     }
 }
@@ -88,4 +90,3 @@ pub enum EcLevel {
     Q,
     H,
 }
-

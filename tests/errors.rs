@@ -376,7 +376,10 @@ fn timings_and_summary() {
     let o = plaques(s.path(), &["--timings"]);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
-    assert!(err.contains("plaques:") && err.contains("A4 sheets:"), "{err}");
+    assert!(
+        err.contains("plaques:") && err.contains("A4 sheets:"),
+        "{err}"
+    );
     assert!(err.contains("made 1 plaque(s), 1 sheet file(s)"), "{err}");
 }
 

@@ -262,7 +262,15 @@ fn plaques_command_makes_only_what_is_asked() {
     let site = example();
     let out = plaques_ok(
         site.path(),
-        &["--codes", "hvt,CHILANG", "--size", "a4", "--sheet", "a4", "--png"],
+        &[
+            "--codes",
+            "hvt,CHILANG",
+            "--size",
+            "a4",
+            "--sheet",
+            "a4",
+            "--png",
+        ],
     )
     .join("print");
     assert_eq!(
@@ -304,7 +312,10 @@ fn build_draws_nothing_and_print_keeps_the_site() {
     let o = build(site.path(), &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = site.path().join("output");
-    assert!(out.join("site/q/HVT/index.html").is_file(), "landings are pages");
+    assert!(
+        out.join("site/q/HVT/index.html").is_file(),
+        "landings are pages"
+    );
     assert!(!out.join("print").exists(), "a build makes no print file");
     assert!(
         !site.path().join(".waymark-cache/plaques").exists()
@@ -318,8 +329,9 @@ fn build_draws_nothing_and_print_keeps_the_site() {
     let print = tree(&out.join("print"));
     assert!(print.iter().any(|(p, _)| p.ends_with("plaques/HVT.pdf")));
     assert!(
-        !print.iter().any(|(p, _)| p.extension().is_some_and(|e| e == "png")
-            && p.starts_with("plaques")),
+        !print
+            .iter()
+            .any(|(p, _)| p.extension().is_some_and(|e| e == "png") && p.starts_with("plaques")),
         "no plaque PNG without --png"
     );
     let o = build(site.path(), &[]);
@@ -329,14 +341,20 @@ fn build_draws_nothing_and_print_keeps_the_site() {
     // Byte-identical when made again from nothing.
     std::fs::remove_dir_all(site.path().join(".waymark-cache")).unwrap();
     plaques_ok(site.path(), &[]);
-    assert!(tree(&out.join("print")) == print, "same bytes from a cold cache");
+    assert!(
+        tree(&out.join("print")) == print,
+        "same bytes from a cold cache"
+    );
 }
 
 #[test]
 fn the_ledger_records_the_day_a_code_was_first_printed() {
     let s = site(&[
         ("content/relics/den.md", "---\ntitle: Đền\ncode: DEN\n---\n"),
-        ("content/relics/chua.md", "---\ntitle: Chùa\ncode: CHUA\n---\n"),
+        (
+            "content/relics/chua.md",
+            "---\ntitle: Chùa\ncode: CHUA\n---\n",
+        ),
     ]);
     let lock = || read(s.path().join("plaques.lock"));
     let day = |code: &str| {
@@ -365,11 +383,18 @@ fn the_ledger_records_the_day_a_code_was_first_printed() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(names_in(&s.path().join("output/print/plaques")), ["CHUA.pdf", "CHUA.svg"]);
+    assert_eq!(
+        names_in(&s.path().join("output/print/plaques")),
+        ["CHUA.pdf", "CHUA.svg"]
+    );
     assert_eq!(day("DEN").as_deref(), Some("2026-12-01"));
     assert_eq!(day("CHUA").as_deref(), Some("2027-01-01"));
     let o = plaques(s.path(), &["--new"]);
-    assert!(o.status.success() && stderr(&o).contains("nothing new to print"), "{}", stderr(&o));
+    assert!(
+        o.status.success() && stderr(&o).contains("nothing new to print"),
+        "{}",
+        stderr(&o)
+    );
     // A build keeps the days; a printed code whose entry is deleted stops the build, saying so.
     build_ok(s.path());
     assert_eq!(day("DEN").as_deref(), Some("2026-12-01"));
@@ -377,7 +402,10 @@ fn the_ledger_records_the_day_a_code_was_first_printed() {
     let o = build(s.path(), &[]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("DEN (printed 2026-12-01)") && err.contains("retired_to"), "{err}");
+    assert!(
+        err.contains("DEN (printed 2026-12-01)") && err.contains("retired_to"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -396,9 +424,16 @@ fn a_summary_is_printed_where_the_plaque_has_room() {
     assert!(text.contains("A temple by the Ky Cung river."), "{text}");
     assert_eq!(scan_pdf(&pdf), ["https://t.example/q/DKC/"]);
     // Without the setting, no summary.
-    write(s.path(), "site.yaml", "title: T\nbase_url: https://t.example\nlanguages: [vi, en]\nplaque: { size: a4 }\n");
+    write(
+        s.path(),
+        "site.yaml",
+        "title: T\nbase_url: https://t.example\nlanguages: [vi, en]\nplaque: { size: a4 }\n",
+    );
     let out = plaques_ok(s.path(), &[]);
-    let text = run("pdftotext", &[out.join("print/plaques/DKC.pdf").to_str().unwrap(), "-"]);
+    let text = run(
+        "pdftotext",
+        &[out.join("print/plaques/DKC.pdf").to_str().unwrap(), "-"],
+    );
     assert!(!text.contains("Tuần Tranh"), "{text}");
 }
 

@@ -204,7 +204,10 @@ fn live_reload_error_overlay_and_recovery() {
     assert!(status == 200 && png.contains("PNG"), "a preview PNG");
     let (status, print) = http_get(&format!("{}/_print/", server.base));
     assert_eq!(status, 200);
-    assert!(print.contains("manifest.json") && print.contains("sheets/"), "{print}");
+    assert!(
+        print.contains("manifest.json") && print.contains("sheets/"),
+        "{print}"
+    );
     let (status, _) = http_get(&format!("{}/no/such/page/", server.base));
     assert_eq!(status, 404);
     assert!(

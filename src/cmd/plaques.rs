@@ -47,7 +47,9 @@ pub fn run(args: &Args) -> i32 {
             eprintln!("{e}");
             match e {
                 Error::Usage(_) => eprintln!("see `waymark plaques --help`"),
-                _ => eprintln!("nothing was printed; the previous print files were left as they were"),
+                _ => eprintln!(
+                    "nothing was printed; the previous print files were left as they were"
+                ),
             }
             e.exit_code()
         }

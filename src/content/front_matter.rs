@@ -1,8 +1,8 @@
 //! Front matter: the YAML between the `---` lines at the top of an entry, as typed structs.
 //! Every field is documented here; README.md's front-matter reference follows this file.
 
-use crate::yaml;
 use crate::error::Diagnostic;
+use crate::yaml;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 

@@ -1,9 +1,9 @@
 //! Checks on an entry's values that the YAML types alone cannot make.
 
 use super::front_matter::{HOMESTAY_ONLY, RELIC_ONLY};
-use crate::yaml::key_line;
 use super::RawEntry;
 use crate::error::Diagnostic;
+use crate::yaml::key_line;
 use std::path::{Component, Path};
 
 /// Vietnam's bounding box, generously: a point outside it is probably a typo or swapped lat/lon.

@@ -1,8 +1,8 @@
 //! Where everything goes on a plaque, in millimetres: text wrapped with the shipped font's own
 //! metrics, and a QR symbol as large as the scan distance asks for (width ≥ distance / 10).
 
-use serde::Serialize;
 pub use crate::vocab::Size;
+use serde::Serialize;
 
 /// Measures text with a font's advance widths.
 pub struct Metrics<'a> {
@@ -235,9 +235,11 @@ pub fn layout(
     let below = cta_size * 1.6 + link_size * 1.4 + code_size * 1.3 + margin;
     let side = width + 2 * crate::qr::QUIET_ZONE;
     let wanted = distance_m * 100.0; // symbol width in mm for distance/10
-    // As large as the plaque allows: a larger symbol only scans from further away.
+                                     // As large as the plaque allows: a larger symbol only scans from further away.
     let symbol_at = |top: f64| {
-        let room = (h - top - unit * 0.03 - below).min(text_w + margin).max(10.0);
+        let room = (h - top - unit * 0.03 - below)
+            .min(text_w + margin)
+            .max(10.0);
         room * width as f64 / side as f64
     };
 
@@ -266,7 +268,8 @@ pub fn layout(
         .map(|(i, (mut text, ends))| {
             if i + 1 == keep && !ends {
                 // Cut inside a sentence: say so.
-                while !text.is_empty() && m.width(&format!("{text}…"), summary_size, false) > text_w {
+                while !text.is_empty() && m.width(&format!("{text}…"), summary_size, false) > text_w
+                {
                     text.pop();
                 }
                 text.push('…');

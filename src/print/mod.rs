@@ -79,14 +79,17 @@ pub fn print(site: &Site, theme: &Theme, opts: &Options, emit: &Emitter) -> Resu
     let symbols = crate::qr::Cache::on_disk(&site.root);
     let renderer = render::Renderer::new()?;
     let started = std::time::Instant::now();
-    let (mut made, warnings) =
-        plaques::make(site, theme, opts, &entries, &renderer, &cache, &symbols, emit)?;
+    let (mut made, warnings) = plaques::make(
+        site, theme, opts, &entries, &renderer, &cache, &symbols, emit,
+    )?;
     let plaques_took = started.elapsed();
     // Kits and sheets do not depend on each other: side by side, each in parallel inside.
     let ((kits, kits_took), (sheet_files, sheets_took)) = rayon::join(
         || {
             let t = std::time::Instant::now();
-            let kits = kits::render(site, theme, &entries, opts.png, &renderer, &cache, &symbols, emit);
+            let kits = kits::render(
+                site, theme, &entries, opts.png, &renderer, &cache, &symbols, emit,
+            );
             (kits, t.elapsed())
         },
         || {

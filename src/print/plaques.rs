@@ -53,8 +53,9 @@ pub fn make(
         .par_iter()
         .map(|e| {
             let url = site.short_link(&e.code);
-            let fail =
-                |why: String| Diagnostic::error(&e.file, format!("the plaque for {} {why}", e.code));
+            let fail = |why: String| {
+                Diagnostic::error(&e.file, format!("the plaque for {} {why}", e.code))
+            };
             let size = opts
                 .size
                 .or_else(|| e.matter.plaque_size.as_deref().and_then(Size::parse))
@@ -99,7 +100,12 @@ pub fn make(
                 symbol.width,
             );
             if let Some((view_box, content)) = &logo {
-                layout.logo = Some(layout::logo_box(&layout.qr, symbol.width, view_box, content));
+                layout.logo = Some(layout::logo_box(
+                    &layout.qr,
+                    symbol.width,
+                    view_box,
+                    content,
+                ));
             }
             let ctx =
                 tera::Context::from_serialize(&layout).map_err(|err| fail(err.to_string()))?;
@@ -114,7 +120,13 @@ pub fn make(
                         renderer.draw(&svg, layout.w, layout.h)
                     } else {
                         let side = qr.module * qr.side as f64;
-                        renderer.draw_region(&svg, layout.w, layout.h, (qr.x, qr.y, side), CHECK_DPI)
+                        renderer.draw_region(
+                            &svg,
+                            layout.w,
+                            layout.h,
+                            (qr.x, qr.y, side),
+                            CHECK_DPI,
+                        )
                     }
                     .map_err(|w| fail(format!("could not be drawn: {w}")))?;
                     // The plaque as printed must scan: decode its QR as seen at 150 dpi.
@@ -129,7 +141,10 @@ pub fn make(
                         true => Some(cache.keep(digest, "png", drawn.png().map_err(fail)?)),
                         false => None,
                     };
-                    (cache.keep(digest, "pdf", std::mem::take(&mut drawn.pdf)), png)
+                    (
+                        cache.keep(digest, "pdf", std::mem::take(&mut drawn.pdf)),
+                        png,
+                    )
                 }
             };
             let svg_data = cache
@@ -233,4 +248,3 @@ fn load_logo(site: &Site) -> Result<Option<(String, String)>> {
     let inner = super::sheets::inner(&text).to_string();
     Ok(Some((view_box, inner)))
 }
-

@@ -98,4 +98,3 @@ pub fn render(site: &Site, entries: &[&Entry], cache: &Cache, emit: &Emitter) ->
     emit.put(OutFile::bytes(address::PRINT_MANIFEST.into(), json + "\n"))?;
     Ok(codes)
 }
-

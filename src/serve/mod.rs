@@ -229,7 +229,12 @@ fn print_files(shared: &Shared, path: &str) {
     let code = code_of_print_path(path).filter(|c| site.entry_by_code(c).is_some());
     let opts = match &code {
         Some(code) => {
-            if shared.printed_codes.lock().expect("codes lock").contains(code) {
+            if shared
+                .printed_codes
+                .lock()
+                .expect("codes lock")
+                .contains(code)
+            {
                 return;
             }
             crate::print::Options {
@@ -253,7 +258,11 @@ fn print_files(shared: &Shared, path: &str) {
             swap_files(shared, made.into_files(), true);
             match code {
                 Some(code) => {
-                    shared.printed_codes.lock().expect("codes lock").insert(code);
+                    shared
+                        .printed_codes
+                        .lock()
+                        .expect("codes lock")
+                        .insert(code);
                 }
                 None => shared.print_ready.store(true, Ordering::Release),
             }

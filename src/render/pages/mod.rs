@@ -213,7 +213,11 @@ impl Shared<'_> {
         // page's own, else the site's in this language, else the page's first paragraph.
         let summary = summary
             .or_else(|| site.home.get(lang).and_then(|i| i.summary.clone()))
-            .or_else(|| (lang == site.default_language()).then(|| site.config.description.clone()).flatten())
+            .or_else(|| {
+                (lang == site.default_language())
+                    .then(|| site.config.description.clone())
+                    .flatten()
+            })
             .or_else(|| first_paragraph(&content))
             .or_else(|| Some(site.config.title.clone()));
         let page = PageCtx {
@@ -525,7 +529,10 @@ mod tests {
     #[test]
     fn a_description_from_the_first_paragraph() {
         let html = "<h2>x</h2><p>Đền <em>Kỳ Cùng</em> &amp; chợ</p><p>more</p>";
-        assert_eq!(super::first_paragraph(html).as_deref(), Some("Đền Kỳ Cùng & chợ"));
+        assert_eq!(
+            super::first_paragraph(html).as_deref(),
+            Some("Đền Kỳ Cùng & chợ")
+        );
         assert_eq!(super::first_paragraph("<ul><li>a</li></ul>"), None);
     }
 }
