@@ -136,13 +136,15 @@ impl Pipeline {
     pub fn website(
         &mut self,
         site: &Site,
+        media: &media::Media,
         theme: &Theme,
         selection: Option<&render::Selection>,
         emit: &Emitter,
     ) -> Result<usize> {
         let t = Instant::now();
         self.stage("rendering pages", site.entries.len());
-        let pages = render::render_some(site, theme, selection, self.progress.as_deref(), emit)?;
+        let progress = self.progress.as_deref();
+        let pages = render::render_some(site, media, theme, selection, progress, emit)?;
         self.timings.push(("render pages", t.elapsed()));
         Ok(pages)
     }
@@ -189,17 +191,16 @@ pub struct Report {
 /// Media and the website of a loaded model into `emit`: what `build` and `check` share.
 fn website(mut model: Model, emit: &Emitter, p: &mut Pipeline) -> Result<(Model, Report)> {
     let processed = p.media(&model.site)?;
-    model.site.media = processed.media;
     // Before the pages: the service worker's digest covers the photos too.
     emit.put_all(processed.files)?;
-    let pages = p.website(&model.site, &model.theme, None, emit)?;
+    let pages = p.website(&model.site, &processed.media, &model.theme, None, emit)?;
     let mut warnings = std::mem::take(&mut model.warnings);
     warnings.extend(processed.warnings);
     let report = Report {
         entries: model.site.entries.len(),
         pages,
         codes: model.site.entries.len(),
-        photos: (model.site.media.photos.len(), processed.photos_processed),
+        photos: (processed.media.photos.len(), processed.photos_processed),
         files: emit.count(|_| true),
         warnings,
         largest_page: emit.largest_page(),

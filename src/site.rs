@@ -139,8 +139,6 @@ pub struct Site {
     pub tags: Vec<Group>,
     /// site.yaml's `tag_names`, by the tag's slug: language → name.
     tag_names: BTreeMap<String, BTreeMap<String, String>>,
-    /// Photo sizes and audio durations; filled by the media stage, read by render.
-    pub media: crate::media::Media,
 }
 
 /// Sections are listed in this order first; others follow by name.
@@ -233,7 +231,6 @@ impl Site {
             entries,
             by_file,
             retired: assignment.retired,
-            media: crate::media::Media::default(),
         };
         Ok(Modeled {
             site,
@@ -274,6 +271,12 @@ impl Site {
     /// Site-relative path of an entry's page, e.g. "/en/relics/chi-lang/".
     pub fn entry_path(&self, e: &Entry, lang: &str) -> String {
         format!("{}/{}/{}/", self.lang_prefix(lang), e.section, e.slug)
+    }
+
+    /// The link of the folder an entry's photos and audio are published in: beside its
+    /// default-language page.
+    pub fn folder_url(&self, e: &Entry) -> String {
+        self.link(&format!("/{}/{}/", e.section, e.slug))
     }
 
     pub fn section_path(&self, section: &str, lang: &str) -> String {

@@ -307,11 +307,6 @@ fn photo_problem(site: &Site, job: &Job, problem: Problem) -> Diagnostic {
     }
 }
 
-/// Where a photo's files are published: `/<section>/<slug>/`, beside the default-language page.
-pub fn folder_url(site: &Site, e: &Entry) -> String {
-    site.link(&format!("/{}/{}/", e.section, e.slug))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,7 @@
 //! What templates see: plain serialisable structs, built once per language or per page.
 
-use crate::address::{international, tel_uri, zalo_url};
+use crate::address::{encode_component, international, tel_uri, zalo_url};
+use crate::media::Media;
 use crate::site::{Entry, Kind, Site};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -225,7 +226,7 @@ pub fn card(site: &Site, e: &Entry, lang: &str) -> Card {
     }
 }
 
-pub fn entry_ctx(site: &Site, i: usize, lang: &str, t: &Strings) -> EntryCtx {
+pub fn entry_ctx(site: &Site, media: &Media, i: usize, lang: &str, t: &Strings) -> EntryCtx {
     let e = &site.entries[i];
     let m = &e.matter;
     let near = |list: &[(usize, f64)]| -> Vec<NearCard> {
@@ -241,7 +242,7 @@ pub fn entry_ctx(site: &Site, i: usize, lang: &str, t: &Strings) -> EntryCtx {
             })
             .collect()
     };
-    let mut gallery = super::pictures::pictures(site, e, lang);
+    let mut gallery = super::pictures::pictures(site, media, e, lang);
     let cover = (!gallery.is_empty()).then(|| gallery.remove(0));
     let text = e.text(lang, site.default_language());
     let ranking = m.ranking.map(|r| r.key());
@@ -284,10 +285,10 @@ pub fn entry_ctx(site: &Site, i: usize, lang: &str, t: &Strings) -> EntryCtx {
         date: m.date.clone(),
         nearby_relics: near(&site.nearby[i].relics),
         nearby_homestays: near(&site.nearby[i].homestays),
-        jsonld: jsonld(site, e, lang),
+        jsonld: jsonld(site, media, e, lang),
         cover,
         gallery,
-        audio: super::pictures::audio(site, e),
+        audio: super::pictures::audio(site, media, e),
     }
 }
 
@@ -304,7 +305,7 @@ pub fn format_km(km: f64, lang: &str) -> String {
 
 /// schema.org JSON-LD: LodgingBusiness for homestays, TouristAttraction (and, for ranked relics,
 /// LandmarksOrHistoricalBuildings) for the rest.
-fn jsonld(site: &Site, e: &Entry, lang: &str) -> String {
+fn jsonld(site: &Site, media: &Media, e: &Entry, lang: &str) -> String {
     let m = &e.matter;
     let text = e.text(lang, site.default_language());
     let types: serde_json::Value = match e.kind {
@@ -348,7 +349,7 @@ fn jsonld(site: &Site, e: &Entry, lang: &str) -> String {
             format!("{} VND+", format_vnd(p, "en").trim_end_matches(" ₫")).into(),
         );
     }
-    if let Some(share) = super::pictures::share_image(site, e) {
+    if let Some(share) = super::pictures::share_image(site, media, e) {
         o.insert("image".into(), share.into());
     }
     serde_json::to_string(&v)
@@ -380,19 +381,6 @@ pub fn format_vnd(amount: u64, lang: &str) -> String {
         out.push(c);
     }
     format!("{out} ₫")
-}
-
-/// Percent-encode a URL query component (RFC 3986 unreserved characters kept).
-pub fn encode_component(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod pictures;
 mod sanitize;
 
 use crate::error::{Diagnostics, Result};
+use crate::media::Media;
 use crate::output::{Emitter, OutFile};
 use crate::site::Site;
 use crate::theme::Theme;
@@ -21,19 +22,24 @@ pub use pages::{render_site, Selection};
 /// Resolves links in Markdown against the site's entries and bundle files.
 pub struct Links<'a> {
     site: &'a Site,
+    media: &'a Media,
     /// Bundle folder (relative to the site) to entry index.
     bundles: HashMap<PathBuf, usize>,
 }
 
 impl<'a> Links<'a> {
-    pub fn new(site: &'a Site) -> Self {
+    pub fn new(site: &'a Site, media: &'a Media) -> Self {
         let bundles = site
             .entries
             .iter()
             .enumerate()
             .filter_map(|(i, e)| e.bundle.clone().map(|b| (b, i)))
             .collect();
-        Links { site, bundles }
+        Links {
+            site,
+            media,
+            bundles,
+        }
     }
 }
 
@@ -68,13 +74,9 @@ impl markdown::Resolver for Links<'_> {
                     return None;
                 }
                 // A link to a photo leads to its largest published size; the original is not published.
-                if let Some(p) = site.media.photos.get(target) {
+                if let Some(p) = self.media.photos.get(target) {
                     let w = p.made.variants.last().map_or(p.made.width, |v| v.0);
-                    return Some(format!(
-                        "{}{}",
-                        crate::media::folder_url(site, e),
-                        p.file(w, "jpg")
-                    ));
+                    return Some(format!("{}{}", site.folder_url(e), p.file(w, "jpg")));
                 }
                 return Some(site.link(&format!("/{}/{}/{inner}", e.section, e.slug)));
             }
@@ -87,7 +89,7 @@ impl markdown::Resolver for Links<'_> {
     }
 
     fn picture(&self, target: &Path, alt: &str) -> Option<String> {
-        let photo = self.site.media.photos.get(target)?;
+        let photo = self.media.photos.get(target)?;
         let bundle = target.parent()?;
         let &i = self.bundles.get(bundle)?;
         let e = &self.site.entries[i];
@@ -97,8 +99,8 @@ impl markdown::Resolver for Links<'_> {
 }
 
 /// Render everything under `output/site` into `emit`; how many pages.
-pub fn render(site: &Site, theme: &Theme, emit: &Emitter) -> Result<usize> {
-    render_some(site, theme, None, None, emit)
+pub fn render(site: &Site, media: &Media, theme: &Theme, emit: &Emitter) -> Result<usize> {
+    render_some(site, media, theme, None, None, emit)
 }
 
 /// Render the pages `only` selects (all when None), with the feeds and the files copied as they
@@ -107,13 +109,14 @@ pub fn render(site: &Site, theme: &Theme, emit: &Emitter) -> Result<usize> {
 /// exactly when the site does.
 pub fn render_some(
     site: &Site,
+    media: &Media,
     theme: &Theme,
     only: Option<&Selection>,
     progress: Option<&crate::progress::Progress>,
     emit: &Emitter,
 ) -> Result<usize> {
     let mut diags = Diagnostics::default();
-    let pages = render_site(site, theme, only, progress, &mut diags, emit)?;
+    let pages = render_site(site, media, theme, only, progress, &mut diags, emit)?;
     let mut files = Vec::new();
     // The feeds list every entry: made again only when what they show may have changed.
     if only.is_none_or(|s| s.lists) {

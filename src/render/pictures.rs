@@ -2,7 +2,7 @@
 //! shift), and the audio player with its duration and size.
 
 use crate::content::front_matter::Image;
-use crate::media::{format_duration, format_size, Photo};
+use crate::media::{format_duration, format_size, Media, Photo};
 use crate::site::{Entry, Site};
 use serde::Serialize;
 
@@ -35,8 +35,8 @@ pub struct AudioCtx {
 }
 
 /// The published photo of bundle file `name` of entry `e`.
-pub fn photo<'a>(site: &'a Site, e: &Entry, name: &str) -> Option<&'a Photo> {
-    site.media.photos.get(&e.bundle.as_ref()?.join(name))
+pub fn photo<'a>(media: &'a Media, e: &Entry, name: &str) -> Option<&'a Photo> {
+    media.photos.get(&e.bundle.as_ref()?.join(name))
 }
 
 pub fn picture(
@@ -46,7 +46,7 @@ pub fn picture(
     alt: String,
     caption: Option<String>,
 ) -> Picture {
-    let folder = crate::media::folder_url(site, e);
+    let folder = site.folder_url(e);
     let set = |ext: &str| {
         photo
             .made
@@ -71,13 +71,13 @@ pub fn picture(
 
 /// The pictures of an entry's `images`, in order (the first is the cover), with the alt text
 /// and captions of `lang` where its translation gives them.
-pub fn pictures(site: &Site, e: &Entry, lang: &str) -> Vec<Picture> {
+pub fn pictures(site: &Site, media: &Media, e: &Entry, lang: &str) -> Vec<Picture> {
     let text = e.text(lang, site.default_language());
     e.matter
         .images
         .iter()
         .filter_map(|img: &Image| {
-            let p = photo(site, e, img.src())?;
+            let p = photo(media, e, img.src())?;
             let own = text.images.iter().find(|t| t.src() == img.src());
             let alt = own.and_then(|t| t.alt()).or(img.alt());
             let caption = own.and_then(|t| t.caption()).or(img.caption());
@@ -90,19 +90,19 @@ pub fn pictures(site: &Site, e: &Entry, lang: &str) -> Vec<Picture> {
 }
 
 /// The absolute URL of the entry's sharing image, when its cover has one.
-pub fn share_image(site: &Site, e: &Entry) -> Option<String> {
+pub fn share_image(site: &Site, media: &Media, e: &Entry) -> Option<String> {
     let cover = e.matter.images.first()?;
-    let p = photo(site, e, cover.src())?;
+    let p = photo(media, e, cover.src())?;
     p.made.share?;
     Some(site.absolute(&format!("/{}/{}/{}", e.section, e.slug, p.share_file())))
 }
 
-pub fn audio(site: &Site, e: &Entry) -> Option<AudioCtx> {
+pub fn audio(site: &Site, media: &Media, e: &Entry) -> Option<AudioCtx> {
     let name = e.matter.audio.as_ref()?;
-    let a = site.media.audio.get(&e.bundle.as_ref()?.join(name))?;
+    let a = media.audio.get(&e.bundle.as_ref()?.join(name))?;
     let s = a.seconds;
     Some(AudioCtx {
-        src: format!("{}{}", crate::media::folder_url(site, e), encode_path(name)),
+        src: format!("{}{}", site.folder_url(e), encode_path(name)),
         mime: a.mime.clone(),
         duration: format_duration(s),
         iso_duration: format!("PT{}M{}S", s / 60, s % 60),
@@ -113,7 +113,7 @@ pub fn audio(site: &Site, e: &Entry) -> Option<AudioCtx> {
 /// A bundle file name as a URL path (spaces and non-ASCII letters percent-encoded).
 fn encode_path(name: &str) -> String {
     name.split('/')
-        .map(super::context::encode_component)
+        .map(crate::address::encode_component)
         .collect::<Vec<_>>()
         .join("/")
 }

@@ -31,7 +31,7 @@ fn hash(parts: &[&dyn Fn(&mut std::collections::hash_map::DefaultHasher)]) -> u6
     h.finish()
 }
 
-pub fn fingerprints(site: &Site) -> Fingerprints {
+pub fn fingerprints(site: &Site, media: &crate::media::Media) -> Fingerprints {
     let mut entries = HashMap::with_capacity(site.entries.len());
     let mut structure = std::collections::hash_map::DefaultHasher::new();
     for e in &site.entries {
@@ -49,13 +49,13 @@ pub fn fingerprints(site: &Site) -> Fingerprints {
             let photos: Vec<_> = e
                 .assets
                 .iter()
-                .map(|a| site.media.photos.get(&b.join(a)))
+                .map(|a| media.photos.get(&b.join(a)))
                 .collect();
             let audio = e
                 .matter
                 .audio
                 .as_ref()
-                .and_then(|a| site.media.audio.get(&b.join(a)));
+                .and_then(|a| media.audio.get(&b.join(a)));
             format!("{photos:?}{audio:?}")
         });
         let full = hash(&[&|h| {

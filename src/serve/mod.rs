@@ -44,9 +44,12 @@ struct Shared {
     /// The last good build's fingerprints, for rebuilding only what changed.
     last: Mutex<Option<incremental::Fingerprints>>,
     /// The last good build's model and theme, patched in place by text-only edits.
-    kept: Mutex<Option<(crate::site::Site, crate::theme::Theme)>>,
+    kept: Mutex<Option<Kept>>,
     timings: bool,
 }
+
+/// What a good build leaves for the next rebuild: the model, its theme and its media.
+type Kept = (crate::site::Site, crate::theme::Theme, crate::media::Media);
 
 pub fn run(mut opts: Options) -> i32 {
     // The watcher reports absolute paths; compare them with an absolute root.
@@ -124,16 +127,17 @@ fn rebuild(shared: &Shared, opts: &BuildOptions, full: bool, changed: &HashSet<P
     let failed = shared.problem.read().expect("problem lock").is_some();
     if !full && !failed {
         let mut kept = shared.kept.lock().expect("kept lock");
-        if let Some((site, theme)) = kept.as_mut() {
+        if let Some((site, theme, media)) = kept.as_mut() {
             if let Some(p) = patch::apply(site, changed) {
-                render_patch(shared, site, theme, p, start);
+                render_patch(shared, site, theme, media, p, start);
                 let _ = std::io::stdout().flush();
                 return;
             }
         }
     }
     match make(shared, opts, full) {
-        Ok((site, theme, rendered, partial, warnings)) => {
+        Ok((kept, rendered, partial, warnings)) => {
+            let site = &kept.0;
             let count = rendered.len();
             publish(shared, rendered, partial);
             for w in &warnings {
@@ -146,7 +150,7 @@ fn rebuild(shared: &Shared, opts: &BuildOptions, full: bool, changed: &HashSet<P
                 count,
                 start.elapsed().as_millis()
             );
-            *shared.kept.lock().expect("kept lock") = Some((site, theme));
+            *shared.kept.lock().expect("kept lock") = Some(kept);
             forget_print(shared);
             broadcast(shared, &live::event("reload", "ok"));
         }
@@ -161,6 +165,7 @@ fn render_patch(
     shared: &Shared,
     site: &mut crate::site::Site,
     theme: &crate::theme::Theme,
+    media: &crate::media::Media,
     p: patch::Patch,
     start: Instant,
 ) {
@@ -168,7 +173,7 @@ fn render_patch(
         let made = crate::output::Collect::default();
         let emit = crate::output::Emitter::new(&made);
         let only = crate::render::Selection { entries, lists };
-        let result = crate::render::render_some(site, theme, Some(&only), None, &emit);
+        let result = crate::render::render_some(site, media, theme, Some(&only), None, &emit);
         drop(emit);
         result.map(|_| made.into_files())
     };
@@ -205,7 +210,7 @@ fn render_patch(
         }
     }
     // What is served is now the patched model: the next rebuild compares with it.
-    *shared.last.lock().expect("last lock") = Some(incremental::fingerprints(site));
+    *shared.last.lock().expect("last lock") = Some(incremental::fingerprints(site, media));
 }
 
 /// The print files of the kept site no longer stand: each is made again when next asked for.
@@ -223,7 +228,7 @@ fn print_files(shared: &Shared, path: &str) {
         return;
     }
     let kept = shared.kept.lock().expect("kept lock");
-    let Some((site, theme)) = kept.as_ref() else {
+    let Some((site, theme, _)) = kept.as_ref() else {
         return;
     };
     let code = code_of_print_path(path).filter(|c| site.entry_by_code(c).is_some());
@@ -329,29 +334,22 @@ fn report(shared: &Shared, e: &crate::error::Error) {
 
 /// What a rebuild made: the model and theme to keep, the files, whether only part of the site
 /// was rendered, and the warnings.
-type Made = (
-    crate::site::Site,
-    crate::theme::Theme,
-    Vec<OutFile>,
-    bool,
-    Vec<crate::error::Diagnostic>,
-);
+type Made = (Kept, Vec<OutFile>, bool, Vec<crate::error::Diagnostic>);
 
 /// Load and render.
 fn make(shared: &Shared, opts: &BuildOptions, full: bool) -> crate::error::Result<Made> {
     let mut pipeline = crate::pipeline::Pipeline::new(opts);
     let crate::pipeline::Model {
-        mut site,
+        site,
         theme,
         ledger,
         mut warnings,
     } = pipeline.load(opts)?;
     let processed = pipeline.media(&site)?;
-    site.media = processed.media;
     warnings.extend(processed.warnings);
     let mut timings = std::mem::take(&mut pipeline.timings);
     let t = Instant::now();
-    let now = incremental::fingerprints(&site);
+    let now = incremental::fingerprints(&site, &processed.media);
     let last = shared.last.lock().expect("last lock").clone();
     let selection = match (&last, full) {
         (Some(before), false) => incremental::selection(before, &now, &site),
@@ -362,7 +360,14 @@ fn make(shared: &Shared, opts: &BuildOptions, full: bool) -> crate::error::Resul
     let kept = crate::output::Collect::default();
     let emit = crate::output::Emitter::new(&kept);
     emit.put_all(processed.files)?;
-    crate::render::render_some(&site, &theme, selection.as_ref(), None, &emit)?;
+    crate::render::render_some(
+        &site,
+        &processed.media,
+        &theme,
+        selection.as_ref(),
+        None,
+        &emit,
+    )?;
     timings.push(("render", t.elapsed()));
     // Print files are made when the print pages are first asked for (`print_files`).
     drop(emit);
@@ -374,7 +379,12 @@ fn make(shared: &Shared, opts: &BuildOptions, full: bool) -> crate::error::Resul
             eprintln!("{stage:>22}: {:>8.1} ms", t.as_secs_f64() * 1000.0);
         }
     }
-    Ok((site, theme, files, selection.is_some(), warnings))
+    Ok((
+        (site, theme, processed.media),
+        files,
+        selection.is_some(),
+        warnings,
+    ))
 }
 
 fn bytes(data: &Data) -> Option<Vec<u8>> {

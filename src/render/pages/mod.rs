@@ -33,6 +33,7 @@ enum Job<'a> {
 
 struct Shared<'a> {
     site: &'a Site,
+    media: &'a crate::media::Media,
     theme: &'a Theme,
     links: Links<'a>,
     site_ctx: BTreeMap<&'a str, SiteCtx>,
@@ -53,17 +54,19 @@ pub struct Selection {
 /// Render the pages `only` selects into `emit`, as each is made; how many.
 pub fn render_site(
     site: &Site,
+    media: &crate::media::Media,
     theme: &Theme,
     only: Option<&Selection>,
     progress: Option<&crate::progress::Progress>,
     diags: &mut Diagnostics,
     emit: &Emitter,
 ) -> crate::error::Result<usize> {
-    let links = Links::new(site);
+    let links = Links::new(site, media);
     let wanted = |i: usize| only.is_none_or(|s| s.entries.contains(&i));
     let lists = only.is_none_or(|s| s.lists);
     let shared = Shared {
         site,
+        media,
         theme,
         site_ctx: site
             .config
@@ -432,8 +435,8 @@ impl Shared<'_> {
             translations,
         };
         let mut ctx = self.base_ctx(lang, page);
-        let entry = entry_ctx(site, i, lang, self.strings(lang));
-        if let Some(share) = super::pictures::share_image(site, e) {
+        let entry = entry_ctx(site, self.media, i, lang, self.strings(lang));
+        if let Some(share) = super::pictures::share_image(site, self.media, e) {
             ctx.insert("share_image", &share);
         }
         ctx.insert("entry", &entry);
