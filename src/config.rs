@@ -175,9 +175,14 @@ impl Config {
                     .hint("run waymark in a site folder (one with site.yaml and content/), pass --site DIR, or make one with `waymark init DIR`"),
             )
         })?;
+        Config::parse(&text)
+    }
+
+    /// Parse and check the text of a `site.yaml`.
+    pub fn parse(text: &str) -> Result<Config> {
         let text = text
             .strip_prefix('\u{feff}')
-            .unwrap_or(&text)
+            .unwrap_or(text)
             .replace("\r\n", "\n");
         let mut config: Config =
             yaml::parse(&text, Path::new(FILE), &text, 1, KNOWN).map_err(Error::one)?;

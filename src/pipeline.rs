@@ -110,7 +110,7 @@ impl Pipeline {
             site,
             ledger,
             mut warnings,
-        } = site::Site::new(root, config, loaded, &ledger)?;
+        } = site::Site::from_loaded(root, config, loaded, &ledger)?;
         warnings.extend(theme.warnings.iter().cloned());
         self.timings.push(("model", t.elapsed()));
         Ok(Model {

@@ -154,7 +154,12 @@ pub struct Modeled {
 
 impl Site {
     /// The model of what `content` loaded, with every entry's plaque code from the ledger.
-    pub fn new(root: &Path, config: Config, loaded: Loaded, ledger: &Ledger) -> Result<Modeled> {
+    pub fn from_loaded(
+        root: &Path,
+        config: Config,
+        loaded: Loaded,
+        ledger: &Ledger,
+    ) -> Result<Modeled> {
         let Loaded {
             home,
             section_intros,
@@ -394,5 +399,131 @@ fn from_raw(e: RawEntry, code: String) -> Entry {
         matter: e.matter,
         texts: e.texts,
         code,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::entry_from_text;
+
+    /// A model from entry files held in memory: (section, slug, text).
+    fn model(files: &[(&str, &str, &str)], ledger: &Ledger) -> Result<Modeled> {
+        let config = Config::parse(
+            "title: T\nbase_url: https://t.example/sub\nlanguages: [vi, en]\npaginate_by: 2\n",
+        )?;
+        let entries = files
+            .iter()
+            .map(|(section, slug, text)| {
+                let rel = PathBuf::from(format!("content/{section}/{slug}.md"));
+                entry_from_text(text, &rel, section, slug, "vi").map_err(crate::error::Error::one)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut sections: Vec<String> = files.iter().map(|(s, _, _)| s.to_string()).collect();
+        sections.sort();
+        sections.dedup();
+        let loaded = Loaded {
+            sections,
+            entries,
+            ..Loaded::default()
+        };
+        Site::from_loaded(Path::new("/nowhere"), config, loaded, ledger)
+    }
+
+    const DEN: &str = "---\ntitle: Đền Kỳ Cùng\ndistrict: Thành phố Lạng Sơn\ntags: [Đền, lịch sử]\nlocation: { lat: 21.85, lon: 106.76 }\n---\nText.\n";
+    const CHUA: &str = "---\ntitle: Chùa Tam Thanh\ndistrict: thành phố Lạng Sơn\ntags: [lich su]\nlocation: { lat: 21.86, lon: 106.75 }\ncode: TT\n---\n";
+    const NHA: &str = "---\ntitle: Nhà Nà Lạn\nlocation: { lat: 21.87, lon: 106.77 }\n---\n";
+    const FAR: &str = "---\ntitle: Ải Xa\nlocation: { lat: 22.9, lon: 105.1 }\n---\n";
+
+    #[test]
+    fn sections_groups_and_addresses() {
+        let m = model(
+            &[
+                ("places", "cho", "---\ntitle: Chợ\n---\n"),
+                ("relics", "den", DEN),
+                ("relics", "chua", CHUA),
+                ("homestays", "nha", NHA),
+            ],
+            &Ledger::default(),
+        )
+        .unwrap();
+        let site = &m.site;
+        // Relics, then homestays, then other sections by name; each in title order.
+        let names: Vec<&str> = site.sections.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["relics", "homestays", "places"]);
+        let relic_titles: Vec<&str> = site.sections[0]
+            .entries
+            .iter()
+            .map(|&i| site.entries[i].texts["vi"].title.as_str())
+            .collect();
+        assert_eq!(relic_titles, ["Chùa Tam Thanh", "Đền Kỳ Cùng"]);
+        // One district for two spellings; tags grouped by slug, the first spelling kept.
+        assert_eq!(site.districts.len(), 1);
+        assert_eq!(site.districts[0].entries.len(), 2);
+        let tags: Vec<(&str, usize)> = (site.tags.iter())
+            .map(|g| (g.slug.as_str(), g.entries.len()))
+            .collect();
+        assert_eq!(tags, [("den", 1), ("lich-su", 2)]);
+        // Addresses follow base_url's path and the language.
+        let den = site.entry_by_page("relics/den").unwrap();
+        assert_eq!(site.entry_path(den, "en"), "/en/relics/den/");
+        assert_eq!(site.link(&site.entry_path(den, "vi")), "/sub/relics/den/");
+        assert_eq!(site.short_link("TT"), "https://t.example/sub/q/TT/");
+    }
+
+    #[test]
+    fn codes_are_issued_and_recorded_in_the_ledger_to_write() {
+        let m = model(
+            &[("relics", "den", DEN), ("relics", "chua", CHUA)],
+            &Ledger::default(),
+        )
+        .unwrap();
+        let codes: Vec<&str> = m.site.entries.iter().map(|e| e.code.as_str()).collect();
+        assert!(codes.contains(&"TT") && codes.contains(&"DEN"), "{codes:?}");
+        assert_eq!(m.ledger.codes["DEN"].page.as_deref(), Some("relics/den"));
+        // The next run with that ledger keeps the code, even after the entry is renamed.
+        let renamed = DEN.replace("title: Đền Kỳ Cùng", "title: Đền Kỳ Cùng mới\ncode: DEN");
+        let again = model(
+            &[("relics", "den-moi", &renamed), ("relics", "chua", CHUA)],
+            &m.ledger,
+        )
+        .unwrap();
+        assert_eq!(
+            again.ledger.codes["DEN"].page.as_deref(),
+            Some("relics/den-moi")
+        );
+        // Removed without a retirement: an error naming the code.
+        let err = model(&[("relics", "chua", CHUA)], &m.ledger).err().unwrap();
+        assert!(err.to_string().contains("plaque code DEN"), "{err}");
+    }
+
+    #[test]
+    fn nearby_places_by_kind_and_distance() {
+        let m = model(
+            &[
+                ("relics", "den", DEN),
+                ("relics", "chua", CHUA),
+                ("relics", "xa", FAR),
+                ("homestays", "nha", NHA),
+            ],
+            &Ledger::default(),
+        )
+        .unwrap();
+        let site = &m.site;
+        let at = |page: &str| {
+            (site.entries.iter())
+                .position(|e| e.page_id() == page)
+                .unwrap()
+        };
+        let near = &site.nearby[at("relics/den")];
+        // The other close relic, not itself, not the one 200 km away; the homestay apart.
+        assert_eq!(near.relics.len(), 1);
+        assert_eq!(near.relics[0].0, at("relics/chua"));
+        assert!(near.relics[0].1 < 2.0, "{:?}", near.relics);
+        assert_eq!(
+            near.homestays.iter().map(|n| n.0).collect::<Vec<_>>(),
+            [at("homestays/nha")]
+        );
+        assert!(site.nearby[at("relics/xa")].relics.is_empty());
     }
 }

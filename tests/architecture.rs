@@ -14,8 +14,17 @@ fn imports() -> BTreeMap<String, BTreeSet<String>> {
         if path.extension().is_none_or(|e| e != "rs") {
             continue;
         }
-        let rel = path.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
-        let top = rel.split('/').next().unwrap().trim_end_matches(".rs").to_string();
+        let rel = path
+            .strip_prefix(&src)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let top = rel
+            .split('/')
+            .next()
+            .unwrap()
+            .trim_end_matches(".rs")
+            .to_string();
         if top == "lib" || top == "main" {
             continue;
         }
@@ -30,10 +39,16 @@ fn imports() -> BTreeMap<String, BTreeSet<String>> {
                     .split(',')
                     .map(|item| item.trim().split("::").next().unwrap_or(""))
                     .collect(),
-                None => vec![rest.split(|c: char| !c.is_alphanumeric() && c != '_').next().unwrap()],
+                None => vec![rest
+                    .split(|c: char| !c.is_alphanumeric() && c != '_')
+                    .next()
+                    .unwrap()],
             };
             for n in names {
-                if !n.is_empty() && n != top && n.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                if !n.is_empty()
+                    && n != top
+                    && n.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                {
                     named.insert(n.to_string());
                 }
             }
@@ -67,7 +82,10 @@ fn cycle_from(graph: &BTreeMap<String, BTreeSet<String>>, start: &str) -> Option
 fn no_import_cycle_between_top_level_modules() {
     let graph = imports();
     // The reader sees the modules it expects; a parse that found nothing proves nothing.
-    assert!(graph["render"].contains("site") && graph["print"].contains("qr"), "{graph:?}");
+    assert!(
+        graph["render"].contains("site") && graph["print"].contains("qr"),
+        "{graph:?}"
+    );
     let cycles: Vec<String> = graph
         .keys()
         .filter_map(|m| cycle_from(&graph, m))

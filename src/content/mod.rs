@@ -500,6 +500,39 @@ pub fn decode(bytes: Vec<u8>, rel: &Path) -> std::result::Result<String, Diagnos
     })
 }
 
+/// An entry from the text of its default-language file, as `load` would read it from `rel` (a
+/// single file, not a bundle): for building a model without a folder (tests, importers).
+pub fn entry_from_text(
+    text: &str,
+    rel: &Path,
+    section: &str,
+    slug: &str,
+    default_language: &str,
+) -> std::result::Result<RawEntry, Diagnostic> {
+    let split = front_matter::split(text, rel)?;
+    let matter = front_matter::parse_entry(&split, rel, text)?;
+    let own = Text {
+        title: matter.title.clone(),
+        summary: matter.summary.clone(),
+        address: matter.address.clone(),
+        body: split.body.to_string(),
+        body_line: split.body_line,
+        file: rel.to_path_buf(),
+        images: Vec::new(),
+    };
+    Ok(RawEntry {
+        section: section.to_string(),
+        slug: slug.to_string(),
+        file: rel.to_path_buf(),
+        bundle: None,
+        assets: Vec::new(),
+        yaml: split.yaml.to_string(),
+        yaml_line: split.yaml_line,
+        texts: BTreeMap::from([(default_language.to_string(), own)]),
+        matter,
+    })
+}
+
 /// Check one entry file from its bytes alone, as the build would (fields, values, links left
 /// unresolved): for `waymark check` of a single file and for fuzzing.
 pub fn check_entry_bytes(bytes: Vec<u8>, rel: &Path, section: &str) -> Vec<Diagnostic> {
@@ -507,25 +540,12 @@ pub fn check_entry_bytes(bytes: Vec<u8>, rel: &Path, section: &str) -> Vec<Diagn
         Ok(t) => t,
         Err(d) => return vec![d],
     };
-    let split = match front_matter::split(&text, rel) {
-        Ok(s) => s,
+    let mut entry = match entry_from_text(&text, rel, section, "", "vi") {
+        Ok(e) => e,
         Err(d) => return vec![d],
     };
-    let matter = match front_matter::parse_entry(&split, rel, &text) {
-        Ok(m) => m,
-        Err(d) => return vec![d],
-    };
-    let entry = RawEntry {
-        section: section.to_string(),
-        slug: crate::slug::slugify(&matter.title),
-        file: rel.to_path_buf(),
-        bundle: None,
-        assets: Vec::new(),
-        yaml: split.yaml.to_string(),
-        yaml_line: split.yaml_line,
-        texts: BTreeMap::new(),
-        matter,
-    };
+    entry.slug = crate::slug::slugify(&entry.matter.title);
+    entry.texts.clear();
     validate::entry(Path::new("/nonexistent"), &entry)
 }
 
