@@ -20,7 +20,7 @@ impl SiteLock {
         if !site.join(crate::config::FILE).is_file() {
             return None;
         }
-        let dir = site.join(".waymark-cache");
+        let dir = site.join(crate::output::CACHE_ROOT);
         std::fs::create_dir_all(&dir).ok()?;
         let path = dir.join("lock");
         let file = std::fs::OpenOptions::new()

@@ -2,12 +2,13 @@
 //! the encoded files and `made.json`, and an index from source path to that folder keyed by the
 //! source's length and modification time, so that an unchanged photo is neither decoded nor read.
 //!
-//! A folder appears whole or not at all (written under a temporary name, then renamed), so an
-//! interrupted build never leaves a half-made entry that a later build would trust.
+//! A folder appears whole or not at all (`CacheDir::keep_dir`), so an interrupted build never
+//! leaves a half-made entry that a later build would trust.
 
 use super::photo::{self, Encoded, Made, Problem, Settings};
+use crate::output::CacheDir;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -27,7 +28,7 @@ struct Row {
 }
 
 pub struct Cache {
-    dir: PathBuf,
+    dir: CacheDir,
     settings_digest: String,
     settings: Settings,
     index: Mutex<BTreeMap<String, Row>>,
@@ -38,9 +39,8 @@ pub struct Cache {
 
 impl Cache {
     pub fn open(site: &Path, settings: Settings) -> Cache {
-        let dir = site.join(".waymark-cache").join("photos");
-        let index = std::fs::read(dir.join(INDEX))
-            .ok()
+        let dir = CacheDir::open(site, "photos");
+        let index = (dir.read(INDEX))
             .and_then(|b| serde_json::from_slice(&b).ok())
             .unwrap_or_default();
         let settings_digest = format!(
@@ -87,7 +87,7 @@ impl Cache {
             .filter(|r| r.len == meta.len() && r.mtime_ns == mtime_ns && r.key.ends_with(&suffix))
         {
             if let Some(made) = self.made(&row.key, share) {
-                return Ok((made, self.dir.join(&row.key)));
+                return Ok((made, self.dir.path(&row.key)));
             }
         }
         let bytes = std::fs::read(source).map_err(|e| Problem::Unreadable(e.to_string()))?;
@@ -113,33 +113,25 @@ impl Cache {
             },
         );
         self.changed.store(true, Ordering::Relaxed);
-        Ok((made, self.dir.join(key)))
+        Ok((made, self.dir.path(&key)))
     }
 
     fn made(&self, key: &str, share: bool) -> Option<Made> {
         let made: Made =
-            serde_json::from_slice(&std::fs::read(self.dir.join(key).join(MADE)).ok()?).ok()?;
+            serde_json::from_slice(&std::fs::read(self.dir.path(key).join(MADE)).ok()?).ok()?;
         (!share || made.share.is_some()).then_some(made)
     }
 
     fn put(&self, key: &str, encoded: &Encoded) -> std::io::Result<()> {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let tmp = self.dir.join(format!(
-            ".tmp-{}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&tmp)?;
-        for (name, bytes) in &encoded.files {
-            std::fs::write(tmp.join(name), bytes)?;
-        }
         let made = serde_json::to_vec(&encoded.made).map_err(std::io::Error::other)?;
-        std::fs::write(tmp.join(MADE), made)?;
-        if std::fs::rename(&tmp, self.dir.join(key)).is_err() {
-            // Another job made the same photo (the same file in two bundles) first: the same files.
-            let _ = std::fs::remove_dir_all(&tmp);
-        }
-        Ok(())
+        self.dir
+            .keep_dir(key, |tmp| {
+                for (name, bytes) in &encoded.files {
+                    std::fs::write(tmp.join(name), bytes)?;
+                }
+                std::fs::write(tmp.join(MADE), &made)
+            })
+            .map(|_| ())
     }
 
     /// Save the index, forgetting sources that are gone and deleting folders no source uses
@@ -151,20 +143,13 @@ impl Cache {
         if !self.changed.load(Ordering::Relaxed) && index.len() == before {
             return;
         }
-        let used: BTreeSet<&str> = index.values().map(|r| r.key.as_str()).collect();
-        if let Ok(dirs) = std::fs::read_dir(&self.dir) {
-            for d in dirs.flatten() {
-                let name = d.file_name();
-                let name = name.to_string_lossy();
-                if d.path().is_dir() && !name.starts_with('.') && !used.contains(name.as_ref()) {
-                    let _ = std::fs::remove_dir_all(d.path());
-                }
-            }
+        // The folders the index still uses stay; the rest (an edited photo's old sizes) go.
+        for row in index.values() {
+            self.dir.note(&row.key);
         }
         if let Ok(text) = serde_json::to_vec_pretty(&*index) {
-            if std::fs::create_dir_all(&self.dir).is_ok() {
-                let _ = crate::output::write_atomic(&self.dir.join(INDEX), &text);
-            }
+            let _ = self.dir.keep(INDEX, &text);
         }
+        self.dir.prune();
     }
 }

@@ -18,10 +18,12 @@
 //! Files are written as the build makes them (`Emitter` → `Writer`), so that the build never holds
 //! the whole site in memory.
 
+mod cache;
 mod emit;
 mod generation;
 mod sizes;
 
+pub use cache::{CacheDir, CACHE_ROOT};
 pub use emit::{Collect, Discard, Emitter, Sink};
 pub use generation::Writer;
 pub use sizes::PageSizes;

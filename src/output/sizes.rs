@@ -1,9 +1,9 @@
 //! Gzipped sizes of entry pages that earlier builds measured, by content, in
-//! `<site>/.waymark-cache/page-sizes`: finding the heaviest page of an unchanged site compresses
+//! `<site>/.waymark-cache/pages/sizes`: finding the heaviest page of an unchanged site compresses
 //! nothing again (it was a fifth of a warm build's page time at 10,000 entries).
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 
 /// A page's content: its length and digest (see `OutFile::fingerprint`).
@@ -16,8 +16,10 @@ pub struct Sizes {
     pub exact: Option<usize>,
 }
 
+const FILE: &str = "sizes";
+
 pub struct PageSizes {
-    file: PathBuf,
+    cache: super::CacheDir,
     known: HashMap<Content, Sizes>,
     /// What this build's pages measured: the next build's `known`.
     seen: Mutex<HashMap<Content, Sizes>>,
@@ -27,12 +29,17 @@ impl PageSizes {
     /// The sizes kept for the site in `root` (none when the file is missing or unreadable: a
     /// cache is never a reason to fail).
     pub fn load(root: &Path) -> PageSizes {
-        let file = root.join(".waymark-cache").join("page-sizes");
-        let known = std::fs::read_to_string(&file)
-            .map(|text| text.lines().filter_map(parse).collect())
+        let cache = super::CacheDir::open(root, "pages");
+        let known = (cache.read(FILE))
+            .map(|bytes| {
+                String::from_utf8_lossy(&bytes)
+                    .lines()
+                    .filter_map(parse)
+                    .collect()
+            })
             .unwrap_or_default();
         PageSizes {
-            file,
+            cache,
             known,
             seen: Mutex::default(),
         }
@@ -61,10 +68,7 @@ impl PageSizes {
             let exact = s.exact.map_or("-".to_string(), |e| e.to_string());
             text.push_str(&format!("{len} {digest:016x} {} {exact}\n", s.quick));
         }
-        if let Some(dir) = self.file.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        let _ = super::write_atomic(&self.file, text.as_bytes());
+        let _ = self.cache.keep(FILE, text.as_bytes());
     }
 }
 

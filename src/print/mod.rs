@@ -212,72 +212,38 @@ pub fn read_symbol(
         .map_err(|e| e.to_string())
 }
 
-/// Plaques already drawn, by a digest of their SVG, in `<site>/.waymark-cache/plaques/`: a plaque
-/// whose text, code, link and template did not change is not drawn again. Safe to delete.
-pub struct DiskCache {
-    dir: std::path::PathBuf,
-    /// The files this build took or kept, by name: after a whole build, the others are stale.
-    used: std::sync::Mutex<std::collections::HashSet<String>>,
-}
+/// Plaques, kit cards and sheets already drawn, by a digest of their source, in
+/// `.waymark-cache/plaques/`: a plaque whose text, code, link and template did not change is not
+/// drawn again, and the output links to the kept file instead of holding it in memory.
+pub struct DiskCache(crate::output::CacheDir);
 
 impl DiskCache {
     pub fn new(site: &std::path::Path) -> DiskCache {
-        DiskCache {
-            dir: site.join(".waymark-cache").join("plaques"),
-            used: Default::default(),
-        }
+        DiskCache(crate::output::CacheDir::open(site, "plaques"))
     }
 
-    fn note(&self, name: String) {
-        self.used.lock().expect("cache lock").insert(name);
-    }
-
-    /// Delete what this build did not use: each edited title left its old plaque, cards and
-    /// sheet file behind for good (a sheet file is up to 0.7 MB). Only after a build that made
-    /// every plaque at the site's own size, so that `waymark plaques --size` or `--codes` never
-    /// throws away the normal build's plaques. Best effort: the cache only saves time.
-    pub fn prune(&self) -> usize {
-        let used = self.used.lock().expect("cache lock");
-        let Ok(dir) = std::fs::read_dir(&self.dir) else {
-            return 0;
-        };
-        dir.flatten()
-            .filter(|f| !used.contains(f.file_name().to_string_lossy().as_ref()))
-            .filter(|f| std::fs::remove_file(f.path()).is_ok())
-            .count()
-    }
-
-    fn key(digest: u64, what: &str) -> String {
+    fn name(digest: u64, what: &str) -> String {
         format!("{digest:016x}.{what}")
     }
 
-    /// The `what` file (`pdf` or `png`) drawn (and checked) from this source before, as a file
-    /// the output copies: a build never holds every plaque in memory.
+    /// The `what` file (`pdf`, `png`, `svg`) made from this source before.
     pub fn file(&self, source: u64, what: &str) -> Option<Data> {
-        let name = Self::key(source, what);
-        let path = self.dir.join(&name);
-        let found = path.is_file();
-        if found {
-            self.note(name);
-        }
-        found.then_some(Data::Cached(path))
+        self.0.get(&Self::name(source, what)).map(Data::Cached)
     }
 
     /// Keep `bytes` as the `what` file of this source, and hand back what the output should
-    /// write: the kept file, or the bytes themselves when the cache cannot be written (a cache
-    /// only saves time). Written under a temporary name and renamed, so that an interrupted
-    /// build never leaves a cut-short file that a later build would trust.
+    /// write: the kept file, or the bytes themselves when the cache cannot be written.
     pub fn keep(&self, source: u64, what: &str, bytes: Vec<u8>) -> Data {
-        let name = Self::key(source, what);
-        let path = self.dir.join(&name);
-        self.note(name);
-        let kept = std::fs::create_dir_all(&self.dir).is_ok()
-            && crate::output::write_atomic(&path, &bytes).is_ok();
-        if kept {
-            Data::Cached(path)
-        } else {
-            Data::Bytes(bytes)
+        match self.0.keep(&Self::name(source, what), &bytes) {
+            Ok(path) => Data::Cached(path),
+            Err(_) => Data::Bytes(bytes),
         }
+    }
+
+    /// After a whole print run: delete what it did not use (each edited title left a plaque,
+    /// cards and a sheet file of up to 0.7 MB behind).
+    pub fn prune(&self) -> usize {
+        self.0.prune()
     }
 }
 

@@ -150,14 +150,12 @@ pub struct Made {
 }
 
 /// Symbols already made (and read back), by link and error correction: in memory for `serve`,
-/// where most rebuilds change no link, and in `.waymark-cache/qr/` for builds, whose output links
-/// to the cached files instead of holding every symbol in memory.
+/// where most rebuilds change no link, and in `.waymark-cache/qr/` for print runs, whose output
+/// links to the cached files instead of holding every symbol in memory.
 #[derive(Default)]
 pub struct Cache {
     memory: Mutex<HashMap<(String, EcLevel), Arc<Made>>>,
-    dir: Option<std::path::PathBuf>,
-    /// The stems of the files this run read or kept: after a whole build, the others are stale.
-    used: Mutex<std::collections::HashSet<String>>,
+    disk: Option<crate::output::CacheDir>,
 }
 
 /// A symbol's files as the output takes them, and its size.
@@ -179,9 +177,8 @@ impl Stored {
     }
 }
 
-/// A cached symbol, when the file is whole and is the symbol of `data`.
-fn read_symbol(file: &std::path::Path, data: &str) -> Option<Symbol> {
-    let bytes = std::fs::read(file).ok()?;
+/// A cached symbol, when the bytes are whole and are the symbol of `data`.
+fn read_symbol(bytes: &[u8], data: &str) -> Option<Symbol> {
     let (head, rest) = bytes.split_at_checked(10)?;
     let version = i16::from_le_bytes([head[0], head[1]]);
     let width = u32::from_le_bytes(head[2..6].try_into().ok()?) as usize;
@@ -207,63 +204,39 @@ impl Cache {
     pub fn on_disk(site: &std::path::Path) -> Cache {
         Cache {
             memory: Mutex::default(),
-            dir: Some(site.join(".waymark-cache").join("qr")),
-            used: Mutex::default(),
-        }
-    }
-
-    fn note(&self, file: &std::path::Path) {
-        let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned());
-        if let (Some(stem), Ok(mut used)) = (stem, self.used.lock()) {
-            used.insert(stem);
+            disk: Some(crate::output::CacheDir::open(site, "qr")),
         }
     }
 
     /// Delete the files no symbol of this run used (a changed link or base_url leaves every old
-    /// symbol behind), and any temporary file a killed build left. Only after a whole build,
-    /// which holds the site's lock: `serve` keeps its symbols in memory. Best effort.
+    /// symbol behind), and any temporary file a killed run left. Only after a whole run.
     pub fn prune(&self) -> usize {
-        let (Some(dir), Ok(used)) = (&self.dir, self.used.lock()) else {
-            return 0;
-        };
-        let Ok(files) = std::fs::read_dir(dir) else {
-            return 0;
-        };
-        files
-            .flatten()
-            .filter(|f| {
-                let name = f.file_name();
-                let name = name.to_string_lossy();
-                let stem = name.split('.').next().unwrap_or_default();
-                name.starts_with('.') || !used.contains(stem)
-            })
-            .filter(|f| std::fs::remove_file(f.path()).is_ok())
-            .count()
+        self.disk.as_ref().map_or(0, |d| d.prune())
     }
 
-    /// The cache files of a symbol, without extension.
-    fn stem(&self, url: &str, ec: EcLevel) -> Option<std::path::PathBuf> {
+    /// The stem of a symbol's cache files.
+    fn stem(url: &str, ec: EcLevel) -> String {
         let key = format!("{CACHE_VERSION} {ec:?} {url}");
-        let dir = self.dir.as_ref()?;
-        Some(dir.join(format!("{:016x}", crate::output::digest(key.as_bytes()))))
+        format!("{:016x}", crate::output::digest(key.as_bytes()))
     }
 
     pub fn get(&self, url: &str, ec: EcLevel) -> Option<Stored> {
-        let Some(stem) = self.stem(url, ec) else {
+        let Some(disk) = &self.disk else {
             let memory = self.memory.lock().ok()?;
             return memory.get(&(url.to_string(), ec)).map(|m| Stored::of(m));
         };
+        let stem = Self::stem(url, ec);
         // `<stem>.qr`: version, modules and the link, so that a digest collision can never serve
         // another link's symbol; written after the SVG and PNG beside it.
-        let bytes = std::fs::read(stem.with_extension("qr")).ok()?;
+        let bytes = disk.read(&format!("{stem}.qr"))?;
         let (head, link) = bytes.split_at_checked(6)?;
         let version = i16::from_le_bytes([head[0], head[1]]);
         let modules = u32::from_le_bytes(head[2..6].try_into().ok()?) as usize;
-        let (svg, png) = (stem.with_extension("svg"), stem.with_extension("png"));
-        if link != url.as_bytes() || !svg.is_file() || !png.is_file() {
+        if link != url.as_bytes() {
             return None;
         }
-        self.note(&stem);
+        let svg = disk.get(&format!("{stem}.svg"))?;
+        let png = disk.get(&format!("{stem}.png"))?;
         Some(Stored {
             svg: Data::Cached(svg),
             png: Data::Cached(png),
@@ -274,55 +247,47 @@ impl Cache {
 
     /// Keep a symbol just made; best effort: a cache that cannot be written only costs time.
     pub fn put(&self, url: &str, ec: EcLevel, made: Made) -> Stored {
-        let Some(stem) = self.stem(url, ec) else {
+        let Some(disk) = &self.disk else {
             let made = Arc::new(made);
             if let Ok(mut m) = self.memory.lock() {
                 m.insert((url.to_string(), ec), made.clone());
             }
             return Stored::of(&made);
         };
-        let (svg, png) = (stem.with_extension("svg"), stem.with_extension("png"));
+        let stem = Self::stem(url, ec);
         let mut head = Vec::with_capacity(6 + url.len());
         head.extend(made.version.to_le_bytes());
         head.extend((made.modules as u32).to_le_bytes());
         head.extend(url.as_bytes());
-        let kept = stem
-            .parent()
-            .is_some_and(|d| std::fs::create_dir_all(d).is_ok())
-            && crate::output::write_atomic(&svg, made.svg.as_bytes()).is_ok()
-            && crate::output::write_atomic(&png, &made.png).is_ok()
-            && crate::output::write_atomic(&stem.with_extension("qr"), &head).is_ok();
-        if kept {
-            self.note(&stem);
-            Stored {
+        let kept = (disk.keep(&format!("{stem}.svg"), made.svg.as_bytes()))
+            .and_then(|svg| Ok((svg, disk.keep(&format!("{stem}.png"), &made.png)?)))
+            .and_then(|files| disk.keep(&format!("{stem}.qr"), &head).map(|_| files));
+        match kept {
+            Ok((svg, png)) => Stored {
                 svg: Data::Cached(svg),
                 png: Data::Cached(png),
                 version: made.version,
                 modules: made.modules,
-            }
-        } else {
-            Stored::of(&made)
+            },
+            Err(_) => Stored::of(&made),
         }
     }
 
     /// The symbol of `data` (its dark modules), encoded once and then read from the cache: the
-    /// plaques and kit cards of a warm build need the modules, not the encoder's search.
+    /// plaques and kit cards of a warm run need the modules, not the encoder's search.
     pub fn symbol(&self, data: &str, ec: EcLevel) -> std::result::Result<Symbol, String> {
-        let file = self.dir.as_ref().map(|d| {
+        let name = self.disk.as_ref().map(|_| {
             let key = format!("{CACHE_VERSION} symbol {ec:?} {data}");
-            d.join(format!(
-                "{:016x}.sym",
-                crate::output::digest(key.as_bytes())
-            ))
+            format!("{:016x}.sym", crate::output::digest(key.as_bytes()))
         });
-        if let Some(f) = &file {
-            self.note(f);
-        }
-        if let Some(sym) = file.as_ref().and_then(|f| read_symbol(f, data)) {
-            return Ok(sym);
+        if let (Some(disk), Some(name)) = (&self.disk, &name) {
+            disk.note(name);
+            if let Some(sym) = disk.read(name).and_then(|b| read_symbol(&b, data)) {
+                return Ok(sym);
+            }
         }
         let (_, sym) = encode(data, ec)?;
-        if let (Some(dir), Some(file)) = (&self.dir, &file) {
+        if let (Some(disk), Some(name)) = (&self.disk, &name) {
             let mut bytes = Vec::with_capacity(10 + data.len() + sym.dark.len() / 8 + 1);
             bytes.extend(sym.version.to_le_bytes());
             bytes.extend((sym.width as u32).to_le_bytes());
@@ -336,9 +301,7 @@ impl Cache {
                         .fold(0u8, |b, (i, &d)| b | (u8::from(d) << i)),
                 );
             }
-            if std::fs::create_dir_all(dir).is_ok() {
-                let _ = crate::output::write_atomic(file, &bytes);
-            }
+            let _ = disk.keep(name, &bytes);
         }
         Ok(sym)
     }
