@@ -6,7 +6,7 @@
 //! loses a page; a theme or site.yaml change) renders everything.
 
 use crate::render::Selection;
-use crate::site::{Nearby, Site};
+use crate::site::{Entry, Nearby, Site};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
@@ -73,18 +73,7 @@ pub fn fingerprints(site: &Site, media: &crate::media::Media) -> Fingerprints {
                     .hash(h);
             }
         }]);
-        // What lists, the search index, the sitemap and the map files show of the entry.
-        let card = hash(&[&|h| {
-            e.matter.district.hash(h);
-            e.matter.tags.hash(h);
-            e.matter.date.hash(h);
-            e.matter.price_from.hash(h);
-            format!("{:?}{:?}", e.matter.location, e.matter.ranking).hash(h);
-            for (lang, t) in &e.texts {
-                (lang, &t.title, &t.summary).hash(h);
-            }
-        }]);
-        entries.insert(page, (full, card));
+        entries.insert(page, (full, card(e)));
     }
     // A district or tag page, or a page of its list, that appears or vanishes is a file added or
     // gone.
@@ -111,6 +100,20 @@ pub fn fingerprints(site: &Site, media: &crate::media::Media) -> Fingerprints {
         intros,
         nearby: site.nearby.clone(),
     }
+}
+
+/// What lists, cards, the search index, the sitemap, the map files and other entries' nearby
+/// lists show of an entry: when it changes, they are rendered again. The one definition, for
+/// rebuilds and patches alike.
+pub fn card(e: &Entry) -> u64 {
+    hash(&[&|h| {
+        let m = &e.matter;
+        (&m.district, &m.tags, &m.date, m.price_from).hash(h);
+        format!("{:?}{:?}", m.location, m.ranking).hash(h);
+        for (lang, t) in &e.texts {
+            (lang, &t.title, &t.summary).hash(h);
+        }
+    }])
 }
 
 /// The entries whose pages show what changed of the `cards` entries: those whose nearby lists

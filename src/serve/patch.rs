@@ -90,6 +90,7 @@ pub fn apply(site: &mut Site, changed: &HashSet<PathBuf>) -> Option<Patch> {
     let mut moved = false;
     for (i, rel, edit) in edits {
         let e = &mut site.entries[i];
+        let card_before = super::incremental::card(e);
         if let Some(m) = edit.matter {
             moved |= m.location != e.matter.location;
             e.matter = m;
@@ -103,7 +104,7 @@ pub fn apply(site: &mut Site, changed: &HashSet<PathBuf>) -> Option<Patch> {
             text.address = edit.address;
         }
         entries.insert(i);
-        if edit.listed {
+        if super::incremental::card(e) != card_before {
             cards.insert(i);
         }
     }
@@ -130,29 +131,11 @@ struct Edit {
     address: Option<String>,
     body: String,
     body_line: usize,
-    /// Lists, cards, the map, feeds or nearby lists show something that changed.
-    listed: bool,
 }
 
 /// What makes the site's structure: files, addresses, codes, media. A change here is never patched.
 fn structure(m: &FrontMatter) -> Option<String> {
     serde_json::to_string(&(&m.code, m.draft, &m.images, &m.audio, &m.plaque_size)).ok()
-}
-
-/// What lists, cards, the map, feeds and nearby lists show of an entry's front matter.
-fn listed(m: &FrontMatter) -> Option<String> {
-    serde_json::to_string(&(
-        (
-            &m.title,
-            &m.summary,
-            &m.district,
-            &m.tags,
-            &m.date,
-            m.price_from,
-        ),
-        format!("{:?}{:?}", m.location, m.ranking),
-    ))
-    .ok()
 }
 
 /// The edit of `rel` (entry `i`), when a patch can make it and the loader would accept it
@@ -186,7 +169,6 @@ fn edit_of(site: &Site, i: usize, rel: &Path) -> Option<Edit> {
         }
         let m = raw.matter;
         Some(Edit {
-            listed: listed(&m)? != listed(&e.matter)?,
             title: m.title.clone(),
             summary: m.summary.clone(),
             address: m.address.clone(),
@@ -201,7 +183,6 @@ fn edit_of(site: &Site, i: usize, rel: &Path) -> Option<Edit> {
             return None;
         }
         Some(Edit {
-            listed: m.title != t.title || m.summary != t.summary,
             matter: None,
             title: m.title,
             summary: m.summary,
