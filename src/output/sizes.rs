@@ -1,6 +1,6 @@
 //! Gzipped sizes of entry pages that earlier builds measured, by content, in
 //! `<site>/.waymark-cache/pages/sizes`: finding the heaviest page of an unchanged site compresses
-//! nothing again (it was a fifth of a warm build's page time at 10,000 entries).
+//! nothing again.
 
 use std::collections::HashMap;
 use std::path::Path;

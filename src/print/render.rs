@@ -23,8 +23,8 @@ pub struct Drawn {
 }
 
 thread_local! {
-    /// One 300 dpi page is 8.7 MB; allocating (and the kernel zeroing) a fresh one for each of
-    /// thousands of plaques cost more than drawing it. Each thread keeps its last one.
+    /// A 300 dpi page is 8.7 MB: allocating (and the kernel zeroing) one for each of thousands
+    /// of plaques costs more than drawing it, so each thread keeps its last one.
     static SPARE: std::cell::RefCell<Option<resvg::tiny_skia::Pixmap>> = const { std::cell::RefCell::new(None) };
 }
 
@@ -83,7 +83,7 @@ impl Drawn {
 }
 
 /// One PDF page a tree, each `w` × `h` mm; `next` gives the trees one at a time, so that a sheet of
-/// 5,000 pages never holds more than one parsed page (all at once took 1 GB at 10,000 plaques).
+/// thousands of pages never holds more than one parsed page.
 fn pdf_of(
     mut next: impl FnMut() -> Option<Result<usvg::Tree, String>>,
     w: f64,
@@ -230,8 +230,7 @@ impl Renderer {
 ///
 /// A plaque has a few dozen colours (its inks and their anti-aliased edges), so it is written as
 /// an indexed PNG: lossless, a quarter of the pixel data, with one fixed filter (Paeth: as small
-/// as trying every filter on every row, measured on 1,000 plaques, in half the time; no filter
-/// left the fast compressor with 17 times the bytes) and fast compression. A drawing with more
+/// as trying every filter on every row, in half the time) and fast compression. A drawing with more
 /// than 256 colours (a logo with gradients) falls back to RGB with adaptive filters.
 fn png_rgb(pixmap: &resvg::tiny_skia::Pixmap, dpi: f64) -> Result<Vec<u8>, String> {
     // The page is painted white first, so every pixel is opaque and needs no un-premultiplying.
