@@ -438,4 +438,66 @@ mod tests {
         );
         assert!(far.qr.y + far.qr.module * 37.0 < 148.0, "fits on the page");
     }
+
+    #[test]
+    fn a_summary_takes_only_the_room_the_symbol_can_spare() {
+        let m = metrics();
+        let long = "Khu di tích lịch sử quốc gia đặc biệt, nơi đồng chí Hoàng Văn Thụ sinh ra và lớn lên; nhà sàn truyền thống của người Tày được dựng lại bên suối.";
+        let t = Texts {
+            site_title: "S",
+            title: "Đền",
+            title_en: None,
+            summaries: vec![long, "A memorial by a stream."],
+            cta: "Scan",
+            link: "https://a.example/q/A/",
+            code: "A",
+        };
+        let modules = vec![true; 29 * 29];
+        for size in Size::ALL {
+            let plain = layout(
+                size,
+                size.scan_distance_m(),
+                &m,
+                &Texts {
+                    summaries: Vec::new(),
+                    ..t
+                },
+                &modules,
+                29,
+            );
+            let with = layout(size, size.scan_distance_m(), &m, &t, &modules, 29);
+            // Never below what the scan distance needs (nor, where even a plaque without a
+            // summary falls short, below that), never larger than without a summary.
+            let floor = plain.qr_mm.min(size.scan_distance_m() * 100.0);
+            assert!(
+                with.qr_mm + 0.01 >= floor,
+                "{size:?}: {} < {floor}",
+                with.qr_mm
+            );
+            assert!(with.qr_mm <= plain.qr_mm + 1e-9);
+            assert_eq!(with.warnings, plain.warnings);
+            // Lines fit the width, below the title and above the symbol.
+            for l in &with.summary {
+                assert!(m.width(&l.text, with.summary_size, false) <= size.dims().0 * 0.86 + 0.01);
+                assert!(l.y < with.qr.y, "{size:?}");
+            }
+        }
+        // Both summaries fit whole on an A6 plaque.
+        let a6 = layout(Size::A6, 0.5, &m, &t, &modules, 29);
+        assert_eq!(
+            a6.summary.last().map(|l| l.text.as_str()),
+            Some("A memorial by a stream.")
+        );
+        // A summary too long for the room is cut, and the cut line says so; a poster read from
+        // as close holds more.
+        let longer = [long, long, long].join(" ");
+        let t = Texts {
+            summaries: vec![&longer],
+            ..t
+        };
+        let a6 = layout(Size::A6, 0.5, &m, &t, &modules, 29);
+        let a4 = layout(Size::A4, 0.5, &m, &t, &modules, 29);
+        assert!(!a6.summary.is_empty() && a6.summary.len() < a4.summary.len());
+        assert!(a6.summary.last().unwrap().text.ends_with('…'));
+    }
 }
