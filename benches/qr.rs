@@ -14,10 +14,7 @@ fn main() {
         .collect();
     println!("encode {:?}", t.elapsed() / 200);
     let t = Instant::now();
-    let r: Vec<_> = syms
-        .iter()
-        .map(|(_, s)| waymark::qr::raster(s, 3))
-        .collect();
+    let r: Vec<_> = syms.iter().map(|s| waymark::qr::raster(s, 3)).collect();
     println!("raster3 {:?}", t.elapsed() / 200);
     let t = Instant::now();
     for (side, px) in &r {
@@ -28,13 +25,10 @@ fn main() {
         t.elapsed() / 200
     );
     let t = Instant::now();
-    let r10: Vec<_> = syms
-        .iter()
-        .map(|(_, s)| waymark::qr::raster(s, 10))
-        .collect();
+    let r10: Vec<_> = syms.iter().map(|s| waymark::qr::raster(s, 10)).collect();
     println!("raster10 {:?}", t.elapsed() / 200);
     let t = Instant::now();
-    for ((_, s), (side, px)) in syms.iter().zip(&r10) {
+    for (s, (side, px)) in syms.iter().zip(&r10) {
         waymark::qr::decode_modules(s, *side, px).unwrap();
     }
     println!("decode_modules {:?}", t.elapsed() / 200);
@@ -44,7 +38,7 @@ fn main() {
     }
     println!("png {:?}", t.elapsed() / 200);
     let t = Instant::now();
-    for (c, _) in &syms {
+    for c in &syms {
         waymark::qr::svg(c);
     }
     println!("svg {:?}", t.elapsed() / 200);

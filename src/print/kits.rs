@@ -136,7 +136,17 @@ pub fn render(
     Ok(homestays.len())
 }
 
-/// One homestay's cards and kit.pdf.
+/// A card laid out: its name, SVG, the payload its QR encodes and where the QR is.
+struct Drawn {
+    name: &'static str,
+    svg: String,
+    data: String,
+    qr: super::layout::QrBox,
+    width: usize,
+}
+
+/// One homestay's cards and kit.pdf. The kit is kept in the cache under the digest of all its
+/// cards: a kit made (and read back) before is neither drawn nor read again.
 fn kit(
     site: &Site,
     theme: &Theme,
@@ -146,126 +156,124 @@ fn kit(
     symbols: &crate::qr::Cache,
     e: &Entry,
 ) -> Result<Vec<OutFile>, Diagnostic> {
-    let mut files = Vec::new();
-    {
-        let fail = |why: String| {
-            Diagnostic::error(&e.file, format!("the homestay kit for {} {why}", e.code))
+    let fail =
+        |why: String| Diagnostic::error(&e.file, format!("the homestay kit for {} {why}", e.code));
+    let specs = specs(site, e).map_err(|w| {
+        fail(format!("cannot be made: {w}"))
+            .hint("check `phone`, `wifi` and `bank` in the front matter")
+    })?;
+    let mut cards = Vec::new();
+    for (name, vi, en, data, lines) in specs {
+        let ec = if name == "listing" {
+            site.config.qr.error_correction
+        } else {
+            EcLevel::M
         };
-        let specs = specs(site, e).map_err(|w| {
-            fail(format!("cannot be made: {w}"))
-                .hint("check `phone`, `wifi` and `bank` in the front matter")
-        })?;
-        let mut svgs = Vec::new();
-        let mut trees = std::collections::HashMap::new();
-        for (name, vi, en, data, lines) in specs {
-            let ec = if name == "listing" {
-                site.config.qr.error_correction
-            } else {
-                EcLevel::M
-            };
-            let sym = symbols
-                .symbol(&data, ec)
-                .map_err(|w| fail(format!("has a code that cannot be made: {w}")))?;
-            let side = sym.width + 2 * crate::qr::QUIET_ZONE;
-            let qr_mm = (W - 24.0).min(H - 40.0 - 8.0 * lines.len() as f64 - 10.0);
-            let module = qr_mm / side as f64;
-            let mut y = 36.0 + qr_mm + 8.0;
-            let details = lines
-                .into_iter()
-                .map(|text| {
-                    let l = Line { text, y };
-                    y += 7.0;
-                    l
-                })
-                .collect();
-            let card = Card {
-                w: W,
-                h: H,
-                place: e.texts[site.default_language()].title.clone(),
-                heading_vi: vi.into(),
-                heading_en: en.into(),
-                qr: super::layout::QrBox {
-                    x: (W - qr_mm) / 2.0,
-                    y: 36.0,
-                    module,
-                    side,
-                    path: path(&sym.dark, sym.width),
-                },
-                details,
-            };
-            let ctx = tera::Context::from_serialize(&card).map_err(|err| fail(err.to_string()))?;
-            let svg = theme.render("kit-card.svg", &ctx)?;
-            let digest = crate::output::digest(svg.as_bytes());
-            // A card read back once is marked in the cache ("ok"; with its PNG when one was
-            // asked for): a warm run neither draws nor reads it again.
-            let kept = match png {
-                true => cache.file(digest, "png"),
-                false => cache.file(digest, "ok"),
-            };
-            let png_file = match kept {
-                Some(kept) => kept,
-                None => {
-                    let tree = renderer
-                        .tree(&svg)
-                        .map_err(|w| fail(format!("could not be drawn: {w}")))?;
-                    let qr = &card.qr;
-                    let drawn = match png {
-                        true => renderer.pixels(&tree, W, H),
-                        false => {
-                            let side = qr.module * qr.side as f64;
-                            renderer.region(&tree, W, (qr.x, qr.y, side), 150.0)
-                        }
-                    }
-                    .map_err(|w| fail(format!("could not be drawn: {w}")))?;
-                    // Kept for the kit's PDF, which would otherwise parse the card again.
-                    trees.insert(svgs.len(), tree);
-                    let read = super::read_symbol(&drawn, 150.0, qr, sym.width);
-                    if read.as_deref() != Ok(data.as_str()) {
-                        return Err(fail(format!(
-                            "has a {name} card that does not scan back (read {read:?})"
-                        )));
-                    }
-                    match png {
-                        true => cache.keep(digest, "png", drawn.png().map_err(fail)?),
-                        false => cache.keep(digest, "ok", Vec::new()),
-                    }
-                }
-            };
-            files.push(OutFile::bytes(
-                crate::address::kit_file(&e.code, &format!("{name}.svg")),
-                svg.clone(),
-            ));
-            if png {
-                files.push(OutFile {
-                    path: crate::address::kit_file(&e.code, &format!("{name}.png")),
-                    data: png_file,
-                });
-            }
-            svgs.push(svg);
-        }
-        // The kit's PDF, kept like a plaque's under the digest of all its cards.
-        let all = crate::output::digest(svgs.concat().as_bytes());
-        let pdf = match cache.file(all, "pdf") {
-            Some(pdf) => pdf,
-            None => {
-                let mut cards = svgs.iter().enumerate();
-                let pdf = renderer
-                    .pdf_of_trees(
-                        || {
-                            let (n, svg) = cards.next()?;
-                            Some(trees.remove(&n).map_or_else(|| renderer.tree(svg), Ok))
-                        },
-                        W,
-                        H,
-                    )
-                    .map_err(|w| fail(format!("could not be made into a PDF: {w}")))?;
-                cache.keep(all, "pdf", pdf)
-            }
+        let sym = symbols
+            .symbol(&data, ec)
+            .map_err(|w| fail(format!("has a code that cannot be made: {w}")))?;
+        let side = sym.width + 2 * crate::qr::QUIET_ZONE;
+        let qr_mm = (W - 24.0).min(H - 40.0 - 8.0 * lines.len() as f64 - 10.0);
+        let mut y = 36.0 + qr_mm + 8.0;
+        let details = lines
+            .into_iter()
+            .map(|text| {
+                let l = Line { text, y };
+                y += 7.0;
+                l
+            })
+            .collect();
+        let card = Card {
+            w: W,
+            h: H,
+            place: e.texts[site.default_language()].title.clone(),
+            heading_vi: vi.into(),
+            heading_en: en.into(),
+            qr: super::layout::QrBox {
+                x: (W - qr_mm) / 2.0,
+                y: 36.0,
+                module: qr_mm / side as f64,
+                side,
+                path: path(&sym.dark, sym.width),
+            },
+            details,
         };
-        files.push(OutFile {
-            path: crate::address::kit_file(&e.code, "kit.pdf"),
-            data: pdf,
+        let ctx = tera::Context::from_serialize(&card).map_err(|err| fail(err.to_string()))?;
+        cards.push(Drawn {
+            name,
+            svg: theme.render("kit-card.svg", &ctx)?,
+            data,
+            qr: card.qr,
+            width: sym.width,
         });
     }
+    let all = crate::output::digest(
+        cards
+            .iter()
+            .map(|c| c.svg.as_str())
+            .collect::<String>()
+            .as_bytes(),
+    );
+    let card_png = |c: &Drawn| cache.file(crate::output::digest(c.svg.as_bytes()), "png");
+    let kept = cache
+        .file(all, "pdf")
+        .filter(|_| !png || cards.iter().all(|c| card_png(c).is_some()));
+    let (pdf, pngs) = match kept {
+        Some(pdf) => (pdf, cards.iter().map(card_png).collect::<Vec<_>>()),
+        None => {
+            let mut trees = Vec::new();
+            let mut pngs = Vec::new();
+            for c in &cards {
+                let tree = renderer
+                    .tree(&c.svg)
+                    .map_err(|w| fail(format!("could not be drawn: {w}")))?;
+                let drawn = match png {
+                    true => renderer.pixels(&tree, W, H),
+                    false => {
+                        let side = c.qr.module * c.qr.side as f64;
+                        renderer.region(&tree, W, (c.qr.x, c.qr.y, side), 150.0)
+                    }
+                }
+                .map_err(|w| fail(format!("could not be drawn: {w}")))?;
+                let read = super::read_symbol(&drawn, 150.0, &c.qr, c.width);
+                if read.as_deref() != Ok(c.data.as_str()) {
+                    return Err(fail(format!(
+                        "has a {} card that does not scan back (read {read:?})",
+                        c.name
+                    )));
+                }
+                pngs.push(match png {
+                    true => {
+                        let bytes = drawn.png().map_err(fail)?;
+                        Some(cache.keep(crate::output::digest(c.svg.as_bytes()), "png", bytes))
+                    }
+                    false => None,
+                });
+                trees.push(tree);
+            }
+            let mut trees = trees.into_iter();
+            let pdf = renderer
+                .pdf_of_trees(|| trees.next().map(Ok), W, H)
+                .map_err(|w| fail(format!("could not be made into a PDF: {w}")))?;
+            (cache.keep(all, "pdf", pdf), pngs)
+        }
+    };
+    let mut files = Vec::new();
+    for (c, png) in cards.into_iter().zip(pngs) {
+        if let Some(png) = png {
+            files.push(OutFile {
+                path: crate::address::kit_file(&e.code, &format!("{}.png", c.name)),
+                data: png,
+            });
+        }
+        files.push(OutFile::bytes(
+            crate::address::kit_file(&e.code, &format!("{}.svg", c.name)),
+            c.svg,
+        ));
+    }
+    files.push(OutFile {
+        path: crate::address::kit_file(&e.code, "kit.pdf"),
+        data: pdf,
+    });
     Ok(files)
 }

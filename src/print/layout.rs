@@ -1,6 +1,7 @@
 //! Where everything goes on a plaque, in millimetres: text wrapped with the shipped font's own
 //! metrics, and a QR symbol as large as the scan distance asks for (width ≥ distance / 10).
 
+pub use crate::qr::path;
 pub use crate::vocab::Size;
 use serde::Serialize;
 
@@ -333,37 +334,6 @@ pub fn layout(
         warnings,
         logo: None,
     }
-}
-
-/// The dark modules as one path: a rectangle per run of dark modules in a row, offset by the quiet zone.
-pub fn path(modules: &[bool], width: usize) -> String {
-    let q = crate::qr::QUIET_ZONE;
-    let mut d = String::with_capacity(width * width);
-    let mut num = itoa::Buffer::new();
-    for y in 0..width {
-        let mut x = 0;
-        while x < width {
-            if modules[y * width + x] {
-                let start = x;
-                while x < width && modules[y * width + x] {
-                    x += 1;
-                }
-                // M{x} {y}h{run}v1h-{run}z
-                d.push('M');
-                d.push_str(num.format(start + q));
-                d.push(' ');
-                d.push_str(num.format(y + q));
-                d.push('h');
-                d.push_str(num.format(x - start));
-                d.push_str("v1h-");
-                d.push_str(num.format(x - start));
-                d.push('z');
-            } else {
-                x += 1;
-            }
-        }
-    }
-    d
 }
 
 #[cfg(test)]

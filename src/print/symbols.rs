@@ -48,7 +48,13 @@ pub fn render(site: &Site, entries: &[&Entry], cache: &Cache, emit: &Emitter) ->
             };
             let stored = match cache.get(&url, ec) {
                 Some(s) => s,
-                None => cache.put(&url, ec, qr::make(&url, ec).map_err(fail)?),
+                None => {
+                    // The plaque's symbol of the same link: encoded once a run.
+                    let sym = cache
+                        .symbol(&url, ec)
+                        .map_err(|w| fail(format!("cannot be made: {w}")))?;
+                    cache.put(&url, ec, qr::make(&url, &sym).map_err(fail)?)
+                }
             };
             let svg_path = address::symbol_file(&e.code, "svg");
             let png_path = address::symbol_file(&e.code, "png");

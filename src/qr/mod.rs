@@ -23,7 +23,7 @@ pub struct Symbol {
     pub version: i16,
 }
 
-pub fn encode(data: &str, ec: EcLevel) -> std::result::Result<(QrCode, Symbol), String> {
+pub fn encode(data: &str, ec: EcLevel) -> std::result::Result<Symbol, String> {
     let level = match ec {
         EcLevel::L => qrcode::EcLevel::L,
         EcLevel::M => qrcode::EcLevel::M,
@@ -47,7 +47,7 @@ pub fn encode(data: &str, ec: EcLevel) -> std::result::Result<(QrCode, Symbol), 
             .collect(),
         version,
     };
-    Ok((code, symbol))
+    Ok(symbol)
 }
 
 /// Text beyond ASCII (a Vietnamese name in a contact card) carries an ECI designator saying UTF-8,
@@ -65,12 +65,48 @@ fn utf8_code(data: &str, level: qrcode::EcLevel) -> std::result::Result<QrCode, 
     Err("the text is too long for a QR code".into())
 }
 
-/// One `<path>`, crisp edges, quiet zone included, one user unit per module scaled by 8.
-pub fn svg(code: &QrCode) -> String {
-    code.render::<qrcode::render::svg::Color>()
-        .quiet_zone(true)
-        .module_dimensions(8, 8)
-        .build()
+/// The symbol as an SVG: one `<path>` on white, crisp edges, quiet zone included, one user
+/// unit a module, 8 px a module by default.
+pub fn svg(sym: &Symbol) -> String {
+    let side = sym.width + 2 * QUIET_ZONE;
+    format!(
+        r##"<?xml version="1.0" standalone="yes"?>
+<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{px}" height="{px}" viewBox="0 0 {side} {side}" shape-rendering="crispEdges"><rect width="{side}" height="{side}" fill="#ffffff"/><path d="{d}" fill="#000000"/></svg>
+"##,
+        px = side * 8,
+        d = path(&sym.dark, sym.width)
+    )
+}
+
+/// The dark modules as one path: a rectangle per run of dark modules in a row, offset by the quiet zone.
+pub fn path(modules: &[bool], width: usize) -> String {
+    let q = crate::qr::QUIET_ZONE;
+    let mut d = String::with_capacity(width * width);
+    let mut num = itoa::Buffer::new();
+    for y in 0..width {
+        let mut x = 0;
+        while x < width {
+            if modules[y * width + x] {
+                let start = x;
+                while x < width && modules[y * width + x] {
+                    x += 1;
+                }
+                // M{x} {y}h{run}v1h-{run}z
+                d.push('M');
+                d.push_str(num.format(start + q));
+                d.push(' ');
+                d.push_str(num.format(y + q));
+                d.push('h');
+                d.push_str(num.format(x - start));
+                d.push_str("v1h-");
+                d.push_str(num.format(x - start));
+                d.push('z');
+            } else {
+                x += 1;
+            }
+        }
+    }
+    d
 }
 
 /// Greyscale pixels (0 dark, 255 light) with the quiet zone, `scale` pixels per module.
@@ -198,7 +234,7 @@ fn read_symbol(bytes: &[u8], data: &str) -> Option<Symbol> {
 }
 
 /// Bumped when the same link would make other files, or the files are kept otherwise.
-const CACHE_VERSION: u8 = 2;
+const CACHE_VERSION: u8 = 3;
 
 impl Cache {
     pub fn on_disk(site: &std::path::Path) -> Cache {
@@ -286,7 +322,7 @@ impl Cache {
                 return Ok(sym);
             }
         }
-        let (_, sym) = encode(data, ec)?;
+        let sym = encode(data, ec)?;
         if let (Some(disk), Some(name)) = (&self.disk, &name) {
             let mut bytes = Vec::with_capacity(10 + data.len() + sym.dark.len() / 8 + 1);
             bytes.extend(sym.version.to_le_bytes());
@@ -307,11 +343,11 @@ impl Cache {
     }
 }
 
-/// Encode `url`, decode it back with an independent decoder, and render SVG and PNG.
-pub fn make(url: &str, ec: EcLevel) -> std::result::Result<Made, String> {
-    let (code, sym) = encode(url, ec).map_err(|why| format!("cannot be made: {why}"))?;
-    let (side, pixels) = raster(&sym, PNG_SCALE);
-    let decoded = decode_modules(&sym, side, &pixels);
+/// Draw `sym`, the symbol of `url`, as SVG and PNG, decoding the PNG's pixels back with an
+/// independent decoder first.
+pub fn make(url: &str, sym: &Symbol) -> std::result::Result<Made, String> {
+    let (side, pixels) = raster(sym, PNG_SCALE);
+    let decoded = decode_modules(sym, side, &pixels);
     if decoded.as_deref() != Ok(url) {
         return Err(format!(
             "did not decode back to its link (read {decoded:?})"
@@ -319,7 +355,7 @@ pub fn make(url: &str, ec: EcLevel) -> std::result::Result<Made, String> {
     }
     let png = png(side, &pixels).map_err(|why| format!("could not be written as PNG: {why}"))?;
     Ok(Made {
-        svg: svg(&code),
+        svg: svg(sym),
         png,
         version: sym.version,
         modules: sym.width,
@@ -333,7 +369,7 @@ mod tests {
     #[test]
     fn round_trips_and_picks_small_versions() {
         let url = "https://ls.example/q/HVT/";
-        let (_, sym) = encode(url, EcLevel::Q).unwrap();
+        let sym = encode(url, EcLevel::Q).unwrap();
         assert!(sym.version <= 3, "version {}", sym.version);
         let (side, px) = raster(&sym, 4);
         assert_eq!(decode(side, side, &px), vec![url.to_string()]);
@@ -341,15 +377,15 @@ mod tests {
 
     #[test]
     fn upper_case_link_is_smaller() {
-        let (_, lower) = encode("https://langson.example/q/HVT-01/", EcLevel::Q).unwrap();
-        let (_, upper) = encode("HTTPS://LANGSON.EXAMPLE/Q/HVT-01/", EcLevel::Q).unwrap();
+        let lower = encode("https://langson.example/q/HVT-01/", EcLevel::Q).unwrap();
+        let upper = encode("HTTPS://LANGSON.EXAMPLE/Q/HVT-01/", EcLevel::Q).unwrap();
         assert!(upper.width <= lower.width);
     }
 
     #[test]
     fn svg_is_one_path_with_quiet_zone() {
-        let (code, sym) = encode("https://ls.example/q/AB/", EcLevel::Q).unwrap();
-        let s = svg(&code);
+        let sym = encode("https://ls.example/q/AB/", EcLevel::Q).unwrap();
+        let s = svg(&sym);
         assert_eq!(s.matches("<path").count(), 1);
         assert!(s.contains("crispEdges"));
         let side = (sym.width + 2 * QUIET_ZONE) * 8;
