@@ -15,6 +15,7 @@ pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod incremental;
 pub mod ledger;
 pub mod lock;
 pub mod media;

@@ -17,7 +17,9 @@ use crate::output::{Discard, Emitter, Writer};
 use crate::progress::Progress;
 use crate::site::Site;
 use crate::theme::Theme;
-use crate::{config, content, error, ledger, lock, media, output, print, render, site, Timings};
+use crate::{
+    config, content, error, incremental, ledger, lock, media, output, print, render, site, Timings,
+};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -172,6 +174,8 @@ pub struct Report {
     pub out: PathBuf,
     pub entries: usize,
     pub pages: usize,
+    /// Of the pages, those kept from the published site (nothing they show changed).
+    pub kept: usize,
     /// Plaque codes the site has (each with its landing page).
     pub codes: usize,
     /// Photos published, and how many of them were decoded and encoded (not from the cache).
@@ -188,9 +192,14 @@ pub struct Report {
     pub printed: Option<print::Printed>,
 }
 
-/// Media and the website of a loaded model into `emit`: what `build` and `check` share.
-fn website(mut model: Model, emit: &Emitter, p: &mut Pipeline) -> Result<(Model, Report)> {
-    let processed = p.media(&model.site)?;
+/// The website of a loaded model, its media processed, into `emit`: what `build` and `check`
+/// share.
+fn website(
+    mut model: Model,
+    processed: media::Processed,
+    emit: &Emitter,
+    p: &mut Pipeline,
+) -> Result<(Model, Report)> {
     // Before the pages: the service worker's digest covers the photos too.
     emit.put_all(processed.files)?;
     let pages = p.website(&model.site, &processed.media, &model.theme, None, emit)?;
@@ -209,7 +218,30 @@ fn website(mut model: Model, emit: &Emitter, p: &mut Pipeline) -> Result<(Model,
     Ok((model, report))
 }
 
+/// What a build keeps with the site it publishes, so that the next build renders only the
+/// pages that changed: the pages' fingerprints, and a digest of everything else a page depends
+/// on (this binary, site.yaml, the theme, the ledger's retirements).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Published {
+    environment: u64,
+    pages: incremental::Fingerprints,
+}
+
+fn environment(model: &Model) -> u64 {
+    let mut d = crate::output::Fnv::default();
+    // Another build of Waymark may render otherwise: its length and time stand for its code.
+    let exe = std::env::current_exe().and_then(std::fs::metadata);
+    let stamp = exe.ok().map(|m| (m.len(), m.modified().ok()));
+    d.write(format!("{stamp:?}").as_bytes());
+    d.write(format!("{:?}", model.site.config).as_bytes());
+    d.write(format!("{:?}", model.site.retired).as_bytes());
+    d.write(&model.theme.digest.to_le_bytes());
+    d.0
+}
+
 /// Build the website of `opts.site` into its output folder's `site/`, and write plaques.lock.
+/// When the published site was built from the same binary, settings and theme, only the pages
+/// that changed are rendered, and the rest is kept as it is.
 pub fn build(opts: &BuildOptions) -> Result<Report> {
     let out = opts.out();
     output::check_target(&out, opts.force)?;
@@ -221,11 +253,28 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     let writer = Writer::begin(&out, crate::address::SITE)?;
     let sizes = output::PageSizes::load(&opts.site);
     let emit = Emitter::measuring(&writer).remembering(&sizes);
-    let (model, mut report) = website(model, &emit, &mut p)?;
+    let processed = p.media(&model.site)?;
+    let t = Instant::now();
+    let now = Published {
+        environment: environment(&model),
+        pages: incremental::fingerprints(&model.site, &processed.media),
+    };
+    let before: Option<Published> =
+        (writer.published_state()).and_then(|b| serde_json::from_slice(&b).ok());
+    let selection = before
+        .filter(|b| b.environment == now.environment)
+        .and_then(|b| incremental::selection(&b.pages, &now.pages, &model.site));
+    p.timings.push(("compare", t.elapsed()));
+    let (model, mut report) = match &selection {
+        None => website(model, processed, &emit, &mut p)?,
+        Some(only) => changed_pages(model, processed, only, &writer, &emit, &mut p)?,
+    };
     drop(emit);
 
     let t = Instant::now();
     p.stage("writing", 0);
+    let state = serde_json::to_vec(&now).map_err(|e| Error::Usage(e.to_string()))?;
+    writer.keep_state(&state)?;
     let written = writer.finish()?;
     write_ledger(&opts.site, &model.ledger)?;
     sizes.save();
@@ -237,6 +286,68 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     Ok(report)
 }
 
+/// The pages `only` selects rendered again, and every other file of the published site kept as
+/// it is, into `emit`: the same files a whole build would make.
+fn changed_pages(
+    mut model: Model,
+    processed: media::Processed,
+    only: &render::Selection,
+    writer: &Writer,
+    emit: &Emitter,
+    p: &mut Pipeline,
+) -> Result<(Model, Report)> {
+    emit.put_all(processed.files)?;
+    let t = Instant::now();
+    let (site, theme) = (&model.site, &model.theme);
+    let progress = p.progress.clone();
+    let made = render::render_pages(
+        site,
+        &processed.media,
+        theme,
+        Some(only),
+        progress.as_deref(),
+        emit,
+    )?;
+    let entry_pages: std::collections::HashSet<String> = (site.entries.iter())
+        .flat_map(|e| {
+            e.texts
+                .keys()
+                .map(move |l| crate::address::page_file(&site.entry_path(e, l)))
+        })
+        .collect();
+    let mut kept = 0;
+    for (path, fingerprint) in writer.published_files() {
+        if !path.starts_with(crate::address::SITE)
+            || emit.contains(&path)
+            || path.ends_with("/sw.js")
+        {
+            continue;
+        }
+        let Some(from) = writer.published_source(&path) else {
+            continue;
+        };
+        kept += usize::from(path.ends_with(".html"));
+        let entry_page = entry_pages.contains(&path);
+        emit.carry(path, from, &fingerprint, entry_page)?;
+    }
+    render::finish(site, theme, emit)?;
+    p.timings.push(("render changed pages", t.elapsed()));
+    let mut warnings = std::mem::take(&mut model.warnings);
+    warnings.extend(processed.warnings);
+    let report = Report {
+        entries: site.entries.len(),
+        pages: made + kept,
+        kept,
+        codes: site.entries.len(),
+        photos: (processed.media.photos.len(), processed.photos_processed),
+        files: emit.count(|_| true),
+        warnings,
+        largest_page: emit.largest_page(),
+        ..Report::default()
+    };
+    Ok((model, report))
+}
+
 /// Every problem a build would meet, and the warnings only a check gives (missing translations,
 /// tag names), without writing the output or the ledger; the caches fill as in a build.
 pub fn check(opts: &BuildOptions) -> Result<Report> {
@@ -244,7 +355,8 @@ pub fn check(opts: &BuildOptions) -> Result<Report> {
     let mut p = Pipeline::new(opts);
     let emit = Emitter::measuring(&Discard);
     let model = p.load(opts)?;
-    let (model, mut report) = website(model, &emit, &mut p)?;
+    let processed = p.media(&model.site)?;
+    let (model, mut report) = website(model, processed, &emit, &mut p)?;
     let site = &model.site;
     for e in &site.entries {
         let missing: Vec<&str> = (site.config.languages.iter())

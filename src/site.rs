@@ -86,7 +86,7 @@ fn tags(entries: &[Entry]) -> Vec<Group> {
     groups(entries, |e| &e.matter.tags)
 }
 
-#[derive(Debug, Default, Clone, PartialEq)]
+#[derive(Debug, Default, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Nearby {
     pub relics: Vec<(usize, f64)>,
     pub homestays: Vec<(usize, f64)>,

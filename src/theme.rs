@@ -69,6 +69,9 @@ pub struct Theme {
     /// Files to publish as they are: (path under output/site, file on disk).
     pub statics: Vec<(String, Static)>,
     pub warnings: Vec<Diagnostic>,
+    /// A digest of every template and string: what pages look like (static files are copied
+    /// on every build, so they need none).
+    pub digest: u64,
 }
 
 impl Theme {
@@ -127,6 +130,14 @@ impl Theme {
                 files.insert(key, (rel_dir.join(inner), text));
             }
         }
+        let mut digest = crate::output::Fnv::default();
+        for (key, (_, text)) in &files {
+            digest.write(key.as_bytes());
+            digest.write(&[0]);
+            digest.write(text.as_bytes());
+            digest.write(&[0]);
+        }
+        let digest = digest.0;
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".svg"]);
         tera.set_escape_fn(escape_html);
@@ -179,6 +190,7 @@ impl Theme {
             strings,
             statics: statics.into_iter().collect(),
             warnings,
+            digest,
         })
     }
 

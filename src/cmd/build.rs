@@ -55,12 +55,16 @@ pub fn run(args: &Args) -> i32 {
                     n - made
                 ),
             };
+            let kept = match report.kept {
+                0 => String::new(),
+                n => format!(" ({} made, {n} unchanged)", report.pages - n),
+            };
             let gone = match report.gone {
                 0 => String::new(),
                 n => format!(", {n} gone"),
             };
             eprintln!(
-                "built {} entries: {} pages, {} plaque codes{photos}, {} files ({} changed{gone}) in {}; {} warning(s){largest}; {:.2} s",
+                "built {} entries: {} pages{kept}, {} plaque codes{photos}, {} files ({} changed{gone}) in {}; {} warning(s){largest}; {:.2} s",
                 report.entries,
                 report.pages,
                 report.codes,

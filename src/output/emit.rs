@@ -102,30 +102,83 @@ impl<'a> Emitter<'a> {
                 self.put_fingerprinted(copy, &fingerprint, key)?;
             }
         }
-        if let (Some(largest), super::Data::Bytes(b)) = (&self.largest, &file.data) {
-            let content = (b.len(), key);
-            let known = self.sizes.and_then(|s| s.get(content));
-            let quick = known.map_or_else(
-                || crate::compressed_len(b, flate2::Compression::fast()),
-                |k| k.quick,
-            );
-            if let (None, Some(sizes)) = (known, self.sizes) {
-                sizes.record(content, Sizes { quick, exact: None });
-            }
-            let mut l = largest.lock().expect("largest lock");
-            // The same few pages whatever order they come in: by quick size, then path.
-            let heavier = |n: usize, p: &str| {
-                l.iter()
-                    .any(|(m, q, _, _)| n > *m || (n == *m && p < q.as_str()))
-            };
-            if l.len() < CANDIDATES || heavier(quick, &file.path) {
-                let exact = known.and_then(|k| k.exact).ok_or_else(|| b.clone());
-                l.push((quick, file.path.clone(), content, exact));
-                l.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-                l.truncate(CANDIDATES);
-            }
+        if let super::Data::Bytes(b) = &file.data {
+            self.measure(&file.path, (b.len(), key), || Some(b.into()));
         }
         self.put_fingerprinted(file, &fingerprint, key)
+    }
+
+    /// Keep an entry page among the heaviest when measuring: its sizes from those earlier builds
+    /// kept, else from its `bytes` compressed quickly.
+    fn measure<'b>(
+        &self,
+        path: &str,
+        content: Content,
+        bytes: impl Fn() -> Option<std::borrow::Cow<'b, [u8]>>,
+    ) {
+        let Some(largest) = &self.largest else { return };
+        let known = self.sizes.and_then(|s| s.get(content));
+        let mut read = None;
+        let quick = match known {
+            Some(k) => k.quick,
+            None => {
+                let Some(b) = bytes() else { return };
+                let quick = crate::compressed_len(&b, flate2::Compression::fast());
+                if let Some(sizes) = self.sizes {
+                    sizes.record(content, Sizes { quick, exact: None });
+                }
+                read = Some(b);
+                quick
+            }
+        };
+        let mut l = largest.lock().expect("largest lock");
+        // The same few pages whatever order they come in: by quick size, then path.
+        let heavier = |n: usize, p: &str| {
+            l.iter()
+                .any(|(m, q, _, _)| n > *m || (n == *m && p < q.as_str()))
+        };
+        if l.len() < CANDIDATES || heavier(quick, path) {
+            let exact = match known.and_then(|k| k.exact) {
+                Some(e) => Ok(e),
+                None => match read.or_else(&bytes) {
+                    Some(b) => Err(b.into_owned()),
+                    None => return,
+                },
+            };
+            l.push((quick, path.to_string(), content, exact));
+            l.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            l.truncate(CANDIDATES);
+        }
+    }
+
+    /// Put a file of the published output again as it is, from `from`, with `fingerprint` as
+    /// the published manifest records it: a build that renders only what changed keeps the
+    /// rest this way, and its digest of the site and its heaviest page come out as a whole
+    /// build's would.
+    pub fn carry(
+        &self,
+        path: String,
+        from: std::path::PathBuf,
+        fingerprint: &str,
+        entry_page: bool,
+    ) -> Result<()> {
+        let (len, rest) = fingerprint.split_once(' ').unwrap_or(("0", ""));
+        let len: usize = len.parse().unwrap_or(0);
+        // The key `OutFile::fingerprint` gives: a copied file's length, else the bytes' digest.
+        let key = match rest.starts_with("copy:") {
+            true => len as u64,
+            false => u64::from_str_radix(rest, 16).unwrap_or(0),
+        };
+        if entry_page {
+            self.measure(&path, (len, key), || {
+                std::fs::read(&from).ok().map(Into::into)
+            });
+        }
+        let file = OutFile {
+            path,
+            data: super::Data::Cached(from),
+        };
+        self.put_fingerprinted(file, fingerprint, key)
     }
 
     /// The entry page that weighs most gzipped (as a server compresses it), and that size.
@@ -191,6 +244,11 @@ impl<'a> Emitter<'a> {
             digest.write(&key.to_le_bytes());
         }
         digest.0
+    }
+
+    /// Whether a file was put at `path`.
+    pub fn contains(&self, path: &str) -> bool {
+        self.seen.lock().expect("paths lock").contains_key(path)
     }
 
     /// How many files so far pass `keep` (by path).

@@ -11,6 +11,8 @@ use std::sync::Mutex;
 const GENERATIONS: &str = ".gen";
 const CURRENT: &str = "current";
 const MANIFEST: &str = ".manifest";
+/// What a run keeps beside a generation's manifest, to tell the next run what it holds.
+const STATE: &str = ".state";
 
 /// Brings the generation that is not current up to date, one file at a time; `finish` deletes
 /// what is gone and switches `current` to it. Dropped unfinished (a failed build), it records
@@ -43,10 +45,8 @@ impl Writer {
     /// as they are, so that `waymark build` never drops the print files, nor `plaques` the site.
     pub fn begin(out: &Path, product: &str) -> Result<Writer> {
         let writer = Writer::begin_all(out)?;
-        let others: Vec<(String, String)> = writer
-            .published_paths()
-            .filter(|p| !p.starts_with(product))
-            .filter_map(|p| Some((p.clone(), writer.published(p)?.to_string())))
+        let others: Vec<(String, String)> = (writer.published_files().into_iter())
+            .filter(|(p, _)| !p.starts_with(product))
             .collect();
         let current = writer.current.as_ref().map(|(dir, _)| dir.clone());
         for (path, fingerprint) in others {
@@ -95,6 +95,8 @@ impl Writer {
         if manifest.exists() {
             std::fs::remove_file(&manifest).map_err(|e| Error::io(&manifest, e))?;
         }
+        // A state describes the files it was kept with: gone with them until this run keeps one.
+        let _ = std::fs::remove_file(gen.join(STATE));
         Ok(Writer {
             out: out.to_path_buf(),
             target,
@@ -108,6 +110,30 @@ impl Writer {
             changed: AtomicUsize::new(0),
             finished: false,
         })
+    }
+
+    /// Every file of the published output, with its fingerprint.
+    pub fn published_files(&self) -> Vec<(String, String)> {
+        self.published_paths()
+            .filter_map(|p| Some((p.clone(), self.published(p)?.to_string())))
+            .collect()
+    }
+
+    /// Where the published file at `path` is on disk.
+    pub fn published_source(&self, path: &str) -> Option<PathBuf> {
+        self.current.as_ref().map(|(dir, _)| dir.join(path))
+    }
+
+    /// What the run that published the current generation kept with it (`keep_state`).
+    pub fn published_state(&self) -> Option<Vec<u8>> {
+        let (dir, _) = self.current.as_ref()?;
+        std::fs::read(dir.join(STATE)).ok()
+    }
+
+    /// Keep `state` with the generation this run makes, for the next run to read.
+    pub fn keep_state(&self, state: &[u8]) -> Result<()> {
+        let path = self.gen.join(STATE);
+        super::write_atomic(&path, state).map_err(|e| Error::io(&path, e))
     }
 
     /// The fingerprint of the file published at `path`, if there is one.
@@ -236,7 +262,8 @@ impl Writer {
                         .ok()?
                         .to_string_lossy()
                         .replace('\\', "/");
-                    (!new.contains_key(rel.as_str())).then(|| e.path().to_path_buf())
+                    let own = rel == MANIFEST || rel == STATE;
+                    (!own && !new.contains_key(rel.as_str())).then(|| e.path().to_path_buf())
                 })
                 .collect(),
         };

@@ -115,6 +115,20 @@ pub fn render_some(
     progress: Option<&crate::progress::Progress>,
     emit: &Emitter,
 ) -> Result<usize> {
+    let pages = render_pages(site, media, theme, only, progress, emit)?;
+    finish(site, theme, emit)?;
+    Ok(pages)
+}
+
+/// `render_some` without the service worker, for a caller that adds files of its own first.
+pub fn render_pages(
+    site: &Site,
+    media: &Media,
+    theme: &Theme,
+    only: Option<&Selection>,
+    progress: Option<&crate::progress::Progress>,
+    emit: &Emitter,
+) -> Result<usize> {
     let mut diags = Diagnostics::default();
     let pages = render_site(site, media, theme, only, progress, &mut diags, emit)?;
     let mut files = Vec::new();
@@ -142,8 +156,12 @@ pub fn render_some(
     diags.into_result()?;
     files.push(manifest(site, theme)?);
     emit.put_all(files)?;
-    emit.put(service_worker(site, theme, emit.site_digest())?)?;
     Ok(pages)
+}
+
+/// The service worker, last of the site's files: its cache name is a digest of every other one.
+pub fn finish(site: &Site, theme: &Theme, emit: &Emitter) -> Result<()> {
+    emit.put(service_worker(site, theme, emit.site_digest())?)
 }
 
 fn manifest(site: &Site, theme: &Theme) -> Result<OutFile> {

@@ -3,11 +3,11 @@
 //! is shown over the page and in the terminal while the last good site keeps being served.
 //! Nothing is written to `output/`: a preview must never replace a real build.
 
-mod incremental;
 mod live;
 mod net;
 mod patch;
 
+use crate::incremental;
 use crate::output::{Data, OutFile};
 use crate::BuildOptions;
 use std::collections::{HashMap, HashSet};

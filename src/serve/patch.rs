@@ -33,7 +33,7 @@ impl Patch {
         }
         site.refresh_lists();
         let before = self.nearby_before.as_deref().unwrap_or(&site.nearby);
-        let mut others = super::incremental::neighbours(site, before, &self.cards);
+        let mut others = crate::incremental::neighbours(site, before, &self.cards);
         others.retain(|i| !self.entries.contains(i));
         Some(others)
     }
@@ -90,7 +90,7 @@ pub fn apply(site: &mut Site, changed: &HashSet<PathBuf>) -> Option<Patch> {
     let mut moved = false;
     for (i, rel, edit) in edits {
         let e = &mut site.entries[i];
-        let card_before = super::incremental::card(e);
+        let card_before = crate::incremental::card(e);
         if let Some(m) = edit.matter {
             moved |= m.location != e.matter.location;
             e.matter = m;
@@ -104,7 +104,7 @@ pub fn apply(site: &mut Site, changed: &HashSet<PathBuf>) -> Option<Patch> {
             text.address = edit.address;
         }
         entries.insert(i);
-        if super::incremental::card(e) != card_before {
+        if crate::incremental::card(e) != card_before {
             cards.insert(i);
         }
     }

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 /// What the last good build looked like.
-#[derive(Default, Clone)]
+#[derive(Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Fingerprints {
     /// page id -> (everything on the entry's own pages, what lists show of it)
     entries: HashMap<String, (u64, u64)>,
