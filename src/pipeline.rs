@@ -317,10 +317,12 @@ fn changed_pages(
         .collect();
     let mut kept = 0;
     for (path, fingerprint) in writer.published_files() {
-        if !path.starts_with(crate::address::SITE)
-            || emit.contains(&path)
-            || path.ends_with("/sw.js")
-        {
+        // Pages and feeds not rendered again; copied files were all put afresh, and a copied
+        // file not put now is gone (a photo that lost a size).
+        let keep = path.starts_with(crate::address::SITE)
+            && !emit.contains(&path)
+            && render::renders(site, &path);
+        if !keep {
             continue;
         }
         let Some(from) = writer.published_source(&path) else {

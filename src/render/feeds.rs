@@ -5,18 +5,33 @@ use crate::output::OutFile;
 use crate::site::Site;
 use std::fmt::Write;
 
+const SITEMAP: &str = "site/sitemap.xml";
+const ROBOTS: &str = "site/robots.txt";
+const REDIRECTS: &str = "site/_redirects";
+const GEOJSON: &str = "site/places.geojson";
+const GPX: &str = "site/places.gpx";
+
 pub fn feeds(site: &Site) -> Vec<OutFile> {
     let mut files = vec![
-        OutFile::bytes("site/sitemap.xml".into(), sitemap(site)),
-        OutFile::bytes("site/robots.txt".into(), robots(site)),
-        OutFile::bytes("site/_redirects".into(), redirects(site)),
-        OutFile::bytes("site/places.geojson".into(), geojson(site)),
-        OutFile::bytes("site/places.gpx".into(), gpx(site)),
+        OutFile::bytes(SITEMAP.into(), sitemap(site)),
+        OutFile::bytes(ROBOTS.into(), robots(site)),
+        OutFile::bytes(REDIRECTS.into(), redirects(site)),
+        OutFile::bytes(GEOJSON.into(), geojson(site)),
+        OutFile::bytes(GPX.into(), gpx(site)),
     ];
     for lang in &site.config.languages {
         files.push(OutFile::bytes(search_path(lang), search_index(site, lang)));
     }
     files
+}
+
+/// Where `feeds` puts its files.
+pub fn paths(site: &Site) -> Vec<String> {
+    let mut paths: Vec<String> = [SITEMAP, ROBOTS, REDIRECTS, GEOJSON, GPX]
+        .map(String::from)
+        .into();
+    paths.extend(site.config.languages.iter().map(|l| search_path(l)));
+    paths
 }
 
 /// Where a language's search index is published, under `output/`.

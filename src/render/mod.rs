@@ -159,6 +159,13 @@ pub fn render_pages(
     Ok(pages)
 }
 
+/// Whether a build renders the file at `path` (a page or a feed), rather than copying it (photos,
+/// audio, theme files, bundle files): a build that renders only what changed keeps the rest of
+/// the rendered files as published, and copies the others afresh.
+pub fn renders(site: &Site, path: &str) -> bool {
+    path.ends_with(".html") || feeds::paths(site).iter().any(|p| p == path)
+}
+
 /// The service worker, last of the site's files: its cache name is a digest of every other one.
 pub fn finish(site: &Site, theme: &Theme, emit: &Emitter) -> Result<()> {
     emit.put(service_worker(site, theme, emit.site_digest())?)
