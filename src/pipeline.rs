@@ -250,8 +250,10 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     // Loaded first: a site that cannot be read makes no output folder.
     let model = p.load(opts)?;
     // Files are written as they are made; nothing is published until `finish` switches to them.
+    let t = Instant::now();
     let writer = Writer::begin(&out, crate::address::SITE)?;
     let sizes = output::PageSizes::load(&opts.site);
+    p.timings.push(("begin output", t.elapsed()));
     let emit = Emitter::measuring(&writer).remembering(&sizes);
     let processed = p.media(&model.site)?;
     let t = Instant::now();

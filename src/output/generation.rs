@@ -11,14 +11,17 @@ use std::sync::Mutex;
 const GENERATIONS: &str = ".gen";
 const CURRENT: &str = "current";
 const MANIFEST: &str = ".manifest";
-/// What a run keeps beside a generation's manifest, to tell the next run what it holds.
-const STATE: &str = ".state";
+/// What a run keeps beside a generation's manifest, to tell the next run of the same product
+/// what it holds: `.state-site`, `.state-print`.
+const STATE: &str = ".state-";
 
 /// Brings the generation that is not current up to date, one file at a time; `finish` deletes
 /// what is gone and switches `current` to it. Dropped unfinished (a failed build), it records
 /// what it wrote, so that the next build rewrites only those files, and `current` is untouched.
 pub struct Writer {
     out: PathBuf,
+    /// The product this run makes (`site/`, `print/`), or "" for the whole output.
+    product: String,
     target: u8,
     gen: PathBuf,
     /// What the generation held when the build began (None: unknown, so every file is written).
@@ -48,11 +51,22 @@ impl Writer {
         let others: Vec<(String, String)> = (writer.published_files().into_iter())
             .filter(|(p, _)| !p.starts_with(product))
             .collect();
+        let mut writer = writer;
+        writer.product = product.trim_end_matches('/').to_string();
         let current = writer.current.as_ref().map(|(dir, _)| dir.clone());
         for (path, fingerprint) in others {
             let Some(dir) = &current else { break };
             let from = dir.join(&path);
             writer.put(&OutFile::cached(path, from), &fingerprint)?;
+        }
+        // And what the other products' runs kept with them.
+        for state in (current.iter()).flat_map(|dir| std::fs::read_dir(dir).into_iter().flatten()) {
+            let Ok(state) = state else { continue };
+            let name = state.file_name().to_string_lossy().into_owned();
+            if name.starts_with(STATE) && name != writer.state_name() {
+                let to = writer.gen.join(&name);
+                std::fs::copy(state.path(), &to).map_err(|e| Error::io(&to, e))?;
+            }
         }
         // Kept files are not this run's changes.
         writer.changed.store(0, Ordering::Relaxed);
@@ -95,10 +109,15 @@ impl Writer {
         if manifest.exists() {
             std::fs::remove_file(&manifest).map_err(|e| Error::io(&manifest, e))?;
         }
-        // A state describes the files it was kept with: gone with them until this run keeps one.
-        let _ = std::fs::remove_file(gen.join(STATE));
+        // A state describes the files it was kept with: gone with them until a run keeps one.
+        for old in std::fs::read_dir(&gen).into_iter().flatten().flatten() {
+            if old.file_name().to_string_lossy().starts_with(STATE) {
+                let _ = std::fs::remove_file(old.path());
+            }
+        }
         Ok(Writer {
             out: out.to_path_buf(),
+            product: String::new(),
             target,
             gen,
             old,
@@ -124,15 +143,19 @@ impl Writer {
         self.current.as_ref().map(|(dir, _)| dir.join(path))
     }
 
-    /// What the run that published the current generation kept with it (`keep_state`).
-    pub fn published_state(&self) -> Option<Vec<u8>> {
-        let (dir, _) = self.current.as_ref()?;
-        std::fs::read(dir.join(STATE)).ok()
+    fn state_name(&self) -> String {
+        format!("{STATE}{}", self.product)
     }
 
-    /// Keep `state` with the generation this run makes, for the next run to read.
+    /// What the last run of this product kept with the published generation (`keep_state`).
+    pub fn published_state(&self) -> Option<Vec<u8>> {
+        let (dir, _) = self.current.as_ref()?;
+        std::fs::read(dir.join(self.state_name())).ok()
+    }
+
+    /// Keep `state` with the generation this run makes, for the next run of this product.
     pub fn keep_state(&self, state: &[u8]) -> Result<()> {
-        let path = self.gen.join(STATE);
+        let path = self.gen.join(self.state_name());
         super::write_atomic(&path, state).map_err(|e| Error::io(&path, e))
     }
 
@@ -262,7 +285,7 @@ impl Writer {
                         .ok()?
                         .to_string_lossy()
                         .replace('\\', "/");
-                    let own = rel == MANIFEST || rel == STATE;
+                    let own = rel == MANIFEST || rel.starts_with(STATE);
                     (!own && !new.contains_key(rel.as_str())).then(|| e.path().to_path_buf())
                 })
                 .collect(),
