@@ -3,7 +3,7 @@
 
 use super::{Data, OutFile, Written};
 use crate::error::{Diagnostic, Error, Result};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -32,6 +32,9 @@ pub struct Writer {
     /// Path → fingerprint of every file of this build so far.
     new: Mutex<BTreeMap<String, String>>,
     made_dirs: Mutex<HashSet<PathBuf>>,
+    /// The first file this run wrote of each content: the same bytes again (a QR landing is its
+    /// entry's page) are a hard link to it, not a second copy.
+    written_once: Mutex<HashMap<String, PathBuf>>,
     /// Files of `old` that the current generation does not have, with `current`'s filtered
     /// manifest enough to tell what is published at any path.
     not_published: HashSet<String>,
@@ -86,10 +89,15 @@ impl Writer {
         let active = active_generation(out);
         let target = if active == Some(0) { 1 } else { 0 };
         let gen = out.join(GENERATIONS).join(target.to_string());
+        let fresh = !gen.exists();
         std::fs::create_dir_all(&gen).map_err(|e| Error::io(&gen, e))?;
         // Without a manifest we cannot trust what is there, so everything is written. The manifest
         // is removed before any change, so an interrupted update is never mistaken for a finished one.
-        let old = read_manifest(&gen);
+        // A generation made just now holds nothing.
+        let old = match fresh {
+            true => Some(BTreeMap::new()),
+            false => read_manifest(&gen),
+        };
         let mut not_published = HashSet::new();
         let current = active.and_then(|a| {
             let dir = out.join(GENERATIONS).join(a.to_string());
@@ -124,6 +132,7 @@ impl Writer {
             current,
             new: Mutex::default(),
             made_dirs: Mutex::default(),
+            written_once: Mutex::default(),
             not_published,
             written: AtomicUsize::new(0),
             changed: AtomicUsize::new(0),
@@ -237,7 +246,17 @@ impl Writer {
             }
         }
         match &f.data {
-            Data::Bytes(b) => std::fs::write(&dest, b).map_err(|e| Error::io(&dest, e))?,
+            Data::Bytes(b) => {
+                let first = (self.written_once.lock().expect("written lock"))
+                    .get(fingerprint)
+                    .cloned();
+                let linked = first.is_some_and(|f| std::fs::hard_link(f, &dest).is_ok());
+                if !linked {
+                    std::fs::write(&dest, b).map_err(|e| Error::io(&dest, e))?;
+                    (self.written_once.lock().expect("written lock"))
+                        .insert(fingerprint.to_string(), dest.clone());
+                }
+            }
             Data::Copy(from) => {
                 // A copy must not follow a link out of the site.
                 if std::fs::symlink_metadata(from)
