@@ -196,26 +196,38 @@ pub struct Report {
 /// share.
 fn website(
     mut model: Model,
-    processed: media::Processed,
+    mut processed: media::Processed,
     emit: &Emitter,
     p: &mut Pipeline,
 ) -> Result<(Model, Report)> {
     // Before the pages: the service worker's digest covers the photos too.
-    emit.put_all(processed.files)?;
+    emit.put_all(std::mem::take(&mut processed.files))?;
     let pages = p.website(&model.site, &processed.media, &model.theme, None, emit)?;
+    let report = website_report(&mut model, processed, pages, 0, emit);
+    Ok((model, report))
+}
+
+/// What a website build made: `pages` in all, `kept` of them from the published site.
+fn website_report(
+    model: &mut Model,
+    processed: media::Processed,
+    pages: usize,
+    kept: usize,
+    emit: &Emitter,
+) -> Report {
     let mut warnings = std::mem::take(&mut model.warnings);
     warnings.extend(processed.warnings);
-    let report = Report {
+    Report {
         entries: model.site.entries.len(),
         pages,
+        kept,
         codes: model.site.entries.len(),
         photos: (processed.media.photos.len(), processed.photos_processed),
         files: emit.count(|_| true),
         warnings,
         largest_page: emit.largest_page(),
         ..Report::default()
-    };
-    Ok((model, report))
+    }
 }
 
 /// What a build keeps with the site it publishes, so that the next build renders only the
@@ -292,13 +304,13 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
 /// it is, into `emit`: the same files a whole build would make.
 fn changed_pages(
     mut model: Model,
-    processed: media::Processed,
+    mut processed: media::Processed,
     only: &render::Selection,
     writer: &Writer,
     emit: &Emitter,
     p: &mut Pipeline,
 ) -> Result<(Model, Report)> {
-    emit.put_all(processed.files)?;
+    emit.put_all(std::mem::take(&mut processed.files))?;
     let t = Instant::now();
     let (site, theme) = (&model.site, &model.theme);
     let progress = p.progress.clone();
@@ -336,19 +348,7 @@ fn changed_pages(
     }
     render::finish(site, theme, emit)?;
     p.timings.push(("render changed pages", t.elapsed()));
-    let mut warnings = std::mem::take(&mut model.warnings);
-    warnings.extend(processed.warnings);
-    let report = Report {
-        entries: site.entries.len(),
-        pages: made + kept,
-        kept,
-        codes: site.entries.len(),
-        photos: (processed.media.photos.len(), processed.photos_processed),
-        files: emit.count(|_| true),
-        warnings,
-        largest_page: emit.largest_page(),
-        ..Report::default()
-    };
+    let report = website_report(&mut model, processed, made + kept, kept, emit);
     Ok((model, report))
 }
 
