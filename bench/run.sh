@@ -22,6 +22,12 @@ cargo build --release -q
 WM=$DIR/waymark-bin
 cp target/release/waymark "$WM"
 
+# Old outputs and caches are moved aside, not deleted, until every run is measured: on ext4,
+# creating files just after deleting tens of thousands costs several seconds of kernel time
+# (each new inode is checked against the recently deleted ones), whichever tool runs next.
+TRASH=$(mktemp -d "$DIR/trash.XXXX")
+aside() { for p in "$@"; do [ -e "$p" ] && mv "$p" "$TRASH/$(date +%s%N)"; done; return 0; }
+trap 'rm -rf "$TRASH"' EXIT
 measure() { # prints "seconds max_rss_kib" of one run of the command
   /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1
 }
@@ -36,7 +42,7 @@ done
 EDITED=$(find "$DIR/waymark-$N/content/relics" -name '*.md' | sort | sed -n 1p)
 for i in $(seq "$RUNS"); do
   # Waymark cold: no output and no plaque cache, as on a fresh checkout.
-  rm -rf "$DIR/waymark-$N/output" "$DIR/waymark-$N/.waymark-cache"
+  aside "$DIR/waymark-$N/output" "$DIR/waymark-$N/.waymark-cache"
   measure "$WM" build --site "$DIR/waymark-$N" >> /tmp/bench-waymark-cold
   # Waymark again, nothing changed: what a volunteer waits for after a rebuild.
   measure "$WM" build --site "$DIR/waymark-$N" >> /tmp/bench-waymark-warm
@@ -47,9 +53,9 @@ for i in $(seq "$RUNS"); do
   measure "$WM" build --site "$DIR/waymark-$N" >> /tmp/bench-waymark-edit
   cp /tmp/bench-edited.md "$EDITED"
   # Print files from nothing (no plaque or symbol cache): every plaque, sheet and kit.
-  rm -rf "$DIR/waymark-$N/.waymark-cache/plaques" "$DIR/waymark-$N/.waymark-cache/qr"
+  aside "$DIR/waymark-$N/.waymark-cache/plaques" "$DIR/waymark-$N/.waymark-cache/qr"
   measure "$WM" plaques --site "$DIR/waymark-$N" >> /tmp/bench-plaques-cold
-  rm -rf /tmp/bench-hugo-out
+  aside /tmp/bench-hugo-out
   measure "$HUGO" --quiet -s "$DIR/hugo-$N" -d /tmp/bench-hugo-out >> /tmp/bench-hugo
 done
 printf "%-14s %10s %12s\n" tool "wall (s)" "peak (MiB)"
