@@ -3,6 +3,7 @@
 
 use super::{Data, OutFile, Written};
 use crate::error::{Diagnostic, Error, Result};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -35,6 +36,8 @@ pub struct Writer {
     /// The first file this run wrote of each content: the same bytes again (a QR landing is its
     /// entry's page) are a hard link to it, not a second copy.
     written_once: Mutex<HashMap<String, PathBuf>>,
+    /// Files the published generation holds as this run makes them, to link at `finish`.
+    pending: Mutex<Vec<(String, String)>>,
     /// Files of `old` that the current generation does not have, with `current`'s filtered
     /// manifest enough to tell what is published at any path.
     not_published: HashSet<String>,
@@ -133,6 +136,7 @@ impl Writer {
             new: Mutex::default(),
             made_dirs: Mutex::default(),
             written_once: Mutex::default(),
+            pending: Mutex::default(),
             not_published,
             written: AtomicUsize::new(0),
             changed: AtomicUsize::new(0),
@@ -194,7 +198,8 @@ impl Writer {
 
     /// Write `file` unless the generation already holds it as it is.
     pub fn put(&self, file: &OutFile, fingerprint: &str) -> Result<()> {
-        if self.published(&file.path) != Some(fingerprint) {
+        let published = self.published(&file.path) == Some(fingerprint);
+        if !published {
             self.changed.fetch_add(1, Ordering::Relaxed);
         }
         let same = self
@@ -202,6 +207,13 @@ impl Writer {
             .as_ref()
             .and_then(|m| m.get(&file.path))
             .is_some_and(|f| f == fingerprint);
+        if !same && published {
+            // Published as it is: linked from there at `finish`, and only if the run changed
+            // anything (a run that changed nothing publishes nothing new).
+            (self.pending.lock().expect("pending lock"))
+                .push((file.path.clone(), fingerprint.to_string()));
+            return Ok(());
+        }
         if !same {
             // Recorded as unknown first: a write that fails half-way is rewritten next time.
             self.record(&file.path, "?");
@@ -285,6 +297,35 @@ impl Writer {
     /// Delete what this build did not make, record the manifest and switch `current` to this
     /// generation: the one atomic step.
     pub fn finish(mut self) -> Result<Written> {
+        let pending = std::mem::take(&mut *self.pending.lock().expect("pending lock"));
+        let gone = {
+            let new = self.new.lock().expect("manifest lock");
+            let pending: HashSet<&str> = pending.iter().map(|(p, _)| p.as_str()).collect();
+            self.published_paths()
+                .filter(|p| !new.contains_key(*p) && !pending.contains(p.as_str()))
+                .count()
+        };
+        let unchanged = self.changed.load(Ordering::Relaxed) == 0 && gone == 0;
+        if unchanged && self.current.is_some() {
+            // The published output stays; this generation keeps what it has (`Drop` records it).
+            let kept = self.new.lock().expect("manifest lock").len() + pending.len();
+            let written = self.written.load(Ordering::Relaxed);
+            return Ok(Written {
+                gone: 0,
+                written,
+                unchanged: kept - written,
+                deleted: 0,
+                changed: 0,
+            });
+        }
+        let dir = self.current.as_ref().map(|(dir, _)| dir.clone());
+        pending.par_iter().try_for_each(|(path, fingerprint)| {
+            let Some(dir) = &dir else { return Ok(()) };
+            self.record(path, "?");
+            self.write_file(&OutFile::cached(path.clone(), dir.join(path)), fingerprint)?;
+            self.record(path, fingerprint);
+            Ok::<(), Error>(())
+        })?;
         self.finished = true;
         let new = std::mem::take(&mut *self.new.lock().expect("manifest lock"));
         let stale: Vec<PathBuf> = match &self.old {
@@ -317,10 +358,6 @@ impl Writer {
         }
         write_manifest(&self.gen, &new)?;
         switch(&self.out, self.target)?;
-        let gone = self
-            .published_paths()
-            .filter(|p| !new.contains_key(*p))
-            .count();
         let written = self.written.load(Ordering::Relaxed);
         Ok(Written {
             gone,

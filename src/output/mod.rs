@@ -250,16 +250,25 @@ mod tests {
             (second.written, second.unchanged, second.changed),
             (0, 2, 0)
         );
+        // Nothing changed: the published generation stays, and the other is not filled.
+        assert_eq!(
+            std::fs::read_link(out.join("current")).unwrap(),
+            Path::new(".gen/0")
+        );
+        assert!(!out.join(".gen/1/site/a.html").exists());
+        let third = write(&out, &files("B2")).unwrap();
+        assert_eq!((third.written, third.unchanged, third.changed), (1, 1, 1));
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
             let links = std::fs::metadata(out.join(".gen/1/site/a.html"))
                 .unwrap()
                 .nlink();
-            assert_eq!(links, 2, "linked, not written");
+            assert_eq!(
+                links, 2,
+                "the unchanged file linked from the published one, not written"
+            );
         }
-        let third = write(&out, &files("B2")).unwrap();
-        assert_eq!((third.written, third.unchanged, third.changed), (1, 1, 1));
         assert_eq!(
             std::fs::read_to_string(out.join("site/b.html")).unwrap(),
             "B2"
@@ -285,7 +294,8 @@ mod tests {
         let out = dir.path().join("output");
         let f = vec![OutFile::bytes("site/a.html".into(), "A")];
         write(&out, &f).unwrap();
-        write(&out, &f).unwrap();
+        let more = [f.clone(), vec![OutFile::bytes("site/b.html".into(), "B")]].concat();
+        write(&out, &more).unwrap();
         // Simulate an update interrupted after a file was cut short: no manifest left. Waymark
         // replaces a file (unlink, then write) and never writes into one, because unchanged
         // files are hard links shared with the published generation; so does this damage.
