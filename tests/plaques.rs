@@ -567,3 +567,36 @@ fn the_qr_cache_keeps_only_the_symbols_in_use() {
     plaques_ok(s.path(), &[]);
     assert_eq!(files(), second);
 }
+
+#[test]
+fn bad_print_options_and_print_days_are_refused_with_the_fix() {
+    let s = site(&[("content/relics/den.md", "---\ntitle: Đền\ncode: DEN\n---\n")]);
+    let o = plaques(s.path(), &["--sheet", "a3"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--sheet a3") && stderr(&o).contains("none"),
+        "{}",
+        stderr(&o)
+    );
+    let o = plaques(s.path(), &["--size", "a5"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("use a6, sticker or a4"),
+        "{}",
+        stderr(&o)
+    );
+    // A print day edited by hand into something else is named with its line, and nothing is made.
+    plaques_ok(s.path(), &[]);
+    let lock = read(s.path().join("plaques.lock"));
+    let day = lock.split("printed: ").nth(1).unwrap()[..10].to_string();
+    write(s.path(), "plaques.lock", &lock.replace(&day, "hôm qua"));
+    for o in [build(s.path(), &[]), plaques(s.path(), &[])] {
+        assert_eq!(o.status.code(), Some(1));
+        let err = stderr(&o);
+        assert!(
+            err.contains("plaques.lock:") && err.contains("`printed: hôm qua`"),
+            "{err}"
+        );
+        assert!(err.contains("YYYY-MM-DD"), "{err}");
+    }
+}
