@@ -1,9 +1,17 @@
 //! Every address Waymark makes, in one place: where a page, a landing or a print file lives in
 //! the output, and the links that lead to them. Stages ask here instead of writing paths.
 
-/// The output's two products: `site/` to publish, `print/` to hand to a printer.
+/// The output's products: `site/` to publish, `print/` to hand to a printer, and `moved/<host>/`
+/// for each address the site was published at before, to serve there.
 pub const SITE: &str = "site/";
 pub const PRINT: &str = "print/";
+pub const MOVED: &str = "moved/";
+pub const PRODUCTS: [&str; 3] = ["site", "print", "moved"];
+
+/// `moved/<host>/<rel>`: a file of the site that redirects from an old address.
+pub fn moved_file(host: &str, rel: &str) -> String {
+    format!("{MOVED}{host}/{rel}")
+}
 
 /// Where plaque landings live, under the site's base path.
 pub const LANDINGS: &str = "/q/";

@@ -20,6 +20,7 @@ const KNOWN: &[&str] = &[
     "photos",
     "paginate_by",
     "tag_names",
+    "previous_base_urls",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -47,6 +48,10 @@ pub struct Config {
     /// Tags as other languages name them: tag (as entries write it) → language → name.
     #[serde(default)]
     pub tag_names: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    /// Addresses the site was published at before: the build writes a site for each under
+    /// `output/moved/<host>/` that sends every page and printed code to its new address.
+    #[serde(default)]
+    pub previous_base_urls: Vec<String>,
 }
 
 /// How photos are published (`photos:` in site.yaml).
@@ -272,6 +277,28 @@ impl Config {
                     .with_source(text),
             );
         }
+        let mut seen_urls = std::collections::BTreeSet::new();
+        for old in &mut self.previous_base_urls {
+            let why = match check_base_url(old) {
+                Err(why) => Some(why.to_string()),
+                Ok(()) if old.trim_end_matches('/') == self.base_url => {
+                    Some("is the site's base_url itself".into())
+                }
+                Ok(()) if !seen_urls.insert(moved_host(old)) => {
+                    Some("has the same host as another previous address".into())
+                }
+                Ok(()) => None,
+            };
+            if let Some(why) = why {
+                problems.push(
+                    Diagnostic::error(FILE, format!("previous_base_urls: `{old}` {why}"))
+                        .at(at("previous_base_urls"), None)
+                        .hint("list the addresses the site was published at before, e.g. `previous_base_urls: [https://old.example]`")
+                        .with_source(text),
+                );
+            }
+            *old = old.trim_end_matches('/').to_string();
+        }
         let p = &self.photos;
         if p.widths.is_empty() || p.widths.iter().any(|w| !(16..=4096).contains(w)) {
             problems.push(
@@ -327,6 +354,21 @@ impl Config {
             .iter()
             .filter(move |l| **l != self.default_language)
     }
+}
+
+/// The folder name of an old address's site under `output/moved/`: its host (and port).
+pub fn moved_host(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split('/').next().unwrap_or(rest);
+    host.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// Accepts `http(s)://host[:port][/path]`.

@@ -263,7 +263,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     let model = p.load(opts)?;
     // Files are written as they are made; nothing is published until `finish` switches to them.
     let t = Instant::now();
-    let writer = Writer::begin(&out, crate::address::SITE)?;
+    let writer = Writer::begin(&out, &[crate::address::SITE, crate::address::MOVED])?;
     let sizes = output::PageSizes::load(&opts.site);
     p.timings.push(("begin output", t.elapsed()));
     let emit = Emitter::measuring(&writer).remembering(&sizes);
@@ -283,6 +283,8 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
         None => website(model, processed, &emit, &mut p)?,
         Some(only) => changed_pages(model, processed, only, &writer, &emit, &mut p)?,
     };
+    render::moved(&model.site, &emit)?;
+    report.files = emit.count(|_| true);
     drop(emit);
 
     let t = Instant::now();
@@ -431,7 +433,7 @@ pub fn plaques(opts: &BuildOptions, run: &PlaqueRun) -> Result<Report> {
         }
         popts.codes = fresh;
     }
-    let writer = Writer::begin(&out, crate::address::PRINT)?;
+    let writer = Writer::begin(&out, &[crate::address::PRINT])?;
     let emit = Emitter::new(&writer);
     let printed = p.print(&model.site, &model.theme, &popts, &emit)?;
     let files = emit.count(|_| true);

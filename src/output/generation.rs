@@ -49,16 +49,20 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Start writing `product` (`site/` or `print/`) of the output folder `out` (checked with
-    /// `check_target` first): the new generation keeps the published files of the other product
-    /// as they are, so that `waymark build` never drops the print files, nor `plaques` the site.
-    pub fn begin(out: &Path, product: &str) -> Result<Writer> {
+    /// Start writing `products` (`site/` and `moved/`, or `print/`) of the output folder `out`
+    /// (checked with `check_target` first): the new generation keeps the published files of the
+    /// other products as they are, so that `waymark build` never drops the print files, nor
+    /// `plaques` the site. The first product names the state the run keeps.
+    pub fn begin(out: &Path, products: &[&str]) -> Result<Writer> {
         let writer = Writer::begin_all(out)?;
         let others: Vec<(String, String)> = (writer.published_files().into_iter())
-            .filter(|(p, _)| !p.starts_with(product))
+            .filter(|(p, _)| !products.iter().any(|product| p.starts_with(product)))
             .collect();
         let mut writer = writer;
-        writer.product = product.trim_end_matches('/').to_string();
+        writer.product = products
+            .first()
+            .map_or("", |p| p.trim_end_matches('/'))
+            .to_string();
         let current = writer.current.as_ref().map(|(dir, _)| dir.clone());
         for (path, fingerprint) in others {
             let Some(dir) = &current else { break };
@@ -397,7 +401,7 @@ fn write_manifest(gen: &Path, rows: &BTreeMap<String, String>) -> Result<()> {
 
 /// Turn an output folder of the older layout (plain `site/` and `print/` folders) into generations.
 fn adopt(out: &Path) -> Result<()> {
-    for name in ["site", "print"] {
+    for name in crate::address::PRODUCTS {
         let p = out.join(name);
         let is_plain_dir = std::fs::symlink_metadata(&p)
             .map(|m| m.is_dir())
@@ -451,7 +455,7 @@ fn switch(out: &Path, target: u8) -> Result<()> {
         .map_err(|e| Error::io(&tmp, e))?;
     let current = out.join(CURRENT);
     std::fs::rename(&tmp, &current).map_err(|e| Error::io(&current, e))?;
-    for name in ["site", "print"] {
+    for name in crate::address::PRODUCTS {
         let link = out.join(name);
         if !out
             .join(GENERATIONS)
@@ -459,7 +463,7 @@ fn switch(out: &Path, target: u8) -> Result<()> {
             .join(name)
             .is_dir()
         {
-            // Print files alone (`waymark plaques`) have no site to link to.
+            // A product this output does not have (print files alone, no old address): no link.
             let _ = std::fs::remove_file(&link);
             continue;
         }
@@ -475,7 +479,7 @@ fn switch(out: &Path, target: u8) -> Result<()> {
 #[cfg(not(unix))]
 fn switch(out: &Path, target: u8) -> Result<()> {
     let gen = out.join(GENERATIONS).join(target.to_string());
-    for name in ["site", "print"] {
+    for name in crate::address::PRODUCTS {
         let dest = out.join(name);
         let _ = std::fs::remove_dir_all(&dest);
         for e in walkdir::WalkDir::new(gen.join(name)).into_iter().flatten() {

@@ -4,6 +4,7 @@ pub(crate) mod context;
 mod feeds;
 mod map;
 pub mod markdown;
+mod moved;
 mod pages;
 mod paginate;
 mod pictures;
@@ -17,6 +18,7 @@ use crate::theme::Theme;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+pub use moved::moved;
 pub use pages::{render_site, Selection};
 
 /// Resolves links in Markdown against the site's entries and bundle files.
