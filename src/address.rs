@@ -36,6 +36,23 @@ pub fn entry_folder(section: &str, slug: &str) -> String {
     format!("site/{section}/{slug}")
 }
 
+/// `site/q/<CODE>/index.html`: a code's landing page.
+pub fn landing_file(code: &str) -> String {
+    page_file(&landing(code))
+}
+
+/// The site's page for addresses it does not have.
+pub const NOT_FOUND: &str = "site/404.html";
+
+/// The site's files for machines, under `site/`.
+pub const SITEMAP: &str = "sitemap.xml";
+pub const ROBOTS: &str = "robots.txt";
+pub const REDIRECTS: &str = "_redirects";
+pub const GEOJSON: &str = "places.geojson";
+pub const GPX: &str = "places.gpx";
+pub const SERVICE_WORKER: &str = "sw.js";
+pub const WEB_MANIFEST: &str = "manifest.webmanifest";
+
 /// `print/qr/<CODE>.<ext>`: the bare symbol.
 pub fn symbol_file(code: &str, ext: &str) -> String {
     format!("{PRINT}qr/{code}.{ext}")

@@ -344,7 +344,7 @@ impl Site {
 
     /// The short link a plaque's QR encodes.
     pub fn short_link(&self, code: &str) -> String {
-        self.absolute(&format!("/q/{code}/"))
+        self.absolute(&crate::address::landing(code))
     }
 
     pub fn entry_by_code(&self, code: &str) -> Option<&Entry> {

@@ -188,7 +188,7 @@ pub fn process(site: &Site, progress: Option<&crate::progress::Progress>) -> Res
     for (job, result) in jobs.iter().zip(done) {
         match result {
             Ok((rel, photo, dir)) => {
-                let folder = format!("site/{}/{}", job.entry.section, job.entry.slug);
+                let folder = crate::address::entry_folder(&job.entry.section, &job.entry.slug);
                 for (w, _) in &photo.made.variants {
                     for ext in ["jpg", "webp"] {
                         files.push(OutFile::cached(

@@ -1,23 +1,18 @@
 //! Files for machines: sitemap.xml (with language alternates), robots.txt, and `_redirects`
 //! for hosts that honour it (Netlify, Cloudflare Pages), so that a typed short link in any case still works.
 
+use crate::address::{landing, site_file, GEOJSON, GPX, REDIRECTS, ROBOTS, SITEMAP};
 use crate::output::OutFile;
 use crate::site::Site;
 use std::fmt::Write;
 
-const SITEMAP: &str = "site/sitemap.xml";
-const ROBOTS: &str = "site/robots.txt";
-const REDIRECTS: &str = "site/_redirects";
-const GEOJSON: &str = "site/places.geojson";
-const GPX: &str = "site/places.gpx";
-
 pub fn feeds(site: &Site) -> Vec<OutFile> {
     let mut files = vec![
-        OutFile::bytes(SITEMAP.into(), sitemap(site)),
-        OutFile::bytes(ROBOTS.into(), robots(site)),
-        OutFile::bytes(REDIRECTS.into(), redirects(site)),
-        OutFile::bytes(GEOJSON.into(), geojson(site)),
-        OutFile::bytes(GPX.into(), gpx(site)),
+        OutFile::bytes(site_file(SITEMAP), sitemap(site)),
+        OutFile::bytes(site_file(ROBOTS), robots(site)),
+        OutFile::bytes(site_file(REDIRECTS), redirects(site)),
+        OutFile::bytes(site_file(GEOJSON), geojson(site)),
+        OutFile::bytes(site_file(GPX), gpx(site)),
     ];
     for lang in &site.config.languages {
         files.push(OutFile::bytes(search_path(lang), search_index(site, lang)));
@@ -28,7 +23,7 @@ pub fn feeds(site: &Site) -> Vec<OutFile> {
 /// Where `feeds` puts its files.
 pub fn paths(site: &Site) -> Vec<String> {
     let mut paths: Vec<String> = [SITEMAP, ROBOTS, REDIRECTS, GEOJSON, GPX]
-        .map(String::from)
+        .map(site_file)
         .into();
     paths.extend(site.config.languages.iter().map(|l| search_path(l)));
     paths
@@ -36,7 +31,7 @@ pub fn paths(site: &Site) -> Vec<String> {
 
 /// Where a language's search index is published, under `output/`.
 pub fn search_path(lang: &str) -> String {
-    format!("site/search/{lang}.json")
+    site_file(&format!("search/{lang}.json"))
 }
 
 /// One row per entry, in the language where it has a translation: [title, summary, district, tags, url].
@@ -238,11 +233,15 @@ fn redirects(site: &Site) -> String {
         .chain(site.retired.keys().map(String::as_str));
     let mut lines: Vec<String> = Vec::new();
     for code in codes {
-        let to = site.link(&format!("/q/{code}/"));
+        let to = site.link(&landing(code));
         let lower = code.to_ascii_lowercase();
         if lower != code {
-            lines.push(format!("{} {to} 301", site.link(&format!("/q/{lower}"))));
-            lines.push(format!("{} {to} 301", site.link(&format!("/q/{lower}/"))));
+            let lower = landing(&lower);
+            lines.push(format!(
+                "{} {to} 301",
+                site.link(lower.trim_end_matches('/'))
+            ));
+            lines.push(format!("{} {to} 301", site.link(&lower)));
         }
         lines.push(format!("{} {to} 301", site.link(&format!("/Q/{code}"))));
         lines.push(format!("{} {to} 301", site.link(&format!("/Q/{code}/"))));

@@ -10,6 +10,7 @@ mod paginate;
 mod pictures;
 mod sanitize;
 
+use crate::address;
 use crate::error::{Diagnostics, Result};
 use crate::media::Media;
 use crate::output::{Emitter, OutFile};
@@ -140,8 +141,10 @@ pub fn render_pages(
     }
     for (rel, src) in &theme.statics {
         files.push(match src {
-            crate::theme::Static::Embedded(b) => OutFile::bytes(format!("site/{rel}"), b.to_vec()),
-            crate::theme::Static::File(p) => OutFile::copy(format!("site/{rel}"), p.clone()),
+            crate::theme::Static::Embedded(b) => {
+                OutFile::bytes(address::site_file(rel), b.to_vec())
+            }
+            crate::theme::Static::File(p) => OutFile::copy(address::site_file(rel), p.clone()),
         });
     }
     for e in &site.entries {
@@ -149,7 +152,7 @@ pub fn render_pages(
             // Photos are published by the media stage, resized and without their metadata.
             for a in e.assets.iter().filter(|a| crate::media::published_as_is(a)) {
                 files.push(OutFile::copy(
-                    format!("site/{}/{}/{a}", e.section, e.slug),
+                    format!("{}/{a}", address::entry_folder(&e.section, &e.slug)),
                     site.root.join(b).join(a),
                 ));
             }
@@ -182,7 +185,10 @@ fn manifest(site: &Site, theme: &Theme) -> Result<OutFile> {
     let text = theme
         .render("manifest.webmanifest", &ctx)
         .map_err(crate::error::Error::one)?;
-    Ok(OutFile::bytes("site/manifest.webmanifest".into(), text))
+    Ok(OutFile::bytes(
+        address::site_file(address::WEB_MANIFEST),
+        text,
+    ))
 }
 
 fn service_worker(site: &Site, theme: &Theme, digest: u64) -> Result<OutFile> {
@@ -210,5 +216,8 @@ fn service_worker(site: &Site, theme: &Theme, digest: u64) -> Result<OutFile> {
     let text = theme
         .render("sw.js", &ctx)
         .map_err(crate::error::Error::one)?;
-    Ok(OutFile::bytes("site/sw.js".into(), text))
+    Ok(OutFile::bytes(
+        address::site_file(address::SERVICE_WORKER),
+        text,
+    ))
 }

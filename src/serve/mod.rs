@@ -347,7 +347,6 @@ fn make(shared: &Shared, opts: &BuildOptions, full: bool) -> crate::error::Resul
     } = pipeline.load(opts)?;
     let processed = pipeline.media(&site)?;
     warnings.extend(processed.warnings);
-    let mut timings = std::mem::take(&mut pipeline.timings);
     let t = Instant::now();
     let now = incremental::fingerprints(&site, &processed.media);
     let last = shared.last.lock().expect("last lock").clone();
@@ -355,27 +354,18 @@ fn make(shared: &Shared, opts: &BuildOptions, full: bool) -> crate::error::Resul
         (Some(before), false) => incremental::selection(before, &now, &site),
         _ => None,
     };
-    timings.push(("compare", t.elapsed()));
-    let t = Instant::now();
+    pipeline.timings.push(("compare", t.elapsed()));
     let kept = crate::output::Collect::default();
     let emit = crate::output::Emitter::new(&kept);
     emit.put_all(processed.files)?;
-    crate::render::render_some(
-        &site,
-        &processed.media,
-        &theme,
-        selection.as_ref(),
-        None,
-        &emit,
-    )?;
-    timings.push(("render", t.elapsed()));
+    pipeline.website(&site, &processed.media, &theme, selection.as_ref(), &emit)?;
     // Print files are made when the print pages are first asked for (`print_files`).
     drop(emit);
     let files = kept.into_files();
     crate::pipeline::write_ledger(&opts.site, &ledger)?;
     *shared.last.lock().expect("last lock") = Some(now);
     if shared.timings {
-        for (stage, t) in &timings {
+        for (stage, t) in &pipeline.timings {
             eprintln!("{stage:>22}: {:>8.1} ms", t.as_secs_f64() * 1000.0);
         }
     }
@@ -520,7 +510,7 @@ fn handle(request: tiny_http::Request, shared: &Shared) {
             "index.html".into(),
             print_index(&files, &key).into_bytes(),
         ),
-        None => match files.get("site/404.html").and_then(|d| bytes(d)) {
+        None => match files.get(crate::address::NOT_FOUND).and_then(|d| bytes(d)) {
             Some(b) => (404, "404.html".into(), b),
             None => (404, "404.txt".into(), b"not found".to_vec()),
         },

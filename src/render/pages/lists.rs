@@ -92,7 +92,7 @@ impl Shared<'_> {
             ctx.insert("pager", &crate::render::paginate::pager(n, total, url, t));
             let html = self.theme.render("section.html", &ctx)?;
             files.push(OutFile::bytes(
-                format!("site{}index.html", path_of(lang)),
+                crate::address::page_file(&path_of(lang)),
                 html,
             ));
         }

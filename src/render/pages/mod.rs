@@ -237,7 +237,7 @@ impl Shared<'_> {
     fn render(&self, job: &Job) -> Result<Vec<OutFile>, Diagnostic> {
         let site = self.site;
         let file = |path: String, html: String| {
-            vec![OutFile::bytes(format!("site{path}index.html"), html)]
+            vec![OutFile::bytes(crate::address::page_file(&path), html)]
         };
         match job {
             Job::Home(lang) => {
@@ -341,7 +341,7 @@ impl Shared<'_> {
                     1,
                 )?;
                 for f in &mut first {
-                    f.path = format!("site/q/{code}/index.html");
+                    f.path = crate::address::landing_file(code);
                 }
                 Ok(first)
             }
@@ -361,7 +361,7 @@ impl Shared<'_> {
                 };
                 let ctx = self.base_ctx(lang, page);
                 Ok(vec![OutFile::bytes(
-                    "site/404.html".to_string(),
+                    crate::address::NOT_FOUND.to_string(),
                     self.theme.render("404.html", &ctx)?,
                 )])
             }
@@ -399,9 +399,9 @@ impl Shared<'_> {
             };
             let also = landings
                 .iter()
-                .map(|code| format!("site/q/{code}/index.html"))
+                .map(|code| crate::address::landing_file(code))
                 .collect();
-            let path = format!("site{}index.html", site.entry_path(e, lang));
+            let path = crate::address::page_file(&site.entry_path(e, lang));
             files.push((OutFile::bytes(path, html), Some(also)));
         }
         (files, problems)
@@ -466,7 +466,7 @@ impl Shared<'_> {
         ctx.insert(
             "landing",
             &LandingCtx {
-                script: landing_script(&targets, &site.link("/q/")),
+                script: landing_script(&targets, &site.link(crate::address::LANDINGS)),
             },
         );
     }
