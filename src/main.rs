@@ -40,7 +40,7 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
-    /// Find every problem in the site (content, links, QR round trips, the plaque ledger) without writing.
+    /// Find every problem in the site (content, links, the plaque ledger) without writing.
     Check {
         /// The site folder (with site.yaml and content/).
         #[arg(long, default_value = ".")]
@@ -70,7 +70,6 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
-    /// Make print files only: plaques of one size, for some codes, imposed on A4 sheets.
     /// Make the print files in output/print/: QR symbols, plaques (PDF, SVG), A4 sheets, homestay kits.
     Plaques {
         /// The site folder.
