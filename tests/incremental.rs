@@ -91,6 +91,23 @@ fn only_what_an_edit_touches_is_rendered_and_the_site_is_a_cold_builds() {
     let settings = same_as_a_cold_build(site);
     assert_eq!(kept(&settings), 0, "{settings}");
 
+    // A setting no page shows renders everything once, and is remembered though no file changed.
+    std::fs::write(
+        &yaml,
+        read(&yaml).replace(
+            "paginate_by: 4",
+            "paginate_by: 4\nphotos: { jpeg_quality: 81 }",
+        ),
+    )
+    .unwrap();
+    let unseen = same_as_a_cold_build(site);
+    assert!(
+        unseen.contains("(0 changed)") && kept(&unseen) == 0,
+        "{unseen}"
+    );
+    let next = same_as_a_cold_build(site);
+    assert!(next.contains("(0 made, "), "{next}");
+
     // A new entry and a deleted one.
     write(
         site,

@@ -38,6 +38,8 @@ pub struct Writer {
     written_once: Mutex<HashMap<String, PathBuf>>,
     /// Files the published generation holds as this run makes them, to link at `finish`.
     pending: Mutex<Vec<(String, String)>>,
+    /// What this run keeps for the next run of its product (`keep_state`).
+    state: Mutex<Option<Vec<u8>>>,
     /// Files of `old` that the current generation does not have, with `current`'s filtered
     /// manifest enough to tell what is published at any path.
     not_published: HashSet<String>,
@@ -141,6 +143,7 @@ impl Writer {
             made_dirs: Mutex::default(),
             written_once: Mutex::default(),
             pending: Mutex::default(),
+            state: Mutex::default(),
             not_published,
             written: AtomicUsize::new(0),
             changed: AtomicUsize::new(0),
@@ -171,9 +174,20 @@ impl Writer {
     }
 
     /// Keep `state` with the generation this run makes, for the next run of this product.
+    /// It is written with the generation `finish` publishes, or beside the published one when
+    /// the run changed no file (a new Waymark or a settings edit that changes no page must still
+    /// be remembered, or every later build would render everything again).
     pub fn keep_state(&self, state: &[u8]) -> Result<()> {
-        let path = self.gen.join(self.state_name());
-        super::write_atomic(&path, state).map_err(|e| Error::io(&path, e))
+        *self.state.lock().expect("state lock") = Some(state.to_vec());
+        Ok(())
+    }
+
+    fn write_state(&self, gen: &Path) -> Result<()> {
+        let Some(state) = self.state.lock().expect("state lock").take() else {
+            return Ok(());
+        };
+        let path = gen.join(self.state_name());
+        super::write_atomic(&path, &state).map_err(|e| Error::io(&path, e))
     }
 
     /// The fingerprint of the file published at `path`, if there is one.
@@ -310,8 +324,9 @@ impl Writer {
                 .count()
         };
         let unchanged = self.changed.load(Ordering::Relaxed) == 0 && gone == 0;
-        if unchanged && self.current.is_some() {
+        if let (true, Some((published, _))) = (unchanged, &self.current) {
             // The published output stays; this generation keeps what it has (`Drop` records it).
+            self.write_state(published)?;
             let kept = self.new.lock().expect("manifest lock").len() + pending.len();
             let written = self.written.load(Ordering::Relaxed);
             return Ok(Written {
@@ -360,6 +375,7 @@ impl Writer {
         if !stale.is_empty() {
             remove_empty_dirs(&self.gen);
         }
+        self.write_state(&self.gen)?;
         write_manifest(&self.gen, &new)?;
         switch(&self.out, self.target)?;
         let written = self.written.load(Ordering::Relaxed);
