@@ -277,7 +277,8 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
         (writer.published_state()).and_then(|b| serde_json::from_slice(&b).ok());
     let selection = before
         .filter(|b| b.environment == now.environment)
-        .and_then(|b| incremental::selection(&b.pages, &now.pages, &model.site));
+        .and_then(|b| incremental::selection(&b.pages, &now.pages, &model.site))
+        .filter(|_| published_whole(&writer, &model.site));
     p.timings.push(("compare", t.elapsed()));
     let (model, mut report) = match &selection {
         None => website(model, processed, &emit, &mut p)?,
@@ -300,6 +301,14 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     report.gone = written.gone;
     report.timings = p.timings;
     Ok(report)
+}
+
+/// Whether every rendered file of the published site is still there to keep (a page deleted
+/// by hand from `output/` makes the next build render everything).
+fn published_whole(writer: &Writer, site: &Site) -> bool {
+    (writer.published_files().iter())
+        .filter(|(path, _)| path.starts_with(crate::address::SITE) && render::renders(site, path))
+        .all(|(path, _)| writer.published_source(path).is_some_and(|p| p.is_file()))
 }
 
 /// The pages `only` selects rendered again, and every other file of the published site kept as

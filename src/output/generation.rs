@@ -216,15 +216,19 @@ impl Writer {
 
     /// Write `file` unless the generation already holds it as it is.
     pub fn put(&self, file: &OutFile, fingerprint: &str) -> Result<()> {
-        let published = self.published(&file.path) == Some(fingerprint);
+        // Published as it is, and still there (a file deleted from the output by hand is not).
+        let published = self.published(&file.path) == Some(fingerprint)
+            && (self.current.as_ref()).is_some_and(|(dir, _)| dir.join(&file.path).is_file());
         if !published {
             self.changed.fetch_add(1, Ordering::Relaxed);
         }
+        // This generation holds it as it is (and still has it: not deleted from the output by hand).
         let same = self
             .old
             .as_ref()
             .and_then(|m| m.get(&file.path))
-            .is_some_and(|f| f == fingerprint);
+            .is_some_and(|f| f == fingerprint)
+            && self.gen.join(&file.path).is_file();
         if !same && published {
             // Published as it is: linked from there at `finish`, and only if the run changed
             // anything (a run that changed nothing publishes nothing new).
