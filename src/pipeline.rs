@@ -275,10 +275,13 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     };
     let before: Option<Published> =
         (writer.published_state()).and_then(|b| serde_json::from_slice(&b).ok());
+    let whole = published_whole(&writer, &model.site);
+    if !whole {
+        writer.republish();
+    }
     let selection = before
-        .filter(|b| b.environment == now.environment)
-        .and_then(|b| incremental::selection(&b.pages, &now.pages, &model.site))
-        .filter(|_| published_whole(&writer, &model.site));
+        .filter(|b| b.environment == now.environment && whole)
+        .and_then(|b| incremental::selection(&b.pages, &now.pages, &model.site));
     p.timings.push(("compare", t.elapsed()));
     let (model, mut report) = match &selection {
         None => website(model, processed, &emit, &mut p)?,
@@ -306,7 +309,8 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
 /// Whether every rendered file of the published site is still there to keep (a page deleted
 /// by hand from `output/` makes the next build render everything).
 fn published_whole(writer: &Writer, site: &Site) -> bool {
-    (writer.published_files().iter())
+    use rayon::prelude::*;
+    (writer.published_files().par_iter())
         .filter(|(path, _)| path.starts_with(crate::address::SITE) && render::renders(site, path))
         .all(|(path, _)| writer.published_source(path).is_some_and(|p| p.is_file()))
 }
@@ -340,22 +344,27 @@ fn changed_pages(
                 .map(move |l| crate::address::page_file(&site.entry_path(e, l)))
         })
         .collect();
-    let mut kept = 0;
-    for (path, fingerprint) in writer.published_files() {
-        // Pages and feeds not rendered again; copied files were all put afresh, and a copied
-        // file not put now is gone (a photo that lost a size).
-        let keep = path.starts_with(crate::address::SITE)
-            && !emit.contains(&path)
-            && render::renders(site, &path);
-        if !keep {
-            continue;
-        }
-        let Some(from) = writer.published_source(&path) else {
-            continue;
-        };
-        kept += usize::from(path.ends_with(".html"));
-        let entry_page = entry_pages.contains(&path);
-        emit.carry(path, from, &fingerprint, entry_page)?;
+    // Pages and feeds not rendered again; copied files were all put afresh, and a copied file
+    // not put now is gone (a photo that lost a size).
+    let carried: Vec<(String, String)> = (writer.published_files().into_iter())
+        .filter(|(path, _)| {
+            path.starts_with(crate::address::SITE)
+                && !emit.contains(path)
+                && render::renders(site, path)
+        })
+        .collect();
+    let kept = carried.iter().filter(|(p, _)| p.ends_with(".html")).count();
+    {
+        use rayon::prelude::*;
+        carried
+            .into_par_iter()
+            .try_for_each(|(path, fingerprint)| {
+                let Some(from) = writer.published_source(&path) else {
+                    return Ok(());
+                };
+                let entry_page = entry_pages.contains(&path);
+                emit.carry(path, from, &fingerprint, entry_page)
+            })?;
     }
     render::finish(site, theme, emit)?;
     p.timings.push(("render changed pages", t.elapsed()));

@@ -40,6 +40,8 @@ pub struct Writer {
     pending: Mutex<Vec<(String, String)>>,
     /// What this run keeps for the next run of its product (`keep_state`).
     state: Mutex<Option<Vec<u8>>>,
+    /// Publish a new generation even if no file differs (`republish`).
+    republish: std::sync::atomic::AtomicBool,
     /// Files of `old` that the current generation does not have, with `current`'s filtered
     /// manifest enough to tell what is published at any path.
     not_published: HashSet<String>,
@@ -66,10 +68,11 @@ impl Writer {
             .map_or("", |p| p.trim_end_matches('/'))
             .to_string();
         let current = writer.current.as_ref().map(|(dir, _)| dir.clone());
-        for (path, fingerprint) in others {
-            let Some(dir) = &current else { break };
-            let from = dir.join(&path);
-            writer.put(&OutFile::cached(path, from), &fingerprint)?;
+        if let Some(dir) = &current {
+            others.into_par_iter().try_for_each(|(path, fingerprint)| {
+                let from = dir.join(&path);
+                writer.put(&OutFile::cached(path, from), &fingerprint)
+            })?;
         }
         // And what the other products' runs kept with them.
         for state in (current.iter()).flat_map(|dir| std::fs::read_dir(dir).into_iter().flatten()) {
@@ -144,6 +147,7 @@ impl Writer {
             written_once: Mutex::default(),
             pending: Mutex::default(),
             state: Mutex::default(),
+            republish: Default::default(),
             not_published,
             written: AtomicUsize::new(0),
             changed: AtomicUsize::new(0),
@@ -182,6 +186,12 @@ impl Writer {
         Ok(())
     }
 
+    /// Publish this run's generation even if every file is recorded as published: some of the
+    /// published files are gone (deleted from the output by hand), and this run makes them again.
+    pub fn republish(&self) {
+        self.republish.store(true, Ordering::Relaxed);
+    }
+
     fn write_state(&self, gen: &Path) -> Result<()> {
         let Some(state) = self.state.lock().expect("state lock").take() else {
             return Ok(());
@@ -216,10 +226,8 @@ impl Writer {
 
     /// Write `file` unless the generation already holds it as it is.
     pub fn put(&self, file: &OutFile, fingerprint: &str) -> Result<()> {
-        // Published as it is, and still there (a file deleted from the output by hand is not).
-        let published = self.published(&file.path) == Some(fingerprint)
-            && (self.current.as_ref()).is_some_and(|(dir, _)| dir.join(&file.path).is_file());
-        if !published {
+        let recorded = self.published(&file.path) == Some(fingerprint);
+        if !recorded {
             self.changed.fetch_add(1, Ordering::Relaxed);
         }
         // This generation holds it as it is (and still has it: not deleted from the output by hand).
@@ -229,7 +237,15 @@ impl Writer {
             .and_then(|m| m.get(&file.path))
             .is_some_and(|f| f == fingerprint)
             && self.gen.join(&file.path).is_file();
-        if !same && published {
+        // Published as it is, and still there.
+        let published = !same
+            && recorded
+            && (self.current.as_ref()).is_some_and(|(dir, _)| dir.join(&file.path).is_file());
+        if !same && recorded && !published {
+            // Deleted from the published output by hand: this run puts it back.
+            self.changed.fetch_add(1, Ordering::Relaxed);
+        }
+        if published {
             // Published as it is: linked from there at `finish`, and only if the run changed
             // anything (a run that changed nothing publishes nothing new).
             (self.pending.lock().expect("pending lock"))
@@ -328,6 +344,7 @@ impl Writer {
                 .count()
         };
         let unchanged = self.changed.load(Ordering::Relaxed) == 0 && gone == 0;
+        let unchanged = unchanged && !self.republish.load(Ordering::Relaxed);
         if let (true, Some((published, _))) = (unchanged, &self.current) {
             // The published output stays; this generation keeps what it has (`Drop` records it).
             self.write_state(published)?;
