@@ -385,6 +385,14 @@ mod tests {
     use super::*;
     use std::path::PathBuf;
 
+    fn record(page: Option<&str>, retired_to: Option<&str>, printed: Option<&str>) -> Record {
+        Record {
+            page: page.map(String::from),
+            retired_to: retired_to.map(String::from),
+            printed: printed.map(String::from),
+        }
+    }
+
     fn claim<'a>(page: &str, code: Option<&'a str>, file: &'a Path) -> Claim<'a> {
         Claim {
             page: page.into(),
@@ -411,14 +419,8 @@ mod tests {
     fn code_follows_a_moved_entry() {
         let f = PathBuf::from("content/relics/new/index.md");
         let mut old = Ledger::default();
-        old.codes.insert(
-            "HVT".into(),
-            Record {
-                page: Some("relics/old".into()),
-                retired_to: None,
-                printed: None,
-            },
-        );
+        old.codes
+            .insert("HVT".into(), record(Some("relics/old"), None, None));
         let a = assign(
             &old,
             &[claim("relics/new", Some("HVT"), &f)],
@@ -433,24 +435,12 @@ mod tests {
     fn vanished_entry_fails_until_retired() {
         let f = PathBuf::from("content/relics/b.md");
         let mut old = Ledger::default();
-        old.codes.insert(
-            "GONE".into(),
-            Record {
-                page: Some("relics/a".into()),
-                retired_to: None,
-                printed: None,
-            },
-        );
+        old.codes
+            .insert("GONE".into(), record(Some("relics/a"), None, None));
         let err = assign(&old, &[claim("relics/b", Some("B1"), &f)], &BTreeSet::new()).unwrap_err();
         assert!(err.to_string().contains("GONE"), "{err}");
-        old.codes.insert(
-            "GONE".into(),
-            Record {
-                page: None,
-                retired_to: Some("B1".into()),
-                printed: None,
-            },
-        );
+        old.codes
+            .insert("GONE".into(), record(None, Some("B1"), None));
         let a = assign(&old, &[claim("relics/b", Some("B1"), &f)], &BTreeSet::new()).unwrap();
         assert_eq!(a.retired["GONE"], "B1");
     }
@@ -491,11 +481,7 @@ mod tests {
         let mut old = Ledger::default();
         old.codes.insert(
             "HVT".into(),
-            Record {
-                page: Some("relics/old".into()),
-                retired_to: None,
-                printed: Some("2026-12-01".into()),
-            },
+            record(Some("relics/old"), None, Some("2026-12-01")),
         );
         let a = assign(
             &old,
@@ -524,22 +510,10 @@ mod tests {
             version: 1,
             ..Ledger::default()
         };
-        l.codes.insert(
-            "A1".into(),
-            Record {
-                page: Some("relics/a".into()),
-                retired_to: None,
-                printed: None,
-            },
-        );
-        l.codes.insert(
-            "B2".into(),
-            Record {
-                page: None,
-                retired_to: Some("A1".into()),
-                printed: Some("2026-12-01".into()),
-            },
-        );
+        l.codes
+            .insert("A1".into(), record(Some("relics/a"), None, None));
+        l.codes
+            .insert("B2".into(), record(None, Some("A1"), Some("2026-12-01")));
         let back: Ledger = serde_yaml_ng::from_str(&l.to_text()).unwrap();
         assert_eq!(back, l);
     }
