@@ -14,6 +14,7 @@ pub mod address;
 pub mod cmd;
 pub mod config;
 pub mod content;
+pub mod edit;
 pub mod error;
 pub mod incremental;
 pub mod ledger;

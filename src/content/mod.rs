@@ -1,6 +1,7 @@
 //! Load: walk `content/`, split and parse every Markdown file, group translations with their entry.
 //! Nothing here knows about URLs or HTML; that is the model's and the renderer's job.
 
+pub mod fields;
 pub mod front_matter;
 mod validate;
 
@@ -310,6 +311,64 @@ pub fn load(site: &Path, config: &Config, drafts: bool, memo: Option<&Memo>) -> 
     let warnings = diags.into_result()?;
     loaded.warnings = warnings;
     Ok(loaded)
+}
+
+/// An entry's files, found without parsing them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryFiles {
+    pub section: String,
+    pub slug: String,
+    /// The default-language file, relative to the site folder.
+    pub file: PathBuf,
+    /// The bundle folder, relative to the site folder.
+    pub bundle: Option<PathBuf>,
+    /// Translations by language, relative to the site folder.
+    pub translations: BTreeMap<String, PathBuf>,
+    /// Files in the bundle other than Markdown, relative to it.
+    pub assets: Vec<String>,
+}
+
+/// Every entry's files by `section/slug`, for the editor, which lists and opens entries even
+/// while one of them (or the site) is broken. A slug found twice keeps its first file.
+pub fn entry_files(site: &Path, config: &Config) -> BTreeMap<String, EntryFiles> {
+    let mut diags = Diagnostics::default();
+    let (found, _, assets) = walk(site, &site.join(CONTENT_DIR), config, &mut diags);
+    let mut out: BTreeMap<String, EntryFiles> = BTreeMap::new();
+    let mut translations = Vec::new();
+    for f in found {
+        let Role::Entry {
+            section,
+            slug,
+            bundle,
+        } = f.role
+        else {
+            continue;
+        };
+        let id = format!("{section}/{slug}");
+        if f.lang != config.default_language {
+            translations.push((id, f.lang, f.rel));
+            continue;
+        }
+        let bundle = bundle.then(|| f.rel.parent().unwrap_or(Path::new("")).to_path_buf());
+        let assets = bundle
+            .as_ref()
+            .and_then(|b| assets.get(b).cloned())
+            .unwrap_or_default();
+        out.entry(id).or_insert(EntryFiles {
+            section,
+            slug,
+            file: f.rel,
+            bundle,
+            translations: BTreeMap::new(),
+            assets,
+        });
+    }
+    for (id, lang, rel) in translations {
+        if let Some(e) = out.get_mut(&id) {
+            e.translations.entry(lang).or_insert(rel);
+        }
+    }
+    out
 }
 
 /// Find the Markdown files and bundle assets. Hidden files and symlinks are not followed.

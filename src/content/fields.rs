@@ -1,0 +1,245 @@
+//! The field table: every front-matter field with the input that edits it, the kinds of entry it
+//! belongs to and its label and help in Vietnamese and English. The editor's forms are made from
+//! it; `FrontMatter` (serde) checks the values, and a test keeps the two in step.
+
+use crate::vocab::Kind;
+
+/// How a field is edited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// One line of text.
+    Text,
+    /// A few lines (summary).
+    LongText,
+    /// The plaque code: shown, editable only until the ledger records it.
+    Code,
+    /// `{ lat, lon }`.
+    Location,
+    /// A list of words.
+    Tags,
+    /// YYYY-MM-DD.
+    Date,
+    Bool,
+    /// One of `special-national`, `national`, `provincial`.
+    Ranking,
+    /// One of `a6`, `sticker`, `a4`.
+    PlaqueSize,
+    Year,
+    Tel,
+    /// VND, a whole number.
+    Money,
+    Url,
+    /// `{ ssid, password }`.
+    Wifi,
+    /// `{ bin, account, name }`.
+    Bank,
+    /// The photos, edited in their own part of the form.
+    Images,
+    /// The audio guide file, uploaded in its own part of the form.
+    Audio,
+}
+
+/// Which kinds of entry a field belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum For {
+    All,
+    Relics,
+    Homestays,
+}
+
+impl For {
+    pub fn includes(self, kind: Kind) -> bool {
+        match self {
+            For::All => true,
+            For::Relics => kind == Kind::Relic,
+            For::Homestays => kind == Kind::Homestay,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub name: &'static str,
+    pub input: Input,
+    pub only: For,
+    /// Whether a translation (`index.en.md`) may hold it.
+    pub translated: bool,
+    /// Kept out of the published site (printed on the homestay's kit only).
+    pub private: bool,
+    pub vi: &'static str,
+    pub en: &'static str,
+    pub help_vi: &'static str,
+    pub help_en: &'static str,
+}
+
+const fn f(name: &'static str, input: Input, vi: &'static str, en: &'static str) -> Field {
+    Field {
+        name,
+        input,
+        only: For::All,
+        translated: false,
+        private: false,
+        vi,
+        en,
+        help_vi: "",
+        help_en: "",
+    }
+}
+
+const fn help(mut field: Field, vi: &'static str, en: &'static str) -> Field {
+    field.help_vi = vi;
+    field.help_en = en;
+    field
+}
+
+const fn only(mut field: Field, only: For) -> Field {
+    field.only = only;
+    field
+}
+
+const fn translated(mut field: Field) -> Field {
+    field.translated = true;
+    field
+}
+
+const fn private(mut field: Field) -> Field {
+    field.private = true;
+    field
+}
+
+/// In the order a new entry's file lists them.
+pub const TABLE: &[Field] = &[
+    translated(help(
+        f("title", Input::Text, "Tên", "Name"),
+        "Tên như trên biển ở di tích.",
+        "The name as on the sign at the site.",
+    )),
+    help(
+        f("code", Input::Code, "Mã biển QR", "Plaque code"),
+        "2–16 chữ in hoa, số hoặc dấu gạch ngang. Đã in thì không đổi được.",
+        "2–16 upper-case letters, digits or hyphens. Fixed once printed.",
+    ),
+    translated(help(
+        f("summary", Input::LongText, "Tóm tắt", "Summary"),
+        "Một hai câu cho danh sách và khi chia sẻ.",
+        "One or two sentences for lists and link previews.",
+    )),
+    help(
+        f("location", Input::Location, "Vị trí", "Location"),
+        "Vĩ độ (khoảng 21,8) và kinh độ (khoảng 106,7).",
+        "Latitude (about 21.8) and longitude (about 106.7).",
+    ),
+    translated(f("address", Input::Text, "Địa chỉ", "Address")),
+    f("commune", Input::Text, "Xã / phường", "Commune"),
+    help(
+        f("district", Input::Text, "Huyện (cũ)", "District (former)"),
+        "Huyện mà du khách và biển chỉ đường còn dùng.",
+        "The former district visitors and road signs still use.",
+    ),
+    translated(f("images", Input::Images, "Ảnh", "Photos")),
+    f("audio", Input::Audio, "Thuyết minh (âm thanh)", "Audio guide"),
+    help(
+        f("tags", Input::Tags, "Thẻ", "Tags"),
+        "Cách nhau bằng dấu phẩy.",
+        "Separated by commas.",
+    ),
+    f("date", Input::Date, "Ngày", "Date"),
+    translated(help(
+        f("draft", Input::Bool, "Bản nháp", "Draft"),
+        "Bản nháp không được xuất bản.",
+        "Drafts are not published.",
+    )),
+    f("plaque_size", Input::PlaqueSize, "Cỡ biển", "Plaque size"),
+    only(
+        f("ranking", Input::Ranking, "Cấp xếp hạng", "Ranking"),
+        For::Relics,
+    ),
+    only(
+        f("recognized", Input::Year, "Năm xếp hạng", "Year ranked"),
+        For::Relics,
+    ),
+    f("phone", Input::Tel, "Điện thoại", "Phone"),
+    help(
+        f("zalo", Input::Tel, "Zalo", "Zalo"),
+        "Số điện thoại có Zalo, hoặc đường dẫn zalo.me.",
+        "A phone number with Zalo, or a zalo.me link.",
+    ),
+    only(
+        help(
+            f("price_from", Input::Money, "Giá từ (đồng/đêm)", "Price from (VND a night)"),
+            "Chỉ ghi số, ví dụ 250000.",
+            "Digits only, e.g. 250000.",
+        ),
+        For::Homestays,
+    ),
+    only(
+        f("booking_url", Input::Url, "Đường dẫn đặt phòng", "Booking link"),
+        For::Homestays,
+    ),
+    only(
+        private(help(
+            f("wifi", Input::Wifi, "Wi-Fi", "Wi-Fi"),
+            "Chỉ in trên bộ QR của nhà, không đưa lên trang web.",
+            "Printed on the kit only, never on the website.",
+        )),
+        For::Homestays,
+    ),
+    only(
+        private(help(
+            f("bank", Input::Bank, "Tài khoản ngân hàng (VietQR)", "Bank account (VietQR)"),
+            "Mã BIN 6 số của ngân hàng, số tài khoản, tên chủ tài khoản. Chỉ in trên bộ QR.",
+            "The bank's six-digit BIN, the account, the holder's name. Printed on the kit only.",
+        )),
+        For::Homestays,
+    ),
+];
+
+pub fn get(name: &str) -> Option<&'static Field> {
+    TABLE.iter().find(|f| f.name == name)
+}
+
+/// The fields an entry of `kind` shows in its form.
+pub fn for_kind(kind: Kind) -> impl Iterator<Item = &'static Field> {
+    TABLE.iter().filter(move |f| f.only.includes(kind))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::front_matter::{
+        FIELDS, HOMESTAY_ONLY, RELIC_ONLY, TRANSLATION_FIELDS,
+    };
+
+    #[test]
+    fn the_table_and_the_checks_name_the_same_fields() {
+        let names: Vec<&str> = TABLE.iter().map(|f| f.name).collect();
+        assert_eq!(names, FIELDS);
+        let relic: Vec<&str> = TABLE
+            .iter()
+            .filter(|f| f.only == For::Relics)
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(relic, RELIC_ONLY);
+        let homestay: Vec<&str> = TABLE
+            .iter()
+            .filter(|f| f.only == For::Homestays)
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(homestay, HOMESTAY_ONLY);
+        let translated: Vec<&str> = TABLE
+            .iter()
+            .filter(|f| f.translated)
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(translated, TRANSLATION_FIELDS);
+    }
+
+    #[test]
+    fn a_homestay_form_has_its_fields_and_no_relic_ones() {
+        let names: Vec<&str> = for_kind(Kind::Homestay).map(|f| f.name).collect();
+        assert!(names.contains(&"price_from") && names.contains(&"wifi"));
+        assert!(!names.contains(&"ranking"));
+        let place: Vec<&str> = for_kind(Kind::Place).map(|f| f.name).collect();
+        assert!(!place.contains(&"price_from") && !place.contains(&"ranking"));
+    }
+}
