@@ -4,3 +4,5 @@
 //! it when the file changed since the form was opened, and writes whole files atomically.
 
 pub mod document;
+pub mod auth;
+pub mod upload;

@@ -8,7 +8,7 @@
 //!
 //! This stage runs after the model and before render: pages need each photo's size.
 
-mod audio;
+pub mod audio;
 mod cache;
 pub mod photo;
 mod webp;
