@@ -56,7 +56,8 @@ pub fn new_entry(site: &Path, kind: Kind, title: &str, lang: Option<&str>) -> Re
         }
         let file = dir.join(format!("index.{lang}.md"));
         refuse_existing(&file, &rel_dir.join(format!("index.{lang}.md")))?;
-        std::fs::write(&file, translation_text(title)).map_err(|e| Error::io(&file, e))?;
+        crate::output::write_atomic(&file, translation_text(title).as_bytes())
+            .map_err(|e| Error::io(&file, e))?;
         return Ok(Created {
             files: vec![rel_dir.join(format!("index.{lang}.md"))],
             code: None,
@@ -78,7 +79,8 @@ pub fn new_entry(site: &Path, kind: Kind, title: &str, lang: Option<&str>) -> Re
     });
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let file = dir.join("index.md");
-    std::fs::write(&file, entry_text(kind, title, &code)).map_err(|e| Error::io(&file, e))?;
+    crate::output::write_atomic(&file, entry_text(kind, title, &code).as_bytes())
+        .map_err(|e| Error::io(&file, e))?;
     ledger.version = 1;
     ledger.codes.insert(
         code.clone(),
@@ -89,7 +91,7 @@ pub fn new_entry(site: &Path, kind: Kind, title: &str, lang: Option<&str>) -> Re
         },
     );
     let lock = site.join(ledger::FILE);
-    std::fs::write(&lock, ledger.to_text()).map_err(|e| Error::io(&lock, e))?;
+    crate::output::write_atomic(&lock, ledger.to_text().as_bytes()).map_err(|e| Error::io(&lock, e))?;
     Ok(Created {
         files: vec![rel_dir.join("index.md")],
         code: Some(code),

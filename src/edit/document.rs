@@ -44,7 +44,14 @@ pub fn apply(
         let old = current.get(key.as_str());
         match value {
             None | Some(Value::Null) => {
-                if old.is_some() {
+                // An empty value the scaffold wrote (`summary: ""`, `tags: []`) stays.
+                let empty = match old {
+                    Some(Value::String(s)) => s.is_empty(),
+                    Some(Value::Sequence(s)) => s.is_empty(),
+                    Some(Value::Null) => true,
+                    _ => false,
+                };
+                if old.is_some() && !empty {
                     doc.remove(key.as_str());
                     expected.remove(key.as_str());
                     touched = true;

@@ -1,8 +1,520 @@
 //! The editor: what volunteers change from a phone, written into the site's files. It knows
 //! nothing of HTTP (`serve` hands it forms and uploads): it finds entries by their identity
 //! (`section/slug`), never by a path from a request, checks a change as a build would, refuses
-//! it when the file changed since the form was opened, and writes whole files atomically.
+//! it when a file changed since the form was opened, and writes whole files atomically, under
+//! the site lock that builds take, the entry file last.
 
-pub mod document;
 pub mod auth;
+pub mod document;
+pub mod form;
 pub mod upload;
+
+use crate::config::Config;
+use crate::content::front_matter::{self, FIELDS, TRANSLATION_FIELDS};
+use crate::content::{self, EntryFiles};
+use crate::error::{Diagnostic, Error};
+use crate::vocab::Kind;
+use document::Change;
+use form::{FieldMsg, Submission};
+use serde_yaml_ng::{Mapping, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+pub struct Editor {
+    pub site: PathBuf,
+    pub auth: auth::Auth,
+    /// Make a Git commit of each save.
+    pub commit: bool,
+    /// One save at a time in this process; the site lock keeps builds out.
+    write: Mutex<()>,
+}
+
+/// An entry as the form shows it.
+#[derive(Debug)]
+pub struct Opened {
+    pub id: String,
+    pub kind: Kind,
+    pub files: EntryFiles,
+    pub version: String,
+    pub fields: Mapping,
+    pub body: String,
+    /// Existing translations: language -> (version, fields, body).
+    pub translations: BTreeMap<String, (String, Mapping, String)>,
+    /// The code is in plaques.lock: shown, never editable.
+    pub code_fixed: bool,
+    pub languages: Vec<String>,
+    pub default_language: String,
+    /// Photos of the entry that carry a GPS position: (file, lat, lon).
+    pub gps: Vec<(String, f64, f64)>,
+}
+
+#[derive(Debug)]
+pub enum Failed {
+    /// Checks failed; nothing was written.
+    Invalid(Vec<FieldMsg>),
+    /// A file changed on disk since the form was opened; nothing was written.
+    Conflict {
+        file: PathBuf,
+        on_disk: String,
+        yours: String,
+    },
+    /// The entry is not there (any more).
+    Gone,
+    Io(String),
+}
+
+#[derive(Debug)]
+pub struct Saved {
+    pub files: Vec<PathBuf>,
+    pub warnings: Vec<FieldMsg>,
+}
+
+/// A file's version: a digest of its bytes, sent with the form and compared on save.
+pub fn version(bytes: &[u8]) -> String {
+    format!("{:016x}", crate::output::digest(bytes))
+}
+
+impl Editor {
+    pub fn new(site: &Path, commit: bool) -> Editor {
+        Editor {
+            site: site.to_path_buf(),
+            auth: auth::Auth::new(site),
+            commit,
+            write: Mutex::new(()),
+        }
+    }
+
+    pub fn config(&self) -> Result<Config, Error> {
+        Config::load(&self.site)
+    }
+
+    /// Every entry's files by id.
+    pub fn entries(&self, config: &Config) -> BTreeMap<String, EntryFiles> {
+        content::entry_files(&self.site, config)
+    }
+
+    pub fn open(&self, id: &str) -> Result<Opened, Failed> {
+        let config = self.config().map_err(|e| Failed::Io(e.to_string()))?;
+        let files = self.entries(&config).remove(id).ok_or(Failed::Gone)?;
+        let text = self.read(&files.file)?;
+        let fields = document::fields(&text);
+        let body = document::body(&text).unwrap_or_default();
+        let mut translations = BTreeMap::new();
+        for (lang, rel) in &files.translations {
+            let t = self.read(rel)?;
+            translations.insert(
+                lang.clone(),
+                (version(t.as_bytes()), document::fields(&t), document::body(&t).unwrap_or_default()),
+            );
+        }
+        let code = fields.get("code").and_then(Value::as_str);
+        let ledger = crate::ledger::Ledger::load(&self.site).unwrap_or_default();
+        let code_fixed = code.is_some_and(|c| ledger.codes.contains_key(c));
+        let mut gps = Vec::new();
+        if fields.get("location").is_none() {
+            if let Some(bundle) = &files.bundle {
+                for src in form::listed_sources(&fields).iter().take(12) {
+                    if !files.assets.contains(src) {
+                        continue;
+                    }
+                    if let Ok(bytes) = std::fs::read(self.site.join(bundle).join(src)) {
+                        if let Some((lat, lon)) = upload::gps(&bytes) {
+                            gps.push((src.clone(), lat, lon));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Opened {
+            id: id.to_string(),
+            kind: Kind::of_section(&files.section),
+            version: version(text.as_bytes()),
+            fields,
+            body,
+            translations,
+            code_fixed,
+            languages: config.languages.clone(),
+            default_language: config.default_language.clone(),
+            gps,
+            files,
+        })
+    }
+
+    fn read(&self, rel: &Path) -> Result<String, Failed> {
+        let bytes = std::fs::read(self.site.join(rel))
+            .map_err(|e| Failed::Io(format!("{}: {e}", rel.display())))?;
+        String::from_utf8(bytes).map_err(|_| {
+            Failed::Io(format!(
+                "{} is not UTF-8 text; fix it in a text editor first",
+                rel.display()
+            ))
+        })
+    }
+
+    /// Start a new entry, as `waymark new` does (the scaffold and a code pinned in
+    /// plaques.lock); returns its id.
+    pub fn create(&self, kind: Kind, title: &str) -> Result<String, Error> {
+        let _one = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        let _lock = crate::lock::SiteLock::take(&self.site);
+        let created = crate::scaffold::new_entry(&self.site, kind, title, None)?;
+        let file = created.files.first().cloned().unwrap_or_default();
+        // content/<section>/<slug>/index.md
+        let mut parts = file.iter().skip(1).map(|c| c.to_string_lossy().into_owned());
+        let section = parts.next().unwrap_or_default();
+        let slug = parts.next().unwrap_or_default();
+        self.commit_files(&created.files, &format!("new {section}/{slug}"), "editor");
+        Ok(format!("{section}/{slug}"))
+    }
+
+    /// Check and write what a volunteer asked for.
+    pub fn save(&self, id: &str, sub: Submission, label: &str) -> Result<Saved, Failed> {
+        let config = self.config().map_err(|e| Failed::Io(e.to_string()))?;
+        // Uploads are checked before anything waits for the lock.
+        let mut msgs = Vec::new();
+        let mut photos = Vec::new();
+        for p in &sub.photos {
+            match upload::check_photo(p) {
+                Ok(checked) => photos.push((p, checked)),
+                Err(r) => msgs.push(FieldMsg::error("photos", r.en, r.vi)),
+            }
+        }
+        let scratch = self.site.join(crate::output::CACHE_ROOT);
+        let _ = std::fs::create_dir_all(&scratch);
+        let audio = match &sub.audio {
+            Some(a) => match upload::check_audio(a, &scratch) {
+                Ok(ext) => Some((a, ext)),
+                Err(r) => {
+                    msgs.push(FieldMsg::error("audio", r.en, r.vi));
+                    None
+                }
+            },
+            None => None,
+        };
+        if !msgs.is_empty() {
+            return Err(Failed::Invalid(msgs));
+        }
+
+        let _one = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        let _lock = crate::lock::SiteLock::take(&self.site);
+        let files = self.entries(&config).remove(id).ok_or(Failed::Gone)?;
+        let text = self.read(&files.file)?;
+        let current = document::fields(&text);
+
+        // Where the files go: a single-file entry that gains a photo or audio becomes a bundle.
+        let needs_bundle = files.bundle.is_none() && (!photos.is_empty() || audio.is_some());
+        let bundle = match &files.bundle {
+            Some(b) => Some(b.clone()),
+            None if needs_bundle => Some(files.file.with_extension("")),
+            None => None,
+        };
+        let main_rel = if needs_bundle {
+            bundle.as_ref().expect("a bundle").join("index.md")
+        } else {
+            files.file.clone()
+        };
+        let translation_rel = |lang: &str| -> PathBuf {
+            match (&bundle, files.translations.get(lang)) {
+                (_, Some(existing)) if !needs_bundle => existing.clone(),
+                (Some(b), _) => b.join(format!("index.{lang}.md")),
+                (None, _) => files.file.with_extension(format!("{lang}.md")),
+            }
+        };
+
+        // Photos and audio: their bundle names and the fields that list them.
+        let mut taken = files.assets.clone();
+        let mut new_files: Vec<(PathBuf, &[u8])> = Vec::new();
+        let mut changes: Vec<Change> = sub.changes.clone();
+        let mut images = sub
+            .images
+            .clone()
+            .unwrap_or_else(|| match current.get("images") {
+                Some(Value::Sequence(s)) => s.clone(),
+                _ => Vec::new(),
+            });
+        for (upload, checked) in &photos {
+            let name = upload::bundle_name(&upload.name, checked.ext, &taken);
+            taken.push(name.clone());
+            images.push(Value::String(name.clone()));
+            new_files.push((bundle.as_ref().expect("a bundle").join(&name), &upload.bytes));
+        }
+        if sub.images.is_some() || !photos.is_empty() {
+            changes.push((
+                "images".into(),
+                (!images.is_empty()).then(|| Value::Sequence(images.clone())),
+            ));
+        }
+        let mut removed: Vec<String> = sub.removed_images.clone();
+        if let Some((upload, ext)) = &audio {
+            let name = upload::bundle_name(&upload.name, ext, &taken);
+            taken.push(name.clone());
+            new_files.push((bundle.as_ref().expect("a bundle").join(&name), &upload.bytes));
+            if let Some(old) = current.get("audio").and_then(Value::as_str) {
+                removed.push(old.to_string());
+            }
+            changes.push(("audio".into(), Some(Value::String(name))));
+        } else if sub.remove_audio {
+            if let Some(old) = current.get("audio").and_then(Value::as_str) {
+                removed.push(old.to_string());
+            }
+            changes.push(("audio".into(), None));
+        }
+
+        // The new texts, checked as a build checks them.
+        let main_text = document::apply(&text, &changes, sub.body.as_deref(), FIELDS)
+            .map_err(|e| Failed::Invalid(vec![FieldMsg::error("", e.clone(), e)]))?;
+        let mut writes: Vec<(PathBuf, String, Option<String>)> = Vec::new();
+        let mut msgs = Vec::new();
+        let assets: Vec<String> = taken
+            .iter()
+            .filter(|a| !removed.contains(a))
+            .cloned()
+            .collect();
+        msgs.extend(self.check_main(&main_text, &main_rel, &files, bundle.clone(), assets, &current));
+        for (lang, t) in &sub.translations {
+            if !config.languages.contains(lang) || *lang == config.default_language {
+                continue;
+            }
+            let rel = translation_rel(lang);
+            let (base, was) = match files.translations.get(lang) {
+                Some(existing) => {
+                    let now = self.read(existing)?;
+                    (now.clone(), Some((existing.clone(), now)))
+                }
+                None => {
+                    let title = t
+                        .changes
+                        .iter()
+                        .find(|(k, _)| k == "title")
+                        .and_then(|(_, v)| v.as_ref()?.as_str().map(str::to_string))
+                        .unwrap_or_default();
+                    (crate::scaffold::translation_text(&title), None)
+                }
+            };
+            // A translation opened as new that someone else has made meanwhile, or one that changed.
+            let stale = match (&t.version, &was) {
+                (Some(v), Some((_, now))) => *v != version(now.as_bytes()),
+                (None, Some(_)) => true,
+                (Some(_), None) => true,
+                (None, None) => false,
+            };
+            let new_text = document::apply(&base, &t.changes, t.body.as_deref(), TRANSLATION_FIELDS)
+                .map_err(|e| Failed::Invalid(vec![FieldMsg::error(&format!("t.{lang}"), e.clone(), e)]))?;
+            if stale {
+                return Err(Failed::Conflict {
+                    file: rel,
+                    on_disk: was.map(|(_, now)| now).unwrap_or_default(),
+                    yours: new_text,
+                });
+            }
+            if new_text == base && was.is_some() && !needs_bundle {
+                continue;
+            }
+            msgs.extend(check_translation(&new_text, &rel, lang));
+            writes.push((rel, new_text, was.map(|(p, _)| p.display().to_string())));
+        }
+        if needs_bundle {
+            // Translations the form left alone move into the bundle as they are.
+            for (lang, old) in &files.translations {
+                if !writes.iter().any(|(rel, _, _)| *rel == translation_rel(lang)) {
+                    let now = self.read(old)?;
+                    writes.push((translation_rel(lang), now, Some(old.display().to_string())));
+                }
+            }
+        }
+        if version(text.as_bytes()) != sub.version {
+            return Err(Failed::Conflict {
+                file: files.file.clone(),
+                on_disk: text,
+                yours: main_text,
+            });
+        }
+        if msgs.iter().any(|m| !m.warning) {
+            return Err(Failed::Invalid(msgs));
+        }
+
+        // Write: new photos and audio, translations, then the entry file; undo on failure.
+        let mut written: Vec<PathBuf> = Vec::new();
+        let result = (|| -> std::io::Result<()> {
+            if let Some(b) = &bundle {
+                std::fs::create_dir_all(self.site.join(b))?;
+            }
+            for (rel, bytes) in &new_files {
+                crate::output::write_atomic(&self.site.join(rel), bytes)?;
+                written.push(rel.clone());
+            }
+            for (rel, t, _) in &writes {
+                crate::output::write_atomic(&self.site.join(rel), t.as_bytes())?;
+                written.push(rel.clone());
+            }
+            if main_text != text || needs_bundle {
+                crate::output::write_atomic(&self.site.join(&main_rel), main_text.as_bytes())?;
+                written.push(main_rel.clone());
+            }
+            Ok(())
+        })();
+        if let Err(e) = result {
+            for rel in written.iter().filter(|r| new_files.iter().any(|(n, _)| n == *r)) {
+                let _ = std::fs::remove_file(self.site.join(rel));
+            }
+            return Err(Failed::Io(e.to_string()));
+        }
+        if needs_bundle {
+            // The bundle's files are written; the single files they replace go.
+            let _ = std::fs::remove_file(self.site.join(&files.file));
+            for old in files.translations.values() {
+                let _ = std::fs::remove_file(self.site.join(old));
+            }
+        }
+        if let Some(b) = &bundle {
+            for name in &removed {
+                // Only a file the bundle has, by a name that stays inside it.
+                if files.assets.contains(name) && content::validate_path_inside(name) {
+                    let _ = std::fs::remove_file(self.site.join(b).join(name));
+                    written.push(b.join(name));
+                }
+            }
+        }
+        self.commit_files(&written, &format!("edit {id}"), label);
+        Ok(Saved {
+            files: written,
+            warnings: msgs,
+        })
+    }
+
+    fn check_main(
+        &self,
+        text: &str,
+        rel: &Path,
+        files: &EntryFiles,
+        bundle: Option<PathBuf>,
+        assets: Vec<String>,
+        before: &Mapping,
+    ) -> Vec<FieldMsg> {
+        let mut entry = match content::entry_from_text(text, rel, &files.section, &files.slug, "") {
+            Ok(e) => e,
+            Err(d) => return vec![field_msg(&d, text, "f.")],
+        };
+        entry.bundle = bundle;
+        entry.assets = assets;
+        entry.texts.clear();
+        let mut out: Vec<FieldMsg> = content::validate_entry(&self.site, &entry)
+            .iter()
+            .map(|d| field_msg(d, text, "f."))
+            .collect();
+        // A code may not be one that plaques.lock gives to another page.
+        let new_code = entry.matter.code.as_deref();
+        if new_code != before.get("code").and_then(Value::as_str) {
+            if let Some(code) = new_code {
+                let ledger = crate::ledger::Ledger::load(&self.site).unwrap_or_default();
+                let page = format!("{}/{}", files.section, files.slug);
+                if let Some(rec) = ledger.codes.get(code) {
+                    if rec.page.as_deref() != Some(page.as_str()) {
+                        out.push(FieldMsg::error(
+                            "f.code",
+                            format!("code {code} is already given to another place in plaques.lock"),
+                            format!("mã {code} đã dùng cho địa điểm khác trong plaques.lock"),
+                        ));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn commit_files(&self, files: &[PathBuf], what: &str, label: &str) {
+        if !self.commit || files.is_empty() {
+            return;
+        }
+        let mut paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+        paths.push(Path::new(crate::ledger::FILE));
+        let git = |args: &[&std::ffi::OsStr]| {
+            std::process::Command::new("git")
+                .arg("-C")
+                .arg(&self.site)
+                .args(args)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        let mut add: Vec<&std::ffi::OsStr> = vec!["add".as_ref(), "-A".as_ref(), "--".as_ref()];
+        add.extend(paths.iter().map(|p| p.as_os_str()));
+        let message = format!("{what} (from the editor: {label})");
+        if !git(&add)
+            || !git(&[
+                "commit".as_ref(),
+                "-q".as_ref(),
+                "-m".as_ref(),
+                message.as_ref(),
+            ])
+        {
+            eprintln!("editor: could not make a git commit of {what}; the files are saved");
+        }
+    }
+}
+
+fn check_translation(text: &str, rel: &Path, lang: &str) -> Vec<FieldMsg> {
+    let prefix = format!("t.{lang}.");
+    match front_matter::split(text, rel) {
+        Ok(split) => match front_matter::parse_translation(&split, rel, text) {
+            Ok(_) => Vec::new(),
+            Err(d) => vec![field_msg(&d, text, &prefix)],
+        },
+        Err(d) => vec![field_msg(&d, text, &prefix)],
+    }
+}
+
+/// A build's diagnostic, placed at the input of the field its line belongs to.
+fn field_msg(d: &Diagnostic, text: &str, prefix: &str) -> FieldMsg {
+    let field = d
+        .line
+        .and_then(|line| field_at(text, line))
+        .map(|f| format!("{prefix}{f}"))
+        .unwrap_or_default();
+    let en = match &d.hint {
+        Some(h) => format!("{}: {h}", d.message),
+        None => d.message.clone(),
+    };
+    FieldMsg {
+        field,
+        vi: d.vi.clone().unwrap_or_else(|| en.clone()),
+        en,
+        warning: !d.is_error(),
+    }
+}
+
+/// The top-level key whose value holds file line `line` (1-based), or `body` past the front
+/// matter.
+fn field_at(text: &str, line: usize) -> Option<String> {
+    let parts = document::Parts::of(text).ok()?;
+    let body_line = text[..parts.body].matches('\n').count() + 1;
+    if line >= body_line {
+        return Some("body".into());
+    }
+    let yaml_first = text[..parts.yaml.start].matches('\n').count() + 1;
+    let lines: Vec<&str> = text[parts.yaml.clone()].lines().collect();
+    let mut i = line.checked_sub(yaml_first)?.min(lines.len().checked_sub(1)?);
+    loop {
+        let l = lines[i];
+        if !l.starts_with([' ', '\t', '#', '-']) {
+            if let Some((key, _)) = l.split_once(':') {
+                return Some(key.trim().to_string());
+            }
+        }
+        i = i.checked_sub(1)?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_belongs_to_its_key() {
+        let t = "---\ntitle: A\nlocation:\n  lat: x\n  lon: 1\n---\nbody\n";
+        assert_eq!(field_at(t, 4).as_deref(), Some("location"));
+        assert_eq!(field_at(t, 2).as_deref(), Some("title"));
+        assert_eq!(field_at(t, 7).as_deref(), Some("body"));
+    }
+}

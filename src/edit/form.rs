@@ -1,0 +1,489 @@
+//! A posted entry form, read into the changes it asks for. Inputs are named after the field
+//! table (`f.title`, `f.location.lat`), the photos (`img.N.alt`) and the translations
+//! (`t.en.title`); a value that cannot be a field's is reported at that field.
+
+use super::document::Change;
+use super::upload::Upload;
+use crate::content::fields::{self, Input};
+use crate::vocab::Kind;
+use serde_yaml_ng::{Mapping, Value};
+use std::collections::BTreeMap;
+
+/// What a volunteer asked for in one save.
+#[derive(Debug, Default)]
+pub struct Submission {
+    /// The version of the default-language file the form was made from.
+    pub version: String,
+    pub changes: Vec<Change>,
+    /// The text (None when the form did not carry it).
+    pub body: Option<String>,
+    /// The photos as listed in the form, in their new order, removed ones left out.
+    pub images: Option<Vec<Value>>,
+    pub removed_images: Vec<String>,
+    pub photos: Vec<Upload>,
+    pub audio: Option<Upload>,
+    pub remove_audio: bool,
+    pub translations: BTreeMap<String, Translation>,
+}
+
+#[derive(Debug, Default)]
+pub struct Translation {
+    /// The version of the file when it existed as the form was made; None for a new one.
+    pub version: Option<String>,
+    pub changes: Vec<Change>,
+    pub body: Option<String>,
+}
+
+/// A problem with one field, in both languages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldMsg {
+    /// The input's name (`f.price_from`), or "" for the form as a whole.
+    pub field: String,
+    pub en: String,
+    pub vi: String,
+    pub warning: bool,
+}
+
+impl FieldMsg {
+    pub fn error(field: &str, en: impl Into<String>, vi: impl Into<String>) -> FieldMsg {
+        FieldMsg {
+            field: field.to_string(),
+            en: en.into(),
+            vi: vi.into(),
+            warning: false,
+        }
+    }
+}
+
+pub struct Context<'a> {
+    pub kind: Kind,
+    /// The default file's fields now.
+    pub current: &'a Mapping,
+    /// Whether the plaque code is in plaques.lock (and so cannot change).
+    pub code_fixed: bool,
+    pub languages: &'a [String],
+    pub default_language: &'a str,
+}
+
+/// Read the form's text fields and files.
+pub fn read(
+    pairs: &[(String, String)],
+    files: Vec<(String, Upload)>,
+    cx: &Context,
+) -> (Submission, Vec<FieldMsg>) {
+    let get = |name: &str| -> Option<&str> {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let mut msgs = Vec::new();
+    let mut sub = Submission {
+        version: get("version").unwrap_or("").to_string(),
+        body: get("body").map(normalise),
+        ..Submission::default()
+    };
+    for field in fields::for_kind(cx.kind) {
+        if matches!(field.input, Input::Images | Input::Audio) {
+            continue;
+        }
+        if field.input == Input::Code && cx.code_fixed {
+            continue;
+        }
+        let current = cx.current.get(field.name);
+        match value(field.input, &format!("f.{}", field.name), &get, current) {
+            Ok(v) => sub.changes.push((field.name.to_string(), v)),
+            Err(m) => msgs.push(m),
+        }
+    }
+    let (images, removed) = images(pairs, cx.current);
+    sub.images = images;
+    sub.removed_images = removed;
+    sub.remove_audio = get("audio.remove").is_some();
+    for (name, upload) in files {
+        if upload.bytes.is_empty() && upload.name.is_empty() {
+            continue;
+        }
+        match name.as_str() {
+            "photos" => sub.photos.push(upload),
+            "audio" => sub.audio = Some(upload),
+            _ => {}
+        }
+    }
+    for lang in cx.languages.iter().filter(|l| *l != cx.default_language) {
+        let p = |k: &str| format!("t.{lang}.{k}");
+        let version = get(&p("version")).filter(|v| !v.is_empty());
+        let title = get(&p("title")).unwrap_or("").trim();
+        if version.is_none() && title.is_empty() {
+            continue;
+        }
+        let mut t = Translation {
+            version: version.map(str::to_string),
+            body: get(&p("body")).map(normalise),
+            ..Translation::default()
+        };
+        for name in ["title", "summary", "address"] {
+            let input = if name == "summary" {
+                Input::LongText
+            } else {
+                Input::Text
+            };
+            match value(input, &p(name), &get, None) {
+                Ok(v) => t.changes.push((name.to_string(), v)),
+                Err(m) => msgs.push(m),
+            }
+        }
+        let draft = get(&p("draft")).is_some();
+        t.changes
+            .push(("draft".into(), draft.then_some(Value::Bool(true))));
+        t.changes
+            .push(("images".into(), translated_images(pairs, lang, cx.current)));
+        sub.translations.insert(lang.clone(), t);
+    }
+    (sub, msgs)
+}
+
+/// Line breaks as LF: browsers send a textarea's with CRLF.
+fn normalise(s: &str) -> String {
+    s.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+fn text(s: &str) -> Option<Value> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| Value::String(t.to_string()))
+}
+
+fn value<'a>(
+    input: Input,
+    name: &str,
+    get: &impl Fn(&str) -> Option<&'a str>,
+    current: Option<&Value>,
+) -> Result<Option<Value>, FieldMsg> {
+    let raw = get(name).unwrap_or("");
+    let bad = |en: &str, vi: &str| Err(FieldMsg::error(name, en, vi));
+    Ok(match input {
+        Input::Text | Input::Tel | Input::Url | Input::Date => text(raw),
+        Input::LongText => text(&normalise(raw)),
+        Input::Code => text(&raw.to_uppercase()),
+        Input::Ranking | Input::PlaqueSize => text(raw),
+        Input::Bool => {
+            let on = get(name).is_some_and(|v| v != "false");
+            match (on, current) {
+                (true, _) => Some(Value::Bool(true)),
+                // `draft: false` written by hand stays as it is.
+                (false, Some(Value::Bool(false))) => Some(Value::Bool(false)),
+                (false, _) => None,
+            }
+        }
+        Input::Year => match raw.trim() {
+            "" => None,
+            y => match y.parse::<u16>() {
+                Ok(n) if (1000..=2100).contains(&n) => Some(Value::Number(n.into())),
+                _ => return bad("a year, such as 1988", "ghi năm, ví dụ 1988"),
+            },
+        },
+        Input::Money => match money(raw) {
+            Ok(v) => v.map(|n| Value::Number(n.into())),
+            Err(()) => {
+                return bad(
+                    "a price in đồng, digits only: 250000",
+                    "ghi giá bằng số đồng, ví dụ 250000",
+                )
+            }
+        },
+        Input::Tags => {
+            let tags: Vec<Value> = raw
+                .split([',', ';', '\n'])
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(|t| Value::String(t.to_string()))
+                .collect();
+            (!tags.is_empty()).then_some(Value::Sequence(tags))
+        }
+        Input::Location => {
+            let lat = get(&format!("{name}.lat")).unwrap_or("").trim();
+            let lon = get(&format!("{name}.lon")).unwrap_or("").trim();
+            match (lat.is_empty(), lon.is_empty()) {
+                (true, true) => None,
+                (false, false) => match (degrees(lat), degrees(lon)) {
+                    (Some(a), Some(b)) => {
+                        let mut m = Mapping::new();
+                        m.insert("lat".into(), a.into());
+                        m.insert("lon".into(), b.into());
+                        Some(Value::Mapping(m))
+                    }
+                    _ => return bad(
+                        "latitude and longitude in degrees, such as 21.85 and 106.76",
+                        "vĩ độ và kinh độ ghi bằng độ, ví dụ 21.85 và 106.76",
+                    ),
+                },
+                _ => return bad(
+                    "give both latitude and longitude, or neither",
+                    "cần cả vĩ độ và kinh độ, hoặc để trống cả hai",
+                ),
+            }
+        }
+        Input::Wifi => {
+            let ssid = get(&format!("{name}.ssid")).unwrap_or("").trim();
+            let password = get(&format!("{name}.password")).unwrap_or("");
+            if ssid.is_empty() {
+                if !password.is_empty() {
+                    return bad("the network's name is missing", "thiếu tên mạng Wi-Fi");
+                }
+                None
+            } else {
+                let mut m = Mapping::new();
+                m.insert("ssid".into(), ssid.into());
+                if !password.is_empty() {
+                    m.insert("password".into(), password.into());
+                }
+                Some(Value::Mapping(m))
+            }
+        }
+        Input::Bank => {
+            let part = |k: &str| get(&format!("{name}.{k}")).unwrap_or("").trim().to_string();
+            let (bin, account, holder) = (part("bin"), part("account"), part("name"));
+            if bin.is_empty() && account.is_empty() && holder.is_empty() {
+                None
+            } else if bin.is_empty() || account.is_empty() {
+                return bad(
+                    "give the bank's BIN and the account number",
+                    "cần mã BIN của ngân hàng và số tài khoản",
+                );
+            } else {
+                let mut m = Mapping::new();
+                m.insert("bin".into(), bin.into());
+                m.insert("account".into(), account.into());
+                if !holder.is_empty() {
+                    m.insert("name".into(), holder.into());
+                }
+                Some(Value::Mapping(m))
+            }
+        }
+        Input::Images | Input::Audio => None,
+    })
+}
+
+/// `250000`, `250.000`, `250,000 đ`, `250k`.
+fn money(raw: &str) -> Result<Option<u64>, ()> {
+    let t = raw.trim().to_lowercase();
+    let t = t.trim_end_matches("vnd").trim_end_matches(['đ', 'd']).trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let (t, times) = match t.strip_suffix('k') {
+        Some(rest) => (rest.trim(), 1000),
+        None => (t, 1),
+    };
+    let digits: String = t.chars().filter(|c| !matches!(c, '.' | ',' | ' ')).collect();
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(());
+    }
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(times))
+        .map(Some)
+        .ok_or(())
+}
+
+/// `21.85`, or `21,85` as a Vietnamese keyboard types it.
+fn degrees(s: &str) -> Option<f64> {
+    s.replace(',', ".").parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// The photo rows of the form (`img.N.src`, `.alt`, `.caption`, `.order`, `.remove`), for
+/// photos the entry lists now: a row cannot name a file the entry does not have.
+fn images(pairs: &[(String, String)], current: &Mapping) -> (Option<Vec<Value>>, Vec<String>) {
+    let listed = listed_sources(current);
+    let rows = rows(pairs, "img.");
+    if rows.is_empty() && pairs.iter().all(|(k, _)| k != "images") {
+        return (None, Vec::new());
+    }
+    let mut kept: Vec<(f64, usize, Value)> = Vec::new();
+    let mut removed = Vec::new();
+    for (n, row) in rows {
+        let Some(src) = row.get("src").filter(|s| listed.contains(s)) else {
+            continue;
+        };
+        if row.contains_key("remove") {
+            removed.push(src.clone());
+            continue;
+        }
+        let order = row
+            .get("order")
+            .and_then(|o| o.trim().parse::<f64>().ok())
+            .unwrap_or(n as f64);
+        kept.push((order, n, image_value(src, row.get("alt"), row.get("caption"))));
+    }
+    kept.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    (
+        Some(kept.into_iter().map(|(_, _, v)| v).collect()),
+        removed,
+    )
+}
+
+fn translated_images(pairs: &[(String, String)], lang: &str, current: &Mapping) -> Option<Value> {
+    let listed = listed_sources(current);
+    let mut out = Vec::new();
+    for (_, row) in rows(pairs, &format!("t.{lang}.img.")) {
+        let Some(src) = row.get("src").filter(|s| listed.contains(s)) else {
+            continue;
+        };
+        let alt = row.get("alt").map(|s| s.trim()).unwrap_or("");
+        let caption = row.get("caption").map(|s| s.trim()).unwrap_or("");
+        if alt.is_empty() && caption.is_empty() {
+            continue;
+        }
+        out.push(image_value(src, row.get("alt"), row.get("caption")));
+    }
+    (!out.is_empty()).then_some(Value::Sequence(out))
+}
+
+fn image_value(src: &str, alt: Option<&String>, caption: Option<&String>) -> Value {
+    let alt = alt.map(|s| s.trim()).filter(|s| !s.is_empty());
+    let caption = caption.map(|s| s.trim()).filter(|s| !s.is_empty());
+    if alt.is_none() && caption.is_none() {
+        return Value::String(src.to_string());
+    }
+    let mut m = Mapping::new();
+    m.insert("src".into(), src.into());
+    if let Some(a) = alt {
+        m.insert("alt".into(), a.into());
+    }
+    if let Some(c) = caption {
+        m.insert("caption".into(), c.into());
+    }
+    Value::Mapping(m)
+}
+
+/// `prefix N.key` inputs grouped by N.
+fn rows(pairs: &[(String, String)], prefix: &str) -> BTreeMap<usize, BTreeMap<String, String>> {
+    let mut out: BTreeMap<usize, BTreeMap<String, String>> = BTreeMap::new();
+    for (k, v) in pairs {
+        let Some(rest) = k.strip_prefix(prefix) else {
+            continue;
+        };
+        let Some((n, key)) = rest.split_once('.') else {
+            continue;
+        };
+        if let Ok(n) = n.parse::<usize>() {
+            out.entry(n).or_default().insert(key.to_string(), v.clone());
+        }
+    }
+    out
+}
+
+/// The `src` of every photo the entry lists.
+pub fn listed_sources(current: &Mapping) -> Vec<String> {
+    match current.get("images") {
+        Some(Value::Sequence(items)) => items
+            .iter()
+            .filter_map(|i| match i {
+                Value::String(s) => Some(s.clone()),
+                Value::Mapping(m) => m.get("src").and_then(|s| s.as_str()).map(str::to_string),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn cx<'a>(current: &'a Mapping, languages: &'a [String]) -> Context<'a> {
+        Context {
+            kind: Kind::Homestay,
+            current,
+            code_fixed: true,
+            languages,
+            default_language: "vi",
+        }
+    }
+
+    #[test]
+    fn values_become_fields_and_bad_ones_name_their_input() {
+        let current = Mapping::new();
+        let langs = vec!["vi".to_string()];
+        let (sub, msgs) = read(
+            &pairs(&[
+                ("f.title", " Nhà Lan "),
+                ("f.price_from", "250.000đ"),
+                ("f.location.lat", "21,85"),
+                ("f.location.lon", "106.76"),
+                ("f.tags", "homestay, view núi,"),
+                ("f.code", "NEW"),
+                ("body", "a\r\nb"),
+            ]),
+            vec![],
+            &cx(&current, &langs),
+        );
+        assert!(msgs.is_empty(), "{msgs:?}");
+        let get = |k: &str| sub.changes.iter().find(|(n, _)| n == k).unwrap().1.clone();
+        assert_eq!(get("title"), Some(Value::String("Nhà Lan".into())));
+        assert_eq!(get("price_from"), Some(Value::Number(250000.into())));
+        assert_eq!(get("summary"), None);
+        let loc = get("location").unwrap();
+        assert_eq!(loc.get("lat").and_then(Value::as_f64), Some(21.85));
+        assert_eq!(get("tags").unwrap().as_sequence().unwrap().len(), 2);
+        assert!(sub.changes.iter().all(|(n, _)| n != "code"), "a fixed code is not read");
+        assert_eq!(sub.body.as_deref(), Some("a\nb"));
+
+        let (_, msgs) = read(
+            &pairs(&[("f.price_from", "hai trăm"), ("f.location.lat", "21.8")]),
+            vec![],
+            &cx(&current, &langs),
+        );
+        let fields: Vec<&str> = msgs.iter().map(|m| m.field.as_str()).collect();
+        assert_eq!(fields, ["f.location", "f.price_from"]);
+    }
+
+    #[test]
+    fn photo_rows_reorder_remove_and_cannot_name_other_files() {
+        let current: Mapping =
+            serde_yaml_ng::from_str("images: [a.jpg, {src: b.jpg, alt: B}, c.jpg]").unwrap();
+        let langs = vec!["vi".to_string(), "en".to_string()];
+        let (sub, _) = read(
+            &pairs(&[
+                ("img.0.src", "a.jpg"),
+                ("img.0.order", "3"),
+                ("img.1.src", "b.jpg"),
+                ("img.1.alt", "Cổng"),
+                ("img.1.order", "1"),
+                ("img.2.src", "c.jpg"),
+                ("img.2.remove", "on"),
+                ("img.3.src", "../../site.yaml"),
+                ("t.en.title", "Lan's house"),
+                ("t.en.img.0.src", "b.jpg"),
+                ("t.en.img.0.alt", "Gate"),
+            ]),
+            vec![],
+            &cx(&current, &langs),
+        );
+        let images = sub.images.unwrap();
+        assert_eq!(images.len(), 2);
+        assert_eq!(images[0].get("alt").and_then(Value::as_str), Some("Cổng"));
+        assert_eq!(images[1], Value::String("a.jpg".into()));
+        assert_eq!(sub.removed_images, ["c.jpg"]);
+        let en = &sub.translations["en"];
+        assert!(en.version.is_none());
+        let imgs = en.changes.iter().find(|(n, _)| n == "images").unwrap();
+        assert_eq!(imgs.1.as_ref().unwrap().as_sequence().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn money_forms() {
+        assert_eq!(money("250k"), Ok(Some(250000)));
+        assert_eq!(money("1,200,000 VND"), Ok(Some(1200000)));
+        assert_eq!(money(""), Ok(None));
+        assert_eq!(money("-5"), Err(()));
+    }
+}
