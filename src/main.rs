@@ -69,6 +69,12 @@ enum Command {
         /// Print how long each stage of every rebuild took.
         #[arg(long)]
         timings: bool,
+        /// Serve an editor at /_edit/ for browsers paired with the link printed at start.
+        #[arg(long)]
+        edit: bool,
+        /// With --edit: make a Git commit of every save, naming the paired device.
+        #[arg(long, requires = "edit")]
+        commit: bool,
     },
     /// Make the print files in output/print/: QR symbols, plaques (PDF, SVG), A4 sheets, homestay kits.
     Plaques {
@@ -192,12 +198,16 @@ fn main() {
             bind,
             drafts,
             timings,
+            edit,
+            commit,
         } => waymark::cmd::serve::run(waymark::cmd::serve::Options {
             site,
             port,
             bind,
             drafts,
             timings,
+            edit,
+            commit,
         }),
         Command::Plaques {
             site,

@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod document;
 pub mod form;
+pub mod pages;
 pub mod upload;
 
 use crate::config::Config;
@@ -68,6 +69,46 @@ pub enum Failed {
 pub struct Saved {
     pub files: Vec<PathBuf>,
     pub warnings: Vec<FieldMsg>,
+}
+
+impl Opened {
+    /// What the form showed when it was sent: the submitted values over the file's, so that a
+    /// refused save gives the volunteer back every word they typed.
+    pub fn with(mut self, sub: &Submission) -> Opened {
+        fn overlay(m: &mut Mapping, changes: &[Change]) {
+            for (k, v) in changes {
+                match v {
+                    Some(v) => {
+                        m.insert(Value::String(k.clone()), v.clone());
+                    }
+                    None => {
+                        m.remove(k.as_str());
+                    }
+                }
+            }
+        }
+        overlay(&mut self.fields, &sub.changes);
+        if let Some(images) = &sub.images {
+            self.fields
+                .insert("images".into(), Value::Sequence(images.clone()));
+        }
+        if let Some(b) = &sub.body {
+            self.body = b.clone();
+        }
+        self.version = sub.version.clone();
+        for (lang, t) in &sub.translations {
+            let entry = self
+                .translations
+                .entry(lang.clone())
+                .or_insert_with(|| (String::new(), Mapping::new(), String::new()));
+            entry.0 = t.version.clone().unwrap_or_default();
+            overlay(&mut entry.1, &t.changes);
+            if let Some(b) = &t.body {
+                entry.2 = b.clone();
+            }
+        }
+        self
+    }
 }
 
 /// A file's version: a digest of its bytes, sent with the form and compared on save.

@@ -3,6 +3,8 @@
 //! is shown over the page and in the terminal while the last good site keeps being served.
 //! Nothing is written to `output/`: a preview must never replace a real build.
 
+mod editor;
+mod http;
 mod live;
 mod net;
 mod patch;
@@ -26,17 +28,28 @@ pub struct Options {
     pub drafts: bool,
     /// Print each stage's time after every rebuild.
     pub timings: bool,
+    /// Serve the editor at /_edit/ (paired browsers only).
+    pub edit: bool,
+    /// With `edit`: make a Git commit of every save.
+    pub commit: bool,
 }
 
 /// Files of the last good build, by path under the output folder (`site/...`, `print/...`).
 /// Copied files (photos, audio, static files) are read when asked for, not at each rebuild.
 type Files = HashMap<String, Arc<Data>>;
 
-struct Shared {
+pub struct Shared {
     files: RwLock<Arc<Files>>,
     /// The last failed build's message, cleared by a good build.
     problem: RwLock<Option<String>>,
-    clients: Mutex<Vec<mpsc::Sender<String>>>,
+    /// The last build's problems (its errors, or a good build's warnings), for the editor.
+    diagnostics: RwLock<Vec<crate::error::Diagnostic>>,
+    /// Entry titles and the values suggested in the editor's forms, of the last good model (read
+    /// without waiting for a rebuild that holds the model).
+    titles: RwLock<HashMap<String, String>>,
+    suggest: RwLock<Vec<(&'static str, Vec<String>)>>,
+    /// Live-reload events to every open page.
+    events: tokio::sync::broadcast::Sender<String>,
     /// Every print file of the kept site is among the served files.
     print_ready: AtomicBool,
     /// Codes whose own print files (symbol, plaque, kit) are among the served files.
@@ -48,6 +61,20 @@ struct Shared {
     timings: bool,
 }
 
+impl Shared {
+    fn titles(&self) -> HashMap<String, String> {
+        self.titles.read().expect("titles lock").clone()
+    }
+    fn suggestions(&self) -> Vec<(&'static str, Vec<String>)> {
+        self.suggest.read().expect("suggest lock").clone()
+    }
+    /// Keep what the editor shows of a good model.
+    fn remember(&self, site: &crate::site::Site) {
+        *self.titles.write().expect("titles lock") = editor::titles(site);
+        *self.suggest.write().expect("suggest lock") = editor::suggestion_lists(site);
+    }
+}
+
 /// What a good build leaves for the next rebuild: the model, its theme and its media.
 type Kept = (crate::site::Site, crate::theme::Theme, crate::media::Media);
 
@@ -56,7 +83,7 @@ pub fn run(mut opts: Options) -> i32 {
     if let Ok(abs) = opts.site.canonicalize() {
         opts.site = abs;
     }
-    let (server, port) = match net::listen(opts.bind, opts.port) {
+    let (listener, port) = match net::listen(opts.bind, opts.port) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: cannot listen on {}: {e}", opts.bind);
@@ -82,7 +109,10 @@ pub fn run(mut opts: Options) -> i32 {
     let shared = Arc::new(Shared {
         files: RwLock::new(Arc::new(HashMap::new())),
         problem: RwLock::new(None),
-        clients: Mutex::new(Vec::new()),
+        diagnostics: RwLock::new(Vec::new()),
+        titles: RwLock::default(),
+        suggest: RwLock::default(),
+        events: tokio::sync::broadcast::channel(64).0,
         print_ready: AtomicBool::new(false),
         printed_codes: Mutex::default(),
         last: Mutex::new(None),
@@ -104,6 +134,29 @@ pub fn run(mut opts: Options) -> i32 {
     println!("watching content/, themes/ and site.yaml; press Ctrl+C to stop");
     let _ = std::io::stdout().flush();
 
+    let editor = opts.edit.then(|| {
+        Arc::new(editor::EditorState {
+            editor: crate::edit::Editor::new(&opts.site, opts.commit),
+            base_url: base_url.clone(),
+        })
+    });
+    if let Some(st) = &editor {
+        print_pairing(st);
+        if !opts.bind.is_unspecified() && opts.bind.is_loopback() {
+            println!("(the editor answers on this computer only; add --bind 0.0.0.0 to edit from a phone on the same Wi-Fi)");
+        }
+        // Enter in the terminal prints a new pairing link.
+        let st = st.clone();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            while std::io::stdin().read_line(&mut line).is_ok_and(|n| n > 0) {
+                print_pairing(&st);
+                line.clear();
+            }
+        });
+    }
+    let _ = std::io::stdout().flush();
+
     let watcher = match watch(&opts.site, shared.clone(), build_opts) {
         Ok(w) => w,
         Err(e) => {
@@ -111,12 +164,52 @@ pub fn run(mut opts: Options) -> i32 {
             return 1;
         }
     };
-    for request in server.incoming_requests() {
-        let shared = shared.clone();
-        std::thread::spawn(move || handle(request, &shared));
-    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the server: {e}");
+            return 1;
+        }
+    };
+    let app = http::router(http::App {
+        shared: shared.clone(),
+        editor,
+    });
+    let served = runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
     drop(watcher);
-    0
+    match served {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: the server stopped: {e}");
+            1
+        }
+    }
+}
+
+fn print_pairing(st: &editor::EditorState) {
+    let link = format!(
+        "{}/_edit/pair/{}",
+        st.base_url,
+        st.editor.auth.new_pairing()
+    );
+    println!("editor: to edit from a phone, open this link on it within 10 minutes (it works once), or scan:");
+    println!("  {link}");
+    if let Some(qr) = net::terminal_qr(&link) {
+        println!("{qr}");
+    }
+    println!("(press Enter for another link)");
+    let _ = std::io::stdout().flush();
 }
 
 /// Build in memory; on success swap the served files, on failure keep them and report.
@@ -143,6 +236,8 @@ fn rebuild(shared: &Shared, opts: &BuildOptions, full: bool, changed: &HashSet<P
             for w in &warnings {
                 eprintln!("{w}\n");
             }
+            shared.remember(site);
+            *shared.diagnostics.write().expect("diagnostics lock") = warnings.clone();
             println!(
                 "{} {} entries ({} files made) in {} ms",
                 if partial { "rebuilt" } else { "built" },
@@ -209,6 +304,7 @@ fn render_patch(
             }
         }
     }
+    shared.remember(site);
     // What is served is now the patched model: the next rebuild compares with it.
     *shared.last.lock().expect("last lock") = Some(incremental::fingerprints(site, media));
 }
@@ -327,6 +423,9 @@ fn swap_files(shared: &Shared, rendered: Vec<OutFile>, partial: bool) -> Vec<Str
 
 fn report(shared: &Shared, e: &crate::error::Error) {
     let text = e.to_string();
+    if let crate::error::Error::Site(ds) = e {
+        *shared.diagnostics.write().expect("diagnostics lock") = ds.clone();
+    }
     eprintln!("{text}\nthe last good site is still being served; fix the problem and save");
     *shared.problem.write().expect("problem lock") = Some(text.clone());
     broadcast(shared, &live::event("problem", &text));
@@ -385,8 +484,8 @@ fn bytes(data: &Data) -> Option<Vec<u8>> {
 }
 
 fn broadcast(shared: &Shared, event: &str) {
-    let mut clients = shared.clients.lock().expect("clients lock");
-    clients.retain(|c| c.send(event.to_string()).is_ok());
+    // No open page is no error.
+    let _ = shared.events.send(event.to_string());
 }
 
 /// Watch the site's sources; rebuild once per burst of changes.
@@ -467,21 +566,12 @@ fn relevant(root: &Path, event: &notify::Result<notify::Event>) -> Option<bool> 
     found
 }
 
-fn handle(request: tiny_http::Request, shared: &Shared) {
-    let raw = request
-        .url()
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("/")
-        .to_string();
-    let path = crate::render::markdown::percent_decode(&raw);
-    if path == live::EVENTS_PATH {
-        return events(request, shared);
-    }
+/// The answer to a GET of `raw` (a URL path): status, content type and body.
+fn respond(shared: &Shared, raw: &str) -> (u16, &'static str, Vec<u8>) {
+    let path = crate::render::markdown::percent_decode(raw);
     // No service worker in a preview: it would serve stale pages between rebuilds.
     if path.contains("..") || path == "/sw.js" {
-        let _ = request.respond(tiny_http::Response::from_string("bad path").with_status_code(400));
-        return;
+        return (400, "text/plain; charset=utf-8", b"bad path".to_vec());
     }
     if path.starts_with("/_print") {
         print_files(shared, &path);
@@ -521,43 +611,7 @@ fn handle(request: tiny_http::Request, shared: &Shared) {
     } else {
         body
     };
-    let response = tiny_http::Response::from_data(body)
-        .with_status_code(status)
-        .with_header(header("Content-Type", ctype))
-        .with_header(header("Cache-Control", "no-store"));
-    let _ = request.respond(response);
-}
-
-/// Server-sent events: a `reload` after each good build, a `problem` after each failed one
-/// (and at once, when the site is broken as the page connects).
-fn events(request: tiny_http::Request, shared: &Shared) {
-    let (tx, rx) = mpsc::channel::<String>();
-    if let Some(p) = shared.problem.read().expect("problem lock").as_deref() {
-        let _ = tx.send(live::event("problem", p));
-    }
-    shared.clients.lock().expect("clients lock").push(tx);
-    let mut w = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\nretry: 1000\n\n";
-    if w.write_all(head.as_bytes())
-        .and_then(|()| w.flush())
-        .is_err()
-    {
-        return;
-    }
-    loop {
-        let msg = match rx.recv_timeout(Duration::from_secs(15)) {
-            Ok(m) => m,
-            // A comment line keeps proxies and phones from closing an idle stream.
-            Err(mpsc::RecvTimeoutError::Timeout) => ": ping\n\n".to_string(),
-            Err(mpsc::RecvTimeoutError::Disconnected) => return,
-        };
-        if w.write_all(msg.as_bytes())
-            .and_then(|()| w.flush())
-            .is_err()
-        {
-            return;
-        }
-    }
+    (status, ctype, body)
 }
 
 fn print_index(files: &Files, dir: &str) -> String {
@@ -574,11 +628,6 @@ fn print_index(files: &Files, dir: &str) -> String {
     }
     html.push_str("</ul>");
     html
-}
-
-fn header(name: &str, value: &str) -> tiny_http::Header {
-    tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .expect("static header is valid")
 }
 
 pub fn content_type(name: &str) -> &'static str {

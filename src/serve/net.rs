@@ -3,12 +3,14 @@
 use std::net::{IpAddr, Ipv4Addr};
 
 /// Bind `bind:port`, or the next free port above it (up to 50 tries).
-pub fn listen(bind: IpAddr, port: u16) -> Result<(tiny_http::Server, u16), String> {
+pub fn listen(bind: IpAddr, port: u16) -> Result<(std::net::TcpListener, u16), String> {
     let mut last = String::new();
     for p in port..port.saturating_add(50) {
-        match tiny_http::Server::http((bind, p)) {
+        match std::net::TcpListener::bind((bind, p)) {
             Ok(s) => {
-                let real = s.server_addr().to_ip().map(|a| a.port()).unwrap_or(p);
+                let real = s.local_addr().map(|a| a.port()).unwrap_or(p);
+                // tokio takes it over, and needs it non-blocking.
+                s.set_nonblocking(true).map_err(|e| e.to_string())?;
                 return Ok((s, real));
             }
             Err(e) => last = e.to_string(),

@@ -1,0 +1,677 @@
+//! The editor's addresses under `/_edit/`. Every one but the pairing and owner links needs a
+//! paired session (a cookie: HttpOnly, SameSite=Strict); every POST also needs the session's
+//! CSRF token and, when the browser sends one, an Origin of this server. An entry is named by
+//! `section/slug` and looked up among the site's entries; no request path becomes a file path.
+
+use super::http::App;
+use crate::edit::auth::{Refusal, Scope, Session};
+use crate::edit::form::{self, FieldMsg};
+use crate::edit::pages::{self, Lang};
+use crate::edit::upload::{Upload, MAX_FILE, MAX_REQUEST};
+use crate::edit::{Editor, Failed};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use std::collections::{BTreeSet, HashMap};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+const COOKIE: &str = "waymark_edit";
+
+pub struct EditorState {
+    pub editor: Editor,
+    /// The address phones use, for pairing links.
+    pub base_url: String,
+}
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/_edit", get(|| async { Redirect::to("/_edit/") }))
+        .route("/_edit/", get(list))
+        .route("/_edit/pair/{token}", get(pair_page))
+        .route("/_edit/pair", post(pair))
+        .route("/_edit/pair-another", post(pair_another))
+        .route("/_edit/owner/{token}", get(owner_open))
+        .route("/_edit/owners", get(owners).post(owner_new))
+        .route("/_edit/owners/revoke", post(owner_revoke))
+        .route("/_edit/new", post(create))
+        .route(
+            "/_edit/e/{section}/{slug}",
+            get(open).post(save).layer(DefaultBodyLimit::max(MAX_REQUEST)),
+        )
+        .route("/_edit/file/{section}/{slug}/{n}", get(photo))
+}
+
+fn lang(headers: &HeaderMap) -> Lang {
+    Lang::from_header(
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    )
+}
+
+/// An HTML answer that no other site may frame and no cache keeps.
+fn html(status: StatusCode, body: String) -> Response {
+    let mut r = (status, body).into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+    );
+    // Pairing and owner links carry their token in the address: never pass it on.
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    r
+}
+
+fn refuse(headers: &HeaderMap, status: StatusCode, vi: &str, en: &str) -> Response {
+    let l = lang(headers);
+    html(status, pages::message(l, l.t("Không được phép", "Not allowed"), l.t(vi, en)))
+}
+
+fn not_paired(headers: &HeaderMap) -> Response {
+    refuse(
+        headers,
+        StatusCode::FORBIDDEN,
+        "Điện thoại này chưa được ghép. Mở đường dẫn ghép mà `waymark serve --edit` in ra (hoặc quét mã QR của nó).",
+        "This browser is not paired. Open the pairing link that `waymark serve --edit` printed (or scan its QR code).",
+    )
+}
+
+fn session(st: &EditorState, jar: &CookieJar) -> Option<Session> {
+    st.editor.auth.session(jar.get(COOKIE)?.value())
+}
+
+fn editor(app: &App) -> Arc<EditorState> {
+    app.editor.clone().expect("editor routes exist only with the editor")
+}
+
+/// A POST from a page of this server: same Origin (when sent) and the session's token.
+fn post_ok(headers: &HeaderMap, s: &Session, csrf: Option<&str>) -> bool {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin_ok = match headers.get(header::ORIGIN).map(|o| o.to_str().unwrap_or("")) {
+        None => true,
+        Some(origin) => host.is_some_and(|h| {
+            origin == format!("http://{h}") || origin == format!("https://{h}")
+        }),
+    };
+    origin_ok && csrf.is_some_and(|t| s.csrf_ok(t))
+}
+
+fn csrf_refused(headers: &HeaderMap) -> Response {
+    refuse(
+        headers,
+        StatusCode::FORBIDDEN,
+        "Yêu cầu này không đến từ trang soạn thảo (hoặc trang đã cũ): mở lại trang và thử lại.",
+        "This request did not come from the editor's own page (or the page is old): open it again and retry.",
+    )
+}
+
+fn too_many(headers: &HeaderMap) -> Response {
+    refuse(
+        headers,
+        StatusCode::TOO_MANY_REQUESTS,
+        "Thử sai quá nhiều lần. Đợi một phút rồi thử lại.",
+        "Too many wrong tries. Wait a minute and try again.",
+    )
+}
+
+fn bad_link(headers: &HeaderMap) -> Response {
+    refuse(
+        headers,
+        StatusCode::FORBIDDEN,
+        "Đường dẫn này không dùng được (sai, đã dùng, đã hết hạn hoặc đã bị thu hồi). Xin một đường dẫn mới.",
+        "This link does not work (wrong, used, expired or revoked). Ask for a new one.",
+    )
+}
+
+fn session_cookie(token: String) -> Cookie<'static> {
+    Cookie::build((COOKIE, token))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .path("/_edit")
+        .build()
+}
+
+async fn pair_page(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let st = editor(&app);
+    match st.editor.auth.pairing_open(&token, peer.ip()) {
+        Ok(()) => html(StatusCode::OK, pages::pair(lang(&headers), &token)),
+        Err(Refusal::TooMany) => too_many(&headers),
+        Err(Refusal::BadLink) => bad_link(&headers),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct PairForm {
+    token: String,
+    #[serde(default)]
+    label: String,
+}
+
+async fn pair(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(f): Form<PairForm>,
+) -> Response {
+    let st = editor(&app);
+    match st.editor.auth.pair(&f.token, &f.label, peer.ip()) {
+        Ok(cookie) => {
+            println!("editor: paired `{}`", f.label.trim());
+            (jar.add(session_cookie(cookie)), Redirect::to("/_edit/")).into_response()
+        }
+        Err(Refusal::TooMany) => too_many(&headers),
+        Err(Refusal::BadLink) => bad_link(&headers),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn pair_another(
+    State(app): State<App>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    let st = editor(&app);
+    let Some(s) = session(&st, &jar).filter(|s| s.scope == Scope::All) else {
+        return not_paired(&headers);
+    };
+    if !post_ok(&headers, &s, Some(&f.csrf)) {
+        return csrf_refused(&headers);
+    }
+    let link = format!("{}/_edit/pair/{}", st.base_url, st.editor.auth.new_pairing());
+    let qr = qrcode::QrCode::new(link.as_bytes())
+        .map(|c| {
+            c.render::<qrcode::render::svg::Color>()
+                .min_dimensions(240, 240)
+                .build()
+        })
+        .unwrap_or_default();
+    html(StatusCode::OK, pages::pairing_link(lang(&headers), &link, &qr))
+}
+
+async fn owner_open(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    jar: CookieJar,
+) -> Response {
+    let st = editor(&app);
+    match st.editor.auth.open_owner(&token, peer.ip()) {
+        Ok(cookie) => {
+            let entry = st
+                .editor
+                .auth
+                .session(&cookie)
+                .and_then(|s| match s.scope {
+                    Scope::Entry(e) => Some(e),
+                    Scope::All => None,
+                })
+                .unwrap_or_default();
+            (
+                jar.add(session_cookie(cookie)),
+                Redirect::to(&format!("/_edit/e/{entry}")),
+            )
+                .into_response()
+        }
+        Err(Refusal::TooMany) => too_many(&headers),
+        Err(Refusal::BadLink) => bad_link(&headers),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct ListQuery {
+    #[serde(default)]
+    q: String,
+}
+
+async fn list(
+    State(app): State<App>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    let st = editor(&app);
+    let Some(s) = session(&st, &jar) else {
+        return not_paired(&headers);
+    };
+    if let Scope::Entry(e) = &s.scope {
+        return Redirect::to(&format!("/_edit/e/{e}")).into_response();
+    }
+    let shared = app.shared.clone();
+    let l = lang(&headers);
+    let body = tokio::task::spawn_blocking(move || {
+        let config = match st.editor.config() {
+            Ok(c) => c,
+            Err(e) => return pages::message(l, "site.yaml", &e.to_string()),
+        };
+        let files = st.editor.entries(&config);
+        let diags = shared.diagnostics.read().expect("diagnostics lock").clone();
+        let titles = shared.titles();
+        let listed: Vec<pages::Listed> = files
+            .iter()
+            .map(|(id, f)| {
+                let mine = |d: &&crate::error::Diagnostic| {
+                    d.file == f.file || f.translations.values().any(|t| *t == d.file)
+                };
+                pages::Listed {
+                    id,
+                    title: titles.get(id).cloned().unwrap_or_else(|| id.clone()),
+                    errors: diags.iter().filter(mine).filter(|d| d.is_error()).count(),
+                    warnings: diags.iter().filter(mine).filter(|d| !d.is_error()).count(),
+                }
+            })
+            .collect();
+        let broken = shared.problem.read().expect("problem lock").is_some();
+        pages::list(l, &listed, &query.q, &s.csrf, broken)
+    })
+    .await
+    .unwrap_or_default();
+    html(StatusCode::OK, body)
+}
+
+#[derive(serde::Deserialize)]
+struct NewForm {
+    #[serde(default)]
+    csrf: String,
+    kind: String,
+    title: String,
+}
+
+async fn create(
+    State(app): State<App>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(f): Form<NewForm>,
+) -> Response {
+    let st = editor(&app);
+    let Some(s) = session(&st, &jar).filter(|s| s.scope == Scope::All) else {
+        return not_paired(&headers);
+    };
+    if !post_ok(&headers, &s, Some(&f.csrf)) {
+        return csrf_refused(&headers);
+    }
+    let Some(kind) = pages::kind_of(&f.kind) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let l = lang(&headers);
+    let made = tokio::task::spawn_blocking(move || st.editor.create(kind, f.title.trim())).await;
+    match made {
+        Ok(Ok(id)) => Redirect::to(&format!("/_edit/e/{id}")).into_response(),
+        Ok(Err(e)) => html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            pages::message(l, l.t("Chưa tạo được", "Not created"), &e.to_string()),
+        ),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct OpenQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+async fn open(
+    State(app): State<App>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Path((section, slug)): Path<(String, String)>,
+    Query(q): Query<OpenQuery>,
+) -> Response {
+    let st = editor(&app);
+    let id = format!("{section}/{slug}");
+    let Some(s) = session(&st, &jar) else {
+        return not_paired(&headers);
+    };
+    if !s.may_edit(&id) {
+        return refuse(
+            &headers,
+            StatusCode::FORBIDDEN,
+            "Đường dẫn của bạn chỉ mở được một mục.",
+            "Your link opens one entry only.",
+        );
+    }
+    let l = lang(&headers);
+    let shared = app.shared.clone();
+    let notice = q.saved.map(|_| {
+        format!(
+            "{} <a href=\"/{}/\" target=\"_blank\">{}</a>",
+            l.t("Đã lưu. Trang xem trước cập nhật sau giây lát:", "Saved. The preview updates in a moment:"),
+            pages::esc(&id),
+            l.t("xem trang", "view the page")
+        )
+    });
+    let (status, body) = tokio::task::spawn_blocking(move || {
+        match st.editor.open(&id) {
+            Ok(opened) => (StatusCode::OK, form_page(&shared, l, &opened, &s, &[], notice)),
+            Err(f) => failed_page(l, &id, f),
+        }
+    })
+    .await
+    .unwrap_or((StatusCode::INTERNAL_SERVER_ERROR, String::new()));
+    html(status, body)
+}
+
+fn form_page(
+    shared: &super::Shared,
+    l: Lang,
+    opened: &crate::edit::Opened,
+    s: &Session,
+    msgs: &[FieldMsg],
+    notice: Option<String>,
+) -> String {
+    let diags = shared.diagnostics.read().expect("diagnostics lock").clone();
+    let problems: Vec<crate::error::Diagnostic> = diags
+        .into_iter()
+        .filter(|d| d.file == opened.files.file || opened.files.translations.values().any(|t| *t == d.file))
+        .collect();
+    let suggestions = pages::suggestions(&shared.suggestions());
+    pages::entry_form(&pages::FormView {
+        lang: l,
+        opened,
+        csrf: &s.csrf,
+        msgs,
+        problems: &problems,
+        notice,
+        owner: s.scope != Scope::All,
+        suggestions: &suggestions,
+    })
+}
+
+fn failed_page(l: Lang, id: &str, f: Failed) -> (StatusCode, String) {
+    match f {
+        Failed::Gone => (
+            StatusCode::NOT_FOUND,
+            pages::message(l, id, l.t("Không có mục này (có thể đã đổi tên hoặc xoá).", "There is no such entry (it may have been renamed or removed).")),
+        ),
+        Failed::Io(e) => (StatusCode::INTERNAL_SERVER_ERROR, pages::message(l, id, &e)),
+        Failed::Conflict { file, on_disk, yours } => (
+            StatusCode::CONFLICT,
+            pages::conflict(l, id, &file.display().to_string(), &on_disk, &yours),
+        ),
+        Failed::Invalid(msgs) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            pages::message(l, id, &msgs.iter().map(|m| l.t(&m.vi, &m.en).to_string()).collect::<Vec<_>>().join("\n")),
+        ),
+    }
+}
+
+async fn save(
+    State(app): State<App>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Path((section, slug)): Path<(String, String)>,
+    mut multipart: Multipart,
+) -> Response {
+    let st = editor(&app);
+    let id = format!("{section}/{slug}");
+    let Some(s) = session(&st, &jar) else {
+        return not_paired(&headers);
+    };
+    if !s.may_edit(&id) {
+        return refuse(&headers, StatusCode::FORBIDDEN, "Đường dẫn của bạn chỉ mở được một mục.", "Your link opens one entry only.");
+    }
+    let l = lang(&headers);
+    // The form's fields and files; a file over the limit stops the reading there.
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut files: Vec<(String, Upload)> = Vec::new();
+    let mut too_big = None;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                let text = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    l.t("Gửi quá nhiều dữ liệu một lần (tối đa 100 MB): gửi ít ảnh hơn mỗi lần lưu.", "Too much sent at once (100 MB at most): send fewer photos a save.").to_string()
+                } else {
+                    format!("{}: {e}", l.t("Biểu mẫu gửi lên bị hỏng", "The form arrived damaged"))
+                };
+                return html(e.status(), pages::message(l, l.t("Chưa lưu", "Not saved"), &text));
+            }
+        };
+        let name = field.name().unwrap_or("").to_string();
+        match field.file_name().map(str::to_string) {
+            Some(file_name) => {
+                let mut field = field;
+                let mut bytes = Vec::new();
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(c)) => {
+                            if bytes.len() + c.len() > MAX_FILE {
+                                too_big = Some(file_name.clone());
+                                break;
+                            }
+                            bytes.extend_from_slice(&c);
+                        }
+                        Ok(None) => break,
+                        Err(e) => {
+                            return html(e.status(), pages::message(l, l.t("Chưa lưu", "Not saved"), &e.to_string()))
+                        }
+                    }
+                }
+                if too_big.is_some() {
+                    break;
+                }
+                files.push((name, Upload { name: file_name, bytes }));
+            }
+            None => match field.text().await {
+                Ok(t) => pairs.push((name, t)),
+                Err(e) => return html(e.status(), pages::message(l, l.t("Chưa lưu", "Not saved"), &e.to_string())),
+            },
+        }
+    }
+    let csrf = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str());
+    if !post_ok(&headers, &s, csrf) {
+        return csrf_refused(&headers);
+    }
+    let shared = app.shared.clone();
+    let (status, body, to) = tokio::task::spawn_blocking(move || {
+        let opened = match st.editor.open(&id) {
+            Ok(o) => o,
+            Err(f) => {
+                let (status, body) = failed_page(l, &id, f);
+                return (status, body, None);
+            }
+        };
+        if let Some(name) = too_big {
+            let msg = FieldMsg::error(
+                "photos",
+                format!("`{name}` is larger than {} MB: nothing was saved", MAX_FILE >> 20),
+                format!("tệp `{name}` lớn hơn {} MB: chưa lưu gì", MAX_FILE >> 20),
+            );
+            return (StatusCode::PAYLOAD_TOO_LARGE, form_page(&shared, l, &opened, &s, &[msg], None), None);
+        }
+        let cx = form::Context {
+            kind: opened.kind,
+            current: &opened.fields,
+            code_fixed: opened.code_fixed || s.scope != Scope::All,
+            languages: &opened.languages,
+            default_language: &opened.default_language,
+        };
+        let (sub, mut msgs) = form::read(&pairs, files, &cx);
+        if msgs.is_empty() {
+            // What the form showed, to give back if the save is refused.
+            let shown = form::read(&pairs, Vec::new(), &cx).0;
+            match st.editor.save(&id, sub, &s.label) {
+                Ok(saved) => {
+                    println!("editor: {} saved {id} ({} file(s))", s.label, saved.files.len());
+                    return (StatusCode::SEE_OTHER, String::new(), Some(format!("/_edit/e/{id}?saved=1")));
+                }
+                Err(Failed::Invalid(m)) => {
+                    let back = opened.with(&shown);
+                    return (StatusCode::UNPROCESSABLE_ENTITY, form_page(&shared, l, &back, &s, &m, None), None);
+                }
+                Err(f) => {
+                    let (status, body) = failed_page(l, &id, f);
+                    return (status, body, None);
+                }
+            }
+        }
+        msgs.sort_by(|a, b| a.field.cmp(&b.field));
+        let back = opened.with(&sub);
+        (StatusCode::UNPROCESSABLE_ENTITY, form_page(&shared, l, &back, &s, &msgs, None), None)
+    })
+    .await
+    .unwrap_or((StatusCode::INTERNAL_SERVER_ERROR, String::new(), None));
+    match to {
+        Some(to) => Redirect::to(&to).into_response(),
+        None => html(status, body),
+    }
+}
+
+async fn photo(
+    State(app): State<App>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Path((section, slug, n)): Path<(String, String, usize)>,
+) -> Response {
+    let st = editor(&app);
+    let id = format!("{section}/{slug}");
+    let Some(s) = session(&st, &jar) else {
+        return not_paired(&headers);
+    };
+    if !s.may_edit(&id) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let found = tokio::task::spawn_blocking(move || {
+        let opened = st.editor.open(&id).ok()?;
+        let src = form::listed_sources(&opened.fields).get(n)?.clone();
+        let bundle = opened.files.bundle.as_ref()?;
+        if !opened.files.assets.contains(&src) {
+            return None;
+        }
+        let bytes = std::fs::read(st.editor.site.join(bundle).join(&src)).ok()?;
+        Some((super::content_type(&src), bytes))
+    })
+    .await
+    .ok()
+    .flatten();
+    match found {
+        Some((ctype, bytes)) => {
+            let mut r = bytes.into_response();
+            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+            r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=60"));
+            r
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn owners(State(app): State<App>, headers: HeaderMap, jar: CookieJar) -> Response {
+    let st = editor(&app);
+    let Some(s) = session(&st, &jar).filter(|s| s.scope == Scope::All) else {
+        return not_paired(&headers);
+    };
+    html(StatusCode::OK, pages::owners(lang(&headers), &st.editor.auth.owner_links(), &s.csrf, None))
+}
+
+#[derive(serde::Deserialize)]
+struct OwnerForm {
+    #[serde(default)]
+    csrf: String,
+    entry: String,
+    #[serde(default)]
+    label: String,
+}
+
+async fn owner_new(
+    State(app): State<App>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(f): Form<OwnerForm>,
+) -> Response {
+    let st = editor(&app);
+    let Some(s) = session(&st, &jar).filter(|s| s.scope == Scope::All) else {
+        return not_paired(&headers);
+    };
+    if !post_ok(&headers, &s, Some(&f.csrf)) {
+        return csrf_refused(&headers);
+    }
+    let known = st
+        .editor
+        .config()
+        .map(|c| st.editor.entries(&c).contains_key(&f.entry))
+        .unwrap_or(false);
+    if !known {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match st.editor.auth.new_owner_link(&f.entry, &f.label, &crate::ledger::today()) {
+        Ok(token) => {
+            let link = format!("{}/_edit/owner/{token}", st.base_url);
+            html(
+                StatusCode::OK,
+                pages::owners(lang(&headers), &st.editor.auth.owner_links(), &s.csrf, Some((&f.entry, &link))),
+            )
+        }
+        Err(e) => html(StatusCode::INTERNAL_SERVER_ERROR, pages::message(lang(&headers), "owner-links.yaml", &e.to_string())),
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct RevokeForm {
+    #[serde(default)]
+    csrf: String,
+    id: String,
+}
+
+async fn owner_revoke(
+    State(app): State<App>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(f): Form<RevokeForm>,
+) -> Response {
+    let st = editor(&app);
+    let Some(s) = session(&st, &jar).filter(|s| s.scope == Scope::All) else {
+        return not_paired(&headers);
+    };
+    if !post_ok(&headers, &s, Some(&f.csrf)) {
+        return csrf_refused(&headers);
+    }
+    let _ = st.editor.auth.revoke(&f.id);
+    Redirect::to("/_edit/owners").into_response()
+}
+
+/// Values the site uses, for suggestions: districts, communes and tags of the kept model.
+pub fn suggestion_lists(site: &crate::site::Site) -> Vec<(&'static str, Vec<String>)> {
+    let mut districts = BTreeSet::new();
+    let mut communes = BTreeSet::new();
+    let mut tags = BTreeSet::new();
+    for e in &site.entries {
+        districts.extend(e.matter.district.clone());
+        communes.extend(e.matter.commune.clone());
+        tags.extend(e.matter.tags.iter().cloned());
+    }
+    vec![
+        ("district", districts.into_iter().collect()),
+        ("commune", communes.into_iter().collect()),
+        ("tags", tags.into_iter().collect()),
+    ]
+}
+
+/// Entry titles of the kept model by id.
+pub fn titles(site: &crate::site::Site) -> HashMap<String, String> {
+    site.entries
+        .iter()
+        .map(|e| (format!("{}/{}", e.section, e.slug), e.matter.title.clone()))
+        .collect()
+}
