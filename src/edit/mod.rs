@@ -302,7 +302,18 @@ impl Editor {
         }
 
         // The new texts, checked as a build checks them.
-        let main_text = document::apply(&text, &changes, sub.body.as_deref(), FIELDS)
+        // Files moved one folder down keep their relative links working.
+        let rebase = |body: Option<&str>, file_text: &str| -> Option<String> {
+            if !needs_bundle {
+                return body.map(str::to_string);
+            }
+            let b = body
+                .map(str::to_string)
+                .unwrap_or_else(|| document::body(file_text).unwrap_or_default());
+            Some(crate::render::markdown::rebase_links(&b, "../"))
+        };
+        let main_body = rebase(sub.body.as_deref(), &text);
+        let main_text = document::apply(&text, &changes, main_body.as_deref(), FIELDS)
             .map_err(|e| Failed::Invalid(vec![FieldMsg::error("", e.clone(), e)]))?;
         let mut writes: Vec<(PathBuf, String, Option<String>)> = Vec::new();
         let mut msgs = Vec::new();
@@ -339,7 +350,8 @@ impl Editor {
                 (Some(_), None) => true,
                 (None, None) => false,
             };
-            let new_text = document::apply(&base, &t.changes, t.body.as_deref(), TRANSLATION_FIELDS)
+            let body = rebase(t.body.as_deref(), &base);
+            let new_text = document::apply(&base, &t.changes, body.as_deref(), TRANSLATION_FIELDS)
                 .map_err(|e| Failed::Invalid(vec![FieldMsg::error(&format!("t.{lang}"), e.clone(), e)]))?;
             if stale {
                 return Err(Failed::Conflict {
@@ -359,7 +371,9 @@ impl Editor {
             for (lang, old) in &files.translations {
                 if !writes.iter().any(|(rel, _, _)| *rel == translation_rel(lang)) {
                     let now = self.read(old)?;
-                    writes.push((translation_rel(lang), now, Some(old.display().to_string())));
+                    let moved = document::apply(&now, &[], rebase(None, &now).as_deref(), TRANSLATION_FIELDS)
+                        .map_err(|e| Failed::Io(format!("{}: {e}", old.display())))?;
+                    writes.push((translation_rel(lang), moved, Some(old.display().to_string())));
                 }
             }
         }

@@ -109,6 +109,50 @@ pub fn render(
     }
 }
 
+/// `body` with every relative link and image address one folder deeper (`../x.md` becomes
+/// `../../x.md`), for a file moved into a new subfolder: a single-file entry that becomes a
+/// bundle. Only the addresses change; everything else stays byte for byte.
+pub fn rebase_links(body: &str, prefix: &str) -> String {
+    let relative = |d: &str| {
+        !(d.is_empty() || d.starts_with(['#', '/']) || has_scheme(d))
+    };
+    let mut at: Vec<(usize, usize)> = Vec::new();
+    let mut parser = Parser::new_ext(body, options()).into_offset_iter();
+    for (event, range) in parser.by_ref() {
+        if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &event {
+            if !relative(dest_url) {
+                continue;
+            }
+            // The address as written, after the `](` of an inline link.
+            let text = &body[range.clone()];
+            if let Some(i) = text.rfind(&format!("]({dest_url}")).or_else(|| text.rfind(&format!("](<{dest_url}"))) {
+                let start = range.start + i + 2 + usize::from(text[i + 2..].starts_with('<'));
+                at.push((start, start + dest_url.len()));
+            }
+        }
+    }
+    for (_, def) in parser.reference_definitions().iter() {
+        if relative(&def.dest) {
+            let text = &body[def.span.clone()];
+            if let Some(i) = text.rfind(def.dest.as_ref()) {
+                let start = def.span.start + i;
+                at.push((start, start + def.dest.len()));
+            }
+        }
+    }
+    at.sort_unstable();
+    at.dedup();
+    let mut out = String::with_capacity(body.len() + at.len() * prefix.len());
+    let mut last = 0;
+    for (start, _) in at {
+        out.push_str(&body[last..start]);
+        out.push_str(prefix);
+        last = start;
+    }
+    out.push_str(&body[last..]);
+    out
+}
+
 fn link_problem(file: &Path, line: usize, dest: &str, why: &'static str) -> Diagnostic {
     Diagnostic::error(file, format!("link `{dest}` {why}"))
         .at(line, None)
@@ -259,6 +303,16 @@ fn add_heading_ids(events: &mut [Event]) {
             i = j;
         }
         i += 1;
+    }
+}
+
+#[cfg(test)]
+mod rebase_tests {
+    #[test]
+    fn relative_addresses_go_one_folder_deeper() {
+        let body = "See [the memorial](../relics/hvt/index.md#x) and ![gate](cong.jpg), [web](https://a.vn/x), [top](#top), [ref][r].\n\n[r]: ../relics/b.md\n";
+        let out = super::rebase_links(body, "../");
+        assert_eq!(out, "See [the memorial](../../relics/hvt/index.md#x) and ![gate](../cong.jpg), [web](https://a.vn/x), [top](#top), [ref][r].\n\n[r]: ../../relics/b.md\n");
     }
 }
 

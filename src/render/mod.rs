@@ -46,6 +46,22 @@ impl<'a> Links<'a> {
     }
 }
 
+/// `a/x.md` <-> `a/x/index.md` (and `x.en.md` <-> `x/index.en.md`).
+fn other_form(target: &Path) -> Option<std::path::PathBuf> {
+    let name = target.file_name()?.to_str()?;
+    let stem = name.strip_suffix(".md")?;
+    let parent = target.parent()?;
+    if let Some(lang) = stem.strip_prefix("index") {
+        let folder = parent.file_name()?.to_str()?;
+        return Some(parent.parent()?.join(format!("{folder}{lang}.md")));
+    }
+    let (base, lang) = match stem.rsplit_once('.') {
+        Some((b, l)) => (b, format!(".{l}")),
+        None => (stem, String::new()),
+    };
+    Some(parent.join(base).join(format!("index{lang}.md")))
+}
+
 impl markdown::Resolver for Links<'_> {
     fn resolve(&self, target: &Path, lang: &str) -> Option<String> {
         let site = self.site;
@@ -59,6 +75,11 @@ impl markdown::Resolver for Links<'_> {
             site.link(&site.entry_path(e, l))
         };
         if let Some(&i) = site.by_file.get(target) {
+            return Some(entry_url(i));
+        }
+        // `x.md` and `x/index.md` name the same entry: a link keeps working when the editor
+        // turns a single file into a bundle (or a volunteer does it by hand).
+        if let Some(&i) = other_form(target).and_then(|t| site.by_file.get(&t)) {
             return Some(entry_url(i));
         }
         if let Some(&i) = self.bundles.get(target) {
