@@ -91,7 +91,8 @@ pub fn new_entry(site: &Path, kind: Kind, title: &str, lang: Option<&str>) -> Re
         },
     );
     let lock = site.join(ledger::FILE);
-    crate::output::write_atomic(&lock, ledger.to_text().as_bytes()).map_err(|e| Error::io(&lock, e))?;
+    crate::output::write_atomic(&lock, ledger.to_text().as_bytes())
+        .map_err(|e| Error::io(&lock, e))?;
     Ok(Created {
         files: vec![rel_dir.join("index.md")],
         code: Some(code),

@@ -137,7 +137,12 @@ pub const TABLE: &[Field] = &[
         "The former district visitors and road signs still use.",
     ),
     translated(f("images", Input::Images, "Ảnh", "Photos")),
-    f("audio", Input::Audio, "Thuyết minh (âm thanh)", "Audio guide"),
+    f(
+        "audio",
+        Input::Audio,
+        "Thuyết minh (âm thanh)",
+        "Audio guide",
+    ),
     help(
         f("tags", Input::Tags, "Thẻ", "Tags"),
         "Cách nhau bằng dấu phẩy.",
@@ -166,14 +171,24 @@ pub const TABLE: &[Field] = &[
     ),
     only(
         help(
-            f("price_from", Input::Money, "Giá từ (đồng/đêm)", "Price from (VND a night)"),
+            f(
+                "price_from",
+                Input::Money,
+                "Giá từ (đồng/đêm)",
+                "Price from (VND a night)",
+            ),
             "Chỉ ghi số, ví dụ 250000.",
             "Digits only, e.g. 250000.",
         ),
         For::Homestays,
     ),
     only(
-        f("booking_url", Input::Url, "Đường dẫn đặt phòng", "Booking link"),
+        f(
+            "booking_url",
+            Input::Url,
+            "Đường dẫn đặt phòng",
+            "Booking link",
+        ),
         For::Homestays,
     ),
     only(
@@ -186,7 +201,12 @@ pub const TABLE: &[Field] = &[
     ),
     only(
         private(help(
-            f("bank", Input::Bank, "Tài khoản ngân hàng (VietQR)", "Bank account (VietQR)"),
+            f(
+                "bank",
+                Input::Bank,
+                "Tài khoản ngân hàng (VietQR)",
+                "Bank account (VietQR)",
+            ),
             "Mã BIN 6 số của ngân hàng, số tài khoản, tên chủ tài khoản. Chỉ in trên bộ QR.",
             "The bank's six-digit BIN, the account, the holder's name. Printed on the kit only.",
         )),
@@ -206,9 +226,7 @@ pub fn for_kind(kind: Kind) -> impl Iterator<Item = &'static Field> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::front_matter::{
-        FIELDS, HOMESTAY_ONLY, RELIC_ONLY, TRANSLATION_FIELDS,
-    };
+    use crate::content::front_matter::{FIELDS, HOMESTAY_ONLY, RELIC_ONLY, TRANSLATION_FIELDS};
 
     #[test]
     fn the_table_and_the_checks_name_the_same_fields() {

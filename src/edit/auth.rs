@@ -127,7 +127,12 @@ impl Auth {
             Some(until) if until > now => {}
             _ => return Err(fail(&mut st, from)),
         }
-        Ok(open(&mut st, clean_label(label, "volunteer"), Scope::All, None))
+        Ok(open(
+            &mut st,
+            clean_label(label, "volunteer"),
+            Scope::All,
+            None,
+        ))
     }
 
     /// The session a cookie names; a session from a revoked owner link is ended.
@@ -142,11 +147,7 @@ impl Auth {
             .cloned()?;
         if let Some(link) = &session.owner_link {
             if !self.owner_links().iter().any(|l| &l.id == link) {
-                self.state
-                    .lock()
-                    .expect("auth lock")
-                    .sessions
-                    .remove(&key);
+                self.state.lock().expect("auth lock").sessions.remove(&key);
                 return None;
             }
         }
@@ -259,11 +260,7 @@ fn fail(st: &mut State, from: IpAddr) -> Refusal {
 
 /// A device or owner name as given, trimmed to one short line.
 fn clean_label(label: &str, fallback: &str) -> String {
-    let l: String = label
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(60)
-        .collect();
+    let l: String = label.chars().filter(|c| !c.is_control()).take(60).collect();
     let l = l.trim();
     if l.is_empty() {
         fallback.to_string()

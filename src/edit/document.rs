@@ -31,7 +31,8 @@ pub fn apply(
     let current: Mapping = if yaml.trim().is_empty() {
         Mapping::new()
     } else {
-        serde_yaml_ng::from_str(yaml).map_err(|e| format!("the front matter does not parse: {e}"))?
+        serde_yaml_ng::from_str(yaml)
+            .map_err(|e| format!("the front matter does not parse: {e}"))?
     };
     let mut expected = current.clone();
     let doc = if yaml.trim().is_empty() {
@@ -227,10 +228,7 @@ mod tests {
     fn new_keys_go_in_field_order_and_removed_ones_go() {
         let out = apply(
             FILE,
-            &[
-                ("summary".into(), s("Nơi ở: 1940.")),
-                ("tags".into(), None),
-            ],
+            &[("summary".into(), s("Nơi ở: 1940.")), ("tags".into(), None)],
             None,
             FIELDS,
         )
@@ -245,9 +243,26 @@ mod tests {
 
     #[test]
     fn values_that_look_like_others_stay_strings() {
-        for tricky in ["0912345678", "yes", "no", "1988", "- a", "#x", "a: b", "'q'", "*star", "null", "~", "ờ \"x\" \\ y"] {
+        for tricky in [
+            "0912345678",
+            "yes",
+            "no",
+            "1988",
+            "- a",
+            "#x",
+            "a: b",
+            "'q'",
+            "*star",
+            "null",
+            "~",
+            "ờ \"x\" \\ y",
+        ] {
             let out = apply(FILE, &[("address".into(), s(tricky))], None, FIELDS).unwrap();
-            assert_eq!(fields(&out).get("address"), s(tricky).as_ref(), "{tricky}: {out}");
+            assert_eq!(
+                fields(&out).get("address"),
+                s(tricky).as_ref(),
+                "{tricky}: {out}"
+            );
         }
     }
 
@@ -265,8 +280,7 @@ mod tests {
 
     #[test]
     fn nested_values_and_new_files() {
-        let images: Value =
-            serde_yaml_ng::from_str("[{src: a.jpg, alt: Cổng}, b.jpg]").unwrap();
+        let images: Value = serde_yaml_ng::from_str("[{src: a.jpg, alt: Cổng}, b.jpg]").unwrap();
         let out = new_file(
             &[
                 ("title".into(), s("Nhà Lan")),

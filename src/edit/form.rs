@@ -24,6 +24,8 @@ pub struct Submission {
     pub audio: Option<Upload>,
     pub remove_audio: bool,
     pub translations: BTreeMap<String, Translation>,
+    /// What was typed into fields whose values were refused, to show them again.
+    pub typed: Vec<Change>,
 }
 
 #[derive(Debug, Default)]
@@ -91,9 +93,14 @@ pub fn read(
             continue;
         }
         let current = cx.current.get(field.name);
-        match value(field.input, &format!("f.{}", field.name), &get, current) {
+        let name = format!("f.{}", field.name);
+        match value(field.input, &name, &get, current) {
             Ok(v) => sub.changes.push((field.name.to_string(), v)),
-            Err(m) => msgs.push(m),
+            Err(m) => {
+                msgs.push(m);
+                sub.typed
+                    .push((field.name.to_string(), Some(typed(&name, &get))));
+            }
         }
     }
     let (images, removed) = images(pairs, cx.current);
@@ -141,6 +148,20 @@ pub fn read(
         sub.translations.insert(lang.clone(), t);
     }
     (sub, msgs)
+}
+
+/// A refused field's inputs as typed: its own text, or its parts (`lat`, `lon`, ...).
+fn typed<'a>(name: &str, get: &impl Fn(&str) -> Option<&'a str>) -> Value {
+    if let Some(v) = get(name) {
+        return Value::String(v.to_string());
+    }
+    let mut m = Mapping::new();
+    for part in ["lat", "lon", "ssid", "password", "bin", "account", "name"] {
+        if let Some(v) = get(&format!("{name}.{part}")) {
+            m.insert(part.into(), v.into());
+        }
+    }
+    Value::Mapping(m)
 }
 
 /// Line breaks as LF: browsers send a textarea's with CRLF.
@@ -212,15 +233,19 @@ fn value<'a>(
                         m.insert("lon".into(), b.into());
                         Some(Value::Mapping(m))
                     }
-                    _ => return bad(
-                        "latitude and longitude in degrees, such as 21.85 and 106.76",
-                        "vĩ độ và kinh độ ghi bằng độ, ví dụ 21.85 và 106.76",
-                    ),
+                    _ => {
+                        return bad(
+                            "latitude and longitude in degrees, such as 21.85 and 106.76",
+                            "vĩ độ và kinh độ ghi bằng độ, ví dụ 21.85 và 106.76",
+                        )
+                    }
                 },
-                _ => return bad(
-                    "give both latitude and longitude, or neither",
-                    "cần cả vĩ độ và kinh độ, hoặc để trống cả hai",
-                ),
+                _ => {
+                    return bad(
+                        "give both latitude and longitude, or neither",
+                        "cần cả vĩ độ và kinh độ, hoặc để trống cả hai",
+                    )
+                }
             }
         }
         Input::Wifi => {
@@ -267,7 +292,10 @@ fn value<'a>(
 /// `250000`, `250.000`, `250,000 đ`, `250k`.
 fn money(raw: &str) -> Result<Option<u64>, ()> {
     let t = raw.trim().to_lowercase();
-    let t = t.trim_end_matches("vnd").trim_end_matches(['đ', 'd']).trim();
+    let t = t
+        .trim_end_matches("vnd")
+        .trim_end_matches(['đ', 'd'])
+        .trim();
     if t.is_empty() {
         return Ok(None);
     }
@@ -275,7 +303,10 @@ fn money(raw: &str) -> Result<Option<u64>, ()> {
         Some(rest) => (rest.trim(), 1000),
         None => (t, 1),
     };
-    let digits: String = t.chars().filter(|c| !matches!(c, '.' | ',' | ' ')).collect();
+    let digits: String = t
+        .chars()
+        .filter(|c| !matches!(c, '.' | ',' | ' '))
+        .collect();
     if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
         return Err(());
     }
@@ -289,7 +320,10 @@ fn money(raw: &str) -> Result<Option<u64>, ()> {
 
 /// `21.85`, or `21,85` as a Vietnamese keyboard types it.
 fn degrees(s: &str) -> Option<f64> {
-    s.replace(',', ".").parse::<f64>().ok().filter(|v| v.is_finite())
+    s.replace(',', ".")
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
 }
 
 /// The photo rows of the form (`img.N.src`, `.alt`, `.caption`, `.order`, `.remove`), for
@@ -314,13 +348,14 @@ fn images(pairs: &[(String, String)], current: &Mapping) -> (Option<Vec<Value>>,
             .get("order")
             .and_then(|o| o.trim().parse::<f64>().ok())
             .unwrap_or(n as f64);
-        kept.push((order, n, image_value(src, row.get("alt"), row.get("caption"))));
+        kept.push((
+            order,
+            n,
+            image_value(src, row.get("alt"), row.get("caption")),
+        ));
     }
     kept.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    (
-        Some(kept.into_iter().map(|(_, _, v)| v).collect()),
-        removed,
-    )
+    (Some(kept.into_iter().map(|(_, _, v)| v).collect()), removed)
 }
 
 fn translated_images(pairs: &[(String, String)], lang: &str, current: &Mapping) -> Option<Value> {
@@ -434,7 +469,10 @@ mod tests {
         let loc = get("location").unwrap();
         assert_eq!(loc.get("lat").and_then(Value::as_f64), Some(21.85));
         assert_eq!(get("tags").unwrap().as_sequence().unwrap().len(), 2);
-        assert!(sub.changes.iter().all(|(n, _)| n != "code"), "a fixed code is not read");
+        assert!(
+            sub.changes.iter().all(|(n, _)| n != "code"),
+            "a fixed code is not read"
+        );
         assert_eq!(sub.body.as_deref(), Some("a\nb"));
 
         let (_, msgs) = read(

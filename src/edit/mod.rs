@@ -88,6 +88,7 @@ impl Opened {
             }
         }
         overlay(&mut self.fields, &sub.changes);
+        overlay(&mut self.fields, &sub.typed);
         if let Some(images) = &sub.images {
             self.fields
                 .insert("images".into(), Value::Sequence(images.clone()));
@@ -146,7 +147,11 @@ impl Editor {
             let t = self.read(rel)?;
             translations.insert(
                 lang.clone(),
-                (version(t.as_bytes()), document::fields(&t), document::body(&t).unwrap_or_default()),
+                (
+                    version(t.as_bytes()),
+                    document::fields(&t),
+                    document::body(&t).unwrap_or_default(),
+                ),
             );
         }
         let code = fields.get("code").and_then(Value::as_str);
@@ -201,7 +206,10 @@ impl Editor {
         let created = crate::scaffold::new_entry(&self.site, kind, title, None)?;
         let file = created.files.first().cloned().unwrap_or_default();
         // content/<section>/<slug>/index.md
-        let mut parts = file.iter().skip(1).map(|c| c.to_string_lossy().into_owned());
+        let mut parts = file
+            .iter()
+            .skip(1)
+            .map(|c| c.to_string_lossy().into_owned());
         let section = parts.next().unwrap_or_default();
         let slug = parts.next().unwrap_or_default();
         self.commit_files(&created.files, &format!("new {section}/{slug}"), "editor");
@@ -277,7 +285,10 @@ impl Editor {
             let name = upload::bundle_name(&upload.name, checked.ext, &taken);
             taken.push(name.clone());
             images.push(Value::String(name.clone()));
-            new_files.push((bundle.as_ref().expect("a bundle").join(&name), &upload.bytes));
+            new_files.push((
+                bundle.as_ref().expect("a bundle").join(&name),
+                &upload.bytes,
+            ));
         }
         if sub.images.is_some() || !photos.is_empty() {
             changes.push((
@@ -289,7 +300,10 @@ impl Editor {
         if let Some((upload, ext)) = &audio {
             let name = upload::bundle_name(&upload.name, ext, &taken);
             taken.push(name.clone());
-            new_files.push((bundle.as_ref().expect("a bundle").join(&name), &upload.bytes));
+            new_files.push((
+                bundle.as_ref().expect("a bundle").join(&name),
+                &upload.bytes,
+            ));
             if let Some(old) = current.get("audio").and_then(Value::as_str) {
                 removed.push(old.to_string());
             }
@@ -322,7 +336,14 @@ impl Editor {
             .filter(|a| !removed.contains(a))
             .cloned()
             .collect();
-        msgs.extend(self.check_main(&main_text, &main_rel, &files, bundle.clone(), assets, &current));
+        msgs.extend(self.check_main(
+            &main_text,
+            &main_rel,
+            &files,
+            bundle.clone(),
+            assets,
+            &current,
+        ));
         for (lang, t) in &sub.translations {
             if !config.languages.contains(lang) || *lang == config.default_language {
                 continue;
@@ -333,15 +354,8 @@ impl Editor {
                     let now = self.read(existing)?;
                     (now.clone(), Some((existing.clone(), now)))
                 }
-                None => {
-                    let title = t
-                        .changes
-                        .iter()
-                        .find(|(k, _)| k == "title")
-                        .and_then(|(_, v)| v.as_ref()?.as_str().map(str::to_string))
-                        .unwrap_or_default();
-                    (crate::scaffold::translation_text(&title), None)
-                }
+                // The scaffold `waymark new --lang` writes, its fields then set like any edit.
+                None => (crate::scaffold::translation_text(""), None),
             };
             // A translation opened as new that someone else has made meanwhile, or one that changed.
             let stale = match (&t.version, &was) {
@@ -352,7 +366,9 @@ impl Editor {
             };
             let body = rebase(t.body.as_deref(), &base);
             let new_text = document::apply(&base, &t.changes, body.as_deref(), TRANSLATION_FIELDS)
-                .map_err(|e| Failed::Invalid(vec![FieldMsg::error(&format!("t.{lang}"), e.clone(), e)]))?;
+                .map_err(|e| {
+                    Failed::Invalid(vec![FieldMsg::error(&format!("t.{lang}"), e.clone(), e)])
+                })?;
             if stale {
                 return Err(Failed::Conflict {
                     file: rel,
@@ -369,11 +385,23 @@ impl Editor {
         if needs_bundle {
             // Translations the form left alone move into the bundle as they are.
             for (lang, old) in &files.translations {
-                if !writes.iter().any(|(rel, _, _)| *rel == translation_rel(lang)) {
+                if !writes
+                    .iter()
+                    .any(|(rel, _, _)| *rel == translation_rel(lang))
+                {
                     let now = self.read(old)?;
-                    let moved = document::apply(&now, &[], rebase(None, &now).as_deref(), TRANSLATION_FIELDS)
-                        .map_err(|e| Failed::Io(format!("{}: {e}", old.display())))?;
-                    writes.push((translation_rel(lang), moved, Some(old.display().to_string())));
+                    let moved = document::apply(
+                        &now,
+                        &[],
+                        rebase(None, &now).as_deref(),
+                        TRANSLATION_FIELDS,
+                    )
+                    .map_err(|e| Failed::Io(format!("{}: {e}", old.display())))?;
+                    writes.push((
+                        translation_rel(lang),
+                        moved,
+                        Some(old.display().to_string()),
+                    ));
                 }
             }
         }
@@ -409,7 +437,10 @@ impl Editor {
             Ok(())
         })();
         if let Err(e) = result {
-            for rel in written.iter().filter(|r| new_files.iter().any(|(n, _)| n == *r)) {
+            for rel in written
+                .iter()
+                .filter(|r| new_files.iter().any(|(n, _)| n == *r))
+            {
                 let _ = std::fs::remove_file(self.site.join(rel));
             }
             return Err(Failed::Io(e.to_string()));
@@ -467,7 +498,9 @@ impl Editor {
                     if rec.page.as_deref() != Some(page.as_str()) {
                         out.push(FieldMsg::error(
                             "f.code",
-                            format!("code {code} is already given to another place in plaques.lock"),
+                            format!(
+                                "code {code} is already given to another place in plaques.lock"
+                            ),
                             format!("mã {code} đã dùng cho địa điểm khác trong plaques.lock"),
                         ));
                     }
@@ -549,7 +582,9 @@ fn field_at(text: &str, line: usize) -> Option<String> {
     }
     let yaml_first = text[..parts.yaml.start].matches('\n').count() + 1;
     let lines: Vec<&str> = text[parts.yaml.clone()].lines().collect();
-    let mut i = line.checked_sub(yaml_first)?.min(lines.len().checked_sub(1)?);
+    let mut i = line
+        .checked_sub(yaml_first)?
+        .min(lines.len().checked_sub(1)?);
     loop {
         let l = lines[i];
         if !l.starts_with([' ', '\t', '#', '-']) {

@@ -23,7 +23,12 @@ impl Lang {
             return Lang::Vi;
         };
         for part in accept.split(',') {
-            let tag = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let tag = part
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
             if tag.starts_with("vi") {
                 return Lang::Vi;
             }
@@ -84,7 +89,11 @@ pub fn page(lang: Lang, title: &str, body: &str) -> String {
 
 /// A short page that says one thing (refusals, "paired").
 pub fn message(lang: Lang, title: &str, text: &str) -> String {
-    page(lang, title, &format!("<h1>{}</h1><p>{}</p>", esc(title), esc(text)))
+    page(
+        lang,
+        title,
+        &format!("<h1>{}</h1><p>{}</p>", esc(title), esc(text)),
+    )
 }
 
 /// One line of the entry list.
@@ -137,7 +146,11 @@ pub fn list(lang: Lang, entries: &[Listed], query: &str, csrf: &str, site_proble
     }
     b.push_str("</ul>");
     if shown == 0 {
-        let _ = write!(b, "<p>{}</p>", lang.t("Không có kết quả.", "Nothing found."));
+        let _ = write!(
+            b,
+            "<p>{}</p>",
+            lang.t("Không có kết quả.", "Nothing found.")
+        );
     }
     let _ = write!(
         b,
@@ -187,11 +200,19 @@ pub fn entry_form(v: &FormView) -> String {
     let o = v.opened;
     let title = str_of(&o.fields, "title");
     let mut b = String::new();
-    let _ = write!(b, "<h1>{}</h1>", esc(if title.is_empty() { &o.id } else { &title }));
+    let _ = write!(
+        b,
+        "<h1>{}</h1>",
+        esc(if title.is_empty() { &o.id } else { &title })
+    );
     if let Some(n) = &v.notice {
         let _ = write!(b, "<p class=\"ok\" role=\"status\">{n}</p>");
     }
-    let general: Vec<&FieldMsg> = v.msgs.iter().filter(|m| m.field.is_empty() || m.field == "photos" || m.field == "audio").collect();
+    let general: Vec<&FieldMsg> = v
+        .msgs
+        .iter()
+        .filter(|m| m.field.is_empty() || m.field == "photos" || m.field == "audio")
+        .collect();
     if v.msgs.iter().any(|m| !m.warning) {
         let _ = write!(
             b,
@@ -203,7 +224,12 @@ pub fn entry_form(v: &FormView) -> String {
         );
     }
     for m in general {
-        let _ = write!(b, "<p class=\"{}\">{}</p>", if m.warning { "warn" } else { "err" }, esc(lang.t(&m.vi, &m.en)));
+        let _ = write!(
+            b,
+            "<p class=\"{}\">{}</p>",
+            if m.warning { "warn" } else { "err" },
+            esc(lang.t(&m.vi, &m.en))
+        );
     }
     if !v.problems.is_empty() {
         b.push_str("<div class=\"bad\">");
@@ -217,7 +243,11 @@ pub fn entry_form(v: &FormView) -> String {
                 "<p class=\"{}\">{}{}</p>",
                 if d.is_error() { "err" } else { "warn" },
                 esc(&text),
-                d.hint.as_deref().filter(|_| lang == Lang::En).map(|h| format!(" — {}", esc(h))).unwrap_or_default()
+                d.hint
+                    .as_deref()
+                    .filter(|_| lang == Lang::En)
+                    .map(|h| format!(" — {}", esc(h)))
+                    .unwrap_or_default()
             );
         }
         b.push_str("</div>");
@@ -307,7 +337,11 @@ fn sub_of(m: &Mapping, key: &str, sub: &str) -> String {
 
 fn msgs_at(v: &FormView, field: &str) -> String {
     let mut out = String::new();
-    for m in v.msgs.iter().filter(|m| m.field == field || m.field.starts_with(&format!("{field}."))) {
+    for m in v
+        .msgs
+        .iter()
+        .filter(|m| m.field == field || m.field.starts_with(&format!("{field}.")))
+    {
         let _ = write!(
             out,
             "<p class=\"{}\" role=\"alert\">{}</p>",
@@ -352,7 +386,11 @@ fn field_input(v: &FormView, field: &Field) -> String {
         }
         Input::LongText => {
             head(&mut b, &name);
-            let _ = write!(b, "<textarea id=\"{name}\" name=\"{name}\" rows=\"3\">{}</textarea>", esc(&value));
+            let _ = write!(
+                b,
+                "<textarea id=\"{name}\" name=\"{name}\" rows=\"3\">{}</textarea>",
+                esc(&value)
+            );
         }
         Input::Code => {
             head(&mut b, &name);
@@ -361,10 +399,17 @@ fn field_input(v: &FormView, field: &Field) -> String {
                     b,
                     "<p><strong>{}</strong> <span class=\"help\">{}</span></p>",
                     esc(&value),
-                    lang.t("đã ghi trong plaques.lock, không đổi được", "in plaques.lock, cannot change")
+                    lang.t(
+                        "đã ghi trong plaques.lock, không đổi được",
+                        "in plaques.lock, cannot change"
+                    )
                 );
             } else {
-                text_input(&mut b, "text", " autocapitalize=\"characters\" pattern=\"[A-Za-z0-9-]{2,16}\"");
+                text_input(
+                    &mut b,
+                    "text",
+                    " autocapitalize=\"characters\" pattern=\"[A-Za-z0-9-]{2,16}\"",
+                );
             }
         }
         Input::Tel => {
@@ -381,14 +426,22 @@ fn field_input(v: &FormView, field: &Field) -> String {
         }
         Input::Year => {
             head(&mut b, &name);
-            text_input(&mut b, "number", " inputmode=\"numeric\" min=\"1000\" max=\"2100\"");
+            text_input(
+                &mut b,
+                "number",
+                " inputmode=\"numeric\" min=\"1000\" max=\"2100\"",
+            );
         }
         Input::Money => {
             head(&mut b, &name);
             text_input(&mut b, "text", " inputmode=\"numeric\"");
         }
         Input::Bool => {
-            let checked = if matches!(o.fields.get(field.name), Some(Value::Bool(true))) { " checked" } else { "" };
+            let checked = if matches!(o.fields.get(field.name), Some(Value::Bool(true))) {
+                " checked"
+            } else {
+                ""
+            };
             b.push_str(&msgs_at(v, &name));
             let _ = write!(
                 b,
@@ -417,17 +470,28 @@ fn field_input(v: &FormView, field: &Field) -> String {
             let _ = write!(b, "<select id=\"{name}\" name=\"{name}\">");
             for (key, vi, en) in options {
                 let sel = if *key == value { " selected" } else { "" };
-                let _ = write!(b, "<option value=\"{key}\"{sel}>{}</option>", esc(lang.t(vi, en)));
+                let _ = write!(
+                    b,
+                    "<option value=\"{key}\"{sel}>{}</option>",
+                    esc(lang.t(vi, en))
+                );
             }
             b.push_str("</select>");
         }
         Input::Tags => {
             head(&mut b, &name);
             let tags: Vec<String> = match o.fields.get("tags") {
-                Some(Value::Sequence(s)) => s.iter().filter_map(|t| t.as_str().map(str::to_string)).collect(),
+                Some(Value::Sequence(s)) => s
+                    .iter()
+                    .filter_map(|t| t.as_str().map(str::to_string))
+                    .collect(),
                 _ => Vec::new(),
             };
-            let _ = write!(b, "<input id=\"{name}\" name=\"{name}\" value=\"{}\" list=\"tags-list\">", esc(&tags.join(", ")));
+            let _ = write!(
+                b,
+                "<input id=\"{name}\" name=\"{name}\" value=\"{}\" list=\"tags-list\">",
+                esc(&tags.join(", "))
+            );
         }
         Input::Location => {
             let _ = write!(b, "<fieldset><legend>{}</legend>", esc(label));
@@ -459,11 +523,23 @@ fn field_input(v: &FormView, field: &Field) -> String {
         }
         Input::Wifi | Input::Bank => {
             let parts: &[(&str, &str, &str)] = if field.input == Input::Wifi {
-                &[("ssid", "Tên mạng", "Network name"), ("password", "Mật khẩu", "Password")]
+                &[
+                    ("ssid", "Tên mạng", "Network name"),
+                    ("password", "Mật khẩu", "Password"),
+                ]
             } else {
-                &[("bin", "Mã BIN ngân hàng", "Bank BIN"), ("account", "Số tài khoản", "Account number"), ("name", "Tên chủ tài khoản", "Account holder")]
+                &[
+                    ("bin", "Mã BIN ngân hàng", "Bank BIN"),
+                    ("account", "Số tài khoản", "Account number"),
+                    ("name", "Tên chủ tài khoản", "Account holder"),
+                ]
             };
-            let _ = write!(b, "<fieldset><legend>{}</legend><p class=\"help\">{}</p>", esc(label), esc(help));
+            let _ = write!(
+                b,
+                "<fieldset><legend>{}</legend><p class=\"help\">{}</p>",
+                esc(label),
+                esc(help)
+            );
             b.push_str(&msgs_at(v, &name));
             for (key, vi, en) in parts {
                 let id = format!("{name}.{key}");
@@ -547,12 +623,23 @@ fn photos(b: &mut String, v: &FormView, label: &str) {
 fn translations(b: &mut String, v: &FormView) {
     let lang = v.lang;
     let o = v.opened;
-    let others: Vec<&String> = o.languages.iter().filter(|l| **l != o.default_language).collect();
+    let others: Vec<&String> = o
+        .languages
+        .iter()
+        .filter(|l| **l != o.default_language)
+        .collect();
     if others.is_empty() {
         return;
     }
-    let _ = write!(b, "<h2>{}</h2><div class=\"langs\">", lang.t("Bản dịch", "Translations"));
-    let sources: Vec<(usize, String)> = super::form::listed_sources(&o.fields).into_iter().enumerate().collect();
+    let _ = write!(
+        b,
+        "<h2>{}</h2><div class=\"langs\">",
+        lang.t("Bản dịch", "Translations")
+    );
+    let sources: Vec<(usize, String)> = super::form::listed_sources(&o.fields)
+        .into_iter()
+        .enumerate()
+        .collect();
     for l in others {
         let (version, fields, body) = o
             .translations
@@ -568,7 +655,14 @@ fn translations(b: &mut String, v: &FormView) {
             esc(&version)
         );
         if version.is_empty() {
-            let _ = write!(b, "<p class=\"help\">{}</p>", lang.t("Chưa có bản dịch: ghi tên để bắt đầu.", "Not translated yet: write the name to start."));
+            let _ = write!(
+                b,
+                "<p class=\"help\">{}</p>",
+                lang.t(
+                    "Chưa có bản dịch: ghi tên để bắt đầu.",
+                    "Not translated yet: write the name to start."
+                )
+            );
         }
         let prefix = format!("t.{l}");
         for m in v.msgs.iter().filter(|m| m.field.starts_with(&prefix)) {
@@ -702,11 +796,23 @@ pub fn pairing_link(lang: Lang, link: &str, qr_svg: &str) -> String {
         lang.t("Quét mã hoặc mở đường dẫn trên điện thoại kia trong 10 phút. Dùng được một lần.", "Scan the code or open the link on the other phone within 10 minutes. It works once."),
         l = esc(link),
     );
-    page(lang, lang.t("Ghép thêm điện thoại", "Pair another phone"), &body)
+    page(
+        lang,
+        lang.t("Ghép thêm điện thoại", "Pair another phone"),
+        &body,
+    )
 }
 
-pub fn owners(lang: Lang, links: &[super::auth::OwnerLink], csrf: &str, new_link: Option<(&str, &str)>) -> String {
-    let mut b = format!("<h1>{}</h1>", lang.t("Đường dẫn cho chủ nhà", "Owner links"));
+pub fn owners(
+    lang: Lang,
+    links: &[super::auth::OwnerLink],
+    csrf: &str,
+    new_link: Option<(&str, &str)>,
+) -> String {
+    let mut b = format!(
+        "<h1>{}</h1>",
+        lang.t("Đường dẫn cho chủ nhà", "Owner links")
+    );
     if let Some((entry, link)) = new_link {
         let _ = write!(
             b,
@@ -718,7 +824,14 @@ pub fn owners(lang: Lang, links: &[super::auth::OwnerLink], csrf: &str, new_link
         );
     }
     if links.is_empty() {
-        let _ = write!(b, "<p>{}</p>", lang.t("Chưa có đường dẫn nào. Tạo ở cuối trang sửa một mục.", "No links yet. Make one at the foot of an entry's form."));
+        let _ = write!(
+            b,
+            "<p>{}</p>",
+            lang.t(
+                "Chưa có đường dẫn nào. Tạo ở cuối trang sửa một mục.",
+                "No links yet. Make one at the foot of an entry's form."
+            )
+        );
     }
     b.push_str("<ul class=\"entries\">");
     for l in links {

@@ -47,8 +47,10 @@ pub fn check_photo(u: &Upload) -> Result<Photo, Refused> {
         ));
     }
     let camera = is_heif(&u.bytes)
-        || ["heic", "heif", "dng", "cr2", "cr3", "nef", "arw", "tif", "tiff"]
-            .contains(&ext_of(name).as_str());
+        || [
+            "heic", "heif", "dng", "cr2", "cr3", "nef", "arw", "tif", "tiff",
+        ]
+        .contains(&ext_of(name).as_str());
     if camera {
         return Err(refused(
             format!("`{name}` is in a camera format that browsers cannot show: export it as JPEG (on an iPhone: Settings > Camera > Formats > Most Compatible)"),
@@ -81,7 +83,10 @@ pub fn check_photo(u: &Upload) -> Result<Photo, Refused> {
     let (w, h) = reader.into_dimensions().map_err(|_| damaged())?;
     if u64::from(w) * u64::from(h) > MAX_PIXELS {
         return Err(refused(
-            format!("`{name}` is {w}×{h} pixels, more than {} million: make it smaller", MAX_PIXELS / 1_000_000),
+            format!(
+                "`{name}` is {w}×{h} pixels, more than {} million: make it smaller",
+                MAX_PIXELS / 1_000_000
+            ),
             format!("ảnh `{name}` quá lớn ({w}×{h} điểm ảnh): hãy thu nhỏ ảnh"),
         ));
     }
@@ -175,7 +180,8 @@ pub fn gps(bytes: &[u8]) -> Option<(f64, f64)> {
         let Value::Rational(parts) = &field.value else {
             return None;
         };
-        let d = parts.first()?.to_f64() + parts.get(1)?.to_f64() / 60.0
+        let d = parts.first()?.to_f64()
+            + parts.get(1)?.to_f64() / 60.0
             + parts.get(2).map(|r| r.to_f64()).unwrap_or(0.0) / 3600.0;
         let sign = data
             .get_field(reference, In::PRIMARY)
@@ -217,10 +223,16 @@ mod tests {
         assert!(text.en.contains("not a JPEG"), "{text:?}");
         let mut cut = jpeg();
         cut.truncate(cut.len() / 2);
-        assert!(check_photo(&up("cut.jpg", cut)).unwrap_err().en.contains("damaged"));
+        assert!(check_photo(&up("cut.jpg", cut))
+            .unwrap_err()
+            .en
+            .contains("damaged"));
         let mut heic = vec![0, 0, 0, 24];
         heic.extend_from_slice(b"ftypheic0000000000000000");
-        assert!(check_photo(&up("IMG.HEIC", heic)).unwrap_err().en.contains("camera format"));
+        assert!(check_photo(&up("IMG.HEIC", heic))
+            .unwrap_err()
+            .en
+            .contains("camera format"));
     }
 
     #[test]
@@ -234,7 +246,10 @@ mod tests {
             let _ = w.write_image_data(&[]);
         }
         let err = check_photo(&up("bomb.png", png)).unwrap_err();
-        assert!(err.en.contains("60000×60000") || err.en.contains("damaged"), "{err:?}");
+        assert!(
+            err.en.contains("60000×60000") || err.en.contains("damaged"),
+            "{err:?}"
+        );
     }
 
     #[test]

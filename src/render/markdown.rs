@@ -113,9 +113,7 @@ pub fn render(
 /// `../../x.md`), for a file moved into a new subfolder: a single-file entry that becomes a
 /// bundle. Only the addresses change; everything else stays byte for byte.
 pub fn rebase_links(body: &str, prefix: &str) -> String {
-    let relative = |d: &str| {
-        !(d.is_empty() || d.starts_with(['#', '/']) || has_scheme(d))
-    };
+    let relative = |d: &str| !(d.is_empty() || d.starts_with(['#', '/']) || has_scheme(d));
     let mut at: Vec<(usize, usize)> = Vec::new();
     let mut parser = Parser::new_ext(body, options()).into_offset_iter();
     for (event, range) in parser.by_ref() {
@@ -125,7 +123,10 @@ pub fn rebase_links(body: &str, prefix: &str) -> String {
             }
             // The address as written, after the `](` of an inline link.
             let text = &body[range.clone()];
-            if let Some(i) = text.rfind(&format!("]({dest_url}")).or_else(|| text.rfind(&format!("](<{dest_url}"))) {
+            if let Some(i) = text
+                .rfind(&format!("]({dest_url}"))
+                .or_else(|| text.rfind(&format!("](<{dest_url}")))
+            {
                 let start = range.start + i + 2 + usize::from(text[i + 2..].starts_with('<'));
                 at.push((start, start + dest_url.len()));
             }

@@ -40,7 +40,9 @@ pub fn routes() -> Router<App> {
         .route("/_edit/new", post(create))
         .route(
             "/_edit/e/{section}/{slug}",
-            get(open).post(save).layer(DefaultBodyLimit::max(MAX_REQUEST)),
+            get(open)
+                .post(save)
+                .layer(DefaultBodyLimit::max(MAX_REQUEST)),
         )
         .route("/_edit/file/{section}/{slug}/{n}", get(photo))
 }
@@ -57,7 +59,10 @@ fn lang(headers: &HeaderMap) -> Lang {
 fn html(status: StatusCode, body: String) -> Response {
     let mut r = (status, body).into_response();
     let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
@@ -65,14 +70,23 @@ fn html(status: StatusCode, body: String) -> Response {
         HeaderValue::from_static("frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
     );
     // Pairing and owner links carry their token in the address: never pass it on.
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     r
 }
 
 fn refuse(headers: &HeaderMap, status: StatusCode, vi: &str, en: &str) -> Response {
     let l = lang(headers);
-    html(status, pages::message(l, l.t("Không được phép", "Not allowed"), l.t(vi, en)))
+    html(
+        status,
+        pages::message(l, l.t("Không được phép", "Not allowed"), l.t(vi, en)),
+    )
 }
 
 fn not_paired(headers: &HeaderMap) -> Response {
@@ -89,17 +103,21 @@ fn session(st: &EditorState, jar: &CookieJar) -> Option<Session> {
 }
 
 fn editor(app: &App) -> Arc<EditorState> {
-    app.editor.clone().expect("editor routes exist only with the editor")
+    app.editor
+        .clone()
+        .expect("editor routes exist only with the editor")
 }
 
 /// A POST from a page of this server: same Origin (when sent) and the session's token.
 fn post_ok(headers: &HeaderMap, s: &Session, csrf: Option<&str>) -> bool {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let origin_ok = match headers.get(header::ORIGIN).map(|o| o.to_str().unwrap_or("")) {
+    let origin_ok = match headers
+        .get(header::ORIGIN)
+        .map(|o| o.to_str().unwrap_or(""))
+    {
         None => true,
-        Some(origin) => host.is_some_and(|h| {
-            origin == format!("http://{h}") || origin == format!("https://{h}")
-        }),
+        Some(origin) => host
+            .is_some_and(|h| origin == format!("http://{h}") || origin == format!("https://{h}")),
     };
     origin_ok && csrf.is_some_and(|t| s.csrf_ok(t))
 }
@@ -197,7 +215,11 @@ async fn pair_another(
     if !post_ok(&headers, &s, Some(&f.csrf)) {
         return csrf_refused(&headers);
     }
-    let link = format!("{}/_edit/pair/{}", st.base_url, st.editor.auth.new_pairing());
+    let link = format!(
+        "{}/_edit/pair/{}",
+        st.base_url,
+        st.editor.auth.new_pairing()
+    );
     let qr = qrcode::QrCode::new(link.as_bytes())
         .map(|c| {
             c.render::<qrcode::render::svg::Color>()
@@ -205,7 +227,10 @@ async fn pair_another(
                 .build()
         })
         .unwrap_or_default();
-    html(StatusCode::OK, pages::pairing_link(lang(&headers), &link, &qr))
+    html(
+        StatusCode::OK,
+        pages::pairing_link(lang(&headers), &link, &qr),
+    )
 }
 
 async fn owner_open(
@@ -356,16 +381,20 @@ async fn open(
     let notice = q.saved.map(|_| {
         format!(
             "{} <a href=\"/{}/\" target=\"_blank\">{}</a>",
-            l.t("Đã lưu. Trang xem trước cập nhật sau giây lát:", "Saved. The preview updates in a moment:"),
+            l.t(
+                "Đã lưu. Trang xem trước cập nhật sau giây lát:",
+                "Saved. The preview updates in a moment:"
+            ),
             pages::esc(&id),
             l.t("xem trang", "view the page")
         )
     });
-    let (status, body) = tokio::task::spawn_blocking(move || {
-        match st.editor.open(&id) {
-            Ok(opened) => (StatusCode::OK, form_page(&shared, l, &opened, &s, &[], notice)),
-            Err(f) => failed_page(l, &id, f),
-        }
+    let (status, body) = tokio::task::spawn_blocking(move || match st.editor.open(&id) {
+        Ok(opened) => (
+            StatusCode::OK,
+            form_page(&shared, l, &opened, &s, &[], notice),
+        ),
+        Err(f) => failed_page(l, &id, f),
     })
     .await
     .unwrap_or((StatusCode::INTERNAL_SERVER_ERROR, String::new()));
@@ -383,7 +412,9 @@ fn form_page(
     let diags = shared.diagnostics.read().expect("diagnostics lock").clone();
     let problems: Vec<crate::error::Diagnostic> = diags
         .into_iter()
-        .filter(|d| d.file == opened.files.file || opened.files.translations.values().any(|t| *t == d.file))
+        .filter(|d| {
+            d.file == opened.files.file || opened.files.translations.values().any(|t| *t == d.file)
+        })
         .collect();
     let suggestions = pages::suggestions(&shared.suggestions());
     pages::entry_form(&pages::FormView {
@@ -402,16 +433,35 @@ fn failed_page(l: Lang, id: &str, f: Failed) -> (StatusCode, String) {
     match f {
         Failed::Gone => (
             StatusCode::NOT_FOUND,
-            pages::message(l, id, l.t("Không có mục này (có thể đã đổi tên hoặc xoá).", "There is no such entry (it may have been renamed or removed).")),
+            pages::message(
+                l,
+                id,
+                l.t(
+                    "Không có mục này (có thể đã đổi tên hoặc xoá).",
+                    "There is no such entry (it may have been renamed or removed).",
+                ),
+            ),
         ),
         Failed::Io(e) => (StatusCode::INTERNAL_SERVER_ERROR, pages::message(l, id, &e)),
-        Failed::Conflict { file, on_disk, yours } => (
+        Failed::Conflict {
+            file,
+            on_disk,
+            yours,
+        } => (
             StatusCode::CONFLICT,
             pages::conflict(l, id, &file.display().to_string(), &on_disk, &yours),
         ),
         Failed::Invalid(msgs) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            pages::message(l, id, &msgs.iter().map(|m| l.t(&m.vi, &m.en).to_string()).collect::<Vec<_>>().join("\n")),
+            pages::message(
+                l,
+                id,
+                &msgs
+                    .iter()
+                    .map(|m| l.t(&m.vi, &m.en).to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
         ),
     }
 }
@@ -429,7 +479,12 @@ async fn save(
         return not_paired(&headers);
     };
     if !s.may_edit(&id) {
-        return refuse(&headers, StatusCode::FORBIDDEN, "Đường dẫn của bạn chỉ mở được một mục.", "Your link opens one entry only.");
+        return refuse(
+            &headers,
+            StatusCode::FORBIDDEN,
+            "Đường dẫn của bạn chỉ mở được một mục.",
+            "Your link opens one entry only.",
+        );
     }
     let l = lang(&headers);
     // The form's fields and files; a file over the limit stops the reading there.
@@ -444,9 +499,15 @@ async fn save(
                 let text = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     l.t("Gửi quá nhiều dữ liệu một lần (tối đa 100 MB): gửi ít ảnh hơn mỗi lần lưu.", "Too much sent at once (100 MB at most): send fewer photos a save.").to_string()
                 } else {
-                    format!("{}: {e}", l.t("Biểu mẫu gửi lên bị hỏng", "The form arrived damaged"))
+                    format!(
+                        "{}: {e}",
+                        l.t("Biểu mẫu gửi lên bị hỏng", "The form arrived damaged")
+                    )
                 };
-                return html(e.status(), pages::message(l, l.t("Chưa lưu", "Not saved"), &text));
+                return html(
+                    e.status(),
+                    pages::message(l, l.t("Chưa lưu", "Not saved"), &text),
+                );
             }
         };
         let name = field.name().unwrap_or("").to_string();
@@ -465,22 +526,39 @@ async fn save(
                         }
                         Ok(None) => break,
                         Err(e) => {
-                            return html(e.status(), pages::message(l, l.t("Chưa lưu", "Not saved"), &e.to_string()))
+                            return html(
+                                e.status(),
+                                pages::message(l, l.t("Chưa lưu", "Not saved"), &e.to_string()),
+                            )
                         }
                     }
                 }
                 if too_big.is_some() {
                     break;
                 }
-                files.push((name, Upload { name: file_name, bytes }));
+                files.push((
+                    name,
+                    Upload {
+                        name: file_name,
+                        bytes,
+                    },
+                ));
             }
             None => match field.text().await {
                 Ok(t) => pairs.push((name, t)),
-                Err(e) => return html(e.status(), pages::message(l, l.t("Chưa lưu", "Not saved"), &e.to_string())),
+                Err(e) => {
+                    return html(
+                        e.status(),
+                        pages::message(l, l.t("Chưa lưu", "Not saved"), &e.to_string()),
+                    )
+                }
             },
         }
     }
-    let csrf = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str());
+    let csrf = pairs
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.as_str());
     if !post_ok(&headers, &s, csrf) {
         return csrf_refused(&headers);
     }
@@ -496,10 +574,17 @@ async fn save(
         if let Some(name) = too_big {
             let msg = FieldMsg::error(
                 "photos",
-                format!("`{name}` is larger than {} MB: nothing was saved", MAX_FILE >> 20),
+                format!(
+                    "`{name}` is larger than {} MB: nothing was saved",
+                    MAX_FILE >> 20
+                ),
                 format!("tệp `{name}` lớn hơn {} MB: chưa lưu gì", MAX_FILE >> 20),
             );
-            return (StatusCode::PAYLOAD_TOO_LARGE, form_page(&shared, l, &opened, &s, &[msg], None), None);
+            return (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                form_page(&shared, l, &opened, &s, &[msg], None),
+                None,
+            );
         }
         let cx = form::Context {
             kind: opened.kind,
@@ -514,12 +599,24 @@ async fn save(
             let shown = form::read(&pairs, Vec::new(), &cx).0;
             match st.editor.save(&id, sub, &s.label) {
                 Ok(saved) => {
-                    println!("editor: {} saved {id} ({} file(s))", s.label, saved.files.len());
-                    return (StatusCode::SEE_OTHER, String::new(), Some(format!("/_edit/e/{id}?saved=1")));
+                    println!(
+                        "editor: {} saved {id} ({} file(s))",
+                        s.label,
+                        saved.files.len()
+                    );
+                    return (
+                        StatusCode::SEE_OTHER,
+                        String::new(),
+                        Some(format!("/_edit/e/{id}?saved=1")),
+                    );
                 }
                 Err(Failed::Invalid(m)) => {
                     let back = opened.with(&shown);
-                    return (StatusCode::UNPROCESSABLE_ENTITY, form_page(&shared, l, &back, &s, &m, None), None);
+                    return (
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        form_page(&shared, l, &back, &s, &m, None),
+                        None,
+                    );
                 }
                 Err(f) => {
                     let (status, body) = failed_page(l, &id, f);
@@ -529,7 +626,11 @@ async fn save(
         }
         msgs.sort_by(|a, b| a.field.cmp(&b.field));
         let back = opened.with(&sub);
-        (StatusCode::UNPROCESSABLE_ENTITY, form_page(&shared, l, &back, &s, &msgs, None), None)
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            form_page(&shared, l, &back, &s, &msgs, None),
+            None,
+        )
     })
     .await
     .unwrap_or((StatusCode::INTERNAL_SERVER_ERROR, String::new(), None));
@@ -569,8 +670,12 @@ async fn photo(
     match found {
         Some((ctype, bytes)) => {
             let mut r = bytes.into_response();
-            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
-            r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=60"));
+            r.headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+            r.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, max-age=60"),
+            );
             r
         }
         None => StatusCode::NOT_FOUND.into_response(),
@@ -582,7 +687,10 @@ async fn owners(State(app): State<App>, headers: HeaderMap, jar: CookieJar) -> R
     let Some(s) = session(&st, &jar).filter(|s| s.scope == Scope::All) else {
         return not_paired(&headers);
     };
-    html(StatusCode::OK, pages::owners(lang(&headers), &st.editor.auth.owner_links(), &s.csrf, None))
+    html(
+        StatusCode::OK,
+        pages::owners(lang(&headers), &st.editor.auth.owner_links(), &s.csrf, None),
+    )
 }
 
 #[derive(serde::Deserialize)]
@@ -615,15 +723,27 @@ async fn owner_new(
     if !known {
         return StatusCode::NOT_FOUND.into_response();
     }
-    match st.editor.auth.new_owner_link(&f.entry, &f.label, &crate::ledger::today()) {
+    match st
+        .editor
+        .auth
+        .new_owner_link(&f.entry, &f.label, &crate::ledger::today())
+    {
         Ok(token) => {
             let link = format!("{}/_edit/owner/{token}", st.base_url);
             html(
                 StatusCode::OK,
-                pages::owners(lang(&headers), &st.editor.auth.owner_links(), &s.csrf, Some((&f.entry, &link))),
+                pages::owners(
+                    lang(&headers),
+                    &st.editor.auth.owner_links(),
+                    &s.csrf,
+                    Some((&f.entry, &link)),
+                ),
             )
         }
-        Err(e) => html(StatusCode::INTERNAL_SERVER_ERROR, pages::message(lang(&headers), "owner-links.yaml", &e.to_string())),
+        Err(e) => html(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            pages::message(lang(&headers), "owner-links.yaml", &e.to_string()),
+        ),
     }
 }
 

@@ -22,7 +22,8 @@ pub fn router(app: App) -> Router {
     if app.editor.is_some() {
         r = r.merge(super::editor::routes());
     } else {
-        r = r.route("/_edit", axum::routing::any(not_enabled))
+        r = r
+            .route("/_edit", axum::routing::any(not_enabled))
             .route("/_edit/{*rest}", axum::routing::any(not_enabled));
     }
     r.fallback(preview).with_state(app)
@@ -68,18 +69,17 @@ async fn events(State(app): State<App>) -> Response {
         if let Some(f) = first {
             return Some((Ok::<_, Infallible>(f), (None, rx)));
         }
-        loop {
-            match tokio::time::timeout(Duration::from_secs(15), rx.recv()).await {
-                Ok(Ok(msg)) => return Some((Ok(msg), (None, rx))),
-                // A comment line keeps proxies and phones from closing an idle stream.
-                Err(_) => return Some((Ok(": ping\n\n".to_string()), (None, rx))),
-                // A browser that fell behind reloads once.
-                Ok(Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) => {
-                    return Some((Ok(live::event("reload", "ok")), (None, rx)))
-                }
-                Ok(Err(tokio::sync::broadcast::error::RecvError::Closed)) => return None,
+        let msg = match tokio::time::timeout(Duration::from_secs(15), rx.recv()).await {
+            Ok(Ok(msg)) => msg,
+            // A comment line keeps proxies and phones from closing an idle stream.
+            Err(_) => ": ping\n\n".to_string(),
+            // A browser that fell behind reloads once.
+            Ok(Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) => {
+                live::event("reload", "ok")
             }
-        }
+            Ok(Err(tokio::sync::broadcast::error::RecvError::Closed)) => return None,
+        };
+        Some((Ok(msg), (None, rx)))
     });
     Response::builder()
         .header(header::CONTENT_TYPE, "text/event-stream")

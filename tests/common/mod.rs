@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod editor;
 pub mod media;
 
 pub fn bin() -> PathBuf {

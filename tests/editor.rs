@@ -1,0 +1,603 @@
+//! `waymark serve --edit` over HTTP: pairing, every refusal (unpaired, wrong token, CSRF,
+//! another origin, an owner outside their entry, paths that try to escape), saves that keep the
+//! file's format, checks that refuse and give the words back, conflicts, uploads, owner links.
+
+mod common;
+use common::editor::*;
+use common::*;
+use std::path::Path;
+
+const DEN: &str = "---\n# checked at the site, 2026-11\ntitle: Đền Kỳ Cùng  # as on the sign\nlocation: { lat: 21.85, lon: 106.76 }\ndistrict: Thành phố Lạng Sơn\nranking: national\n---\n\nNgôi đền bên sông.\n\n> Trích  dẫn, hai dấu cách.\n";
+const NHA: &str =
+    "---\ntitle: Nhà Lan\nprice_from: 250000\nphone: \"0912 000 101\"\n---\n\nNhà sàn.\n";
+
+fn a_site() -> tempfile::TempDir {
+    site(&[
+        ("content/relics/den.md", DEN),
+        ("content/homestays/nha-lan.md", NHA),
+    ])
+}
+
+fn den(s: &Path) -> String {
+    read(s.join("content/relics/den.md"))
+}
+
+/// The form of `id`, read as the browser got it.
+fn form_of(b: &Browser, base: &str, id: &str) -> Vec<(String, String)> {
+    let r = b.get(&format!("{base}/_edit/e/{id}"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    form_fields(&r.body)
+}
+
+fn save(b: &Browser, base: &str, id: &str, fields: &[(String, String)]) -> Reply {
+    b.post_multipart(&format!("{base}/_edit/e/{id}"), fields, &[], &[])
+}
+
+#[test]
+fn unpaired_browsers_and_bad_links_are_refused_and_write_nothing() {
+    let s = a_site();
+    let ed = start(s.path(), &[]);
+    let base = &ed.base;
+    let stranger = Browser::default();
+    for url in [
+        "/_edit/",
+        "/_edit/e/relics/den",
+        "/_edit/owners",
+        "/_edit/file/relics/den/0",
+    ] {
+        let r = stranger.get(&format!("{base}{url}"));
+        assert_eq!(r.status, 403, "{url}: {}", r.status);
+    }
+    let r = stranger.post_multipart(
+        &format!("{base}/_edit/e/relics/den"),
+        &[("f.title".into(), "Hacked".into())],
+        &[],
+        &[],
+    );
+    assert_eq!(r.status, 403);
+    let r = stranger.post(
+        &format!("{base}/_edit/new"),
+        &[("kind", "relic"), ("title", "X")],
+        &[],
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(den(s.path()), DEN);
+    assert!(
+        !s.path().join("content/relics/x.md").exists()
+            && !s.path().join("content/relics/x").exists()
+    );
+
+    // Wrong pairing tokens: refused, and after five, even the right one waits.
+    let right = ed.pair_link.clone();
+    let wrong = format!("{}/_edit/pair/{}", base, "0".repeat(32));
+    for _ in 0..5 {
+        assert_eq!(request("GET", &wrong, &[], b"").status, 403);
+    }
+    assert_eq!(request("GET", &wrong, &[], b"").status, 429);
+    assert_eq!(request("GET", &right, &[], b"").status, 429);
+}
+
+#[test]
+fn a_pairing_link_pairs_once_and_its_session_cookie_is_strict() {
+    let s = a_site();
+    let ed = start(s.path(), &[]);
+    let page = request("GET", &ed.pair_link, &[], b"");
+    assert_eq!(page.status, 200);
+    // Nothing is used up by looking (link previews in chat apps fetch pages).
+    assert_eq!(request("GET", &ed.pair_link, &[], b"").status, 200);
+    assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
+    let token = ed.pair_link.rsplit('/').next().unwrap();
+    let r = Browser::default().post(
+        &format!("{}/_edit/pair", ed.base),
+        &[("token", token), ("label", "Lan")],
+        &[],
+    );
+    assert_eq!(r.status, 303);
+    let cookie = r.header("set-cookie").unwrap().to_ascii_lowercase();
+    assert!(
+        cookie.contains("httponly") && cookie.contains("samesite=strict"),
+        "{cookie}"
+    );
+    let again = Browser::default().post(
+        &format!("{}/_edit/pair", ed.base),
+        &[("token", token), ("label", "Mallory")],
+        &[],
+    );
+    assert_eq!(again.status, 403);
+    // Without --edit there is no editor at all.
+    let plain = spawn(s.path(), &[]);
+    assert_eq!(
+        request("GET", &format!("{}/_edit/", plain.base), &[], b"").status,
+        404
+    );
+}
+
+#[test]
+fn a_save_changes_only_what_changed_and_the_preview_follows() {
+    let s = a_site();
+    let ed = start(s.path(), &[]);
+    let b = pair(&ed.pair_link, "Lan's phone");
+    let fields = form_of(&b, &ed.base, "relics/den");
+    // Nothing changed: nothing written, byte for byte.
+    let r = save(&b, &ed.base, "relics/den", &fields);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(den(s.path()), DEN);
+
+    let fields = form_of(&b, &ed.base, "relics/den");
+    let r = save(
+        &b,
+        &ed.base,
+        "relics/den",
+        &with(
+            &fields,
+            &[
+                ("f.district", Some("Cao Lộc")),
+                ("f.summary", Some("Đền thờ bên sông Kỳ Cùng.")),
+            ],
+        ),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/_edit/e/relics/den?saved=1"));
+    let now = den(s.path());
+    let expected = DEN
+        .replace("district: Thành phố Lạng Sơn", "district: Cao Lộc")
+        .replace(
+            "  # as on the sign\n",
+            "  # as on the sign\nsummary: Đền thờ bên sông Kỳ Cùng.\n",
+        );
+    assert_eq!(now, expected, "comments, flow style, order and body kept");
+    assert!(
+        wait_for_page(&format!("{}/relics/den/", ed.base), "Cao Lộc"),
+        "the preview shows the edit"
+    );
+    assert!(
+        wait_for_page(&format!("{}/relics/", ed.base), "Đền thờ bên sông Kỳ Cùng."),
+        "and the list its summary"
+    );
+
+    // The body from a textarea (CRLF line breaks) lands as the file's LF text.
+    let fields = form_of(&b, &ed.base, "relics/den");
+    let body = "\r\nNgôi đền bên sông.\r\n\r\nMới thêm.\r\n";
+    let r = save(
+        &b,
+        &ed.base,
+        "relics/den",
+        &with(&fields, &[("body", Some(body))]),
+    );
+    assert_eq!(r.status, 303);
+    assert!(den(s.path()).ends_with("---\n\nNgôi đền bên sông.\n\nMới thêm.\n"));
+}
+
+#[test]
+fn a_bad_value_is_refused_at_its_field_with_the_words_given_back() {
+    let s = a_site();
+    let ed = start(s.path(), &[]);
+    let b = pair(&ed.pair_link, "Lan");
+    let before = read(s.path().join("content/homestays/nha-lan.md"));
+    let fields = form_of(&b, &ed.base, "homestays/nha-lan");
+    let r = save(
+        &b,
+        &ed.base,
+        "homestays/nha-lan",
+        &with(
+            &fields,
+            &[
+                ("f.price_from", Some("hai trăm nghìn")),
+                ("body", Some("\nBài viết dài của Lan.\n")),
+            ],
+        ),
+    );
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("ghi giá bằng số đồng"),
+        "the message in Vietnamese"
+    );
+    assert!(
+        r.body.contains("Bài viết dài của Lan."),
+        "her text is given back"
+    );
+    assert!(r.body.contains("hai trăm nghìn"), "and the value she typed");
+    assert_eq!(read(s.path().join("content/homestays/nha-lan.md")), before);
+
+    // A value that parses but the build refuses: the same check as `waymark build`.
+    let fields = form_of(&b, &ed.base, "relics/den");
+    let en = Browser {
+        lang: "en",
+        ..b.clone()
+    };
+    let r = en.post_multipart(
+        &format!("{}/_edit/e/relics/den", ed.base),
+        &with(
+            &fields,
+            &[
+                ("f.location.lat", Some("200")),
+                ("f.location.lon", Some("300")),
+            ],
+        ),
+        &[],
+        &[],
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("is not on Earth"), "{}", r.body);
+    assert_eq!(den(s.path()), DEN);
+}
+
+#[test]
+fn a_file_changed_since_the_form_opened_is_a_conflict_with_both_versions() {
+    let s = a_site();
+    let ed = start(s.path(), &[]);
+    let b = pair(&ed.pair_link, "Lan");
+    let fields = form_of(&b, &ed.base, "relics/den");
+    let theirs = DEN.replace("Ngôi đền bên sông.", "Sửa bằng máy tính.");
+    write(s.path(), "content/relics/den.md", &theirs);
+    let r = save(
+        &b,
+        &ed.base,
+        "relics/den",
+        &with(&fields, &[("f.district", Some("Cao Lộc"))]),
+    );
+    assert_eq!(r.status, 409);
+    assert!(
+        r.body.contains("Sửa bằng máy tính."),
+        "the version on disk is shown"
+    );
+    assert!(r.body.contains("district: Cao Lộc"), "and hers");
+    assert_eq!(den(s.path()), theirs, "nothing written");
+}
+
+#[test]
+fn two_saves_at_once_of_one_entry_one_lands_of_two_entries_both() {
+    let s = a_site();
+    let ed = start(s.path(), &[]);
+    let b = pair(&ed.pair_link, "Lan");
+    let den_form = form_of(&b, &ed.base, "relics/den");
+    let nha_form = form_of(&b, &ed.base, "homestays/nha-lan");
+    let go = |id: &'static str, fields: Vec<(String, String)>| {
+        let (b, base) = (b.clone(), ed.base.clone());
+        std::thread::spawn(move || save(&b, &base, id, &fields).status)
+    };
+    let one = go("relics/den", with(&den_form, &[("f.district", Some("A"))]));
+    let two = go("relics/den", with(&den_form, &[("f.district", Some("B"))]));
+    let mut same = [one.join().unwrap(), two.join().unwrap()];
+    same.sort();
+    assert_eq!(same, [303, 409]);
+    let d = den(s.path());
+    assert!(d.contains("district: A\n") ^ d.contains("district: B\n"));
+
+    let den_form = form_of(&b, &ed.base, "relics/den");
+    let one = go(
+        "relics/den",
+        with(&den_form, &[("f.commune", Some("Hoàng Văn Thụ"))]),
+    );
+    let two = go(
+        "homestays/nha-lan",
+        with(&nha_form, &[("f.zalo", Some("0912000101"))]),
+    );
+    assert_eq!((one.join().unwrap(), two.join().unwrap()), (303, 303));
+    assert!(den(s.path()).contains("commune: Hoàng Văn Thụ"));
+    assert!(read(s.path().join("content/homestays/nha-lan.md")).contains("zalo: '0912000101'"));
+}
+
+#[test]
+fn forged_requests_are_refused() {
+    let s = a_site();
+    let ed = start(s.path(), &[]);
+    let b = pair(&ed.pair_link, "Lan");
+    let fields = form_of(&b, &ed.base, "relics/den");
+    let changed = with(&fields, &[("f.title", Some("Hacked"))]);
+    let url = format!("{}/_edit/e/relics/den", ed.base);
+    // No token, a wrong token, another site's page.
+    let r = b.post_multipart(&url, &with(&changed, &[("csrf", None)]), &[], &[]);
+    assert_eq!(r.status, 403);
+    let r = b.post_multipart(&url, &with(&changed, &[("csrf", Some("0123"))]), &[], &[]);
+    assert_eq!(r.status, 403);
+    let r = b.post_multipart(&url, &changed, &[], &[("Origin", "http://evil.example")]);
+    assert_eq!(r.status, 403);
+    // Another browser's cookie with this one's token.
+    let other = pair(
+        &{
+            let r = b.post(
+                &format!("{}/_edit/pair-another", ed.base),
+                &[("csrf", &csrf(&fields))],
+                &[],
+            );
+            assert_eq!(r.status, 200);
+            let i = r.body.find("/_edit/pair/").unwrap();
+            format!("{}{}", ed.base, &r.body[i..i + 12 + 32])
+        },
+        "Second",
+    );
+    let r = other.post_multipart(&url, &changed, &[], &[]);
+    assert_eq!(r.status, 403);
+    assert_eq!(den(s.path()), DEN);
+
+    // Addresses that try to leave the content folder name no entry.
+    for path in [
+        "/_edit/e/..%2F..%2F/site.yaml",
+        "/_edit/e/relics/..%2F..%2Fsite.yaml",
+        "/_edit/e/%2Fetc/passwd",
+        "/_edit/e/relics/den%00",
+        "/_edit/file/relics/den/9",
+    ] {
+        let r = b.post_multipart(&format!("{}{path}", ed.base), &changed, &[], &[]);
+        assert!(matches!(r.status, 404 | 400 | 405), "{path}: {}", r.status);
+        let r = b.get(&format!("{}{path}", ed.base));
+        assert!(matches!(r.status, 404 | 400), "{path}: {}", r.status);
+    }
+    assert_eq!(den(s.path()), DEN);
+    assert!(read(s.path().join("site.yaml")).starts_with("title: Test"));
+}
+
+fn csrf(fields: &[(String, String)]) -> String {
+    fields.iter().find(|(k, _)| k == "csrf").unwrap().1.clone()
+}
+
+#[test]
+fn photos_from_a_phone_make_a_bundle_and_offer_their_location() {
+    let s = site(&[
+        (
+            "content/places/cho.md",
+            "---\ntitle: Chợ Kỳ Lừa\n---\n\nXem [đền](../relics/den.md).\n",
+        ),
+        ("content/relics/den.md", DEN),
+    ]);
+    let ed = start(s.path(), &[]);
+    let b = pair(&ed.pair_link, "Lan");
+    let url = format!("{}/_edit/e/places/cho", ed.base);
+    let fields = form_of(&b, &ed.base, "places/cho");
+
+    // Lies and damage are refused; nothing is written.
+    let mut cut = media::phone_jpeg(64, 48, 1);
+    cut.truncate(cut.len() / 2);
+    let mut heic = vec![0, 0, 0, 24];
+    heic.extend_from_slice(b"ftypheic00000000000000000000");
+    for (name, bytes, says) in [
+        ("notes.jpg", b"just text".to_vec(), "không phải ảnh"),
+        ("cut.jpg", cut, "bị hỏng"),
+        ("IMG_0001.HEIC", heic, "HEIC"),
+    ] {
+        let r = b.post_multipart(&url, &fields, &[("photos", name, bytes)], &[]);
+        assert_eq!(r.status, 422, "{name}");
+        assert!(r.body.contains(says), "{name}: {}", r.body);
+    }
+    assert!(s.path().join("content/places/cho.md").is_file());
+    assert!(!s.path().join("content/places/cho").exists());
+
+    let photo = media::phone_jpeg(120, 90, 1);
+    let r = b.post_multipart(
+        &url,
+        &fields,
+        &[
+            ("photos", "IMG 2041.JPG", photo.clone()),
+            ("photos", "IMG 2041.JPG", photo),
+        ],
+        &[],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let bundle = s.path().join("content/places/cho");
+    assert!(bundle.join("img-2041.jpg").is_file() && bundle.join("img-2041-2.jpg").is_file());
+    assert!(
+        !s.path().join("content/places/cho.md").exists(),
+        "the single file became the bundle"
+    );
+    let text = read(bundle.join("index.md"));
+    assert!(
+        text.contains("img-2041.jpg") && text.contains("img-2041-2.jpg"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[đền](../../relics/den.md)"),
+        "its link still leads to the temple: {text}"
+    );
+    // The form offers the photo's position for the empty location.
+    let form = b.get(&url).body;
+    assert!(form.contains("data-gps=\"21.836761,106.75\""), "{form}");
+    assert!(
+        wait_for_page(&format!("{}/places/cho/", ed.base), "img-2041-"),
+        "the preview shows the photo"
+    );
+
+    // Alt text, reorder and removal.
+    let fields = form_of(&b, &ed.base, "places/cho");
+    let r = b.post_multipart(
+        &url,
+        &with(
+            &fields,
+            &[
+                ("img.0.remove", Some("on")),
+                ("img.1.alt", Some("Cổng chợ")),
+            ],
+        ),
+        &[],
+        &[],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let text = read(bundle.join("index.md"));
+    assert!(
+        !text.contains("img-2041.jpg") && text.contains("alt: Cổng chợ"),
+        "{text}"
+    );
+    assert!(
+        !bundle.join("img-2041.jpg").exists(),
+        "a removed photo's file goes"
+    );
+
+    // Audio: a real MP3 lands; a text file named .mp3 does not.
+    let fields = form_of(&b, &ed.base, "places/cho");
+    let r = b.post_multipart(
+        &url,
+        &fields,
+        &[("audio", "guide.mp3", b"not audio at all".to_vec())],
+        &[],
+    );
+    assert_eq!(r.status, 422);
+    let r = b.post_multipart(
+        &url,
+        &fields,
+        &[("audio", "Thuyết minh.mp3", media::silent_mp3(400))],
+        &[],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(read(bundle.join("index.md")).contains("audio: thuyet-minh.mp3"));
+    assert!(bundle.join("thuyet-minh.mp3").is_file());
+}
+
+#[test]
+fn new_entries_translations_owner_links_and_commits() {
+    let s = a_site();
+    let git = |args: &[&str]| {
+        let o = std::process::Command::new("git")
+            .arg("-C")
+            .arg(s.path())
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    git(&["init", "-q"]);
+    git(&["-c", "user.name=t", "-c", "user.email=t@t", "add", "-A"]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@t",
+        "commit",
+        "-qm",
+        "start",
+    ]);
+    let ed = start(s.path(), &["--commit"]);
+    let b = pair(&ed.pair_link, "Điện thoại Lan");
+    let fields = form_of(&b, &ed.base, "relics/den");
+
+    // A new relic, as `waymark new` makes it: the code pinned in plaques.lock.
+    let r = b.post(
+        &format!("{}/_edit/new", ed.base),
+        &[
+            ("csrf", &csrf(&fields)),
+            ("kind", "relic"),
+            ("title", "Chùa Tiên"),
+        ],
+        &[],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/_edit/e/relics/chua-tien"));
+    let lock = read(s.path().join("plaques.lock"));
+    assert!(lock.contains("page: relics/chua-tien"), "{lock}");
+
+    // An English translation, side by side.
+    let fields = form_of(&b, &ed.base, "relics/den");
+    let r = save(
+        &b,
+        &ed.base,
+        "relics/den",
+        &with(
+            &fields,
+            &[
+                ("t.en.title", Some("Ky Cung Temple")),
+                ("t.en.body", Some("\nA temple by the river.\n")),
+            ],
+        ),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let en = read(s.path().join("content/relics/den.en.md"));
+    assert!(
+        en.contains("title: Ky Cung Temple") && en.ends_with("A temple by the river.\n"),
+        "{en}"
+    );
+    assert!(wait_for_page(
+        &format!("{}/en/relics/den/", ed.base),
+        "A temple by the river."
+    ));
+    let log = git(&["log", "--format=%s"]);
+    assert!(
+        log.contains("edit relics/den (from the editor: Điện thoại Lan)"),
+        "{log}"
+    );
+    assert!(log.contains("new relics/chua-tien"), "{log}");
+
+    // An owner link opens one entry and nothing else, and ends when revoked.
+    let fields = form_of(&b, &ed.base, "homestays/nha-lan");
+    let r = b.post(
+        &format!("{}/_edit/owners", ed.base),
+        &[
+            ("csrf", &csrf(&fields)),
+            ("entry", "homestays/nha-lan"),
+            ("label", "Chị Lan"),
+        ],
+        &[],
+    );
+    assert_eq!(r.status, 200);
+    let i = r.body.find("/_edit/owner/").unwrap();
+    let link = format!("{}{}", ed.base, &r.body[i..i + 13 + 32]);
+    let kept = read(s.path().join("owner-links.yaml"));
+    assert!(
+        !kept.contains(&link[link.len() - 32..]),
+        "only a hash is kept"
+    );
+    let r = request("GET", &link, &[], b"");
+    assert_eq!(r.status, 303);
+    let owner = Browser {
+        cookie: Some(
+            r.header("set-cookie")
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string(),
+        ),
+        lang: "vi",
+    };
+    let mine = form_of(&owner, &ed.base, "homestays/nha-lan");
+    assert!(
+        !mine.iter().any(|(k, _)| k == "f.code"),
+        "an owner cannot change the code"
+    );
+    let r = save(
+        &owner,
+        &ed.base,
+        "homestays/nha-lan",
+        &with(&mine, &[("f.price_from", Some("300000"))]),
+    );
+    assert_eq!(r.status, 303);
+    assert!(read(s.path().join("content/homestays/nha-lan.md")).contains("price_from: 300000"));
+    assert_eq!(
+        owner.get(&format!("{}/_edit/e/relics/den", ed.base)).status,
+        403
+    );
+    let r = owner.post_multipart(
+        &format!("{}/_edit/e/relics/den", ed.base),
+        &with(&mine, &[("f.title", Some("X"))]),
+        &[],
+        &[],
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(owner.get(&format!("{}/_edit/owners", ed.base)).status, 403);
+    assert_eq!(owner.get(&format!("{}/_edit/", ed.base)).status, 303);
+    let id = kept
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("- id: ")
+                .or_else(|| l.trim().strip_prefix("id: "))
+        })
+        .unwrap()
+        .to_string();
+    let r = b.post(
+        &format!("{}/_edit/owners/revoke", ed.base),
+        &[("csrf", &csrf(&fields)), ("id", &id)],
+        &[],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(
+        owner
+            .get(&format!("{}/_edit/e/homestays/nha-lan", ed.base))
+            .status,
+        403
+    );
+    assert_eq!(request("GET", &link, &[], b"").status, 403);
+    // Nothing of it is published.
+    let out = build_ok(s.path());
+    assert!(tree(&out)
+        .iter()
+        .all(|(p, _)| !p.to_string_lossy().contains("owner")));
+}
