@@ -204,3 +204,18 @@ fn bad_inputs_each_get_one_clear_answer() {
         }
     }
 }
+
+#[test]
+fn deep_nesting_is_refused_at_its_line_instead_of_freezing_the_build() {
+    for deep in ["> ".repeat(100_000), "<div>".repeat(100_000), "- ".repeat(100_000)] {
+        let s = site(&[(
+            "content/relics/sau.md",
+            &format!("---\ntitle: Sâu\n---\n\nĐoạn đầu.\n\n{deep}x\n"),
+        )]);
+        let out = build(s.path(), &[]);
+        assert_eq!(out.status.code(), Some(1));
+        let err = stderr(&out);
+        assert!(err.contains("nested more than 100 deep"), "{err}");
+        assert!(err.contains("content/relics/sau.md:7"), "{err}");
+    }
+}

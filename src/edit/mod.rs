@@ -488,6 +488,11 @@ impl Editor {
             .iter()
             .map(|d| field_msg(d, text, "f."))
             .collect();
+        if let Ok(split) = front_matter::split(text, rel) {
+            if let Some(d) = crate::render::markdown::nesting_problem(split.body, rel, split.body_line) {
+                out.push(field_msg(&d, text, "f."));
+            }
+        }
         // A code may not be one that plaques.lock gives to another page.
         let new_code = entry.matter.code.as_deref();
         if new_code != before.get("code").and_then(Value::as_str) {
