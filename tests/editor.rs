@@ -85,7 +85,7 @@ fn a_pairing_link_pairs_once_and_its_session_cookie_is_strict() {
     assert_eq!(page.status, 200);
     // Nothing is used up by looking (link previews in chat apps fetch pages).
     assert_eq!(request("GET", &ed.pair_link, &[], b"").status, 200);
-    assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
+    assert_eq!(page.header("referrer-policy"), Some("same-origin"));
     let token = ed.pair_link.rsplit('/').next().unwrap();
     let r = Browser::default().post(
         &format!("{}/_edit/pair", ed.base),
@@ -600,4 +600,35 @@ fn new_entries_translations_owner_links_and_commits() {
     assert!(tree(&out)
         .iter()
         .all(|(p, _)| !p.to_string_lossy().contains("owner")));
+}
+
+/// The volunteer's whole path on a phone-sized Chromium. Its screenshots go to
+/// `WAYMARK_SCREENSHOTS` when set (README's come from `WAYMARK_SCREENSHOTS=docs/editor`).
+#[test]
+fn a_volunteer_on_a_phone_in_headless_chromium() {
+    let dir = browser_scripts();
+    let s = a_site();
+    let photo = s.path().join("IMG_2041.jpg");
+    std::fs::write(&photo, media::phone_jpeg(480, 360, 1)).unwrap();
+    let shots = std::env::var_os("WAYMARK_SCREENSHOTS")
+        .map(|d| repo().join(d))
+        .unwrap_or_else(|| s.path().join("shots"));
+    let ed = start(s.path(), &[]);
+    let o = std::process::Command::new("node")
+        .arg(dir.join("editor.mjs"))
+        .arg(&ed.base)
+        .arg(&ed.pair_link)
+        .arg(s.path())
+        .arg(&photo)
+        .arg(&shots)
+        .output()
+        .expect("node (Node.js) must be installed");
+    let log = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success() && log.contains("all passed"),
+        "browser checks failed:\n{log}\n{}\nserver:\n{}",
+        String::from_utf8_lossy(&o.stderr),
+        ed.log.lock().unwrap().join("\n")
+    );
+    assert!(shots.join("3-form.png").is_file());
 }

@@ -207,7 +207,11 @@ fn bad_inputs_each_get_one_clear_answer() {
 
 #[test]
 fn deep_nesting_is_refused_at_its_line_instead_of_freezing_the_build() {
-    for deep in ["> ".repeat(100_000), "<div>".repeat(100_000), "- ".repeat(100_000)] {
+    for deep in [
+        "> ".repeat(100_000),
+        "<div>".repeat(100_000),
+        "- ".repeat(100_000),
+    ] {
         let s = site(&[(
             "content/relics/sau.md",
             &format!("---\ntitle: Sâu\n---\n\nĐoạn đầu.\n\n{deep}x\n"),

@@ -489,7 +489,9 @@ impl Editor {
             .map(|d| field_msg(d, text, "f."))
             .collect();
         if let Ok(split) = front_matter::split(text, rel) {
-            if let Some(d) = crate::render::markdown::nesting_problem(split.body, rel, split.body_line) {
+            if let Some(d) =
+                crate::render::markdown::nesting_problem(split.body, rel, split.body_line)
+            {
                 out.push(field_msg(&d, text, "f."));
             }
         }

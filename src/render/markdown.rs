@@ -143,7 +143,11 @@ impl Depth {
                             .take_while(|c| c.is_ascii_alphanumeric())
                             .collect::<String>()
                             .to_ascii_lowercase();
-                        let void = ["br", "img", "hr", "input", "wbr", "source", "meta", "link", "col", "area"].contains(&name.as_str());
+                        let void = [
+                            "br", "img", "hr", "input", "wbr", "source", "meta", "link", "col",
+                            "area",
+                        ]
+                        .contains(&name.as_str());
                         if !void && !rest[..tag_end].ends_with('/') {
                             self.html += 1;
                         }
@@ -389,7 +393,10 @@ mod nesting_tests {
             let d = super::nesting_problem(&body, f, 5).expect("too deep");
             assert_eq!(d.line, Some(7), "{d}");
             let r = super::render(&body, f, 5, "vi", &super::tests::Fake);
-            assert!(r.problems.iter().any(|p| p.message.contains("nested")), "{deep:.10}");
+            assert!(
+                r.problems.iter().any(|p| p.message.contains("nested")),
+                "{deep:.10}"
+            );
         }
         let fine = "> a\n> > b\n\n* x\n  * y\n\n<div><p>z</p></div>\n";
         assert!(super::nesting_problem(fine, f, 1).is_none());

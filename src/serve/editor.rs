@@ -69,10 +69,11 @@ fn html(status: StatusCode, body: String) -> Response {
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
     );
-    // Pairing and owner links carry their token in the address: never pass it on.
+    // Pairing and owner links carry their token in the address: never pass it to another
+    // site. (`no-referrer` would also make the browser send `Origin: null` on our own forms.)
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.insert(
         "x-content-type-options",

@@ -1,0 +1,124 @@
+// A volunteer on a phone, in Debian's Chromium driven by playwright-core: pair through the
+// link `waymark serve --edit` printed, create a relic, fill its fields, upload a photo with GPS
+// and take its location, add an English translation, save and see the preview show it; then a
+// conflict, and an owner link that opens one entry only.
+// usage: node editor.mjs BASE PAIR_LINK SITE_DIR PHOTO.jpg SHOTS_DIR
+// Prints one line per check and exits 1 when any fails.
+import { chromium } from "playwright-core";
+import fs from "node:fs";
+import path from "node:path";
+
+const [base, pairLink, siteDir, photo, shots] = process.argv.slice(2);
+fs.mkdirSync(shots, { recursive: true });
+
+let failed = 0;
+function check(ok, what) {
+  console.log(`${ok ? "ok" : "FAIL"}: ${what}`);
+  if (!ok) failed++;
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run"],
+});
+const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+  locale: "vi-VN", userAgent: "Mozilla/5.0 (Linux; Android 12; SM-A135F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Mobile Safari/537.36" };
+const shot = (page, name) => page.screenshot({ path: path.join(shots, name) });
+// Tap Save and wait for the answer page (its address may be the one the last save left).
+const saveForm = async (page) => {
+  await Promise.all([page.waitForNavigation(), page.tap("button:has-text('Lưu')")]);
+  return page.url().includes("saved=1");
+};
+try {
+  const context = await browser.newContext(phone);
+  const page = await context.newPage();
+
+  // Unpaired: refused.
+  let r = await page.goto(`${base}/_edit/`);
+  check(r.status() === 403, "an unpaired phone is refused");
+
+  // Pair.
+  await page.goto(pairLink);
+  await page.fill("#label", "Điện thoại Lan");
+  await shot(page, "1-pair.png");
+  await page.tap("button[type=submit]");
+  await page.waitForURL(`${base}/_edit/`);
+  check((await page.textContent("h1")).includes("Các địa điểm"), "paired: the list of places, in Vietnamese");
+  await shot(page, "2-list.png");
+
+  // A new relic.
+  await page.selectOption("#kind", "relic");
+  await page.fill("#title", "Chùa Tiên");
+  await page.tap("text=Tạo");
+  await page.waitForURL(/\/_edit\/e\/relics\/chua-tien$/);
+  check(true, "a new relic opens in its form");
+
+  // Fill fields, upload a photo with GPS.
+  await page.fill("[name='f.summary']", "Chùa trong hang đá giữa thành phố.");
+  await page.fill("[name='f.district']", "Thành phố Lạng Sơn");
+  await page.selectOption("[name='f.ranking']", "national");
+  await page.setInputFiles("#photos", photo);
+  check(await saveForm(page), "saved");
+  check((await page.textContent("[role=status]")).includes("Đã lưu"), "and it says so");
+
+  // The photo's location is offered; take it and describe the photo.
+  const gps = page.locator("[data-gps]");
+  check(await gps.count() === 1, "the photo's GPS position is offered");
+  await gps.tap();
+  check((await page.inputValue("#f\\.location\\.lat")).startsWith("21.83"), "the location fields took the photo's position");
+  await page.fill("[name='img.0.alt']", "Cổng chùa");
+  await page.fill("[name='t.en.title']", "Tien Pagoda");
+  await page.fill("[name='t.en.body']", "A pagoda in a limestone cave.");
+  await page.evaluate(() => document.querySelector("[data-gps]").closest("fieldset").scrollIntoView());
+  await shot(page, "3-form.png");
+  check(await saveForm(page), "saved the location, the photo's description and the translation");
+  const file = fs.readFileSync(path.join(siteDir, "content/relics/chua-tien/index.md"), "utf8");
+  check(file.includes("lat: 21.83") && file.includes("alt: Cổng chùa"), "location and alt text written");
+  check(fs.existsSync(path.join(siteDir, "content/relics/chua-tien/index.en.md")), "the English translation written");
+
+  // The preview shows it (after the watcher's rebuild).
+  const preview = await context.newPage();
+  let shown = false;
+  for (let i = 0; i < 100 && !shown; i++) {
+    await preview.goto(`${base}/en/relics/chua-tien/`);
+    shown = (await preview.content()).includes("A pagoda in a limestone cave.");
+    if (!shown) await preview.waitForTimeout(100);
+  }
+  check(shown, "the preview page shows the English text");
+  await shot(preview, "4-preview.png");
+
+  // A conflict: the file changes on disk while the form is open.
+  await page.goto(`${base}/_edit/e/relics/chua-tien`);
+  const disk = path.join(siteDir, "content/relics/chua-tien/index.md");
+  fs.writeFileSync(disk, fs.readFileSync(disk, "utf8").replace("Chùa trong hang", "Chùa cổ trong hang"));
+  await page.fill("[name='f.summary']", "Bản của Lan.");
+  check(!(await saveForm(page)), "a save over a changed file is refused");
+  const conflict = await page.content();
+  check(conflict.includes("Bản của Lan.") && conflict.includes("Chùa cổ trong hang"), "a conflict shows both versions");
+  check(fs.readFileSync(disk, "utf8").includes("Chùa cổ trong hang"), "and keeps the file on disk");
+  await shot(page, "5-conflict.png");
+
+  // An owner link for the homestay opens it and nothing else.
+  await page.goto(`${base}/_edit/e/homestays/nha-lan`);
+  await page.fill("#owner-label", "Chị Lan");
+  await page.tap("text=Tạo đường dẫn");
+  const link = await page.inputValue("input[readonly]");
+  const owner = await browser.newContext(phone);
+  const op = await owner.newPage();
+  await op.goto(link);
+  check(op.url().endsWith("/_edit/e/homestays/nha-lan"), "the owner link opens the homestay");
+  await op.fill("[name='f.price_from']", "300.000đ");
+  check(await saveForm(op), "the owner's save");
+  check(fs.readFileSync(path.join(siteDir, "content/homestays/nha-lan.md"), "utf8").includes("price_from: 300000"), "the owner saved a new price");
+  r = await op.goto(`${base}/_edit/e/relics/chua-tien`);
+  check(r.status() === 403, "the owner link cannot open another entry");
+  await owner.close();
+} catch (e) {
+  console.log(`FAIL: ${e}`);
+  failed++;
+} finally {
+  await browser.close();
+}
+console.log(failed ? `${failed} failed` : "all passed");
+process.exit(failed ? 1 : 0);
