@@ -556,10 +556,30 @@ fn new_entries_translations_owner_links_and_commits() {
         &owner,
         &ed.base,
         "homestays/nha-lan",
-        &with(&mine, &[("f.price_from", Some("300000"))]),
+        &with(
+            &mine,
+            &[
+                ("f.price_from", Some("300000")),
+                ("f.wifi.ssid", Some("NhaLan")),
+                ("f.wifi.password", Some("mat-khau-rieng")),
+            ],
+        ),
     );
     assert_eq!(r.status, 303);
-    assert!(read(s.path().join("content/homestays/nha-lan.md")).contains("price_from: 300000"));
+    let file = read(s.path().join("content/homestays/nha-lan.md"));
+    assert!(
+        file.contains("price_from: 300000") && file.contains("password: mat-khau-rieng"),
+        "{file}"
+    );
+    let page = format!("{}/homestays/nha-lan/", ed.base);
+    assert!(
+        wait_for_page(&page, "300.000"),
+        "the new price is in the preview"
+    );
+    assert!(
+        !http_get(&page).1.contains("mat-khau-rieng"),
+        "the Wi-Fi password is not"
+    );
     assert_eq!(
         owner.get(&format!("{}/_edit/e/relics/den", ed.base)).status,
         403
