@@ -652,3 +652,56 @@ fn a_volunteer_on_a_phone_in_headless_chromium() {
     );
     assert!(shots.join("3-form.png").is_file());
 }
+
+#[test]
+fn links_odd_names_and_oversized_uploads_cannot_get_through() {
+    let s = a_site();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.md"),
+        "---\ntitle: Bí mật\n---\nSECRET\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.md"),
+        s.path().join("content/relics/lien-ket.md"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path(), s.path().join("content/relics/thu-muc")).unwrap();
+    let ed = start(s.path(), &[]);
+    let b = pair(&ed.pair_link, "Lan");
+    for id in [
+        "relics/lien-ket",
+        "relics/thu-muc",
+        "relics/secret",
+        "relics/%C4%91%E1%BB%81n",
+        "relics/den%2F..%2F..%2Fsite.yaml",
+    ] {
+        let r = b.get(&format!("{}/_edit/e/{id}", ed.base));
+        assert_eq!(r.status, 404, "{id}");
+        assert!(!r.body.contains("SECRET"));
+    }
+    let fields = form_of(&b, &ed.base, "relics/den");
+    let r = b.post_multipart(
+        &format!("{}/_edit/e/relics/lien-ket", ed.base),
+        &fields,
+        &[],
+        &[],
+    );
+    assert_eq!(r.status, 404);
+    assert!(read(outside.path().join("secret.md")).contains("SECRET"));
+
+    // A photo over 25 MB is refused with the limit named; nothing is written.
+    let mut big = media::phone_jpeg(64, 48, 1);
+    big.resize(26 * 1024 * 1024, 0);
+    let r = b.post_multipart(
+        &format!("{}/_edit/e/relics/den", ed.base),
+        &fields,
+        &[("photos", "big.jpg", big)],
+        &[],
+    );
+    assert_eq!(r.status, 413);
+    assert!(r.body.contains("25 MB"), "{}", r.body);
+    assert_eq!(den(s.path()), DEN);
+    assert!(!s.path().join("content/relics/den").exists());
+}
