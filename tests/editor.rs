@@ -705,3 +705,46 @@ fn links_odd_names_and_oversized_uploads_cannot_get_through() {
     assert_eq!(den(s.path()), DEN);
     assert!(!s.path().join("content/relics/den").exists());
 }
+
+#[test]
+fn a_file_whose_front_matter_is_broken_is_fixed_as_text() {
+    let broken = "---\ntitle: Đền\nlocation: { lat: 21.8, lon: \n---\n\nChữ của Lan.\n";
+    let s = site(&[("content/relics/den.md", broken)]);
+    let ed = start(s.path(), &[]);
+    let b = pair(&ed.pair_link, "Lan");
+    let r = b.get(&format!("{}/_edit/e/relics/den", ed.base));
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("name=\"raw\""), "the whole file to fix");
+    assert!(r.body.contains("Chữ của Lan."));
+    let fields = form_fields(&r.body);
+    // Still broken: refused, the text given back.
+    let r = save(
+        &b,
+        &ed.base,
+        "relics/den",
+        &with(
+            &fields,
+            &[("raw", Some("---\ntitle: [\n---\nChữ của Lan, sửa.\n"))],
+        ),
+    );
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("Chữ của Lan, sửa."));
+    assert_eq!(read(s.path().join("content/relics/den.md")), broken);
+    let fixed = "---\ntitle: Đền\nlocation: { lat: 21.8, lon: 106.7 }\n---\n\nChữ của Lan.\n";
+    let r = save(
+        &b,
+        &ed.base,
+        "relics/den",
+        &with(&fields, &[("raw", Some(fixed))]),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(read(s.path().join("content/relics/den.md")), fixed);
+    assert!(wait_for_page(
+        &format!("{}/relics/den/", ed.base),
+        "Chữ của Lan."
+    ));
+    // Fixed, it opens as a form again.
+    assert!(form_of(&b, &ed.base, "relics/den")
+        .iter()
+        .any(|(k, v)| k == "f.title" && v == "Đền"));
+}

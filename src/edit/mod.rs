@@ -48,6 +48,8 @@ pub struct Opened {
     pub default_language: String,
     /// Photos of the entry that carry a GPS position: (file, lat, lon).
     pub gps: Vec<(String, f64, f64)>,
+    /// The whole file, when its front matter does not parse: the form then edits it as text.
+    pub raw: Option<String>,
 }
 
 #[derive(Debug)]
@@ -141,6 +143,17 @@ impl Editor {
         let files = self.entries(&config).remove(id).ok_or(Failed::Gone)?;
         let text = self.read(&files.file)?;
         let fields = document::fields(&text);
+        // A file whose front matter does not parse is fixed as text, its error shown beside it.
+        let raw = document::Parts::of(&text.replace("\r\n", "\n"))
+            .ok()
+            .and_then(|p| {
+                let yaml = &text.replace("\r\n", "\n")[p.yaml];
+                serde_yaml_ng::from_str::<Mapping>(yaml)
+                    .ok()
+                    .or_else(|| yaml.trim().is_empty().then(Mapping::new))
+            })
+            .is_none()
+            .then(|| text.clone());
         let body = document::body(&text).unwrap_or_default();
         let mut translations = BTreeMap::new();
         for (lang, rel) in &files.translations {
@@ -183,6 +196,7 @@ impl Editor {
             languages: config.languages.clone(),
             default_language: config.default_language.clone(),
             gps,
+            raw,
             files,
         })
     }
@@ -464,6 +478,52 @@ impl Editor {
         self.commit_files(&written, &format!("edit {id}"), label);
         Ok(Saved {
             files: written,
+            warnings: msgs,
+        })
+    }
+
+    /// Write the whole text of the entry's file as typed (the form for a file whose front
+    /// matter does not parse), after the same checks and the same conflict test as `save`.
+    pub fn save_raw(
+        &self,
+        id: &str,
+        version_seen: &str,
+        text: &str,
+        label: &str,
+    ) -> Result<Saved, Failed> {
+        let config = self.config().map_err(|e| Failed::Io(e.to_string()))?;
+        let _one = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        let _lock = crate::lock::SiteLock::take(&self.site);
+        let files = self.entries(&config).remove(id).ok_or(Failed::Gone)?;
+        let now = self.read(&files.file)?;
+        let text = text.replace("\r\n", "\n");
+        if version(now.as_bytes()) != version_seen {
+            return Err(Failed::Conflict {
+                file: files.file.clone(),
+                on_disk: now,
+                yours: text,
+            });
+        }
+        let msgs = self.check_main(
+            &text,
+            &files.file,
+            &files,
+            files.bundle.clone(),
+            files.assets.clone(),
+            &document::fields(&now),
+        );
+        if msgs.iter().any(|m| !m.warning) {
+            return Err(Failed::Invalid(msgs));
+        }
+        crate::output::write_atomic(&self.site.join(&files.file), text.as_bytes())
+            .map_err(|e| Failed::Io(e.to_string()))?;
+        self.commit_files(
+            std::slice::from_ref(&files.file),
+            &format!("edit {id}"),
+            label,
+        );
+        Ok(Saved {
+            files: vec![files.file],
             warnings: msgs,
         })
     }

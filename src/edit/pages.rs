@@ -252,6 +252,9 @@ pub fn entry_form(v: &FormView) -> String {
         }
         b.push_str("</div>");
     }
+    if let Some(raw) = &o.raw {
+        return raw_form(v, raw, &title);
+    }
     let preview = format!("/{}/", o.id);
     let _ = write!(
         b,
@@ -302,6 +305,39 @@ pub fn entry_form(v: &FormView) -> String {
     }
     b.push_str(SCRIPT);
     page(lang, &title, &b)
+}
+
+/// The form for a file whose front matter does not parse: the whole file as text.
+fn raw_form(v: &FormView, raw: &str, title: &str) -> String {
+    let lang = v.lang;
+    let o = v.opened;
+    let mut b = String::new();
+    let _ = write!(b, "<h1>{}</h1>", esc(&o.id));
+    let _ = write!(
+        b,
+        "<p class=\"bad\">{}</p>",
+        lang.t(
+            "Phần đầu tệp (giữa hai dòng ---) bị lỗi nên chưa mở được thành biểu mẫu. Sửa chỗ báo lỗi ngay trong tệp dưới đây rồi lưu.",
+            "The file's front matter (between the --- lines) has an error, so it cannot be shown as a form. Fix it in the text below and save."
+        )
+    );
+    for m in v.msgs {
+        let _ = write!(b, "<p class=\"err\">{}</p>", esc(lang.t(&m.vi, &m.en)));
+    }
+    for d in v.problems {
+        let _ = write!(b, "<pre class=\"err\">{}</pre>", esc(&d.to_string()));
+    }
+    let _ = write!(
+        b,
+        "<form method=\"post\" enctype=\"multipart/form-data\" action=\"/_edit/e/{}\" id=\"entry\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"version\" value=\"{}\"><label for=\"raw\">{}</label><textarea class=\"body\" id=\"raw\" name=\"raw\" spellcheck=\"false\">\n{}</textarea><p><button type=\"submit\">{}</button></p></form>",
+        esc(&o.id),
+        esc(v.csrf),
+        esc(&o.version),
+        lang.t("Tệp", "The file"),
+        esc(raw),
+        lang.t("Lưu", "Save")
+    );
+    page(lang, if title.is_empty() { &o.id } else { title }, &b)
 }
 
 /// Moves a photo row up, and fills the location from the phone or a photo.

@@ -587,6 +587,38 @@ async fn save(
                 None,
             );
         }
+        if let Some(raw) = pairs
+            .iter()
+            .find(|(k, _)| k == "raw")
+            .map(|(_, v)| v.clone())
+        {
+            let version = pairs
+                .iter()
+                .find(|(k, _)| k == "version")
+                .map(|(_, v)| v.as_str())
+                .unwrap_or("");
+            return match st.editor.save_raw(&id, version, &raw, &s.label) {
+                Ok(_) => (
+                    StatusCode::SEE_OTHER,
+                    String::new(),
+                    Some(format!("/_edit/e/{id}?saved=1")),
+                ),
+                Err(Failed::Invalid(m)) => {
+                    let mut back = opened;
+                    back.raw = Some(raw);
+                    back.version = version.to_string();
+                    (
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        form_page(&shared, l, &back, &s, &m, None),
+                        None,
+                    )
+                }
+                Err(f) => {
+                    let (status, body) = failed_page(l, &id, f);
+                    (status, body, None)
+                }
+            };
+        }
         let cx = form::Context {
             kind: opened.kind,
             current: &opened.fields,
@@ -676,6 +708,10 @@ async fn photo(
             r.headers_mut().insert(
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("private, max-age=60"),
+            );
+            r.headers_mut().insert(
+                "x-content-type-options",
+                HeaderValue::from_static("nosniff"),
             );
             r
         }
