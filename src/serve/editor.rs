@@ -158,6 +158,31 @@ fn session_cookie(token: String) -> Cookie<'static> {
         .build()
 }
 
+/// The paired volunteer (not an owner) making this request, with a POST's token checked when
+/// `csrf` is given; else the refusal to send.
+fn volunteer(
+    app: &App,
+    headers: &HeaderMap,
+    jar: &CookieJar,
+    csrf: Option<&str>,
+) -> Result<(Arc<EditorState>, Session), Response> {
+    let st = editor(app);
+    let Some(s) = session(&st, jar).filter(|s| s.scope == Scope::All) else {
+        return Err(not_paired(headers));
+    };
+    if csrf.is_some_and(|t| !post_ok(headers, &s, Some(t))) {
+        return Err(csrf_refused(headers));
+    }
+    Ok((st, s))
+}
+
+fn refusal(headers: &HeaderMap, r: Refusal) -> Response {
+    match r {
+        Refusal::TooMany => too_many(headers),
+        Refusal::BadLink => bad_link(headers),
+    }
+}
+
 async fn pair_page(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -167,8 +192,7 @@ async fn pair_page(
     let st = editor(&app);
     match st.editor.auth.pairing_open(&token, peer.ip()) {
         Ok(()) => html(StatusCode::OK, pages::pair(lang(&headers), &token)),
-        Err(Refusal::TooMany) => too_many(&headers),
-        Err(Refusal::BadLink) => bad_link(&headers),
+        Err(r) => refusal(&headers, r),
     }
 }
 
@@ -192,8 +216,7 @@ async fn pair(
             println!("editor: paired `{}`", f.label.trim());
             (jar.add(session_cookie(cookie)), Redirect::to("/_edit/")).into_response()
         }
-        Err(Refusal::TooMany) => too_many(&headers),
-        Err(Refusal::BadLink) => bad_link(&headers),
+        Err(r) => refusal(&headers, r),
     }
 }
 
@@ -209,13 +232,10 @@ async fn pair_another(
     jar: CookieJar,
     Form(f): Form<CsrfForm>,
 ) -> Response {
-    let st = editor(&app);
-    let Some(s) = session(&st, &jar).filter(|s| s.scope == Scope::All) else {
-        return not_paired(&headers);
+    let (st, _) = match volunteer(&app, &headers, &jar, Some(&f.csrf)) {
+        Ok(v) => v,
+        Err(refused) => return refused,
     };
-    if !post_ok(&headers, &s, Some(&f.csrf)) {
-        return csrf_refused(&headers);
-    }
     let link = format!(
         "{}/_edit/pair/{}",
         st.base_url,
@@ -259,8 +279,7 @@ async fn owner_open(
             )
                 .into_response()
         }
-        Err(Refusal::TooMany) => too_many(&headers),
-        Err(Refusal::BadLink) => bad_link(&headers),
+        Err(r) => refusal(&headers, r),
     }
 }
 
@@ -329,13 +348,10 @@ async fn create(
     jar: CookieJar,
     Form(f): Form<NewForm>,
 ) -> Response {
-    let st = editor(&app);
-    let Some(s) = session(&st, &jar).filter(|s| s.scope == Scope::All) else {
-        return not_paired(&headers);
+    let (st, _) = match volunteer(&app, &headers, &jar, Some(&f.csrf)) {
+        Ok(v) => v,
+        Err(refused) => return refused,
     };
-    if !post_ok(&headers, &s, Some(&f.csrf)) {
-        return csrf_refused(&headers);
-    }
     let Some(kind) = pages::kind_of(&f.kind) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
@@ -720,9 +736,9 @@ async fn photo(
 }
 
 async fn owners(State(app): State<App>, headers: HeaderMap, jar: CookieJar) -> Response {
-    let st = editor(&app);
-    let Some(s) = session(&st, &jar).filter(|s| s.scope == Scope::All) else {
-        return not_paired(&headers);
+    let (st, s) = match volunteer(&app, &headers, &jar, None) {
+        Ok(v) => v,
+        Err(refused) => return refused,
     };
     html(
         StatusCode::OK,
@@ -745,13 +761,10 @@ async fn owner_new(
     jar: CookieJar,
     Form(f): Form<OwnerForm>,
 ) -> Response {
-    let st = editor(&app);
-    let Some(s) = session(&st, &jar).filter(|s| s.scope == Scope::All) else {
-        return not_paired(&headers);
+    let (st, s) = match volunteer(&app, &headers, &jar, Some(&f.csrf)) {
+        Ok(v) => v,
+        Err(refused) => return refused,
     };
-    if !post_ok(&headers, &s, Some(&f.csrf)) {
-        return csrf_refused(&headers);
-    }
     let known = st
         .editor
         .config()
@@ -797,13 +810,10 @@ async fn owner_revoke(
     jar: CookieJar,
     Form(f): Form<RevokeForm>,
 ) -> Response {
-    let st = editor(&app);
-    let Some(s) = session(&st, &jar).filter(|s| s.scope == Scope::All) else {
-        return not_paired(&headers);
+    let (st, _) = match volunteer(&app, &headers, &jar, Some(&f.csrf)) {
+        Ok(v) => v,
+        Err(refused) => return refused,
     };
-    if !post_ok(&headers, &s, Some(&f.csrf)) {
-        return csrf_refused(&headers);
-    }
     let _ = st.editor.auth.revoke(&f.id);
     Redirect::to("/_edit/owners").into_response()
 }
