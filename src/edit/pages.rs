@@ -448,29 +448,16 @@ fn field_input(v: &FormView, field: &Field) -> String {
                 );
             }
         }
-        Input::Tel => {
+        Input::Tel | Input::Url | Input::Date | Input::Year | Input::Money => {
             head(&mut b, &name);
-            text_input(&mut b, "tel", " inputmode=\"tel\"");
-        }
-        Input::Url => {
-            head(&mut b, &name);
-            text_input(&mut b, "url", "");
-        }
-        Input::Date => {
-            head(&mut b, &name);
-            text_input(&mut b, "date", "");
-        }
-        Input::Year => {
-            head(&mut b, &name);
-            text_input(
-                &mut b,
-                "number",
-                " inputmode=\"numeric\" min=\"1000\" max=\"2100\"",
-            );
-        }
-        Input::Money => {
-            head(&mut b, &name);
-            text_input(&mut b, "text", " inputmode=\"numeric\"");
+            let (kind, extra) = match field.input {
+                Input::Tel => ("tel", " inputmode=\"tel\""),
+                Input::Url => ("url", ""),
+                Input::Date => ("date", ""),
+                Input::Year => ("number", " inputmode=\"numeric\" min=\"1000\" max=\"2100\""),
+                _ => ("text", " inputmode=\"numeric\""),
+            };
+            text_input(&mut b, kind, extra);
         }
         Input::Bool => {
             let checked = if matches!(o.fields.get(field.name), Some(Value::Bool(true))) {

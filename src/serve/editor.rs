@@ -158,6 +158,28 @@ fn session_cookie(token: String) -> Cookie<'static> {
         .build()
 }
 
+/// The session of whoever asks for entry `id`, volunteer or its owner; else the refusal.
+fn editing(
+    app: &App,
+    headers: &HeaderMap,
+    jar: &CookieJar,
+    id: &str,
+) -> Result<(Arc<EditorState>, Session), Response> {
+    let st = editor(app);
+    let Some(s) = session(&st, jar) else {
+        return Err(not_paired(headers));
+    };
+    if !s.may_edit(id) {
+        return Err(refuse(
+            headers,
+            StatusCode::FORBIDDEN,
+            "Đường dẫn của bạn chỉ mở được một mục.",
+            "Your link opens one entry only.",
+        ));
+    }
+    Ok((st, s))
+}
+
 /// The paired volunteer (not an owner) making this request, with a POST's token checked when
 /// `csrf` is given; else the refusal to send.
 fn volunteer(
@@ -380,19 +402,11 @@ async fn open(
     Path((section, slug)): Path<(String, String)>,
     Query(q): Query<OpenQuery>,
 ) -> Response {
-    let st = editor(&app);
     let id = format!("{section}/{slug}");
-    let Some(s) = session(&st, &jar) else {
-        return not_paired(&headers);
+    let (st, s) = match editing(&app, &headers, &jar, &id) {
+        Ok(v) => v,
+        Err(refused) => return refused,
     };
-    if !s.may_edit(&id) {
-        return refuse(
-            &headers,
-            StatusCode::FORBIDDEN,
-            "Đường dẫn của bạn chỉ mở được một mục.",
-            "Your link opens one entry only.",
-        );
-    }
     let l = lang(&headers);
     let shared = app.shared.clone();
     let notice = q.saved.map(|_| {
@@ -490,19 +504,11 @@ async fn save(
     Path((section, slug)): Path<(String, String)>,
     mut multipart: Multipart,
 ) -> Response {
-    let st = editor(&app);
     let id = format!("{section}/{slug}");
-    let Some(s) = session(&st, &jar) else {
-        return not_paired(&headers);
+    let (st, s) = match editing(&app, &headers, &jar, &id) {
+        Ok(v) => v,
+        Err(refused) => return refused,
     };
-    if !s.may_edit(&id) {
-        return refuse(
-            &headers,
-            StatusCode::FORBIDDEN,
-            "Đường dẫn của bạn chỉ mở được một mục.",
-            "Your link opens one entry only.",
-        );
-    }
     let l = lang(&headers);
     // The form's fields and files; a file over the limit stops the reading there.
     let mut pairs: Vec<(String, String)> = Vec::new();
@@ -695,14 +701,11 @@ async fn photo(
     jar: CookieJar,
     Path((section, slug, n)): Path<(String, String, usize)>,
 ) -> Response {
-    let st = editor(&app);
     let id = format!("{section}/{slug}");
-    let Some(s) = session(&st, &jar) else {
-        return not_paired(&headers);
+    let st = match editing(&app, &headers, &jar, &id) {
+        Ok((st, _)) => st,
+        Err(refused) => return refused,
     };
-    if !s.may_edit(&id) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
     let found = tokio::task::spawn_blocking(move || {
         let opened = st.editor.open(&id).ok()?;
         let src = form::listed_sources(&opened.fields).get(n)?.clone();
