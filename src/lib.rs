@@ -32,6 +32,7 @@ pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod theme;
+pub mod verify;
 pub mod vocab;
 pub mod yaml;
 

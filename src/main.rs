@@ -120,6 +120,26 @@ enum Command {
         #[arg(long, default_value = ".")]
         site: PathBuf,
     },
+    /// Fetch every code of plaques.lock at the live site and check each leads to its page.
+    Verify {
+        /// The site to check (default: site.yaml's base_url); an old address checks its moved/ site.
+        url: Option<String>,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// Also every address in the live sitemap.xml.
+        #[arg(long)]
+        pages: bool,
+        /// Requests at once.
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+        /// Seconds to wait for one answer.
+        #[arg(long, default_value_t = 15)]
+        timeout: u64,
+        /// Tries again after no answer or a server error (5xx).
+        #[arg(long, default_value_t = 2)]
+        retries: u32,
+    },
     /// Make a new site that builds at once: site.yaml, content/, a theme override folder, .gitignore.
     Init {
         /// The folder to make it in.
@@ -234,6 +254,22 @@ fn main() {
             timings,
         }),
         Command::Init { dir, title } => waymark::cmd::init::run(&dir, title.as_deref()),
+        Command::Verify {
+            url,
+            site,
+            pages,
+            concurrency,
+            timeout,
+            retries,
+        } => waymark::cmd::verify::run(&waymark::cmd::verify::Options {
+            site,
+            url,
+            pages,
+            concurrency,
+            timeout: std::time::Duration::from_secs(timeout.max(1)),
+            retries,
+            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        }),
     };
     std::process::exit(code);
 }

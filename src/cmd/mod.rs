@@ -6,3 +6,4 @@ pub mod init;
 pub mod new;
 pub mod plaques;
 pub mod serve;
+pub mod verify;

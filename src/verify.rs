@@ -1,0 +1,399 @@
+//! `waymark verify`: every code of plaques.lock fetched at the live site. A printed code is a
+//! promise for years, and a build can only keep it inside its output folder: this checks what
+//! visitors' phones actually get (a host that does not serve `/q/CODE/`, a lapsed domain, a
+//! redirect loop), following only the redirects the site itself makes.
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::ledger::Ledger;
+use rayon::prelude::*;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub struct Options {
+    pub site: PathBuf,
+    /// The site to check; default `base_url`.
+    pub url: Option<String>,
+    /// Also every address in sitemap.xml.
+    pub pages: bool,
+    pub concurrency: usize,
+    pub timeout: Duration,
+    pub retries: u32,
+    /// Show a progress bar (on a terminal).
+    pub progress: bool,
+}
+
+/// Redirects followed before a chain is called a loop.
+const MAX_HOPS: usize = 5;
+
+/// What one address answered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// 200, with the canonical link the page names.
+    Ok { canonical: Option<String> },
+    /// Another status.
+    Status(u16),
+    /// Redirects that come back to an address already seen, or go on too long.
+    Loop(Vec<String>),
+    /// No answer: refused, unknown host, TLS, timed out.
+    Failed(String),
+}
+
+/// One printed code or page, checked.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub what: String,
+    pub url: String,
+    /// The problem, or None when all is well.
+    pub problem: Option<String>,
+    /// A code whose plaque is printed (the worst kind of problem).
+    pub printed: Option<String>,
+}
+
+pub struct Report {
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    pub fn broken_printed(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.problem.is_some() && f.printed.is_some())
+            .count()
+    }
+    pub fn broken_codes(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.problem.is_some() && f.what.starts_with("code "))
+            .count()
+    }
+}
+
+pub fn run(opts: &Options) -> Result<Report> {
+    let config = Config::load(&opts.site)?;
+    let ledger = Ledger::load(&opts.site)?;
+    let root = opts
+        .url
+        .clone()
+        .unwrap_or_else(|| config.base_url.clone())
+        .trim_end_matches('/')
+        .to_string();
+    if !(root.starts_with("http://") || root.starts_with("https://")) {
+        return Err(Error::Usage(format!(
+            "`{root}` is not a web address: give one that starts with https:// (or http://)"
+        )));
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .max_redirects(0)
+        .http_status_as_error(false)
+        .timeout_global(Some(opts.timeout))
+        .user_agent(concat!("waymark-verify/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .into();
+    let base_path = path_of(&config.base_url);
+
+    // Each code, and where it must lead: its entry's page, or for a retired code what it
+    // was retired to.
+    let mut jobs: Vec<(String, String, Option<String>, Option<String>)> = Vec::new();
+    for (code, rec) in &ledger.codes {
+        let expected = expected_path(&ledger, code, &base_path);
+        jobs.push((
+            format!("code {code}"),
+            format!("{root}{}", crate::address::landing(code)),
+            expected,
+            rec.printed.clone(),
+        ));
+    }
+    if opts.pages {
+        match fetch(
+            &agent,
+            &format!("{root}/{}", crate::address::SITEMAP),
+            opts.retries,
+        ) {
+            (Outcome::Ok { .. }, body) => {
+                for loc in locs(&body) {
+                    let url = match loc.strip_prefix(config.base_url.trim_end_matches('/')) {
+                        Some(rest) => format!("{root}{rest}"),
+                        None => loc,
+                    };
+                    jobs.push((format!("page {}", path_of(&url)), url, None, None));
+                }
+            }
+            (other, _) => {
+                return Err(Error::Usage(format!(
+                    "cannot read {root}/sitemap.xml: {}",
+                    describe(&other)
+                )))
+            }
+        }
+    }
+    let bar = opts.progress.then(|| {
+        let b = indicatif::ProgressBar::new(jobs.len() as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    });
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.concurrency.max(1))
+        .build()
+        .map_err(|e| Error::Usage(e.to_string()))?;
+    let findings: Vec<Finding> = pool.install(|| {
+        jobs.into_par_iter()
+            .map(|(what, url, expected, printed)| {
+                let (outcome, _) = fetch(&agent, &url, opts.retries);
+                let problem = judge(&outcome, expected.as_deref());
+                if let Some(b) = &bar {
+                    b.inc(1);
+                }
+                Finding {
+                    what,
+                    url,
+                    problem,
+                    printed,
+                }
+            })
+            .collect()
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    Ok(Report { findings })
+}
+
+/// The path a code must lead to (its page's, or a retired code's target's), under the site's
+/// own path (`/` or `/di-san/`).
+fn expected_path(ledger: &Ledger, code: &str, base: &str) -> Option<String> {
+    let mut code = code.to_string();
+    for _ in 0..10 {
+        let rec = ledger.codes.get(&code)?;
+        if let Some(page) = &rec.page {
+            return Some(format!("{base}{page}/"));
+        }
+        let to = rec.retired_to.as_deref()?;
+        if ledger.codes.contains_key(to) {
+            code = to.to_string();
+            continue;
+        }
+        // An entry's `section/slug`, or a section.
+        return Some(format!("{base}{}/", to.trim_matches('/')));
+    }
+    None
+}
+
+/// `https://host/di-san/x` -> `/di-san/x`; the site's own path always ends with `/`.
+fn path_of(url: &str) -> String {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let path = rest.find('/').map(|i| &rest[i..]).unwrap_or("/");
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    if path.ends_with('/') || path.rsplit('/').next().is_some_and(|l| l.contains('.')) {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    }
+}
+
+/// GET `url`, following the site's redirects by hand (so that a loop is named), retrying what
+/// may pass (no answer, a 5xx) up to `retries` times. Returns the outcome and the page's text.
+fn fetch(agent: &ureq::Agent, url: &str, retries: u32) -> (Outcome, String) {
+    let mut attempt = 0;
+    loop {
+        let (outcome, body) = follow(agent, url);
+        let transient = matches!(outcome, Outcome::Failed(_) | Outcome::Status(500..=599));
+        if !transient || attempt >= retries {
+            return (outcome, body);
+        }
+        attempt += 1;
+        std::thread::sleep(Duration::from_millis(300 * u64::from(attempt)));
+    }
+}
+
+fn follow(agent: &ureq::Agent, url: &str) -> (Outcome, String) {
+    let mut seen = vec![url.to_string()];
+    let mut current = url.to_string();
+    loop {
+        let mut resp = match agent.get(&current).call() {
+            Ok(r) => r,
+            Err(e) => return (Outcome::Failed(e.to_string()), String::new()),
+        };
+        let status = resp.status().as_u16();
+        if (300..400).contains(&status) {
+            let Some(to) = resp
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .map(|l| join(&current, l))
+            else {
+                return (Outcome::Status(status), String::new());
+            };
+            if seen.contains(&to) || seen.len() > MAX_HOPS {
+                seen.push(to);
+                return (Outcome::Loop(seen), String::new());
+            }
+            seen.push(to.clone());
+            current = to;
+            continue;
+        }
+        if status != 200 {
+            return (Outcome::Status(status), String::new());
+        }
+        let body = resp
+            .body_mut()
+            .with_config()
+            .limit(8 * 1024 * 1024)
+            .read_to_string()
+            .unwrap_or_default();
+        // The site of an old address (`moved/<host>/`) leads on with a meta refresh, as a
+        // phone's browser would follow it.
+        if let Some(to) = refresh(&body).map(|r| join(&current, &r)) {
+            if seen.contains(&to) || seen.len() > MAX_HOPS {
+                seen.push(to);
+                return (Outcome::Loop(seen), String::new());
+            }
+            seen.push(to.clone());
+            current = to;
+            continue;
+        }
+        return (
+            Outcome::Ok {
+                canonical: canonical(&body),
+            },
+            body,
+        );
+    }
+}
+
+/// A Location header against the address it came from.
+fn join(from: &str, location: &str) -> String {
+    if location.contains("://") {
+        return location.to_string();
+    }
+    let (scheme, rest) = from.split_once("://").unwrap_or(("https", from));
+    let host = rest.split('/').next().unwrap_or("");
+    if let Some(abs) = location.strip_prefix('/') {
+        return format!("{scheme}://{host}/{abs}");
+    }
+    let dir = match from.rfind('/') {
+        Some(i) if i > scheme.len() + 2 => &from[..=i],
+        _ => from,
+    };
+    format!("{dir}{location}")
+}
+
+/// The href of `<link rel="canonical">`.
+fn canonical(html: &str) -> Option<String> {
+    let i = html.find("rel=\"canonical\"")?;
+    let tag_start = html[..i].rfind('<')?;
+    let tag_end = i + html[i..].find('>')?;
+    let tag = &html[tag_start..tag_end];
+    let h = tag.find("href=\"")? + 6;
+    let end = tag[h..].find('"')? + h;
+    Some(tag[h..end].replace("&amp;", "&"))
+}
+
+/// The address of an immediate `<meta http-equiv="refresh" content="0; url=...">`.
+fn refresh(html: &str) -> Option<String> {
+    let i = html.find("http-equiv=\"refresh\"")?;
+    let tag_end = i + html[i..].find('>')?;
+    let tag = &html[html[..i].rfind('<')?..tag_end];
+    let c = tag.find("content=\"")? + 9;
+    let content = &tag[c..c + tag[c..].find('"')?];
+    let (delay, rest) = content.split_once(';')?;
+    if delay.trim() != "0" {
+        return None;
+    }
+    let url = rest
+        .trim()
+        .strip_prefix("url=")
+        .or_else(|| rest.trim().strip_prefix("URL="))?;
+    Some(url.trim().replace("&amp;", "&"))
+}
+
+/// The `<loc>` addresses of a sitemap.
+fn locs(xml: &str) -> Vec<String> {
+    xml.split("<loc>")
+        .skip(1)
+        .filter_map(|s| s.split("</loc>").next())
+        .map(|s| s.trim().replace("&amp;", "&"))
+        .collect()
+}
+
+fn describe(o: &Outcome) -> String {
+    match o {
+        Outcome::Ok { .. } => "answers 200".into(),
+        Outcome::Status(s) => format!("answers {s}"),
+        Outcome::Loop(chain) => format!("redirects in a loop: {}", chain.join(" → ")),
+        Outcome::Failed(e) => format!("does not answer ({e})"),
+    }
+}
+
+/// The problem with an outcome, for an address that must lead to `expected` (a path).
+fn judge(o: &Outcome, expected: Option<&str>) -> Option<String> {
+    match (o, expected) {
+        (Outcome::Ok { canonical }, Some(want)) => {
+            let got = canonical.as_deref().map(path_of);
+            if got.as_deref() == Some(want) {
+                None
+            } else {
+                Some(match got {
+                    Some(g) => format!("shows {g} instead of {want}"),
+                    None => format!("shows a page without a canonical link, not {want}"),
+                })
+            }
+        }
+        (Outcome::Ok { .. }, None) => None,
+        (other, _) => Some(describe(other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_links_and_locations() {
+        assert_eq!(
+            path_of("https://a.vn/di-san/relics/den"),
+            "/di-san/relics/den/"
+        );
+        assert_eq!(path_of("https://a.vn"), "/");
+        assert_eq!(path_of("https://a.vn/sw.js?x"), "/sw.js");
+        assert_eq!(
+            join("https://a.vn/q/HVT/", "/relics/x/"),
+            "https://a.vn/relics/x/"
+        );
+        assert_eq!(join("https://a.vn/q/HVT", "HVT/"), "https://a.vn/q/HVT/");
+        assert_eq!(join("http://a/q/", "https://b/x"), "https://b/x");
+        let html = "<link rel=\"alternate\" href=\"/x\"><link rel=\"canonical\" href=\"https://a.vn/relics/den/\">";
+        assert_eq!(canonical(html).as_deref(), Some("https://a.vn/relics/den/"));
+        let moved = "<link rel=\"canonical\" href=\"https://b.vn/q/HVT/\"><meta http-equiv=\"refresh\" content=\"0; url=https://b.vn/q/HVT/\">";
+        assert_eq!(refresh(moved).as_deref(), Some("https://b.vn/q/HVT/"));
+        assert_eq!(refresh(html), None);
+        assert_eq!(
+            locs("<url><loc>https://a/x/</loc></url><url><loc> https://a/y/ </loc></url>"),
+            ["https://a/x/", "https://a/y/"]
+        );
+    }
+
+    #[test]
+    fn retired_codes_lead_where_they_were_retired_to() {
+        let ledger: Ledger = serde_yaml_ng::from_str(
+            "version: 1\ncodes:\n  A: { page: relics/a }\n  B: { retired_to: A }\n  C: { retired_to: relics }\n  D: { retired_to: E }\n  E: { retired_to: D }\n",
+        )
+        .unwrap();
+        assert_eq!(
+            expected_path(&ledger, "A", "/").as_deref(),
+            Some("/relics/a/")
+        );
+        assert_eq!(
+            expected_path(&ledger, "B", "/x/").as_deref(),
+            Some("/x/relics/a/")
+        );
+        assert_eq!(
+            expected_path(&ledger, "C", "/").as_deref(),
+            Some("/relics/")
+        );
+        assert_eq!(expected_path(&ledger, "D", "/"), None);
+    }
+}

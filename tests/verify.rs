@@ -1,0 +1,168 @@
+//! `waymark verify` against the built site served on 127.0.0.1 by a small file server that can
+//! also misbehave: a landing removed, a wrong page, a redirect loop, a slow answer; and the site
+//! of an old address after a domain move.
+
+mod common;
+use common::*;
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
+
+#[derive(Clone)]
+enum Twist {
+    Redirect(&'static str),
+    Slow(Duration),
+}
+
+/// Serve `root` on a free loopback port; `twists` by request path. Returns the base address.
+fn serve_files(root: PathBuf, twists: HashMap<&'static str, Twist>) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let (root, twists) = (root.clone(), twists.clone());
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    return;
+                }
+                let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).unwrap_or(0) <= 2 {
+                        break;
+                    }
+                }
+                let mut out = stream;
+                match twists.get(path.as_str()) {
+                    Some(Twist::Redirect(to)) => {
+                        let _ = write!(out, "HTTP/1.1 301 Moved\r\nLocation: {to}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                        return;
+                    }
+                    Some(Twist::Slow(d)) => std::thread::sleep(*d),
+                    None => {}
+                }
+                let mut file = root.join(path.trim_start_matches('/'));
+                if path.ends_with('/') {
+                    file = file.join("index.html");
+                }
+                match std::fs::read(&file) {
+                    Ok(body) => {
+                        let _ = write!(
+                            out,
+                            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                            body.len()
+                        );
+                        let _ = out.write_all(&body);
+                    }
+                    Err(_) => {
+                        let _ = write!(out, "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found");
+                    }
+                }
+            });
+        }
+    });
+    base
+}
+
+fn verify(site: &Path, args: &[&str]) -> Output {
+    std::process::Command::new(bin())
+        .arg("verify")
+        .args(args)
+        .arg("--site")
+        .arg(site)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn a_healthy_site_passes_and_every_kind_of_breakage_is_named() {
+    let s = example();
+    let out = build_ok(s.path());
+    let root = out.join("site");
+    let base = serve_files(root.clone(), HashMap::new());
+    let o = verify(s.path(), &[&base, "--pages"]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}{}", stderr(&o));
+    assert!(text.contains("checked 15 code(s) and"), "{text}");
+    assert!(text.contains(": 0 broken"), "{text}");
+
+    // A copy with a landing removed (of a printed code), a wrong page, a loop and a slow answer.
+    let lock = read(s.path().join("plaques.lock")).replace(
+        "HVT: { page: relics/khu-luu-niem-hoang-van-thu }",
+        "HVT: { page: relics/khu-luu-niem-hoang-van-thu, printed: 2026-12-01 }",
+    );
+    write(s.path(), "plaques.lock", &lock);
+    let broken = tempfile::tempdir().unwrap();
+    for (rel, bytes) in tree(&root) {
+        let p = broken.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+    std::fs::remove_file(broken.path().join("q/HVT/index.html")).unwrap();
+    std::fs::copy(
+        broken.path().join("relics/mau-son/index.html"),
+        broken.path().join("q/DKC/index.html"),
+    )
+    .unwrap();
+    let twists = HashMap::from([
+        ("/q/CHILANG/", Twist::Redirect("/q/CHILANG")),
+        ("/q/CHILANG", Twist::Redirect("/q/CHILANG/")),
+        ("/q/BACSON/", Twist::Slow(Duration::from_secs(4))),
+    ]);
+    let base = serve_files(broken.path().to_path_buf(), twists);
+    let o = verify(s.path(), &[&base, "--timeout", "1", "--retries", "1"]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].starts_with("HVT: printed 2026-12-01, answers 404"),
+        "printed codes first: {text}"
+    );
+    assert!(
+        text.contains("DKC: shows /relics/mau-son/ instead of /relics/den-ky-cung/"),
+        "{text}"
+    );
+    assert!(text.contains("CHILANG: redirects in a loop"), "{text}");
+    assert!(text.contains("BACSON: does not answer"), "{text}");
+    assert!(text.contains("4 broken (1 of them printed)"), "{text}");
+}
+
+#[test]
+fn the_site_of_an_old_address_leads_every_code_to_the_new_one() {
+    // The new address is this machine's: the old site's pages lead there.
+    let s = example();
+    let out = s.path().join("output");
+    let new_base = serve_files(out.join("site"), HashMap::new());
+    let yaml = read(s.path().join("site.yaml")).replace(
+        "base_url: https://langson.example",
+        &format!("base_url: {new_base}"),
+    );
+    assert!(yaml.contains(&new_base));
+    write(
+        s.path(),
+        "site.yaml",
+        &format!("{yaml}\nprevious_base_urls: [https://old.example]\n"),
+    );
+    build_ok(s.path());
+    let moved = out.join("moved/old.example");
+    assert!(moved.join("q/HVT/index.html").is_file());
+    let old_base = serve_files(moved, HashMap::new());
+    let o = verify(s.path(), &[&old_base]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}");
+    assert!(text.contains("checked 15 code(s): 0 broken"), "{text}");
+    // Nothing answers at all: every code is broken, and said so.
+    let o = verify(s.path(), &["http://127.0.0.1:9", "--retries", "0"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("15 broken"), "{}", stdout(&o));
+    let o = verify(s.path(), &["ftp://x"]);
+    assert_eq!(o.status.code(), Some(2));
+}
