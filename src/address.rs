@@ -6,7 +6,9 @@
 pub const SITE: &str = "site/";
 pub const PRINT: &str = "print/";
 pub const MOVED: &str = "moved/";
-pub const PRODUCTS: [&str; 3] = ["site", "print", "moved"];
+/// Scans counted from access logs (`waymark stats`).
+pub const STATS: &str = "stats/";
+pub const PRODUCTS: [&str; 4] = ["site", "print", "moved", "stats"];
 
 /// `moved/<host>/<rel>`: a file of the site that redirects from an old address.
 pub fn moved_file(host: &str, rel: &str) -> String {

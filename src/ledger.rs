@@ -331,8 +331,29 @@ pub fn today() -> String {
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_secs() as i64)
         });
+    day_of(secs)
+}
+
+/// The UTC day (YYYY-MM-DD) of a Unix time in seconds.
+pub fn day_of(secs: i64) -> String {
     let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
     format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days from 1970-01-01 to a day written YYYY-MM-DD (Howard Hinnant's algorithm).
+pub fn day_number(day: &str) -> Option<i64> {
+    if !is_day(day) {
+        return None;
+    }
+    let y: i64 = day[..4].parse().ok()?;
+    let m: i64 = day[5..7].parse().ok()?;
+    let d: i64 = day[8..10].parse().ok()?;
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
 }
 
 /// The proleptic Gregorian date of a day count from 1970-01-01 (Howard Hinnant's algorithm).
@@ -378,6 +399,18 @@ pub fn derive_code(page: &str, taken: impl Fn(&str) -> bool) -> String {
         .map(|n| format!("{base}-{n}"))
         .find(|c| !taken(c))
         .expect("an unbounded range finds a free code")
+}
+
+#[cfg(test)]
+mod day_tests {
+    #[test]
+    fn days_both_ways() {
+        for n in [0i64, 19_000, 20_423, 11_016, -1] {
+            assert_eq!(super::day_number(&super::day_of(n * 86_400)), Some(n));
+        }
+        assert_eq!(super::day_of(1_764_551_702), "2025-12-01");
+        assert_eq!(super::day_number("2026-02-30x"), None);
+    }
 }
 
 #[cfg(test)]

@@ -31,6 +31,7 @@ pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod slug;
+pub mod stats;
 pub mod theme;
 pub mod verify;
 pub mod vocab;

@@ -140,6 +140,24 @@ enum Command {
         #[arg(long, default_value_t = 2)]
         retries: u32,
     },
+    /// Count plaque scans in web-server access logs: output/stats/ (a page and visits.csv).
+    Stats {
+        /// Access logs: nginx/Apache combined format or Caddy JSON, gzipped or not.
+        #[arg(required = true)]
+        logs: Vec<PathBuf>,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// Where to write; defaults to <site>/output (the report goes to its stats/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// A printed plaque with no scan for this many days is reported as silent.
+        #[arg(long, default_value_t = 60)]
+        silent_days: i64,
+        /// Replace an --out folder that Waymark did not make.
+        #[arg(long)]
+        force: bool,
+    },
     /// Make a new site that builds at once: site.yaml, content/, a theme override folder, .gitignore.
     Init {
         /// The folder to make it in.
@@ -254,6 +272,19 @@ fn main() {
             timings,
         }),
         Command::Init { dir, title } => waymark::cmd::init::run(&dir, title.as_deref()),
+        Command::Stats {
+            logs,
+            site,
+            out,
+            silent_days,
+            force,
+        } => waymark::cmd::stats::run(&waymark::cmd::stats::Options {
+            site,
+            logs,
+            out,
+            silent_days,
+            force,
+        }),
         Command::Verify {
             url,
             site,

@@ -6,4 +6,5 @@ pub mod init;
 pub mod new;
 pub mod plaques;
 pub mod serve;
+pub mod stats;
 pub mod verify;
