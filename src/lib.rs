@@ -16,6 +16,8 @@ pub mod config;
 pub mod content;
 pub mod edit;
 pub mod error;
+pub mod export;
+pub mod import;
 pub mod incremental;
 pub mod ledger;
 pub mod lock;

@@ -158,6 +158,44 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Entries from a spreadsheet (.xlsx, .xls, .ods, .csv): new rows become entries with codes.
+    Import {
+        /// The spreadsheet.
+        file: PathBuf,
+        /// The section the rows belong to: relics (default), homestays or another folder.
+        #[arg(long)]
+        section: Option<String>,
+        /// A YAML file naming columns: `columns: { "Tên đầy đủ": title }`.
+        #[arg(long)]
+        map: Option<PathBuf>,
+        /// The sheet to read (default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Say what would happen, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Also write changes to entries that exist (only the fields the sheet holds).
+        #[arg(long)]
+        update: bool,
+        /// Write nothing when any row is refused.
+        #[arg(long)]
+        strict: bool,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
+    /// One row per entry, for reports and print shops: CSV (Excel-ready) or XLSX.
+    Export {
+        /// csv (default) or xlsx.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// The file to write (default: output/entries.csv or .xlsx).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
     /// Make a new site that builds at once: site.yaml, content/, a theme override folder, .gitignore.
     Init {
         /// The folder to make it in.
@@ -285,6 +323,28 @@ fn main() {
             silent_days,
             force,
         }),
+        Command::Import {
+            file,
+            section,
+            map,
+            sheet,
+            dry_run,
+            update,
+            strict,
+            site,
+        } => waymark::cmd::import::run(&waymark::cmd::import::Options {
+            site,
+            file,
+            section,
+            map,
+            sheet,
+            dry_run,
+            update,
+            strict,
+        }),
+        Command::Export { format, out, site } => {
+            waymark::cmd::export::run(&site, &format, out.as_deref())
+        }
         Command::Verify {
             url,
             site,

@@ -5,6 +5,7 @@ pub mod fields;
 pub mod front_matter;
 mod validate;
 
+pub use validate::check_code as validate_code;
 pub use validate::entry as validate_entry;
 pub use validate::is_inside as validate_path_inside;
 

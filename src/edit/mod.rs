@@ -641,7 +641,7 @@ fn field_msg(d: &Diagnostic, text: &str, prefix: &str) -> FieldMsg {
 
 /// The top-level key whose value holds file line `line` (1-based), or `body` past the front
 /// matter.
-fn field_at(text: &str, line: usize) -> Option<String> {
+pub fn field_at(text: &str, line: usize) -> Option<String> {
     let parts = document::Parts::of(text).ok()?;
     let body_line = text[..parts.body].matches('\n').count() + 1;
     if line >= body_line {

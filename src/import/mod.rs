@@ -1,0 +1,711 @@
+//! `waymark import`: a culture office's list of ranked relics, or a district's homestays, read
+//! from a spreadsheet into entries. The header row is found below title rows; columns are
+//! matched by their Vietnamese or English names; each row becomes an entry (as `waymark new`
+//! makes one, its code pinned in plaques.lock) or, matched to an existing entry by its code or
+//! its title and commune, a field-by-field change written only with `--update`, through the
+//! editor's format-preserving writer. Every file is checked as a build checks it, and the run
+//! writes all of its files or none.
+
+mod header;
+pub mod table;
+pub mod values;
+
+use crate::content::{self, front_matter};
+use crate::edit::document::{self, Change};
+use crate::error::{Diagnostic, Error, Result};
+use crate::ledger::{self, Ledger, Record};
+use crate::vocab::Kind;
+use header::Column;
+use rayon::prelude::*;
+use serde_yaml_ng::{Mapping, Value};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use table::{fold, Cell};
+
+pub struct Options {
+    pub site: PathBuf,
+    pub file: PathBuf,
+    /// `relics`, `homestays` or another section folder (default: relics).
+    pub section: Option<String>,
+    /// A YAML file naming columns: `columns: { "Tên đầy đủ": title, "Số hiệu": code }`.
+    pub map: Option<PathBuf>,
+    pub sheet: Option<String>,
+    pub dry_run: bool,
+    /// Write changes to existing entries (without it they are only listed).
+    pub update: bool,
+    /// A refused row stops the whole import.
+    pub strict: bool,
+}
+
+/// What became of one row.
+#[derive(Debug)]
+pub enum Outcome {
+    New {
+        id: String,
+        code: String,
+    },
+    Changed {
+        id: String,
+        fields: Vec<(String, String, String)>,
+    },
+    Unchanged {
+        id: String,
+    },
+    Refused(Vec<Diagnostic>),
+}
+
+pub struct Report {
+    /// (spreadsheet row, outcome), in sheet order.
+    pub rows: Vec<(usize, Outcome)>,
+    pub written: bool,
+    pub sheet: String,
+    pub encoding: Option<&'static str>,
+    /// Files that were (or would be) written.
+    pub files: Vec<PathBuf>,
+}
+
+impl Report {
+    pub fn count(&self, f: impl Fn(&Outcome) -> bool) -> usize {
+        self.rows.iter().filter(|(_, o)| f(o)).count()
+    }
+}
+
+/// One row read into fields, before it is matched to an entry.
+struct Row {
+    number: usize,
+    title: String,
+    commune: Option<String>,
+    code: Option<String>,
+    changes: Vec<Change>,
+    notes: Option<String>,
+    /// Column letter of each field, for messages.
+    columns: HashMap<String, String>,
+}
+
+pub fn run(opts: &Options) -> Result<Report> {
+    let config = crate::config::Config::load(&opts.site)?;
+    let section = opts.section.clone().unwrap_or_else(|| "relics".into());
+    let section_ok = !section.is_empty()
+        && section
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !section_ok {
+        return Err(Error::Usage(format!(
+            "--section `{section}` is not a section folder name (lower-case letters, digits and -)"
+        )));
+    }
+    let kind = Kind::of_section(&section);
+    let name = opts.file.display().to_string();
+    let table = table::read(&opts.file, opts.sheet.as_deref())
+        .map_err(|why| Error::one(Diagnostic::error(&opts.file, format!("{name} {why}"))))?;
+    let overrides = match &opts.map {
+        Some(p) => header::read_map(p)?,
+        None => HashMap::new(),
+    };
+    let (head, columns) = header::find(&table, &overrides).map_err(|why| {
+        Error::one(
+            Diagnostic::error(format!("{name}:{}", table.sheet), why)
+                .hint("the header row names the columns (Tên di tích, Xã, Huyện, Cấp xếp hạng, Vĩ độ, Kinh độ, Mã...); name yours with --map MAP.yaml"),
+        )
+    })?;
+    let place = |row: usize, col: usize| {
+        PathBuf::from(format!(
+            "{name}:{}:row {row}:column {}",
+            table.sheet,
+            header::letter(col)
+        ))
+    };
+
+    // Rows into fields; a row with no name is a blank or a subtotal and is passed over.
+    let mut rows = Vec::new();
+    let mut refused: Vec<(usize, Outcome)> = Vec::new();
+    for (i, cells) in table.rows.iter().enumerate().skip(head + 1) {
+        let number = i + 1;
+        if cells.iter().all(|c| c.text.is_empty()) {
+            continue;
+        }
+        match read_row(number, cells, &columns, kind, &place) {
+            Ok(Some(r)) => rows.push(r),
+            Ok(None) => {}
+            Err(d) => refused.push((number, Outcome::Refused(d))),
+        }
+    }
+
+    let _lock = if opts.dry_run {
+        None
+    } else {
+        crate::lock::SiteLock::take(&opts.site)
+    };
+    let mut ledger = Ledger::load(&opts.site)?;
+    let existing = content::entry_files(&opts.site, &config);
+    let mut by_code: HashMap<String, String> = HashMap::new();
+    let mut by_name: HashMap<(String, String), String> = HashMap::new();
+    let mut texts: HashMap<String, String> = HashMap::new();
+    for (id, files) in &existing {
+        let Ok(text) = std::fs::read_to_string(opts.site.join(&files.file)) else {
+            continue;
+        };
+        let fields = document::fields(&text);
+        if let Some(c) = fields.get("code").and_then(Value::as_str) {
+            by_code.insert(c.to_string(), id.clone());
+        }
+        let title = fields.get("title").and_then(Value::as_str).unwrap_or("");
+        let commune = fields.get("commune").and_then(Value::as_str).unwrap_or("");
+        by_name.insert((fold(title), fold(commune)), id.clone());
+        texts.insert(id.clone(), text);
+    }
+    for (code, rec) in &ledger.codes {
+        if let Some(page) = &rec.page {
+            by_code.entry(code.clone()).or_insert_with(|| page.clone());
+        }
+    }
+
+    // Each row planned (in parallel: a plan reads and checks, it writes nothing).
+    let taken_slugs: HashSet<String> = existing.keys().cloned().collect();
+    let planned: Vec<(usize, Result<Plan, Vec<Diagnostic>>)> = rows
+        .par_iter()
+        .map(|r| {
+            (
+                r.number,
+                plan(
+                    r,
+                    &section,
+                    kind,
+                    &opts.site,
+                    &existing,
+                    &by_code,
+                    &by_name,
+                    &texts,
+                    &taken_slugs,
+                    &place,
+                    &columns,
+                ),
+            )
+        })
+        .collect();
+
+    // New entries' codes and slugs, given in sheet order so that two rows never share one.
+    let mut outcomes: Vec<(usize, Outcome)> = refused;
+    let mut writes: Vec<(PathBuf, String)> = Vec::new();
+    let mut new_slugs: HashSet<String> = HashSet::new();
+    let mut new_codes: HashSet<String> = HashSet::new();
+    for (number, p) in planned {
+        match p {
+            Err(d) => outcomes.push((number, Outcome::Refused(d))),
+            Ok(Plan::Unchanged(id)) => outcomes.push((number, Outcome::Unchanged { id })),
+            Ok(Plan::Changed {
+                id,
+                file,
+                text,
+                fields,
+            }) => {
+                writes.push((file, text));
+                outcomes.push((number, Outcome::Changed { id, fields }));
+            }
+            Ok(Plan::New {
+                slug,
+                wanted_code,
+                row_changes,
+                notes,
+                code_col,
+            }) => {
+                let id = format!("{section}/{slug}");
+                if !new_slugs.insert(slug.clone()) {
+                    outcomes.push((
+                        number,
+                        Outcome::Refused(vec![Diagnostic::error(
+                            place(number, code_col.0),
+                            format!("a row above makes `{id}` already"),
+                        )
+                        .hint(
+                            "two rows name the same place: keep one, or give them different names",
+                        )]),
+                    ));
+                    continue;
+                }
+                let code = match wanted_code {
+                    Some(c) => {
+                        if new_codes.contains(&c)
+                            || ledger
+                                .codes
+                                .get(&c)
+                                .is_some_and(|r| r.page.as_deref() != Some(id.as_str()))
+                        {
+                            outcomes.push((
+                                number,
+                                Outcome::Refused(vec![Diagnostic::error(
+                                    place(number, code_col.1),
+                                    format!("code `{c}` is given to another place already"),
+                                )
+                                .hint("leave the code empty to have one made, or choose another")]),
+                            ));
+                            continue;
+                        }
+                        c
+                    }
+                    None => ledger::derive_code(&id, |c| {
+                        ledger.codes.contains_key(c)
+                            || by_code.contains_key(c)
+                            || new_codes.contains(c)
+                    }),
+                };
+                new_codes.insert(code.clone());
+                let base = crate::scaffold::entry_text(kind, "", &code);
+                let body = format!("\n{}\n", notes.unwrap_or_default().trim());
+                let text =
+                    match document::apply(&base, &row_changes, Some(&body), front_matter::FIELDS) {
+                        Ok(t) => t,
+                        Err(e) => {
+                            outcomes.push((
+                                number,
+                                Outcome::Refused(vec![Diagnostic::error(place(number, 0), e)]),
+                            ));
+                            continue;
+                        }
+                    };
+                let rel = PathBuf::from(content::CONTENT_DIR)
+                    .join(&section)
+                    .join(&slug)
+                    .join("index.md");
+                let problems = check(&opts.site, &text, &rel, &section, &slug);
+                if problems.iter().any(Diagnostic::is_error) {
+                    outcomes.push((number, Outcome::Refused(problems)));
+                    continue;
+                }
+                ledger.codes.insert(
+                    code.clone(),
+                    Record {
+                        page: Some(id.clone()),
+                        retired_to: None,
+                        printed: None,
+                    },
+                );
+                writes.push((rel, text));
+                outcomes.push((number, Outcome::New { id, code }));
+            }
+        }
+    }
+    outcomes.sort_by_key(|(n, _)| *n);
+    let any_refused = outcomes
+        .iter()
+        .any(|(_, o)| matches!(o, Outcome::Refused(_)));
+    if !opts.update {
+        writes.retain(|(file, _)| !existing.values().any(|e| e.file == *file));
+    }
+    let write = !(opts.dry_run || writes.is_empty() || opts.strict && any_refused);
+    let files: Vec<PathBuf> = writes.iter().map(|(f, _)| f.clone()).collect();
+    if write {
+        write_all(&opts.site, &writes)?;
+        if !new_codes.is_empty() {
+            ledger.version = 1;
+            let lock = opts.site.join(ledger::FILE);
+            crate::output::write_atomic(&lock, ledger.to_text().as_bytes())
+                .map_err(|e| Error::io(&lock, e))?;
+        }
+    }
+    Ok(Report {
+        rows: outcomes,
+        written: write,
+        sheet: table.sheet.clone(),
+        encoding: table.encoding,
+        files,
+    })
+}
+
+enum Plan {
+    New {
+        slug: String,
+        wanted_code: Option<String>,
+        row_changes: Vec<Change>,
+        notes: Option<String>,
+        /// The title's and the code's column, for messages.
+        code_col: (usize, usize),
+    },
+    Changed {
+        id: String,
+        file: PathBuf,
+        text: String,
+        fields: Vec<(String, String, String)>,
+    },
+    Unchanged(String),
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plan(
+    r: &Row,
+    section: &str,
+    _kind: Kind,
+    site: &Path,
+    existing: &BTreeMap<String, content::EntryFiles>,
+    by_code: &HashMap<String, String>,
+    by_name: &HashMap<(String, String), String>,
+    texts: &HashMap<String, String>,
+    taken: &HashSet<String>,
+    place: &(dyn Fn(usize, usize) -> PathBuf + Sync),
+    columns: &[(usize, Column)],
+) -> std::result::Result<Plan, Vec<Diagnostic>> {
+    let col_of = |c: Column| {
+        columns
+            .iter()
+            .find(|(_, k)| *k == c)
+            .map(|(i, _)| *i)
+            .unwrap_or(0)
+    };
+    let matched = r
+        .code
+        .as_ref()
+        .and_then(|c| by_code.get(c))
+        .or_else(|| by_name.get(&(fold(&r.title), fold(r.commune.as_deref().unwrap_or("")))))
+        .cloned();
+    if let Some(id) = matched {
+        let Some(files) = existing.get(&id) else {
+            return Err(vec![Diagnostic::error(
+                place(r.number, col_of(Column::Code)),
+                format!(
+                    "code {} leads to {id} in plaques.lock, which has no file",
+                    r.code.clone().unwrap_or_default()
+                ),
+            )
+            .hint(
+                "restore the entry's file, or leave the code out to make a new entry",
+            )]);
+        };
+        let text = texts.get(&id).cloned().unwrap_or_default();
+        let before = document::fields(&text);
+        let mut changes: Vec<Change> = Vec::new();
+        let mut diffs = Vec::new();
+        for (k, v) in &r.changes {
+            // An empty cell never removes what an entry has.
+            let Some(v) = v else { continue };
+            // A code in the ledger is the entry's code whether or not its file says so.
+            if k == "code" {
+                continue;
+            }
+            let old = before.get(k.as_str());
+            if old != Some(v) {
+                diffs.push((k.clone(), show(old), show(Some(v))));
+                changes.push((k.clone(), Some(v.clone())));
+            }
+        }
+        if changes.is_empty() {
+            return Ok(Plan::Unchanged(id));
+        }
+        let new_text = document::apply(&text, &changes, None, front_matter::FIELDS)
+            .map_err(|e| vec![Diagnostic::error(place(r.number, 0), e)])?;
+        let problems = check(site, &new_text, &files.file, &files.section, &files.slug);
+        if problems.iter().any(Diagnostic::is_error) {
+            return Err(problems
+                .into_iter()
+                .map(|mut d| {
+                    d.file = place(
+                        r.number,
+                        r.columns
+                            .get(&field_of(&d, &new_text))
+                            .map(|c| header::index(c))
+                            .unwrap_or(0),
+                    );
+                    d.line = None;
+                    d.source_line = None;
+                    d
+                })
+                .collect());
+        }
+        return Ok(Plan::Changed {
+            id,
+            file: files.file.clone(),
+            text: new_text,
+            fields: diffs,
+        });
+    }
+    let slug = crate::slug::slugify(&r.title);
+    if slug.is_empty() {
+        return Err(vec![Diagnostic::error(
+            place(r.number, col_of(Column::Title)),
+            format!(
+                "the name `{}` has no letters or digits to make an address from",
+                r.title
+            ),
+        )]);
+    }
+    if taken.contains(&format!("{section}/{slug}")) {
+        return Err(vec![Diagnostic::error(
+            place(r.number, col_of(Column::Title)),
+            format!("`{}` matches the address of {section}/{slug}, but not its code or commune", r.title),
+        )
+        .hint("add the entry's code to the row to update it, or write the commune as the entry has it")]);
+    }
+    Ok(Plan::New {
+        slug,
+        wanted_code: r.code.clone(),
+        row_changes: r
+            .changes
+            .iter()
+            .filter(|(k, _)| k != "code")
+            .cloned()
+            .collect(),
+        notes: r.notes.clone(),
+        code_col: (col_of(Column::Title), col_of(Column::Code)),
+    })
+}
+
+fn show(v: Option<&Value>) -> String {
+    match v {
+        None => "—".into(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => serde_yaml_ng::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .replace('\n', " "),
+    }
+}
+
+/// The field a diagnostic's line falls in.
+fn field_of(d: &Diagnostic, text: &str) -> String {
+    d.line
+        .and_then(|l| crate::edit::field_at(text, l))
+        .unwrap_or_default()
+}
+
+/// The checks a build makes of one entry file.
+fn check(site: &Path, text: &str, rel: &Path, section: &str, slug: &str) -> Vec<Diagnostic> {
+    match content::entry_from_text(text, rel, section, slug, "") {
+        Ok(mut e) => {
+            e.bundle = rel
+                .parent()
+                .filter(|_| rel.ends_with("index.md"))
+                .map(Path::to_path_buf);
+            e.texts.clear();
+            content::validate_entry(site, &e)
+        }
+        Err(d) => vec![d],
+    }
+}
+
+fn read_row(
+    number: usize,
+    cells: &[Cell],
+    columns: &[(usize, Column)],
+    kind: Kind,
+    place: &dyn Fn(usize, usize) -> PathBuf,
+) -> std::result::Result<Option<Row>, Vec<Diagnostic>> {
+    let get = |c: Column| -> Option<(usize, &Cell)> {
+        columns
+            .iter()
+            .find(|(_, k)| *k == c)
+            .and_then(|(i, _)| cells.get(*i).map(|cell| (*i, cell)))
+            .filter(|(_, cell)| !cell.text.is_empty() || cell.number.is_some())
+    };
+    let Some((_, title_cell)) = get(Column::Title) else {
+        return Ok(None);
+    };
+    let mut problems = Vec::new();
+    let mut row = Row {
+        number,
+        title: String::new(),
+        commune: None,
+        code: None,
+        changes: Vec::new(),
+        notes: None,
+        columns: HashMap::new(),
+    };
+    let (title, type_tag) = values::name_and_type(&title_cell.text);
+    row.title = title.clone();
+    let set = |field: &str, v: Value, col: usize, row: &mut Row| {
+        row.columns.insert(field.to_string(), header::letter(col));
+        row.changes.push((field.to_string(), Some(v)));
+    };
+    set(
+        "title",
+        Value::String(title),
+        columns
+            .iter()
+            .find(|(_, k)| *k == Column::Title)
+            .map(|c| c.0)
+            .unwrap_or(0),
+        &mut row,
+    );
+    let mut bad = |col: usize, value: &str, why: &str| {
+        problems.push(
+            Diagnostic::error(place(number, col), format!("`{value}`: {why}"))
+                .hint("correct the cell and import again; the other rows are not affected"),
+        );
+    };
+    let text_fields = [
+        (Column::Address, "address"),
+        (Column::Commune, "commune"),
+        (Column::District, "district"),
+        (Column::Summary, "summary"),
+        (Column::Zalo, "zalo"),
+        (Column::Booking, "booking_url"),
+    ];
+    for (c, field) in text_fields {
+        if let Some((i, cell)) = get(c) {
+            set(field, Value::String(cell.text.clone()), i, &mut row);
+        }
+    }
+    row.commune = get(Column::Commune).map(|(_, c)| c.text.clone());
+    if let Some((i, cell)) = get(Column::Code) {
+        let code = cell.text.trim().to_uppercase();
+        match crate::content::validate_code(&code) {
+            Ok(()) => {
+                row.code = Some(code.clone());
+                set("code", Value::String(code), i, &mut row);
+            }
+            Err(why) => bad(i, &cell.text, &format!("a plaque code {why}")),
+        }
+    }
+    let mut tags: Vec<Value> = Vec::new();
+    if let Some(t) = type_tag {
+        tags.push(Value::String(t.to_string()));
+    }
+    if let Some((_, cell)) = get(Column::Type) {
+        for t in cell
+            .text
+            .split([',', ';'])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            let t = t.to_lowercase();
+            let t = t
+                .trim_start_matches("di tích ")
+                .trim_start_matches("dt ")
+                .to_string();
+            if !tags.iter().any(|x| x.as_str() == Some(t.as_str())) {
+                tags.push(Value::String(t));
+            }
+        }
+    }
+    if let Some((_, cell)) = get(Column::Tags) {
+        for t in cell
+            .text
+            .split([',', ';'])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            if !tags.iter().any(|x| x.as_str() == Some(t)) {
+                tags.push(Value::String(t.to_string()));
+            }
+        }
+    }
+    if !tags.is_empty() {
+        let col = get(Column::Type)
+            .or(get(Column::Tags))
+            .or(get(Column::Title))
+            .map(|(i, _)| i)
+            .unwrap_or(0);
+        set("tags", Value::Sequence(tags), col, &mut row);
+    }
+    if kind == Kind::Relic {
+        if let Some((i, cell)) = get(Column::Ranking) {
+            match values::ranking(&cell.text) {
+                Ok(r) => set("ranking", Value::String(r.into()), i, &mut row),
+                Err(why) => bad(i, &cell.text, &why),
+            }
+        }
+        let year = get(Column::Year).or(get(Column::Decision));
+        if let Some((i, cell)) = year {
+            match values::year(cell) {
+                Some(y) => set("recognized", Value::Number(y.into()), i, &mut row),
+                None => bad(
+                    i,
+                    &cell.text,
+                    "no year in it (write the decision's date, e.g. 22/3/1988)",
+                ),
+            }
+        }
+    }
+    let loc = match (get(Column::Lat), get(Column::Lon), get(Column::LatLon)) {
+        (Some((i, a)), Some((j, b)), _) => match (coord(a), coord(b)) {
+            (Some(x), Some(y)) => Some((x, y, i)),
+            (None, _) => {
+                bad(i, &a.text, "not a latitude (write 21.8537 or 21°51'12\"N)");
+                None
+            }
+            (_, None) => {
+                bad(
+                    j,
+                    &b.text,
+                    "not a longitude (write 106.761 or 106°45'36\"E)",
+                );
+                None
+            }
+        },
+        (_, _, Some((i, c))) => match values::lat_lon(&c.text) {
+            Some((x, y)) => Some((x, y, i)),
+            None => {
+                bad(i, &c.text, "not a position (write 21.8537, 106.761)");
+                None
+            }
+        },
+        _ => None,
+    };
+    if let Some((lat, lon, col)) = loc {
+        if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+            bad(col, &format!("{lat}, {lon}"), "latitude is between -90 and 90 and longitude between -180 and 180 (Lạng Sơn is near 21.85, 106.76)");
+        } else {
+            let mut m = Mapping::new();
+            m.insert("lat".into(), lat.into());
+            m.insert("lon".into(), lon.into());
+            set("location", Value::Mapping(m), col, &mut row);
+        }
+    }
+    if let Some((i, cell)) = get(Column::Phone) {
+        match values::phone(cell) {
+            Some(p) => set("phone", Value::String(p), i, &mut row),
+            None => bad(i, &cell.text, "not a phone number (9 to 11 digits)"),
+        }
+    }
+    if kind == Kind::Homestay {
+        if let Some((i, cell)) = get(Column::Price) {
+            match values::price(cell) {
+                Ok(Some(p)) => set("price_from", Value::Number(p.into()), i, &mut row),
+                Ok(None) => {}
+                Err(why) => bad(i, &cell.text, &why),
+            }
+        }
+    }
+    row.notes = get(Column::Notes).map(|(_, c)| c.text.clone());
+    if problems.is_empty() {
+        Ok(Some(row))
+    } else {
+        Err(problems)
+    }
+}
+
+fn coord(c: &Cell) -> Option<f64> {
+    match c.number {
+        Some(n) => Some(n),
+        None => values::degrees(&c.text),
+    }
+}
+
+/// Write every file whole or none: all beside their places first, then each renamed over.
+fn write_all(site: &Path, writes: &[(PathBuf, String)]) -> Result<()> {
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let stage = |staged: &mut Vec<(PathBuf, PathBuf)>| -> std::io::Result<()> {
+        for (rel, text) in writes {
+            let path = site.join(rel);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let tmp = path.with_file_name(format!(
+                ".{}.import-{}",
+                path.file_name().unwrap_or_default().to_string_lossy(),
+                std::process::id()
+            ));
+            std::fs::write(&tmp, text)?;
+            staged.push((tmp, path));
+        }
+        Ok(())
+    };
+    if let Err(e) = stage(&mut staged) {
+        for (tmp, _) in &staged {
+            let _ = std::fs::remove_file(tmp);
+        }
+        return Err(Error::io(site, e));
+    }
+    for (tmp, path) in &staged {
+        std::fs::rename(tmp, path).map_err(|e| Error::io(path, e))?;
+    }
+    Ok(())
+}
