@@ -8,7 +8,9 @@ pub const PRINT: &str = "print/";
 pub const MOVED: &str = "moved/";
 /// Scans counted from access logs (`waymark stats`).
 pub const STATS: &str = "stats/";
-pub const PRODUCTS: [&str; 4] = ["site", "print", "moved", "stats"];
+/// Tables of the entries (`waymark export`).
+pub const EXPORT: &str = "export/";
+pub const PRODUCTS: [&str; 5] = ["site", "print", "moved", "stats", "export"];
 
 /// `moved/<host>/<rel>`: a file of the site that redirects from an old address.
 pub fn moved_file(host: &str, rel: &str) -> String {

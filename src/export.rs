@@ -151,7 +151,27 @@ pub fn xlsx(t: &Table) -> Result<Vec<u8>> {
     book.save_to_buffer().map_err(err)
 }
 
-/// Where the export goes by default.
-pub fn default_out(site: &Path, format: &str) -> PathBuf {
-    site.join("output").join(format!("entries.{format}"))
+/// Write `bytes` as `output/export/entries.<format>`, a product of the output generations (kept
+/// by builds, replaced whole by the next export). Returns the path to show.
+pub fn publish(site: &Path, format: &str, bytes: Vec<u8>) -> Result<PathBuf> {
+    let out = site.join("output");
+    crate::output::check_target(&out, false)?;
+    let rel = format!("{}entries.{format}", crate::address::EXPORT);
+    let writer = crate::output::Writer::begin(&out, &[crate::address::EXPORT])?;
+    let emit = crate::output::Emitter::new(&writer);
+    // The other format's table stays.
+    let dir = out.join(crate::address::EXPORT);
+    for other in ["csv", "xlsx"].iter().filter(|f| **f != format) {
+        let name = format!("entries.{other}");
+        if let Ok(old) = std::fs::read(dir.join(&name)) {
+            emit.put(crate::output::OutFile::bytes(
+                format!("{}{name}", crate::address::EXPORT),
+                old,
+            ))?;
+        }
+    }
+    emit.put(crate::output::OutFile::bytes(rel.clone(), bytes))?;
+    drop(emit);
+    writer.finish()?;
+    Ok(out.join(rel))
 }

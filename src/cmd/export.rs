@@ -21,19 +21,27 @@ pub fn run(site: &Path, format: &str, out: Option<&Path>) -> i32 {
             return e.exit_code();
         }
     };
-    let path = out
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| crate::export::default_out(site, format));
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if let Err(e) = std::fs::create_dir_all(dir) {
-            eprintln!("error: {}: {e}", dir.display());
-            return 1;
+    let written = match out {
+        Some(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                if let Err(e) = std::fs::create_dir_all(dir) {
+                    eprintln!("error: {}: {e}", dir.display());
+                    return 1;
+                }
+            }
+            crate::output::write_atomic(path, &bytes)
+                .map(|()| path.to_path_buf())
+                .map_err(|e| crate::error::Error::io(path, e))
         }
-    }
-    if let Err(e) = crate::output::write_atomic(&path, &bytes) {
-        eprintln!("error: {}: {e}", path.display());
-        return 1;
-    }
+        None => crate::export::publish(site, format, bytes),
+    };
+    let path = match written {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return e.exit_code();
+        }
+    };
     println!("exported {n} entries to {}", path.display());
     0
 }

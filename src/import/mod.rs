@@ -189,16 +189,33 @@ pub fn run(opts: &Options) -> Result<Report> {
     let mut writes: Vec<(PathBuf, String)> = Vec::new();
     let mut new_slugs: HashSet<String> = HashSet::new();
     let mut new_codes: HashSet<String> = HashSet::new();
+    let mut matched: HashMap<String, usize> = HashMap::new();
+    let twice = |number: usize, first: usize, id: &str| {
+        Outcome::Refused(vec![Diagnostic::error(
+            place(number, 0),
+            format!("row {first} above is {id} too"),
+        )
+        .hint("two rows name the same place: keep one")])
+    };
     for (number, p) in planned {
         match p {
             Err(d) => outcomes.push((number, Outcome::Refused(d))),
-            Ok(Plan::Unchanged(id)) => outcomes.push((number, Outcome::Unchanged { id })),
+            Ok(Plan::Unchanged(ref id) | Plan::Changed { ref id, .. })
+                if matched.contains_key(id) =>
+            {
+                outcomes.push((number, twice(number, matched[id], id)));
+            }
+            Ok(Plan::Unchanged(id)) => {
+                matched.insert(id.clone(), number);
+                outcomes.push((number, Outcome::Unchanged { id }));
+            }
             Ok(Plan::Changed {
                 id,
                 file,
                 text,
                 fields,
             }) => {
+                matched.insert(id.clone(), number);
                 writes.push((file, text));
                 outcomes.push((number, Outcome::Changed { id, fields }));
             }
