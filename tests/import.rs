@@ -403,3 +403,59 @@ fn export_then_import_changes_nothing() {
     build_ok(s.path());
     assert!(s.path().join("output/export/entries.xlsx").is_file());
 }
+
+#[test]
+fn a_mapping_file_names_unusual_columns_and_a_sheet_is_chosen() {
+    let dir = fresh_site();
+    let s = dir.path().join("s");
+    let xlsx = dir.path().join("two.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let first = book.add_worksheet();
+    first.set_name("Ghi chú").unwrap();
+    first.write_string(0, 0, "Bảng này để trống").unwrap();
+    let second = book.add_worksheet();
+    second.set_name("Di tích").unwrap();
+    for (c, h) in ["Tên đầy đủ", "Số hiệu biển", "Đơn vị quản lý"]
+        .iter()
+        .enumerate()
+    {
+        second.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["Thành nhà Mạc", "TNM", "Ban quản lý"].iter().enumerate() {
+        second.write_string(1, c as u16, *v).unwrap();
+    }
+    book.save(&xlsx).unwrap();
+    let map = dir.path().join("map.yaml");
+    std::fs::write(
+        &map,
+        "columns:\n  Tên đầy đủ: title\n  Số hiệu biển: code\n  Đơn vị quản lý: ignore\n",
+    )
+    .unwrap();
+    let o = import(
+        &s,
+        &xlsx,
+        &["--sheet", "Di tích", "--map", map.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", out(&o));
+    assert!(
+        out(&o).contains("new relics/thanh-nha-mac (code TNM)"),
+        "{}",
+        out(&o)
+    );
+    assert!(read(s.join("plaques.lock")).contains("TNM: { page: relics/thanh-nha-mac }"));
+    let o = import(&s, &xlsx, &["--sheet", "Không có"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        out(&o).contains("has no sheet `Không có`; its sheets are: Ghi chú, Di tích"),
+        "{}",
+        out(&o)
+    );
+    std::fs::write(&map, "columns:\n  Tên đầy đủ: tittle\n").unwrap();
+    let o = import(&s, &xlsx, &["--map", map.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        out(&o).contains("`tittle` (for column `Tên đầy đủ`) is not a field"),
+        "{}",
+        out(&o)
+    );
+}

@@ -190,6 +190,7 @@ pub fn run(opts: &Options) -> Result<Report> {
     let mut new_slugs: HashSet<String> = HashSet::new();
     let mut new_codes: HashSet<String> = HashSet::new();
     let mut matched: HashMap<String, usize> = HashMap::new();
+    let mut pending = Vec::new();
     let twice = |number: usize, first: usize, id: &str| {
         Outcome::Refused(vec![Diagnostic::error(
             place(number, 0),
@@ -267,28 +268,36 @@ pub fn run(opts: &Options) -> Result<Report> {
                     }),
                 };
                 new_codes.insert(code.clone());
-                let base = crate::scaffold::entry_text(kind, "", &code);
-                let body = format!("\n{}\n", notes.unwrap_or_default().trim());
-                let text =
-                    match document::apply(&base, &row_changes, Some(&body), front_matter::FIELDS) {
-                        Ok(t) => t,
-                        Err(e) => {
-                            outcomes.push((
-                                number,
-                                Outcome::Refused(vec![Diagnostic::error(place(number, 0), e)]),
-                            ));
-                            continue;
-                        }
-                    };
-                let rel = PathBuf::from(content::CONTENT_DIR)
-                    .join(&section)
-                    .join(&slug)
-                    .join("index.md");
-                let problems = check(&opts.site, &text, &rel, &section, &slug);
-                if problems.iter().any(Diagnostic::is_error) {
-                    outcomes.push((number, Outcome::Refused(problems)));
-                    continue;
-                }
+                pending.push((number, id, slug, code, row_changes, notes));
+            }
+        }
+    }
+    // New entries' files made and checked on every core; a refused one gives its code back.
+    let made: Vec<_> = pending
+        .into_par_iter()
+        .map(|(number, id, slug, code, row_changes, notes)| {
+            let base = crate::scaffold::entry_text(kind, "", &code);
+            let body = format!("\n{}\n", notes.unwrap_or_default().trim());
+            let rel = PathBuf::from(content::CONTENT_DIR)
+                .join(&section)
+                .join(&slug)
+                .join("index.md");
+            let made = document::apply(&base, &row_changes, Some(&body), front_matter::FIELDS)
+                .map_err(|e| vec![Diagnostic::error(place(number, 0), e)])
+                .and_then(|text| {
+                    let problems = check(&opts.site, &text, &rel, &section, &slug);
+                    if problems.iter().any(Diagnostic::is_error) {
+                        Err(problems)
+                    } else {
+                        Ok(text)
+                    }
+                });
+            (number, id, code, rel, made)
+        })
+        .collect();
+    for (number, id, code, rel, made) in made {
+        match made {
+            Ok(text) => {
                 ledger.codes.insert(
                     code.clone(),
                     Record {
@@ -300,6 +309,10 @@ pub fn run(opts: &Options) -> Result<Report> {
                 writes.push((rel, text));
                 outcomes.push((number, Outcome::New { id, code }));
             }
+            Err(problems) => {
+                new_codes.remove(&code);
+                outcomes.push((number, Outcome::Refused(problems)));
+            }
         }
     }
     outcomes.sort_by_key(|(n, _)| *n);
@@ -307,7 +320,8 @@ pub fn run(opts: &Options) -> Result<Report> {
         .iter()
         .any(|(_, o)| matches!(o, Outcome::Refused(_)));
     if !opts.update {
-        writes.retain(|(file, _)| !existing.values().any(|e| e.file == *file));
+        let existing_files: HashSet<&PathBuf> = existing.values().map(|e| &e.file).collect();
+        writes.retain(|(file, _)| !existing_files.contains(file));
     }
     let write = !(opts.dry_run || writes.is_empty() || opts.strict && any_refused);
     let files: Vec<PathBuf> = writes.iter().map(|(f, _)| f.clone()).collect();
