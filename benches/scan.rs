@@ -1,0 +1,200 @@
+//! How far a printed plaque scans: each size of the Hoàng Văn Thụ plaque that `waymark plaques`
+//! makes, captured as a phone would (benches/scan/capture.rs) and decoded by rqrr (in process)
+//! and zbarimg, against the baseline volunteers print today: the page's address as a plain QR
+//! code at error correction L, printed as wide as the plaque's symbol.
+//!
+//! cargo bench --bench scan            (SCAN_RUNS=N random captures a case, default 100)
+//! Prints per size and design: the share of random captures decoded to the exact payload, and
+//! the farthest distance decoded clean and under the field condition.
+
+#[path = "scan/capture.rs"]
+mod capture;
+
+use capture::{capture, decode_rqrr, Print, Rng, Shot, H, W};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const DPI: f64 = 300.0;
+
+struct Case {
+    size: &'static str,
+    design: &'static str,
+    print: Print,
+    payload: String,
+    /// The scale of distances: 1.0 for A6 (105 mm wide), in proportion to the card's width.
+    reach: f64,
+    symbol_mm: f64,
+}
+
+fn main() {
+    let runs: usize = std::env::var("SCAN_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
+    let work = tempfile::tempdir().expect("temp dir");
+    let site = copy_example(work.path());
+    let zbar = Command::new("zbarimg").arg("--version").output().is_ok();
+    if !zbar {
+        eprintln!("zbarimg not found (apt-get install zbar-tools): only rqrr decodes");
+    }
+    let mut cases = Vec::new();
+    for size in ["a6", "sticker", "a4"] {
+        let out = work.path().join(format!("out-{size}"));
+        let status = Command::new(env!("CARGO_BIN_EXE_waymark"))
+            .args(["plaques", "--codes", "HVT", "--png", "--sheet", "none", "--size", size, "--out"])
+            .arg(&out)
+            .arg("--site")
+            .arg(&site)
+            .output()
+            .expect("waymark runs");
+        assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+        let manifest = std::fs::read_to_string(out.join("print/manifest.json")).expect("a manifest");
+        let payload = manifest
+            .split("\"url\":\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("the plaque's URL")
+            .to_string();
+        let img = image::open(out.join("print/plaques/HVT.png")).expect("the plaque's PNG").to_luma8();
+        let (w, h) = img.dimensions();
+        let print = Print::new(img.into_raw(), w as usize, h as usize, DPI / 25.4);
+        let symbol_mm = symbol_width_mm(&print).expect("the plaque's own symbol is found");
+        let reach = print.mm().0.min(print.mm().1) / 105.0;
+        let page = "https://langson.example/relics/khu-luu-niem-hoang-van-thu/".to_string();
+        let baseline = baseline(&page, symbol_mm, print.mm());
+        cases.push(Case { size, design: "plaque", print, payload, reach, symbol_mm });
+        cases.push(Case { size, design: "baseline (page URL, L)", print: baseline, payload: page, reach, symbol_mm });
+    }
+    println!("capture: {W}x{H} preview, 65° field of view; {runs} random captures a case (SCAN_RUNS)");
+    println!("{:<8} {:<24} {:>7} {:>13} {:>13} {:>13} {:>13}", "size", "design", "symbol", "random rqrr", "random zbar", "clean reach", "field reach");
+    for c in &cases {
+        let mut rng = Rng::new(20_261_201);
+        let shots: Vec<Shot> = (0..runs).map(|_| Shot::random(&mut rng, c.reach)).collect();
+        let (rq, zb) = decode_all(c, &shots, work.path(), zbar);
+        let share = |v: &[bool]| format!("{:.0}%", 100.0 * v.iter().filter(|x| **x).count() as f64 / v.len().max(1) as f64);
+        let clean = reach(c, Shot::clean, work.path(), zbar);
+        let field = reach(c, Shot::field, work.path(), zbar);
+        let both = |r: (f64, Option<f64>)| match r.1 {
+            Some(z) => format!("{:.2}/{:.2} m", r.0, z),
+            None => format!("{:.2} m", r.0),
+        };
+        println!(
+            "{:<8} {:<24} {:>5.0}mm {:>13} {:>13} {:>13} {:>13}",
+            c.size,
+            c.design,
+            c.symbol_mm,
+            share(&rq),
+            zb.as_deref().map(share).unwrap_or_else(|| "-".into()),
+            both(clean),
+            both(field)
+        );
+    }
+    println!("reach: farthest distance decoded, rqrr/zbar, stepping 5 cm (10 cm for A4) from 20 cm");
+}
+
+/// Decode every shot of a case with rqrr, and (in one zbarimg run) with zbar.
+fn decode_all(c: &Case, shots: &[Shot], dir: &Path, zbar: bool) -> (Vec<bool>, Option<Vec<bool>>) {
+    let frames: Vec<Vec<u8>> = shots.par_iter().map(|s| capture(&c.print, s)).collect();
+    let rq: Vec<bool> = frames.par_iter().map(|f| decode_rqrr(f).iter().any(|t| *t == c.payload)).collect();
+    if !zbar {
+        return (rq, None);
+    }
+    let files: Vec<PathBuf> = frames
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let p = dir.join(format!("frame-{i}.png"));
+            let mut bytes = Vec::new();
+            {
+                let mut enc = png::Encoder::new(&mut bytes, W as u32, H as u32);
+                enc.set_color(png::ColorType::Grayscale);
+                let mut w = enc.write_header().expect("png header");
+                w.write_image_data(f).expect("png data");
+            }
+            std::fs::write(&p, bytes).expect("frame written");
+            p
+        })
+        .collect();
+    let out = Command::new("zbarimg").args(["--xml", "-q", "-Sdisable", "-Sqrcode.enable"]).args(&files).output().expect("zbarimg runs");
+    let xml = String::from_utf8_lossy(&out.stdout);
+    let zb = files
+        .iter()
+        .map(|f| {
+            let name = f.display().to_string();
+            xml.split("<source href='")
+                .find(|s| s.starts_with(&name))
+                .is_some_and(|s| s.contains(&format!("<data><![CDATA[{}]]></data>", c.payload)))
+        })
+        .collect();
+    for f in files {
+        let _ = std::fs::remove_file(f);
+    }
+    (rq, Some(zb))
+}
+
+/// The farthest distance at which a shot of kind `shot` decodes (rqrr, zbar): distances step
+/// up until three in a row fail.
+fn reach(c: &Case, shot: fn(f64) -> Shot, dir: &Path, zbar: bool) -> (f64, Option<f64>) {
+    let step = if c.reach > 1.5 { 0.10 } else { 0.05 };
+    let distances: Vec<f64> = (0..120).map(|i| 0.2 + step * i as f64).collect();
+    let shots: Vec<Shot> = distances.iter().map(|d| shot(*d)).collect();
+    let (rq, zb) = decode_all(c, &shots, dir, zbar);
+    let far = |ok: &[bool]| {
+        let mut best = 0.0;
+        let mut misses = 0;
+        for (d, ok) in distances.iter().zip(ok) {
+            if *ok {
+                best = *d;
+                misses = 0;
+            } else if best > 0.0 {
+                misses += 1;
+                if misses == 3 {
+                    break;
+                }
+            }
+        }
+        best
+    };
+    (far(&rq), zb.as_deref().map(far))
+}
+
+/// The width of the QR symbol on a print, from where rqrr finds its corners.
+fn symbol_width_mm(p: &Print) -> Option<f64> {
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(p.w, p.h, |x, y| p.grey[y * p.w + x]);
+    let grid = img.detect_grids().into_iter().next()?;
+    let b = grid.bounds;
+    let w = (((b[1].x - b[0].x).pow(2) + (b[1].y - b[0].y).pow(2)) as f64).sqrt();
+    Some(w / p.ppm)
+}
+
+/// A card the size of the plaque with the page's address as a plain QR code at L, the symbol
+/// (without its quiet zone) `symbol_mm` wide, centred.
+fn baseline(url: &str, symbol_mm: f64, card: (f64, f64)) -> Print {
+    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::L).expect("a QR code");
+    let n = code.width();
+    let colors = code.to_colors();
+    let ppm = DPI / 25.4;
+    let (w, h) = ((card.0 * ppm) as usize, (card.1 * ppm) as usize);
+    let mut grey = vec![255u8; w * h];
+    let module = symbol_mm / n as f64;
+    let (x0, y0) = ((card.0 - symbol_mm) / 2.0, (card.1 - symbol_mm) / 2.0);
+    for y in 0..h {
+        for x in 0..w {
+            let (mx, my) = ((x as f64 / ppm - x0) / module, (y as f64 / ppm - y0) / module);
+            if mx >= 0.0 && my >= 0.0 && (mx as usize) < n && (my as usize) < n && colors[my as usize * n + mx as usize] == qrcode::Color::Dark {
+                grey[y * w + x] = 0;
+            }
+        }
+    }
+    Print::new(grey, w, h, ppm)
+}
+
+/// The bundled example, copied, so that `waymark plaques` records print days in the copy.
+fn copy_example(into: &Path) -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let site = into.join("site");
+    std::fs::create_dir_all(&site).expect("a site folder");
+    for name in ["content", "themes", "site.yaml", "plaques.lock"] {
+        let ok = Command::new("cp").arg("-r").arg(root.join(name)).arg(site.join(name)).status().is_ok_and(|s| s.success());
+        assert!(ok, "cannot copy {name}");
+    }
+    site
+}
