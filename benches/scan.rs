@@ -11,6 +11,7 @@
 mod capture;
 
 use capture::{capture, decode_rqrr, Print, Rng, Shot, H, W};
+
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -28,7 +29,11 @@ struct Case {
 }
 
 fn main() {
-    let runs: usize = std::env::var("SCAN_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(100);
+    capture::quiet_rqrr_panics();
+    let runs: usize = std::env::var("SCAN_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100);
     let work = tempfile::tempdir().expect("temp dir");
     let site = copy_example(work.path());
     let zbar = Command::new("zbarimg").arg("--version").output().is_ok();
@@ -39,37 +44,76 @@ fn main() {
     for size in ["a6", "sticker", "a4"] {
         let out = work.path().join(format!("out-{size}"));
         let status = Command::new(env!("CARGO_BIN_EXE_waymark"))
-            .args(["plaques", "--codes", "HVT", "--png", "--sheet", "none", "--size", size, "--out"])
+            .args([
+                "plaques", "--codes", "HVT", "--png", "--sheet", "none", "--size", size, "--out",
+            ])
             .arg(&out)
             .arg("--site")
             .arg(&site)
             .output()
             .expect("waymark runs");
-        assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
-        let manifest = std::fs::read_to_string(out.join("print/manifest.json")).expect("a manifest");
+        assert!(
+            status.status.success(),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        let manifest =
+            std::fs::read_to_string(out.join("print/manifest.json")).expect("a manifest");
+        let manifest: serde_json::Value = serde_json::from_str(&manifest).expect("JSON");
         let payload = manifest
-            .split("\"url\":\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .expect("the plaque's URL")
+            .as_array()
+            .and_then(|a| a.iter().find(|p| p["code"] == "HVT"))
+            .or_else(|| {
+                manifest["plaques"]
+                    .as_array()
+                    .and_then(|a| a.iter().find(|p| p["code"] == "HVT"))
+            })
+            .and_then(|p| p["url"].as_str())
+            .expect("the plaque's URL in the manifest")
             .to_string();
-        let img = image::open(out.join("print/plaques/HVT.png")).expect("the plaque's PNG").to_luma8();
+        let img = image::open(out.join("print/plaques/HVT.png"))
+            .expect("the plaque's PNG")
+            .to_luma8();
         let (w, h) = img.dimensions();
         let print = Print::new(img.into_raw(), w as usize, h as usize, DPI / 25.4);
         let symbol_mm = symbol_width_mm(&print).expect("the plaque's own symbol is found");
         let reach = print.mm().0.min(print.mm().1) / 105.0;
         let page = "https://langson.example/relics/khu-luu-niem-hoang-van-thu/".to_string();
         let baseline = baseline(&page, symbol_mm, print.mm());
-        cases.push(Case { size, design: "plaque", print, payload, reach, symbol_mm });
-        cases.push(Case { size, design: "baseline (page URL, L)", print: baseline, payload: page, reach, symbol_mm });
+        cases.push(Case {
+            size,
+            design: "plaque",
+            print,
+            payload,
+            reach,
+            symbol_mm,
+        });
+        cases.push(Case {
+            size,
+            design: "baseline (page URL, L)",
+            print: baseline,
+            payload: page,
+            reach,
+            symbol_mm,
+        });
     }
-    println!("capture: {W}x{H} preview, 65° field of view; {runs} random captures a case (SCAN_RUNS)");
-    println!("{:<8} {:<24} {:>7} {:>13} {:>13} {:>13} {:>13}", "size", "design", "symbol", "random rqrr", "random zbar", "clean reach", "field reach");
+    println!(
+        "capture: {W}x{H} preview, 65° field of view; {runs} random captures a case (SCAN_RUNS)"
+    );
+    println!(
+        "{:<8} {:<24} {:>7} {:>13} {:>13} {:>13} {:>13}",
+        "size", "design", "symbol", "random rqrr", "random zbar", "clean reach", "field reach"
+    );
     for c in &cases {
         let mut rng = Rng::new(20_261_201);
         let shots: Vec<Shot> = (0..runs).map(|_| Shot::random(&mut rng, c.reach)).collect();
         let (rq, zb) = decode_all(c, &shots, work.path(), zbar);
-        let share = |v: &[bool]| format!("{:.0}%", 100.0 * v.iter().filter(|x| **x).count() as f64 / v.len().max(1) as f64);
+        let share = |v: &[bool]| {
+            format!(
+                "{:.0}%",
+                100.0 * v.iter().filter(|x| **x).count() as f64 / v.len().max(1) as f64
+            )
+        };
         let clean = reach(c, Shot::clean, work.path(), zbar);
         let field = reach(c, Shot::field, work.path(), zbar);
         let both = |r: (f64, Option<f64>)| match r.1 {
@@ -87,13 +131,18 @@ fn main() {
             both(field)
         );
     }
-    println!("reach: farthest distance decoded, rqrr/zbar, stepping 5 cm (10 cm for A4) from 20 cm");
+    println!(
+        "reach: farthest distance decoded, rqrr/zbar, stepping 5 cm (10 cm for A4) from 20 cm"
+    );
 }
 
 /// Decode every shot of a case with rqrr, and (in one zbarimg run) with zbar.
 fn decode_all(c: &Case, shots: &[Shot], dir: &Path, zbar: bool) -> (Vec<bool>, Option<Vec<bool>>) {
     let frames: Vec<Vec<u8>> = shots.par_iter().map(|s| capture(&c.print, s)).collect();
-    let rq: Vec<bool> = frames.par_iter().map(|f| decode_rqrr(f).iter().any(|t| *t == c.payload)).collect();
+    let rq: Vec<bool> = frames
+        .par_iter()
+        .map(|f| decode_rqrr(f).contains(&c.payload))
+        .collect();
     if !zbar {
         return (rq, None);
     }
@@ -113,7 +162,11 @@ fn decode_all(c: &Case, shots: &[Shot], dir: &Path, zbar: bool) -> (Vec<bool>, O
             p
         })
         .collect();
-    let out = Command::new("zbarimg").args(["--xml", "-q", "-Sdisable", "-Sqrcode.enable"]).args(&files).output().expect("zbarimg runs");
+    let out = Command::new("zbarimg")
+        .args(["--xml", "-q", "-Sdisable", "-Sqrcode.enable"])
+        .args(&files)
+        .output()
+        .expect("zbarimg runs");
     let xml = String::from_utf8_lossy(&out.stdout);
     let zb = files
         .iter()
@@ -168,7 +221,8 @@ fn symbol_width_mm(p: &Print) -> Option<f64> {
 /// A card the size of the plaque with the page's address as a plain QR code at L, the symbol
 /// (without its quiet zone) `symbol_mm` wide, centred.
 fn baseline(url: &str, symbol_mm: f64, card: (f64, f64)) -> Print {
-    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::L).expect("a QR code");
+    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::L)
+        .expect("a QR code");
     let n = code.width();
     let colors = code.to_colors();
     let ppm = DPI / 25.4;
@@ -178,8 +232,16 @@ fn baseline(url: &str, symbol_mm: f64, card: (f64, f64)) -> Print {
     let (x0, y0) = ((card.0 - symbol_mm) / 2.0, (card.1 - symbol_mm) / 2.0);
     for y in 0..h {
         for x in 0..w {
-            let (mx, my) = ((x as f64 / ppm - x0) / module, (y as f64 / ppm - y0) / module);
-            if mx >= 0.0 && my >= 0.0 && (mx as usize) < n && (my as usize) < n && colors[my as usize * n + mx as usize] == qrcode::Color::Dark {
+            let (mx, my) = (
+                (x as f64 / ppm - x0) / module,
+                (y as f64 / ppm - y0) / module,
+            );
+            if mx >= 0.0
+                && my >= 0.0
+                && (mx as usize) < n
+                && (my as usize) < n
+                && colors[my as usize * n + mx as usize] == qrcode::Color::Dark
+            {
                 grey[y * w + x] = 0;
             }
         }
@@ -193,7 +255,12 @@ fn copy_example(into: &Path) -> PathBuf {
     let site = into.join("site");
     std::fs::create_dir_all(&site).expect("a site folder");
     for name in ["content", "themes", "site.yaml", "plaques.lock"] {
-        let ok = Command::new("cp").arg("-r").arg(root.join(name)).arg(site.join(name)).status().is_ok_and(|s| s.success());
+        let ok = Command::new("cp")
+            .arg("-r")
+            .arg(root.join(name))
+            .arg(site.join(name))
+            .status()
+            .is_ok_and(|s| s.success());
         assert!(ok, "cannot copy {name}");
     }
     site
