@@ -221,32 +221,8 @@ fn symbol_width_mm(p: &Print) -> Option<f64> {
 /// A card the size of the plaque with the page's address as a plain QR code at L, the symbol
 /// (without its quiet zone) `symbol_mm` wide, centred.
 fn baseline(url: &str, symbol_mm: f64, card: (f64, f64)) -> Print {
-    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::L)
-        .expect("a QR code");
-    let n = code.width();
-    let colors = code.to_colors();
-    let ppm = DPI / 25.4;
-    let (w, h) = ((card.0 * ppm) as usize, (card.1 * ppm) as usize);
-    let mut grey = vec![255u8; w * h];
-    let module = symbol_mm / n as f64;
-    let (x0, y0) = ((card.0 - symbol_mm) / 2.0, (card.1 - symbol_mm) / 2.0);
-    for y in 0..h {
-        for x in 0..w {
-            let (mx, my) = (
-                (x as f64 / ppm - x0) / module,
-                (y as f64 / ppm - y0) / module,
-            );
-            if mx >= 0.0
-                && my >= 0.0
-                && (mx as usize) < n
-                && (my as usize) < n
-                && colors[my as usize * n + mx as usize] == qrcode::Color::Dark
-            {
-                grey[y * w + x] = 0;
-            }
-        }
-    }
-    Print::new(grey, w, h, ppm)
+    let at = ((card.0 - symbol_mm) / 2.0, (card.1 - symbol_mm) / 2.0);
+    capture::card_with_qr(url, qrcode::EcLevel::L, symbol_mm, card, at, DPI / 25.4)
 }
 
 /// The bundled example, copied, so that `waymark plaques` records print days in the copy.

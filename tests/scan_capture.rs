@@ -12,32 +12,14 @@ const URL: &str = "https://langson.example/q/HVT/";
 
 /// A 105 mm card with a 59 mm symbol, as an A6 plaque prints it.
 fn card() -> Print {
-    let code =
-        qrcode::QrCode::with_error_correction_level(URL.as_bytes(), qrcode::EcLevel::Q).unwrap();
-    let n = code.width();
-    let colors = code.to_colors();
-    let ppm = 8.0;
-    let (w, h) = (105 * 8, 148 * 8);
-    let module = 59.0 / n as f64;
-    let (x0, y0) = (23.0, 40.0);
-    let mut grey = vec![250u8; w * h];
-    for y in 0..h {
-        for x in 0..w {
-            let (mx, my) = (
-                (x as f64 / ppm - x0) / module,
-                (y as f64 / ppm - y0) / module,
-            );
-            if mx >= 0.0
-                && my >= 0.0
-                && (mx as usize) < n
-                && (my as usize) < n
-                && colors[my as usize * n + mx as usize] == qrcode::Color::Dark
-            {
-                grey[y * w + x] = 20;
-            }
-        }
-    }
-    Print::new(grey, w, h, ppm)
+    capture::card_with_qr(
+        URL,
+        qrcode::EcLevel::Q,
+        59.0,
+        (105.0, 148.0),
+        (23.0, 40.0),
+        8.0,
+    )
 }
 
 #[test]

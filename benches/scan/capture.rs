@@ -120,6 +120,37 @@ impl Shot {
     }
 }
 
+/// A card `card` mm (w, h) at `ppm` pixels a millimetre with `text` as a QR symbol at `ec`,
+/// `symbol_mm` wide (its quiet zone not counted), its top-left corner at `at` mm.
+pub fn card_with_qr(
+    text: &str,
+    ec: qrcode::EcLevel,
+    symbol_mm: f64,
+    card: (f64, f64),
+    at: (f64, f64),
+    ppm: f64,
+) -> Print {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), ec).expect("a QR code");
+    let n = code.width();
+    let colors = code.to_colors();
+    let (w, h) = ((card.0 * ppm) as usize, (card.1 * ppm) as usize);
+    let module = symbol_mm / n as f64;
+    let mut grey = vec![250u8; w * h];
+    for y in 0..h {
+        for x in 0..w {
+            let (mx, my) = (
+                (x as f64 / ppm - at.0) / module,
+                (y as f64 / ppm - at.1) / module,
+            );
+            let inside = mx >= 0.0 && my >= 0.0 && (mx as usize) < n && (my as usize) < n;
+            if inside && colors[my as usize * n + mx as usize] == qrcode::Color::Dark {
+                grey[y * w + x] = 20;
+            }
+        }
+    }
+    Print::new(grey, w, h, ppm)
+}
+
 /// A small deterministic generator (PCG-style), so that runs compare.
 pub struct Rng(u64);
 
@@ -279,24 +310,27 @@ fn gaussian(img: &mut [f64], sigma: f64) {
     let sum: f64 = kernel.iter().sum();
     let kernel: Vec<f64> = kernel.iter().map(|k| k / sum).collect();
     let mut tmp = vec![0f64; img.len()];
-    for y in 0..H {
-        for x in 0..W {
+    // Rows, then columns: (length of a line, its stride, number of lines, their stride).
+    blur_lines(img, &mut tmp, &kernel, (W, 1), (H, W));
+    blur_lines(&tmp, img, &kernel, (H, W), (W, 1));
+}
+
+fn blur_lines(
+    src: &[f64],
+    dst: &mut [f64],
+    kernel: &[f64],
+    along: (usize, usize),
+    across: (usize, usize),
+) {
+    let radius = (kernel.len() / 2) as isize;
+    for line in 0..across.0 {
+        for i in 0..along.0 {
             let mut a = 0.0;
             for (k, w) in kernel.iter().enumerate() {
-                let xx = (x as isize + k as isize - radius).clamp(0, W as isize - 1) as usize;
-                a += img[y * W + xx] * w;
+                let j = (i as isize + k as isize - radius).clamp(0, along.0 as isize - 1) as usize;
+                a += src[line * across.1 + j * along.1] * w;
             }
-            tmp[y * W + x] = a;
-        }
-    }
-    for y in 0..H {
-        for x in 0..W {
-            let mut a = 0.0;
-            for (k, w) in kernel.iter().enumerate() {
-                let yy = (y as isize + k as isize - radius).clamp(0, H as isize - 1) as usize;
-                a += tmp[yy * W + x] * w;
-            }
-            img[y * W + x] = a;
+            dst[line * across.1 + i * along.1] = a;
         }
     }
 }

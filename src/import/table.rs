@@ -219,23 +219,14 @@ mod tests {
     fn encodings() {
         let (t, e) = decode("\u{feff}Tên,Xã\nĐền,Hoàng Văn Thụ\n".as_bytes()).unwrap();
         assert_eq!((t.starts_with("Tên"), e), (true, "UTF-8"));
-        // Windows-1258 writes Vietnamese with combining tone marks.
-        use unicode_normalization::UnicodeNormalization;
-        let tones = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
-        let nfd: String = "Tên di tích,Xã\nĐền Kỳ Cùng,Hoàng Văn Thụ\n"
-            .chars()
-            .flat_map(|c| {
-                let d: String = c.nfd().collect();
-                let base: String = d.chars().filter(|m| !tones.contains(m)).nfc().collect();
-                let marks: String = d.chars().filter(|m| tones.contains(m)).collect();
-                format!("{base}{marks}").chars().collect::<Vec<_>>()
-            })
-            .collect();
-        let (bytes, _, unmapped) = encoding_rs::WINDOWS_1258.encode(&nfd);
-        assert!(!unmapped);
+        // "Tên,Xã\nĐền" as Vietnamese Windows saves it: ê and Đ are one byte each, the tone
+        // marks combining ones (0xDE tilde, 0xCC grave).
+        let bytes = [
+            0x54, 0xEA, 0x6E, 0x2C, 0x58, 0x61, 0xDE, 0x0A, 0xD0, 0xEA, 0xCC, 0x6E,
+        ];
         let (t, e) = decode(&bytes).unwrap();
         assert_eq!(e, "Windows-1258");
-        assert!(t.contains("Đền Kỳ Cùng"), "{t}");
+        assert_eq!(t, "Tên,Xã\nĐền");
         let mut utf16 = vec![0xFF, 0xFE];
         for u in "Tên,Xã\n".encode_utf16() {
             utf16.extend_from_slice(&u.to_le_bytes());
