@@ -187,62 +187,77 @@ pub fn layout(
     let mut warnings = Vec::new();
 
     let site_size = unit * 0.045;
-    let mut y = margin + site_size;
-    let site_y = y;
-    y += site_size * 0.6;
+    let site_y = margin + site_size;
 
-    // The title shrinks until it fits in three lines.
-    let mut title_size = unit * 0.075;
-    let mut lines = m.wrap(t.title, title_size, true, text_w);
-    while lines.len() > 3 && title_size > unit * 0.05 {
-        title_size *= 0.9;
-        lines = m.wrap(t.title, title_size, true, text_w);
-    }
-    if lines.len() > 3 {
-        // The QR code must keep its room: a title that still does not fit is cut, and said so.
-        lines.truncate(3);
-        let last = &mut lines[2];
-        while !last.is_empty() && m.width(&format!("{last}…"), title_size, true) > text_w {
-            last.pop();
-        }
-        last.push('…');
-        warnings.push(
-            "the title is too long for the plaque and was shortened; set a shorter one for print"
-                .to_string(),
-        );
-    }
-    let title: Vec<Line> = lines
-        .into_iter()
-        .map(|text| {
-            y += title_size * 1.2;
-            Line { text, y }
-        })
-        .collect();
-    let en_size = unit * 0.048;
-    let title_en: Vec<Line> = t
-        .title_en
-        .map(|en| m.wrap(en, en_size, false, text_w))
-        .unwrap_or_default()
-        .into_iter()
-        .take(2)
-        .map(|text| {
-            y += en_size * 1.25;
-            Line { text, y }
-        })
-        .collect();
-    let cta_size = unit * 0.04;
-    let link_size = unit * 0.036;
-    let code_size = unit * 0.075;
-    let below = cta_size * 1.6 + link_size * 1.4 + code_size * 1.3 + margin;
     let side = width + 2 * crate::qr::QUIET_ZONE;
     let wanted = distance_m * 100.0; // symbol width in mm for distance/10
-                                     // As large as the plaque allows: a larger symbol only scans from further away.
-    let symbol_at = |top: f64| {
+    let cta_size = unit * 0.04;
+    let link_size = unit * 0.036;
+    // The text around the symbol at `scale` (1.0: the usual sizes). A symbol short of the width
+    // its scan distance needs gets the room of smaller type (down to two thirds): on a 100 mm
+    // sticker a two-line title at full size left a 24 mm symbol where 40 mm are needed.
+    let texts = |scale: f64, warnings: &mut Vec<String>| {
+        let mut y = site_y + site_size * 0.6;
+        // The title shrinks until it fits in three lines.
+        let mut title_size = unit * 0.075 * scale;
+        let mut lines = m.wrap(t.title, title_size, true, text_w);
+        while lines.len() > 3 && title_size > unit * 0.05 * scale {
+            title_size *= 0.9;
+            lines = m.wrap(t.title, title_size, true, text_w);
+        }
+        if lines.len() > 3 {
+            // The QR code must keep its room: a title that still does not fit is cut, and said so.
+            lines.truncate(3);
+            let last = &mut lines[2];
+            while !last.is_empty() && m.width(&format!("{last}…"), title_size, true) > text_w {
+                last.pop();
+            }
+            last.push('…');
+            warnings.push(
+                "the title is too long for the plaque and was shortened; set a shorter one for print"
+                    .to_string(),
+            );
+        }
+        let title: Vec<Line> = lines
+            .into_iter()
+            .map(|text| {
+                y += title_size * 1.2;
+                Line { text, y }
+            })
+            .collect();
+        let en_size = unit * 0.048 * scale.max(0.75);
+        let title_en: Vec<Line> = t
+            .title_en
+            .map(|en| m.wrap(en, en_size, false, text_w))
+            .unwrap_or_default()
+            .into_iter()
+            .take(2)
+            .map(|text| {
+                y += en_size * 1.25;
+                Line { text, y }
+            })
+            .collect();
+        let code_size = unit * 0.075 * scale;
+        (title, title_size, title_en, en_size, code_size, y)
+    };
+    let symbol_for = |top: f64, code_size: f64| {
+        let below = cta_size * 1.6 + link_size * 1.4 + code_size * 1.3 + margin;
         let room = (h - top - unit * 0.03 - below)
             .min(text_w + margin)
             .max(10.0);
         room * width as f64 / side as f64
     };
+    let mut scale = 1.0;
+    let (mut title, mut title_size, mut title_en, mut en_size, mut code_size, mut y) =
+        texts(scale, &mut warnings);
+    while symbol_for(y, code_size) + 0.01 < wanted && scale > 0.7 {
+        scale *= 0.9;
+        let mut w2 = Vec::new();
+        (title, title_size, title_en, en_size, code_size, y) = texts(scale, &mut w2);
+        warnings = w2;
+    }
+    // As large as the plaque allows: a larger symbol only scans from further away.
+    let symbol_at = |top: f64| symbol_for(top, code_size);
 
     // The summary takes only the room the symbol can spare: as many lines as keep it at the
     // width its scan distance needs.
@@ -407,6 +422,41 @@ mod tests {
             far.warnings
         );
         assert!(far.qr.y + far.qr.module * 37.0 < 148.0, "fits on the page");
+    }
+
+    #[test]
+    fn a_symbol_short_of_its_width_gets_the_room_of_smaller_type() {
+        let m = metrics();
+        let t = Texts {
+            site_title: "Di sản Lạng Sơn",
+            title: "Khu lưu niệm Hoàng Văn Thụ",
+            title_en: Some("Hoàng Văn Thụ Memorial Site"),
+            summaries: Vec::new(),
+            cta: "Quét mã để xem thông tin · Scan for information",
+            link: "langson.example/q/HVT/",
+            code: "HVT",
+        };
+        let modules = vec![true; 29 * 29];
+        let sticker = layout(
+            Size::Sticker,
+            Size::Sticker.scan_distance_m(),
+            &m,
+            &t,
+            &modules,
+            29,
+        );
+        // Full-size type left 24 mm; smaller type gives the symbol half as much again.
+        assert!(sticker.qr_mm > 35.0, "{}", sticker.qr_mm);
+        assert!(sticker.title_size < 100.0 * 0.075 && sticker.title_size >= 100.0 * 0.075 * 0.65);
+        assert_eq!(sticker.title.len(), 1);
+        assert!(
+            !sticker.title_en.is_empty(),
+            "nothing the plaque carries is lost"
+        );
+        // A plaque whose symbol has its width keeps the usual type.
+        let a6 = layout(Size::A6, Size::A6.scan_distance_m(), &m, &t, &modules, 29);
+        assert_eq!(a6.title_size, 105.0 * 0.075);
+        assert_eq!(a6.code_size, 105.0 * 0.075);
     }
 
     #[test]
