@@ -24,6 +24,7 @@ const browser = await chromium.launch({
 });
 const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
   locale: "vi-VN", userAgent: "Mozilla/5.0 (Linux; Android 12; SM-A135F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Mobile Safari/537.36" };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const shot = (page, name) => page.screenshot({ path: path.join(shots, name) });
 // Tap Save and wait for the answer page (its address may be the one the last save left).
 const saveForm = async (page) => {
@@ -78,14 +79,18 @@ try {
   check(fs.existsSync(path.join(siteDir, "content/relics/chua-tien/index.en.md")), "the English translation written");
 
   // The preview shows it (after the watcher's rebuild).
-  const preview = await context.newPage();
+  // Polled without a page (a page would reload itself on each rebuild, under our feet).
   let shown = false;
   for (let i = 0; i < 100 && !shown; i++) {
-    await preview.goto(`${base}/en/relics/chua-tien/`);
-    shown = (await preview.content()).includes("A pagoda in a limestone cave.");
-    if (!shown) await preview.waitForTimeout(100);
+    const r = await context.request.get(`${base}/en/relics/chua-tien/`);
+    shown = (await r.text()).includes("A pagoda in a limestone cave.");
+    if (!shown) await sleep(100);
   }
   check(shown, "the preview page shows the English text");
+  const preview = await context.newPage();
+  await preview.goto(`${base}/en/relics/chua-tien/`);
+  await sleep(1000); // the lists' rebuild may reload it once more
+  await preview.waitForLoadState("load");
   await shot(preview, "4-preview.png");
 
   // A conflict: the file changes on disk while the form is open.
