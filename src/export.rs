@@ -110,13 +110,24 @@ pub fn csv(t: &Table) -> Result<Vec<u8>> {
         let io = |e: csv::Error| Error::Usage(format!("cannot write CSV: {e}"));
         w.write_record(&t.headers).map_err(io)?;
         for r in &t.rows {
-            w.write_record(r.iter().map(|(v, _)| v.as_str()))
+            w.write_record(r.iter().map(|(v, is_num)| guarded(v, *is_num).into_owned()))
                 .map_err(io)?;
         }
         w.flush()
             .map_err(|e| Error::Usage(format!("cannot write CSV: {e}")))?;
     }
     Ok(out)
+}
+
+/// A text cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first: a title
+/// written by anyone could be `=HYPERLINK(...)`) gets the apostrophe that makes it text; import
+/// drops it again.
+fn guarded(v: &str, is_num: bool) -> std::borrow::Cow<'_, str> {
+    if !is_num && v.starts_with(['=', '+', '-', '@']) {
+        format!("'{v}").into()
+    } else {
+        v.into()
+    }
 }
 
 pub fn xlsx(t: &Table) -> Result<Vec<u8>> {

@@ -218,49 +218,41 @@ fn follow(agent: &ureq::Agent, url: &str) -> (Outcome, String) {
             Err(e) => return (Outcome::Failed(e.to_string()), String::new()),
         };
         let status = resp.status().as_u16();
-        if (300..400).contains(&status) {
-            let Some(to) = resp
+        let next = if (300..400).contains(&status) {
+            let location = resp
                 .headers()
                 .get("location")
                 .and_then(|l| l.to_str().ok())
-                .map(|l| join(&current, l))
-            else {
-                return (Outcome::Status(status), String::new());
-            };
-            if seen.contains(&to) || seen.len() > MAX_HOPS {
-                seen.push(to);
-                return (Outcome::Loop(seen), String::new());
+                .map(|l| join(&current, l));
+            match location {
+                Some(to) => to,
+                None => return (Outcome::Status(status), String::new()),
             }
-            seen.push(to.clone());
-            current = to;
-            continue;
-        }
-        if status != 200 {
+        } else if status != 200 {
             return (Outcome::Status(status), String::new());
-        }
-        let body = resp
-            .body_mut()
-            .with_config()
-            .limit(8 * 1024 * 1024)
-            .read_to_string()
-            .unwrap_or_default();
-        // The site of an old address (`moved/<host>/`) leads on with a meta refresh, as a
-        // phone's browser would follow it.
-        if let Some(to) = refresh(&body).map(|r| join(&current, &r)) {
-            if seen.contains(&to) || seen.len() > MAX_HOPS {
-                seen.push(to);
-                return (Outcome::Loop(seen), String::new());
+        } else {
+            let body = resp
+                .body_mut()
+                .with_config()
+                .limit(8 * 1024 * 1024)
+                .read_to_string()
+                .unwrap_or_default();
+            // The site of an old address (`moved/<host>/`) leads on with a meta refresh, as a
+            // phone's browser would follow it.
+            match refresh(&body).map(|r| join(&current, &r)) {
+                Some(to) => to,
+                None => {
+                    let canonical = canonical(&body);
+                    return (Outcome::Ok { canonical }, body);
+                }
             }
-            seen.push(to.clone());
-            current = to;
-            continue;
+        };
+        if seen.contains(&next) || seen.len() > MAX_HOPS {
+            seen.push(next);
+            return (Outcome::Loop(seen), String::new());
         }
-        return (
-            Outcome::Ok {
-                canonical: canonical(&body),
-            },
-            body,
-        );
+        seen.push(next.clone());
+        current = next;
     }
 }
 

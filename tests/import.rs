@@ -459,3 +459,29 @@ fn a_mapping_file_names_unusual_columns_and_a_sheet_is_chosen() {
         out(&o)
     );
 }
+
+#[test]
+fn a_title_that_looks_like_a_formula_stays_text_both_ways() {
+    let s = site(&[(
+        "content/relics/den.md",
+        "---\ntitle: \"=HYPERLINK(\\\"https://evil.example\\\";\\\"Đền\\\")\"\n---\n\nĐền.\n",
+    )]);
+    let o = std::process::Command::new(bin())
+        .args(["export", "--site"])
+        .arg(s.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", out(&o));
+    let file = s.path().join("output/export/entries.csv");
+    let csv = read(&file);
+    assert!(
+        csv.contains("\"'=HYPERLINK("),
+        "a spreadsheet shows it as text: {csv}"
+    );
+    let o = import(s.path(), &file, &["--update"]);
+    assert!(
+        out(&o).contains("0 new, 0 changed, 1 unchanged"),
+        "{}",
+        out(&o)
+    );
+}

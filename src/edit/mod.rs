@@ -46,7 +46,8 @@ pub struct Opened {
     pub code_fixed: bool,
     pub languages: Vec<String>,
     pub default_language: String,
-    /// Photos of the entry that carry a GPS position: (file, lat, lon).
+    /// Photos of the entry that carry a GPS position: (file, lat, lon), when the form offers
+    /// them (`Editor::offer_gps`).
     pub gps: Vec<(String, f64, f64)>,
     /// The whole file, when its front matter does not parse: the form then edits it as text.
     pub raw: Option<String>,
@@ -170,21 +171,6 @@ impl Editor {
         let code = fields.get("code").and_then(Value::as_str);
         let ledger = crate::ledger::Ledger::load(&self.site).unwrap_or_default();
         let code_fixed = code.is_some_and(|c| ledger.codes.contains_key(c));
-        let mut gps = Vec::new();
-        if fields.get("location").is_none() {
-            if let Some(bundle) = &files.bundle {
-                for src in form::listed_sources(&fields).iter().take(12) {
-                    if !files.assets.contains(src) {
-                        continue;
-                    }
-                    if let Ok(bytes) = std::fs::read(self.site.join(bundle).join(src)) {
-                        if let Some((lat, lon)) = upload::gps(&bytes) {
-                            gps.push((src.clone(), lat, lon));
-                        }
-                    }
-                }
-            }
-        }
         Ok(Opened {
             id: id.to_string(),
             kind: Kind::of_section(&files.section),
@@ -195,10 +181,47 @@ impl Editor {
             code_fixed,
             languages: config.languages.clone(),
             default_language: config.default_language.clone(),
-            gps,
+            gps: Vec::new(),
             raw,
             files,
         })
+    }
+
+    /// For an entry without a location, the positions its photos were taken at (read from the
+    /// originals' EXIF): only for the form a person sees, not for saves or thumbnails.
+    pub fn offer_gps(&self, o: &mut Opened) {
+        o.gps.clear();
+        if o.fields.get("location").is_some() {
+            return;
+        }
+        let Some(bundle) = &o.files.bundle else {
+            return;
+        };
+        for src in form::listed_sources(&o.fields).iter().take(12) {
+            if !o.files.assets.contains(src) {
+                continue;
+            }
+            if let Ok(bytes) = std::fs::read(self.site.join(bundle).join(src)) {
+                if let Some((lat, lon)) = upload::gps(&bytes) {
+                    o.gps.push((src.clone(), lat, lon));
+                }
+            }
+        }
+    }
+
+    /// The original of the entry's `n`th listed photo, when it is a file of its bundle.
+    pub fn photo(&self, id: &str, n: usize) -> Option<PathBuf> {
+        let config = self.config().ok()?;
+        let files = self.entries(&config).remove(id)?;
+        let text = std::fs::read_to_string(self.site.join(&files.file)).ok()?;
+        let src = form::listed_sources(&document::fields(&text))
+            .get(n)?
+            .clone();
+        let bundle = files.bundle.as_ref()?;
+        files
+            .assets
+            .contains(&src)
+            .then(|| self.site.join(bundle).join(src))
     }
 
     fn read(&self, rel: &Path) -> Result<String, Failed> {

@@ -33,8 +33,9 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Table, String> {
     match ext.as_str() {
         "csv" | "txt" => read_csv(path),
         "xlsx" | "xlsm" | "xls" | "ods" | "xlsb" => read_workbook(path, sheet),
+        "" => Err("has no extension to tell its format: name it .xlsx, .xls, .ods or .csv".into()),
         _ => Err(format!(
-            "`.{ext}` is not a spreadsheet Waymark reads: save it as .xlsx, .xls, .ods or .csv"
+            "is a `.{ext}` file, not a spreadsheet Waymark reads: save it as .xlsx, .xls, .ods or .csv"
         )),
     }
 }
@@ -162,7 +163,12 @@ fn read_csv(path: &Path) -> Result<Table, String> {
             record
                 .iter()
                 .map(|t| {
-                    let text = t.trim().to_string();
+                    // `'=x` is the text `=x`, as spreadsheets (and `waymark export`) write it.
+                    let t = t.trim();
+                    let text = match t.strip_prefix('\'') {
+                        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest.to_string(),
+                        _ => t.to_string(),
+                    };
                     let number = number(&text);
                     Cell { text, number }
                 })

@@ -332,19 +332,29 @@ async fn list(
             Err(e) => return pages::message(l, "site.yaml", &e.to_string()),
         };
         let files = st.editor.entries(&config);
-        let diags = shared.diagnostics.read().expect("diagnostics lock").clone();
-        let titles = shared.titles();
+        // (errors, warnings) by file, counted once: the list may hold 10,000 entries.
+        let mut by_file: HashMap<std::path::PathBuf, (usize, usize)> = HashMap::new();
+        for d in shared.diagnostics.read().expect("diagnostics lock").iter() {
+            let n = by_file.entry(d.file.clone()).or_default();
+            if d.is_error() {
+                n.0 += 1;
+            } else {
+                n.1 += 1;
+            }
+        }
+        let titles = shared.titles.read().expect("titles lock");
         let listed: Vec<pages::Listed> = files
             .iter()
             .map(|(id, f)| {
-                let mine = |d: &&crate::error::Diagnostic| {
-                    d.file == f.file || f.translations.values().any(|t| *t == d.file)
-                };
+                let (errors, warnings) = std::iter::once(&f.file)
+                    .chain(f.translations.values())
+                    .filter_map(|p| by_file.get(p))
+                    .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
                 pages::Listed {
                     id,
                     title: titles.get(id).cloned().unwrap_or_else(|| id.clone()),
-                    errors: diags.iter().filter(mine).filter(|d| d.is_error()).count(),
-                    warnings: diags.iter().filter(mine).filter(|d| !d.is_error()).count(),
+                    errors,
+                    warnings,
                 }
             })
             .collect();
@@ -423,7 +433,7 @@ async fn open(
     let (status, body) = tokio::task::spawn_blocking(move || match st.editor.open(&id) {
         Ok(opened) => (
             StatusCode::OK,
-            form_page(&shared, l, &opened, &s, &[], notice),
+            form_page(&shared, &st.editor, l, opened, &s, &[], notice),
         ),
         Err(f) => failed_page(l, &id, f),
     })
@@ -434,18 +444,24 @@ async fn open(
 
 fn form_page(
     shared: &super::Shared,
+    editor: &Editor,
     l: Lang,
-    opened: &crate::edit::Opened,
+    mut opened: crate::edit::Opened,
     s: &Session,
     msgs: &[FieldMsg],
     notice: Option<String>,
 ) -> String {
-    let diags = shared.diagnostics.read().expect("diagnostics lock").clone();
-    let problems: Vec<crate::error::Diagnostic> = diags
-        .into_iter()
+    editor.offer_gps(&mut opened);
+    let opened = &opened;
+    let problems: Vec<crate::error::Diagnostic> = shared
+        .diagnostics
+        .read()
+        .expect("diagnostics lock")
+        .iter()
         .filter(|d| {
             d.file == opened.files.file || opened.files.translations.values().any(|t| *t == d.file)
         })
+        .cloned()
         .collect();
     let suggestions = pages::suggestions(&shared.suggestions());
     pages::entry_form(&pages::FormView {
@@ -605,7 +621,7 @@ async fn save(
             );
             return (
                 StatusCode::PAYLOAD_TOO_LARGE,
-                form_page(&shared, l, &opened, &s, &[msg], None),
+                form_page(&shared, &st.editor, l, opened, &s, &[msg], None),
                 None,
             );
         }
@@ -631,7 +647,7 @@ async fn save(
                     back.version = version.to_string();
                     (
                         StatusCode::UNPROCESSABLE_ENTITY,
-                        form_page(&shared, l, &back, &s, &m, None),
+                        form_page(&shared, &st.editor, l, back, &s, &m, None),
                         None,
                     )
                 }
@@ -669,7 +685,7 @@ async fn save(
                     let back = opened.with(&shown);
                     return (
                         StatusCode::UNPROCESSABLE_ENTITY,
-                        form_page(&shared, l, &back, &s, &m, None),
+                        form_page(&shared, &st.editor, l, back, &s, &m, None),
                         None,
                     );
                 }
@@ -683,7 +699,7 @@ async fn save(
         let back = opened.with(&sub);
         (
             StatusCode::UNPROCESSABLE_ENTITY,
-            form_page(&shared, l, &back, &s, &msgs, None),
+            form_page(&shared, &st.editor, l, back, &s, &msgs, None),
             None,
         )
     })
@@ -707,14 +723,9 @@ async fn photo(
         Err(refused) => return refused,
     };
     let found = tokio::task::spawn_blocking(move || {
-        let opened = st.editor.open(&id).ok()?;
-        let src = form::listed_sources(&opened.fields).get(n)?.clone();
-        let bundle = opened.files.bundle.as_ref()?;
-        if !opened.files.assets.contains(&src) {
-            return None;
-        }
-        let bytes = std::fs::read(st.editor.site.join(bundle).join(&src)).ok()?;
-        Some((super::content_type(&src), bytes))
+        let path = st.editor.photo(&id, n)?;
+        let bytes = std::fs::read(&path).ok()?;
+        Some((super::content_type(&path.to_string_lossy()), bytes))
     })
     .await
     .ok()

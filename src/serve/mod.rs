@@ -62,9 +62,6 @@ pub struct Shared {
 }
 
 impl Shared {
-    fn titles(&self) -> HashMap<String, String> {
-        self.titles.read().expect("titles lock").clone()
-    }
     fn suggestions(&self) -> Vec<(&'static str, Vec<String>)> {
         self.suggest.read().expect("suggest lock").clone()
     }
