@@ -691,6 +691,27 @@ fn links_odd_names_and_oversized_uploads_cannot_get_through() {
     assert_eq!(r.status, 404);
     assert!(read(outside.path().join("secret.md")).contains("SECRET"));
 
+    // A link where the photo's bundle folder would go: refused, nothing written through it.
+    write(
+        s.path(),
+        "content/places/cho.md",
+        "---\ntitle: Chợ\n---\n\nChợ.\n",
+    );
+    std::os::unix::fs::symlink(outside.path(), s.path().join("content/places/cho")).unwrap();
+    let cho = form_of(&b, &ed.base, "places/cho");
+    let r = b.post_multipart(
+        &format!("{}/_edit/e/places/cho", ed.base),
+        &cho,
+        &[("photos", "a.jpg", media::phone_jpeg(64, 48, 1))],
+        &[],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(
+        std::fs::read_dir(outside.path()).unwrap().count(),
+        1,
+        "only secret.md outside"
+    );
+
     // A photo over 25 MB is refused with the limit named; nothing is written.
     let mut big = media::phone_jpeg(64, 48, 1);
     big.resize(26 * 1024 * 1024, 0);

@@ -485,3 +485,21 @@ fn a_title_that_looks_like_a_formula_stays_text_both_ways() {
         out(&o)
     );
 }
+
+#[test]
+fn nothing_is_imported_through_a_link_out_of_the_site() {
+    let dir = fresh_site();
+    let s = dir.path().join("s");
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), s.join("content/homestays")).unwrap();
+    let csv = dir.path().join("h.csv");
+    std::fs::write(&csv, "Tên homestay,Giá\nNhà Lan,250000\n").unwrap();
+    let o = import(&s, &csv, &["--section", "homestays"]);
+    assert_eq!(o.status.code(), Some(1), "{}", out(&o));
+    assert!(
+        out(&o).contains("a link or a file stands where this folder should be"),
+        "{}",
+        out(&o)
+    );
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+}

@@ -115,6 +115,21 @@ impl Opened {
     }
 }
 
+/// Whether every folder of `rel_dir` (relative to `site`) that exists is a real folder, not a
+/// link: writing through a link could put a volunteer's files outside the site.
+pub fn real_folders(site: &Path, rel_dir: &Path) -> bool {
+    let mut at = site.to_path_buf();
+    for part in rel_dir.components() {
+        at.push(part);
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() || !m.is_dir() => return false,
+            Ok(_) => {}
+            Err(_) => return true,
+        }
+    }
+    true
+}
+
 /// A file's version: a digest of its bytes, sent with the form and compared on save.
 pub fn version(bytes: &[u8]) -> String {
     format!("{:016x}", crate::output::digest(bytes))
@@ -453,6 +468,14 @@ impl Editor {
             return Err(Failed::Invalid(msgs));
         }
 
+        if let Some(b) = bundle.as_ref().filter(|b| !real_folders(&self.site, b)) {
+            let name = b.display().to_string();
+            return Err(Failed::Invalid(vec![FieldMsg::error(
+                "photos",
+                format!("`{name}` is a link or a file, not a folder: nothing was saved; make it a real folder"),
+                format!("`{name}` là liên kết hoặc tệp, không phải thư mục: chưa lưu gì"),
+            )]));
+        }
         // Write: new photos and audio, translations, then the entry file; undo on failure.
         let mut written: Vec<PathBuf> = Vec::new();
         let result = (|| -> std::io::Result<()> {

@@ -712,6 +712,18 @@ fn coord(c: &Cell) -> Option<f64> {
 
 /// Write every file whole or none: all beside their places first, then each renamed over.
 fn write_all(site: &Path, writes: &[(PathBuf, String)]) -> Result<()> {
+    for (rel, _) in writes {
+        let dir = rel.parent().unwrap_or(Path::new(""));
+        if !crate::edit::real_folders(site, dir) {
+            return Err(Error::one(
+                Diagnostic::error(
+                    dir,
+                    "a link or a file stands where this folder should be; nothing was written",
+                )
+                .hint("make it a real folder inside the site, then import again"),
+            ));
+        }
+    }
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
     let stage = |staged: &mut Vec<(PathBuf, PathBuf)>| -> std::io::Result<()> {
         for (rel, text) in writes {
