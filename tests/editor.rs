@@ -769,3 +769,26 @@ fn a_file_whose_front_matter_is_broken_is_fixed_as_text() {
         .iter()
         .any(|(k, v)| k == "f.title" && v == "Đền"));
 }
+
+#[test]
+fn a_save_waits_for_a_build_that_holds_the_site_lock() {
+    let s = a_site();
+    let ed = start(s.path(), &[]);
+    let b = pair(&ed.pair_link, "Lan");
+    let fields = form_of(&b, &ed.base, "relics/den");
+    // What `waymark build` holds while it reads the entries.
+    let lock = waymark::lock::SiteLock::take(s.path()).expect("the lock");
+    let (b2, base) = (b.clone(), ed.base.clone());
+    let changed = with(&fields, &[("f.district", Some("Cao Lộc"))]);
+    let save = std::thread::spawn(move || save(&b2, &base, "relics/den", &changed).status);
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    assert_eq!(
+        den(s.path()),
+        DEN,
+        "nothing written while the build holds the lock"
+    );
+    assert!(!save.is_finished());
+    drop(lock);
+    assert_eq!(save.join().unwrap(), 303);
+    assert!(den(s.path()).contains("district: Cao Lộc"));
+}

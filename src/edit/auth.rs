@@ -87,13 +87,20 @@ struct State {
 pub struct Auth {
     state: Mutex<State>,
     owners: PathBuf,
+    /// How long a pairing link works (`PAIR_TTL`).
+    ttl: Duration,
 }
 
 impl Auth {
     pub fn new(site: &Path) -> Auth {
+        Auth::with_ttl(site, PAIR_TTL)
+    }
+
+    pub fn with_ttl(site: &Path, ttl: Duration) -> Auth {
         Auth {
             state: Mutex::default(),
             owners: site.join(OWNERS_FILE),
+            ttl,
         }
     }
 
@@ -103,7 +110,7 @@ impl Auth {
         let mut st = self.state.lock().expect("auth lock");
         let now = Instant::now();
         st.pairing.retain(|_, until| *until > now);
-        st.pairing.insert(hash(&token), now + PAIR_TTL);
+        st.pairing.insert(hash(&token), now + self.ttl);
         token
     }
 
@@ -306,6 +313,17 @@ mod tests {
         assert!(s.csrf_ok(&s.csrf.clone()) && !s.csrf_ok("x"));
         assert_eq!(auth.pair(&t, "again", HOME), Err(Refusal::BadLink));
         assert!(auth.session("not-a-session").is_none());
+    }
+
+    #[test]
+    fn a_pairing_link_expires() {
+        let dir = tempfile::tempdir().unwrap();
+        let auth = Auth::with_ttl(dir.path(), Duration::from_millis(30));
+        let t = auth.new_pairing();
+        assert!(auth.pairing_open(&t, HOME).is_ok());
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(auth.pairing_open(&t, HOME), Err(Refusal::BadLink));
+        assert_eq!(auth.pair(&t, "late", HOME), Err(Refusal::BadLink));
     }
 
     #[test]
