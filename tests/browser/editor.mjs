@@ -4,27 +4,17 @@
 // conflict, and an owner link that opens one entry only.
 // usage: node editor.mjs BASE PAIR_LINK SITE_DIR PHOTO.jpg SHOTS_DIR
 // Prints one line per check and exits 1 when any fails.
-import { chromium } from "playwright-core";
+import { check, fail, finish, launch, sleep } from "./harness.mjs";
 import fs from "node:fs";
 import path from "node:path";
 
 const [base, pairLink, siteDir, photo, shots] = process.argv.slice(2);
 fs.mkdirSync(shots, { recursive: true });
 
-let failed = 0;
-function check(ok, what) {
-  console.log(`${ok ? "ok" : "FAIL"}: ${what}`);
-  if (!ok) failed++;
-}
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run"],
-});
+const browser = await launch();
 const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
   locale: "vi-VN", userAgent: "Mozilla/5.0 (Linux; Android 12; SM-A135F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Mobile Safari/537.36" };
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const shot = (page, name) => page.screenshot({ path: path.join(shots, name) });
 // Tap Save and wait for the answer page (its address may be the one the last save left).
 const saveForm = async (page) => {
@@ -120,10 +110,8 @@ try {
   check(r.status() === 403, "the owner link cannot open another entry");
   await owner.close();
 } catch (e) {
-  console.log(`FAIL: ${e}`);
-  failed++;
+  fail(String(e));
 } finally {
   await browser.close();
 }
-console.log(failed ? `${failed} failed` : "all passed");
-process.exit(failed ? 1 : 0);
+finish();

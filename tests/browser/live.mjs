@@ -2,7 +2,7 @@
 // the pages an edit changed, and only those, and shows a broken file over the page.
 // usage: node live.mjs BASE_URL SITE_DIR   (serve already running on BASE_URL for SITE_DIR)
 // Prints one line per check and exits 1 when any fails.
-import { chromium } from "playwright-core";
+import { check, fail, finish, launch, sleep } from "./harness.mjs";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -10,18 +10,8 @@ const [base, siteDir] = process.argv.slice(2);
 const den = path.join(siteDir, "content/relics/den.md");
 const original = fs.readFileSync(den, "utf8");
 
-let failed = 0;
-function check(ok, what) {
-  console.log(`${ok ? "ok" : "FAIL"}: ${what}`);
-  if (!ok) failed++;
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run"],
-});
+const browser = await launch();
 try {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   // The edited entry, a page that lists it nearby, and a page the edit does not touch; each
@@ -66,5 +56,4 @@ try {
   fs.writeFileSync(den, original);
   await browser.close();
 }
-console.log(failed ? `${failed} check(s) failed` : "all passed");
-process.exit(failed ? 1 : 0);
+finish();

@@ -2,7 +2,7 @@
 // usage: node visitor.mjs SITE_DIR SHOTS_DIR
 // Serves SITE_DIR on 127.0.0.1 itself, so that it can cut the network by closing the server.
 // Prints one line per check and exits 1 when any fails.
-import { chromium } from "playwright-core";
+import { check, fail, finish, launch, sleep } from "./harness.mjs";
 import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
@@ -26,17 +26,8 @@ server.on("connection", (s) => { sockets.add(s); s.on("close", () => sockets.del
 await new Promise((r) => server.listen(0, "127.0.0.1", r));
 const base = `http://127.0.0.1:${server.address().port}`;
 
-let failed = 0;
-function check(ok, what) {
-  console.log(`${ok ? "ok" : "FAIL"}: ${what}`);
-  if (!ok) failed++;
-}
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic"],
-});
+const browser = await launch(["--disable-quic"]);
 try {
   // A phone-sized screenshot of an entry page, and no sideways scrolling at 320 px.
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "vi-VN" });
@@ -92,11 +83,9 @@ try {
   await p.goto(`${base}/homestays/homestay-huu-lien/`);
   check((await p.locator("h1").count()) === 1, "an unvisited page falls back to the cached home page offline");
 } catch (e) {
-  console.log(`FAIL: ${e.message}`);
-  failed++;
+  fail(String(e.message));
 } finally {
   await browser.close();
   server.close();
 }
-console.log(`${failed === 0 ? "all passed" : `${failed} failed`}`);
-process.exit(failed ? 1 : 0);
+finish();
