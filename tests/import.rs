@@ -335,6 +335,14 @@ fn bad_files_and_bad_rows_are_named_and_write_nothing() {
         out(&o)
     );
 
+    let o = import(&s, &dir.path().join("missing.xlsx"), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        out(&o).contains("missing.xlsx does not exist"),
+        "{}",
+        out(&o)
+    );
+
     let good = dir.path().join("good.xlsx");
     relic_list(&good);
     let bytes = std::fs::read(&good).unwrap();
@@ -502,4 +510,31 @@ fn nothing_is_imported_through_a_link_out_of_the_site() {
         out(&o)
     );
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn an_update_keeps_an_entry_with_photos_valid() {
+    let dir = fresh_site();
+    let s = dir.path().join("s");
+    write(&s, "content/relics/den-ky-cung/index.md", "---\ntitle: Đền Kỳ Cùng\ncommune: Vĩnh Trại\nimages: [{ src: cong.jpg, alt: Cổng }]\n---\n\nĐền.\n");
+    std::fs::write(
+        s.join("content/relics/den-ky-cung/cong.jpg"),
+        media::phone_jpeg(64, 48, 1),
+    )
+    .unwrap();
+    let csv = dir.path().join("list.csv");
+    std::fs::write(
+        &csv,
+        "Tên di tích,Xã,Huyện\nĐền Kỳ Cùng,Vĩnh Trại,Cao Lộc\n",
+    )
+    .unwrap();
+    let o = import(&s, &csv, &["--update"]);
+    assert!(o.status.success(), "{}", out(&o));
+    let text = read(s.join("content/relics/den-ky-cung/index.md"));
+    assert!(
+        text.contains("district: Cao Lộc")
+            && text.contains("images: [{ src: cong.jpg, alt: Cổng }]"),
+        "{text}"
+    );
+    build_ok(&s);
 }

@@ -3,6 +3,7 @@
 
 pub mod fields;
 pub mod front_matter;
+pub mod nesting;
 mod validate;
 
 pub use validate::check_code as validate_code;
@@ -314,6 +315,40 @@ pub fn load(site: &Path, config: &Config, drafts: bool, memo: Option<&Memo>) -> 
     Ok(loaded)
 }
 
+/// The Markdown Waymark reads: CommonMark with tables, footnotes, heading ids, smart
+/// punctuation and strikethrough.
+pub fn markdown_options() -> pulldown_cmark::Options {
+    use pulldown_cmark::Options;
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Check one entry file's text as a load checks it (fields, values, nesting; links are
+/// resolved later, by the renderer): for the editor and the importer before they write, and
+/// for `check_entry_bytes`.
+#[allow(clippy::too_many_arguments)]
+pub fn check_entry_text(
+    site: &Path,
+    text: &str,
+    rel: &Path,
+    section: &str,
+    slug: &str,
+    bundle: Option<PathBuf>,
+    assets: Vec<String>,
+) -> Vec<Diagnostic> {
+    match entry_from_text(text, rel, section, slug, "") {
+        Ok(mut e) => {
+            e.bundle = bundle;
+            e.assets = assets;
+            validate::entry(site, &e)
+        }
+        Err(d) => vec![d],
+    }
+}
+
 /// An entry's files, found without parsing them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EntryFiles {
@@ -600,13 +635,20 @@ pub fn check_entry_bytes(bytes: Vec<u8>, rel: &Path, section: &str) -> Vec<Diagn
         Ok(t) => t,
         Err(d) => return vec![d],
     };
-    let mut entry = match entry_from_text(&text, rel, section, "", "vi") {
-        Ok(e) => e,
-        Err(d) => return vec![d],
-    };
-    entry.slug = crate::slug::slugify(&entry.matter.title);
-    entry.texts.clear();
-    validate::entry(Path::new("/nonexistent"), &entry)
+    let slug = front_matter::split(&text, rel)
+        .ok()
+        .and_then(|s| front_matter::parse_entry(&s, rel, &text).ok())
+        .map(|m| crate::slug::slugify(&m.title))
+        .unwrap_or_default();
+    check_entry_text(
+        Path::new("/nonexistent"),
+        &text,
+        rel,
+        section,
+        &slug,
+        None,
+        Vec::new(),
+    )
 }
 
 fn parse_file(site: &Path, f: &Found, config: &Config) -> std::result::Result<Parsed, Diagnostic> {

@@ -12,6 +12,9 @@ const VN_LON: (f64, f64) = (102.0, 110.0);
 
 pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    for t in e.texts.values() {
+        out.extend(super::nesting::problem(&t.body, &t.file, t.body_line));
+    }
     let m = &e.matter;
     let err = |key: &str, msg: String| {
         let line = key_line(&e.yaml, e.yaml_line, key);

@@ -583,26 +583,25 @@ impl Editor {
         assets: Vec<String>,
         before: &Mapping,
     ) -> Vec<FieldMsg> {
-        let mut entry = match content::entry_from_text(text, rel, &files.section, &files.slug, "") {
-            Ok(e) => e,
-            Err(d) => return vec![field_msg(&d, text, "f.")],
+        let mut out: Vec<FieldMsg> = content::check_entry_text(
+            &self.site,
+            text,
+            rel,
+            &files.section,
+            &files.slug,
+            bundle,
+            assets,
+        )
+        .iter()
+        .map(|d| field_msg(d, text, "f."))
+        .collect();
+        let Ok(matter) =
+            front_matter::split(text, rel).and_then(|s| front_matter::parse_entry(&s, rel, text))
+        else {
+            return out;
         };
-        entry.bundle = bundle;
-        entry.assets = assets;
-        entry.texts.clear();
-        let mut out: Vec<FieldMsg> = content::validate_entry(&self.site, &entry)
-            .iter()
-            .map(|d| field_msg(d, text, "f."))
-            .collect();
-        if let Ok(split) = front_matter::split(text, rel) {
-            if let Some(d) =
-                crate::render::markdown::nesting_problem(split.body, rel, split.body_line)
-            {
-                out.push(field_msg(&d, text, "f."));
-            }
-        }
         // A code may not be one that plaques.lock gives to another page.
-        let new_code = entry.matter.code.as_deref();
+        let new_code = matter.code.as_deref();
         if new_code != before.get("code").and_then(Value::as_str) {
             if let Some(code) = new_code {
                 let ledger = crate::ledger::Ledger::load(&self.site).unwrap_or_default();

@@ -285,7 +285,17 @@ pub fn run(opts: &Options) -> Result<Report> {
             let made = document::apply(&base, &row_changes, Some(&body), front_matter::FIELDS)
                 .map_err(|e| vec![Diagnostic::error(place(number, 0), e)])
                 .and_then(|text| {
-                    let problems = check(&opts.site, &text, &rel, &section, &slug);
+                    // A new bundle, with no files of its own yet.
+                    let bundle = rel.parent().map(Path::to_path_buf);
+                    let problems = content::check_entry_text(
+                        &opts.site,
+                        &text,
+                        &rel,
+                        &section,
+                        &slug,
+                        bundle,
+                        Vec::new(),
+                    );
                     if problems.iter().any(Diagnostic::is_error) {
                         Err(problems)
                     } else {
@@ -423,7 +433,15 @@ fn plan(
         }
         let new_text = document::apply(&text, &changes, None, front_matter::FIELDS)
             .map_err(|e| vec![Diagnostic::error(place(r.number, 0), e)])?;
-        let problems = check(site, &new_text, &files.file, &files.section, &files.slug);
+        let problems = content::check_entry_text(
+            site,
+            &new_text,
+            &files.file,
+            &files.section,
+            &files.slug,
+            files.bundle.clone(),
+            files.assets.clone(),
+        );
         if problems.iter().any(Diagnostic::is_error) {
             return Err(problems
                 .into_iter()
@@ -495,21 +513,6 @@ fn field_of(d: &Diagnostic, text: &str) -> String {
     d.line
         .and_then(|l| crate::edit::field_at(text, l))
         .unwrap_or_default()
-}
-
-/// The checks a build makes of one entry file.
-fn check(site: &Path, text: &str, rel: &Path, section: &str, slug: &str) -> Vec<Diagnostic> {
-    match content::entry_from_text(text, rel, section, slug, "") {
-        Ok(mut e) => {
-            e.bundle = rel
-                .parent()
-                .filter(|_| rel.ends_with("index.md"))
-                .map(Path::to_path_buf);
-            e.texts.clear();
-            content::validate_entry(site, &e)
-        }
-        Err(d) => vec![d],
-    }
 }
 
 fn read_row(

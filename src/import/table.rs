@@ -25,6 +25,13 @@ pub struct Table {
 
 /// Read `path` (its sheet `sheet`, else the first); the error says what is wrong in words.
 pub fn read(path: &Path, sheet: Option<&str>) -> Result<Table, String> {
+    if !path.is_file() {
+        return Err(if path.is_dir() {
+            "is a folder: give the spreadsheet file itself".into()
+        } else {
+            "does not exist: check the file's name and folder".into()
+        });
+    }
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
