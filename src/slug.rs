@@ -18,9 +18,11 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
-/// Folds text for matching and sorting: lower case ASCII, diacritics dropped.
+/// Folds text for matching and sorting: lower case ASCII, diacritics dropped, single spaces
+/// ("  Tên  Di TÍCH " -> "ten di tich").
 pub fn fold(text: &str) -> String {
-    deunicode::deunicode(text).to_lowercase()
+    let ascii = deunicode::deunicode(text).to_lowercase();
+    ascii.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

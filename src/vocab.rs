@@ -90,3 +90,88 @@ pub enum EcLevel {
     Q,
     H,
 }
+
+/// A text that is not a price.
+#[derive(Debug, PartialEq, Eq)]
+pub struct NotAPrice;
+
+/// A price in đồng as people write it: `250000`, `250.000`, `250,000 đ`, `250.000 VND`, `250k`.
+/// None for an empty text.
+pub fn vnd(text: &str) -> Result<Option<u64>, NotAPrice> {
+    let t = text.trim().to_lowercase();
+    let t = t
+        .trim_end_matches("/đêm")
+        .trim_end_matches("vnd")
+        .trim_end_matches("vnđ")
+        .trim_end_matches(['đ', 'd'])
+        .trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let (t, times) = match t.strip_suffix('k') {
+        Some(rest) => (rest.trim(), 1000),
+        None => (t, 1),
+    };
+    let digits: String = t
+        .chars()
+        .filter(|c| !matches!(c, '.' | ',' | ' '))
+        .collect();
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return Err(NotAPrice);
+    }
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(times))
+        .map(Some)
+        .ok_or(NotAPrice)
+}
+
+/// Degrees as people write them: `21.8537`, `21,8537`, `21°51'12"N`, `106° 45' 36" E`,
+/// `21 51 12 N` (S and W negative), to six decimals.
+pub fn degrees(s: &str) -> Option<f64> {
+    let t = s.trim();
+    if t.is_empty() {
+        return None;
+    }
+    let upper = t.to_uppercase();
+    let negative = upper.ends_with('S') || upper.ends_with('W') || upper.starts_with('-');
+    let cleaned: String = upper
+        .chars()
+        .map(|c| match c {
+            '0'..='9' | '.' => c,
+            ',' => '.',
+            _ => ' ',
+        })
+        .collect();
+    let parts: Vec<f64> = cleaned
+        .split_whitespace()
+        .filter_map(|p| p.parse().ok())
+        .collect();
+    let value = match parts.as_slice() {
+        [d] => *d,
+        [d, m] => d + m / 60.0,
+        [d, m, s] => d + m / 60.0 + s / 3600.0,
+        _ => return None,
+    };
+    let v = if negative { -value } else { value };
+    v.is_finite().then_some((v * 1e6).round() / 1e6)
+}
+
+#[cfg(test)]
+mod reader_tests {
+    #[test]
+    fn prices_and_degrees_as_written() {
+        assert_eq!(super::vnd("250k"), Ok(Some(250_000)));
+        assert_eq!(super::vnd("1,200,000 VND"), Ok(Some(1_200_000)));
+        assert_eq!(super::vnd("250.000đ/đêm"), Ok(Some(250_000)));
+        assert_eq!(super::vnd(""), Ok(None));
+        assert_eq!(super::vnd("-5"), Err(super::NotAPrice));
+        assert_eq!(super::vnd("liên hệ"), Err(super::NotAPrice));
+        assert_eq!(super::degrees("21°51'12\"N"), Some(21.853333));
+        assert_eq!(super::degrees("106° 45' 36\" E"), Some(106.76));
+        assert_eq!(super::degrees("21,8537"), Some(21.8537));
+        assert_eq!(super::degrees("-12.5"), Some(-12.5));
+        assert_eq!(super::degrees("x"), None);
+    }
+}

@@ -203,9 +203,9 @@ fn value<'a>(
                 _ => return bad("a year, such as 1988", "ghi năm, ví dụ 1988"),
             },
         },
-        Input::Money => match money(raw) {
+        Input::Money => match crate::vocab::vnd(raw) {
             Ok(v) => v.map(|n| Value::Number(n.into())),
-            Err(()) => {
+            Err(crate::vocab::NotAPrice) => {
                 return bad(
                     "a price in đồng, digits only: 250000",
                     "ghi giá bằng số đồng, ví dụ 250000",
@@ -226,7 +226,7 @@ fn value<'a>(
             let lon = get(&format!("{name}.lon")).unwrap_or("").trim();
             match (lat.is_empty(), lon.is_empty()) {
                 (true, true) => None,
-                (false, false) => match (degrees(lat), degrees(lon)) {
+                (false, false) => match (crate::vocab::degrees(lat), crate::vocab::degrees(lon)) {
                     (Some(a), Some(b)) => {
                         let mut m = Mapping::new();
                         m.insert("lat".into(), a.into());
@@ -287,43 +287,6 @@ fn value<'a>(
         }
         Input::Images | Input::Audio => None,
     })
-}
-
-/// `250000`, `250.000`, `250,000 đ`, `250k`.
-fn money(raw: &str) -> Result<Option<u64>, ()> {
-    let t = raw.trim().to_lowercase();
-    let t = t
-        .trim_end_matches("vnd")
-        .trim_end_matches(['đ', 'd'])
-        .trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    let (t, times) = match t.strip_suffix('k') {
-        Some(rest) => (rest.trim(), 1000),
-        None => (t, 1),
-    };
-    let digits: String = t
-        .chars()
-        .filter(|c| !matches!(c, '.' | ',' | ' '))
-        .collect();
-    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return Err(());
-    }
-    digits
-        .parse::<u64>()
-        .ok()
-        .and_then(|n| n.checked_mul(times))
-        .map(Some)
-        .ok_or(())
-}
-
-/// `21.85`, or `21,85` as a Vietnamese keyboard types it.
-fn degrees(s: &str) -> Option<f64> {
-    s.replace(',', ".")
-        .parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
 }
 
 /// The photo rows of the form (`img.N.src`, `.alt`, `.caption`, `.order`, `.remove`), for
@@ -515,13 +478,5 @@ mod tests {
         assert!(en.version.is_none());
         let imgs = en.changes.iter().find(|(n, _)| n == "images").unwrap();
         assert_eq!(imgs.1.as_ref().unwrap().as_sequence().unwrap().len(), 1);
-    }
-
-    #[test]
-    fn money_forms() {
-        assert_eq!(money("250k"), Ok(Some(250000)));
-        assert_eq!(money("1,200,000 VND"), Ok(Some(1200000)));
-        assert_eq!(money(""), Ok(None));
-        assert_eq!(money("-5"), Err(()));
     }
 }

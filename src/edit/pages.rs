@@ -123,11 +123,11 @@ pub fn list(lang: Lang, entries: &[Listed], query: &str, csrf: &str, site_proble
         lang.t("Tìm", "Search"),
         esc(query)
     );
-    let q = fold(query);
+    let q = crate::slug::fold(query);
     b.push_str("<ul class=\"entries\">");
     let mut shown = 0;
     for e in entries {
-        if !q.is_empty() && !fold(&e.title).contains(&q) && !e.id.contains(&q) {
+        if !q.is_empty() && !crate::slug::fold(&e.title).contains(&q) && !e.id.contains(&q) {
             continue;
         }
         shown += 1;
@@ -172,11 +172,6 @@ pub fn list(lang: Lang, entries: &[Listed], query: &str, csrf: &str, site_proble
         lang.t("Ghép thêm điện thoại", "Pair another phone"),
     );
     page(lang, lang.t("Các địa điểm", "Places"), &b)
-}
-
-/// Lower case without diacritics, for search.
-fn fold(s: &str) -> String {
-    deunicode::deunicode(s).to_lowercase().trim().to_string()
 }
 
 pub struct FormView<'a> {

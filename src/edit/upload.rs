@@ -3,6 +3,7 @@
 //! the photo's GPS position read so the form can offer it as the entry's location.
 
 use crate::media::photo::{sniff, MAX_PIXELS};
+use crate::media::{ext_of, CAMERA_ADVICE, CAMERA_ADVICE_VI, CAMERA_EXTS};
 use image::ImageFormat;
 
 /// The most one photo or audio file may weigh, and one save altogether (stated in the form).
@@ -46,15 +47,11 @@ pub fn check_photo(u: &Upload) -> Result<Photo, Refused> {
             format!("ảnh `{name}` lớn hơn {} MB", MAX_FILE >> 20),
         ));
     }
-    let camera = is_heif(&u.bytes)
-        || [
-            "heic", "heif", "dng", "cr2", "cr3", "nef", "arw", "tif", "tiff",
-        ]
-        .contains(&ext_of(name).as_str());
+    let camera = is_heif(&u.bytes) || CAMERA_EXTS.contains(&ext_of(name).as_str());
     if camera {
         return Err(refused(
-            format!("`{name}` is in a camera format that browsers cannot show: export it as JPEG (on an iPhone: Settings > Camera > Formats > Most Compatible)"),
-            format!("ảnh `{name}` ở định dạng máy ảnh (HEIC, RAW...) mà trình duyệt không hiển thị được: hãy xuất ảnh sang JPEG"),
+            format!("`{name}` is in a camera format that browsers cannot show: {CAMERA_ADVICE}"),
+            format!("`{name}`: {CAMERA_ADVICE_VI}"),
         ));
     }
     let format = sniff(&u.bytes).ok_or_else(|| {
@@ -155,12 +152,6 @@ pub fn bundle_name(upload_name: &str, ext: &str, taken: &[String]) -> String {
         n += 1;
     }
     name
-}
-
-fn ext_of(name: &str) -> String {
-    name.rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default()
 }
 
 fn is_heif(bytes: &[u8]) -> bool {

@@ -218,11 +218,7 @@ fn decode(bytes: &[u8]) -> Result<(String, &'static str), String> {
     }
 }
 
-/// Lower case, no diacritics, single spaces: how headers and names are compared.
-pub fn fold(s: &str) -> String {
-    let ascii = deunicode::deunicode(s).to_lowercase();
-    ascii.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+pub use crate::slug::fold;
 
 #[cfg(test)]
 mod tests {

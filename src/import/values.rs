@@ -99,39 +99,7 @@ pub fn name_and_type(s: &str) -> (String, Option<&'static str>) {
     (t.to_string(), None)
 }
 
-/// Degrees from "21.8537", "21,8537", "21°51'12\"N", "106° 45' 36.5\" E", "21 51 12 N".
-pub fn degrees(s: &str) -> Option<f64> {
-    let t = s.trim();
-    if t.is_empty() {
-        return None;
-    }
-    let upper = t.to_uppercase();
-    let negative = upper.ends_with('S') || upper.ends_with('W') || upper.starts_with('-');
-    let cleaned: String = upper
-        .chars()
-        .map(|c| {
-            if c.is_ascii_digit() || c == '.' {
-                c
-            } else if c == ',' {
-                '.'
-            } else {
-                ' '
-            }
-        })
-        .collect();
-    let parts: Vec<f64> = cleaned
-        .split_whitespace()
-        .filter_map(|p| p.parse().ok())
-        .collect();
-    let value = match parts.as_slice() {
-        [d] => *d,
-        [d, m] => d + m / 60.0,
-        [d, m, s] => d + m / 60.0 + s / 3600.0,
-        _ => return None,
-    };
-    let v = if negative { -value } else { value };
-    v.is_finite().then_some((v * 1e6).round() / 1e6)
-}
+pub use crate::vocab::degrees;
 
 /// One cell holding both: "21.8537, 106.7610" or "21°51'N 106°45'E".
 pub fn lat_lon(s: &str) -> Option<(f64, f64)> {
@@ -194,27 +162,8 @@ pub fn price(c: &Cell) -> Result<Option<u64>, String> {
             Err("a price is a whole number of đồng".into())
         };
     }
-    let t = c.text.trim().to_lowercase();
-    let t = t
-        .trim_end_matches("/đêm")
-        .trim_end_matches("vnd")
-        .trim_end_matches("vnđ");
-    let t = t.trim_end_matches(['đ', 'd']).trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    let (t, times) = match t.strip_suffix('k') {
-        Some(r) => (r.trim(), 1000),
-        None => (t, 1),
-    };
-    let digits: String = t
-        .chars()
-        .filter(|c| !matches!(c, '.' | ',' | ' '))
-        .collect();
-    match digits.parse::<u64>() {
-        Ok(n) => Ok(Some(n * times)),
-        Err(_) => Err("write the price in đồng, e.g. 250000 or 250.000đ".into()),
-    }
+    crate::vocab::vnd(&c.text)
+        .map_err(|_| "write the price in đồng, e.g. 250000 or 250.000đ".into())
 }
 
 #[cfg(test)]

@@ -26,7 +26,11 @@ use std::path::PathBuf;
 /// Photos Waymark publishes, by extension.
 const PHOTO_EXTS: &[&str] = &["jpg", "jpeg", "png", "webp"];
 /// Camera formats browsers cannot show: never published (they also carry GPS positions).
-const CAMERA_EXTS: &[&str] = &[
+/// What to do with a photo in a camera format, for the build's error and the editor's refusal.
+pub const CAMERA_ADVICE: &str =
+    "export it as JPEG (on an iPhone: Settings > Camera > Formats > Most Compatible)";
+pub const CAMERA_ADVICE_VI: &str = "ảnh ở định dạng máy ảnh (HEIC, TIFF...) mà trình duyệt không hiển thị được: hãy xuất ảnh sang JPEG";
+pub const CAMERA_EXTS: &[&str] = &[
     "heic", "heif", "tif", "tiff", "dng", "cr2", "cr3", "nef", "arw",
 ];
 
@@ -66,7 +70,8 @@ impl Photo {
     }
 }
 
-fn ext_of(name: &str) -> String {
+/// A file name's extension, lower case ("" when it has none).
+pub fn ext_of(name: &str) -> String {
     name.rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default()
@@ -121,9 +126,19 @@ pub fn process(site: &Site, progress: Option<&crate::progress::Progress>) -> Res
         for name in &e.assets {
             let ext = ext_of(name);
             if CAMERA_EXTS.contains(&ext.as_str()) {
-                let d = media_problem(site, e, name, format!("photo `{name}` is in a camera format ({}) that browsers cannot show", ext.to_uppercase()))
-                    .hint("export it as JPEG (on an iPhone: Settings > Camera > Formats > Most Compatible), put the .jpg in the folder and list that instead")
-                    .vi("ảnh ở định dạng máy ảnh (HEIC, TIFF...) mà trình duyệt không hiển thị được: hãy xuất ảnh sang JPEG");
+                let d = media_problem(
+                    site,
+                    e,
+                    name,
+                    format!(
+                        "photo `{name}` is in a camera format ({}) that browsers cannot show",
+                        ext.to_uppercase()
+                    ),
+                )
+                .hint(format!(
+                    "{CAMERA_ADVICE}, put the .jpg in the folder and list that instead"
+                ))
+                .vi(CAMERA_ADVICE_VI);
                 if listed.contains(name.as_str()) {
                     problems.push(d);
                 } else {
