@@ -1,9 +1,13 @@
 //! How far a printed plaque scans: each size of the Hoàng Văn Thụ plaque that `waymark plaques`
-//! makes, captured as a phone would (benches/scan/capture.rs) and decoded by rqrr (in process)
-//! and zbarimg, against the baseline volunteers print today: the page's address as a plain QR
-//! code at error correction L, printed as wide as the plaque's symbol.
+//! makes, captured as a phone would (benches/scan/capture.rs) and decoded by rqrr (in process),
+//! ZXing's decoder (rxing, with `--features zxing`) and zbarimg, against the baseline volunteers
+//! print today: the page's address as a plain QR code at error correction L, printed as wide as
+//! the plaque's symbol.
 //!
-//! cargo bench --bench scan            (SCAN_RUNS=N random captures a case, default 100)
+//! cargo bench --bench scan --features zxing   (SCAN_RUNS=N random captures a case, default 100;
+//!                                      SCAN_SIZES=a6,sticker,a4; SCAN_EC=L|M|Q|H for the plaques)
+//! SCAN_EXPLORE=1 cargo bench --bench scan   (the design space: one link in byte and alphanumeric
+//!                                      mode at each level and several widths, SCAN_WIDTHS=61,72,80)
 //! Prints per size and design: the share of random captures decoded to the exact payload, and
 //! the farthest distance decoded clean and under the field condition.
 
@@ -19,8 +23,8 @@ use std::process::Command;
 const DPI: f64 = 300.0;
 
 struct Case {
-    size: &'static str,
-    design: &'static str,
+    size: String,
+    design: String,
     print: Print,
     payload: String,
     /// The scale of distances: 1.0 for A6 (105 mm wide), in proportion to the card's width.
@@ -40,8 +44,20 @@ fn main() {
     if !zbar {
         eprintln!("zbarimg not found (apt-get install zbar-tools): only rqrr decodes");
     }
+    if std::env::var_os("SCAN_EXPLORE").is_some() {
+        explore(runs, work.path(), zbar);
+        return;
+    }
+    if let Ok(ec) = std::env::var("SCAN_EC") {
+        // The plaques at another error-correction level, to compare designs.
+        let yaml = site.join("site.yaml");
+        let text = std::fs::read_to_string(&yaml).expect("site.yaml");
+        let text = text.replace("error_correction: auto", &format!("error_correction: {ec}"));
+        std::fs::write(&yaml, text).expect("site.yaml written");
+    }
+    let sizes = std::env::var("SCAN_SIZES").unwrap_or_else(|_| "a6,sticker,a4".into());
     let mut cases = Vec::new();
-    for size in ["a6", "sticker", "a4"] {
+    for size in sizes.split(',') {
         let out = work.path().join(format!("out-{size}"));
         let status = Command::new(env!("CARGO_BIN_EXE_waymark"))
             .args([
@@ -60,17 +76,19 @@ fn main() {
         let manifest =
             std::fs::read_to_string(out.join("print/manifest.json")).expect("a manifest");
         let manifest: serde_json::Value = serde_json::from_str(&manifest).expect("JSON");
-        let payload = manifest
+        let item = manifest
             .as_array()
             .and_then(|a| a.iter().find(|p| p["code"] == "HVT"))
-            .or_else(|| {
-                manifest["plaques"]
-                    .as_array()
-                    .and_then(|a| a.iter().find(|p| p["code"] == "HVT"))
-            })
-            .and_then(|p| p["url"].as_str())
+            .expect("the plaque in the manifest");
+        let payload = item["url"]
+            .as_str()
             .expect("the plaque's URL in the manifest")
             .to_string();
+        let design = format!(
+            "plaque ({}, {})",
+            item["error_correction"].as_str().unwrap_or("?"),
+            item["modules"]
+        );
         let img = image::open(out.join("print/plaques/HVT.png"))
             .expect("the plaque's PNG")
             .to_luma8();
@@ -81,16 +99,16 @@ fn main() {
         let page = "https://langson.example/relics/khu-luu-niem-hoang-van-thu/".to_string();
         let baseline = baseline(&page, symbol_mm, print.mm());
         cases.push(Case {
-            size,
-            design: "plaque",
+            size: size.to_string(),
+            design,
             print,
             payload,
             reach,
             symbol_mm,
         });
         cases.push(Case {
-            size,
-            design: "baseline (page URL, L)",
+            size: size.to_string(),
+            design: "baseline (page URL, L)".into(),
             print: baseline,
             payload: page,
             reach,
@@ -98,53 +116,59 @@ fn main() {
         });
     }
     println!(
-        "capture: {W}x{H} preview, 65° field of view; {runs} random captures a case (SCAN_RUNS)"
+        "capture: {W}x{H} preview, 65° field of view; {runs} random captures a case (SCAN_RUNS); decoders {}",
+        decoders(zbar).join("/")
     );
     println!(
-        "{:<8} {:<24} {:>7} {:>13} {:>13} {:>13} {:>13}",
-        "size", "design", "symbol", "random rqrr", "random zbar", "clean reach", "field reach"
+        "{:<8} {:<24} {:>7} {:>16} {:>18} {:>18}",
+        "size", "design", "symbol", "random read", "clean reach", "field reach"
     );
     for c in &cases {
         let mut rng = Rng::new(20_261_201);
         let shots: Vec<Shot> = (0..runs).map(|_| Shot::random(&mut rng, c.reach)).collect();
-        let (rq, zb) = decode_all(c, &shots, work.path(), zbar);
-        let share = |v: &[bool]| {
-            format!(
-                "{:.0}%",
-                100.0 * v.iter().filter(|x| **x).count() as f64 / v.len().max(1) as f64
-            )
-        };
-        let clean = reach(c, Shot::clean, work.path(), zbar);
-        let field = reach(c, Shot::field, work.path(), zbar);
-        let both = |r: (f64, Option<f64>)| match r.1 {
-            Some(z) => format!("{:.2}/{:.2} m", r.0, z),
-            None => format!("{:.2} m", r.0),
-        };
+        let read = decode_all(c, &shots, work.path(), zbar);
         println!(
-            "{:<8} {:<24} {:>5.0}mm {:>13} {:>13} {:>13} {:>13}",
+            "{:<8} {:<24} {:>5.0}mm {:>16} {:>18} {:>18}",
             c.size,
             c.design,
             c.symbol_mm,
-            share(&rq),
-            zb.as_deref().map(share).unwrap_or_else(|| "-".into()),
-            both(clean),
-            both(field)
+            per_decoder(read.iter().map(|v| share(v))),
+            metres(&reach(c, Shot::clean, work.path(), zbar)),
+            metres(&reach(c, Shot::field, work.path(), zbar)),
         );
     }
-    println!(
-        "reach: farthest distance decoded, rqrr/zbar, stepping 5 cm (10 cm for A4) from 20 cm"
-    );
+    println!("reach: farthest distance decoded, stepping 5 cm (10 cm for A4) from 20 cm");
 }
 
-/// Decode every shot of a case with rqrr, and (in one zbarimg run) with zbar.
-fn decode_all(c: &Case, shots: &[Shot], dir: &Path, zbar: bool) -> (Vec<bool>, Option<Vec<bool>>) {
+/// The decoders of this run: rqrr always, ZXing with `--features zxing`, zbar when installed.
+fn decoders(zbar: bool) -> Vec<&'static str> {
+    let mut d = vec!["rqrr"];
+    if cfg!(feature = "zxing") {
+        d.push("zxing");
+    }
+    if zbar {
+        d.push("zbar");
+    }
+    d
+}
+
+/// Decode every shot of a case with each decoder (zbar in one zbarimg run): what each read
+/// exactly, in the order of `decoders`.
+fn decode_all(c: &Case, shots: &[Shot], dir: &Path, zbar: bool) -> Vec<Vec<bool>> {
     let frames: Vec<Vec<u8>> = shots.par_iter().map(|s| capture(&c.print, s)).collect();
-    let rq: Vec<bool> = frames
+    let mut out = vec![frames
         .par_iter()
         .map(|f| decode_rqrr(f).contains(&c.payload))
-        .collect();
+        .collect()];
+    #[cfg(feature = "zxing")]
+    out.push(
+        frames
+            .par_iter()
+            .map(|f| capture::decode_zxing(f).contains(&c.payload))
+            .collect(),
+    );
     if !zbar {
-        return (rq, None);
+        return out;
     }
     let files: Vec<PathBuf> = frames
         .par_iter()
@@ -162,35 +186,36 @@ fn decode_all(c: &Case, shots: &[Shot], dir: &Path, zbar: bool) -> (Vec<bool>, O
             p
         })
         .collect();
-    let out = Command::new("zbarimg")
+    let run = Command::new("zbarimg")
         .args(["--xml", "-q", "-Sdisable", "-Sqrcode.enable"])
         .args(&files)
         .output()
         .expect("zbarimg runs");
-    let xml = String::from_utf8_lossy(&out.stdout);
-    let zb = files
-        .iter()
-        .map(|f| {
-            let name = f.display().to_string();
-            xml.split("<source href='")
-                .find(|s| s.starts_with(&name))
-                .is_some_and(|s| s.contains(&format!("<data><![CDATA[{}]]></data>", c.payload)))
-        })
-        .collect();
+    let xml = String::from_utf8_lossy(&run.stdout);
+    out.push(
+        files
+            .iter()
+            .map(|f| {
+                let name = f.display().to_string();
+                xml.split("<source href='")
+                    .find(|s| s.starts_with(&name))
+                    .is_some_and(|s| s.contains(&format!("<data><![CDATA[{}]]></data>", c.payload)))
+            })
+            .collect(),
+    );
     for f in files {
         let _ = std::fs::remove_file(f);
     }
-    (rq, Some(zb))
+    out
 }
 
-/// The farthest distance at which a shot of kind `shot` decodes (rqrr, zbar): distances step
+/// The farthest distance at which a shot of kind `shot` decodes, per decoder: distances step
 /// up until three in a row fail.
-fn reach(c: &Case, shot: fn(f64) -> Shot, dir: &Path, zbar: bool) -> (f64, Option<f64>) {
+fn reach(c: &Case, shot: fn(f64) -> Shot, dir: &Path, zbar: bool) -> Vec<f64> {
     let step = if c.reach > 1.5 { 0.10 } else { 0.05 };
     let distances: Vec<f64> = (0..120).map(|i| 0.2 + step * i as f64).collect();
     let shots: Vec<Shot> = distances.iter().map(|d| shot(*d)).collect();
-    let (rq, zb) = decode_all(c, &shots, dir, zbar);
-    let far = |ok: &[bool]| {
+    let far = |ok: &Vec<bool>| {
         let mut best = 0.0;
         let mut misses = 0;
         for (d, ok) in distances.iter().zip(ok) {
@@ -206,7 +231,23 @@ fn reach(c: &Case, shot: fn(f64) -> Shot, dir: &Path, zbar: bool) -> (f64, Optio
         }
         best
     };
-    (far(&rq), zb.as_deref().map(far))
+    decode_all(c, &shots, dir, zbar).iter().map(far).collect()
+}
+
+/// "a / b / c", one figure per decoder.
+fn per_decoder(figures: impl Iterator<Item = String>) -> String {
+    figures.collect::<Vec<_>>().join("/")
+}
+
+fn share(v: &[bool]) -> String {
+    format!(
+        "{:.0}%",
+        100.0 * v.iter().filter(|x| **x).count() as f64 / v.len().max(1) as f64
+    )
+}
+
+fn metres(r: &[f64]) -> String {
+    per_decoder(r.iter().map(|m| format!("{m:.2}"))) + " m"
 }
 
 /// The width of the QR symbol on a print, from where rqrr finds its corners.
@@ -240,4 +281,67 @@ fn copy_example(into: &Path) -> PathBuf {
         assert!(ok, "cannot copy {name}");
     }
     site
+}
+
+/// The design space on an A6 card: the same short link in byte mode (lower case) and in
+/// alphanumeric mode (upper case), at each error-correction level, printed at several widths.
+fn explore(runs: usize, dir: &Path, zbar: bool) {
+    let links = [
+        "https://langson.example/q/HVT/",
+        "HTTPS://LANGSON.EXAMPLE/Q/HVT/",
+        "HTTPS://LANGSON.EXAMPLE/Q/NHITHANH/",
+    ];
+    let widths: Vec<f64> = std::env::var("SCAN_WIDTHS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|w| w.parse().ok()).collect())
+        .unwrap_or_else(|| vec![61.0, 70.0, 80.0]);
+    let levels = [
+        ("L", qrcode::EcLevel::L),
+        ("M", qrcode::EcLevel::M),
+        ("Q", qrcode::EcLevel::Q),
+        ("H", qrcode::EcLevel::H),
+    ];
+    println!(
+        "{:<38} {:>3} {:>4} {:>6} {:>16} {:>18} {:>18}",
+        "payload", "ec", "mods", "symbol", "random read", "clean reach", "field reach"
+    );
+    for link in links {
+        for (name, ec) in levels {
+            let n = qrcode::QrCode::with_error_correction_level(link.as_bytes(), ec)
+                .expect("a code")
+                .width();
+            for &mm in &widths {
+                let card = (105.0, 148.0);
+                let print = capture::card_with_qr(
+                    link,
+                    ec,
+                    mm,
+                    card,
+                    ((card.0 - mm) / 2.0, 30.0),
+                    DPI / 25.4,
+                );
+                let c = Case {
+                    size: "a6".into(),
+                    design: "explore".into(),
+                    print,
+                    payload: link.to_string(),
+                    reach: 1.0,
+                    symbol_mm: mm,
+                };
+                let mut rng = Rng::new(20_261_201);
+                let shots: Vec<Shot> = (0..runs).map(|_| Shot::random(&mut rng, 1.0)).collect();
+                let read = decode_all(&c, &shots, dir, zbar);
+                println!(
+                    "{:<38} {:>3} {:>4} {:>4.0}mm {:>16} {:>18} {:>18}",
+                    link,
+                    name,
+                    n,
+                    mm,
+                    per_decoder(read.iter().map(|v| share(v))),
+                    metres(&reach(&c, Shot::clean, dir, zbar)),
+                    metres(&reach(&c, Shot::field, dir, zbar)),
+                );
+            }
+        }
+    }
 }

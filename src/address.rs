@@ -25,6 +25,23 @@ pub fn landing(code: &str) -> String {
     format!("{LANDINGS}{code}/")
 }
 
+/// A link as a QR code carries it: the scheme and host in upper case, which every browser reads
+/// as the same address (RFC 3986 makes both case-insensitive), so that they travel in the QR
+/// code's alphanumeric mode at 5.5 bits a character instead of 8. The path keeps its case: on
+/// most static hosts it is case-sensitive, and printed codes' `/q/` must stay as printed.
+pub fn scan_form(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let host_end = rest.find('/').unwrap_or(rest.len());
+    format!(
+        "{}://{}{}",
+        scheme.to_ascii_uppercase(),
+        rest[..host_end].to_ascii_uppercase(),
+        &rest[host_end..]
+    )
+}
+
 /// The output file of the page at a site-relative address (`/relics/den/` → `site/relics/den/index.html`).
 pub fn page_file(path: &str) -> String {
     format!("site{path}index.html")
@@ -139,6 +156,15 @@ mod tests {
     #[test]
     fn addresses() {
         assert_eq!(landing("HVT"), "/q/HVT/");
+        assert_eq!(
+            scan_form("https://langson.example/sub/q/HVT/"),
+            "HTTPS://LANGSON.EXAMPLE/sub/q/HVT/"
+        );
+        assert_eq!(
+            scan_form("http://xn--lng-sn-7va.vn:8080/q/A1/"),
+            "HTTP://XN--LNG-SN-7VA.VN:8080/q/A1/"
+        );
+        assert_eq!(scan_form("no scheme"), "no scheme");
         assert_eq!(
             page_file("/en/relics/den/"),
             "site/en/relics/den/index.html"

@@ -1,7 +1,7 @@
 //! `site.yaml`: the site's name, address, languages, theme and print defaults.
 
 use crate::error::{Diagnostic, Error, Result};
-pub use crate::vocab::{EcLevel, Size};
+pub use crate::vocab::{EcChoice, EcLevel, Size};
 use crate::yaml;
 use serde::Deserialize;
 use std::path::Path;
@@ -97,7 +97,7 @@ fn default_webp_quality() -> u8 {
 pub struct PlaqueConfig {
     #[serde(default = "default_size")]
     pub size: Size,
-    /// How far away a visitor stands to scan, in metres; by default the size's own (0.5 m for A6).
+    /// How far away a visitor stands to scan, in metres; by default the size's own (1 m for A6).
     #[serde(default)]
     pub scan_distance_m: Option<f64>,
     /// Also write each plaque's SVG with its text as outlines, for sign makers without the font.
@@ -139,21 +139,17 @@ fn default_size() -> Size {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QrConfig {
-    /// L, M, Q or H. Q survives a scratched or weathered plaque; H leaves room for a logo.
-    #[serde(default = "default_ec")]
-    pub error_correction: EcLevel,
+    /// `auto` (the default: the highest level one version of the symbol buys), or L, M, Q, H.
+    #[serde(default)]
+    pub error_correction: EcChoice,
 }
 
 impl Default for QrConfig {
     fn default() -> Self {
         QrConfig {
-            error_correction: default_ec(),
+            error_correction: EcChoice::Auto,
         }
     }
-}
-
-fn default_ec() -> EcLevel {
-    EcLevel::Q
 }
 
 /// A list page of 50 cards is about 3 KB gzipped: it arrives in the first round trip with its

@@ -254,7 +254,7 @@ pub fn init(dir: &Path, title: Option<&str>) -> Result<Vec<PathBuf>> {
 base_url: https://example.org\n\
 # Ngôn ngữ chính và các ngôn ngữ · Main language and all languages\n\
 default_language: vi\nlanguages: [vi, en, zh]\n\
-# Mức sửa lỗi của mã QR: L, M, Q, H · QR error correction\nqr:\n  error_correction: Q\n\
+# Mức sửa lỗi của mã QR: auto, L, M, Q, H · QR error correction\nqr:\n  error_correction: auto\n\
 # Số địa điểm mỗi trang danh sách (0: một trang) · Places on each list page (0: one page)\n\
 paginate_by: 50\n",
                 yaml_string(title)

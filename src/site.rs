@@ -342,9 +342,14 @@ impl Site {
         )
     }
 
-    /// The short link a plaque's QR encodes.
+    /// A code's short link: its landing's address, printed under the plaque's QR code.
     pub fn short_link(&self, code: &str) -> String {
         self.absolute(&crate::address::landing(code))
+    }
+
+    /// The short link as its QR code carries it (`address::scan_form`): the same address.
+    pub fn scan_link(&self, code: &str) -> String {
+        crate::address::scan_form(&self.short_link(code))
     }
 
     pub fn entry_by_code(&self, code: &str) -> Option<&Entry> {

@@ -72,12 +72,14 @@ impl Size {
         }
     }
 
-    /// Typical scan distance in metres: a plaque by a door, a sticker on a counter, a poster on a wall.
+    /// The distance a plaque of this size is made to scan from in the field, in metres: a plaque
+    /// by a door read from beyond a rope, a sticker on a counter, a poster on a wall. The layout
+    /// gives the symbol the room this needs (`print::layout::REACH_M_PER_MODULE_MM`).
     pub fn scan_distance_m(self) -> f64 {
         match self {
-            Size::A6 => 0.5,
-            Size::Sticker => 0.4,
-            Size::A4 => 1.0,
+            Size::A6 => 1.0,
+            Size::Sticker => 0.6,
+            Size::A4 => 2.0,
         }
     }
 }
@@ -85,6 +87,18 @@ impl Size {
 /// QR error correction: L, M, Q or H (7, 15, 25, 30% of the symbol can be lost).
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Hash)]
 pub enum EcLevel {
+    L,
+    M,
+    Q,
+    H,
+}
+
+/// `qr.error_correction` in site.yaml: a level, or `auto` (`qr::auto_level`) to pick one per link.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Hash, Default)]
+pub enum EcChoice {
+    #[default]
+    #[serde(rename = "auto")]
+    Auto,
     L,
     M,
     Q,

@@ -119,7 +119,7 @@ fn every_plaque_prints_and_scans() {
         assert!(text.contains(want), "{want} missing from:\n{text}");
     }
     // The SVG keeps its text as text, for editing.
-    assert!(read(out.join("print/plaques/HVT.svg")).contains(">Khu lưu niệm Hoàng<"));
+    assert!(read(out.join("print/plaques/HVT.svg")).contains(">Khu lưu niệm Hoàng Văn Thụ<"));
 }
 
 #[test]
@@ -161,7 +161,7 @@ fn sizes_outlines_and_print_warnings() {
     assert!(!outlined.contains("<text"), "outlined text has no <text>");
     assert_eq!(
         scan_pdf(&out.join("print/sheets/sticker-on-a4.pdf")),
-        vec!["https://t.example/q/DKC/".to_string()]
+        vec!["HTTPS://T.EXAMPLE/q/DKC/".to_string()]
     );
 
     // A poster read from far away needs a larger symbol than a sticker has room for.
@@ -174,7 +174,9 @@ fn sizes_outlines_and_print_warnings() {
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
     assert!(
-        err.contains("warning: plaque DKC") && err.contains("needs 300 mm"),
+        err.contains("warning: plaque DKC")
+            && err.contains("short of the 3 m it is made for")
+            && err.contains("a 100 mm sticker has no more room"),
         "{err}"
     );
 
@@ -207,7 +209,7 @@ fn homestay_kits_scan_to_what_they_say() {
     let out = plaques_ok(site.path(), &["--png"]);
     let kit = out.join("print/kits/HNL");
     let decode = |name: &str| zbar(&kit.join(format!("{name}.png")));
-    assert_eq!(decode("listing"), vec!["https://langson.example/q/HNL/"]);
+    assert_eq!(decode("listing"), vec!["HTTPS://LANGSON.EXAMPLE/q/HNL/"]);
     assert_eq!(decode("zalo"), vec!["https://zalo.me/0912000101"]);
     assert_eq!(
         decode("contact"),
@@ -293,8 +295,8 @@ fn plaques_command_makes_only_what_is_asked() {
     assert_eq!(
         codes,
         [
-            "https://langson.example/q/CHILANG/",
-            "https://langson.example/q/HVT/"
+            "HTTPS://LANGSON.EXAMPLE/q/CHILANG/",
+            "HTTPS://LANGSON.EXAMPLE/q/HVT/"
         ]
     );
     assert!(
@@ -417,12 +419,26 @@ fn a_summary_is_printed_where_the_plaque_has_room() {
         ("content/relics/den/index.md", relic),
         ("content/relics/den/index.en.md", en),
     ]);
+    // A poster made to scan from 2 m gives its symbol the whole width: no room, and it says so.
+    let o = plaques(s.path(), &[]);
+    assert!(o.status.success());
+    assert!(
+        stderr(&o)
+            .contains("plaque DKC: the summary has no room beside a symbol that scans from 2 m"),
+        "{}",
+        stderr(&o)
+    );
+    write(
+        s.path(),
+        "site.yaml",
+        "title: T\nbase_url: https://t.example\nlanguages: [vi, en]\nplaque: { summary: true, size: a4, scan_distance_m: 1.5 }\n",
+    );
     let out = plaques_ok(s.path(), &[]);
     let pdf = out.join("print/plaques/DKC.pdf");
     let text = run("pdftotext", &[pdf.to_str().unwrap(), "-"]).replace('\n', " ");
     assert!(text.contains("quan Tuần Tranh"), "{text}");
     assert!(text.contains("A temple by the Ky Cung river."), "{text}");
-    assert_eq!(scan_pdf(&pdf), ["https://t.example/q/DKC/"]);
+    assert_eq!(scan_pdf(&pdf), ["HTTPS://T.EXAMPLE/q/DKC/"]);
     // Without the setting, no summary.
     write(
         s.path(),
@@ -461,7 +477,7 @@ fn logo_within_the_error_correction_budget_and_sizes_per_entry() {
     // Still scans from the printed PDF, with the logo over the middle of the symbol.
     assert_eq!(
         scan_pdf(&out.join("print/plaques/DEN.pdf")),
-        ["https://t.example/q/DEN/"]
+        ["HTTPS://T.EXAMPLE/q/DEN/"]
     );
     assert_eq!(
         png_size(&out.join("print/plaques/POSTER.png")),
@@ -599,4 +615,35 @@ fn bad_print_options_and_print_days_are_refused_with_the_fix() {
         );
         assert!(err.contains("YYYY-MM-DD"), "{err}");
     }
+}
+
+#[test]
+fn a_plaque_that_cannot_scan_from_its_distance_is_named_with_why() {
+    let s = site(&[
+        (
+            "site.yaml",
+            "title: T\nbase_url: https://di-tich-lich-su.so-van-hoa-the-thao.langson.gov.vn/cong-thong-tin\n",
+        ),
+        ("content/relics/den.md", "---\ntitle: Đền\ncode: DENKYCUNG\n---\n"),
+    ]);
+    let o = plaques(s.path(), &[]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("warning: plaque DENKYCUNG: its QR symbol is"),
+        "{err}"
+    );
+    assert!(err.contains("content/relics/den.md"), "{err}");
+    assert!(
+        err.contains("characters, which takes") && err.contains("a shorter base_url or code"),
+        "{err}"
+    );
+    // A short base_url on the same card: no warning.
+    write(
+        s.path(),
+        "site.yaml",
+        "title: T\nbase_url: https://ls.example\n",
+    );
+    let o = plaques(s.path(), &[]);
+    assert!(stderr(&o).contains(" 0 warning(s)"), "{}", stderr(&o));
 }

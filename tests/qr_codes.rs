@@ -23,11 +23,12 @@ fn every_example_qr_decodes_to_a_page_of_the_site() {
     for item in &items {
         let code = item["code"].as_str().unwrap();
         let url = item["url"].as_str().unwrap();
-        assert_eq!(url, format!("https://langson.example/q/{code}/"));
+        // Scheme and host in upper case travel in the QR code's alphanumeric mode.
+        assert_eq!(url, format!("HTTPS://LANGSON.EXAMPLE/q/{code}/"));
         let png = out.join(format!("print/qr/{code}.png"));
         assert_eq!(zbar(&png), vec![url.to_string()], "{code}.png");
         // The link resolves to a file of the published site.
-        let rel = url.strip_prefix("https://langson.example/").unwrap();
+        let rel = url.strip_prefix("HTTPS://LANGSON.EXAMPLE/").unwrap();
         let landing = out.join("site").join(rel).join("index.html");
         assert!(landing.is_file(), "{url} has no page");
         // The landing is the entry page itself, with a canonical link to the real page.
@@ -66,7 +67,7 @@ fn svg_symbols_decode_after_a_browser_renders_them() {
         assert!(status.status.success());
         assert_eq!(
             zbar(&png),
-            vec![format!("https://langson.example/q/{code}/")]
+            vec![format!("HTTPS://LANGSON.EXAMPLE/q/{code}/")]
         );
     }
 }
@@ -93,6 +94,10 @@ fn landing_moves_to_the_visitors_language() {
         "English browser stays on Vietnamese: {en}"
     );
     assert!(en.contains("Hoàng Văn Thụ Memorial Site"));
+    // As a plaque's QR code carries it: scheme and host in upper case, the same address.
+    let upper = base.replace("http://127.0.0.1", "HTTP://LOCALHOST");
+    let scanned = chromium_dom(&format!("{upper}/q/HVT/"), "en-US");
+    assert!(scanned.contains(r#"<html lang="en">"#), "{scanned}");
     let zh = chromium_dom(&format!("{base}/q/HVT/"), "zh-CN");
     assert!(zh.contains(r#"<html lang="zh">"#));
     let vi = chromium_dom(&format!("{base}/q/HVT/"), "vi-VN");

@@ -360,11 +360,32 @@ pub fn decode_rqrr(frame: &[u8]) -> Vec<String> {
     .unwrap_or_default()
 }
 
+/// The text ZXing's decoder (rxing, its Rust port) reads in a frame, if any; default hints, as a
+/// phone's scanner in continuous mode.
+#[cfg(feature = "zxing")]
+#[allow(dead_code)] // the capture test does not use it
+pub fn decode_zxing(frame: &[u8]) -> Vec<String> {
+    std::panic::catch_unwind(|| {
+        rxing::helpers::detect_in_luma(
+            frame.to_vec(),
+            W as u32,
+            H as u32,
+            Some(rxing::BarcodeFormat::QR_CODE),
+        )
+        .map(|r| vec![r.getText().to_string()])
+        .unwrap_or_default()
+    })
+    .unwrap_or_default()
+}
+
 /// Keep rqrr's caught panics out of the output; any other panic is reported as usual.
 pub fn quiet_rqrr_panics() {
     let default = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        if !info.location().is_some_and(|l| l.file().contains("rqrr")) {
+        if !info
+            .location()
+            .is_some_and(|l| l.file().contains("rqrr") || l.file().contains("rxing"))
+        {
             default(info);
         }
     }));

@@ -41,7 +41,7 @@ fn specs(site: &Site, e: &Entry) -> Result<Vec<Spec>, String> {
         "listing",
         "Trang của chúng tôi",
         "Our page",
-        site.short_link(&e.code),
+        site.scan_link(&e.code),
         vec![site
             .short_link(&e.code)
             .trim_start_matches("https://")
@@ -165,7 +165,7 @@ fn kit(
     let mut cards = Vec::new();
     for (name, vi, en, data, lines) in specs {
         let ec = if name == "listing" {
-            site.config.qr.error_correction
+            crate::qr::level(site.config.qr.error_correction, &data)
         } else {
             EcLevel::M
         };

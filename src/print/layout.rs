@@ -116,6 +116,10 @@ pub struct Layout {
     pub code_size: f64,
     /// The QR symbol's printed width in mm.
     pub qr_mm: f64,
+    /// How far it scans in the field (`field_reach_m`), in metres.
+    pub reach_m: f64,
+    /// The type's share of its usual size (smaller to give the symbol room).
+    pub type_scale: f64,
     /// What the layout could not honour (too small a symbol, a module under 0.5 mm).
     pub warnings: Vec<String>,
     /// The site's logo in the middle of the symbol, when there is one.
@@ -171,6 +175,39 @@ pub fn logo_box(qr: &QrBox, width: usize, view_box: &str, content: &str) -> Logo
 /// Smallest module an office inkjet prints reliably, in mm.
 pub const MIN_MODULE_MM: f64 = 0.5;
 
+/// How far a symbol decodes under the field condition (30° tilt, half light, 1 px of blur,
+/// JPEG 60 on a 1280×720 preview), in metres per millimetre of module: measured by
+/// `cargo bench --bench scan` (BENCHMARKS.md), where ZXing and zbar read a 2.74 mm module (the
+/// A6 plaque) from 1.00 m.
+pub const REACH_M_PER_MODULE_MM: f64 = 0.365;
+
+/// Reach is measured in 5 cm steps: an estimate within half a step of a distance reaches it.
+pub const REACH_TOLERANCE_M: f64 = 0.025;
+
+/// The distance a symbol of `module` mm decodes from in the field, by the measured rule above.
+pub fn field_reach_m(module: f64) -> f64 {
+    module * REACH_M_PER_MODULE_MM
+}
+
+/// Type never shrinks below this share of its usual size to make room for the symbol.
+const SMALLEST_TYPE: f64 = 0.6;
+
+/// The text above the symbol at one type scale, and the height of the text below it.
+struct Stack {
+    scale: f64,
+    title: Vec<Line>,
+    title_size: f64,
+    title_en: Vec<Line>,
+    en_size: f64,
+    cta_size: f64,
+    link_size: f64,
+    code_size: f64,
+    /// Where the text above the symbol ends.
+    top: f64,
+    /// The height of the text below the symbol.
+    below: f64,
+}
+
 pub fn layout(
     size: Size,
     distance_m: f64,
@@ -181,23 +218,20 @@ pub fn layout(
 ) -> Layout {
     let (w, h) = size.dims();
     let unit = w.min(h);
-    let margin = unit * 0.07;
-    let frame = margin * 0.4;
-    let text_w = w - 2.0 * margin;
-    let mut warnings = Vec::new();
-
-    let site_size = unit * 0.045;
-    let site_y = margin + site_size;
-
+    // A thin frame at the card's edge: the symbol's quiet zone may reach almost to it.
+    let frame = unit * 0.012;
+    let inset = frame + 0.6;
+    let text_w = w - 2.0 * unit * 0.06;
     let side = width + 2 * crate::qr::QUIET_ZONE;
-    let wanted = distance_m * 100.0; // symbol width in mm for distance/10
-    let cta_size = unit * 0.04;
-    let link_size = unit * 0.036;
-    // The text around the symbol at `scale` (1.0: the usual sizes). A symbol short of the width
-    // its scan distance needs gets the room of smaller type (down to two thirds): on a 100 mm
-    // sticker a two-line title at full size left a 24 mm symbol where 40 mm are needed.
-    let texts = |scale: f64, warnings: &mut Vec<String>| {
-        let mut y = site_y + site_size * 0.6;
+    // The symbol with its quiet zone spans at most the card inside the frame.
+    let across = w - 2.0 * inset;
+    let wanted_module = distance_m / REACH_M_PER_MODULE_MM;
+    let wanted_box = (wanted_module * side as f64).min(across);
+    let site_size = unit * 0.045;
+    let site_y = inset + site_size;
+
+    let stack = |scale: f64, warnings: &mut Vec<String>| {
+        let mut y = site_y + site_size * 0.5;
         // The title shrinks until it fits in three lines.
         let mut title_size = unit * 0.075 * scale;
         let mut lines = m.wrap(t.title, title_size, true, text_w);
@@ -221,11 +255,13 @@ pub fn layout(
         let title: Vec<Line> = lines
             .into_iter()
             .map(|text| {
-                y += title_size * 1.2;
+                y += title_size * 1.15;
                 Line { text, y }
             })
             .collect();
-        let en_size = unit * 0.048 * scale.max(0.75);
+        // Small type shrinks less than the title: it must stay legible at arm's length.
+        let small = scale.max(0.75);
+        let en_size = unit * 0.048 * small;
         let title_en: Vec<Line> = t
             .title_en
             .map(|en| m.wrap(en, en_size, false, text_w))
@@ -233,35 +269,42 @@ pub fn layout(
             .into_iter()
             .take(2)
             .map(|text| {
-                y += en_size * 1.25;
+                y += en_size * 1.2;
                 Line { text, y }
             })
             .collect();
+        let (cta_size, link_size) = (unit * 0.04 * small, unit * 0.036 * small);
         let code_size = unit * 0.075 * scale;
-        (title, title_size, title_en, en_size, code_size, y)
+        let below = cta_size * 1.2 + link_size * 1.4 + code_size * 1.35;
+        Stack {
+            scale,
+            title,
+            title_size,
+            title_en,
+            en_size,
+            cta_size,
+            link_size,
+            code_size,
+            top: y + title_size * 0.3,
+            below,
+        }
     };
-    let symbol_for = |top: f64, code_size: f64| {
-        let below = cta_size * 1.6 + link_size * 1.4 + code_size * 1.3 + margin;
-        let room = (h - top - unit * 0.03 - below)
-            .min(text_w + margin)
-            .max(10.0);
-        room * width as f64 / side as f64
-    };
-    let mut scale = 1.0;
-    let (mut title, mut title_size, mut title_en, mut en_size, mut code_size, mut y) =
-        texts(scale, &mut warnings);
-    while symbol_for(y, code_size) + 0.01 < wanted && scale > 0.7 {
-        scale *= 0.9;
-        let mut w2 = Vec::new();
-        (title, title_size, title_en, en_size, code_size, y) = texts(scale, &mut w2);
-        warnings = w2;
+    // The symbol box (quiet zone included) that fits between `top` and the text below.
+    let box_for = |top: f64, below: f64| (h - inset - below - top).min(across).max(10.0);
+    // Type shrinks (down to SMALLEST_TYPE) while the symbol is short of the width its scan
+    // distance needs: the symbol is what makes a plaque scan from the road.
+    let mut warnings = Vec::new();
+    let mut st = stack(1.0, &mut warnings);
+    while box_for(st.top, st.below) + 0.01 < wanted_box && st.scale > SMALLEST_TYPE {
+        let mut again = Vec::new();
+        st = stack((st.scale * 0.92).max(SMALLEST_TYPE), &mut again);
+        warnings = again;
     }
-    // As large as the plaque allows: a larger symbol only scans from further away.
-    let symbol_at = |top: f64| symbol_for(top, code_size);
+    let mut y = st.top;
 
     // The summary takes only the room the symbol can spare: as many lines as keep it at the
     // width its scan distance needs.
-    let summary_size = unit * 0.036;
+    let summary_size = unit * 0.036 * st.scale.max(0.75);
     let step = summary_size * 1.3;
     let mut candidates: Vec<(String, bool)> = Vec::new();
     for text in &t.summaries {
@@ -269,13 +312,9 @@ pub fn layout(
         let n = lines.len();
         candidates.extend(lines.into_iter().enumerate().map(|(i, l)| (l, i + 1 == n)));
     }
-    let gap = unit * 0.02;
     let mut keep = candidates.len();
-    while keep > 0 && symbol_at(y + gap + keep as f64 * step) + 0.01 < wanted {
+    while keep > 0 && box_for(y + keep as f64 * step + step * 0.3, st.below) + 0.01 < wanted_box {
         keep -= 1;
-    }
-    if keep > 0 {
-        y += gap;
     }
     let summary: Vec<Line> = candidates
         .into_iter()
@@ -294,16 +333,19 @@ pub fn layout(
             Line { text, y }
         })
         .collect();
-    let symbol_mm = symbol_at(y);
-    y += unit * 0.03;
-    let module = symbol_mm / width as f64;
-    let qr_total = module * side as f64;
-    if symbol_mm + 0.01 < wanted {
+    if keep > 0 {
+        y += step * 0.3;
+    } else if !t.summaries.is_empty() {
         warnings.push(format!(
-            "the QR symbol is {symbol_mm:.0} mm wide on a {} plaque, but a scan from {distance_m} m needs {wanted:.0} mm; use a larger size",
-            size.name()
+            "the summary has no room beside a symbol that scans from {distance_m} m; set a shorter `plaque: {{ scan_distance_m }}` or a larger size to print it"
         ));
     }
+    let qr_total = box_for(y, st.below);
+    let module = qr_total / side as f64;
+    let symbol_mm = module * width as f64;
+    // Room the symbol cannot use (it spans the card already) goes evenly above and below it.
+    let spare = (h - inset - st.below - y - qr_total).max(0.0) / 2.0;
+    y += spare;
     if module < MIN_MODULE_MM {
         warnings.push(format!(
             "a QR module prints {module:.2} mm wide, under the {MIN_MODULE_MM} mm an office printer makes reliably; use a shorter base_url or code, or a larger size"
@@ -316,11 +358,11 @@ pub fn layout(
         side,
         path: path(modules, width),
     };
-    y += qr_total + cta_size * 1.3;
+    y += qr_total + spare + st.cta_size * 0.9;
     let cta_y = y;
-    y += link_size * 1.5;
+    y += st.link_size * 1.4;
     let link_y = y;
-    y += code_size * 1.25;
+    y += st.code_size * 1.2;
     let code_y = y;
     Layout {
         w,
@@ -329,23 +371,25 @@ pub fn layout(
         site_title: t.site_title.to_string(),
         site_y,
         site_size,
-        title,
-        title_size,
-        title_en,
-        en_size,
+        title: st.title,
+        title_size: st.title_size,
+        title_en: st.title_en,
+        en_size: st.en_size,
         summary,
         summary_size,
         qr,
         cta: t.cta.to_string(),
         cta_y,
-        cta_size,
+        cta_size: st.cta_size,
         link: t.link.to_string(),
         link_y,
-        link_size,
+        link_size: st.link_size,
         code: t.code.to_string(),
         code_y,
-        code_size,
+        code_size: st.code_size,
         qr_mm: symbol_mm,
+        reach_m: field_reach_m(module),
+        type_scale: st.scale,
         warnings,
         logo: None,
     }
@@ -399,35 +443,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn symbol_grows_with_scan_distance() {
-        let m = metrics();
-        let t = Texts {
-            site_title: "S",
-            title: "Đền",
-            title_en: None,
-            summaries: Vec::new(),
-            cta: "Scan",
-            link: "https://a.example/q/A/",
-            code: "A",
-        };
-        let modules = vec![true; 29 * 29];
-        let a6 = layout(Size::A6, 0.5, &m, &t, &modules, 29);
-        assert!(a6.qr_mm >= 50.0 - 0.01, "{}", a6.qr_mm);
-        assert!(a6.warnings.is_empty(), "{:?}", a6.warnings);
-        let far = layout(Size::A6, 3.0, &m, &t, &modules, 29);
-        assert!(
-            far.warnings.iter().any(|w| w.contains("needs 300 mm")),
-            "{:?}",
-            far.warnings
-        );
-        assert!(far.qr.y + far.qr.module * 37.0 < 148.0, "fits on the page");
-    }
-
-    #[test]
-    fn a_symbol_short_of_its_width_gets_the_room_of_smaller_type() {
-        let m = metrics();
-        let t = Texts {
+    fn hvt() -> Texts<'static> {
+        Texts {
             site_title: "Di sản Lạng Sơn",
             title: "Khu lưu niệm Hoàng Văn Thụ",
             title_en: Some("Hoàng Văn Thụ Memorial Site"),
@@ -435,28 +452,77 @@ mod tests {
             cta: "Quét mã để xem thông tin · Scan for information",
             link: "langson.example/q/HVT/",
             code: "HVT",
-        };
+        }
+    }
+
+    #[test]
+    fn at_its_own_distance_the_symbol_spans_the_card_and_the_text_still_fits() {
+        let m = metrics();
         let modules = vec![true; 29 * 29];
-        let sticker = layout(
-            Size::Sticker,
-            Size::Sticker.scan_distance_m(),
-            &m,
-            &t,
-            &modules,
-            29,
-        );
-        // Full-size type left 24 mm; smaller type gives the symbol half as much again.
-        assert!(sticker.qr_mm > 35.0, "{}", sticker.qr_mm);
-        assert!(sticker.title_size < 100.0 * 0.075 && sticker.title_size >= 100.0 * 0.075 * 0.65);
-        assert_eq!(sticker.title.len(), 1);
+        for size in Size::ALL {
+            let l = layout(size, size.scan_distance_m(), &m, &hvt(), &modules, 29);
+            let (w, h) = size.dims();
+            let total = l.qr.module * l.qr.side as f64;
+            // The quiet zone reaches the frame on both sides; on the square sticker, the text
+            // above and below it instead.
+            assert!((l.qr.x * 2.0 + total - w).abs() < 1e-6);
+            if size == Size::Sticker {
+                let below = l.code_y + l.code_size * 0.15;
+                assert!(below > h - l.frame - 2.0, "{size:?}: {below}");
+            } else {
+                assert!(
+                    l.qr.x > l.frame && l.qr.x < l.frame + 1.0,
+                    "{size:?}: {}",
+                    l.qr.x
+                );
+            }
+            // Title above, call to action, link and code below, all on the card.
+            let last_title = l.title_en.last().unwrap_or(l.title.last().unwrap());
+            assert!(last_title.y < l.qr.y, "{size:?}");
+            assert!(l.cta_y > l.qr.y + total && l.link_y > l.cta_y && l.code_y > l.link_y);
+            assert!(l.code_y + l.code_size * 0.3 < h - l.frame, "{size:?}");
+            assert!(l.type_scale >= SMALLEST_TYPE - 1e-9, "{size:?}");
+            for line in &l.title {
+                assert!(m.width(&line.text, l.title_size, true) <= w * 0.88 + 1e-6);
+            }
+            assert!(!l.title_en.is_empty(), "nothing the plaque carries is lost");
+        }
+        // An A6 plaque reaches its metre: 29 modules of 2.7 mm.
+        let a6 = layout(Size::A6, 1.0, &m, &hvt(), &modules, 29);
         assert!(
-            !sticker.title_en.is_empty(),
-            "nothing the plaque carries is lost"
+            a6.qr.module > 2.7 && a6.reach_m > 0.98,
+            "{} {}",
+            a6.qr.module,
+            a6.reach_m
         );
-        // A plaque whose symbol has its width keeps the usual type.
-        let a6 = layout(Size::A6, Size::A6.scan_distance_m(), &m, &t, &modules, 29);
-        assert_eq!(a6.title_size, 105.0 * 0.075);
-        assert_eq!(a6.code_size, 105.0 * 0.075);
+    }
+
+    #[test]
+    fn type_shrinks_only_for_a_symbol_short_of_its_distance() {
+        let m = metrics();
+        let modules = vec![true; 29 * 29];
+        // Read from close by, the usual type: the symbol already has what it needs.
+        let near = layout(Size::A6, 0.3, &m, &hvt(), &modules, 29);
+        assert_eq!(near.type_scale, 1.0);
+        assert_eq!(near.title_size, 105.0 * 0.075);
+        assert!(near.reach_m >= 0.3);
+        // From a metre, smaller type (never under SMALLEST_TYPE) gives the symbol its room.
+        let far = layout(Size::A6, 1.0, &m, &hvt(), &modules, 29);
+        assert!(
+            far.type_scale < 1.0 && far.qr_mm >= near.qr_mm,
+            "{}",
+            far.type_scale
+        );
+        // A sticker's square leaves less room: type at its floor, symbol as large as that allows.
+        let sticker = layout(Size::Sticker, 3.0, &m, &hvt(), &modules, 29);
+        assert!((sticker.type_scale - SMALLEST_TYPE).abs() < 1e-9);
+        assert!(
+            sticker.qr_mm > 50.0 && sticker.reach_m < 3.0,
+            "{}",
+            sticker.qr_mm
+        );
+        assert_eq!(sticker.title.len(), 1);
+        assert!(!sticker.title_en.is_empty());
     }
 
     #[test]
@@ -488,17 +554,23 @@ mod tests {
             let with = layout(size, size.scan_distance_m(), &m, &t, &modules, 29);
             // Never below what the scan distance needs (nor, where even a plaque without a
             // summary falls short, below that), never larger than without a summary.
-            let floor = plain.qr_mm.min(size.scan_distance_m() * 100.0);
+            let needs = size.scan_distance_m() / REACH_M_PER_MODULE_MM * 29.0;
+            let floor = plain.qr_mm.min(needs);
             assert!(
                 with.qr_mm + 0.01 >= floor,
                 "{size:?}: {} < {floor}",
                 with.qr_mm
             );
             assert!(with.qr_mm <= plain.qr_mm + 1e-9);
-            assert_eq!(with.warnings, plain.warnings);
+            // A summary with no room at all is said so, and nothing else changes.
+            let others: Vec<&String> = (with.warnings.iter())
+                .filter(|w| !w.starts_with("the summary has no room"))
+                .collect();
+            assert_eq!(others, plain.warnings.iter().collect::<Vec<_>>());
+            assert_eq!(with.summary.is_empty(), others.len() < with.warnings.len());
             // Lines fit the width, below the title and above the symbol.
             for l in &with.summary {
-                assert!(m.width(&l.text, with.summary_size, false) <= size.dims().0 * 0.86 + 0.01);
+                assert!(m.width(&l.text, with.summary_size, false) <= size.dims().0 * 0.88 + 0.01);
                 assert!(l.y < with.qr.y, "{size:?}");
             }
         }
@@ -510,14 +582,19 @@ mod tests {
         );
         // A summary too long for the room is cut, and the cut line says so; a poster read from
         // as close holds more.
-        let longer = [long, long, long].join(" ");
+        let longer = [long; 6].join(" ");
         let t = Texts {
             summaries: vec![&longer],
             ..t
         };
         let a6 = layout(Size::A6, 0.5, &m, &t, &modules, 29);
         let a4 = layout(Size::A4, 0.5, &m, &t, &modules, 29);
-        assert!(!a6.summary.is_empty() && a6.summary.len() < a4.summary.len());
+        assert!(
+            !a6.summary.is_empty() && a6.summary.len() < a4.summary.len(),
+            "{} {}",
+            a6.summary.len(),
+            a4.summary.len()
+        );
         assert!(a6.summary.last().unwrap().text.ends_with('…'));
     }
 }

@@ -42,17 +42,18 @@ pub fn make(
     let metrics = Metrics::new(FONT_REGULAR, FONT_BOLD)
         .ok_or_else(|| Error::Usage("the shipped fonts cannot be read".into()))?;
     let settings = &site.config.plaque;
-    // A logo over the symbol needs the highest error correction.
-    let ec = match logo {
-        Some(_) => EcLevel::H,
-        None => site.config.qr.error_correction,
-    };
     let default = site.default_language();
     let site_title: String = site.config.title.nfc().collect();
     let results: Vec<Result<(Made, Vec<String>)>> = entries
         .par_iter()
         .map(|e| {
-            let url = site.short_link(&e.code);
+            let url = site.scan_link(&e.code);
+            let link = site.short_link(&e.code);
+            // A logo over the symbol needs the highest error correction.
+            let ec = match logo {
+                Some(_) => EcLevel::H,
+                None => crate::qr::level(site.config.qr.error_correction, &url),
+            };
             let fail = |why: String| {
                 Diagnostic::error(&e.file, format!("the plaque for {} {why}", e.code))
             };
@@ -86,19 +87,27 @@ pub fn make(
                 title_en: title_en.as_deref(),
                 summaries: summaries.iter().map(String::as_str).collect(),
                 cta: "Quét mã để xem thông tin · Scan for information",
-                link: url
+                link: link
                     .trim_start_matches("https://")
                     .trim_start_matches("http://"),
                 code: &e.code,
             };
+            let distance = settings.scan_distance(size);
             let mut layout = layout::layout(
                 size,
-                settings.scan_distance(size),
+                distance,
                 &metrics,
                 &texts,
                 &symbol.dark,
                 symbol.width,
             );
+            if layout.reach_m + layout::REACH_TOLERANCE_M < distance {
+                let why = short_reach(&layout, size, (symbol.width, ec), &url, logo.is_some());
+                layout.warnings.push(format!(
+                    "its QR symbol is {:.0} mm wide ({} modules of {:.1} mm) and scans from about {:.2} m, short of the {distance} m it is made for: {why}",
+                    layout.qr_mm, symbol.width, layout.qr.module, layout.reach_m
+                ));
+            }
             if let Some((view_box, content)) = &logo {
                 layout.logo = Some(layout::logo_box(
                     &layout.qr,
@@ -199,6 +208,41 @@ pub fn make(
         return Err(Error::Site(problems));
     }
     Ok((plaques, warnings))
+}
+
+/// Why a plaque's symbol is too small for its scan distance, and what would mend it.
+fn short_reach(
+    layout: &layout::Layout,
+    size: Size,
+    (modules, ec): (usize, EcLevel),
+    url: &str,
+    logo: bool,
+) -> String {
+    let mut why = Vec::new();
+    if logo {
+        why.push("the logo asks for error correction H, which takes more modules (leave `plaque: { logo }` out)".to_string());
+    }
+    // A link of up to about 35 characters fits 29 modules at H (the example's); a longer one
+    // takes more modules, or a lower level that wears less well.
+    if modules > 29 || (ec != EcLevel::H && !logo) {
+        why.push(format!(
+            "the link {url} is {} characters, which takes {modules} modules at error correction {ec:?} (a shorter base_url or code makes each module larger)",
+            url.chars().count()
+        ));
+    }
+    let lines = layout.title.len() + layout.title_en.len() + layout.summary.len();
+    if lines > 3 {
+        why.push(format!(
+            "{lines} lines of title and summary take its room (a shorter title, or `summary: false`)"
+        ));
+    }
+    let card = match size {
+        Size::A6 => "an A6 card",
+        Size::Sticker => "a 100 mm sticker",
+        Size::A4 => "an A4 poster",
+    };
+    why.push(format!("{card} has no more room (use a larger `size`)"));
+    why.join("; ")
 }
 
 /// The site's logo for plaques (`plaque: { logo: logo.svg }`): an SVG inside the site folder, as

@@ -30,7 +30,6 @@ struct ManifestItem {
 /// Make and verify the bare QR symbols of `entries` and the manifest, into `emit` (after the
 /// plaques, whose files the manifest lists with each code's); how many codes.
 pub fn render(site: &Site, entries: &[&Entry], cache: &Cache, emit: &Emitter) -> Result<usize> {
-    let ec = site.config.qr.error_correction;
     // print/plaques/<CODE>.<ext>, by code (one pass, not one scan of every file per entry).
     let mut plaque_files: HashMap<String, Vec<String>> = HashMap::new();
     for path in emit.paths_under(address::PLAQUES) {
@@ -41,7 +40,8 @@ pub fn render(site: &Site, entries: &[&Entry], cache: &Cache, emit: &Emitter) ->
     let results: Vec<Result<ManifestItem>> = entries
         .par_iter()
         .map(|e| {
-            let url = site.short_link(&e.code);
+            let url = site.scan_link(&e.code);
+            let ec = crate::qr::level(site.config.qr.error_correction, &url);
             let fail = |why: String| {
                 Diagnostic::error(&e.file, format!("the QR code for {} ({url}) {why}", e.code))
                     .hint("use a shorter base_url or code; report this as a bug if it persists")
