@@ -401,6 +401,7 @@ pub fn check(opts: &BuildOptions) -> Result<Report> {
         }
     }
     report.warnings.extend(tag_name_warnings(&opts.site, site));
+    report.warnings.extend(print::plaque_warnings(site)?);
     report.timings = p.timings;
     Ok(report)
 }

@@ -638,6 +638,19 @@ fn a_plaque_that_cannot_scan_from_its_distance_is_named_with_why() {
         err.contains("characters, which takes") && err.contains("a shorter base_url or code"),
         "{err}"
     );
+    // `waymark check` says the same before anything is printed.
+    let o = std::process::Command::new(bin())
+        .args(["check", "--site"])
+        .arg(s.path())
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{said}");
+    assert!(
+        said.contains("plaque DENKYCUNG: its QR symbol is")
+            && said.contains("content/relics/den.md"),
+        "{said}"
+    );
     // A short base_url on the same card: no warning.
     write(
         s.path(),

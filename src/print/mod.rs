@@ -13,7 +13,7 @@ mod symbols;
 
 use crate::error::{Diagnostic, Result};
 use crate::output::{Data, Emitter, OutFile};
-use crate::site::Site;
+use crate::site::{Entry, Site};
 use crate::theme::Theme;
 use layout::Size;
 use rayon::prelude::*;
@@ -186,6 +186,13 @@ fn sheet_files(size: Size, count: usize) -> Vec<(String, std::ops::Range<usize>)
             (path, n * per_file..count.min((n + 1) * per_file))
         })
         .collect()
+}
+
+/// What every plaque of the site would warn of, laid out but not drawn (`waymark check`): a
+/// symbol short of its scan distance and why, a title cut to fit.
+pub fn plaque_warnings(site: &Site) -> Result<Vec<Diagnostic>> {
+    let entries: Vec<&Entry> = site.entries.iter().collect();
+    plaques::warnings(site, &entries, &crate::qr::Cache::on_disk(&site.root))
 }
 
 /// Read the symbol back from a rendering of the whole plaque: the centre pixel of every module,

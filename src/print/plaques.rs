@@ -26,6 +26,147 @@ pub struct Made {
     pub digest: u64,
 }
 
+/// What lays out every plaque of a site: its logo, the font's metrics, the texts all share.
+pub struct Planner<'s> {
+    site: &'s Site,
+    logo: Option<(String, String)>,
+    metrics: Metrics<'static>,
+    site_title: String,
+}
+
+/// One plaque laid out, not yet drawn.
+pub struct Planned {
+    /// What its QR code carries.
+    pub url: String,
+    pub size: Size,
+    pub symbol: crate::qr::Symbol,
+    /// With the layout's warnings, and the reach warning when it falls short of its distance.
+    pub layout: layout::Layout,
+}
+
+impl<'s> Planner<'s> {
+    pub fn new(site: &'s Site) -> Result<Planner<'s>> {
+        Ok(Planner {
+            site,
+            logo: load_logo(site)?,
+            metrics: Metrics::new(FONT_REGULAR, FONT_BOLD)
+                .ok_or_else(|| Error::Usage("the shipped fonts cannot be read".into()))?,
+            site_title: site.config.title.nfc().collect(),
+        })
+    }
+
+    /// Lay out `e`'s plaque (at `size`, else its own or the site's size).
+    pub fn plan(
+        &self,
+        e: &Entry,
+        size: Option<Size>,
+        symbols: &crate::qr::Cache,
+    ) -> std::result::Result<Planned, Diagnostic> {
+        let site = self.site;
+        let settings = &site.config.plaque;
+        let default = site.default_language();
+        let url = site.scan_link(&e.code);
+        let link = site.short_link(&e.code);
+        // A logo over the symbol needs the highest error correction.
+        let ec = match self.logo {
+            Some(_) => EcLevel::H,
+            None => crate::qr::level(site.config.qr.error_correction, &url),
+        };
+        let size = size
+            .or_else(|| e.matter.plaque_size.as_deref().and_then(Size::parse))
+            .unwrap_or(settings.size);
+        let symbol = symbols.symbol(&url, ec).map_err(|w| {
+            Diagnostic::error(
+                &e.file,
+                format!("the plaque for {} has no QR code: {w}", e.code),
+            )
+        })?;
+        let nfc = |s: &str| s.nfc().collect::<String>();
+        let text = &e.texts[default];
+        let title = nfc(&text.title);
+        let en = e.texts.get("en");
+        let title_en = en.map(|t| nfc(&t.title)).filter(|t| *t != title);
+        let summaries: Vec<String> = if settings.summary {
+            let en = en.filter(|_| default != "en");
+            [Some(text), en]
+                .into_iter()
+                .flatten()
+                .filter_map(|t| t.summary.as_deref())
+                .map(|s| nfc(s.trim()))
+                .filter(|s| !s.is_empty())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let texts = Texts {
+            site_title: &self.site_title,
+            title: &title,
+            title_en: title_en.as_deref(),
+            summaries: summaries.iter().map(String::as_str).collect(),
+            cta: "Quét mã để xem thông tin · Scan for information",
+            link: link
+                .trim_start_matches("https://")
+                .trim_start_matches("http://"),
+            code: &e.code,
+        };
+        let distance = settings.scan_distance(size);
+        let mut layout = layout::layout(
+            size,
+            distance,
+            &self.metrics,
+            &texts,
+            &symbol.dark,
+            symbol.width,
+        );
+        if layout.reach_m + layout::REACH_TOLERANCE_M < distance {
+            let why = short_reach(&layout, size, (symbol.width, ec), &url, self.logo.is_some());
+            layout.warnings.push(format!(
+                "its QR symbol is {:.0} mm wide ({} modules of {:.1} mm) and scans from about {:.2} m, short of the {distance} m it is made for: {why}",
+                layout.qr_mm, symbol.width, layout.qr.module, layout.reach_m
+            ));
+        }
+        if let Some((view_box, content)) = &self.logo {
+            layout.logo = Some(layout::logo_box(
+                &layout.qr,
+                symbol.width,
+                view_box,
+                content,
+            ));
+        }
+        Ok(Planned {
+            url,
+            size,
+            symbol,
+            layout,
+        })
+    }
+}
+
+/// What the plaques of `entries` would warn of (a symbol short of its distance, a title cut),
+/// without drawing them.
+pub fn warnings(
+    site: &Site,
+    entries: &[&Entry],
+    symbols: &crate::qr::Cache,
+) -> Result<Vec<Diagnostic>> {
+    let planner = Planner::new(site)?;
+    let planned: Vec<std::result::Result<Planned, Diagnostic>> = entries
+        .par_iter()
+        .map(|e| planner.plan(e, None, symbols))
+        .collect();
+    let mut out = Vec::new();
+    for (e, p) in entries.iter().zip(planned) {
+        match p {
+            Ok(p) => out.extend(
+                (p.layout.warnings.iter())
+                    .map(|w| Diagnostic::warning(&e.file, format!("plaque {}: {w}", e.code))),
+            ),
+            Err(d) => out.push(d),
+        }
+    }
+    Ok(out)
+}
+
 /// The plaques of `entries`, each emitted as soon as it is made; the layout's warnings.
 #[allow(clippy::too_many_arguments)]
 pub fn make(
@@ -38,84 +179,21 @@ pub fn make(
     symbols: &crate::qr::Cache,
     emit: &Emitter,
 ) -> Result<(Vec<Made>, Vec<Diagnostic>)> {
-    let logo = load_logo(site)?;
-    let metrics = Metrics::new(FONT_REGULAR, FONT_BOLD)
-        .ok_or_else(|| Error::Usage("the shipped fonts cannot be read".into()))?;
+    let planner = Planner::new(site)?;
     let settings = &site.config.plaque;
-    let default = site.default_language();
-    let site_title: String = site.config.title.nfc().collect();
     let results: Vec<Result<(Made, Vec<String>)>> = entries
         .par_iter()
         .map(|e| {
-            let url = site.scan_link(&e.code);
-            let link = site.short_link(&e.code);
-            // A logo over the symbol needs the highest error correction.
-            let ec = match logo {
-                Some(_) => EcLevel::H,
-                None => crate::qr::level(site.config.qr.error_correction, &url),
-            };
             let fail = |why: String| {
                 Diagnostic::error(&e.file, format!("the plaque for {} {why}", e.code))
             };
-            let size = opts
-                .size
-                .or_else(|| e.matter.plaque_size.as_deref().and_then(Size::parse))
-                .unwrap_or(settings.size);
-            let symbol = symbols
-                .symbol(&url, ec)
-                .map_err(|w| fail(format!("has no QR code: {w}")))?;
-            let nfc = |s: &str| s.nfc().collect::<String>();
-            let text = &e.texts[default];
-            let title = nfc(&text.title);
-            let en = e.texts.get("en");
-            let title_en = en.map(|t| nfc(&t.title)).filter(|t| *t != title);
-            let summaries: Vec<String> = if settings.summary {
-                let en = en.filter(|_| default != "en");
-                [Some(text), en]
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|t| t.summary.as_deref())
-                    .map(|s| nfc(s.trim()))
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let texts = Texts {
-                site_title: &site_title,
-                title: &title,
-                title_en: title_en.as_deref(),
-                summaries: summaries.iter().map(String::as_str).collect(),
-                cta: "Quét mã để xem thông tin · Scan for information",
-                link: link
-                    .trim_start_matches("https://")
-                    .trim_start_matches("http://"),
-                code: &e.code,
-            };
-            let distance = settings.scan_distance(size);
-            let mut layout = layout::layout(
+            let Planned {
+                url,
                 size,
-                distance,
-                &metrics,
-                &texts,
-                &symbol.dark,
-                symbol.width,
-            );
-            if layout.reach_m + layout::REACH_TOLERANCE_M < distance {
-                let why = short_reach(&layout, size, (symbol.width, ec), &url, logo.is_some());
-                layout.warnings.push(format!(
-                    "its QR symbol is {:.0} mm wide ({} modules of {:.1} mm) and scans from about {:.2} m, short of the {distance} m it is made for: {why}",
-                    layout.qr_mm, symbol.width, layout.qr.module, layout.reach_m
-                ));
-            }
-            if let Some((view_box, content)) = &logo {
-                layout.logo = Some(layout::logo_box(
-                    &layout.qr,
-                    symbol.width,
-                    view_box,
-                    content,
-                ));
-            }
+                symbol,
+                layout,
+                ..
+            } = planner.plan(e, opts.size, symbols)?;
             let ctx =
                 tera::Context::from_serialize(&layout).map_err(|err| fail(err.to_string()))?;
             let svg = theme.render("plaque.svg", &ctx)?;
