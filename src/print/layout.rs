@@ -195,6 +195,8 @@ const SMALLEST_TYPE: f64 = 0.6;
 /// The text above the symbol at one type scale, and the height of the text below it.
 struct Stack {
     scale: f64,
+    site_size: f64,
+    site_y: f64,
     title: Vec<Line>,
     title_size: f64,
     title_en: Vec<Line>,
@@ -227,10 +229,12 @@ pub fn layout(
     let across = w - 2.0 * inset;
     let wanted_module = distance_m / REACH_M_PER_MODULE_MM;
     let wanted_box = (wanted_module * side as f64).min(across);
-    let site_size = unit * 0.045;
-    let site_y = inset + site_size;
 
     let stack = |scale: f64, warnings: &mut Vec<String>| {
+        // Small type shrinks less than the title: it must stay legible at arm's length.
+        let small = scale.max(0.75);
+        let site_size = unit * 0.045 * small;
+        let site_y = inset + site_size;
         let mut y = site_y + site_size * 0.5;
         // The title shrinks until it fits in three lines.
         let mut title_size = unit * 0.075 * scale;
@@ -259,8 +263,6 @@ pub fn layout(
                 Line { text, y }
             })
             .collect();
-        // Small type shrinks less than the title: it must stay legible at arm's length.
-        let small = scale.max(0.75);
         let en_size = unit * 0.048 * small;
         let title_en: Vec<Line> = t
             .title_en
@@ -278,6 +280,8 @@ pub fn layout(
         let below = cta_size * 1.2 + link_size * 1.4 + code_size * 1.35;
         Stack {
             scale,
+            site_size,
+            site_y,
             title,
             title_size,
             title_en,
@@ -369,8 +373,8 @@ pub fn layout(
         h,
         frame,
         site_title: t.site_title.to_string(),
-        site_y,
-        site_size,
+        site_y: st.site_y,
+        site_size: st.site_size,
         title: st.title,
         title_size: st.title_size,
         title_en: st.title_en,
