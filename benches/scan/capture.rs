@@ -191,9 +191,11 @@ pub fn capture(print: &Print, shot: &Shot) -> Vec<u8> {
     let normal = [t.sin(), 0.0, -t.cos()];
     let ux = [t.cos(), 0.0, t.sin()];
     let uy = [0.0, 1.0, 0.0];
-    let centre = [0.0, 0.0, shot.distance];
     // The mip level whose pixels are about the size of a frame pixel at the plaque's centre.
     let mm_per_px = shot.distance * 1000.0 / f;
+    // Where the plaque falls between the sensor's pixels: a hand never holds it twice alike.
+    let jitter = |rng: &mut Rng| rng.range(-0.5, 0.5) * mm_per_px / 1000.0;
+    let centre = [jitter(&mut rng), jitter(&mut rng), shot.distance];
     let level = print
         .mips
         .iter()
