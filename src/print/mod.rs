@@ -192,7 +192,7 @@ fn sheet_files(size: Size, count: usize) -> Vec<(String, std::ops::Range<usize>)
 /// symbol short of its scan distance and why, a title cut to fit.
 pub fn plaque_warnings(site: &Site) -> Result<Vec<Diagnostic>> {
     let entries: Vec<&Entry> = site.entries.iter().collect();
-    plaques::warnings(site, &entries, &crate::qr::Cache::on_disk(&site.root))
+    plaques::warnings(site, &entries)
 }
 
 /// Read the symbol back from a rendering of the whole plaque: the centre pixel of every module,

@@ -55,12 +55,13 @@ impl<'s> Planner<'s> {
         })
     }
 
-    /// Lay out `e`'s plaque (at `size`, else its own or the site's size).
+    /// Lay out `e`'s plaque (at `size`, else its own or the site's size), its symbol from
+    /// `symbols`; without them, only the symbol's size is known (enough for the warnings).
     pub fn plan(
         &self,
         e: &Entry,
         size: Option<Size>,
-        symbols: &crate::qr::Cache,
+        symbols: Option<&crate::qr::Cache>,
     ) -> std::result::Result<Planned, Diagnostic> {
         let site = self.site;
         let settings = &site.config.plaque;
@@ -75,7 +76,15 @@ impl<'s> Planner<'s> {
         let size = size
             .or_else(|| e.matter.plaque_size.as_deref().and_then(Size::parse))
             .unwrap_or(settings.size);
-        let symbol = symbols.symbol(&url, ec).map_err(|w| {
+        let symbol = match symbols {
+            Some(cache) => cache.symbol(&url, ec),
+            None => crate::qr::width(&url, ec).map(|width| crate::qr::Symbol {
+                width,
+                dark: vec![false; width * width],
+                version: 0,
+            }),
+        }
+        .map_err(|w| {
             Diagnostic::error(
                 &e.file,
                 format!("the plaque for {} has no QR code: {w}", e.code),
@@ -144,15 +153,11 @@ impl<'s> Planner<'s> {
 
 /// What the plaques of `entries` would warn of (a symbol short of its distance, a title cut),
 /// without drawing them.
-pub fn warnings(
-    site: &Site,
-    entries: &[&Entry],
-    symbols: &crate::qr::Cache,
-) -> Result<Vec<Diagnostic>> {
+pub fn warnings(site: &Site, entries: &[&Entry]) -> Result<Vec<Diagnostic>> {
     let planner = Planner::new(site)?;
     let planned: Vec<std::result::Result<Planned, Diagnostic>> = entries
         .par_iter()
-        .map(|e| planner.plan(e, None, symbols))
+        .map(|e| planner.plan(e, None, None))
         .collect();
     let mut out = Vec::new();
     for (e, p) in entries.iter().zip(planned) {
@@ -193,7 +198,7 @@ pub fn make(
                 symbol,
                 layout,
                 ..
-            } = planner.plan(e, opts.size, symbols)?;
+            } = planner.plan(e, opts.size, Some(symbols))?;
             let ctx =
                 tera::Context::from_serialize(&layout).map_err(|err| fail(err.to_string()))?;
             let svg = theme.render("plaque.svg", &ctx)?;

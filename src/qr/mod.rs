@@ -50,6 +50,22 @@ pub fn encode(data: &str, ec: EcLevel) -> std::result::Result<Symbol, String> {
     Ok(symbol)
 }
 
+/// The side of `data`'s symbol in modules, without drawing it (no mask search): a tenth of the
+/// cost of `encode`, for laying out a plaque that is not drawn.
+pub fn width(data: &str, ec: EcLevel) -> std::result::Result<usize, String> {
+    if !data.is_ascii() {
+        return encode(data, ec).map(|s| s.width);
+    }
+    let level = match ec {
+        EcLevel::L => qrcode::EcLevel::L,
+        EcLevel::M => qrcode::EcLevel::M,
+        EcLevel::Q => qrcode::EcLevel::Q,
+        EcLevel::H => qrcode::EcLevel::H,
+    };
+    let bits = qrcode::bits::encode_auto(data.as_bytes(), level).map_err(|e| e.to_string())?;
+    Ok(bits.version().width() as usize)
+}
+
 /// The level `data` is encoded at under the site's `qr.error_correction`.
 pub fn level(choice: EcChoice, data: &str) -> EcLevel {
     match choice {
@@ -429,6 +445,8 @@ mod tests {
         // Scheme and host in alphanumeric mode: H in the same 29.
         assert_eq!(encode(&upper, EcLevel::H).unwrap().width, 29);
         assert_eq!(auto_level(&upper), EcLevel::H);
+        assert_eq!(width(&upper, EcLevel::H), Ok(29));
+        assert_eq!(width(lower, EcLevel::H), Ok(33));
         let sym = encode(&upper, EcLevel::H).unwrap();
         let (side, px) = raster(&sym, 4);
         assert_eq!(decode(side, side, &px), vec![upper.clone()]);
