@@ -141,49 +141,9 @@ enum Command {
         retries: u32,
     },
     /// Count plaque scans in web-server access logs: output/stats/ (a page and visits.csv).
-    Stats {
-        /// Access logs: nginx/Apache combined format or Caddy JSON, gzipped or not.
-        #[arg(required = true)]
-        logs: Vec<PathBuf>,
-        /// The site folder.
-        #[arg(long, default_value = ".")]
-        site: PathBuf,
-        /// Where to write; defaults to <site>/output (the report goes to its stats/).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// A printed plaque with no scan for this many days is reported as silent.
-        #[arg(long, default_value_t = 60)]
-        silent_days: i64,
-        /// Replace an --out folder that Waymark did not make.
-        #[arg(long)]
-        force: bool,
-    },
+    Stats(waymark::cmd::stats::Options),
     /// Entries from a spreadsheet (.xlsx, .xls, .ods, .csv): new rows become entries with codes.
-    Import {
-        /// The spreadsheet.
-        file: PathBuf,
-        /// The section the rows belong to: relics (default), homestays or another folder.
-        #[arg(long)]
-        section: Option<String>,
-        /// A YAML file naming columns: `columns: { "Tên đầy đủ": title }`.
-        #[arg(long)]
-        map: Option<PathBuf>,
-        /// The sheet to read (default: the first).
-        #[arg(long)]
-        sheet: Option<String>,
-        /// Say what would happen, write nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// Also write changes to entries that exist (only the fields the sheet holds).
-        #[arg(long)]
-        update: bool,
-        /// Write nothing when any row is refused.
-        #[arg(long)]
-        strict: bool,
-        /// The site folder.
-        #[arg(long, default_value = ".")]
-        site: PathBuf,
-    },
+    Import(waymark::cmd::import::Options),
     /// One row per entry, for reports and print shops: CSV (Excel-ready) or XLSX.
     Export {
         /// csv (default) or xlsx.
@@ -310,38 +270,8 @@ fn main() {
             timings,
         }),
         Command::Init { dir, title } => waymark::cmd::init::run(&dir, title.as_deref()),
-        Command::Stats {
-            logs,
-            site,
-            out,
-            silent_days,
-            force,
-        } => waymark::cmd::stats::run(&waymark::cmd::stats::Options {
-            site,
-            logs,
-            out,
-            silent_days,
-            force,
-        }),
-        Command::Import {
-            file,
-            section,
-            map,
-            sheet,
-            dry_run,
-            update,
-            strict,
-            site,
-        } => waymark::cmd::import::run(&waymark::cmd::import::Options {
-            site,
-            file,
-            section,
-            map,
-            sheet,
-            dry_run,
-            update,
-            strict,
-        }),
+        Command::Stats(opts) => waymark::cmd::stats::run(&opts),
+        Command::Import(opts) => waymark::cmd::import::run(&opts),
         Command::Export { format, out, site } => {
             waymark::cmd::export::run(&site, &format, out.as_deref())
         }

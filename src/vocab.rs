@@ -105,6 +105,14 @@ pub enum EcChoice {
     H,
 }
 
+/// The tags in a list as people type it in a form or a spreadsheet cell: separated by commas,
+/// semicolons or lines, spaces around each dropped, empty ones skipped.
+pub fn tag_list(text: &str) -> impl Iterator<Item = &str> {
+    text.split([',', ';', '\n'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
 /// A text that is not a price.
 #[derive(Debug, PartialEq, Eq)]
 pub struct NotAPrice;
@@ -174,6 +182,12 @@ pub fn degrees(s: &str) -> Option<f64> {
 
 #[cfg(test)]
 mod reader_tests {
+    #[test]
+    fn tags_as_typed() {
+        let tags: Vec<&str> = super::tag_list(" lịch sử, ;cách mạng\nnhà sàn ,").collect();
+        assert_eq!(tags, ["lịch sử", "cách mạng", "nhà sàn"]);
+    }
+
     #[test]
     fn prices_and_degrees_as_written() {
         assert_eq!(super::vnd("250k"), Ok(Some(250_000)));

@@ -213,10 +213,7 @@ fn value<'a>(
             }
         },
         Input::Tags => {
-            let tags: Vec<Value> = raw
-                .split([',', ';', '\n'])
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
+            let tags: Vec<Value> = crate::vocab::tag_list(raw)
                 .map(|t| Value::String(t.to_string()))
                 .collect();
             (!tags.is_empty()).then_some(Value::Sequence(tags))

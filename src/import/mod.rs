@@ -22,19 +22,32 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use table::{fold, Cell};
 
+/// What `waymark import` is asked for (its command-line arguments, read by clap).
+#[derive(Debug, clap::Args)]
 pub struct Options {
-    pub site: PathBuf,
+    /// The spreadsheet (.xlsx, .xls, .ods or .csv).
     pub file: PathBuf,
-    /// `relics`, `homestays` or another section folder (default: relics).
+    /// The section the rows belong to: relics (default), homestays or another folder.
+    #[arg(long)]
     pub section: Option<String>,
     /// A YAML file naming columns: `columns: { "Tên đầy đủ": title, "Số hiệu": code }`.
+    #[arg(long)]
     pub map: Option<PathBuf>,
+    /// The sheet to read (default: the first).
+    #[arg(long)]
     pub sheet: Option<String>,
+    /// Say what would happen, write nothing.
+    #[arg(long)]
     pub dry_run: bool,
-    /// Write changes to existing entries (without it they are only listed).
+    /// Also write changes to entries that exist (only the fields the sheet holds).
+    #[arg(long)]
     pub update: bool,
-    /// A refused row stops the whole import.
+    /// Write nothing when any row is refused.
+    #[arg(long)]
     pub strict: bool,
+    /// The site folder.
+    #[arg(long, default_value = ".")]
+    pub site: PathBuf,
 }
 
 /// What became of one row.
@@ -593,12 +606,7 @@ fn read_row(
         tags.push(Value::String(t.to_string()));
     }
     if let Some((_, cell)) = get(Column::Type) {
-        for t in cell
-            .text
-            .split([',', ';'])
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
+        for t in crate::vocab::tag_list(&cell.text) {
             let t = t.to_lowercase();
             let t = t
                 .trim_start_matches("di tích ")
@@ -610,12 +618,7 @@ fn read_row(
         }
     }
     if let Some((_, cell)) = get(Column::Tags) {
-        for t in cell
-            .text
-            .split([',', ';'])
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
+        for t in crate::vocab::tag_list(&cell.text) {
             if !tags.iter().any(|x| x.as_str() == Some(t)) {
                 tags.push(Value::String(t.to_string()));
             }

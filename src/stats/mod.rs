@@ -13,13 +13,23 @@ use std::hash::{BuildHasher, Hash, Hasher};
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
+/// What `waymark stats` is asked for (its command-line arguments, read by clap).
+#[derive(Debug, clap::Args)]
 pub struct Options {
-    pub site: PathBuf,
+    /// Access logs: nginx/Apache combined format or Caddy JSON, gzipped or not.
+    #[arg(required = true)]
     pub logs: Vec<PathBuf>,
-    /// Where `stats/` goes (default `<site>/output`).
+    /// The site folder.
+    #[arg(long, default_value = ".")]
+    pub site: PathBuf,
+    /// Where to write; defaults to <site>/output (the report goes to its stats/).
+    #[arg(long)]
     pub out: Option<PathBuf>,
-    /// A printed code with no visit for this many days is called silent.
+    /// A printed plaque with no scan for this many days is reported as silent.
+    #[arg(long, default_value_t = 60)]
     pub silent_days: i64,
+    /// Replace an --out folder that Waymark did not make.
+    #[arg(long)]
     pub force: bool,
 }
 
