@@ -155,18 +155,16 @@ fn all_sheets(
         .map(|(size, path, part)| {
             // Keyed by the digests of its plaques, not their text: 16 bytes a plaque.
             let key: String = part.iter().map(|p| format!("{:016x}", p.digest)).collect();
-            let key = crate::output::digest(format!("sheet {} {key}", size.name()).as_bytes());
+            let key =
+                crate::output::digest(format!("sheet of PDFs {} {key}", size.name()).as_bytes());
             let pdf = match cache.file(key, "pdf") {
                 Some(pdf) => pdf,
                 None => {
-                    let svg_of = |n: usize| {
-                        part[n]
-                            .svg
-                            .read()
-                            .map(|b| String::from_utf8_lossy(&b).into_owned())
-                            .map_err(|e| format!("a plaque's SVG cannot be read back: {e}"))
+                    let pdf_of = |n: usize| {
+                        (part[n].pdf.read())
+                            .map_err(|e| format!("a plaque's PDF cannot be read back: {e}"))
                     };
-                    let pdf = sheets::a4(renderer, part.len(), &svg_of, size)?;
+                    let pdf = sheets::a4(renderer, part.len(), &pdf_of, size)?;
                     cache.keep(key, "pdf", pdf)
                 }
             };

@@ -21,8 +21,9 @@ const CHECK_DPI: f64 = 150.0;
 pub struct Made {
     pub code: String,
     pub size: Size,
-    /// The plaque's SVG (kept in the cache, not in memory), for imposing on sheets, and its digest.
-    pub svg: Data,
+    /// The plaque's PDF (kept in the cache, not in memory), for imposing on sheets, and the
+    /// digest of its SVG.
+    pub pdf: Data,
     pub digest: u64,
 }
 
@@ -244,11 +245,11 @@ pub fn make(
                 .unwrap_or_else(|| cache.keep(digest, "svg", svg.clone().into_bytes()));
             emit.put(OutFile {
                 path: address::plaque_file(&e.code, "pdf"),
-                data: pdf,
+                data: pdf.clone(),
             })?;
             emit.put(OutFile {
                 path: address::plaque_file(&e.code, "svg"),
-                data: svg_data.clone(),
+                data: svg_data,
             })?;
             if let Some(png) = png.filter(|_| png_wanted) {
                 emit.put(OutFile {
@@ -263,7 +264,7 @@ pub fn make(
                 ))?;
             }
             let made = Made {
-                svg: svg_data,
+                pdf,
                 digest,
                 size,
                 code: e.code.clone(),

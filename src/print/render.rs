@@ -82,6 +82,22 @@ impl Drawn {
     }
 }
 
+/// A page of a sheet: the SVG of its paper and marks, and the PDF pages placed on it.
+pub struct Imposed {
+    pub svg: String,
+    pub placed: Vec<Placed>,
+}
+
+/// One PDF page (its first) placed with its top left corner at (x, y) mm, `w` × `h` mm upright.
+pub struct Placed {
+    pub pdf: Vec<u8>,
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    pub turned: bool,
+}
+
 /// One PDF page a tree, each `w` × `h` mm; `next` gives the trees one at a time, so that a sheet of
 /// thousands of pages never holds more than one parsed page.
 fn pdf_of(
@@ -127,14 +143,51 @@ impl Renderer {
             .map_err(|e| format!("the plaque template is not valid SVG: {e}"))
     }
 
-    /// One PDF page per SVG that `next` makes, each parsed when its turn comes.
-    pub fn pdf_pages(
+    /// Pages of `w` × `h` mm, each an SVG (paper, crop marks) with PDF pages placed on it: the
+    /// A4 sheets carry the plaques' own PDFs, not a second drawing of their SVGs.
+    pub fn impose(
         &self,
-        mut next: impl FnMut() -> Option<Result<String, String>>,
+        mut next: impl FnMut() -> Option<Result<Imposed, String>>,
         w: f64,
         h: f64,
     ) -> Result<Vec<u8>, String> {
-        pdf_of(|| next().map(|svg| self.tree(&svg?)), w, h)
+        use krilla_svg::SurfaceExt;
+        let mut doc = krilla::Document::new();
+        let size = krilla::geom::Size::from_wh(w as f32 * PT_PER_MM, h as f32 * PT_PER_MM)
+            .ok_or("empty page")?;
+        while let Some(page) = next() {
+            let page = page?;
+            let tree = self.tree(&page.svg)?;
+            let settings = krilla::page::PageSettings::from_wh(size.width(), size.height())
+                .ok_or("empty page")?;
+            let mut sheet = doc.start_page_with(settings);
+            let mut surface = sheet.surface();
+            surface
+                .draw_svg(&tree, size, krilla_svg::SvgSettings::default())
+                .ok_or("the SVG could not be drawn into the PDF")?;
+            for placed in page.placed {
+                let pdf = krilla::pdf::Pdf::new(placed.pdf)
+                    .map_err(|e| format!("a plaque's PDF cannot be read back: {e:?}"))?;
+                let pdf = krilla::pdf::PdfDocument::new(Arc::new(pdf));
+                let (x, y) = (placed.x as f32 * PT_PER_MM, placed.y as f32 * PT_PER_MM);
+                let (pw, ph) = (placed.w as f32 * PT_PER_MM, placed.h as f32 * PT_PER_MM);
+                // Turned a quarter clockwise, its top left corner at the cell's top right.
+                let at = match placed.turned {
+                    true => krilla::geom::Transform::from_row(0.0, 1.0, -1.0, 0.0, x + ph, y),
+                    false => krilla::geom::Transform::from_translate(x, y),
+                };
+                surface.push_transform(&at);
+                surface.draw_pdf_page(
+                    &pdf,
+                    krilla::geom::Size::from_wh(pw, ph).ok_or("empty plaque")?,
+                    0,
+                );
+                surface.pop();
+            }
+            surface.finish();
+            sheet.finish();
+        }
+        doc.finish().map_err(|e| format!("{e:?}"))
     }
 
     /// A plaque drawn once: its PDF and its pixels at `PRINT_DPI`, from one parse of the SVG.

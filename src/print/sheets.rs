@@ -1,7 +1,7 @@
 //! A4 sheets for office printers: as many plaques a page as fit, in code order, with crop marks.
 
 use super::layout::Size;
-use super::render::Renderer;
+use super::render::{Imposed, Placed, Renderer};
 use crate::error::{Diagnostic, Error, Result};
 
 const A4: (f64, f64) = (210.0, 297.0);
@@ -59,12 +59,13 @@ pub fn per_file(size: Size) -> usize {
     g.cols * g.rows * PAGES_PER_FILE
 }
 
-/// `count` plaques of `size` (the SVG of each from `svg_of`) imposed on A4 pages, as one PDF.
-/// Each page is made, parsed and drawn in turn: a sheet never holds all its plaques at once.
+/// The A4 pages of `count` plaques of `size` as one PDF: each plaque's own PDF (`pdf_of(n)`)
+/// placed on the page, with crop marks around it. Each page is made in turn: a sheet never
+/// holds all its plaques at once.
 pub fn a4(
     renderer: &Renderer,
     count: usize,
-    svg_of: &dyn Fn(usize) -> Result<String, String>,
+    pdf_of: &dyn Fn(usize) -> Result<Vec<u8>, String>,
     size: Size,
 ) -> Result<Vec<u8>> {
     let (w, h) = size.dims();
@@ -77,34 +78,30 @@ pub fn a4(
         origin: (x0, y0),
     } = grid(size);
     let per_page = cols * rows;
-    let page = |first: usize| -> Result<String, String> {
+    let page = |first: usize| -> Result<Imposed, String> {
         let mut svg = format!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{pw}mm\" height=\"{ph}mm\" viewBox=\"0 0 {pw} {ph}\" font-family=\"Noto Sans\"><rect width=\"{pw}\" height=\"{ph}\" fill=\"#ffffff\"/>"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{pw}mm\" height=\"{ph}mm\" viewBox=\"0 0 {pw} {ph}\"><rect width=\"{pw}\" height=\"{ph}\" fill=\"#ffffff\"/>"
         );
+        let mut placed = Vec::with_capacity(per_page);
         for (i, n) in (first..count.min(first + per_page)).enumerate() {
             let (c, r) = (i % cols, i / cols);
             let (x, y) = (x0 + c as f64 * (cw + GUTTER), y0 + r as f64 * (ch + GUTTER));
-            let plaque = svg_of(n)?;
-            let nested = format!(
-                "<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">{}</svg>",
-                inner(&plaque)
-            );
-            if rotate {
-                svg.push_str(&format!(
-                    "<g transform=\"translate({} {y}) rotate(90)\">{nested}</g>",
-                    x + cw
-                ));
-            } else {
-                svg.push_str(&format!("<g transform=\"translate({x} {y})\">{nested}</g>"));
-            }
+            placed.push(Placed {
+                pdf: pdf_of(n)?,
+                x,
+                y,
+                w,
+                h,
+                turned: rotate,
+            });
             svg.push_str(&crop_marks(x, y, cw, ch));
         }
         svg.push_str("</svg>");
-        Ok(svg)
+        Ok(Imposed { svg, placed })
     };
     let mut firsts = (0..count).step_by(per_page);
     renderer
-        .pdf_pages(|| firsts.next().map(page), pw, ph)
+        .impose(|| firsts.next().map(page), pw, ph)
         .map_err(|why| {
             Error::one(Diagnostic::error(
                 "print/sheets",
