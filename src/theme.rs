@@ -72,6 +72,8 @@ pub struct Theme {
     /// A digest of every template and string: what pages look like (static files are copied
     /// on every build, so they need none).
     pub digest: u64,
+    /// The print templates (`plaque.svg`, `kit-card.svg`) the site's theme draws its own way.
+    own_print: Vec<&'static str>,
 }
 
 impl Theme {
@@ -138,6 +140,17 @@ impl Theme {
             digest.write(&[0]);
         }
         let digest = digest.0;
+        let own_print = PRINT_TEMPLATES
+            .iter()
+            .copied()
+            .filter(|name| {
+                let built_in = DEFAULT_FILES
+                    .iter()
+                    .find(|(p, _)| p == name)
+                    .map(|(_, t)| *t);
+                files.get(*name).map(|(_, text)| text.as_str()) != built_in
+            })
+            .collect();
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".svg"]);
         tera.set_escape_fn(escape_html);
@@ -191,7 +204,13 @@ impl Theme {
             statics: statics.into_iter().collect(),
             warnings,
             digest,
+            own_print,
         })
+    }
+
+    /// Whether the print template `name` is the built-in one, whatever theme the site uses.
+    pub fn is_built_in(&self, name: &str) -> bool {
+        !self.own_print.contains(&name)
     }
 
     /// Render `template` with `ctx`, naming the template when it fails.

@@ -660,3 +660,146 @@ fn a_plaque_that_cannot_scan_from_its_distance_is_named_with_why() {
     let o = plaques(s.path(), &[]);
     assert!(stderr(&o).contains(" 0 warning(s)"), "{}", stderr(&o));
 }
+
+/// Grey pixels (width, height, values) of one page of a PDF as poppler draws it at `dpi`.
+fn pdf_grey(pdf: &Path, page: usize, dpi: u32) -> (usize, usize, Vec<u8>) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("page");
+    let n = page.to_string();
+    let dpi = dpi.to_string();
+    let args = ["-gray", "-r", &dpi, "-f", &n, "-l", &n, "-singlefile"];
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend([pdf.to_str().unwrap(), out.to_str().unwrap()]);
+    run("pdftoppm", &all);
+    let bytes = std::fs::read(out.with_extension("pgm")).unwrap();
+    // P5, width, height, maxval, each followed by one whitespace byte, then the pixels.
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        let start = at;
+        while !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&bytes[start..at]).into_owned());
+        at += 1;
+    }
+    assert_eq!(fields[0], "P5");
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    (w, h, bytes[at..at + w * h].to_vec())
+}
+
+/// Grey pixels of a PNG Waymark drew from the SVG (resvg).
+fn png_grey(p: &Path) -> (usize, usize, Vec<u8>) {
+    let mut decoder = png::Decoder::new(std::fs::File::open(p).unwrap());
+    decoder.set_transformations(png::Transformations::EXPAND);
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let grey = buf[..info.buffer_size()]
+        .chunks(channels)
+        .map(|p| {
+            ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000) as u8
+        })
+        .collect();
+    (info.width as usize, info.height as usize, grey)
+}
+
+/// The share of pixels that are ink in one drawing and paper in the other.
+fn ink_mismatch(a: &(usize, usize, Vec<u8>), b: &(usize, usize, Vec<u8>)) -> f64 {
+    // Poppler and resvg round the page to whole pixels each their own way.
+    assert!(
+        a.0.abs_diff(b.0) <= 1 && a.1.abs_diff(b.1) <= 1,
+        "the same page size"
+    );
+    let (w, h) = (a.0.min(b.0), a.1.min(b.1));
+    let differ = (0..h)
+        .flat_map(|y| (0..w).map(move |x| (y, x)))
+        .filter(|&(y, x)| (a.2[y * a.0 + x] < 128) != (b.2[y * b.0 + x] < 128))
+        .count();
+    differ as f64 / (w * h) as f64
+}
+
+#[test]
+fn built_in_plaques_and_cards_written_straight_to_pdf_look_as_their_svg_draws() {
+    // The PDFs of the built-in plaque and kit card are written without drawing their SVGs;
+    // the PNGs are drawn from the SVGs. Both must show the same thing.
+    let site = example();
+    let out = plaques_ok(site.path(), &["--png"]);
+    let plaque = |code: &str, ext: &str| out.join(format!("print/plaques/{code}.{ext}"));
+    let hvt_pdf = pdf_grey(&plaque("HVT", "pdf"), 1, 300);
+    let same = ink_mismatch(&hvt_pdf, &png_grey(&plaque("HVT", "png")));
+    let other = ink_mismatch(&hvt_pdf, &png_grey(&plaque("CHILANG", "png")));
+    // Anti-aliased edges differ between poppler and resvg (0.4% of the pixels here); a title
+    // moved off its line is over 1%, another plaque 19%.
+    assert!(
+        same < 0.008,
+        "the PDF and the SVG of HVT differ in {same:.4} of the pixels"
+    );
+    assert!(other > 0.1, "the measure tells plaques apart: {other:.4}");
+    let kit = |f: &str| out.join(format!("print/kits/HHL/{f}"));
+    let card_pdf = pdf_grey(&kit("kit.pdf"), 1, 300);
+    let card = ink_mismatch(&card_pdf, &png_grey(&kit("listing.png")));
+    let zalo = ink_mismatch(&card_pdf, &png_grey(&kit("zalo.png")));
+    assert!(
+        card < 0.008,
+        "the PDF and the SVG of a card differ in {card:.4} of the pixels"
+    );
+    assert!(zalo > 0.1, "the measure tells cards apart: {zalo:.4}");
+    // The text stays text, in the order it is read.
+    let text = run("pdftotext", &[plaque("HVT", "pdf").to_str().unwrap(), "-"]);
+    let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("{s:?} in {text}"));
+    assert!(at("Di sản Lạng Sơn") < at("Khu lưu niệm Hoàng Văn Thụ"));
+    assert!(at("Khu lưu niệm Hoàng Văn Thụ") < at("langson.example/q/HVT/"));
+    let fonts = run("pdffonts", &[plaque("HVT", "pdf").to_str().unwrap()]);
+    assert_eq!(
+        fonts
+            .matches("CID TrueType      Identity-H       yes yes yes")
+            .count(),
+        2,
+        "regular and bold, embedded, subset, with a ToUnicode map: {fonts}"
+    );
+}
+
+#[test]
+fn a_theme_s_own_plaque_and_card_are_drawn_from_their_svg() {
+    let built_in =
+        |name: &str| std::fs::read_to_string(repo().join("themes/default").join(name)).unwrap();
+    // The built-in templates with one more line each: only a drawing of the SVG shows it.
+    let mark = |svg: String, text: &str| {
+        svg.replace(
+            "</svg>",
+            &format!("<text x=\"10\" y=\"8\" font-size=\"3\">{text}</text></svg>"),
+        )
+    };
+    let plaque = mark(built_in("plaque.svg"), "Đoàn thanh niên xã");
+    let card = mark(built_in("kit-card.svg"), "Chủ nhà tự in");
+    let s = site(&[
+        ("site.yaml", "title: T\nbase_url: https://t.example\n"),
+        (
+            "content/relics/den.md",
+            "---\ntitle: Đền Kỳ Cùng\ncode: DKC\n---\n",
+        ),
+        (
+            "content/homestays/nha.md",
+            "---\ntitle: Nhà Sàn\ncode: NS\nzalo: \"0912000404\"\n---\n",
+        ),
+        ("themes/default/plaque.svg", &plaque),
+        ("themes/default/kit-card.svg", &card),
+    ]);
+    let out = plaques_ok(s.path(), &[]);
+    let text = |p: &str| run("pdftotext", &[out.join(p).to_str().unwrap(), "-"]);
+    assert!(text("print/plaques/DKC.pdf").contains("Đoàn thanh niên xã"));
+    assert!(text("print/kits/NS/kit.pdf").contains("Chủ nhà tự in"));
+    assert_eq!(
+        scan_pdf(&out.join("print/plaques/DKC.pdf")),
+        vec!["HTTPS://T.EXAMPLE/q/DKC/".to_string()]
+    );
+    // Back to the built-in templates: the straight PDFs, without the line.
+    std::fs::remove_dir_all(s.path().join("themes")).unwrap();
+    let out = plaques_ok(s.path(), &[]);
+    let text = |p: &str| run("pdftotext", &[out.join(p).to_str().unwrap(), "-"]);
+    assert!(!text("print/plaques/DKC.pdf").contains("Đoàn thanh niên xã"));
+    assert!(text("print/plaques/DKC.pdf").contains("Đền Kỳ Cùng"));
+    assert!(!text("print/kits/NS/kit.pdf").contains("Chủ nhà tự in"));
+}

@@ -26,6 +26,21 @@ struct Card {
     details: Vec<Line>,
 }
 
+impl Card {
+    /// What the straight PDF of `kit-card.svg` needs of it.
+    fn view(&self) -> super::straight::Card<'_> {
+        super::straight::Card {
+            w: self.w,
+            h: self.h,
+            place: &self.place,
+            heading_vi: &self.heading_vi,
+            heading_en: &self.heading_en,
+            qr: &self.qr,
+            details: &self.details,
+        }
+    }
+}
+
 /// (file name, Vietnamese heading, English heading, QR payload, lines of text under it)
 type Spec = (
     &'static str,
@@ -141,8 +156,8 @@ struct Drawn {
     name: &'static str,
     svg: String,
     data: String,
-    qr: super::layout::QrBox,
-    width: usize,
+    card: Card,
+    symbol: crate::qr::Symbol,
 }
 
 /// One homestay's cards and kit.pdf. The kit is kept in the cache under the digest of all its
@@ -203,14 +218,20 @@ fn kit(
             name,
             svg: theme.render("kit-card.svg", &ctx)?,
             data,
-            qr: card.qr,
-            width: sym.width,
+            card,
+            symbol: sym,
         });
     }
+    // The built-in card goes straight into the PDF; a theme's own through its SVG.
+    let straight = theme.is_built_in("kit-card.svg").then_some(&renderer.fonts);
+    let maker = if straight.is_some() {
+        "pdf-writer"
+    } else {
+        "krilla"
+    };
     let all = crate::output::digest(
-        cards
-            .iter()
-            .map(|c| c.svg.as_str())
+        (cards.iter().map(|c| c.svg.as_str()))
+            .chain([maker])
             .collect::<String>()
             .as_bytes(),
     );
@@ -221,21 +242,31 @@ fn kit(
     let (pdf, pngs) = match kept {
         Some(pdf) => (pdf, cards.iter().map(card_png).collect::<Vec<_>>()),
         None => {
+            let runs: Vec<_> = (cards.iter())
+                .map(|c| super::straight::module_runs(&c.symbol.dark, c.symbol.width))
+                .collect();
             let mut trees = Vec::new();
             let mut pngs = Vec::new();
-            for c in &cards {
-                let tree = renderer
-                    .tree(&c.svg)
-                    .map_err(|w| fail(format!("could not be drawn: {w}")))?;
-                let drawn = match png {
-                    true => renderer.pixels(&tree, W, H),
-                    false => {
-                        let side = c.qr.module * c.qr.side as f64;
-                        renderer.region(&tree, W, (c.qr.x, c.qr.y, side), 150.0)
+            for (c, runs) in cards.iter().zip(&runs) {
+                let qr = &c.card.qr;
+                // The whole card when its PNG is wanted; else the symbol, as the PDF has it.
+                let tree = match (png, straight) {
+                    (false, Some(_)) => None,
+                    _ => Some(
+                        (renderer.tree(&c.svg))
+                            .map_err(|w| fail(format!("could not be drawn: {w}")))?,
+                    ),
+                };
+                let drawn = match &tree {
+                    None => super::render::symbol_pixels(qr, runs, 150.0),
+                    Some(tree) if png => renderer.pixels(tree, W, H),
+                    Some(tree) => {
+                        let side = qr.module * qr.side as f64;
+                        renderer.region(tree, W, (qr.x, qr.y, side), 150.0)
                     }
                 }
                 .map_err(|w| fail(format!("could not be drawn: {w}")))?;
-                let read = super::read_symbol(&drawn, 150.0, &c.qr, c.width);
+                let read = super::read_symbol(&drawn, 150.0, qr, c.symbol.width);
                 if read.as_deref() != Ok(c.data.as_str()) {
                     return Err(fail(format!(
                         "has a {} card that does not scan back (read {read:?})",
@@ -249,12 +280,21 @@ fn kit(
                     }
                     false => None,
                 });
-                trees.push(tree);
+                trees.extend(tree);
             }
-            let mut trees = trees.into_iter();
-            let pdf = renderer
-                .pdf_of_trees(|| trees.next().map(Ok), W, H)
-                .map_err(|w| fail(format!("could not be made into a PDF: {w}")))?;
+            let pdf = match straight {
+                Some(fonts) => {
+                    let pages: Vec<super::straight::Page> = (cards.iter().zip(&runs))
+                        .map(|(c, runs)| super::straight::kit_card(&c.card.view(), runs))
+                        .collect();
+                    super::straight::document(fonts, &pages)
+                }
+                None => {
+                    let mut trees = trees.into_iter();
+                    renderer.pdf_of_trees(|| trees.next().map(Ok), W, H)
+                }
+            }
+            .map_err(|w| fail(format!("could not be made into a PDF: {w}")))?;
             (cache.keep(all, "pdf", pdf), pngs)
         }
     };

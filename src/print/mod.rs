@@ -9,6 +9,7 @@ pub mod layout;
 mod plaques;
 mod render;
 mod sheets;
+mod straight;
 mod symbols;
 
 use crate::error::{Diagnostic, Result};

@@ -21,8 +21,7 @@ const CHECK_DPI: f64 = 150.0;
 pub struct Made {
     pub code: String,
     pub size: Size,
-    /// The plaque's PDF (kept in the cache, not in memory), for imposing on sheets, and the
-    /// digest of its SVG.
+    /// The plaque's PDF (kept in the cache, not in memory), for imposing on sheets, and its key.
     pub pdf: Data,
     pub digest: u64,
 }
@@ -187,6 +186,9 @@ pub fn make(
 ) -> Result<(Vec<Made>, Vec<Diagnostic>)> {
     let planner = Planner::new(site)?;
     let settings = &site.config.plaque;
+    // The built-in plaque without a logo goes straight into a PDF; any other through its SVG.
+    let straight =
+        (theme.is_built_in("plaque.svg") && planner.logo.is_none()).then_some(&renderer.fonts);
     let results: Vec<Result<(Made, Vec<String>)>> = entries
         .par_iter()
         .map(|e| {
@@ -204,24 +206,44 @@ pub fn make(
                 tera::Context::from_serialize(&layout).map_err(|err| fail(err.to_string()))?;
             let svg = theme.render("plaque.svg", &ctx)?;
             let digest = crate::output::digest(svg.as_bytes());
+            // The PDF's key: the SVG it shows, and which of the two ways drew it.
+            let maker = if straight.is_some() {
+                "pdf-writer"
+            } else {
+                "krilla"
+            };
+            let pdf_key = crate::output::digest(format!("{maker} {digest:016x}").as_bytes());
             let png_wanted = opts.png;
-            let (pdf, png) = match (cache.file(digest, "pdf"), cache.file(digest, "png")) {
+            let (pdf, png) = match (cache.file(pdf_key, "pdf"), cache.file(digest, "png")) {
                 (Some(pdf), png) if png.is_some() || !png_wanted => (pdf, png),
                 _ => {
                     let qr = &layout.qr;
-                    let mut drawn = if png_wanted {
-                        renderer.draw(&svg, layout.w, layout.h)
-                    } else {
-                        let side = qr.module * qr.side as f64;
-                        renderer.draw_region(
-                            &svg,
-                            layout.w,
-                            layout.h,
-                            (qr.x, qr.y, side),
-                            CHECK_DPI,
-                        )
-                    }
-                    .map_err(|w| fail(format!("could not be drawn: {w}")))?;
+                    let (w, h) = (layout.w, layout.h);
+                    let drawn = match straight {
+                        Some(fonts) => {
+                            let runs = super::straight::module_runs(&symbol.dark, symbol.width);
+                            let pdf = super::straight::document(
+                                fonts,
+                                &[super::straight::plaque(&layout, &runs)],
+                            );
+                            // The symbol as written into the PDF, or the whole plaque at print
+                            // resolution when its PNG is wanted.
+                            let pixels = match png_wanted {
+                                true => renderer.tree(&svg).and_then(|t| renderer.pixels(&t, w, h)),
+                                false => super::render::symbol_pixels(qr, &runs, CHECK_DPI),
+                            };
+                            pixels.and_then(|mut d| {
+                                d.pdf = pdf?;
+                                Ok(d)
+                            })
+                        }
+                        None if png_wanted => renderer.draw(&svg, w, h),
+                        None => {
+                            let side = qr.module * qr.side as f64;
+                            renderer.draw_region(&svg, w, h, (qr.x, qr.y, side), CHECK_DPI)
+                        }
+                    };
+                    let mut drawn = drawn.map_err(|w| fail(format!("could not be drawn: {w}")))?;
                     // The plaque as printed must scan: decode its QR as seen at 150 dpi.
                     let read = super::read_symbol(&drawn, CHECK_DPI, qr, symbol.width);
                     if read.as_deref() != Ok(url.as_str()) {
@@ -235,7 +257,7 @@ pub fn make(
                         false => None,
                     };
                     (
-                        cache.keep(digest, "pdf", std::mem::take(&mut drawn.pdf)),
+                        cache.keep(pdf_key, "pdf", std::mem::take(&mut drawn.pdf)),
                         png,
                     )
                 }
@@ -265,7 +287,7 @@ pub fn make(
             }
             let made = Made {
                 pdf,
-                digest,
+                digest: pdf_key,
                 size,
                 code: e.code.clone(),
             };

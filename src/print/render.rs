@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 pub struct Renderer {
     options: usvg::Options<'static>,
+    /// The fonts for drawing the built-in plaque and kit card straight into PDF.
+    pub fonts: super::straight::Fonts,
 }
 
 const MM_PER_INCH: f64 = 25.4;
@@ -125,6 +127,42 @@ fn pdf_of(
 }
 const PT_PER_MM: f32 = 72.0 / 25.4;
 
+/// The pixels of a symbol's square drawn from `runs` of dark modules (column, row, length, quiet
+/// zone included) as `straight` writes them into the PDF, at `dpi`, where the page has them.
+pub fn symbol_pixels(
+    qr: &super::layout::QrBox,
+    runs: &[(usize, usize, usize)],
+    dpi: f64,
+) -> Result<Drawn, String> {
+    let px = |mm: f64| mm / MM_PER_INCH * dpi;
+    let origin = (px(qr.x).floor() as usize, px(qr.y).floor() as usize);
+    let n = px(qr.module * qr.side as f64).ceil() as u32 + 2;
+    let mut pixmap = white_page(n, n).ok_or("empty image")?;
+    let mut paint = resvg::tiny_skia::Paint::default();
+    paint.set_color(resvg::tiny_skia::Color::BLACK);
+    // Modules are whole-pixel rectangles here: no anti-aliasing, the fast way to fill a rectangle.
+    paint.anti_alias = false;
+    let m = px(qr.module);
+    let (x0, y0) = (px(qr.x) - origin.0 as f64, px(qr.y) - origin.1 as f64);
+    for &(x, y, len) in runs {
+        let (left, top) = (x0 + x as f64 * m, y0 + y as f64 * m);
+        let rect = resvg::tiny_skia::Rect::from_xywh(
+            left as f32,
+            top as f32,
+            (len as f64 * m) as f32,
+            m as f32,
+        )
+        .ok_or("an empty run of modules")?;
+        pixmap.fill_rect(rect, &paint, resvg::tiny_skia::Transform::identity(), None);
+    }
+    Ok(Drawn {
+        pdf: Vec::new(),
+        pixmap: Some(pixmap),
+        dpi,
+        origin,
+    })
+}
+
 impl Renderer {
     pub fn new() -> crate::error::Result<Renderer> {
         let mut db = usvg::fontdb::Database::new();
@@ -135,7 +173,9 @@ impl Renderer {
             fontdb: Arc::new(db),
             ..usvg::Options::default()
         };
-        Ok(Renderer { options })
+        let fonts = super::straight::Fonts::new()
+            .ok_or_else(|| crate::error::Error::Usage("the shipped fonts cannot be read".into()))?;
+        Ok(Renderer { options, fonts })
     }
 
     pub fn tree(&self, svg: &str) -> Result<usvg::Tree, String> {
