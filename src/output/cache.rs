@@ -5,7 +5,7 @@
 //! A run notes every entry it takes or keeps; after a whole run, `prune` deletes the rest.
 //! Every cache only saves time: a folder that cannot be read or written is no error.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -18,7 +18,15 @@ pub struct CacheDir {
     dir: PathBuf,
     /// Names of the entries this run took or kept.
     used: Mutex<HashSet<String>>,
+    /// Small records kept together in one file, `RECORDS`, as it was when first read.
+    records: std::sync::OnceLock<HashMap<String, Vec<u8>>>,
+    /// The records this run took or kept, written back by `save_records`.
+    records_used: Mutex<BTreeMap<String, Vec<u8>>>,
 }
+
+/// The file of a cache's small records: tens of thousands of entries of a few hundred bytes
+/// cost a file creation each otherwise, most of a cold print run's kernel time.
+const RECORDS: &str = "records.bin";
 
 impl CacheDir {
     /// The cache `name` of the site in `site`.
@@ -26,7 +34,66 @@ impl CacheDir {
         CacheDir {
             dir: site.join(CACHE_ROOT).join(name),
             used: Mutex::default(),
+            records: std::sync::OnceLock::new(),
+            records_used: Mutex::default(),
         }
+    }
+
+    /// The small record `key`, when one was kept, by this run or before (noted as used).
+    pub fn record(&self, key: &str) -> Option<Vec<u8>> {
+        if let Some(value) = self.records_used.lock().ok()?.get(key) {
+            return Some(value.clone());
+        }
+        let records = self.records.get_or_init(|| {
+            let bytes = std::fs::read(self.path(RECORDS)).unwrap_or_default();
+            read_records(&bytes)
+        });
+        let value = records.get(key)?.clone();
+        if let Ok(mut used) = self.records_used.lock() {
+            used.insert(key.to_string(), value.clone());
+        }
+        Some(value)
+    }
+
+    /// Keep a small record; it reaches the disk with the others at `save_records`.
+    pub fn keep_record(&self, key: &str, value: Vec<u8>) {
+        if let Ok(mut used) = self.records_used.lock() {
+            used.insert(key.to_string(), value);
+        }
+    }
+
+    /// Write the records this run used, and unless `only_used`, the older ones too, as one file
+    /// replaced whole.
+    pub fn save_records(&self, only_used: bool) -> io::Result<()> {
+        let Ok(used) = self.records_used.lock() else {
+            return Ok(());
+        };
+        let mut all: BTreeMap<&str, &[u8]> = BTreeMap::new();
+        if !only_used {
+            if let Some(old) = self.records.get() {
+                all.extend(old.iter().map(|(k, v)| (k.as_str(), v.as_slice())));
+            } else if let Ok(bytes) = std::fs::read(self.path(RECORDS)) {
+                let old = read_records(&bytes);
+                let _ = self.records.set(old);
+                if let Some(old) = self.records.get() {
+                    all.extend(old.iter().map(|(k, v)| (k.as_str(), v.as_slice())));
+                }
+            }
+        }
+        all.extend(used.iter().map(|(k, v)| (k.as_str(), v.as_slice())));
+        self.note(RECORDS);
+        if all.is_empty() {
+            return Ok(());
+        }
+        let mut bytes = Vec::new();
+        for (k, v) in all {
+            bytes.extend((k.len() as u32).to_le_bytes());
+            bytes.extend(k.as_bytes());
+            bytes.extend((v.len() as u32).to_le_bytes());
+            bytes.extend(v);
+        }
+        std::fs::create_dir_all(&self.dir)?;
+        super::write_atomic(&self.path(RECORDS), &bytes)
     }
 
     /// Where the entry `name` is (or would be) kept.
@@ -117,6 +184,26 @@ impl CacheDir {
     }
 }
 
+/// The records of a records file: (length, key, length, value) after one another; what a cut
+/// or garbled file holds past its last whole record is ignored.
+fn read_records(mut bytes: &[u8]) -> HashMap<String, Vec<u8>> {
+    let mut records = HashMap::new();
+    let take = |bytes: &mut &[u8]| -> Option<Vec<u8>> {
+        let (len, rest) = bytes.split_at_checked(4)?;
+        let len = u32::from_le_bytes(len.try_into().ok()?) as usize;
+        let (value, rest) = rest.split_at_checked(len)?;
+        *bytes = rest;
+        Some(value.to_vec())
+    };
+    while let (Some(key), Some(value)) = (take(&mut bytes), take(&mut bytes)) {
+        let Ok(key) = String::from_utf8(key) else {
+            break;
+        };
+        records.insert(key, value);
+    }
+    records
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +235,42 @@ mod tests {
             .collect();
         left.sort();
         assert_eq!(left, ["a.bin", "folder"]);
+    }
+
+    #[test]
+    fn small_records_share_one_file_and_keep_what_a_run_asks() {
+        let site = tempfile::tempdir().unwrap();
+        let first = CacheDir::open(site.path(), "things");
+        first.keep_record("a", b"A".to_vec());
+        first.keep_record("b", b"B".to_vec());
+        first.save_records(true).unwrap();
+        assert_eq!(
+            std::fs::read_dir(first.path("")).unwrap().count(),
+            1,
+            "one file"
+        );
+        // A run that used `a` only: kept whole unless it prunes.
+        let second = CacheDir::open(site.path(), "things");
+        assert_eq!(second.record("a").as_deref(), Some(&b"A"[..]));
+        second.keep_record("c", b"C".to_vec());
+        assert_eq!(
+            second.record("c").as_deref(),
+            Some(&b"C"[..]),
+            "kept by this run"
+        );
+        second.save_records(false).unwrap();
+        let third = CacheDir::open(site.path(), "things");
+        assert_eq!(third.record("b").as_deref(), Some(&b"B"[..]));
+        assert_eq!(third.record("c").as_deref(), Some(&b"C"[..]));
+        third.save_records(true).unwrap();
+        let fourth = CacheDir::open(site.path(), "things");
+        assert!(fourth.record("a").is_none(), "not used by the pruning run");
+        assert!(fourth.record("b").is_some());
+        // A file cut short keeps its whole records and loses the rest.
+        let path = fourth.path(RECORDS);
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
+        let cut = CacheDir::open(site.path(), "things");
+        assert!(cut.record("b").is_some() && cut.record("c").is_none());
     }
 }

@@ -110,6 +110,7 @@ pub fn print(site: &Site, theme: &Theme, opts: &Options, emit: &Emitter) -> Resu
     let t = std::time::Instant::now();
     symbols::render(site, &entries, &symbols, emit)?;
     let symbols_took = t.elapsed();
+    symbols.save(opts.is_whole());
     if opts.is_whole() {
         cache.prune();
         symbols.prune();

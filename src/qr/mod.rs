@@ -310,6 +310,14 @@ impl Cache {
         self.disk.as_ref().map_or(0, |d| d.prune())
     }
 
+    /// Write the small records (each symbol's modules, each symbol file's size and link) in
+    /// one file: those this run used, and unless `only_used` the others too. Best effort.
+    pub fn save(&self, only_used: bool) {
+        if let Some(d) = &self.disk {
+            let _ = d.save_records(only_used);
+        }
+    }
+
     /// The stem of a symbol's cache files.
     fn stem(url: &str, ec: EcLevel) -> String {
         let key = format!("{CACHE_VERSION} {ec:?} {url}");
@@ -324,7 +332,7 @@ impl Cache {
         let stem = Self::stem(url, ec);
         // `<stem>.qr`: version, modules and the link, so that a digest collision can never serve
         // another link's symbol; written after the SVG and PNG beside it.
-        let bytes = disk.read(&format!("{stem}.qr"))?;
+        let bytes = disk.record(&format!("{stem}.qr"))?;
         let (head, link) = bytes.split_at_checked(6)?;
         let version = i16::from_le_bytes([head[0], head[1]]);
         let modules = u32::from_le_bytes(head[2..6].try_into().ok()?) as usize;
@@ -356,8 +364,10 @@ impl Cache {
         head.extend((made.modules as u32).to_le_bytes());
         head.extend(url.as_bytes());
         let kept = (disk.keep(&format!("{stem}.svg"), made.svg.as_bytes()))
-            .and_then(|svg| Ok((svg, disk.keep(&format!("{stem}.png"), &made.png)?)))
-            .and_then(|files| disk.keep(&format!("{stem}.qr"), &head).map(|_| files));
+            .and_then(|svg| Ok((svg, disk.keep(&format!("{stem}.png"), &made.png)?)));
+        if kept.is_ok() {
+            disk.keep_record(&format!("{stem}.qr"), head);
+        }
         match kept {
             Ok((svg, png)) => Stored {
                 svg: Data::Cached(svg),
@@ -377,8 +387,7 @@ impl Cache {
             format!("{:016x}.sym", crate::output::digest(key.as_bytes()))
         });
         if let (Some(disk), Some(name)) = (&self.disk, &name) {
-            disk.note(name);
-            if let Some(sym) = disk.read(name).and_then(|b| read_symbol(&b, data)) {
+            if let Some(sym) = disk.record(name).and_then(|b| read_symbol(&b, data)) {
                 return Ok(sym);
             }
         }
@@ -397,7 +406,7 @@ impl Cache {
                         .fold(0u8, |b, (i, &d)| b | (u8::from(d) << i)),
                 );
             }
-            let _ = disk.keep(name, &bytes);
+            disk.keep_record(name, bytes);
         }
         Ok(sym)
     }
