@@ -212,11 +212,7 @@ pub fn read_symbol(
         let cy = to_px(qr.y + (q + y as f64 + 0.5) * qr.module);
         drawn.grey_at(cx, cy, dpi) < 128
     };
-    let grid = rqrr::SimpleGrid::from_func(width, at);
-    rqrr::Grid::new(grid)
-        .decode()
-        .map(|(_, s)| s)
-        .map_err(|e| e.to_string())
+    crate::qr::decode_grid(width, at)
 }
 
 /// Plaques, kit cards and sheets already drawn, by a digest of their source, in

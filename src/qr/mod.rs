@@ -184,11 +184,18 @@ pub fn raster(sym: &Symbol, scale: usize) -> (usize, Vec<u8>) {
 pub fn png(side: usize, pixels: &[u8]) -> std::result::Result<Vec<u8>, String> {
     let row_bytes = side.div_ceil(8);
     let mut packed = vec![0u8; row_bytes * side];
-    for y in 0..side {
-        for x in 0..side {
-            if pixels[y * side + x] >= 128 {
-                packed[y * row_bytes + x / 8] |= 0x80 >> (x % 8);
-            }
+    for (y, row) in pixels.chunks_exact(side).enumerate() {
+        // A row is the one above it again for most of a module's height.
+        if y > 0 && row == &pixels[(y - 1) * side..y * side] {
+            packed.copy_within((y - 1) * row_bytes..y * row_bytes, y * row_bytes);
+            continue;
+        }
+        let out = &mut packed[y * row_bytes..(y + 1) * row_bytes];
+        for (byte, eight) in out.iter_mut().zip(row.chunks(8)) {
+            *byte = eight
+                .iter()
+                .enumerate()
+                .fold(0u8, |b, (i, &p)| b | (u8::from(p >= 128) << (7 - i)));
         }
     }
     let mut out = Vec::new();
@@ -214,11 +221,44 @@ pub fn decode_modules(sym: &Symbol, side: usize, pixels: &[u8]) -> Result<String
         let py = (y + QUIET_ZONE) * scale + scale / 2;
         pixels[py * side + px] < 128
     };
-    let grid = rqrr::SimpleGrid::from_func(sym.width, at);
-    rqrr::Grid::new(grid)
+    decode_grid(sym.width, at)
+}
+
+/// Decode a symbol's modules (`dark(x, y)`, `width` a side) with rqrr. Decoding is a function of
+/// the modules alone, so each distinct grid is decoded once a process: a plaque, its bare
+/// symbol and the homestay's listing card carry the same one, and rqrr's error correction was
+/// the largest single cost of a print run.
+pub fn decode_grid(width: usize, dark: impl Fn(usize, usize) -> bool) -> Result<String, String> {
+    type Decoded = Mutex<HashMap<(usize, Vec<u8>), String>>;
+    static DECODED: std::sync::OnceLock<Decoded> = std::sync::OnceLock::new();
+    let mut bits = vec![0u8; (width * width).div_ceil(8)];
+    for y in 0..width {
+        for x in 0..width {
+            if dark(x, y) {
+                let i = y * width + x;
+                bits[i / 8] |= 1 << (i % 8);
+            }
+        }
+    }
+    let memo = DECODED.get_or_init(Decoded::default);
+    let key = (width, bits);
+    if let Some(text) = memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return Ok(text);
+    }
+    let bits = &key.1;
+    let at = |x: usize, y: usize| bits[(y * width + x) / 8] >> ((y * width + x) % 8) & 1 == 1;
+    let decoded = rqrr::Grid::new(rqrr::SimpleGrid::from_func(width, at))
         .decode()
         .map(|(_, s)| s)
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string());
+    if let (Ok(text), Ok(mut m)) = (&decoded, memo.lock()) {
+        // A long `serve` sees every edit's symbols: start again rather than grow without end.
+        if m.len() > 100_000 {
+            m.clear();
+        }
+        m.insert(key, text.clone());
+    }
+    decoded
 }
 
 /// Decode greyscale pixels with an independent decoder (rqrr); every symbol found. rqrr 0.9
@@ -474,6 +514,49 @@ mod tests {
         let short = "HTTPS://LS.VN/q/A/";
         assert_eq!(encode(short, EcLevel::L).unwrap().width, 21);
         assert!(encode(short, auto_level(short)).unwrap().width <= 25);
+    }
+
+    #[test]
+    fn the_png_holds_every_pixel_and_the_same_grid_decodes_once_to_the_same_text() {
+        let sym = encode("https://png.example/q/PNG/", EcLevel::Q).unwrap();
+        for scale in [1, 3, 10] {
+            let (side, pixels) = raster(&sym, scale);
+            let png = png(side, &pixels).unwrap();
+            let mut reader = ::png::Decoder::new(std::io::Cursor::new(png))
+                .read_info()
+                .unwrap();
+            let mut buf = vec![0; reader.output_buffer_size()];
+            let info = reader.next_frame(&mut buf).unwrap();
+            let row_bytes = info.line_size;
+            for y in 0..side {
+                for x in 0..side {
+                    let light = buf[y * row_bytes + x / 8] >> (7 - x % 8) & 1 == 1;
+                    assert_eq!(
+                        light,
+                        pixels[y * side + x] >= 128,
+                        "pixel ({x}, {y}) at {scale}"
+                    );
+                }
+            }
+        }
+        let (side, pixels) = raster(&sym, 10);
+        assert_eq!(
+            decode_modules(&sym, side, &pixels).as_deref(),
+            Ok("https://png.example/q/PNG/")
+        );
+        // Once more from the memo, and a changed module is decoded afresh (and corrected).
+        assert_eq!(
+            decode_modules(&sym, side, &pixels).as_deref(),
+            Ok("https://png.example/q/PNG/")
+        );
+        let w = sym.width;
+        let flipped = |x: usize, y: usize| sym.dark[y * w + x] != (x == 10 && y == 12);
+        assert_eq!(
+            decode_grid(w, flipped).as_deref(),
+            Ok("https://png.example/q/PNG/")
+        );
+        let blank = |_, _| false;
+        assert!(decode_grid(w, blank).is_err());
     }
 
     #[test]
