@@ -84,6 +84,17 @@ pub fn print(site: &Site, theme: &Theme, opts: &Options, emit: &Emitter) -> Resu
         site, theme, opts, &entries, &renderer, &cache, &symbols, emit,
     )?;
     let plaques_took = started.elapsed();
+    let planner = plaques::Planner::new(site)?;
+    let by_code: std::collections::HashMap<&str, &Entry> =
+        entries.iter().map(|e| (e.code.as_str(), *e)).collect();
+    let plan_of = planner.straight(theme).then_some(|code: &str| {
+        let e = by_code.get(code).ok_or("a plaque of no entry")?;
+        let planned = planner
+            .plan(e, opts.size, Some(&symbols))
+            .map_err(|d| d.to_string())?;
+        let runs = straight::module_runs(&planned.symbol.dark, planned.symbol.width);
+        Ok((planned.layout, runs))
+    });
     // Kits and sheets do not depend on each other: side by side, each in parallel inside.
     let ((kits, kits_took), (sheet_files, sheets_took)) = rayon::join(
         || {
@@ -96,7 +107,12 @@ pub fn print(site: &Site, theme: &Theme, opts: &Options, emit: &Emitter) -> Resu
         || {
             let t = std::time::Instant::now();
             let sheets = if opts.sheets {
-                all_sheets(&renderer, &cache, &mut made)
+                all_sheets(
+                    &renderer,
+                    &cache,
+                    &mut made,
+                    plan_of.as_ref().map(|f| f as &PlanOf<'_>),
+                )
             } else {
                 Ok(Vec::new())
             };
@@ -133,10 +149,13 @@ pub fn print(site: &Site, theme: &Theme, opts: &Options, emit: &Emitter) -> Resu
 }
 
 /// The A4 sheets of every plaque size in use, plaques in code order.
+/// Plaques drawn straight into PDF are laid out again (`plan_of`, by code) onto sheets that
+/// share one subset of each font; others have their own PDF pages placed.
 fn all_sheets(
     renderer: &render::Renderer,
     cache: &DiskCache,
     plaques: &mut [plaques::Made],
+    plan_of: Option<&PlanOf<'_>>,
 ) -> Result<Vec<OutFile>> {
     plaques.sort_by(|a, b| a.code.cmp(&b.code));
     let sizes: Vec<Size> = Size::ALL
@@ -157,16 +176,29 @@ fn all_sheets(
         .map(|(size, path, part)| {
             // Keyed by the digests of its plaques, not their text: 16 bytes a plaque.
             let key: String = part.iter().map(|p| format!("{:016x}", p.digest)).collect();
+            let way = if plan_of.is_some() {
+                "straight"
+            } else {
+                "of PDFs"
+            };
             let key =
-                crate::output::digest(format!("sheet of PDFs {} {key}", size.name()).as_bytes());
+                crate::output::digest(format!("sheet {way} {} {key}", size.name()).as_bytes());
             let pdf = match cache.file(key, "pdf") {
                 Some(pdf) => pdf,
                 None => {
-                    let pdf_of = |n: usize| {
-                        (part[n].pdf.read())
-                            .map_err(|e| format!("a plaque's PDF cannot be read back: {e}"))
+                    let pdf = match plan_of {
+                        Some(plan_of) => {
+                            let laid_out = |n: usize| plan_of(&part[n].code);
+                            sheets::a4_straight(&renderer.fonts, part.len(), &laid_out, size)?
+                        }
+                        None => {
+                            let pdf_of = |n: usize| {
+                                (part[n].pdf.read())
+                                    .map_err(|e| format!("a plaque's PDF cannot be read back: {e}"))
+                            };
+                            sheets::a4(renderer, part.len(), &pdf_of, size)?
+                        }
                     };
-                    let pdf = sheets::a4(renderer, part.len(), &pdf_of, size)?;
                     cache.keep(key, "pdf", pdf)
                 }
             };
@@ -174,6 +206,9 @@ fn all_sheets(
         })
         .collect()
 }
+
+/// A plaque laid out again by its code, for a sheet.
+type PlanOf<'a> = dyn Fn(&str) -> std::result::Result<sheets::PlaqueLaidOut, String> + Sync + 'a;
 
 /// The sheet files of `count` plaques of `size`, in code order: each file's path and plaques. At
 /// most `sheets::per_file` a file, numbered when there are several.

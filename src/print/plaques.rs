@@ -55,6 +55,12 @@ impl<'s> Planner<'s> {
         })
     }
 
+    /// Whether the plaques go straight into PDF: the built-in `plaque.svg`, and no logo (an SVG
+    /// of any kind, drawn by usvg).
+    pub fn straight(&self, theme: &Theme) -> bool {
+        theme.is_built_in("plaque.svg") && self.logo.is_none()
+    }
+
     /// Lay out `e`'s plaque (at `size`, else its own or the site's size), its symbol from
     /// `symbols`; without them, only the symbol's size is known (enough for the warnings).
     pub fn plan(
@@ -187,8 +193,7 @@ pub fn make(
     let planner = Planner::new(site)?;
     let settings = &site.config.plaque;
     // The built-in plaque without a logo goes straight into a PDF; any other through its SVG.
-    let straight =
-        (theme.is_built_in("plaque.svg") && planner.logo.is_none()).then_some(&renderer.fonts);
+    let straight = planner.straight(theme).then_some(&renderer.fonts);
     let results: Vec<Result<(Made, Vec<String>)>> = entries
         .par_iter()
         .map(|e| {

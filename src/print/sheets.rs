@@ -111,6 +111,56 @@ pub fn a4(
         })
 }
 
+/// The same sheets for plaques written straight into PDF (`straight`): each plaque drawn on the
+/// page from its layout (`plan_of(n)`), every plaque of the file sharing one subset of each font.
+pub fn a4_straight(
+    fonts: &super::straight::Fonts,
+    count: usize,
+    plan_of: &dyn Fn(usize) -> Result<PlaqueLaidOut, String>,
+    size: Size,
+) -> Result<Vec<u8>> {
+    let (pw, ph) = A4;
+    let Grid {
+        cols,
+        rows,
+        rotate,
+        cell: (cw, ch),
+        origin: (x0, y0),
+    } = grid(size);
+    let per_page = cols * rows;
+    let page = |first: usize| -> Result<super::straight::Sheet, String> {
+        let mut placed = Vec::with_capacity(per_page);
+        let mut cells = Vec::with_capacity(per_page);
+        for (i, n) in (first..count.min(first + per_page)).enumerate() {
+            let (c, r) = (i % cols, i / cols);
+            let (x, y) = (x0 + c as f64 * (cw + GUTTER), y0 + r as f64 * (ch + GUTTER));
+            let (layout, runs) = plan_of(n)?;
+            placed.push(super::straight::Placed {
+                layout,
+                runs,
+                x,
+                y,
+                turned: rotate,
+            });
+            cells.push([x, y, cw, ch]);
+        }
+        Ok(super::straight::Sheet { placed, cells })
+    };
+    let mut firsts = (0..count).step_by(per_page);
+    super::straight::sheets(fonts, pw, ph, || firsts.next().map(page)).map_err(|why| {
+        Error::one(
+            Diagnostic::error(
+                "print/sheets",
+                format!("the A4 sheet could not be made: {why}"),
+            )
+            .hint("report it as a bug, with the site if you can share it"),
+        )
+    })
+}
+
+/// A plaque's layout and its symbol's runs of dark modules.
+pub type PlaqueLaidOut = (super::layout::Layout, Vec<(usize, usize, usize)>);
+
 /// The content of a root `<svg>` element, to nest it in another.
 pub fn inner(svg: &str) -> &str {
     let start = svg

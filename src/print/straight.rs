@@ -216,21 +216,97 @@ pub fn module_runs(dark: &[bool], width: usize) -> Vec<(usize, usize, usize)> {
 /// The pages as one PDF, each font subset to the glyphs they use.
 pub fn document(fonts: &Fonts, pages: &[Page]) -> Result<Vec<u8>, String> {
     let mut used = [Used::default(), Used::default()];
-    let contents: Vec<Vec<u8>> = pages.iter().map(|p| content(fonts, &mut used, p)).collect();
-    write(fonts, used, pages, contents)
+    let contents: Vec<(f64, f64, Vec<u8>)> = (pages.iter())
+        .map(|p| {
+            let mut c = millimetres(p.h);
+            draw(&mut c, fonts, &mut used, p);
+            (p.w, p.h, c.finish().to_vec())
+        })
+        .collect();
+    write(fonts, used, contents)
 }
 
-fn content(fonts: &Fonts, used: &mut [Used; 2], page: &Page) -> Vec<u8> {
+/// A page of a sheet: plaques placed on it, and the cells to put crop marks around (x, y, w, h).
+pub struct Sheet {
+    pub placed: Vec<Placed>,
+    pub cells: Vec<[f64; 4]>,
+}
+
+/// A plaque laid out, its symbol's runs, and its top left corner on the sheet (mm), turned a
+/// quarter clockwise or not.
+pub struct Placed {
+    pub layout: Layout,
+    pub runs: Vec<(usize, usize, usize)>,
+    pub x: f64,
+    pub y: f64,
+    pub turned: bool,
+}
+
+/// Sheets of `w` × `h` mm made one at a time by `next`, as one PDF whose fonts every plaque
+/// on every page shares: one subset a font for a file of two hundred plaques.
+pub fn sheets(
+    fonts: &Fonts,
+    w: f64,
+    h: f64,
+    mut next: impl FnMut() -> Option<Result<Sheet, String>>,
+) -> Result<Vec<u8>, String> {
+    let mut used = [Used::default(), Used::default()];
+    let mut contents = Vec::new();
+    while let Some(sheet) = next() {
+        let sheet = sheet?;
+        let mut c = millimetres(h);
+        c.set_fill_rgb(1.0, 1.0, 1.0);
+        c.rect(0.0, 0.0, w as f32, h as f32);
+        c.fill_nonzero();
+        for placed in &sheet.placed {
+            let page = plaque(&placed.layout, &placed.runs);
+            c.save_state();
+            let (x, y) = (placed.x as f32, placed.y as f32);
+            c.transform(match placed.turned {
+                true => [0.0, 1.0, -1.0, 0.0, x + page.h as f32, y],
+                false => [1.0, 0.0, 0.0, 1.0, x, y],
+            });
+            draw(&mut c, fonts, &mut used, &page);
+            c.restore_state();
+        }
+        crop_marks(&mut c, &sheet.cells);
+        contents.push((w, h, c.finish().to_vec()));
+    }
+    write(fonts, used, contents)
+}
+
+/// Short hairlines at each corner of each cell, outside it, showing where to cut.
+fn crop_marks(c: &mut Content, cells: &[[f64; 4]]) {
+    const GAP: f32 = 0.4;
+    const MARK: f32 = 1.5;
+    c.set_stroke_rgb(0.0, 0.0, 0.0);
+    c.set_line_width(0.2);
+    for &[x, y, w, h] in cells {
+        let (x, y, w, h) = (x as f32, y as f32, w as f32, h as f32);
+        for (cx, cy, dx, dy) in [
+            (x, y, -1.0, -1.0),
+            (x + w, y, 1.0, -1.0),
+            (x, y + h, -1.0, 1.0),
+            (x + w, y + h, 1.0, 1.0),
+        ] {
+            c.move_to(cx + dx * GAP, cy);
+            c.line_to(cx + dx * (GAP + MARK), cy);
+            c.move_to(cx, cy + dy * GAP);
+            c.line_to(cx, cy + dy * (GAP + MARK));
+        }
+    }
+    c.stroke();
+}
+
+/// A content stream drawing in millimetres, y down, as in the SVG, on a page `h` mm high.
+fn millimetres(h: f64) -> Content {
     let mut content = Content::new();
-    // Millimetres, y down, as in the SVG.
-    content.transform([
-        PT_PER_MM,
-        0.0,
-        0.0,
-        -PT_PER_MM,
-        0.0,
-        page.h as f32 * PT_PER_MM,
-    ]);
+    content.transform([PT_PER_MM, 0.0, 0.0, -PT_PER_MM, 0.0, h as f32 * PT_PER_MM]);
+    content
+}
+
+/// One plaque or card at the origin of the current millimetres.
+fn draw(content: &mut Content, fonts: &Fonts, used: &mut [Used; 2], page: &Page) {
     let (w, h) = (page.w as f32, page.h as f32);
     content.set_fill_rgb(1.0, 1.0, 1.0);
     content.rect(0.0, 0.0, w, h);
@@ -239,16 +315,15 @@ fn content(fonts: &Fonts, used: &mut [Used; 2], page: &Page) -> Vec<u8> {
     let [r, g, b] = page.frame;
     content.set_stroke_rgb(r, g, b);
     content.set_line_width(FRAME_STROKE);
-    rounded_rect(&mut content, f, f, w - 2.0 * f, h - 2.0 * f, FRAME_RADIUS);
+    rounded_rect(content, f, f, w - 2.0 * f, h - 2.0 * f, FRAME_RADIUS);
     content.stroke();
     for run in &page.above {
-        text(&mut content, fonts, used, page.w, run);
+        text(content, fonts, used, page.w, run);
     }
-    symbol(&mut content, page.qr, page.runs);
+    symbol(content, page.qr, page.runs);
     for run in &page.below {
-        text(&mut content, fonts, used, page.w, run);
+        text(content, fonts, used, page.w, run);
     }
-    content.finish().to_vec()
 }
 
 /// A rectangle with round corners of radius `r`, as a path.
@@ -344,12 +419,12 @@ fn ttf_id(id: u16) -> ttf_parser::GlyphId {
     ttf_parser::GlyphId(id)
 }
 
-/// The PDF around the pages' content: each font used, subset to its glyphs, shared by the pages.
+/// The PDF around the pages' content (each page's size in mm and its content stream): each
+/// font used, subset to its glyphs, shared by the pages.
 fn write(
     fonts: &Fonts,
     used: [Used; 2],
-    pages: &[Page],
-    contents: Vec<Vec<u8>>,
+    contents: Vec<(f64, f64, Vec<u8>)>,
 ) -> Result<Vec<u8>, String> {
     let mut pdf = Pdf::new();
     let mut next = 1;
@@ -358,11 +433,11 @@ fn write(
         Ref::new(next - 1)
     };
     let (catalog, tree) = (id(), id());
-    let ids: Vec<(Ref, Ref)> = pages.iter().map(|_| (id(), id())).collect();
+    let ids: Vec<(Ref, Ref)> = contents.iter().map(|_| (id(), id())).collect();
     pdf.catalog(catalog).pages(tree);
     pdf.pages(tree)
         .kids(ids.iter().map(|(page, _)| *page))
-        .count(pages.len() as i32);
+        .count(contents.len() as i32);
     let mut fonts_used = Vec::new();
     let faces = [&fonts.regular, &fonts.bold];
     for ((used, font), key) in used.into_iter().zip(faces).zip([b"F0", b"F1"]) {
@@ -373,7 +448,7 @@ fn write(
         embed(&mut pdf, font, &used, type0, &mut id)?;
         fonts_used.push((key, type0));
     }
-    for ((page, content), (page_id, content_id)) in pages.iter().zip(contents).zip(&ids) {
+    for ((w, h, content), (page_id, content_id)) in contents.into_iter().zip(&ids) {
         pdf.stream(*content_id, &deflate(&content))
             .filter(Filter::FlateDecode);
         let mut p = pdf.page(*page_id);
@@ -381,8 +456,8 @@ fn write(
         p.media_box(Rect::new(
             0.0,
             0.0,
-            page.w as f32 * PT_PER_MM,
-            page.h as f32 * PT_PER_MM,
+            w as f32 * PT_PER_MM,
+            h as f32 * PT_PER_MM,
         ));
         p.contents(*content_id);
         let mut resources = p.resources();
