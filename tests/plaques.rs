@@ -143,6 +143,11 @@ fn a4_sheets_hold_every_plaque_in_code_order() {
     sorted.sort();
     assert_eq!(codes.len(), 15, "{codes:?}");
     assert_eq!(codes, sorted, "in code order");
+    // Every plaque of the file shares one subset of each font.
+    let fonts = run("pdffonts", &[sheet.to_str().unwrap()]);
+    assert_eq!(fonts.lines().count(), 4, "regular and bold, once: {fonts}");
+    let text = run("pdftotext", &[sheet.to_str().unwrap(), "-"]);
+    assert!(text.contains("Khu lưu niệm Hoàng Văn Thụ"), "{text}");
 }
 
 #[test]
