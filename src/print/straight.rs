@@ -368,6 +368,10 @@ fn text(c: &mut Content, fonts: &Fonts, used: &mut [Used; 2], card_w: f64, run: 
         false => (&fonts.regular, &mut used[0], Name(b"F0")),
     };
     let glyphs = shape(font, run.text);
+    // Nothing to show, and a font no glyph uses is not in the page's resources.
+    if glyphs.is_empty() {
+        return;
+    }
     let upem = f64::from(font.face.units_per_em());
     let total: i32 = glyphs.iter().map(|g| g.advance).sum();
     let x = card_w / 2.0 - f64::from(total) / upem * run.size / 2.0;
@@ -637,5 +641,13 @@ mod tests {
             2,
             "a font file each, shared by the pages"
         );
+        // No bold text: no bold font, and nothing refers to one.
+        let plain = Card {
+            heading_vi: "",
+            ..card
+        };
+        let pdf = document(&fonts, &[kit_card(&plain, &runs)]).unwrap();
+        let text = String::from_utf8_lossy(&pdf);
+        assert!(!text.contains("Bold") && !text.contains("/F1"));
     }
 }
