@@ -53,10 +53,31 @@ fn grid(size: Size) -> Grid {
     }
 }
 
+impl Grid {
+    fn per_page(&self) -> usize {
+        self.cols * self.rows
+    }
+
+    /// The plaques on the page that starts at plaque `first` of `count`, each with the top left
+    /// corner of its cell (mm).
+    fn page(&self, first: usize, count: usize) -> impl Iterator<Item = (usize, f64, f64)> + '_ {
+        let ((x0, y0), (cw, ch)) = (self.origin, self.cell);
+        (first..count.min(first + self.per_page()))
+            .enumerate()
+            .map(move |(i, n)| {
+                let (c, r) = (i % self.cols, i / self.cols);
+                (
+                    n,
+                    x0 + c as f64 * (cw + GUTTER),
+                    y0 + r as f64 * (ch + GUTTER),
+                )
+            })
+    }
+}
+
 /// How many plaques of `size` one sheet file holds.
 pub fn per_file(size: Size) -> usize {
-    let g = grid(size);
-    g.cols * g.rows * PAGES_PER_FILE
+    grid(size).per_page() * PAGES_PER_FILE
 }
 
 /// The A4 pages of `count` plaques of `size` as one PDF: each plaque's own PDF (`pdf_of(n)`)
@@ -70,45 +91,28 @@ pub fn a4(
 ) -> Result<Vec<u8>> {
     let (w, h) = size.dims();
     let (pw, ph) = A4;
-    let Grid {
-        cols,
-        rows,
-        rotate,
-        cell: (cw, ch),
-        origin: (x0, y0),
-    } = grid(size);
-    let per_page = cols * rows;
+    let g = grid(size);
     let page = |first: usize| -> Result<Imposed, String> {
         let mut svg = format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{pw}mm\" height=\"{ph}mm\" viewBox=\"0 0 {pw} {ph}\"><rect width=\"{pw}\" height=\"{ph}\" fill=\"#ffffff\"/>"
         );
-        let mut placed = Vec::with_capacity(per_page);
-        for (i, n) in (first..count.min(first + per_page)).enumerate() {
-            let (c, r) = (i % cols, i / cols);
-            let (x, y) = (x0 + c as f64 * (cw + GUTTER), y0 + r as f64 * (ch + GUTTER));
+        let mut placed = Vec::new();
+        for (n, x, y) in g.page(first, count) {
             placed.push(Placed {
                 pdf: pdf_of(n)?,
                 x,
                 y,
                 w,
                 h,
-                turned: rotate,
+                turned: g.rotate,
             });
-            svg.push_str(&crop_marks(x, y, cw, ch));
+            svg.push_str(&crop_marks(x, y, g.cell.0, g.cell.1));
         }
         svg.push_str("</svg>");
         Ok(Imposed { svg, placed })
     };
-    let mut firsts = (0..count).step_by(per_page);
-    renderer
-        .impose(|| firsts.next().map(page), pw, ph)
-        .map_err(|why| {
-            Error::one(Diagnostic::error(
-                "print/sheets",
-                format!("the A4 sheet could not be made: {why}"),
-            )
-            .hint("delete the folder .waymark-cache (it only saves time) and build again; if it persists, report it as a bug"))
-        })
+    let mut firsts = (0..count).step_by(g.per_page());
+    (renderer.impose(|| firsts.next().map(page), pw, ph)).map_err(failed)
 }
 
 /// The same sheets for plaques written straight into PDF (`straight`): each plaque drawn on the
@@ -120,42 +124,35 @@ pub fn a4_straight(
     size: Size,
 ) -> Result<Vec<u8>> {
     let (pw, ph) = A4;
-    let Grid {
-        cols,
-        rows,
-        rotate,
-        cell: (cw, ch),
-        origin: (x0, y0),
-    } = grid(size);
-    let per_page = cols * rows;
+    let g = grid(size);
     let page = |first: usize| -> Result<super::straight::Sheet, String> {
-        let mut placed = Vec::with_capacity(per_page);
-        let mut cells = Vec::with_capacity(per_page);
-        for (i, n) in (first..count.min(first + per_page)).enumerate() {
-            let (c, r) = (i % cols, i / cols);
-            let (x, y) = (x0 + c as f64 * (cw + GUTTER), y0 + r as f64 * (ch + GUTTER));
+        let mut placed = Vec::new();
+        let mut cells = Vec::new();
+        for (n, x, y) in g.page(first, count) {
             let (layout, runs) = plan_of(n)?;
             placed.push(super::straight::Placed {
                 layout,
                 runs,
                 x,
                 y,
-                turned: rotate,
+                turned: g.rotate,
             });
-            cells.push([x, y, cw, ch]);
+            cells.push([x, y, g.cell.0, g.cell.1]);
         }
         Ok(super::straight::Sheet { placed, cells })
     };
-    let mut firsts = (0..count).step_by(per_page);
-    super::straight::sheets(fonts, pw, ph, || firsts.next().map(page)).map_err(|why| {
-        Error::one(
-            Diagnostic::error(
-                "print/sheets",
-                format!("the A4 sheet could not be made: {why}"),
-            )
-            .hint("report it as a bug, with the site if you can share it"),
+    let mut firsts = (0..count).step_by(g.per_page());
+    super::straight::sheets(fonts, pw, ph, || firsts.next().map(page)).map_err(failed)
+}
+
+fn failed(why: String) -> Error {
+    Error::one(
+        Diagnostic::error(
+            "print/sheets",
+            format!("the A4 sheet could not be made: {why}"),
         )
-    })
+        .hint("delete the folder .waymark-cache (it only saves time) and print again; if it persists, report it as a bug"),
+    )
 }
 
 /// A plaque's layout and its symbol's runs of dark modules.
