@@ -243,7 +243,7 @@ fn kit(
         Some(pdf) => (pdf, cards.iter().map(card_png).collect::<Vec<_>>()),
         None => {
             let runs: Vec<_> = (cards.iter())
-                .map(|c| super::straight::module_runs(&c.symbol.dark, c.symbol.width))
+                .map(|c| crate::qr::runs(&c.symbol.dark, c.symbol.width))
                 .collect();
             let mut trees = Vec::new();
             let mut pngs = Vec::new();

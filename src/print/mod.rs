@@ -92,7 +92,7 @@ pub fn print(site: &Site, theme: &Theme, opts: &Options, emit: &Emitter) -> Resu
         let planned = planner
             .plan(e, opts.size, Some(&symbols))
             .map_err(|d| d.to_string())?;
-        let runs = straight::module_runs(&planned.symbol.dark, planned.symbol.width);
+        let runs = crate::qr::runs(&planned.symbol.dark, planned.symbol.width);
         Ok((planned.layout, runs))
     });
     // Kits and sheets do not depend on each other: side by side, each in parallel inside.

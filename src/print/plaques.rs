@@ -226,7 +226,7 @@ pub fn make(
                     let (w, h) = (layout.w, layout.h);
                     let drawn = match straight {
                         Some(fonts) => {
-                            let runs = super::straight::module_runs(&symbol.dark, symbol.width);
+                            let runs = crate::qr::runs(&symbol.dark, symbol.width);
                             let pdf = super::straight::document(
                                 fonts,
                                 &[super::straight::plaque(&layout, &runs)],

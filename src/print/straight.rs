@@ -93,7 +93,7 @@ fn each<'a>(
         .map(move |l| run(&l.text, size, bold, color, l.y))
 }
 
-/// A plaque as `plaque.svg` draws it; `runs` are its symbol's dark modules (`module_runs`).
+/// A plaque as `plaque.svg` draws it; `runs` are its symbol's dark modules (`qr::runs`).
 pub fn plaque<'a>(l: &'a Layout, runs: &'a [(usize, usize, usize)]) -> Page<'a> {
     let mut above = vec![run(&l.site_title, l.site_size, false, GREEN, l.site_y)];
     above.extend(each(&l.title, l.title_size, true, INK));
@@ -190,27 +190,6 @@ fn shape(font: &Font, text: &str) -> Vec<Glyph> {
 struct Used {
     remapper: subsetter::GlyphRemapper,
     text: Vec<(u16, String)>,
-}
-
-/// The dark modules of a symbol as horizontal runs: (column, row, length), quiet zone included.
-pub fn module_runs(dark: &[bool], width: usize) -> Vec<(usize, usize, usize)> {
-    let q = crate::qr::QUIET_ZONE;
-    let mut runs = Vec::new();
-    for y in 0..width {
-        let mut x = 0;
-        while x < width {
-            if dark[y * width + x] {
-                let start = x;
-                while x < width && dark[y * width + x] {
-                    x += 1;
-                }
-                runs.push((start + q, y + q, x - start));
-            } else {
-                x += 1;
-            }
-        }
-    }
-    runs
 }
 
 /// The pages as one PDF, each font subset to the glyphs they use.
@@ -577,20 +556,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn modules_are_runs_along_each_row_past_the_quiet_zone() {
-        let dark = [
-            true, true, false, //
-            false, false, false, //
-            true, false, true,
-        ];
-        let q = crate::qr::QUIET_ZONE;
-        assert_eq!(
-            module_runs(&dark, 3),
-            vec![(q, q, 2), (q, q + 2, 1), (q + 2, q + 2, 1)]
-        );
-    }
-
-    #[test]
     fn shaping_keeps_each_letter_s_text_for_copying() {
         let fonts = Fonts::new().unwrap();
         let glyphs = shape(&fonts.regular, "Lạng Sơn");
@@ -629,7 +594,7 @@ mod tests {
             qr: &qr,
             details: &details,
         };
-        let runs = module_runs(&[true; 21 * 21], 21);
+        let runs = crate::qr::runs(&[true; 21 * 21], 21);
         let one = document(&fonts, &[kit_card(&card, &runs)]).unwrap();
         let again = document(&fonts, &[kit_card(&card, &runs)]).unwrap();
         assert_eq!(one, again);

@@ -132,35 +132,45 @@ pub fn svg(sym: &Symbol) -> String {
     )
 }
 
-/// The dark modules as one path: a rectangle per run of dark modules in a row, offset by the quiet zone.
+/// The dark modules as one SVG path in module units, quiet zone included: a rectangle a run.
 pub fn path(modules: &[bool], width: usize) -> String {
-    let q = crate::qr::QUIET_ZONE;
     let mut d = String::with_capacity(width * width);
     let mut num = itoa::Buffer::new();
-    for y in 0..width {
+    for (x, y, len) in runs(modules, width) {
+        // M{x} {y}h{run}v1h-{run}z
+        d.push('M');
+        d.push_str(num.format(x));
+        d.push(' ');
+        d.push_str(num.format(y));
+        d.push('h');
+        d.push_str(num.format(len));
+        d.push_str("v1h-");
+        d.push_str(num.format(len));
+        d.push('z');
+    }
+    d
+}
+
+/// The dark modules as horizontal runs, (column, row, length) with the quiet zone included:
+/// what the SVG path, the straight PDF and its check draw.
+pub fn runs(modules: &[bool], width: usize) -> Vec<(usize, usize, usize)> {
+    let q = QUIET_ZONE;
+    let mut runs = Vec::new();
+    for (y, row) in modules.chunks_exact(width).enumerate() {
         let mut x = 0;
         while x < width {
-            if modules[y * width + x] {
+            if row[x] {
                 let start = x;
-                while x < width && modules[y * width + x] {
+                while x < width && row[x] {
                     x += 1;
                 }
-                // M{x} {y}h{run}v1h-{run}z
-                d.push('M');
-                d.push_str(num.format(start + q));
-                d.push(' ');
-                d.push_str(num.format(y + q));
-                d.push('h');
-                d.push_str(num.format(x - start));
-                d.push_str("v1h-");
-                d.push_str(num.format(x - start));
-                d.push('z');
+                runs.push((start + q, y + q, x - start));
             } else {
                 x += 1;
             }
         }
     }
-    d
+    runs
 }
 
 /// Greyscale pixels (0 dark, 255 light) with the quiet zone, `scale` pixels per module.
@@ -557,6 +567,20 @@ mod tests {
         );
         let blank = |_, _| false;
         assert!(decode_grid(w, blank).is_err());
+    }
+
+    #[test]
+    fn modules_are_runs_along_each_row_past_the_quiet_zone() {
+        let dark = [
+            true, true, false, //
+            false, false, false, //
+            true, false, true,
+        ];
+        let q = QUIET_ZONE;
+        assert_eq!(
+            runs(&dark, 3),
+            vec![(q, q, 2), (q, q + 2, 1), (q + 2, q + 2, 1)]
+        );
     }
 
     #[test]
