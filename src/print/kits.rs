@@ -2,7 +2,7 @@
 //! a call, and a MECARD that saves the number), the Wi-Fi join code and a VietQR bank transfer,
 //! each labelled in Vietnamese and English. Only here do Wi-Fi and bank details appear.
 
-use super::layout::{path, Line};
+use super::layout::{path, Card, Line};
 use super::render::Renderer;
 use crate::config::EcLevel;
 use crate::error::Diagnostic;
@@ -10,36 +10,9 @@ use crate::output::OutFile;
 use crate::qr::payload;
 use crate::site::{Entry, Kind, Site};
 use crate::theme::Theme;
-use serde::Serialize;
 
 const W: f64 = 105.0;
 const H: f64 = 148.0;
-
-#[derive(Serialize)]
-struct Card {
-    w: f64,
-    h: f64,
-    place: String,
-    heading_vi: String,
-    heading_en: String,
-    qr: super::layout::QrBox,
-    details: Vec<Line>,
-}
-
-impl Card {
-    /// What the straight PDF of `kit-card.svg` needs of it.
-    fn view(&self) -> super::straight::Card<'_> {
-        super::straight::Card {
-            w: self.w,
-            h: self.h,
-            place: &self.place,
-            heading_vi: &self.heading_vi,
-            heading_en: &self.heading_en,
-            qr: &self.qr,
-            details: &self.details,
-        }
-    }
-}
 
 /// (file name, Vietnamese heading, English heading, QR payload, lines of text under it)
 type Spec = (
@@ -285,7 +258,7 @@ fn kit(
             let pdf = match straight {
                 Some(fonts) => {
                     let pages: Vec<super::straight::Page> = (cards.iter().zip(&runs))
-                        .map(|(c, runs)| super::straight::kit_card(&c.card.view(), runs))
+                        .map(|(c, runs)| super::straight::kit_card(&c.card, runs))
                         .collect();
                     super::straight::document(fonts, &pages)
                 }

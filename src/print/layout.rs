@@ -126,6 +126,18 @@ pub struct Layout {
     pub logo: Option<LogoBox>,
 }
 
+/// Everything `kit-card.svg` needs of one homestay card, positions in mm.
+#[derive(Debug, Serialize)]
+pub struct Card {
+    pub w: f64,
+    pub h: f64,
+    pub place: String,
+    pub heading_vi: String,
+    pub heading_en: String,
+    pub qr: QrBox,
+    pub details: Vec<Line>,
+}
+
 /// A logo drawn over the centre of the QR symbol, on a white square.
 #[derive(Debug, Serialize)]
 pub struct LogoBox {

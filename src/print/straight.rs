@@ -4,7 +4,7 @@
 //! or `kit-card.svg` draws, from the same layout (`tests/plaques.rs` compares the two pixel by
 //! pixel); a theme's own template, or a logo, goes through the SVG instead.
 
-use super::layout::{Layout, Line, QrBox};
+use super::layout::{Card, Layout, Line, QrBox};
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str};
 
@@ -115,32 +115,21 @@ pub fn plaque<'a>(l: &'a Layout, runs: &'a [(usize, usize, usize)]) -> Page<'a> 
     }
 }
 
-/// What `kit-card.svg` shows of a homestay's card.
-pub struct Card<'a> {
-    pub w: f64,
-    pub h: f64,
-    pub place: &'a str,
-    pub heading_vi: &'a str,
-    pub heading_en: &'a str,
-    pub qr: &'a QrBox,
-    pub details: &'a [Line],
-}
-
 /// A kit card as `kit-card.svg` draws it.
-pub fn kit_card<'a>(c: &Card<'a>, runs: &'a [(usize, usize, usize)]) -> Page<'a> {
+pub fn kit_card<'a>(c: &'a Card, runs: &'a [(usize, usize, usize)]) -> Page<'a> {
     Page {
         w: c.w,
         h: c.h,
         inset: 3.0,
         frame: BROWN,
         above: vec![
-            run(c.place, 4.0, false, BROWN, 13.0),
-            run(c.heading_vi, 7.0, true, INK, 23.0),
-            run(c.heading_en, 5.0, false, GREY, 31.0),
+            run(&c.place, 4.0, false, BROWN, 13.0),
+            run(&c.heading_vi, 7.0, true, INK, 23.0),
+            run(&c.heading_en, 5.0, false, GREY, 31.0),
         ],
-        qr: c.qr,
+        qr: &c.qr,
         runs,
-        below: each(c.details, 4.2, false, INK).collect(),
+        below: each(&c.details, 4.2, false, INK).collect(),
     }
 }
 
@@ -581,18 +570,17 @@ mod tests {
             side: 29,
             path: String::new(),
         };
-        let details = vec![Line {
-            text: "0912 000 404".into(),
-            y: 120.0,
-        }];
         let card = Card {
             w: 105.0,
             h: 148.0,
-            place: "Nhà Sàn",
-            heading_vi: "Nhắn tin Zalo",
-            heading_en: "Message us on Zalo",
-            qr: &qr,
-            details: &details,
+            place: "Nhà Sàn".into(),
+            heading_vi: "Nhắn tin Zalo".into(),
+            heading_en: "Message us on Zalo".into(),
+            qr,
+            details: vec![Line {
+                text: "0912 000 404".into(),
+                y: 120.0,
+            }],
         };
         let runs = crate::qr::runs(&[true; 21 * 21], 21);
         let one = document(&fonts, &[kit_card(&card, &runs)]).unwrap();
@@ -608,7 +596,7 @@ mod tests {
         );
         // No bold text: no bold font, and nothing refers to one.
         let plain = Card {
-            heading_vi: "",
+            heading_vi: String::new(),
             ..card
         };
         let pdf = document(&fonts, &[kit_card(&plain, &runs)]).unwrap();
