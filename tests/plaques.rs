@@ -809,6 +809,23 @@ fn a_theme_s_own_plaque_and_card_are_drawn_from_their_svg() {
         scan_pdf(&out.join("print/plaques/DKC.pdf")),
         vec!["HTTPS://T.EXAMPLE/q/DKC/".to_string()]
     );
+    // A template broken by hand: the error names it and how to mend it; the print files stay.
+    write(
+        s.path(),
+        "themes/default/plaque.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>",
+    );
+    let o = plaques(s.path(), &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("themes/default/plaque.svg must stay valid SVG"),
+        "{err}"
+    );
+    assert!(
+        text("print/plaques/DKC.pdf").contains("Đoàn thanh niên xã"),
+        "the last print stands"
+    );
     // Back to the built-in templates: the straight PDFs, without the line.
     std::fs::remove_dir_all(s.path().join("themes")).unwrap();
     let out = plaques_ok(s.path(), &[]);

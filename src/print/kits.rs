@@ -227,7 +227,12 @@ fn kit(
                     (false, Some(_)) => None,
                     _ => Some(
                         (renderer.tree(&c.svg))
-                            .map_err(|w| fail(format!("could not be drawn: {w}")))?,
+                            .map_err(|w| {
+                                fail(format!("could not be drawn: {w}")).hint(format!(
+                                    "themes/{}/kit-card.svg must stay valid SVG once filled in: check it in a browser, or delete it to use the built-in card",
+                                    site.config.theme
+                                ))
+                            })?,
                     ),
                 };
                 let drawn = match &tree {

@@ -248,7 +248,12 @@ pub fn make(
                             renderer.draw_region(&svg, w, h, (qr.x, qr.y, side), CHECK_DPI)
                         }
                     };
-                    let mut drawn = drawn.map_err(|w| fail(format!("could not be drawn: {w}")))?;
+                    let mut drawn = drawn.map_err(|w| {
+                        let template = format!("themes/{}/plaque.svg", site.config.theme);
+                        fail(format!("could not be drawn: {w}")).hint(format!(
+                            "{template} must stay valid SVG once filled in: check it in a browser, or delete it to use the built-in plaque"
+                        ))
+                    })?;
                     // The plaque as printed must scan: decode its QR as seen at 150 dpi.
                     let read = super::read_symbol(&drawn, CHECK_DPI, qr, symbol.width);
                     if read.as_deref() != Ok(url.as_str()) {
