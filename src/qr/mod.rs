@@ -2,12 +2,12 @@
 //! (SVG, raster, 1-bit PNG) and decode back with an independent decoder (rqrr), and a cache of
 //! symbols made. Knows nothing of sites: the print backend says what to encode.
 
+mod mask;
 pub mod payload;
 
 use crate::error::Result;
 use crate::output::Data;
 use crate::vocab::{EcChoice, EcLevel};
-use qrcode::QrCode;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -30,22 +30,21 @@ pub fn encode(data: &str, ec: EcLevel) -> std::result::Result<Symbol, String> {
         EcLevel::Q => qrcode::EcLevel::Q,
         EcLevel::H => qrcode::EcLevel::H,
     };
-    let code = if data.is_ascii() {
-        QrCode::with_error_correction_level(data.as_bytes(), level).map_err(|e| e.to_string())?
+    let bits = if data.is_ascii() {
+        qrcode::bits::encode_auto(data.as_bytes(), level).map_err(|e| e.to_string())?
     } else {
-        utf8_code(data, level)?
+        utf8_bits(data, level)?
     };
-    let version = match code.version() {
-        qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
-    };
+    let (version, modules) = mask::modules(bits, level)?;
     let symbol = Symbol {
-        width: code.width(),
-        dark: code
-            .to_colors()
+        width: version.width() as usize,
+        dark: modules
             .into_iter()
             .map(|c| c == qrcode::Color::Dark)
             .collect(),
-        version,
+        version: match version {
+            qrcode::Version::Normal(v) | qrcode::Version::Micro(v) => v,
+        },
     };
     Ok(symbol)
 }
@@ -106,14 +105,17 @@ pub fn auto_level(data: &str) -> EcLevel {
 
 /// Text beyond ASCII (a Vietnamese name in a contact card) carries an ECI designator saying UTF-8,
 /// so that readers do not guess Latin-1 and show "NÃ  Láº¡n". The smallest version that holds it.
-fn utf8_code(data: &str, level: qrcode::EcLevel) -> std::result::Result<QrCode, String> {
+fn utf8_bits(
+    data: &str,
+    level: qrcode::EcLevel,
+) -> std::result::Result<qrcode::bits::Bits, String> {
     for v in 1..=40 {
         let mut bits = qrcode::bits::Bits::new(qrcode::Version::Normal(v));
         let fits = bits.push_eci_designator(26).is_ok()
             && bits.push_optimal_data(data.as_bytes()).is_ok()
             && bits.push_terminator(level).is_ok();
         if fits {
-            return QrCode::with_bits(bits, level).map_err(|e| e.to_string());
+            return Ok(bits);
         }
     }
     Err("the text is too long for a QR code".into())
