@@ -289,6 +289,31 @@ impl DiskCache {
 mod tests {
     use super::*;
 
+    /// The scan check's pixels of a straight plaque: the symbol's runs, where the layout puts
+    /// them, read back at 150 dpi; runs drawn a module off are not read as the link.
+    #[test]
+    fn the_check_reads_the_runs_where_the_layout_puts_them() {
+        let link = "https://hvt.example/q/HVT/";
+        let symbol = crate::qr::encode(link, crate::vocab::EcLevel::H).unwrap();
+        let side = symbol.width + 2 * crate::qr::QUIET_ZONE;
+        let qr = layout::QrBox {
+            x: 11.5,
+            y: 37.25,
+            module: 59.0 / side as f64,
+            side,
+            path: String::new(),
+        };
+        let runs = crate::qr::runs(&symbol.dark, symbol.width);
+        let drawn = render::symbol_pixels(&qr, &runs, 150.0).unwrap();
+        assert_eq!(read_symbol(&drawn, 150.0, &qr, symbol.width).unwrap(), link);
+        let shifted: Vec<_> = runs.iter().map(|&(x, y, n)| (x + 1, y, n)).collect();
+        let drawn = render::symbol_pixels(&qr, &shifted, 150.0).unwrap();
+        assert_ne!(
+            read_symbol(&drawn, 150.0, &qr, symbol.width).as_deref(),
+            Ok(link)
+        );
+    }
+
     #[test]
     fn sheets_are_split_into_files_of_a_hundred_pages() {
         // Two A6 plaques to an A4 page: 200 to a file.

@@ -17,11 +17,18 @@ pub const PRINT_DPI: f64 = 300.0;
 /// `PRINT_DPI`, the PNG) are made from.
 pub struct Drawn {
     pub pdf: Vec<u8>,
-    /// Always Some until dropped, when it goes back to this thread's spare.
-    pixmap: Option<resvg::tiny_skia::Pixmap>,
+    pixels: Pixels,
     /// The pixels' resolution, and where their top left corner is on the page, in those pixels.
     dpi: f64,
     origin: (usize, usize),
+}
+
+enum Pixels {
+    /// A drawing of the page or a region of it; always Some until dropped, when it goes back
+    /// to this thread's spare.
+    Page(Option<resvg::tiny_skia::Pixmap>),
+    /// The symbol's square alone, one luminance byte a pixel, `side` pixels a row.
+    Symbol { side: usize, grey: Vec<u8> },
 }
 
 thread_local! {
@@ -43,21 +50,20 @@ fn white_page(w: u32, h: u32) -> Option<resvg::tiny_skia::Pixmap> {
 
 impl Drop for Drawn {
     fn drop(&mut self) {
-        let page = self.pixmap.take();
-        SPARE.with(|s| *s.borrow_mut() = page);
+        if let Pixels::Page(page) = &mut self.pixels {
+            let page = page.take();
+            SPARE.with(|s| *s.borrow_mut() = page);
+        }
     }
 }
 
 impl Drawn {
-    fn pixmap(&self) -> &resvg::tiny_skia::Pixmap {
-        self.pixmap
-            .as_ref()
-            .expect("a drawing has its pixels until dropped")
-    }
-
     /// The whole page as a PNG at `PRINT_DPI` (a drawing of the page, not of a region).
     pub fn png(&self) -> Result<Vec<u8>, String> {
-        png_rgb(self.pixmap(), self.dpi)
+        match &self.pixels {
+            Pixels::Page(Some(pixmap)) => png_rgb(pixmap, self.dpi),
+            _ => Err("only the symbol was drawn, not the page".into()),
+        }
     }
 
     /// The luminance of the page's pixel at (x, y) seen at `dpi` (a divisor of the drawing's
@@ -65,9 +71,22 @@ impl Drawn {
     /// would see it.
     pub fn grey_at(&self, x: usize, y: usize, dpi: f64) -> u8 {
         let k = (self.dpi / dpi).round().max(1.0) as usize;
-        let pixmap = self.pixmap();
-        let (w, h) = (pixmap.width() as usize, pixmap.height() as usize);
-        let data = pixmap.data();
+        let (w, h, luminance): (usize, usize, &dyn Fn(usize) -> u32) = match &self.pixels {
+            Pixels::Page(Some(pixmap)) => {
+                let data = pixmap.data();
+                (
+                    pixmap.width() as usize,
+                    pixmap.height() as usize,
+                    &move |i| {
+                        let p = &data[i * 4..];
+                        (u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114)
+                            / 1000
+                    },
+                )
+            }
+            Pixels::Symbol { side, grey } => (*side, *side, &|i| u32::from(grey[i])),
+            Pixels::Page(None) => return 255,
+        };
         let (x0, y0) = (
             (x * k).saturating_sub(self.origin.0),
             (y * k).saturating_sub(self.origin.1),
@@ -75,9 +94,7 @@ impl Drawn {
         let mut sum = 0u32;
         for yy in y0.min(h - 1)..(y0 + k).min(h) {
             for xx in x0.min(w - 1)..(x0 + k).min(w) {
-                let p = &data[(yy * w + xx) * 4..];
-                sum +=
-                    (u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000;
+                sum += luminance(yy * w + xx);
             }
         }
         (sum / (k * k) as u32) as u8
@@ -137,27 +154,26 @@ pub fn symbol_pixels(
     let px = |mm: f64| mm / MM_PER_INCH * dpi;
     let origin = (px(qr.x).floor() as usize, px(qr.y).floor() as usize);
     let n = px(qr.module * qr.side as f64).ceil() as u32 + 2;
-    let mut pixmap = white_page(n, n).ok_or("empty image")?;
-    let mut paint = resvg::tiny_skia::Paint::default();
-    paint.set_color(resvg::tiny_skia::Color::BLACK);
-    // Modules are whole-pixel rectangles here: no anti-aliasing, the fast way to fill a rectangle.
-    paint.anti_alias = false;
+    if n > 20_000 {
+        return Err("the symbol is too large to draw".into());
+    }
+    let side = n as usize;
+    let mut grey = vec![255u8; side * side];
     let m = px(qr.module);
     let (x0, y0) = (px(qr.x) - origin.0 as f64, px(qr.y) - origin.1 as f64);
+    // Modules are whole-pixel rectangles, edges rounded to the nearest pixel, as a rasteriser
+    // without anti-aliasing fills them.
+    let edge = |v: f64| (v.round().max(0.0) as usize).min(side);
     for &(x, y, len) in runs {
         let (left, top) = (x0 + x as f64 * m, y0 + y as f64 * m);
-        let rect = resvg::tiny_skia::Rect::from_xywh(
-            left as f32,
-            top as f32,
-            (len as f64 * m) as f32,
-            m as f32,
-        )
-        .ok_or("an empty run of modules")?;
-        pixmap.fill_rect(rect, &paint, resvg::tiny_skia::Transform::identity(), None);
+        let (l, r) = (edge(left), edge(left + len as f64 * m));
+        for row in edge(top)..edge(top + m) {
+            grey[row * side + l..row * side + r].fill(0);
+        }
     }
     Ok(Drawn {
         pdf: Vec::new(),
-        pixmap: Some(pixmap),
+        pixels: Pixels::Symbol { side, grey },
         dpi,
         origin,
     })
@@ -275,7 +291,7 @@ impl Renderer {
         resvg::render(tree, transform, &mut pixmap.as_mut());
         Ok(Drawn {
             pdf: Vec::new(),
-            pixmap: Some(pixmap),
+            pixels: Pixels::Page(Some(pixmap)),
             dpi,
             origin,
         })
@@ -297,7 +313,7 @@ impl Renderer {
         );
         Ok(Drawn {
             pdf: Vec::new(),
-            pixmap: Some(pixmap),
+            pixels: Pixels::Page(Some(pixmap)),
             dpi: PRINT_DPI,
             origin: (0, 0),
         })
