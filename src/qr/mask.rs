@@ -30,115 +30,109 @@ pub fn modules(bits: Bits, level: EcLevel) -> Result<(Version, Vec<Color>), Stri
     let mut canvas = Canvas::new(version, level);
     canvas.draw_all_functional_patterns();
     canvas.draw_data(&encoded, &ec);
-    let best = match version {
-        Version::Micro(_) => canvas.apply_best_mask(),
+    let colors = match version {
+        Version::Micro(_) => canvas.apply_best_mask().into_colors(),
         Version::Normal(_) => {
             let width = version.width() as usize;
-            let mut best: Option<(u16, Canvas)> = None;
+            let mut best: Option<(u16, Vec<Color>)> = None;
             for pattern in PATTERNS {
                 let mut masked = canvas.clone();
                 masked.apply_mask(pattern);
-                let score = penalty(&dark_modules(&masked, width), width);
+                let colors = masked.into_colors();
+                let score = penalty(&colors, width);
                 if best.as_ref().is_none_or(|(lowest, _)| score < *lowest) {
-                    best = Some((score, masked));
+                    best = Some((score, colors));
                 }
             }
-            best.map(|(_, c)| c).unwrap_or(canvas)
+            match best {
+                Some((_, colors)) => colors,
+                None => canvas.apply_best_mask().into_colors(),
+            }
         }
     };
-    Ok((version, best.into_colors()))
+    Ok((version, colors))
 }
 
-fn dark_modules(canvas: &Canvas, width: usize) -> Vec<bool> {
-    let w = width as i16;
-    (0..w)
-        .flat_map(|y| (0..w).map(move |x| (x, y)))
-        .map(|(x, y)| canvas.get(x, y).is_dark())
-        .collect()
-}
-
-/// `qrcode`'s total penalty of a masked symbol (ISO/IEC 18004 §7.8.3, with its own
-/// reading of the balance rule). Once masked, every module is `Masked(colour)`, so
-/// comparing colours is comparing modules.
-fn penalty(dark: &[bool], width: usize) -> u16 {
-    let at = |x: usize, y: usize| dark[y * width + x];
-    let row = |y: usize| move |x: usize| at(x, y);
-    let column = |x: usize| move |y: usize| at(x, y);
-    let mut total = 0u16;
-    for i in 0..width {
-        total = total
-            .wrapping_add(runs(row(i), width))
-            .wrapping_add(runs(column(i), width));
+/// `qrcode`'s total penalty of a masked symbol (ISO/IEC 18004 §7.8.3, with its own reading of
+/// the balance rule). Once masked, every module is `Masked(colour)`, so comparing colours is
+/// comparing modules. Each line is scored without a branch a module: on a symbol's random
+/// data, branches on colour are mispredicted half the time.
+fn penalty(colors: &[Color], width: usize) -> u16 {
+    let rows: Vec<u8> = colors.iter().map(|c| u8::from(*c == Color::Dark)).collect();
+    let mut columns = vec![0u8; rows.len()];
+    for (i, line) in rows.chunks_exact(width).enumerate() {
+        for (j, dark) in line.iter().enumerate() {
+            columns[j * width + i] = *dark;
+        }
     }
-    total = total.wrapping_add(blocks(dark, width));
+    let mut total = 0u16;
     let mut finder_h = 0u16;
     let mut finder_v = 0u16;
-    for i in 0..width {
-        finder_h = finder_h.wrapping_add(finders(row(i), width));
-        finder_v = finder_v.wrapping_add(finders(column(i), width));
+    for (row, column) in rows.chunks_exact(width).zip(columns.chunks_exact(width)) {
+        total = total.wrapping_add(runs(row)).wrapping_add(runs(column));
+        finder_h = finder_h.wrapping_add(finders(row));
+        finder_v = finder_v.wrapping_add(finders(column));
     }
+    total = total.wrapping_add(blocks(&rows, width));
     // The three finder patterns themselves match nine times each way.
     total = total
         .wrapping_add(finder_h.wrapping_sub(360))
         .wrapping_add(finder_v.wrapping_sub(360));
-    total.wrapping_add(balance(dark))
+    total.wrapping_add(balance(&rows))
 }
 
 /// 3 + N for each run of 5 + N modules of one colour in a line.
-fn runs(get: impl Fn(usize) -> bool, width: usize) -> u16 {
+fn runs(line: &[u8]) -> u16 {
     let mut score = 0u16;
     let mut len = 1u16;
-    for j in 1..=width {
-        if j < width && get(j) == get(j - 1) {
-            len += 1;
-        } else {
-            if len >= 5 {
-                score = score.wrapping_add(len - 2);
-            }
-            len = 1;
-        }
+    for pair in line.windows(2) {
+        let same = pair[0] == pair[1];
+        let ended = !same && len >= 5;
+        score = score.wrapping_add(u16::from(ended) * len.wrapping_sub(2));
+        len = u16::from(same) * len + 1;
+    }
+    if len >= 5 {
+        score = score.wrapping_add(len - 2);
     }
     score
 }
 
 /// 3 for each 2×2 block of one colour, overlaps counted.
-fn blocks(dark: &[bool], width: usize) -> u16 {
+fn blocks(dark: &[u8], width: usize) -> u16 {
     let mut score = 0u16;
-    for y in 0..width - 1 {
+    for (top, bottom) in dark
+        .chunks_exact(width)
+        .zip(dark.chunks_exact(width).skip(1))
+    {
         for x in 0..width - 1 {
-            let c = dark[y * width + x];
-            if dark[y * width + x + 1] == c
-                && dark[(y + 1) * width + x] == c
-                && dark[(y + 1) * width + x + 1] == c
-            {
-                score = score.wrapping_add(3);
-            }
+            let sum = top[x] + top[x + 1] + bottom[x] + bottom[x + 1];
+            score = score.wrapping_add(3 * u16::from(sum == 0 || sum == 4));
         }
     }
     score
 }
 
 /// 40 for each dark-light-dark×3-light-dark in a line with four light modules (or the edge)
-/// on either side.
-fn finders(get: impl Fn(usize) -> bool, width: usize) -> u16 {
-    const PATTERN: [bool; 7] = [true, false, true, true, true, false, true];
+/// on either side: a window of 4 + 7 + 4 modules slides along the line, light beyond its ends.
+fn finders(line: &[u8]) -> u16 {
+    const PATTERN: u32 = 0b101_1101;
     let mut score = 0u16;
-    for j in 0..width.saturating_sub(6) {
-        if !(0..7).all(|k| get(j + k) == PATTERN[k]) {
-            continue;
-        }
-        let dark_in = |from: usize, to: usize| (from..to.min(width)).any(&get);
-        if !dark_in(j.saturating_sub(4), j) || !dark_in(j + 7, j + 11) {
-            score = score.wrapping_add(40);
-        }
+    let mut window = 0u32;
+    // The window's middle seven are modules j..j+7 once module j + 10 has come in.
+    for k in 0..line.len() + 4 {
+        let dark = line.get(k).copied().unwrap_or(0);
+        window = ((window << 1) | u32::from(dark)) & 0x7fff;
+        let matched = k >= 10 && (window >> 4) & 0x7f == PATTERN;
+        let light_side = window >> 11 == 0 || window & 0xf == 0;
+        score = score.wrapping_add(40 * u16::from(matched && light_side));
     }
     score
 }
 
 /// How far the share of dark modules is from half, in half-percent steps.
-fn balance(dark: &[bool]) -> u16 {
-    let ratio = dark.iter().filter(|d| **d).count() * 200 / dark.len();
-    ratio.abs_diff(100) as u16
+fn balance(dark: &[u8]) -> u16 {
+    let count: usize = dark.iter().map(|d| usize::from(*d)).sum();
+    (count * 200 / dark.len()).abs_diff(100) as u16
 }
 
 #[cfg(test)]
@@ -183,15 +177,14 @@ mod tests {
     #[test]
     fn scores_follow_the_rules() {
         // A line of 7 dark then 1 light scores 3 + 2 for its run.
-        let line = [true, true, true, true, true, true, true, false];
-        assert_eq!(runs(|j| line[j], line.len()), 5);
+        assert_eq!(runs(&[1, 1, 1, 1, 1, 1, 1, 0]), 5);
+        assert_eq!(runs(&[0, 1, 1, 1, 1, 1]), 3);
         // A finder-like pattern with light on its left edge scores 40.
-        let line = [
-            true, false, true, true, true, false, true, true, true, true, true,
-        ];
-        assert_eq!(finders(|j| line[j], line.len()), 40);
+        assert_eq!(finders(&[1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1]), 40);
+        // Dark within four modules on both sides: no score.
+        assert_eq!(finders(&[1, 0, 0, 0, 1, 0, 1, 1, 1, 0, 1, 0, 0, 1]), 0);
         // An all-dark 3×3 holds four 2×2 blocks.
-        assert_eq!(blocks(&[true; 9], 3), 12);
-        assert_eq!(balance(&[true, true, true, false]), 50);
+        assert_eq!(blocks(&[1; 9], 3), 12);
+        assert_eq!(balance(&[1, 1, 1, 0]), 50);
     }
 }
