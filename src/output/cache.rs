@@ -130,9 +130,15 @@ impl CacheDir {
     /// Keep `bytes` as the file `name`, replacing any older one whole.
     pub fn keep(&self, name: &str, bytes: &[u8]) -> io::Result<PathBuf> {
         self.note(name);
-        std::fs::create_dir_all(&self.dir)?;
         let path = self.path(name);
-        super::write_atomic(&path, bytes)?;
+        // The folder is made when a write first finds it missing, not looked for every time.
+        match super::write_atomic(&path, bytes) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(&self.dir)?;
+                super::write_atomic(&path, bytes)?;
+            }
+            written => written?,
+        }
         Ok(path)
     }
 

@@ -322,9 +322,13 @@ impl Writer {
             }
             Data::Cached(from) => {
                 // Cache files are replaced by rename, never changed in place, so the output may
-                // share them: a hard link costs no copy. Across file systems, a copy.
-                let _ = std::fs::remove_file(&dest);
-                std::fs::hard_link(from, &dest)
+                // share them: a hard link costs no copy. Across file systems, a copy, never
+                // written through a link that was there.
+                let linked = std::fs::hard_link(from, &dest).or_else(|_| {
+                    let _ = std::fs::remove_file(&dest);
+                    std::fs::hard_link(from, &dest)
+                });
+                linked
                     .or_else(|_| std::fs::copy(from, &dest).map(|_| ()))
                     .map_err(|e| Error::io(from, e))?;
             }

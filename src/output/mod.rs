@@ -142,11 +142,13 @@ impl Fnv {
 /// cache entry a later build would trust).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    // Asked once: `getpid` is a system call each time.
+    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let tmp = dir.join(format!(
         ".{name}.tmp-{}-{}",
-        std::process::id(),
+        PID.get_or_init(std::process::id),
         COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
     let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
