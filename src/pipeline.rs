@@ -240,7 +240,7 @@ struct Published {
 }
 
 fn environment(model: &Model) -> u64 {
-    let mut d = crate::output::Fnv::default();
+    let mut d = crate::output::Digest::default();
     // Another build of Waymark may render otherwise: its length and time stand for its code.
     let exe = std::env::current_exe().and_then(std::fs::metadata);
     let stamp = exe.ok().map(|m| (m.len(), m.modified().ok()));
@@ -248,7 +248,7 @@ fn environment(model: &Model) -> u64 {
     d.write(format!("{:?}", model.site.config).as_bytes());
     d.write(format!("{:?}", model.site.retired).as_bytes());
     d.write(&model.theme.digest.to_le_bytes());
-    d.0
+    d.finish()
 }
 
 /// Build the website of `opts.site` into its output folder's `site/`, and write plaques.lock.

@@ -132,14 +132,14 @@ impl Theme {
                 files.insert(key, (rel_dir.join(inner), text));
             }
         }
-        let mut digest = crate::output::Fnv::default();
+        let mut digest = crate::output::Digest::default();
         for (key, (_, text)) in &files {
             digest.write(key.as_bytes());
             digest.write(&[0]);
             digest.write(text.as_bytes());
             digest.write(&[0]);
         }
-        let digest = digest.0;
+        let digest = digest.finish();
         let own_print = PRINT_TEMPLATES
             .iter()
             .copied()

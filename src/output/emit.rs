@@ -238,12 +238,12 @@ impl<'a> Emitter<'a> {
     /// exactly when the published site does.
     pub fn site_digest(&self) -> u64 {
         let seen = self.seen.lock().expect("paths lock");
-        let mut digest = super::Fnv::default();
+        let mut digest = super::Digest::default();
         for (path, key) in seen.range("site/".to_string().."site0".to_string()) {
             digest.write(path.as_bytes());
             digest.write(&key.to_le_bytes());
         }
-        digest.0
+        digest.finish()
     }
 
     /// Whether a file was put at `path`.

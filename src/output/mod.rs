@@ -112,28 +112,24 @@ impl OutFile {
     }
 }
 
-/// FNV-1a, 64 bits: stable across machines and Rust versions.
+/// XXH3, 64 bits: a frozen algorithm, the same on every machine and in every version of the
+/// crate, and fast enough to hash every page of a build (FNV-1a, a byte at a time, was 6% of a
+/// cold build's CPU).
 pub fn digest(bytes: &[u8]) -> u64 {
-    let mut h = Fnv::default();
-    h.write(bytes);
-    h.0
+    xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
-/// FNV-1a fed piece by piece (the service worker's digest of the whole site).
-pub struct Fnv(pub u64);
+/// `digest` fed piece by piece (the service worker's digest of the whole site).
+#[derive(Default)]
+pub struct Digest(xxhash_rust::xxh3::Xxh3);
 
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Fnv {
+impl Digest {
     pub fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
+        self.0.update(bytes);
+    }
+
+    pub fn finish(&self) -> u64 {
+        self.0.digest()
     }
 }
 
