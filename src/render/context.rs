@@ -208,12 +208,17 @@ pub fn versions(
     (translations, alternates)
 }
 
-pub fn card(site: &Site, e: &Entry, lang: &str) -> Card {
-    let l = if e.texts.contains_key(lang) {
+/// The language an entry is shown in on a page in `lang`: its own text there, else the default.
+fn shown_in<'a>(site: &'a Site, e: &Entry, lang: &'a str) -> &'a str {
+    if e.texts.contains_key(lang) {
         lang
     } else {
         site.default_language()
-    };
+    }
+}
+
+pub fn card(site: &Site, e: &Entry, lang: &str) -> Card {
+    let l = shown_in(site, e, lang);
     let text = &e.texts[l];
     Card {
         title: text.title.clone(),
@@ -232,11 +237,13 @@ pub fn entry_ctx(site: &Site, media: &Media, i: usize, lang: &str, t: &Strings) 
     let near = |list: &[(usize, f64)]| -> Vec<NearCard> {
         list.iter()
             .map(|&(j, km)| {
-                let c = card(site, &site.entries[j], lang);
+                // A card's title, link and language alone: a nearby place is a line, not a card.
+                let near = &site.entries[j];
+                let l = shown_in(site, near, lang);
                 NearCard {
-                    title: c.title,
-                    url: c.url,
-                    lang: c.lang,
+                    title: near.texts[l].title.clone(),
+                    url: site.link(&site.entry_path(near, l)),
+                    lang: l.to_string(),
                     distance: format_km(km, lang),
                 }
             })

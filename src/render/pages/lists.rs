@@ -90,7 +90,7 @@ impl Shared<'_> {
             ctx.insert("section", &page);
             let url = |k: usize| site.link(&crate::site::list_page_path(&first(lang), k));
             ctx.insert("pager", &crate::render::paginate::pager(n, total, url, t));
-            let html = self.theme.render("section.html", &ctx)?;
+            let html = self.theme.render_bytes("section.html", &ctx)?;
             files.push(OutFile::bytes(
                 crate::address::page_file(&path_of(lang)),
                 html,

@@ -236,7 +236,7 @@ impl Shared<'_> {
 
     fn render(&self, job: &Job) -> Result<Vec<OutFile>, Diagnostic> {
         let site = self.site;
-        let file = |path: String, html: String| {
+        let file = |path: String, html: Vec<u8>| {
             vec![OutFile::bytes(crate::address::page_file(&path), html)]
         };
         match job {
@@ -262,7 +262,7 @@ impl Shared<'_> {
                 );
                 Ok(file(
                     site.home_path(lang),
-                    self.theme.render("index.html", &ctx)?,
+                    self.theme.render_bytes("index.html", &ctx)?,
                 ))
             }
             Job::Section(i, lang) => {
@@ -324,7 +324,7 @@ impl Shared<'_> {
                 ctx.insert("map", &super::map::overview(site, lang));
                 Ok(file(
                     map_path(site, lang),
-                    self.theme.render("map.html", &ctx)?,
+                    self.theme.render_bytes("map.html", &ctx)?,
                 ))
             }
             Job::Entry(..) => unreachable!("entries are rendered by entry_files"),
@@ -362,7 +362,7 @@ impl Shared<'_> {
                 let ctx = self.base_ctx(lang, page);
                 Ok(vec![OutFile::bytes(
                     crate::address::NOT_FOUND.to_string(),
-                    self.theme.render("404.html", &ctx)?,
+                    self.theme.render_bytes("404.html", &ctx)?,
                 )])
             }
         }
@@ -390,7 +390,7 @@ impl Shared<'_> {
             if !landings.is_empty() {
                 self.add_landing(&mut ctx, i);
             }
-            let html = match self.theme.render("entry.html", &ctx) {
+            let html = match self.theme.render_bytes("entry.html", &ctx) {
                 Ok(html) => html,
                 Err(d) => {
                     problems.push(d);
