@@ -272,9 +272,10 @@ pub fn make(
                     )
                 }
             };
-            let svg_data = cache
-                .file(digest, "svg")
-                .unwrap_or_else(|| cache.keep(digest, "svg", svg.clone().into_bytes()));
+            // The SVG is made on every run (its digest is the plaque's key), so it is written as
+            // it is, not kept in the cache as well: a cache file and a link cost three directory
+            // changes where one file costs one.
+            let svg_data = Data::Bytes(svg.clone().into_bytes());
             emit.put(OutFile {
                 path: address::plaque_file(&e.code, "pdf"),
                 data: pdf.clone(),

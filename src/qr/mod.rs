@@ -299,7 +299,7 @@ pub struct Made {
 
 /// Symbols already made (and read back), by link and error correction: in memory for `serve`,
 /// where most rebuilds change no link, and in `.waymark-cache/qr/` for print runs, whose output
-/// links to the cached files instead of holding every symbol in memory.
+/// links to the cached PNGs instead of holding every symbol in memory.
 #[derive(Default)]
 pub struct Cache {
     memory: Mutex<HashMap<(String, EcLevel), Arc<Made>>>,
@@ -383,7 +383,7 @@ impl Cache {
         };
         let stem = Self::stem(url, ec);
         // `<stem>.qr`: version, modules and the link, so that a digest collision can never serve
-        // another link's symbol; written after the SVG and PNG beside it.
+        // another link's symbol; written after the PNG beside it.
         let bytes = disk.record(&format!("{stem}.qr"))?;
         let (head, link) = bytes.split_at_checked(6)?;
         let version = i16::from_le_bytes([head[0], head[1]]);
@@ -391,10 +391,12 @@ impl Cache {
         if link != url.as_bytes() {
             return None;
         }
-        let svg = disk.get(&format!("{stem}.svg"))?;
         let png = disk.get(&format!("{stem}.png"))?;
+        // The SVG is drawn again from the kept modules: a few microseconds, where a cache file
+        // and the output's link to it cost three directory changes.
+        let sym = self.symbol(url, ec).ok()?;
         Some(Stored {
-            svg: Data::Cached(svg),
+            svg: Data::Bytes(svg(&sym).into_bytes()),
             png: Data::Cached(png),
             version,
             modules,
@@ -415,14 +417,13 @@ impl Cache {
         head.extend(made.version.to_le_bytes());
         head.extend((made.modules as u32).to_le_bytes());
         head.extend(url.as_bytes());
-        let kept = (disk.keep(&format!("{stem}.svg"), made.svg.as_bytes()))
-            .and_then(|svg| Ok((svg, disk.keep(&format!("{stem}.png"), &made.png)?)));
+        let kept = disk.keep(&format!("{stem}.png"), &made.png);
         if kept.is_ok() {
             disk.keep_record(&format!("{stem}.qr"), head);
         }
         match kept {
-            Ok((svg, png)) => Stored {
-                svg: Data::Cached(svg),
+            Ok(png) => Stored {
+                svg: Data::Bytes(made.svg.into_bytes()),
                 png: Data::Cached(png),
                 version: made.version,
                 modules: made.modules,
