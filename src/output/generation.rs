@@ -283,15 +283,24 @@ impl Writer {
                     .insert(dir.to_path_buf());
             }
         }
-        // A file there may be a hard link into a cache or the other generation: replaced, never
-        // written through.
-        if self.old.as_ref().is_none_or(|m| m.contains_key(&f.path)) {
+        let from_current = (self.current.as_ref())
+            .filter(|(_, manifest)| manifest.get(&f.path).is_some_and(|c| c == fingerprint))
+            .map(|(dir, _)| dir.join(&f.path));
+        let may_exist = self.old.as_ref().is_none_or(|m| m.contains_key(&f.path));
+        // A file there that this generation alone holds is written over where it is: deleting it
+        // and creating another makes ext4 look for a free inode past every one just freed, which
+        // was most of the kernel's time in a print run over an older generation.
+        let in_place = may_exist
+            && from_current.is_none()
+            && matches!(f.data, Data::Bytes(_))
+            && sole_file(&dest);
+        // Any other file there may be a hard link into a cache or the other generation: replaced,
+        // never written through.
+        if may_exist && !in_place {
             let _ = std::fs::remove_file(&dest);
         }
-        if let Some((dir, manifest)) = &self.current {
-            if manifest.get(&f.path).is_some_and(|c| c == fingerprint)
-                && std::fs::hard_link(dir.join(&f.path), &dest).is_ok()
-            {
+        if let Some(from) = from_current {
+            if std::fs::hard_link(from, &dest).is_ok() {
                 return Ok(true);
             }
         }
@@ -300,7 +309,12 @@ impl Writer {
                 let first = (self.written_once.lock().expect("written lock"))
                     .get(fingerprint)
                     .cloned();
-                let linked = first.is_some_and(|f| std::fs::hard_link(f, &dest).is_ok());
+                let linked = first.is_some_and(|f| {
+                    if in_place {
+                        let _ = std::fs::remove_file(&dest);
+                    }
+                    std::fs::hard_link(f, &dest).is_ok()
+                });
                 if !linked {
                     std::fs::write(&dest, b).map_err(|e| Error::io(&dest, e))?;
                     (self.written_once.lock().expect("written lock"))
@@ -425,6 +439,21 @@ impl Drop for Writer {
         let mut now = old.clone();
         now.extend(new.iter().map(|(p, f)| (p.clone(), f.clone())));
         let _ = write_manifest(&self.gen, &now);
+    }
+}
+
+/// Whether `path` is a plain file with no other name (no hard link into a cache or the other
+/// generation), so that writing over it changes nothing else.
+fn sole_file(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.nlink() == 1)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
     }
 }
 
@@ -560,6 +589,23 @@ mod tests {
         }
         assert_eq!(read(&cached), "cached");
         assert_eq!(read(&out.join("print/a.png")), "new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_only_this_generation_holds_is_written_over_where_it_is() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        let files = |v: &str| [OutFile::bytes("print/a.svg".into(), v.to_string())];
+        super::super::write(&out, &files("1")).unwrap();
+        super::super::write(&out, &files("2")).unwrap();
+        let gen = |n: &str| out.join(GENERATIONS).join(n).join("print/a.svg");
+        let inode = std::fs::metadata(gen("0")).unwrap().ino();
+        super::super::write(&out, &files("3")).unwrap();
+        assert_eq!(read(&out.join("print/a.svg")), "3");
+        assert_eq!(std::fs::metadata(gen("0")).unwrap().ino(), inode);
+        assert_eq!(read(&gen("1")), "2", "the other generation is untouched");
     }
 
     #[test]
