@@ -231,7 +231,7 @@ pub fn plaque_warnings(site: &Site) -> Result<Vec<Diagnostic>> {
 }
 
 /// Read the symbol back from a rendering of the whole plaque: the centre pixel of every module,
-/// where the layout put it, decoded by rqrr (format, mask, error correction, data). This checks what
+/// where the layout put it, decoded by quircs (format, mask, error correction, data). This checks what
 /// was drawn, logo and all, without the cost of finding the symbol in the image (most of a plaque's
 /// time when done for every plaque); the tests decode whole pages with zbarimg.
 pub fn read_symbol(

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 
 /// The resolution the scan check reads a plaque at: a cheap phone's view of a plaque at arm's
-/// length is no sharper, and rqrr needs at least this.
+/// length is no sharper.
 const CHECK_DPI: f64 = 150.0;
 
 /// One plaque made (its files already emitted).
