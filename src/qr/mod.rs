@@ -584,7 +584,8 @@ mod tests {
         let blank = |_, _| false;
         assert!(decode_grid(w, blank).is_err());
         // Every other module of the lower half flipped: past what error correction mends.
-        let spoiled = |x: usize, y: usize| sym.dark[y * w + x] != (y > w / 2 && (x + y) % 2 == 0);
+        let spoiled =
+            |x: usize, y: usize| sym.dark[y * w + x] != (y > w / 2 && (x + y).is_multiple_of(2));
         assert!(decode_grid(w, spoiled).is_err());
     }
 
