@@ -18,10 +18,14 @@ fn main() {
     println!("raster3 {:?}", t.elapsed() / 200);
     let t = Instant::now();
     for (side, px) in &r {
-        waymark::qr::decode(*side, *side, px);
+        let mut img =
+            rqrr::PreparedImage::prepare_from_greyscale(*side, *side, |x, y| px[y * side + x]);
+        for grid in img.detect_grids() {
+            let _ = grid.decode();
+        }
     }
     println!(
-        "decode whole image at 3 px a module {:?}",
+        "rqrr: find and decode in a whole image at 3 px a module {:?}",
         t.elapsed() / 200
     );
     let t = Instant::now();

@@ -1,7 +1,7 @@
 //! The QR symbol codec: encode (smallest version, mixed modes, UTF-8 ECI beyond ASCII), draw
-//! (SVG, raster, 1-bit PNG) and decode back with independent decoders (quircs for a module grid,
-//! rqrr for an image), and a cache of symbols made. Knows nothing of sites: the print backend
-//! says what to encode.
+//! (SVG, raster, 1-bit PNG) and decode back from the modules as drawn with an independent
+//! decoder (quircs), and a cache of symbols made. Knows nothing of sites: the print backend says
+//! what to encode.
 
 mod mask;
 pub mod payload;
@@ -286,22 +286,6 @@ fn decode_bitmap(width: usize, bits: &[u8]) -> Result<String, String> {
         .map_err(|_| "it decodes to bytes that are not UTF-8 text".into())
 }
 
-/// Decode greyscale pixels with an independent decoder (rqrr); every symbol found. rqrr 0.9
-/// panics on some distorted images (an assertion in its grid finder; seen in the scan bench's
-/// camera frames): such an image reads as no symbol, which the caller reports, never a crash.
-pub fn decode(side_w: usize, side_h: usize, pixels: &[u8]) -> Vec<String> {
-    std::panic::catch_unwind(|| {
-        let mut img = rqrr::PreparedImage::prepare_from_greyscale(side_w, side_h, |x, y| {
-            pixels[y * side_w + x]
-        });
-        img.detect_grids()
-            .into_iter()
-            .filter_map(|g| g.decode().ok().map(|(_, s)| s))
-            .collect()
-    })
-    .unwrap_or_default()
-}
-
 /// A symbol made and verified: its files' bytes and its size.
 pub struct Made {
     pub svg: String,
@@ -500,6 +484,17 @@ pub fn make(url: &str, sym: &Symbol) -> std::result::Result<Made, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The symbols rqrr (a second decoder, for tests) finds in a whole image.
+    fn decode(side_w: usize, side_h: usize, pixels: &[u8]) -> Vec<String> {
+        let mut img = rqrr::PreparedImage::prepare_from_greyscale(side_w, side_h, |x, y| {
+            pixels[y * side_w + x]
+        });
+        img.detect_grids()
+            .into_iter()
+            .filter_map(|g| g.decode().ok().map(|(_, s)| s))
+            .collect()
+    }
 
     #[test]
     fn round_trips_and_picks_small_versions() {
