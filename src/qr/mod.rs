@@ -239,12 +239,8 @@ pub fn decode_modules(sym: &Symbol, side: usize, pixels: &[u8]) -> Result<String
 
 /// Decode a symbol's modules (`dark(x, y)`, `width` a side) with quircs, a port of the quirc
 /// decoder: 18 µs a symbol where rqrr took 265 (its error correction raises the generator to a
-/// power bit by bit for every term), which was the largest cost of a print run. Decoding is a
-/// function of the modules alone, so each distinct grid is decoded once a process: a plaque,
-/// its bare symbol and the homestay's listing card carry the same one.
+/// power bit by bit for every term), which was the largest cost of a print run.
 pub fn decode_grid(width: usize, dark: impl Fn(usize, usize) -> bool) -> Result<String, String> {
-    type Decoded = Mutex<HashMap<(usize, Vec<u8>), String>>;
-    static DECODED: std::sync::OnceLock<Decoded> = std::sync::OnceLock::new();
     let mut bits = vec![0u8; (width * width).div_ceil(8)];
     for y in 0..width {
         for x in 0..width {
@@ -254,20 +250,7 @@ pub fn decode_grid(width: usize, dark: impl Fn(usize, usize) -> bool) -> Result<
             }
         }
     }
-    let memo = DECODED.get_or_init(Decoded::default);
-    let key = (width, bits);
-    if let Some(text) = memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
-        return Ok(text);
-    }
-    let decoded = decode_bitmap(width, &key.1);
-    if let (Ok(text), Ok(mut m)) = (&decoded, memo.lock()) {
-        // A long `serve` sees every edit's symbols: start again rather than grow without end.
-        if m.len() > 100_000 {
-            m.clear();
-        }
-        m.insert(key, text.clone());
-    }
-    decoded
+    decode_bitmap(width, &bits)
 }
 
 /// quircs's reading of a module grid packed as its `cell_bitmap` (bit `y * width + x`, lowest
@@ -538,7 +521,7 @@ mod tests {
     }
 
     #[test]
-    fn the_png_holds_every_pixel_and_the_same_grid_decodes_once_to_the_same_text() {
+    fn the_png_holds_every_pixel_and_a_grid_decodes_to_its_text() {
         let sym = encode("https://png.example/q/PNG/", EcLevel::Q).unwrap();
         for scale in [1, 3, 10] {
             let (side, pixels) = raster(&sym, scale);
@@ -565,11 +548,7 @@ mod tests {
             decode_modules(&sym, side, &pixels).as_deref(),
             Ok("https://png.example/q/PNG/")
         );
-        // Once more from the memo, and a changed module is decoded afresh (and corrected).
-        assert_eq!(
-            decode_modules(&sym, side, &pixels).as_deref(),
-            Ok("https://png.example/q/PNG/")
-        );
+        // A changed module is corrected.
         let w = sym.width;
         let flipped = |x: usize, y: usize| sym.dark[y * w + x] != (x == 10 && y == 12);
         assert_eq!(
