@@ -92,8 +92,7 @@ impl CacheDir {
             bytes.extend((v.len() as u32).to_le_bytes());
             bytes.extend(v);
         }
-        std::fs::create_dir_all(&self.dir)?;
-        super::write_atomic(&self.path(RECORDS), &bytes)
+        self.keep(RECORDS, &bytes).map(|_| ())
     }
 
     /// Where the entry `name` is (or would be) kept.
