@@ -1,6 +1,8 @@
 //! The field table: every front-matter field with the input that edits it, the kinds of entry it
-//! belongs to and its label and help in Vietnamese and English. The editor's forms are made from
-//! it; `FrontMatter` (serde) checks the values, and a test keeps the two in step.
+//! belongs to, its label and help in Vietnamese and English (per kind of entry where they
+//! differ), and the bounds of its text. The editor's forms are made from it; `FrontMatter`
+//! (serde) checks the values, and a test keeps the two in step. The bounds are checked when any
+//! file is read (`check_text`), so a build, `check`, the editor and the importer refuse alike.
 
 use crate::vocab::Kind;
 
@@ -70,6 +72,69 @@ pub struct Field {
     pub en: &'static str,
     pub help_vi: &'static str,
     pub help_en: &'static str,
+    /// Help that replaces `help_vi`/`help_en` for one kind of entry.
+    pub kind_help: &'static [(Kind, &'static str, &'static str)],
+    /// The most characters its text may have (0: no limit of its own).
+    pub max_chars: usize,
+}
+
+/// Why a field's text is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Bound {
+    /// A line break in a field that is one line.
+    NewLine,
+    /// More than `max` characters.
+    TooLong { max: usize, len: usize },
+}
+
+impl Bound {
+    /// The message in English and Vietnamese, naming the field by its label.
+    pub fn message(&self, field: &Field) -> (String, String) {
+        match self {
+            Bound::NewLine => (
+                format!("{} is one line: remove the line breaks", field.en),
+                format!("{} chỉ được viết trên một dòng: bỏ các dấu xuống dòng", field.vi),
+            ),
+            Bound::TooLong { max, len } => (
+                format!("{} is {len} characters long, more than {max}: shorten it", field.en),
+                format!("{} dài {len} ký tự, quá {max}: hãy viết ngắn lại", field.vi),
+            ),
+        }
+    }
+}
+
+impl Field {
+    /// The help shown for this field on an entry of `kind`, in (Vietnamese, English).
+    pub fn help_for(&self, kind: Kind) -> (&'static str, &'static str) {
+        self.kind_help
+            .iter()
+            .find(|(k, _, _)| *k == kind)
+            .map(|(_, vi, en)| (*vi, *en))
+            .unwrap_or((self.help_vi, self.help_en))
+    }
+
+    /// Whether its text is one line (a name, a number, an address): its input is one line.
+    pub fn one_line(&self) -> bool {
+        matches!(
+            self.input,
+            Input::Text | Input::Code | Input::Tel | Input::Url | Input::Tags
+        )
+    }
+
+    /// Check one text of this field (a tag of `tags`): one line where it must be, not too long.
+    pub fn check_text(&self, text: &str) -> Result<(), Bound> {
+        if self.one_line() && text.contains(['\n', '\r']) {
+            return Err(Bound::NewLine);
+        }
+        let len = text.chars().count();
+        if self.max_chars > 0 && len > self.max_chars {
+            return Err(Bound::TooLong {
+                max: self.max_chars,
+                len,
+            });
+        }
+        Ok(())
+    }
 }
 
 const fn f(name: &'static str, input: Input, vi: &'static str, en: &'static str) -> Field {
@@ -83,7 +148,22 @@ const fn f(name: &'static str, input: Input, vi: &'static str, en: &'static str)
         en,
         help_vi: "",
         help_en: "",
+        kind_help: &[],
+        max_chars: 0,
     }
+}
+
+const fn limit(mut field: Field, max_chars: usize) -> Field {
+    field.max_chars = max_chars;
+    field
+}
+
+const fn per_kind(
+    mut field: Field,
+    kind_help: &'static [(Kind, &'static str, &'static str)],
+) -> Field {
+    field.kind_help = kind_help;
+    field
 }
 
 const fn help(mut field: Field, vi: &'static str, en: &'static str) -> Field {
@@ -109,32 +189,55 @@ const fn private(mut field: Field) -> Field {
 
 /// In the order a new entry's file lists them.
 pub const TABLE: &[Field] = &[
-    translated(help(
-        f("title", Input::Text, "Tên", "Name"),
-        "Tên như trên biển ở di tích.",
-        "The name as on the sign at the site.",
+    translated(limit(
+        per_kind(
+            help(
+                f("title", Input::Text, "Tên", "Name"),
+                "Tên thường gọi của địa điểm.",
+                "The name people know the place by.",
+            ),
+            &[
+                (
+                    Kind::Relic,
+                    "Tên như trên biển ở di tích.",
+                    "The name as on the sign at the site.",
+                ),
+                (
+                    Kind::Homestay,
+                    "Tên nhà như khách tìm thấy: trên biển, Facebook hoặc Zalo.",
+                    "The house's name as guests find it: on its sign, Facebook or Zalo.",
+                ),
+            ],
+        ),
+        200,
     )),
     help(
         f("code", Input::Code, "Mã biển QR", "Plaque code"),
         "2–16 chữ in hoa, số hoặc dấu gạch ngang. Đã in thì không đổi được.",
         "2–16 upper-case letters, digits or hyphens. Fixed once printed.",
     ),
-    translated(help(
-        f("summary", Input::LongText, "Tóm tắt", "Summary"),
-        "Một hai câu cho danh sách và khi chia sẻ.",
-        "One or two sentences for lists and link previews.",
+    translated(limit(
+        help(
+            f("summary", Input::LongText, "Tóm tắt", "Summary"),
+            "Một hai câu cho danh sách và khi chia sẻ.",
+            "One or two sentences for lists and link previews.",
+        ),
+        500,
     )),
     help(
         f("location", Input::Location, "Vị trí", "Location"),
         "Vĩ độ (khoảng 21,8) và kinh độ (khoảng 106,7).",
         "Latitude (about 21.8) and longitude (about 106.7).",
     ),
-    translated(f("address", Input::Text, "Địa chỉ", "Address")),
-    f("commune", Input::Text, "Xã / phường", "Commune"),
-    help(
-        f("district", Input::Text, "Huyện (cũ)", "District (former)"),
-        "Huyện mà du khách và biển chỉ đường còn dùng.",
-        "The former district visitors and road signs still use.",
+    translated(limit(f("address", Input::Text, "Địa chỉ", "Address"), 300)),
+    limit(f("commune", Input::Text, "Xã / phường", "Commune"), 100),
+    limit(
+        help(
+            f("district", Input::Text, "Huyện (cũ)", "District (former)"),
+            "Huyện mà du khách và biển chỉ đường còn dùng.",
+            "The former district visitors and road signs still use.",
+        ),
+        100,
     ),
     translated(f("images", Input::Images, "Ảnh", "Photos")),
     f(
@@ -143,10 +246,13 @@ pub const TABLE: &[Field] = &[
         "Thuyết minh (âm thanh)",
         "Audio guide",
     ),
-    help(
-        f("tags", Input::Tags, "Thẻ", "Tags"),
-        "Cách nhau bằng dấu phẩy.",
-        "Separated by commas.",
+    limit(
+        help(
+            f("tags", Input::Tags, "Thẻ", "Tags"),
+            "Cách nhau bằng dấu phẩy.",
+            "Separated by commas.",
+        ),
+        60,
     ),
     f("date", Input::Date, "Ngày", "Date"),
     translated(help(
@@ -163,11 +269,21 @@ pub const TABLE: &[Field] = &[
         f("recognized", Input::Year, "Năm xếp hạng", "Year ranked"),
         For::Relics,
     ),
-    f("phone", Input::Tel, "Điện thoại", "Phone"),
-    help(
-        f("zalo", Input::Tel, "Zalo", "Zalo"),
-        "Số điện thoại có Zalo, hoặc đường dẫn zalo.me.",
-        "A phone number with Zalo, or a zalo.me link.",
+    limit(
+        help(
+            f("phone", Input::Tel, "Điện thoại", "Phone"),
+            "Ví dụ 0912 345 678 hoặc +84 912 345 678.",
+            "For example 0912 345 678 or +84 912 345 678.",
+        ),
+        40,
+    ),
+    limit(
+        help(
+            f("zalo", Input::Tel, "Zalo", "Zalo"),
+            "Số điện thoại có Zalo, hoặc đường dẫn zalo.me.",
+            "A phone number with Zalo, or a zalo.me link.",
+        ),
+        200,
     ),
     only(
         help(
@@ -183,11 +299,14 @@ pub const TABLE: &[Field] = &[
         For::Homestays,
     ),
     only(
-        f(
-            "booking_url",
-            Input::Url,
-            "Đường dẫn đặt phòng",
-            "Booking link",
+        limit(
+            f(
+                "booking_url",
+                Input::Url,
+                "Đường dẫn đặt phòng",
+                "Booking link",
+            ),
+            2000,
         ),
         For::Homestays,
     ),
@@ -250,6 +369,34 @@ mod tests {
             .map(|f| f.name)
             .collect();
         assert_eq!(translated, TRANSLATION_FIELDS);
+    }
+
+    #[test]
+    fn help_follows_the_kind_of_entry() {
+        let title = get("title").unwrap();
+        assert!(title.help_for(Kind::Relic).0.contains("di tích"));
+        assert!(!title.help_for(Kind::Homestay).0.contains("di tích"));
+        assert!(!title.help_for(Kind::Place).0.contains("di tích"));
+    }
+
+    #[test]
+    fn one_line_fields_refuse_line_breaks_and_long_text() {
+        let title = get("title").unwrap();
+        assert_eq!(title.check_text("Đền Kỳ Cùng"), Ok(()));
+        assert_eq!(title.check_text("Đền\nKỳ Cùng"), Err(Bound::NewLine));
+        assert_eq!(
+            title.check_text(&"á".repeat(201)),
+            Err(Bound::TooLong { max: 200, len: 201 })
+        );
+        let summary = get("summary").unwrap();
+        assert_eq!(summary.check_text("Một câu.\nHai câu."), Ok(()));
+        assert!(summary.check_text(&"a".repeat(501)).is_err());
+        // Every text field has a bound.
+        for f in TABLE.iter().filter(|f| {
+            matches!(f.input, Input::Text | Input::LongText | Input::Tel | Input::Url)
+        }) {
+            assert!(f.max_chars > 0, "{} has no length limit", f.name);
+        }
     }
 
     #[test]

@@ -254,7 +254,59 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
 
 /// Parse a default-language entry's front matter.
 pub fn parse_entry(s: &Split, file: &Path, text: &str) -> Result<FrontMatter, Diagnostic> {
-    yaml::parse(s.yaml, file, text, s.yaml_line, FIELDS)
+    let m: FrontMatter = yaml::parse(s.yaml, file, text, s.yaml_line, FIELDS)?;
+    fn one<'a>(k: &'static str, v: &'a Option<String>) -> Option<(&'static str, &'a str)> {
+        v.as_deref().map(|v| (k, v))
+    }
+    let texts = [
+        Some(("title", m.title.as_str())),
+        one("summary", &m.summary),
+        one("address", &m.address),
+        one("commune", &m.commune),
+        one("district", &m.district),
+        one("phone", &m.phone),
+        one("zalo", &m.zalo),
+        one("booking_url", &m.booking_url),
+    ];
+    let tags = m.tags.iter().map(|t| ("tags", t.as_str()));
+    match out_of_bounds(texts.into_iter().flatten().chain(tags), s, file, text) {
+        Some(d) => Err(d),
+        None => Ok(m),
+    }
+}
+
+/// The first text of `texts` (field, value) that the field table's bounds refuse, as an error at
+/// its field's line: a title is one line of 200 characters at most, whoever wrote it.
+fn out_of_bounds<'a>(
+    texts: impl Iterator<Item = (&'static str, &'a str)>,
+    s: &Split,
+    file: &Path,
+    text: &str,
+) -> Option<Diagnostic> {
+    for (name, value) in texts {
+        let Some(field) = super::fields::get(name) else {
+            continue;
+        };
+        if let Err(why) = field.check_text(value) {
+            let (en, vi) = why.message(field);
+            let fix = match why {
+                super::fields::Bound::NewLine => {
+                    format!("write `{name}` on one line, without line breaks")
+                }
+                super::fields::Bound::TooLong { max, .. } => {
+                    format!("`{name}` may have {max} characters at most; put longer text in the body")
+                }
+            };
+            return Some(
+                Diagnostic::error(file, en)
+                    .at(yaml::key_line(s.yaml, s.yaml_line, name), None)
+                    .hint(fix)
+                    .vi(vi)
+                    .with_source(text),
+            );
+        }
+    }
+    None
 }
 
 /// Parse a translation's front matter; a field that belongs to the default-language file is named as such.
@@ -263,7 +315,7 @@ pub fn parse_translation(
     file: &Path,
     text: &str,
 ) -> Result<TranslationMatter, Diagnostic> {
-    yaml::parse(s.yaml, file, text, s.yaml_line, TRANSLATION_FIELDS).map_err(|mut d| {
+    let m: TranslationMatter = yaml::parse(s.yaml, file, text, s.yaml_line, TRANSLATION_FIELDS).map_err(|mut d| {
         let moved = FIELDS
             .iter()
             .find(|f| d.message == format!("unknown field `{f}`"));
@@ -275,7 +327,16 @@ pub fn parse_translation(
             ));
         }
         d
-    })
+    })?;
+    let texts = [
+        Some(("title", m.title.as_str())),
+        m.summary.as_deref().map(|v| ("summary", v)),
+        m.address.as_deref().map(|v| ("address", v)),
+    ];
+    match out_of_bounds(texts.into_iter().flatten(), s, file, text) {
+        Some(d) => Err(d),
+        None => Ok(m),
+    }
 }
 
 pub fn parse_intro(s: &Split, file: &Path, text: &str) -> Result<IntroMatter, Diagnostic> {
@@ -354,6 +415,23 @@ mod tests {
             d.message.contains("does not belong in a translation"),
             "{d}"
         );
+    }
+
+    #[test]
+    fn a_title_is_one_short_line_in_entries_and_translations() {
+        let d = p("---\ntitle: |\n  Dòng một\n  Dòng hai\nsummary: x\n---\n").unwrap_err();
+        assert!(d.message.contains("one line"), "{d}");
+        assert_eq!(d.line, Some(2), "{d}");
+        assert!(d.vi.unwrap().contains("một dòng"));
+        let long = format!("---\ndistrict: Cao Lộc\ntitle: {}\n---\n", "Đền ".repeat(60));
+        let d = p(&long).unwrap_err();
+        assert!(d.message.contains("more than 200"), "{d}");
+        assert_eq!(d.line, Some(3), "{d}");
+        let f = Path::new("content/relics/a/index.en.md");
+        let t = format!("---\ntitle: A\nsummary: {}\n---\n", "word ".repeat(120));
+        let d = parse_translation(&split(&t, f).unwrap(), f, &t).unwrap_err();
+        assert!(d.message.contains("more than 500"), "{d}");
+        assert!(p("---\ntitle: Đền Kỳ Cùng\ntags: [đền, sông]\n---\n").is_ok());
     }
 
     #[test]

@@ -5,6 +5,8 @@ use super::RawEntry;
 use crate::error::Diagnostic;
 use crate::yaml::key_line;
 use std::path::{Component, Path};
+#[cfg(test)]
+use std::path::PathBuf;
 
 /// Vietnam's bounding box, generously: a point outside it is probably a typo or swapped lat/lon.
 const VN_LAT: (f64, f64) = (8.0, 23.6);
@@ -26,13 +28,15 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
 
     if m.title.trim().is_empty() {
         out.push(
-            err("title", "the title is empty".into()).hint("write the place's name after `title:`"),
+            err("title", "the title is empty".into())
+                .hint("write the place's name after `title:`")
+                .vi("chưa có tên: ghi tên của địa điểm"),
         );
     }
     if let Some(code) = &m.code {
         if let Err(why) = check_code(code) {
             out.push(err("code", format!("plaque code `{code}` {why}")).hint(
-                "a code is 2 to 16 upper-case letters, digits or hyphens, e.g. `code: HVT` or `code: LS-001`").vi("mã biển gồm 2 đến 16 chữ in hoa, chữ số hoặc dấu gạch ngang, ví dụ `code: HVT`",
+                "a code is 2 to 16 upper-case letters, digits or hyphens, e.g. `code: HVT` or `code: LS-001`").vi(format!("mã biển “{code}” không dùng được: mã gồm 2 đến 16 chữ in hoa, chữ số hoặc dấu gạch ngang, ví dụ HVT hoặc LS-001"),
             ));
         }
     }
@@ -41,9 +45,9 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
             (VN_LAT.0..=VN_LAT.1).contains(&loc.lon) && (VN_LON.0..=VN_LON.1).contains(&loc.lat);
         if !(-90.0..=90.0).contains(&loc.lat) || !(-180.0..=180.0).contains(&loc.lon) {
             out.push(err("location", format!("location {}, {} is not on Earth", loc.lat, loc.lon)).vi(if swapped {
-                "toạ độ bị đảo: lat là số nhỏ (khoảng 21,8), lon là số lớn (khoảng 106,7)"
+                "toạ độ bị đảo: vĩ độ là số nhỏ (khoảng 21,8), kinh độ là số lớn (khoảng 106,7)"
             } else {
-                "toạ độ sai: lat từ -90 đến 90, lon từ -180 đến 180"
+                "toạ độ sai: vĩ độ từ -90 đến 90, kinh độ từ -180 đến 180"
             }).hint(if swapped {
                 "lat and lon look swapped: write `location: { lat: 21.85, lon: 106.76 }` (lat is the smaller number here)"
             } else {
@@ -57,7 +61,12 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
             let mut d = err(
                 "location",
                 format!("location {}, {} is outside Vietnam", loc.lat, loc.lon),
-            );
+            )
+            .vi(if swapped {
+                "vị trí nằm ngoài Việt Nam: có lẽ vĩ độ và kinh độ bị đảo (vĩ độ khoảng 21,8, kinh độ khoảng 106,7)"
+            } else {
+                "vị trí nằm ngoài Việt Nam: kiểm tra lại toạ độ (chép từ ứng dụng bản đồ: nhấn giữ vào địa điểm)"
+            });
             d.severity = crate::error::Severity::Warning;
             out.push(d.hint(if swapped {
                 "lat and lon look swapped: lat is the smaller number (about 21.8), lon the larger (about 106.7)"
@@ -92,6 +101,11 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
                     )
                     .hint(format!(
                         "move the entry to content/{section}/, or remove `{f}`"
+                    ))
+                    .vi(format!(
+                        "trường “{}” chỉ dành cho {}: xoá giá trị này",
+                        super::fields::get(f).map_or(*f, |x| x.vi),
+                        if *section == "relics" { "di tích" } else { "homestay" }
                     )),
                 );
             }
@@ -104,7 +118,8 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
                     "plaque_size",
                     format!("plaque size `{size}` is not one Waymark makes"),
                 )
-                .hint("use a6, sticker (100×100 mm) or a4"),
+                .hint("use a6, sticker (100×100 mm) or a4")
+                .vi("cỡ biển chỉ có A6, nhãn dán 100 mm hoặc A4"),
             );
         }
     }
@@ -115,7 +130,8 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
                     "recognized",
                     format!("`recognized: {year}` is not a plausible year"),
                 )
-                .hint("write the year the ranking was given, e.g. `recognized: 1993`"),
+                .hint("write the year the ranking was given, e.g. `recognized: 1993`")
+                .vi(format!("năm xếp hạng {year} không hợp lý: ghi năm có quyết định xếp hạng, ví dụ 1993")),
             );
         }
     }
@@ -126,13 +142,18 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
                     "booking_url",
                     format!("booking_url `{url}` is not a web address"),
                 )
-                .hint("write a full address starting with https:// (or http://)"),
+                .hint("write a full address starting with https:// (or http://)")
+                .vi("đường dẫn đặt phòng phải là địa chỉ web đầy đủ, bắt đầu bằng https:// (hoặc http://)"),
             );
         }
     }
     if let Some(phone) = &m.phone {
         if check_phone(phone).is_err() {
-            out.push(err("phone", format!("phone `{phone}` is not a phone number")).hint("write digits with an optional leading +, e.g. `phone: \"0205 3870 123\"` or `+84 205 3870 123`"));
+            out.push(
+                err("phone", format!("phone `{phone}` is not a phone number"))
+                    .hint("write digits with an optional leading +, e.g. `phone: \"0205 3870 123\"` or `+84 205 3870 123`")
+                    .vi(format!("“{phone}” không phải số điện thoại: ghi 8 đến 15 chữ số, có thể có dấu + ở đầu, ví dụ 0205 3870 123 hoặc +84 205 3870 123")),
+            );
         }
     }
     if let Some(zalo) = &m.zalo {
@@ -145,7 +166,8 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
                 )
                 .hint(
                     "write the phone number registered with Zalo, or the https://zalo.me/... link",
-                ),
+                )
+                .vi(format!("“{zalo}” không phải số điện thoại hay đường dẫn zalo.me: ghi số điện thoại đăng ký Zalo, hoặc đường dẫn https://zalo.me/…")),
             );
         }
     }
@@ -153,14 +175,17 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
         if !is_date(date) {
             out.push(
                 err("date", format!("date `{date}` is not a date"))
-                    .hint("write it as YYYY-MM-DD, e.g. `date: 2024-07-01`"),
+                    .hint("write it as YYYY-MM-DD, e.g. `date: 2024-07-01`")
+                    .vi(format!("“{date}” không phải ngày: ghi năm-tháng-ngày, ví dụ 2024-07-01")),
             );
         }
     }
     for tag in &m.tags {
         if tag.trim().is_empty() {
             out.push(
-                err("tags", "a tag is empty".into()).hint("remove the empty item from `tags`"),
+                err("tags", "a tag is empty".into())
+                    .hint("remove the empty item from `tags`")
+                    .vi("có một thẻ để trống: xoá thẻ trống"),
             );
         }
     }
@@ -174,17 +199,17 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
             None => out.push(err(key, format!("`{file}` is listed, but this entry is a single file, not a bundle folder")).hint(format!(
                 "make a folder content/{}/{}/, move this file into it as index.md, and put `{file}` beside it",
                 e.section, e.slug
-            ))),
+            )).vi(format!("tệp “{file}” được ghi nhưng mục này chưa có thư mục riêng: tải ảnh lên từ biểu mẫu, hoặc tạo thư mục cho mục và chép tệp vào đó"))),
             Some(bundle) => {
                 if !is_inside(file) {
-                    out.push(err(key, format!("`{file}` points outside the entry's folder")).hint("media must be files in the entry's own folder: write just the file name"));
+                    out.push(err(key, format!("`{file}` points outside the entry's folder")).hint("media must be files in the entry's own folder: write just the file name").vi(format!("tệp “{file}” nằm ngoài thư mục của mục này: chỉ ghi tên tệp trong thư mục của mục")));
                 } else if !e.assets.iter().any(|a| a == file) {
                     let path = site.join(bundle).join(file);
                     let is_link = std::fs::symlink_metadata(&path).map(|m| m.file_type().is_symlink()).unwrap_or(false);
                     if is_link {
-                        out.push(err(key, format!("`{file}` is a link, and Waymark publishes only real files inside the site")).hint("copy the file itself into the entry's folder instead of linking to it").vi("tệp này là liên kết (symlink): hãy chép chính tệp đó vào thư mục của mục này"));
+                        out.push(err(key, format!("`{file}` is a link, and Waymark publishes only real files inside the site")).hint("copy the file itself into the entry's folder instead of linking to it").vi(format!("tệp “{file}” là liên kết (symlink): hãy chép chính tệp đó vào thư mục của mục này")));
                     } else {
-                        out.push(err(key, format!("`{file}` is not in {}", bundle.display())).hint("check the file name (letter case counts), or copy the file into the entry's folder").vi("không thấy tệp ảnh hoặc âm thanh: kiểm tra tên tệp (phân biệt chữ hoa, chữ thường) hoặc chép tệp vào thư mục của mục này"));
+                        out.push(err(key, format!("`{file}` is not in {}", bundle.display())).hint("check the file name (letter case counts), or copy the file into the entry's folder").vi(format!("không thấy tệp “{file}”: kiểm tra tên tệp (phân biệt chữ hoa, chữ thường) hoặc chép tệp vào thư mục của mục này")));
                     }
                 }
             }
@@ -273,6 +298,30 @@ mod tests {
         assert!(check_phone("+84 912 345 678").is_ok());
         assert!(check_phone("call me").is_err());
         assert!(check_phone("12+3456789").is_err());
+    }
+
+    /// Every problem a value can have is said in plain Vietnamese too: the editor shows it at the
+    /// field to volunteers who never see the file, so no YAML (no `field: value`, no backticks).
+    #[test]
+    fn every_value_problem_has_plain_vietnamese() {
+        let dir = tempfile::tempdir().unwrap();
+        let homestay = "---\ntitle: \" \"\nphone: gọi tôi\nzalo: zalo.com/abc\ndate: 01/07/2024\nbooking_url: booking.com/x\nlocation: { lat: 48.85, lon: 2.35 }\ntags: [\" \"]\nimages: [a.jpg]\nranking: national\n---\n";
+        let relic = "---\ntitle: Đền\ncode: hvt\nrecognized: 1200\nplaque_size: a3\nprice_from: 1\nlocation: { lat: 200, lon: 300 }\nimages: [../x.jpg, b.jpg]\n---\n";
+        let mut seen = 0;
+        for (text, section, bundle) in [
+            (homestay, "homestays", None),
+            (relic, "relics", Some(PathBuf::from("content/relics/den"))),
+        ] {
+            let rel = Path::new("content/x/a.md");
+            let diags = super::super::check_entry_text(dir.path(), text, rel, section, "a", bundle, vec![]);
+            assert!(diags.len() >= 6, "{diags:?}");
+            for d in diags {
+                seen += 1;
+                let vi = d.vi.as_deref().unwrap_or_else(|| panic!("no Vietnamese for: {d}"));
+                assert!(!vi.contains('`') && !vi.contains(" lat ") && !vi.contains(": \""), "{vi}");
+            }
+        }
+        assert!(seen >= 14, "{seen}");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Who may edit: browsers paired through a one-time link printed by `serve`, and homestay owners
 //! through a link that opens one entry. Sessions live in memory (a restart pairs again); owner
 //! links are kept hashed in the site folder (`owner-links.yaml`), never in the published site.
-//! Every token is 128 random bits; wrong tries are counted per address and refused when too many.
+//! Every token is 128 random bits; wrong tries are counted per address (an IPv6 client by its
+//! /64) and refused when too many: one address guessing never keeps another out.
 
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -12,10 +13,11 @@ use std::time::{Duration, Instant};
 
 /// How long a pairing link works.
 pub const PAIR_TTL: Duration = Duration::from_secs(10 * 60);
-/// Wrong tries an address may make in `TRY_WINDOW`, and all addresses together.
+/// Wrong tries an address may make in `TRY_WINDOW`.
 const TRIES_PER_ADDRESS: usize = 5;
-const TRIES_IN_ALL: usize = 30;
 const TRY_WINDOW: Duration = Duration::from_secs(60);
+/// The longest device or owner name kept (it is printed on the terminal and in commits).
+pub const LABEL_MAX: usize = 60;
 /// The file that keeps owner links, beside site.yaml.
 pub const OWNERS_FILE: &str = "owner-links.yaml";
 
@@ -34,6 +36,11 @@ pub struct Session {
     pub scope: Scope,
     /// Sent back with every form.
     pub csrf: String,
+    /// A public name of the session, for the list of paired phones and unpairing.
+    pub id: String,
+    /// When it was opened and last used.
+    pub paired: Instant,
+    pub last_used: Instant,
     /// The owner link it came from (its id), so that revoking the link ends the session.
     pub owner_link: Option<String>,
 }
@@ -69,7 +76,7 @@ struct OwnersFile {
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Refusal {
-    /// Too many wrong tries from this address (or from everywhere) in the last minute.
+    /// Too many wrong tries from this address in the last minute.
     TooMany,
     /// The link is unknown, used or expired.
     BadLink,
@@ -81,7 +88,8 @@ struct State {
     pairing: HashMap<String, Instant>,
     /// Session token hash -> session.
     sessions: HashMap<String, Session>,
-    failures: Vec<(IpAddr, Instant)>,
+    /// Wrong tries in the last `TRY_WINDOW`, by client (`client_key`).
+    failures: HashMap<IpAddr, Vec<Instant>>,
 }
 
 pub struct Auth {
@@ -145,13 +153,12 @@ impl Auth {
     /// The session a cookie names; a session from a revoked owner link is ended.
     pub fn session(&self, cookie: &str) -> Option<Session> {
         let key = hash(cookie);
-        let session = self
-            .state
-            .lock()
-            .expect("auth lock")
-            .sessions
-            .get(&key)
-            .cloned()?;
+        let session = {
+            let mut st = self.state.lock().expect("auth lock");
+            let s = st.sessions.get_mut(&key)?;
+            s.last_used = Instant::now();
+            s.clone()
+        };
         if let Some(link) = &session.owner_link {
             if !self.owner_links().iter().any(|l| &l.id == link) {
                 self.state.lock().expect("auth lock").sessions.remove(&key);
@@ -196,6 +203,42 @@ impl Auth {
         Ok(true)
     }
 
+    /// The paired phones (volunteers' sessions, not owners'), most recently used first.
+    pub fn devices(&self) -> Vec<Session> {
+        let st = self.state.lock().expect("auth lock");
+        let mut out: Vec<Session> = st
+            .sessions
+            .values()
+            .filter(|s| s.scope == Scope::All)
+            .cloned()
+            .collect();
+        out.sort_by(|a, b| b.last_used.cmp(&a.last_used).then(a.id.cmp(&b.id)));
+        out
+    }
+
+    /// End the paired phone's session `id` at once; whether there was one.
+    pub fn unpair(&self, id: &str) -> bool {
+        let mut st = self.state.lock().expect("auth lock");
+        let before = st.sessions.len();
+        st.sessions
+            .retain(|_, s| !(s.scope == Scope::All && s.id == id));
+        st.sessions.len() != before
+    }
+
+    /// End every owner session of entry `entry` and drop its owner links (the entry is gone).
+    pub fn forget_entry(&self, entry: &str) -> std::io::Result<()> {
+        let mut file = self.read_owners();
+        let before = file.links.len();
+        file.links.retain(|l| l.entry != entry);
+        if file.links.len() != before {
+            self.write_owners(&file)?;
+        }
+        let mut st = self.state.lock().expect("auth lock");
+        st.sessions
+            .retain(|_, s| s.scope != Scope::Entry(entry.to_string()));
+        Ok(())
+    }
+
     /// Open a session for whoever holds an owner link's token.
     pub fn open_owner(&self, token: &str, from: IpAddr) -> Result<String, Refusal> {
         {
@@ -237,37 +280,77 @@ impl Auth {
 
 fn open(st: &mut State, label: String, scope: Scope, owner_link: Option<String>) -> String {
     let token = random_token();
+    let key = hash(&token);
+    let now = Instant::now();
     st.sessions.insert(
-        hash(&token),
+        key.clone(),
         Session {
             label,
             scope,
             csrf: random_token(),
             owner_link,
+            // Of the hash, so the public name tells nothing of the cookie.
+            id: hash(&key)[..12].to_string(),
+            paired: now,
+            last_used: now,
         },
     );
     token
 }
 
+/// Who a wrong try is counted against: an IPv4 address, or an IPv6 client's /64 (one phone or
+/// home network gets a whole /64, and could otherwise take a new address for every try).
+fn client_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let mut seg = v6.segments();
+                seg[4..].fill(0);
+                IpAddr::V6(seg.into())
+            }
+        },
+        v4 => v4,
+    }
+}
+
 fn throttle(st: &mut State, from: IpAddr) -> Result<(), Refusal> {
     let now = Instant::now();
-    st.failures
-        .retain(|(_, at)| now.duration_since(*at) < TRY_WINDOW);
-    let mine = st.failures.iter().filter(|(ip, _)| *ip == from).count();
-    if mine >= TRIES_PER_ADDRESS || st.failures.len() >= TRIES_IN_ALL {
+    // Forget old tries everywhere, so the map holds only the last minute's guessers.
+    st.failures.retain(|_, tries| {
+        tries.retain(|at| now.duration_since(*at) < TRY_WINDOW);
+        !tries.is_empty()
+    });
+    let mine = st.failures.get(&client_key(from)).map_or(0, Vec::len);
+    if mine >= TRIES_PER_ADDRESS {
         return Err(Refusal::TooMany);
     }
     Ok(())
 }
 
 fn fail(st: &mut State, from: IpAddr) -> Refusal {
-    st.failures.push((from, Instant::now()));
+    st.failures
+        .entry(client_key(from))
+        .or_default()
+        .push(Instant::now());
     Refusal::BadLink
 }
 
-/// A device or owner name as given, trimmed to one short line.
-fn clean_label(label: &str, fallback: &str) -> String {
-    let l: String = label.chars().filter(|c| !c.is_control()).take(60).collect();
+/// A device or owner name as given, made one short line that cannot forge a log line or a
+/// commit message: no control characters, line or paragraph separators, or bidirectional
+/// overrides; spaces collapsed; at most `LABEL_MAX` characters.
+pub fn clean_label(label: &str, fallback: &str) -> String {
+    let invisible = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{feff}')
+            || ('\u{202a}'..='\u{202e}').contains(&c)
+            || ('\u{2066}'..='\u{2069}').contains(&c)
+    };
+    let words: Vec<&str> = label
+        .split(|c: char| c.is_whitespace() || invisible(c))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let l: String = words.join(" ").chars().take(LABEL_MAX).collect();
     let l = l.trim();
     if l.is_empty() {
         fallback.to_string()
@@ -338,6 +421,53 @@ mod tests {
         assert_eq!(auth.pair(&good, "x", HOME), Err(Refusal::TooMany));
         let other: IpAddr = "192.0.2.7".parse().unwrap();
         assert!(auth.pair(&good, "x", other).is_ok());
+    }
+
+    #[test]
+    fn wrong_tries_elsewhere_never_keep_a_right_link_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let auth = Auth::new(dir.path());
+        let good = auth.new_pairing();
+        for i in 0..100u8 {
+            let ip: IpAddr = format!("198.51.100.{i}").parse().unwrap();
+            assert_eq!(auth.pair("guess", "x", ip), Err(Refusal::BadLink));
+        }
+        let fresh: IpAddr = "203.0.113.9".parse().unwrap();
+        assert!(auth.pair(&good, "x", fresh).is_ok());
+        // An IPv6 client is one /64: new addresses in it do not buy new tries.
+        for i in 0..TRIES_PER_ADDRESS {
+            let ip: IpAddr = format!("2001:db8:1:2::{i}").parse().unwrap();
+            assert_eq!(auth.pair("guess", "x", ip), Err(Refusal::BadLink));
+        }
+        let same_net: IpAddr = "2001:db8:1:2:ffff::1".parse().unwrap();
+        assert_eq!(auth.pair("guess", "x", same_net), Err(Refusal::TooMany));
+    }
+
+    #[test]
+    fn labels_cannot_forge_lines() {
+        assert_eq!(
+            clean_label("Lan\neditor: paired `admin`\r\x1b[2K", "x"),
+            "Lan editor: paired `admin` [2K"
+        );
+        assert_eq!(clean_label("\u{202e}\u{2028} ", "volunteer"), "volunteer");
+        assert_eq!(clean_label(&"a".repeat(500), "x").chars().count(), LABEL_MAX);
+    }
+
+    #[test]
+    fn a_paired_phone_is_listed_and_unpaired_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let auth = Auth::new(dir.path());
+        let t = auth.new_pairing();
+        let cookie = auth.pair(&t, "Điện thoại Lan", HOME).unwrap();
+        let owner = auth.new_owner_link("homestays/a", "Chị Lan", "2026-12-01").unwrap();
+        auth.open_owner(&owner, HOME).unwrap();
+        let devices = auth.devices();
+        assert_eq!(devices.len(), 1, "owners are not paired phones");
+        assert_eq!(devices[0].label, "Điện thoại Lan");
+        assert!(!cookie.contains(&devices[0].id));
+        assert!(auth.unpair(&devices[0].id));
+        assert!(auth.session(&cookie).is_none());
+        assert!(!auth.unpair(&devices[0].id));
     }
 
     #[test]
