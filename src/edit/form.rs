@@ -94,7 +94,7 @@ pub fn read(
         }
         let current = cx.current.get(field.name);
         let name = format!("f.{}", field.name);
-        match value(field.input, &name, &get, current) {
+        match value(field.input, &name, &get, current).and_then(|v| bounded(field, &name, v)) {
             Ok(v) => sub.changes.push((field.name.to_string(), v)),
             Err(m) => {
                 msgs.push(m);
@@ -135,7 +135,11 @@ pub fn read(
             } else {
                 Input::Text
             };
-            match value(input, &p(name), &get, None) {
+            let checked = value(input, &p(name), &get, None).and_then(|v| match fields::get(name) {
+                Some(field) => bounded(field, &p(name), v),
+                None => Ok(v),
+            });
+            match checked {
                 Ok(v) => t.changes.push((name.to_string(), v)),
                 Err(m) => msgs.push(m),
             }
@@ -148,6 +152,23 @@ pub fn read(
         sub.translations.insert(lang.clone(), t);
     }
     (sub, msgs)
+}
+
+/// `v` when the field table's bounds allow its text (each tag of a list), else the refusal at
+/// input `name`: a crafted post cannot save a ten-line or megabyte title.
+fn bounded(field: &fields::Field, name: &str, v: Option<Value>) -> Result<Option<Value>, FieldMsg> {
+    let texts: Vec<&str> = match &v {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Sequence(items)) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    for t in texts {
+        if let Err(why) = field.check_text(t) {
+            let (en, vi) = why.message(field);
+            return Err(FieldMsg::error(name, en, vi));
+        }
+    }
+    Ok(v)
 }
 
 /// A refused field's inputs as typed: its own text, or its parts (`lat`, `lon`, ...).
@@ -186,7 +207,16 @@ fn value<'a>(
         Input::Text | Input::Tel | Input::Url | Input::Date => text(raw),
         Input::LongText => text(&normalise(raw)),
         Input::Code => text(&raw.to_uppercase()),
-        Input::Ranking | Input::PlaqueSize => text(raw),
+        Input::Ranking => match raw.trim() {
+            "" => None,
+            r @ ("special-national" | "national" | "provincial") => Some(Value::String(r.into())),
+            _ => return bad("choose a ranking from the list", "chọn cấp xếp hạng trong danh sách"),
+        },
+        Input::PlaqueSize => match raw.trim() {
+            "" => None,
+            s if crate::vocab::Size::parse(s).is_some() => Some(Value::String(s.into())),
+            _ => return bad("choose a plaque size from the list", "chọn cỡ biển trong danh sách"),
+        },
         Input::Bool => {
             let on = get(name).is_some_and(|v| v != "false");
             match (on, current) {
@@ -442,6 +472,21 @@ mod tests {
         );
         let fields: Vec<&str> = msgs.iter().map(|m| m.field.as_str()).collect();
         assert_eq!(fields, ["f.location", "f.price_from"]);
+
+        // Crafted posts: a title of ten lines, or of a megabyte, a ranking not on the list.
+        let (_, msgs) = read(
+            &pairs(&[
+                ("f.title", &"Dòng\n".repeat(10)),
+                ("f.summary", &"x".repeat(1_350_000)),
+                ("f.tags", "ok, a\rb"),
+                ("t.en.title", "Two\nlines"),
+            ]),
+            vec![],
+            &cx(&current, &["vi".to_string(), "en".to_string()]),
+        );
+        let fields: Vec<&str> = msgs.iter().map(|m| m.field.as_str()).collect();
+        assert_eq!(fields, ["f.title", "f.summary", "f.tags", "t.en.title"], "{msgs:?}");
+        assert!(msgs[0].vi.contains("một dòng") && msgs[1].vi.contains("quá 500"));
     }
 
     #[test]

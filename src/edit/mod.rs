@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod document;
 pub mod form;
+pub mod manage;
 pub mod pages;
 pub mod upload;
 
@@ -672,14 +673,21 @@ fn field_msg(d: &Diagnostic, text: &str, prefix: &str) -> FieldMsg {
         .and_then(|line| field_at(text, line))
         .map(|f| format!("{prefix}{f}"))
         .unwrap_or_default();
-    let en = match &d.hint {
-        Some(h) => format!("{}: {h}", d.message),
-        None => d.message.clone(),
-    };
+    // The build's hint says how to write the file; a volunteer at a form needs the problem in
+    // plain words, in their language (every value check has a Vietnamese text).
+    let label = field
+        .rsplit('.')
+        .next()
+        .and_then(crate::content::fields::get)
+        .map(|f| f.vi);
+    let vi = d.vi.clone().unwrap_or_else(|| match label {
+        Some(l) => format!("“{l}”: giá trị này không dùng được, hãy sửa lại"),
+        None => "Có lỗi trong nội dung: hãy kiểm tra lại".to_string(),
+    });
     FieldMsg {
         field,
-        vi: d.vi.clone().unwrap_or_else(|| en.clone()),
-        en,
+        en: d.message.clone(),
+        vi,
         warning: !d.is_error(),
     }
 }

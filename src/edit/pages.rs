@@ -68,14 +68,14 @@ const STYLE: &str = "body{font:16px/1.45 system-ui,sans-serif;margin:0;color:#1b
 main{max-width:60rem;margin:0 auto;padding:.75rem}header{background:#7a2e12;color:#fff;padding:.6rem .75rem}\
 header a{color:#fff}h1{font-size:1.3rem;margin:.4rem 0}label{display:block;font-weight:600;margin:.7rem 0 .2rem}\
 input,select,textarea{font:inherit;width:100%;box-sizing:border-box;padding:.55rem;border:1px solid #8a8a8a;border-radius:.35rem;background:#fff}\
-input[type=checkbox]{width:auto;transform:scale(1.4);margin:.3rem .6rem}textarea{min-height:7rem}textarea.body{min-height:18rem}\
-button,.button{font:inherit;font-weight:600;padding:.65rem 1rem;border:0;border-radius:.35rem;background:#7a2e12;color:#fff;margin:.4rem .3rem .4rem 0;cursor:pointer;text-decoration:none;display:inline-block}\
+input[type=checkbox]{width:1.6rem;height:1.6rem;margin:0 .6rem 0 0;flex:none}label.check{display:flex;align-items:center;min-height:2.75rem;font-weight:600}textarea{min-height:7rem}textarea.body{min-height:18rem}\
+button,.button{font:inherit;font-weight:600;min-height:2.75rem;box-sizing:border-box;padding:.65rem 1rem;border:0;border-radius:.35rem;background:#7a2e12;color:#fff;margin:.4rem .3rem .4rem 0;cursor:pointer;text-decoration:none;display:inline-block}\
 button.quiet{background:#e4ddd3;color:#1b1b1b}.help{color:#555;font-size:.9rem;margin:.15rem 0}\
 .err{color:#a00;font-weight:600}.warn{color:#7a5200}.ok{background:#e3f3e3;padding:.6rem;border-radius:.35rem}\
 .bad{background:#fbe4e4;padding:.6rem;border-radius:.35rem}fieldset{border:1px solid #ccc;border-radius:.4rem;margin:.8rem 0;background:#fff}\
 .langs{display:grid;gap:.8rem}@media(min-width:48rem){.langs{grid-template-columns:repeat(auto-fit,minmax(20rem,1fr))}}\
 .photo{display:grid;grid-template-columns:6rem 1fr;gap:.5rem;border-top:1px solid #ddd;padding:.5rem 0}.photo img{width:6rem;height:6rem;object-fit:cover}\
-ul.entries{list-style:none;padding:0}ul.entries li{background:#fff;margin:.35rem 0;padding:.6rem;border-radius:.35rem}\
+ul.entries{list-style:none;padding:0}ul.entries li{background:#fff;margin:.35rem 0;border-radius:.35rem}ul.entries a.entry{display:block;min-height:2.75rem;padding:.6rem;color:inherit;text-decoration:none}ul.entries a.entry strong{color:#7a2e12;text-decoration:underline}ul.entries li.item{padding:.6rem}.code{font:600 .9rem ui-monospace,monospace;background:#efe7dc;padding:0 .3rem;border-radius:.2rem}.savebar{position:sticky;bottom:0;background:#f6f4efee;border-top:1px solid #ccc;padding:.4rem .75rem;margin:0 -.75rem;z-index:1}.savebar button{width:100%;margin:0}.wrap{overflow-wrap:anywhere;word-break:break-word}.qr svg{width:100%;height:auto;max-width:18rem}.danger{background:#a00}\
 .row{display:flex;gap:.5rem}.row>*{flex:1}pre{white-space:pre-wrap;background:#fff;padding:.5rem;border:1px solid #ccc}";
 
 pub fn page(lang: Lang, title: &str, body: &str) -> String {
@@ -100,6 +100,8 @@ pub fn message(lang: Lang, title: &str, text: &str) -> String {
 pub struct Listed<'a> {
     pub id: &'a str,
     pub title: String,
+    /// Its plaque codes in plaques.lock, so a code read off a plaque finds it.
+    pub codes: Vec<String>,
     pub errors: usize,
     pub warnings: usize,
 }
@@ -120,14 +122,18 @@ pub fn list(lang: Lang, entries: &[Listed], query: &str, csrf: &str, site_proble
     let _ = write!(
         b,
         "<form method=\"get\" action=\"/_edit/\" role=\"search\"><label for=\"q\">{}</label><input id=\"q\" name=\"q\" type=\"search\" value=\"{}\"></form>",
-        lang.t("Tìm", "Search"),
+        lang.t("Tìm theo tên hoặc mã biển", "Search by name or plaque code"),
         esc(query)
     );
     let q = crate::slug::fold(query);
     b.push_str("<ul class=\"entries\">");
     let mut shown = 0;
     for e in entries {
-        if !q.is_empty() && !crate::slug::fold(&e.title).contains(&q) && !e.id.contains(&q) {
+        let matches = q.is_empty()
+            || crate::slug::fold(&e.title).contains(&q)
+            || e.id.contains(&q)
+            || e.codes.iter().any(|c| crate::slug::fold(c).contains(&q));
+        if !matches {
             continue;
         }
         shown += 1;
@@ -136,9 +142,14 @@ pub fn list(lang: Lang, entries: &[Listed], query: &str, csrf: &str, site_proble
             (0, w) => format!(" <span class=\"warn\">⚠ {w}</span>"),
             (n, _) => format!(" <span class=\"err\">✗ {n}</span>"),
         };
+        let codes: String = e
+            .codes
+            .iter()
+            .map(|c| format!(" <span class=\"code\">{}</span>", esc(c)))
+            .collect();
         let _ = write!(
             b,
-            "<li><a href=\"/_edit/e/{}\">{}</a>{marks}<div class=\"help\">{}</div></li>",
+            "<li><a class=\"entry\" href=\"/_edit/e/{}\"><strong>{}</strong>{marks}{codes}<div class=\"help\">{}</div></a></li>",
             esc(e.id),
             esc(&e.title),
             esc(e.id)
@@ -166,8 +177,9 @@ pub fn list(lang: Lang, entries: &[Listed], query: &str, csrf: &str, site_proble
     );
     let _ = write!(
         b,
-        "<p><a class=\"button quiet\" href=\"/_edit/owners\">{}</a></p><form method=\"post\" action=\"/_edit/pair-another\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button class=\"quiet\" type=\"submit\">{}</button></form>",
+        "<p><a class=\"button quiet\" href=\"/_edit/owners\">{}</a> <a class=\"button quiet\" href=\"/_edit/devices\">{}</a></p><form method=\"post\" action=\"/_edit/pair-another\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><button class=\"quiet\" type=\"submit\">{}</button></form>",
         lang.t("Đường dẫn cho chủ nhà", "Owner links"),
+        lang.t("Điện thoại đã ghép", "Paired phones"),
         esc(csrf),
         lang.t("Ghép thêm điện thoại", "Pair another phone"),
     );
@@ -235,14 +247,9 @@ pub fn entry_form(v: &FormView) -> String {
             };
             let _ = write!(
                 b,
-                "<p class=\"{}\">{}{}</p>",
+                "<p class=\"{}\">{}</p>",
                 if d.is_error() { "err" } else { "warn" },
                 esc(&text),
-                d.hint
-                    .as_deref()
-                    .filter(|_| lang == Lang::En)
-                    .map(|h| format!(" — {}", esc(h)))
-                    .unwrap_or_default()
             );
         }
         b.push_str("</div>");
@@ -282,9 +289,10 @@ pub fn entry_form(v: &FormView) -> String {
     );
     translations(&mut b, v);
     b.push_str(v.suggestions);
+    // Always in reach: the form is several screens long on a phone.
     let _ = write!(
         b,
-        "<p><button type=\"submit\">{}</button></p></form>",
+        "<div class=\"savebar\"><button type=\"submit\">{}</button></div></form>",
         lang.t("Lưu", "Save")
     );
     if !v.owner {
@@ -296,6 +304,12 @@ pub fn entry_form(v: &FormView) -> String {
             lang.t("Đường dẫn cho chủ nhà (chỉ sửa được mục này)", "A link for the owner (edits this entry only)"),
             lang.t("Tên chủ nhà", "Owner's name"),
             lang.t("Tạo đường dẫn", "Make the link"),
+        );
+        let _ = write!(
+            b,
+            "<p><a class=\"button quiet\" href=\"/_edit/delete/{}\">{}</a></p>",
+            esc(&o.id),
+            lang.t("Xoá mục này…", "Delete this entry…"),
         );
     }
     b.push_str(SCRIPT);
@@ -388,7 +402,8 @@ fn field_input(v: &FormView, field: &Field) -> String {
     let o = v.opened;
     let name = format!("f.{}", field.name);
     let label = lang.t(field.vi, field.en);
-    let help = lang.t(field.help_vi, field.help_en);
+    let (help_vi, help_en) = field.help_for(o.kind);
+    let help = lang.t(help_vi, help_en);
     let mut b = String::new();
     let value = str_of(&o.fields, field.name);
     let head = |b: &mut String, for_id: &str| {
@@ -463,7 +478,7 @@ fn field_input(v: &FormView, field: &Field) -> String {
             b.push_str(&msgs_at(v, &name));
             let _ = write!(
                 b,
-                "<label><input type=\"checkbox\" name=\"{name}\"{checked}>{}</label><p class=\"help\">{}</p>",
+                "<label class=\"check\"><input type=\"checkbox\" name=\"{name}\"{checked}>{}</label><p class=\"help\">{}</p>",
                 esc(label),
                 esc(help)
             );
@@ -479,7 +494,7 @@ fn field_input(v: &FormView, field: &Field) -> String {
                 ]
             } else {
                 &[
-                    ("", "theo site.yaml", "as site.yaml says"),
+                    ("", "Cỡ chung của trang", "The site's usual size"),
                     ("a6", "A6", "A6"),
                     ("sticker", "Nhãn dán 100 mm", "100 mm sticker"),
                     ("a4", "A4", "A4"),
@@ -578,7 +593,7 @@ fn field_input(v: &FormView, field: &Field) -> String {
             if !value.is_empty() {
                 let _ = write!(
                     b,
-                    "<p>{}</p><label><input type=\"checkbox\" name=\"audio.remove\">{}</label>",
+                    "<p>{}</p><label class=\"check\"><input type=\"checkbox\" name=\"audio.remove\">{}</label>",
                     esc(&value),
                     lang.t("Bỏ tệp này", "Remove it")
                 );
@@ -613,7 +628,7 @@ fn photos(b: &mut String, v: &FormView, label: &str) {
 <label for=\"img.{i}.alt\">{}</label><input id=\"img.{i}.alt\" name=\"img.{i}.alt\" value=\"{}\">\
 <label for=\"img.{i}.caption\">{}</label><input id=\"img.{i}.caption\" name=\"img.{i}.caption\" value=\"{}\">\
 <input type=\"hidden\" data-order name=\"img.{i}.order\" value=\"{}\"><button class=\"quiet\" type=\"button\" data-up hidden>↑ {}</button>\
-<label><input type=\"checkbox\" name=\"img.{i}.remove\">{}</label></div></div>",
+<label class=\"check\"><input type=\"checkbox\" name=\"img.{i}.remove\">{}</label></div></div>",
                 esc(&thumb),
                 esc(&src),
                 esc(&src),
@@ -722,7 +737,7 @@ fn translations(b: &mut String, v: &FormView) {
         let draft = matches!(fields.get("draft"), Some(Value::Bool(true)));
         let _ = write!(
             b,
-            "<label><input type=\"checkbox\" name=\"{}\"{}>{}</label><label for=\"{id}\">{}</label><textarea class=\"body\" id=\"{id}\" name=\"{id}\">\n{}</textarea></fieldset>",
+            "<label class=\"check\"><input type=\"checkbox\" name=\"{}\"{}>{}</label><label for=\"{id}\">{}</label><textarea class=\"body\" id=\"{id}\" name=\"{id}\">\n{}</textarea></fieldset>",
             p("draft"),
             if draft { " checked" } else { "" },
             lang.t("Bản nháp", "Draft"),
@@ -809,7 +824,7 @@ pub fn pair(lang: Lang, token: &str) -> String {
 
 pub fn pairing_link(lang: Lang, link: &str, qr_svg: &str) -> String {
     let body = format!(
-        "<h1>{}</h1><p>{}</p><p><a href=\"{l}\">{l}</a></p><div style=\"max-width:18rem\">{qr_svg}</div>",
+        "<h1>{}</h1><p>{}</p><p class=\"wrap\"><a href=\"{l}\">{l}</a></p><div class=\"qr\">{qr_svg}</div>",
         lang.t("Ghép thêm điện thoại", "Pair another phone"),
         lang.t("Quét mã hoặc mở đường dẫn trên điện thoại kia trong 10 phút. Dùng được một lần.", "Scan the code or open the link on the other phone within 10 minutes. It works once."),
         l = esc(link),
@@ -855,7 +870,7 @@ pub fn owners(
     for l in links {
         let _ = write!(
             b,
-            "<li>{} — {} <span class=\"help\">{} {}</span><form method=\"post\" action=\"/_edit/owners/revoke\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"id\" value=\"{}\"><button class=\"quiet\" type=\"submit\">{}</button></form></li>",
+            "<li class=\"item wrap\">{} — {} <span class=\"help\">{} {}</span><form method=\"post\" action=\"/_edit/owners/revoke\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"id\" value=\"{}\"><button class=\"quiet\" type=\"submit\">{}</button></form></li>",
             esc(&l.entry),
             esc(&l.label),
             lang.t("tạo ngày", "made"),
@@ -877,4 +892,115 @@ pub fn kind_of(value: &str) -> Option<Kind> {
         "place" => Some(Kind::Place),
         _ => None,
     }
+}
+
+/// How long ago, in words.
+fn ago(lang: Lang, secs: u64) -> String {
+    match secs {
+        0..=59 => lang.t("vừa xong", "just now").to_string(),
+        60..=3599 => format!("{} {}", secs / 60, lang.t("phút trước", "min ago")),
+        _ => format!("{} {}", secs / 3600, lang.t("giờ trước", "h ago")),
+    }
+}
+
+/// The paired phones, each with its name and last use, and a button that unpairs it.
+pub fn devices(lang: Lang, devices: &[super::auth::Session], me: &str, csrf: &str) -> String {
+    let mut b = format!(
+        "<h1>{}</h1><p class=\"help\">{}</p><ul class=\"entries\">",
+        lang.t("Điện thoại đã ghép", "Paired phones"),
+        lang.t(
+            "Mất điện thoại? Bỏ ghép nó ở đây: nó không sửa được gì nữa, ngay lập tức.",
+            "Lost a phone? Unpair it here: it can change nothing more, at once."
+        ),
+    );
+    for d in devices {
+        let _ = write!(
+            b,
+            "<li class=\"item wrap\"><strong>{}</strong>{} <div class=\"help\">{} {} · {} {}</div><form method=\"post\" action=\"/_edit/devices/unpair\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"id\" value=\"{}\"><button class=\"quiet\" type=\"submit\">{}</button></form></li>",
+            esc(&d.label),
+            if d.id == me {
+                format!(" <span class=\"code\">{}</span>", lang.t("máy này", "this phone"))
+            } else {
+                String::new()
+            },
+            lang.t("dùng lần cuối", "last used"),
+            ago(lang, d.last_used.elapsed().as_secs()),
+            lang.t("ghép", "paired"),
+            ago(lang, d.paired.elapsed().as_secs()),
+            esc(csrf),
+            esc(&d.id),
+            lang.t("Bỏ ghép", "Unpair"),
+        );
+    }
+    b.push_str("</ul>");
+    page(lang, lang.t("Điện thoại đã ghép", "Paired phones"), &b)
+}
+
+/// Asks before deleting entry `id`: what goes, and where its printed plaques will lead.
+pub fn delete_confirm(
+    lang: Lang,
+    id: &str,
+    title: &str,
+    section: &str,
+    codes: &[String],
+    csrf: &str,
+) -> String {
+    let codes_text = if codes.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<p>{} <span class=\"code\">{}</span> {} <strong>/{}/</strong>{}</p>",
+            lang.t("Biển QR có mã", "Plaques with the code"),
+            esc(&codes.join(", ")),
+            lang.t(
+                "vẫn dùng được: sau khi xoá, mã dẫn tới danh sách",
+                "keep working: after the delete, the code leads to the list"
+            ),
+            esc(section),
+            lang.t(". Mã này không bao giờ được cấp lại.", ". The code is never given out again."),
+        )
+    };
+    let body = format!(
+        "<h1>{}</h1><p class=\"bad wrap\"><strong>{}</strong> ({})</p><p>{}</p>{codes_text}<form method=\"post\" action=\"/_edit/delete/{}\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><label class=\"check\"><input type=\"checkbox\" name=\"confirm\" value=\"yes\" required>{}</label><button class=\"danger\" type=\"submit\">{}</button> <a class=\"button quiet\" href=\"/_edit/e/{}\">{}</a></form>",
+        lang.t("Xoá mục này?", "Delete this entry?"),
+        esc(title),
+        esc(id),
+        lang.t(
+            "Bài viết, bản dịch, ảnh và âm thanh của mục sẽ bị gỡ khỏi trang web.",
+            "Its text, translations, photos and audio leave the website."
+        ),
+        esc(id),
+        esc(csrf),
+        lang.t("Tôi chắc chắn muốn xoá", "I am sure"),
+        lang.t("Xoá", "Delete"),
+        esc(id),
+        lang.t("Không xoá", "Keep it"),
+    );
+    page(lang, lang.t("Xoá mục này?", "Delete this entry?"), &body)
+}
+
+/// After a delete: what happened to its plaques.
+pub fn deleted(lang: Lang, id: &str, section: &str, codes: &[String]) -> String {
+    let mut b = format!(
+        "<h1>{}</h1><p class=\"ok wrap\">{} {}</p>",
+        lang.t("Đã xoá", "Deleted"),
+        esc(id),
+        lang.t("đã được gỡ khỏi trang.", "is off the website."),
+    );
+    if !codes.is_empty() {
+        let _ = write!(
+            b,
+            "<p>{} <span class=\"code\">{}</span> {} /{}/.</p>",
+            lang.t("Biển QR", "Plaques"),
+            esc(&codes.join(", ")),
+            lang.t("nay dẫn tới danh sách", "now lead to the list"),
+            esc(section),
+        );
+    }
+    let _ = write!(
+        b,
+        "<p><a class=\"button\" href=\"/_edit/\">{}</a></p>",
+        lang.t("Về danh sách", "Back to the list")
+    );
+    page(lang, lang.t("Đã xoá", "Deleted"), &b)
 }

@@ -163,9 +163,15 @@ fn is_heif(bytes: &[u8]) -> bool {
 /// Where the photo was taken, from its EXIF GPS tags, in degrees.
 pub fn gps(bytes: &[u8]) -> Option<(f64, f64)> {
     use exif::{In, Tag, Value};
-    let data = exif::Reader::new()
+    // Tools such as piexif end the GPS block with a pointer to a "next" block, which the
+    // standard does not allow in it; the tags read before that are good, so keep them.
+    let data = match exif::Reader::new()
+        .continue_on_error(true)
         .read_from_container(&mut std::io::Cursor::new(bytes))
-        .ok()?;
+    {
+        Ok(data) => data,
+        Err(e) => e.distill_partial_result(|_| {}).ok()?,
+    };
     let degrees = |tag: Tag, reference: Tag, negative: &str| -> Option<f64> {
         let field = data.get_field(tag, In::PRIMARY)?;
         let Value::Rational(parts) = &field.value else {
@@ -241,6 +247,15 @@ mod tests {
             err.en.contains("60000×60000") || err.en.contains("damaged"),
             "{err:?}"
         );
+    }
+
+    /// Photos tagged by tools rather than phones: piexif (big-endian, GPSVersionID first,
+    /// rationals over 100 and 10,000), made by tests/fixtures/exif/make.py.
+    #[test]
+    fn gps_written_by_common_tools_is_read() {
+        let piexif = include_bytes!("../../tests/fixtures/exif/piexif.jpg");
+        let (lat, lon) = gps(piexif).expect("piexif's GPS position");
+        assert!((lat - 21.6656).abs() < 1e-4 && (lon - 106.6202).abs() < 1e-4, "{lat}, {lon}");
     }
 
     #[test]

@@ -37,6 +37,12 @@ pub fn routes() -> Router<App> {
         .route("/_edit/owner/{token}", get(owner_open))
         .route("/_edit/owners", get(owners).post(owner_new))
         .route("/_edit/owners/revoke", post(owner_revoke))
+        .route("/_edit/devices", get(devices))
+        .route("/_edit/devices/unpair", post(unpair))
+        .route(
+            "/_edit/delete/{section}/{slug}",
+            get(delete_page).post(delete),
+        )
         .route("/_edit/new", post(create))
         .route(
             "/_edit/e/{section}/{slug}",
@@ -235,7 +241,14 @@ async fn pair(
     let st = editor(&app);
     match st.editor.auth.pair(&f.token, &f.label, peer.ip()) {
         Ok(cookie) => {
-            println!("editor: paired `{}`", f.label.trim());
+            // The label as kept (one cleaned line), never as sent: it must not forge log lines.
+            let label = st
+                .editor
+                .auth
+                .session(&cookie)
+                .map(|s| s.label)
+                .unwrap_or_default();
+            println!("editor: paired `{label}`");
             (jar.add(session_cookie(cookie)), Redirect::to("/_edit/")).into_response()
         }
         Err(r) => refusal(&headers, r),
@@ -343,6 +356,9 @@ async fn list(
             }
         }
         let titles = shared.titles.read().expect("titles lock");
+        let mut codes = crate::ledger::Ledger::load(&st.editor.site)
+            .map(|l| crate::edit::manage::codes_by_page(&l))
+            .unwrap_or_default();
         let listed: Vec<pages::Listed> = files
             .iter()
             .map(|(id, f)| {
@@ -353,6 +369,7 @@ async fn list(
                 pages::Listed {
                     id,
                     title: titles.get(id).cloned().unwrap_or_else(|| id.clone()),
+                    codes: codes.remove(id.as_str()).unwrap_or_default(),
                     errors,
                     warnings,
                 }
@@ -388,12 +405,30 @@ async fn create(
         return StatusCode::BAD_REQUEST.into_response();
     };
     let l = lang(&headers);
-    let made = tokio::task::spawn_blocking(move || st.editor.create(kind, f.title.trim())).await;
+    let title = f.title.trim().to_string();
+    let made = tokio::task::spawn_blocking(move || {
+        match st.editor.new_title_problem(kind, &title) {
+            Some(problem) => Ok(Err(problem)),
+            None => st.editor.create(kind, &title).map(Ok),
+        }
+    })
+    .await;
     match made {
-        Ok(Ok(id)) => Redirect::to(&format!("/_edit/e/{id}")).into_response(),
+        Ok(Ok(Err((en, vi)))) => html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            pages::message(l, l.t("Chưa tạo được", "Not created"), l.t(&vi, &en)),
+        ),
+        Ok(Ok(Ok(id))) => Redirect::to(&format!("/_edit/e/{id}")).into_response(),
         Ok(Err(e)) => html(
             StatusCode::UNPROCESSABLE_ENTITY,
-            pages::message(l, l.t("Chưa tạo được", "Not created"), &e.to_string()),
+            pages::message(
+                l,
+                l.t("Chưa tạo được", "Not created"),
+                &format!(
+                    "{}: {e}",
+                    l.t("Chưa tạo được mục mới", "The new entry was not made")
+                ),
+            ),
         ),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
@@ -830,6 +865,151 @@ async fn owner_revoke(
     };
     let _ = st.editor.auth.revoke(&f.id);
     Redirect::to("/_edit/owners").into_response()
+}
+
+async fn devices(State(app): State<App>, headers: HeaderMap, jar: CookieJar) -> Response {
+    let (st, s) = match volunteer(&app, &headers, &jar, None) {
+        Ok(v) => v,
+        Err(refused) => return refused,
+    };
+    html(
+        StatusCode::OK,
+        pages::devices(lang(&headers), &st.editor.auth.devices(), &s.id, &s.csrf),
+    )
+}
+
+#[derive(serde::Deserialize)]
+struct UnpairForm {
+    #[serde(default)]
+    csrf: String,
+    id: String,
+}
+
+async fn unpair(
+    State(app): State<App>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(f): Form<UnpairForm>,
+) -> Response {
+    let (st, s) = match volunteer(&app, &headers, &jar, Some(&f.csrf)) {
+        Ok(v) => v,
+        Err(refused) => return refused,
+    };
+    if st.editor.auth.unpair(&f.id) {
+        println!("editor: {} unpaired a phone", s.label);
+    }
+    Redirect::to("/_edit/devices").into_response()
+}
+
+/// The page that asks before an entry is deleted: what it is, and what its plaques will show.
+async fn delete_page(
+    State(app): State<App>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Path((section, slug)): Path<(String, String)>,
+) -> Response {
+    let (st, s) = match volunteer(&app, &headers, &jar, None) {
+        Ok(v) => v,
+        Err(refused) => return refused,
+    };
+    let id = format!("{section}/{slug}");
+    let l = lang(&headers);
+    let known = st
+        .editor
+        .config()
+        .map(|c| st.editor.entries(&c).contains_key(&id))
+        .unwrap_or(false);
+    if !known {
+        return html(
+            StatusCode::NOT_FOUND,
+            pages::message(l, &id, l.t("Không có mục này.", "There is no such entry.")),
+        );
+    }
+    let title = app
+        .shared
+        .titles
+        .read()
+        .expect("titles lock")
+        .get(&id)
+        .cloned()
+        .unwrap_or_else(|| id.clone());
+    let codes = crate::ledger::Ledger::load(&st.editor.site)
+        .map(|ledger| crate::edit::manage::codes_by_page(&ledger))
+        .unwrap_or_default()
+        .remove(&id)
+        .unwrap_or_default();
+    html(
+        StatusCode::OK,
+        pages::delete_confirm(l, &id, &title, &section, &codes, &s.csrf),
+    )
+}
+
+#[derive(serde::Deserialize)]
+struct DeleteForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+async fn delete(
+    State(app): State<App>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Path((section, slug)): Path<(String, String)>,
+    Form(f): Form<DeleteForm>,
+) -> Response {
+    let (st, s) = match volunteer(&app, &headers, &jar, Some(&f.csrf)) {
+        Ok(v) => v,
+        Err(refused) => return refused,
+    };
+    let l = lang(&headers);
+    let id = format!("{section}/{slug}");
+    if f.confirm != "yes" {
+        return Redirect::to(&format!("/_edit/delete/{id}")).into_response();
+    }
+    let label = s.label.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        let r = st.editor.delete(&id, &label);
+        (id, r)
+    })
+    .await;
+    match done {
+        Ok((id, Ok(d))) => {
+            println!(
+                "editor: {} deleted {id} (codes retired to {section}: {}; files kept in {})",
+                s.label,
+                if d.retired.is_empty() { "none".to_string() } else { d.retired.join(", ") },
+                d.kept_in.display()
+            );
+            html(StatusCode::OK, pages::deleted(l, &id, &section, &d.retired))
+        }
+        Ok((id, Err(Failed::Gone))) => html(
+            StatusCode::NOT_FOUND,
+            pages::message(l, &id, l.t("Không có mục này.", "There is no such entry.")),
+        ),
+        Ok((id, Err(f))) => {
+            let why = match f {
+                Failed::Io(e) => e,
+                other => format!("{other:?}"),
+            };
+            html(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                pages::message(
+                    l,
+                    &id,
+                    &format!(
+                        "{} {why}",
+                        l.t(
+                            "Chưa xoá được, không có gì thay đổi:",
+                            "Not deleted, nothing changed:"
+                        )
+                    ),
+                ),
+            )
+        }
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
 }
 
 /// Values the site uses, for suggestions: districts, communes and tags of the kept model.

@@ -1,0 +1,154 @@
+//! Managing entries from the editor beyond a save: checking a new entry's name before it is
+//! made, finding entries by plaque code, and deleting one without breaking a printed plaque
+//! (its codes are retired in plaques.lock to its section, which their landings then serve).
+
+use super::{Editor, Failed};
+use crate::content::fields;
+use crate::ledger::{self, Ledger};
+use crate::vocab::Kind;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// Where a deleted entry's files are kept, inside the cache folder: out of the site, but not
+/// yet gone, should the delete have been a mistake.
+pub const DELETED_DIR: &str = "deleted";
+
+/// What a delete did.
+#[derive(Debug)]
+pub struct Deleted {
+    /// The codes retired, each to the entry's section.
+    pub retired: Vec<String>,
+    /// The files, relative to the site folder, as they were (for `--commit`).
+    pub removed: Vec<PathBuf>,
+    /// Where they are kept now, relative to the site folder.
+    pub kept_in: PathBuf,
+}
+
+/// Every plaque code the ledger gives to a page, by page (`section/slug`).
+pub fn codes_by_page(ledger: &Ledger) -> HashMap<String, Vec<String>> {
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for (code, rec) in &ledger.codes {
+        if let Some(page) = &rec.page {
+            out.entry(page.clone()).or_default().push(code.clone());
+        }
+    }
+    out
+}
+
+/// The section name of an entry kind's folder, as `waymark new` makes it.
+fn section_of(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Relic => "relics",
+        Kind::Homestay => "homestays",
+        Kind::Place => "places",
+    }
+}
+
+impl Editor {
+    /// Why a new entry cannot be called `title`, in (English, Vietnamese); None when it can.
+    pub fn new_title_problem(&self, kind: Kind, title: &str) -> Option<(String, String)> {
+        let field = fields::get("title")?;
+        if let Err(why) = field.check_text(title) {
+            return Some(why.message(field));
+        }
+        let slug = crate::slug::slugify(title);
+        if slug.is_empty() {
+            return Some((
+                "the name needs letters or digits".into(),
+                "tên cần có chữ cái hoặc chữ số".into(),
+            ));
+        }
+        let id = format!("{}/{slug}", section_of(kind));
+        let config = self.config().ok()?;
+        self.entries(&config).contains_key(&id).then(|| {
+            (
+                format!("there is already an entry {id}: open it from the list, or choose another name"),
+                format!("đã có mục {id}: mở mục đó trong danh sách, hoặc đặt tên khác"),
+            )
+        })
+    }
+
+    /// Delete entry `id`: its codes retired to its section in plaques.lock (so printed plaques
+    /// keep leading somewhere and no code is given out again), its files moved out of
+    /// `content/` into the cache's `deleted/` folder, under the site lock a save takes.
+    pub fn delete(&self, id: &str, label: &str) -> Result<Deleted, Failed> {
+        let config = self.config().map_err(|e| Failed::Io(e.to_string()))?;
+        let _one = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        let _lock = crate::lock::SiteLock::take(&self.site);
+        let files = self.entries(&config).remove(id).ok_or(Failed::Gone)?;
+        let mut ledger = Ledger::load(&self.site).map_err(|e| Failed::Io(e.to_string()))?;
+        let section = files.section.clone();
+        let retired: Vec<String> = codes_by_page(&ledger).remove(id).unwrap_or_default();
+        let mut changed = false;
+        for rec in ledger.codes.values_mut() {
+            let leads_here = rec.page.as_deref() == Some(id)
+                || rec
+                    .retired_to
+                    .as_ref()
+                    .is_some_and(|t| t == id || retired.contains(t));
+            if leads_here {
+                rec.page = None;
+                rec.retired_to = Some(section.clone());
+                changed = true;
+            }
+        }
+
+        // The files to move: the bundle folder whole, or the file and its translations.
+        let moves: Vec<PathBuf> = match &files.bundle {
+            Some(b) => vec![b.clone()],
+            None => std::iter::once(files.file.clone())
+                .chain(files.translations.values().cloned())
+                .collect(),
+        };
+        let kept_in = PathBuf::from(crate::output::CACHE_ROOT)
+            .join(DELETED_DIR)
+            .join(format!(
+                "{}-{}-{}",
+                ledger::today(),
+                files.section,
+                files.slug
+            ))
+            .join(super::auth::random_token().get(..6).unwrap_or("x"));
+        let io = |e: std::io::Error| Failed::Io(e.to_string());
+        std::fs::create_dir_all(self.site.join(&kept_in)).map_err(io)?;
+        let mut moved: Vec<(PathBuf, PathBuf)> = Vec::new();
+        let undo = |moved: &[(PathBuf, PathBuf)]| {
+            for (from, to) in moved.iter().rev() {
+                let _ = std::fs::rename(self.site.join(to), self.site.join(from));
+            }
+        };
+        for rel in &moves {
+            let name = rel.file_name().map(PathBuf::from).unwrap_or_default();
+            let to = kept_in.join(name);
+            if let Err(e) = std::fs::rename(self.site.join(rel), self.site.join(&to)) {
+                undo(&moved);
+                return Err(io(e));
+            }
+            moved.push((rel.clone(), to));
+        }
+        // The entry is out of content/; now its codes lead to the section. Should the ledger
+        // not be written, the files go back: a code must never lead nowhere.
+        if changed {
+            if let Err(e) = crate::output::write_atomic(
+                &self.site.join(ledger::FILE),
+                ledger.to_text().as_bytes(),
+            ) {
+                undo(&moved);
+                return Err(io(e));
+            }
+        }
+        let _ = self.auth.forget_entry(id);
+        let mut removed: Vec<PathBuf> = std::iter::once(files.file.clone())
+            .chain(files.translations.values().cloned())
+            .collect();
+        if let Some(b) = &files.bundle {
+            removed.extend(files.assets.iter().map(|a| b.join(a)));
+        }
+        self.commit_files(&removed, &format!("delete {id}"), label);
+        Ok(Deleted {
+            retired,
+            removed,
+            kept_in,
+        })
+    }
+}
