@@ -653,6 +653,313 @@ fn a_volunteer_on_a_phone_in_headless_chromium() {
     assert!(shots.join("3-form.png").is_file());
 }
 
+/// The csrf token of `b`'s session, from the list page.
+fn list_csrf(b: &Browser, base: &str) -> String {
+    let r = b.get(&format!("{base}/_edit/"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let i = r.body.find("name=\"csrf\" value=\"").unwrap() + 19;
+    r.body[i..i + 32].to_string()
+}
+
+/// A new pairing link, from a paired browser's "pair another phone".
+fn another_link(b: &Browser, base: &str) -> String {
+    let r = b.post(
+        &format!("{base}/_edit/pair-another"),
+        &[("csrf", &list_csrf(b, base))],
+        &[],
+    );
+    assert_eq!(r.status, 200);
+    let i = r.body.find("/_edit/pair/").unwrap();
+    format!("{base}{}", &r.body[i..i + 12 + 32])
+}
+
+/// An owner link for `entry`, made by the paired browser `b`, opened: the owner's browser.
+fn owner_of(b: &Browser, base: &str, entry: &str) -> Browser {
+    let r = b.post(
+        &format!("{base}/_edit/owners"),
+        &[("csrf", &list_csrf(b, base)), ("entry", entry), ("label", "Chị Lan")],
+        &[],
+    );
+    assert_eq!(r.status, 200);
+    let i = r.body.find("/_edit/owner/").unwrap();
+    let r = request("GET", &format!("{base}{}", &r.body[i..i + 13 + 32]), &[], b"");
+    assert_eq!(r.status, 303);
+    Browser {
+        cookie: Some(r.header("set-cookie").unwrap().split(';').next().unwrap().to_string()),
+        lang: "vi",
+    }
+}
+
+#[test]
+fn wrong_tries_from_other_addresses_never_keep_a_new_phone_or_an_owner_out() {
+    let s = a_site();
+    let ed = start(s.path(), &[]);
+    let b = pair(&ed.pair_link, "Lan");
+    let link = another_link(&b, &ed.base);
+    let owner_page = {
+        let r = b.post(
+            &format!("{}/_edit/owners", ed.base),
+            &[("csrf", &list_csrf(&b, &ed.base)), ("entry", "homestays/nha-lan")],
+            &[],
+        );
+        let i = r.body.find("/_edit/owner/").unwrap();
+        format!("{}{}", ed.base, &r.body[i..i + 13 + 32])
+    };
+    // 100 wrong pairing and owner tokens, from 100 other addresses.
+    for i in 0..100u8 {
+        let from = std::net::Ipv4Addr::new(127, 0, 1, i + 1);
+        let wrong = if i % 2 == 0 { "pair" } else { "owner" };
+        let url = format!("{}/_edit/{wrong}/{:032x}", ed.base, i);
+        assert_eq!(request_from(Some(from), "GET", &url, &[], b"").status, 403);
+    }
+    // The right ones still work, from a fresh address.
+    let fresh = Some(std::net::Ipv4Addr::new(127, 0, 2, 1));
+    assert_eq!(request_from(fresh, "GET", &link, &[], b"").status, 200);
+    let token = link.rsplit('/').next().unwrap();
+    let body = format!("token={token}&label=Lan");
+    let r = request_from(
+        fresh,
+        "POST",
+        &format!("{}/_edit/pair", ed.base),
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        body.as_bytes(),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = request_from(fresh, "GET", &owner_page, &[], b"");
+    assert_eq!(r.status, 303, "{}", r.body);
+    // And one address that guesses is still stopped.
+    let guesser = Some(std::net::Ipv4Addr::new(127, 0, 3, 1));
+    let wrong = format!("{}/_edit/pair/{}", ed.base, "f".repeat(32));
+    for _ in 0..5 {
+        assert_eq!(request_from(guesser, "GET", &wrong, &[], b"").status, 403);
+    }
+    assert_eq!(request_from(guesser, "GET", &wrong, &[], b"").status, 429);
+}
+
+#[test]
+fn a_bad_phone_and_zalo_are_told_at_their_fields_in_plain_words() {
+    let s = a_site();
+    let ed = start(s.path(), &[]);
+    let b = pair(&ed.pair_link, "Lan");
+    let fields = form_of(&b, &ed.base, "homestays/nha-lan");
+    let bad = with(
+        &fields,
+        &[("f.phone", Some("gọi cho Lan")), ("f.zalo", Some("zalo.com/lan"))],
+    );
+    let r = save(&b, &ed.base, "homestays/nha-lan", &bad);
+    assert_eq!(r.status, 422, "{}", r.body);
+    // Each message sits in its field's part of the form, in Vietnamese.
+    let phone = r.body.find("for=\"f.phone\"").unwrap();
+    let zalo = r.body.find("for=\"f.zalo\"").unwrap();
+    let next = r.body[zalo..].find("<label").map(|i| zalo + i + 1).unwrap();
+    let next = r.body[next..].find("<label").map(|i| next + i).unwrap();
+    assert!(r.body[phone..zalo].contains("không phải số điện thoại"), "{}", &r.body[phone..zalo]);
+    assert!(r.body[zalo..next].contains("không phải số điện thoại hay đường dẫn zalo.me"), "{}", &r.body[zalo..next]);
+    // No YAML: no `field: "value"`, no quoting advice.
+    for jargon in ["phone: &quot;", "`phone", "quoted", "ngoặc kép"] {
+        assert!(!r.body.contains(jargon), "{jargon} in the page");
+    }
+    let en = Browser { lang: "en", ..b.clone() };
+    let r = en.post_multipart(&format!("{}/_edit/e/homestays/nha-lan", ed.base), &bad, &[], &[]);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("is not a phone number"), "English for an English browser");
+    assert!(!r.body.contains("phone: &quot;"), "no YAML in English either");
+    assert_eq!(read(s.path().join("content/homestays/nha-lan.md")), NHA);
+}
+
+#[test]
+fn one_line_fields_are_one_short_line_in_the_editor_and_the_build() {
+    let s = a_site();
+    let ed = start(s.path(), &[]);
+    let b = pair(&ed.pair_link, "Lan\neditor: Mallory saved relics/den (9 file(s))\u{1b}[2K");
+    let fields = form_of(&b, &ed.base, "relics/den");
+    let ten_lines = "Đền Kỳ Cùng\n".repeat(10);
+    let huge = "Đền Kỳ Cùng ".repeat(120_000);
+    for (title, said) in [(ten_lines.as_str(), "một dòng"), (huge.as_str(), "quá 200")] {
+        let r = save(&b, &ed.base, "relics/den", &with(&fields, &[("f.title", Some(title))]));
+        assert_eq!(r.status, 422);
+        assert!(r.body.contains(said), "{said}");
+    }
+    assert_eq!(den(s.path()), DEN);
+    // The device's name reached the terminal as one line: no forged one.
+    let log = ed.log.lock().unwrap().join("\n");
+    assert!(log.contains("editor: paired `Lan editor: Mallory saved relics/den (9 file(s)) [2K`"), "{log}");
+    assert!(!log.lines().any(|l| l.starts_with("editor: Mallory")), "{log}");
+    assert!(!log.contains('\u{1b}'));
+
+    // A hand-edited file is refused by the build, at its line.
+    let hand = DEN.replace(
+        "title: Đền Kỳ Cùng  # as on the sign\n",
+        &format!("title: {}\n", "Đền ".repeat(100)),
+    );
+    write(s.path(), "content/relics/den.md", &hand);
+    let out = std::process::Command::new(bin())
+        .args(["build", "--site"])
+        .arg(s.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("content/relics/den.md:3"), "{err}");
+    assert!(err.contains("more than 200"), "{err}");
+}
+
+#[test]
+fn paired_phones_are_listed_and_a_lost_one_unpaired_at_once() {
+    let s = a_site();
+    let ed = start(s.path(), &[]);
+    let lan = pair(&ed.pair_link, "Điện thoại Lan");
+    let lost = pair(&another_link(&lan, &ed.base), "Điện thoại Minh");
+    assert_eq!(lost.get(&format!("{}/_edit/", ed.base)).status, 200);
+    let r = lan.get(&format!("{}/_edit/devices", ed.base));
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Điện thoại Lan") && r.body.contains("Điện thoại Minh"));
+    assert!(r.body.contains("dùng lần cuối"));
+    // Minh's row: its id.
+    let row = &r.body[r.body.find("Điện thoại Minh").unwrap()..];
+    let i = row.find("name=\"id\" value=\"").unwrap() + 17;
+    let id = &row[i..i + 12];
+    let r = lan.post(
+        &format!("{}/_edit/devices/unpair", ed.base),
+        &[("csrf", &list_csrf(&lan, &ed.base)), ("id", id)],
+        &[],
+    );
+    assert_eq!(r.status, 303);
+    assert_eq!(lost.get(&format!("{}/_edit/", ed.base)).status, 403, "unpaired at once");
+    assert_eq!(lost.get(&format!("{}/_edit/e/relics/den", ed.base)).status, 403);
+    assert_eq!(lan.get(&format!("{}/_edit/", ed.base)).status, 200);
+    let r = lan.get(&format!("{}/_edit/devices", ed.base));
+    assert!(!r.body.contains("Điện thoại Minh"));
+
+    // An owner sees no phones and unpairs none; without the token, nothing happens either.
+    let owner = owner_of(&lan, &ed.base, "homestays/nha-lan");
+    assert_eq!(owner.get(&format!("{}/_edit/devices", ed.base)).status, 403);
+    let owner_csrf = {
+        let f = form_of(&owner, &ed.base, "homestays/nha-lan");
+        csrf(&f)
+    };
+    let r = lan.get(&format!("{}/_edit/devices", ed.base));
+    let i = r.body.find("name=\"id\" value=\"").unwrap() + 17;
+    let lan_id = r.body[i..i + 12].to_string();
+    let r = owner.post(
+        &format!("{}/_edit/devices/unpair", ed.base),
+        &[("csrf", &owner_csrf), ("id", &lan_id)],
+        &[],
+    );
+    assert_eq!(r.status, 403);
+    let r = lan.post(&format!("{}/_edit/devices/unpair", ed.base), &[("id", &lan_id)], &[]);
+    assert_eq!(r.status, 403);
+    assert_eq!(lan.get(&format!("{}/_edit/", ed.base)).status, 200);
+}
+
+const HVT: &str = "---\ntitle: Khu lưu niệm Chủ tịch Hoàng Văn Thụ\ncode: HVT\ndistrict: Văn Lãng\n---\n\nNơi sinh của đồng chí Hoàng Văn Thụ.\n";
+const HVT_EN: &str = "---\ntitle: Hoang Van Thu Memorial\n---\n\nThe birthplace of Hoang Van Thu.\n";
+
+#[test]
+fn an_entry_found_by_its_code_is_deleted_and_its_plaque_still_lands() {
+    let s = site(&[
+        ("content/relics/den.md", DEN),
+        ("content/relics/khu-luu-niem-hoang-van-thu/index.md", HVT),
+        ("content/relics/khu-luu-niem-hoang-van-thu/index.en.md", HVT_EN),
+        ("content/homestays/nha-lan.md", NHA),
+        (
+            "plaques.lock",
+            "version: 1\ncodes:\n  DKC: { page: relics/den }\n  HVT: { page: relics/khu-luu-niem-hoang-van-thu, printed: 2026-11-20 }\n  NL: { page: homestays/nha-lan }\n  OLD: { retired_to: HVT }\n",
+        ),
+    ]);
+    std::fs::copy(
+        repo().join("tests/fixtures/exif/piexif.jpg"),
+        s.path().join("content/relics/khu-luu-niem-hoang-van-thu/cong.jpg"),
+    )
+    .unwrap();
+    let ed = start(s.path(), &[]);
+    let b = pair(&ed.pair_link, "Lan");
+    let id = "relics/khu-luu-niem-hoang-van-thu";
+    // Typing the code off the plaque finds it, and only it.
+    let r = b.get(&format!("{}/_edit/?q=HVT", ed.base));
+    assert!(r.body.contains("Hoàng Văn Thụ"), "{}", r.body);
+    assert!(!r.body.contains("Đền Kỳ Cùng"));
+    let r = b.get(&format!("{}/_edit/?q=hvt", ed.base));
+    assert!(r.body.contains("Hoàng Văn Thụ"));
+    assert!(wait_for_page(&format!("{}/q/HVT/", ed.base), "Hoàng Văn Thụ"));
+
+    // An owner cannot delete.
+    let owner = owner_of(&b, &ed.base, id);
+    assert_eq!(owner.get(&format!("{}/_edit/delete/{id}", ed.base)).status, 403);
+    let owner_csrf = csrf(&form_of(&owner, &ed.base, id));
+    let r = owner.post(
+        &format!("{}/_edit/delete/{id}", ed.base),
+        &[("csrf", &owner_csrf), ("confirm", "yes")],
+        &[],
+    );
+    assert_eq!(r.status, 403);
+    // Asked first; not deleted without the confirmation.
+    let page = b.get(&format!("{}/_edit/delete/{id}", ed.base));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("HVT") && page.body.contains("/relics/"), "{}", page.body);
+    let token = list_csrf(&b, &ed.base);
+    let r = b.post(&format!("{}/_edit/delete/{id}", ed.base), &[("csrf", &token)], &[]);
+    assert_eq!(r.status, 303);
+    assert!(s.path().join("content/relics/khu-luu-niem-hoang-van-thu/index.md").exists());
+
+    let r = b.post(
+        &format!("{}/_edit/delete/{id}", ed.base),
+        &[("csrf", &token), ("confirm", "yes")],
+        &[],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("Đã xoá"));
+    assert!(!s.path().join("content/relics/khu-luu-niem-hoang-van-thu").exists());
+    let lock = read(s.path().join("plaques.lock"));
+    assert!(lock.contains("HVT: { retired_to: relics, printed: 2026-11-20 }"), "{lock}");
+    assert!(lock.contains("OLD: { retired_to: relics }"), "a code retired to it follows: {lock}");
+    assert!(lock.contains("DKC: { page: relics/den }"));
+    // The owner's link went with the entry.
+    assert_eq!(owner.get(&format!("{}/_edit/e/{id}", ed.base)).status, 403);
+    assert!(!read(s.path().join("owner-links.yaml")).contains(id));
+    // The plaque's landing now serves the section; the list no longer has the entry.
+    assert!(wait_for_page(&format!("{}/q/HVT/", ed.base), "Đền Kỳ Cùng"));
+    let r = request("GET", &format!("{}/q/HVT/", ed.base), &[], b"");
+    assert_eq!(r.status, 200);
+    assert!(!r.body.contains("Nơi sinh của đồng chí"));
+    assert!(!b.get(&format!("{}/_edit/", ed.base)).body.contains("Hoàng Văn Thụ"));
+    // The site still builds, and the code is never given out again.
+    let out = std::process::Command::new(bin())
+        .args(["build", "--site"])
+        .arg(s.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let built = read(s.path().join("output/site/q/HVT/index.html"));
+    assert!(built.contains("Đền Kỳ Cùng"), "{built}");
+    let r = b.post(
+        &format!("{}/_edit/new", ed.base),
+        &[("csrf", &token), ("kind", "relic"), ("title", "Hoàng Văn Thụ")],
+        &[],
+    );
+    assert_eq!(r.status, 303);
+    let lock = read(s.path().join("plaques.lock"));
+    assert!(lock.contains("HVT: { retired_to: relics"), "{lock}");
+}
+
+#[test]
+fn a_photo_tagged_by_piexif_offers_its_position() {
+    let s = a_site();
+    let ed = start(s.path(), &[]);
+    let b = pair(&ed.pair_link, "Lan");
+    let fields = form_of(&b, &ed.base, "homestays/nha-lan");
+    let photo = std::fs::read(repo().join("tests/fixtures/exif/piexif.jpg")).unwrap();
+    let r = b.post_multipart(
+        &format!("{}/_edit/e/homestays/nha-lan", ed.base),
+        &fields,
+        &[("photos", "chi-lang.jpg", photo)],
+        &[],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let form = b.get(&format!("{}/_edit/e/homestays/nha-lan", ed.base)).body;
+    assert!(form.contains("data-gps=\"21.6656,106.620167\""), "{form}");
+}
+
 #[test]
 fn links_odd_names_and_oversized_uploads_cannot_get_through() {
     let s = a_site();

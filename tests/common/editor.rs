@@ -107,12 +107,36 @@ impl Reply {
 
 /// One HTTP/1.1 request; `headers` as (name, value).
 pub fn request(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+    request_from(None, method, url, headers, body)
+}
+
+/// A request sent from the local address `from` (another loopback address, 127.0.0.x, as
+/// another client would be) when given.
+pub fn request_from(
+    from: Option<std::net::Ipv4Addr>,
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Reply {
     let rest = url.strip_prefix("http://").expect("http URL");
     let (host, path) = rest
         .split_once('/')
         .map(|(h, p)| (h, format!("/{p}")))
         .unwrap_or((rest, "/".into()));
-    let mut s = std::net::TcpStream::connect(host).expect("connect");
+    let mut s = match from {
+        None => std::net::TcpStream::connect(host).expect("connect"),
+        Some(ip) => {
+            use std::net::ToSocketAddrs;
+            let to = host.to_socket_addrs().unwrap().next().unwrap();
+            let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
+                .unwrap();
+            sock.bind(&std::net::SocketAddr::from((ip, 0)).into())
+                .expect("bind a loopback address");
+            sock.connect(&to.into()).expect("connect");
+            sock.into()
+        }
+    };
     s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     let mut head = format!(
         "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: {}\r\n",
