@@ -653,6 +653,35 @@ fn a_volunteer_on_a_phone_in_headless_chromium() {
     assert!(shots.join("3-form.png").is_file());
 }
 
+#[test]
+fn a_390_px_phone_in_headless_chromium_fits_taps_and_reaches_save() {
+    let dir = browser_scripts();
+    let s = a_site();
+    write(
+        s.path(),
+        "plaques.lock",
+        "version: 1\ncodes:\n  DKC: { page: relics/den }\n  NLAN: { page: homestays/nha-lan }\n",
+    );
+    let shots = std::env::var_os("WAYMARK_SCREENSHOTS")
+        .map(|d| repo().join(d))
+        .unwrap_or_else(|| s.path().join("shots"));
+    let ed = start(s.path(), &[]);
+    let o = std::process::Command::new("node")
+        .arg(dir.join("phone.mjs"))
+        .arg(&ed.base)
+        .arg(&ed.pair_link)
+        .arg(&shots)
+        .output()
+        .expect("node (Node.js) must be installed");
+    let log = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success() && log.contains("all passed"),
+        "browser checks failed:\n{log}\n{}\nserver:\n{}",
+        String::from_utf8_lossy(&o.stderr),
+        ed.log.lock().unwrap().join("\n")
+    );
+}
+
 /// The csrf token of `b`'s session, from the list page.
 fn list_csrf(b: &Browser, base: &str) -> String {
     let r = b.get(&format!("{base}/_edit/"));

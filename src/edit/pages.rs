@@ -70,7 +70,7 @@ header a{color:#fff}h1{font-size:1.3rem;margin:.4rem 0}label{display:block;font-
 input,select,textarea{font:inherit;width:100%;box-sizing:border-box;padding:.55rem;border:1px solid #8a8a8a;border-radius:.35rem;background:#fff}\
 input[type=checkbox]{width:1.6rem;height:1.6rem;margin:0 .6rem 0 0;flex:none}label.check{display:flex;align-items:center;min-height:2.75rem;font-weight:600}textarea{min-height:7rem}textarea.body{min-height:18rem}\
 button,.button{font:inherit;font-weight:600;min-height:2.75rem;box-sizing:border-box;padding:.65rem 1rem;border:0;border-radius:.35rem;background:#7a2e12;color:#fff;margin:.4rem .3rem .4rem 0;cursor:pointer;text-decoration:none;display:inline-block}\
-button.quiet{background:#e4ddd3;color:#1b1b1b}.help{color:#555;font-size:.9rem;margin:.15rem 0}\
+button.quiet,.button.quiet{background:#e4ddd3;color:#1b1b1b}.help{color:#555;font-size:.9rem;margin:.15rem 0}\
 .err{color:#a00;font-weight:600}.warn{color:#7a5200}.ok{background:#e3f3e3;padding:.6rem;border-radius:.35rem}\
 .bad{background:#fbe4e4;padding:.6rem;border-radius:.35rem}fieldset{border:1px solid #ccc;border-radius:.4rem;margin:.8rem 0;background:#fff}\
 .langs{display:grid;gap:.8rem}@media(min-width:48rem){.langs{grid-template-columns:repeat(auto-fit,minmax(20rem,1fr))}}\
