@@ -158,7 +158,11 @@ fn bad_inputs_each_get_one_clear_answer() {
     let cases: Vec<(String, Option<&str>)> = vec![
         ("---\ntitle: A\n\tdistrict: x\n---\n".into(), Some(":3")),
         ("---\ntitle: [a, b]\n---\n".into(), Some("invalid type")),
-        (format!("---\ntitle: \"{long_title}\"\n---\n"), None),
+        // A title is one line of 200 characters at most (content::fields).
+        (
+            format!("---\ntitle: \"{long_title}\"\n---\n"),
+            Some("more than 200"),
+        ),
         (format!("---\ntitle: Lớn\n---\n{big_body}"), None),
         (
             "---\ntitle: A\ncode: ABCDEFGHIJKLMNOPQRSTU\n---\n".into(),

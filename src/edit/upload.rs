@@ -123,7 +123,12 @@ pub fn check_audio(u: &Upload, scratch: &std::path::Path) -> Result<String, Refu
     };
     // lofty reads from a file; the scratch copy is removed whatever it finds.
     let tmp = scratch.join(format!(".upload-{}.{ext}", super::auth::random_token()));
-    std::fs::write(&tmp, &u.bytes).map_err(|e| refused(e.to_string(), e.to_string()))?;
+    std::fs::write(&tmp, &u.bytes).map_err(|e| {
+        refused(
+            format!("`{name}` could not be checked: {e}"),
+            format!("chưa kiểm tra được tệp `{name}` (máy chủ không ghi tạm được): hãy thử lại"),
+        )
+    })?;
     let probed = crate::media::audio::probe(&tmp, &format!("x.{ext}"));
     let _ = std::fs::remove_file(&tmp);
     probed.map_err(|why| {

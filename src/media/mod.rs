@@ -313,12 +313,14 @@ fn photo_problem(site: &Site, job: &Job, problem: Problem) -> Diagnostic {
         .hint("resize it to about 4000 pixels wide before adding it; pages show it at most 1600 pixels wide")
         .vi("ảnh quá lớn: hãy thu nhỏ còn khoảng 4000 điểm ảnh chiều ngang"),
         Problem::TooLarge(None) => d(format!("photo `{name}` is too large to read ({file})"))
-            .hint(format!("photos up to {} megapixels and {} MB are taken; resize it to about 4000 pixels wide", photo::MAX_PIXELS / 1_000_000, cache::MAX_FILE_BYTES >> 20)),
+            .hint(format!("photos up to {} megapixels and {} MB are taken; resize it to about 4000 pixels wide", photo::MAX_PIXELS / 1_000_000, cache::MAX_FILE_BYTES >> 20))
+            .vi("ảnh quá lớn, không đọc được: hãy thu nhỏ còn khoảng 4000 điểm ảnh chiều ngang"),
         Problem::Unreadable(why) => d(format!("photo `{name}` cannot be read: {why}"))
             .hint("the file is damaged or cut short (an interrupted copy?); copy it again from the phone, or open and re-save it as JPEG")
             .vi("ảnh bị hỏng hoặc chép chưa xong: hãy chép lại từ điện thoại"),
         Problem::Encode(why) => d(format!("photo `{name}`: {why}"))
-            .hint("open it in a photo app and save it again as JPEG"),
+            .hint("open it in a photo app and save it again as JPEG")
+            .vi("không xử lý được ảnh này: hãy mở bằng ứng dụng ảnh và lưu lại dạng JPEG"),
     }
 }
 

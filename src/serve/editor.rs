@@ -342,7 +342,16 @@ async fn list(
     let body = tokio::task::spawn_blocking(move || {
         let config = match st.editor.config() {
             Ok(c) => c,
-            Err(e) => return pages::message(l, "site.yaml", &e.to_string()),
+            Err(e) => {
+                let why = format!(
+                    "{} {e}",
+                    l.t(
+                        "Tệp site.yaml của trang đang lỗi, nhờ người quản lý trang sửa:",
+                        "The site's site.yaml has a problem; ask whoever runs the site to fix it:"
+                    )
+                );
+                return pages::message(l, l.t("Chưa mở được", "Cannot open"), &why);
+            }
         };
         let files = st.editor.entries(&config);
         // (errors, warnings) by file, counted once: the list may hold 10,000 entries.
@@ -841,7 +850,11 @@ async fn owner_new(
         }
         Err(e) => html(
             StatusCode::INTERNAL_SERVER_ERROR,
-            pages::message(lang(&headers), "owner-links.yaml", &e.to_string()),
+            pages::message(
+                lang(&headers),
+                lang(&headers).t("Chưa tạo được đường dẫn", "The link was not made"),
+                &format!("owner-links.yaml: {e}"),
+            ),
         ),
     }
 }
