@@ -763,6 +763,21 @@ fn wrong_tries_from_other_addresses_never_keep_a_new_phone_or_an_owner_out() {
         assert_eq!(request_from(guesser, "GET", &wrong, &[], b"").status, 403);
     }
     assert_eq!(request_from(guesser, "GET", &wrong, &[], b"").status, 429);
+
+    // Behind a reverse proxy on this machine, the client is the one it forwards.
+    let link = another_link(&b, &ed.base);
+    for i in 0..40u8 {
+        let xff = format!("192.0.2.1, 198.51.100.{i}");
+        let r = request("GET", &wrong, &[("X-Forwarded-For", &xff)], b"");
+        assert_eq!(r.status, 403);
+    }
+    let r = request("GET", &link, &[("X-Forwarded-For", "203.0.113.50")], b"");
+    assert_eq!(r.status, 200);
+    for _ in 0..5 {
+        request("GET", &wrong, &[("X-Forwarded-For", "203.0.113.66")], b"");
+    }
+    let r = request("GET", &link, &[("X-Forwarded-For", "203.0.113.66")], b"");
+    assert_eq!(r.status, 429, "the guesser behind the proxy waits");
 }
 
 #[test]

@@ -204,6 +204,24 @@ fn volunteer(
     Ok((st, s))
 }
 
+/// The client a wrong try is counted against: the connection's address, or, when it comes
+/// from a reverse proxy on this machine (Caddy in front of `serve`), the address the proxy
+/// saw, which it appends last to X-Forwarded-For. Otherwise every phone would share the
+/// proxy's address, and one guesser would keep them all out.
+fn client(peer: SocketAddr, headers: &HeaderMap) -> std::net::IpAddr {
+    if !peer.ip().is_loopback() {
+        return peer.ip();
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .last()
+        .and_then(|ip| ip.trim().parse().ok())
+        .unwrap_or(peer.ip())
+}
+
 fn refusal(headers: &HeaderMap, r: Refusal) -> Response {
     match r {
         Refusal::TooMany => too_many(headers),
@@ -218,7 +236,7 @@ async fn pair_page(
     headers: HeaderMap,
 ) -> Response {
     let st = editor(&app);
-    match st.editor.auth.pairing_open(&token, peer.ip()) {
+    match st.editor.auth.pairing_open(&token, client(peer, &headers)) {
         Ok(()) => html(StatusCode::OK, pages::pair(lang(&headers), &token)),
         Err(r) => refusal(&headers, r),
     }
@@ -239,7 +257,7 @@ async fn pair(
     Form(f): Form<PairForm>,
 ) -> Response {
     let st = editor(&app);
-    match st.editor.auth.pair(&f.token, &f.label, peer.ip()) {
+    match st.editor.auth.pair(&f.token, &f.label, client(peer, &headers)) {
         Ok(cookie) => {
             // The label as kept (one cleaned line), never as sent: it must not forge log lines.
             let label = st
@@ -297,7 +315,7 @@ async fn owner_open(
     jar: CookieJar,
 ) -> Response {
     let st = editor(&app);
-    match st.editor.auth.open_owner(&token, peer.ip()) {
+    match st.editor.auth.open_owner(&token, client(peer, &headers)) {
         Ok(cookie) => {
             let entry = st
                 .editor
