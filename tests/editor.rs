@@ -662,6 +662,12 @@ fn a_390_px_phone_in_headless_chromium_fits_taps_and_reaches_save() {
         "plaques.lock",
         "version: 1\ncodes:\n  DKC: { page: relics/den }\n  NLAN: { page: homestays/nha-lan }\n",
     );
+    // A code in plaques.lock: the form shows it fixed, in plain words.
+    write(
+        s.path(),
+        "content/relics/den.md",
+        &DEN.replace("ranking: national\n", "ranking: national\ncode: DKC\n"),
+    );
     let shots = std::env::var_os("WAYMARK_SCREENSHOTS")
         .map(|d| repo().join(d))
         .unwrap_or_else(|| s.path().join("shots"));

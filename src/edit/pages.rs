@@ -446,8 +446,8 @@ fn field_input(v: &FormView, field: &Field) -> String {
                     "<p><strong>{}</strong> <span class=\"help\">{}</span></p>",
                     esc(&value),
                     lang.t(
-                        "đã ghi trong plaques.lock, không đổi được",
-                        "in plaques.lock, cannot change"
+                        "mã đã cấp cho biển QR của nơi này, không đổi được",
+                        "given to this place's QR plaque, cannot change"
                     )
                 );
             } else {
