@@ -712,15 +712,31 @@ fn another_link(b: &Browser, base: &str) -> String {
 fn owner_of(b: &Browser, base: &str, entry: &str) -> Browser {
     let r = b.post(
         &format!("{base}/_edit/owners"),
-        &[("csrf", &list_csrf(b, base)), ("entry", entry), ("label", "Chị Lan")],
+        &[
+            ("csrf", &list_csrf(b, base)),
+            ("entry", entry),
+            ("label", "Chị Lan"),
+        ],
         &[],
     );
     assert_eq!(r.status, 200);
     let i = r.body.find("/_edit/owner/").unwrap();
-    let r = request("GET", &format!("{base}{}", &r.body[i..i + 13 + 32]), &[], b"");
+    let r = request(
+        "GET",
+        &format!("{base}{}", &r.body[i..i + 13 + 32]),
+        &[],
+        b"",
+    );
     assert_eq!(r.status, 303);
     Browser {
-        cookie: Some(r.header("set-cookie").unwrap().split(';').next().unwrap().to_string()),
+        cookie: Some(
+            r.header("set-cookie")
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string(),
+        ),
         lang: "vi",
     }
 }
@@ -734,7 +750,10 @@ fn wrong_tries_from_other_addresses_never_keep_a_new_phone_or_an_owner_out() {
     let owner_page = {
         let r = b.post(
             &format!("{}/_edit/owners", ed.base),
-            &[("csrf", &list_csrf(&b, &ed.base)), ("entry", "homestays/nha-lan")],
+            &[
+                ("csrf", &list_csrf(&b, &ed.base)),
+                ("entry", "homestays/nha-lan"),
+            ],
             &[],
         );
         let i = r.body.find("/_edit/owner/").unwrap();
@@ -794,7 +813,10 @@ fn a_bad_phone_and_zalo_are_told_at_their_fields_in_plain_words() {
     let fields = form_of(&b, &ed.base, "homestays/nha-lan");
     let bad = with(
         &fields,
-        &[("f.phone", Some("gọi cho Lan")), ("f.zalo", Some("zalo.com/lan"))],
+        &[
+            ("f.phone", Some("gọi cho Lan")),
+            ("f.zalo", Some("zalo.com/lan")),
+        ],
     );
     let r = save(&b, &ed.base, "homestays/nha-lan", &bad);
     assert_eq!(r.status, 422, "{}", r.body);
@@ -803,17 +825,39 @@ fn a_bad_phone_and_zalo_are_told_at_their_fields_in_plain_words() {
     let zalo = r.body.find("for=\"f.zalo\"").unwrap();
     let next = r.body[zalo..].find("<label").map(|i| zalo + i + 1).unwrap();
     let next = r.body[next..].find("<label").map(|i| next + i).unwrap();
-    assert!(r.body[phone..zalo].contains("không phải số điện thoại"), "{}", &r.body[phone..zalo]);
-    assert!(r.body[zalo..next].contains("không phải số điện thoại hay đường dẫn zalo.me"), "{}", &r.body[zalo..next]);
+    assert!(
+        r.body[phone..zalo].contains("không phải số điện thoại"),
+        "{}",
+        &r.body[phone..zalo]
+    );
+    assert!(
+        r.body[zalo..next].contains("không phải số điện thoại hay đường dẫn zalo.me"),
+        "{}",
+        &r.body[zalo..next]
+    );
     // No YAML: no `field: "value"`, no quoting advice.
     for jargon in ["phone: &quot;", "`phone", "quoted", "ngoặc kép"] {
         assert!(!r.body.contains(jargon), "{jargon} in the page");
     }
-    let en = Browser { lang: "en", ..b.clone() };
-    let r = en.post_multipart(&format!("{}/_edit/e/homestays/nha-lan", ed.base), &bad, &[], &[]);
+    let en = Browser {
+        lang: "en",
+        ..b.clone()
+    };
+    let r = en.post_multipart(
+        &format!("{}/_edit/e/homestays/nha-lan", ed.base),
+        &bad,
+        &[],
+        &[],
+    );
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("is not a phone number"), "English for an English browser");
-    assert!(!r.body.contains("phone: &quot;"), "no YAML in English either");
+    assert!(
+        r.body.contains("is not a phone number"),
+        "English for an English browser"
+    );
+    assert!(
+        !r.body.contains("phone: &quot;"),
+        "no YAML in English either"
+    );
     assert_eq!(read(s.path().join("content/homestays/nha-lan.md")), NHA);
 }
 
@@ -821,20 +865,34 @@ fn a_bad_phone_and_zalo_are_told_at_their_fields_in_plain_words() {
 fn one_line_fields_are_one_short_line_in_the_editor_and_the_build() {
     let s = a_site();
     let ed = start(s.path(), &[]);
-    let b = pair(&ed.pair_link, "Lan\neditor: Mallory saved relics/den (9 file(s))\u{1b}[2K");
+    let b = pair(
+        &ed.pair_link,
+        "Lan\neditor: Mallory saved relics/den (9 file(s))\u{1b}[2K",
+    );
     let fields = form_of(&b, &ed.base, "relics/den");
     let ten_lines = "Đền Kỳ Cùng\n".repeat(10);
     let huge = "Đền Kỳ Cùng ".repeat(120_000);
     for (title, said) in [(ten_lines.as_str(), "một dòng"), (huge.as_str(), "quá 200")] {
-        let r = save(&b, &ed.base, "relics/den", &with(&fields, &[("f.title", Some(title))]));
+        let r = save(
+            &b,
+            &ed.base,
+            "relics/den",
+            &with(&fields, &[("f.title", Some(title))]),
+        );
         assert_eq!(r.status, 422);
         assert!(r.body.contains(said), "{said}");
     }
     assert_eq!(den(s.path()), DEN);
     // The device's name reached the terminal as one line: no forged one.
     let log = ed.log.lock().unwrap().join("\n");
-    assert!(log.contains("editor: paired `Lan editor: Mallory saved relics/den (9 file(s)) [2K`"), "{log}");
-    assert!(!log.lines().any(|l| l.starts_with("editor: Mallory")), "{log}");
+    assert!(
+        log.contains("editor: paired `Lan editor: Mallory saved relics/den (9 file(s)) [2K`"),
+        "{log}"
+    );
+    assert!(
+        !log.lines().any(|l| l.starts_with("editor: Mallory")),
+        "{log}"
+    );
     assert!(!log.contains('\u{1b}'));
 
     // A hand-edited file is refused by the build, at its line.
@@ -875,8 +933,15 @@ fn paired_phones_are_listed_and_a_lost_one_unpaired_at_once() {
         &[],
     );
     assert_eq!(r.status, 303);
-    assert_eq!(lost.get(&format!("{}/_edit/", ed.base)).status, 403, "unpaired at once");
-    assert_eq!(lost.get(&format!("{}/_edit/e/relics/den", ed.base)).status, 403);
+    assert_eq!(
+        lost.get(&format!("{}/_edit/", ed.base)).status,
+        403,
+        "unpaired at once"
+    );
+    assert_eq!(
+        lost.get(&format!("{}/_edit/e/relics/den", ed.base)).status,
+        403
+    );
     assert_eq!(lan.get(&format!("{}/_edit/", ed.base)).status, 200);
     let r = lan.get(&format!("{}/_edit/devices", ed.base));
     assert!(!r.body.contains("Điện thoại Minh"));
@@ -897,13 +962,18 @@ fn paired_phones_are_listed_and_a_lost_one_unpaired_at_once() {
         &[],
     );
     assert_eq!(r.status, 403);
-    let r = lan.post(&format!("{}/_edit/devices/unpair", ed.base), &[("id", &lan_id)], &[]);
+    let r = lan.post(
+        &format!("{}/_edit/devices/unpair", ed.base),
+        &[("id", &lan_id)],
+        &[],
+    );
     assert_eq!(r.status, 403);
     assert_eq!(lan.get(&format!("{}/_edit/", ed.base)).status, 200);
 }
 
 const HVT: &str = "---\ntitle: Khu lưu niệm Chủ tịch Hoàng Văn Thụ\ncode: HVT\ndistrict: Văn Lãng\n---\n\nNơi sinh của đồng chí Hoàng Văn Thụ.\n";
-const HVT_EN: &str = "---\ntitle: Hoang Van Thu Memorial\n---\n\nThe birthplace of Hoang Van Thu.\n";
+const HVT_EN: &str =
+    "---\ntitle: Hoang Van Thu Memorial\n---\n\nThe birthplace of Hoang Van Thu.\n";
 
 #[test]
 fn an_entry_found_by_its_code_is_deleted_and_its_plaque_still_lands() {
@@ -919,7 +989,8 @@ fn an_entry_found_by_its_code_is_deleted_and_its_plaque_still_lands() {
     ]);
     std::fs::copy(
         repo().join("tests/fixtures/exif/piexif.jpg"),
-        s.path().join("content/relics/khu-luu-niem-hoang-van-thu/cong.jpg"),
+        s.path()
+            .join("content/relics/khu-luu-niem-hoang-van-thu/cong.jpg"),
     )
     .unwrap();
     let ed = start(s.path(), &[]);
@@ -931,11 +1002,17 @@ fn an_entry_found_by_its_code_is_deleted_and_its_plaque_still_lands() {
     assert!(!r.body.contains("Đền Kỳ Cùng"));
     let r = b.get(&format!("{}/_edit/?q=hvt", ed.base));
     assert!(r.body.contains("Hoàng Văn Thụ"));
-    assert!(wait_for_page(&format!("{}/q/HVT/", ed.base), "Hoàng Văn Thụ"));
+    assert!(wait_for_page(
+        &format!("{}/q/HVT/", ed.base),
+        "Hoàng Văn Thụ"
+    ));
 
     // An owner cannot delete.
     let owner = owner_of(&b, &ed.base, id);
-    assert_eq!(owner.get(&format!("{}/_edit/delete/{id}", ed.base)).status, 403);
+    assert_eq!(
+        owner.get(&format!("{}/_edit/delete/{id}", ed.base)).status,
+        403
+    );
     let owner_csrf = csrf(&form_of(&owner, &ed.base, id));
     let r = owner.post(
         &format!("{}/_edit/delete/{id}", ed.base),
@@ -946,11 +1023,22 @@ fn an_entry_found_by_its_code_is_deleted_and_its_plaque_still_lands() {
     // Asked first; not deleted without the confirmation.
     let page = b.get(&format!("{}/_edit/delete/{id}", ed.base));
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("HVT") && page.body.contains("/relics/"), "{}", page.body);
+    assert!(
+        page.body.contains("HVT") && page.body.contains("/relics/"),
+        "{}",
+        page.body
+    );
     let token = list_csrf(&b, &ed.base);
-    let r = b.post(&format!("{}/_edit/delete/{id}", ed.base), &[("csrf", &token)], &[]);
+    let r = b.post(
+        &format!("{}/_edit/delete/{id}", ed.base),
+        &[("csrf", &token)],
+        &[],
+    );
     assert_eq!(r.status, 303);
-    assert!(s.path().join("content/relics/khu-luu-niem-hoang-van-thu/index.md").exists());
+    assert!(s
+        .path()
+        .join("content/relics/khu-luu-niem-hoang-van-thu/index.md")
+        .exists());
 
     let r = b.post(
         &format!("{}/_edit/delete/{id}", ed.base),
@@ -959,10 +1047,19 @@ fn an_entry_found_by_its_code_is_deleted_and_its_plaque_still_lands() {
     );
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("Đã xoá"));
-    assert!(!s.path().join("content/relics/khu-luu-niem-hoang-van-thu").exists());
+    assert!(!s
+        .path()
+        .join("content/relics/khu-luu-niem-hoang-van-thu")
+        .exists());
     let lock = read(s.path().join("plaques.lock"));
-    assert!(lock.contains("HVT: { retired_to: relics, printed: 2026-11-20 }"), "{lock}");
-    assert!(lock.contains("OLD: { retired_to: relics }"), "a code retired to it follows: {lock}");
+    assert!(
+        lock.contains("HVT: { retired_to: relics, printed: 2026-11-20 }"),
+        "{lock}"
+    );
+    assert!(
+        lock.contains("OLD: { retired_to: relics }"),
+        "a code retired to it follows: {lock}"
+    );
     assert!(lock.contains("DKC: { page: relics/den }"));
     // The owner's link went with the entry.
     assert_eq!(owner.get(&format!("{}/_edit/e/{id}", ed.base)).status, 403);
@@ -972,19 +1069,30 @@ fn an_entry_found_by_its_code_is_deleted_and_its_plaque_still_lands() {
     let r = request("GET", &format!("{}/q/HVT/", ed.base), &[], b"");
     assert_eq!(r.status, 200);
     assert!(!r.body.contains("Nơi sinh của đồng chí"));
-    assert!(!b.get(&format!("{}/_edit/", ed.base)).body.contains("Hoàng Văn Thụ"));
+    assert!(!b
+        .get(&format!("{}/_edit/", ed.base))
+        .body
+        .contains("Hoàng Văn Thụ"));
     // The site still builds, and the code is never given out again.
     let out = std::process::Command::new(bin())
         .args(["build", "--site"])
         .arg(s.path())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let built = read(s.path().join("output/site/q/HVT/index.html"));
     assert!(built.contains("Đền Kỳ Cùng"), "{built}");
     let r = b.post(
         &format!("{}/_edit/new", ed.base),
-        &[("csrf", &token), ("kind", "relic"), ("title", "Hoàng Văn Thụ")],
+        &[
+            ("csrf", &token),
+            ("kind", "relic"),
+            ("title", "Hoàng Văn Thụ"),
+        ],
         &[],
     );
     assert_eq!(r.status, 303);
@@ -1006,7 +1114,9 @@ fn a_photo_tagged_by_piexif_offers_its_position() {
         &[],
     );
     assert_eq!(r.status, 303, "{}", r.body);
-    let form = b.get(&format!("{}/_edit/e/homestays/nha-lan", ed.base)).body;
+    let form = b
+        .get(&format!("{}/_edit/e/homestays/nha-lan", ed.base))
+        .body;
     assert!(form.contains("data-gps=\"21.6656,106.620167\""), "{form}");
 }
 

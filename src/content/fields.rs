@@ -93,10 +93,16 @@ impl Bound {
         match self {
             Bound::NewLine => (
                 format!("{} is one line: remove the line breaks", field.en),
-                format!("{} chỉ được viết trên một dòng: bỏ các dấu xuống dòng", field.vi),
+                format!(
+                    "{} chỉ được viết trên một dòng: bỏ các dấu xuống dòng",
+                    field.vi
+                ),
             ),
             Bound::TooLong { max, len } => (
-                format!("{} is {len} characters long, more than {max}: shorten it", field.en),
+                format!(
+                    "{} is {len} characters long, more than {max}: shorten it",
+                    field.en
+                ),
                 format!("{} dài {len} ký tự, quá {max}: hãy viết ngắn lại", field.vi),
             ),
         }
@@ -393,7 +399,10 @@ mod tests {
         assert!(summary.check_text(&"a".repeat(501)).is_err());
         // Every text field has a bound.
         for f in TABLE.iter().filter(|f| {
-            matches!(f.input, Input::Text | Input::LongText | Input::Tel | Input::Url)
+            matches!(
+                f.input,
+                Input::Text | Input::LongText | Input::Tel | Input::Url
+            )
         }) {
             assert!(f.max_chars > 0, "{} has no length limit", f.name);
         }

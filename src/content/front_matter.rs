@@ -294,7 +294,9 @@ fn out_of_bounds<'a>(
                     format!("write `{name}` on one line, without line breaks")
                 }
                 super::fields::Bound::TooLong { max, .. } => {
-                    format!("`{name}` may have {max} characters at most; put longer text in the body")
+                    format!(
+                        "`{name}` may have {max} characters at most; put longer text in the body"
+                    )
                 }
             };
             return Some(
@@ -423,7 +425,10 @@ mod tests {
         assert!(d.message.contains("one line"), "{d}");
         assert_eq!(d.line, Some(2), "{d}");
         assert!(d.vi.unwrap().contains("một dòng"));
-        let long = format!("---\ndistrict: Cao Lộc\ntitle: {}\n---\n", "Đền ".repeat(60));
+        let long = format!(
+            "---\ndistrict: Cao Lộc\ntitle: {}\n---\n",
+            "Đền ".repeat(60)
+        );
         let d = p(&long).unwrap_err();
         assert!(d.message.contains("more than 200"), "{d}");
         assert_eq!(d.line, Some(3), "{d}");

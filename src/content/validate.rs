@@ -4,9 +4,9 @@ use super::front_matter::{HOMESTAY_ONLY, RELIC_ONLY};
 use super::RawEntry;
 use crate::error::Diagnostic;
 use crate::yaml::key_line;
-use std::path::{Component, Path};
 #[cfg(test)]
 use std::path::PathBuf;
+use std::path::{Component, Path};
 
 /// Vietnam's bounding box, generously: a point outside it is probably a typo or swapped lat/lon.
 const VN_LAT: (f64, f64) = (8.0, 23.6);
@@ -105,7 +105,11 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
                     .vi(format!(
                         "trường “{}” chỉ dành cho {}: xoá giá trị này",
                         super::fields::get(f).map_or(*f, |x| x.vi),
-                        if *section == "relics" { "di tích" } else { "homestay" }
+                        if *section == "relics" {
+                            "di tích"
+                        } else {
+                            "homestay"
+                        }
                     )),
                 );
             }
@@ -131,7 +135,9 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
                     format!("`recognized: {year}` is not a plausible year"),
                 )
                 .hint("write the year the ranking was given, e.g. `recognized: 1993`")
-                .vi(format!("năm xếp hạng {year} không hợp lý: ghi năm có quyết định xếp hạng, ví dụ 1993")),
+                .vi(format!(
+                    "năm xếp hạng {year} không hợp lý: ghi năm có quyết định xếp hạng, ví dụ 1993"
+                )),
             );
         }
     }
@@ -176,7 +182,9 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
             out.push(
                 err("date", format!("date `{date}` is not a date"))
                     .hint("write it as YYYY-MM-DD, e.g. `date: 2024-07-01`")
-                    .vi(format!("“{date}” không phải ngày: ghi năm-tháng-ngày, ví dụ 2024-07-01")),
+                    .vi(format!(
+                        "“{date}” không phải ngày: ghi năm-tháng-ngày, ví dụ 2024-07-01"
+                    )),
             );
         }
     }
@@ -313,12 +321,18 @@ mod tests {
             (relic, "relics", Some(PathBuf::from("content/relics/den"))),
         ] {
             let rel = Path::new("content/x/a.md");
-            let diags = super::super::check_entry_text(dir.path(), text, rel, section, "a", bundle, vec![]);
+            let diags =
+                super::super::check_entry_text(dir.path(), text, rel, section, "a", bundle, vec![]);
             assert!(diags.len() >= 6, "{diags:?}");
             for d in diags {
                 seen += 1;
-                let vi = d.vi.as_deref().unwrap_or_else(|| panic!("no Vietnamese for: {d}"));
-                assert!(!vi.contains('`') && !vi.contains(" lat ") && !vi.contains(": \""), "{vi}");
+                let vi =
+                    d.vi.as_deref()
+                        .unwrap_or_else(|| panic!("no Vietnamese for: {d}"));
+                assert!(
+                    !vi.contains('`') && !vi.contains(" lat ") && !vi.contains(": \""),
+                    "{vi}"
+                );
             }
         }
         assert!(seen >= 14, "{seen}");

@@ -342,7 +342,10 @@ fn fail(st: &mut State, from: IpAddr) -> Refusal {
 pub fn clean_label(label: &str, fallback: &str) -> String {
     let invisible = |c: char| {
         c.is_control()
-            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{feff}')
+            || matches!(
+                c,
+                '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{feff}'
+            )
             || ('\u{202a}'..='\u{202e}').contains(&c)
             || ('\u{2066}'..='\u{2069}').contains(&c)
     };
@@ -450,7 +453,10 @@ mod tests {
             "Lan editor: paired `admin` [2K"
         );
         assert_eq!(clean_label("\u{202e}\u{2028} ", "volunteer"), "volunteer");
-        assert_eq!(clean_label(&"a".repeat(500), "x").chars().count(), LABEL_MAX);
+        assert_eq!(
+            clean_label(&"a".repeat(500), "x").chars().count(),
+            LABEL_MAX
+        );
     }
 
     #[test]
@@ -459,7 +465,9 @@ mod tests {
         let auth = Auth::new(dir.path());
         let t = auth.new_pairing();
         let cookie = auth.pair(&t, "Điện thoại Lan", HOME).unwrap();
-        let owner = auth.new_owner_link("homestays/a", "Chị Lan", "2026-12-01").unwrap();
+        let owner = auth
+            .new_owner_link("homestays/a", "Chị Lan", "2026-12-01")
+            .unwrap();
         auth.open_owner(&owner, HOME).unwrap();
         let devices = auth.devices();
         assert_eq!(devices.len(), 1, "owners are not paired phones");

@@ -135,10 +135,11 @@ pub fn read(
             } else {
                 Input::Text
             };
-            let checked = value(input, &p(name), &get, None).and_then(|v| match fields::get(name) {
-                Some(field) => bounded(field, &p(name), v),
-                None => Ok(v),
-            });
+            let checked =
+                value(input, &p(name), &get, None).and_then(|v| match fields::get(name) {
+                    Some(field) => bounded(field, &p(name), v),
+                    None => Ok(v),
+                });
             match checked {
                 Ok(v) => t.changes.push((name.to_string(), v)),
                 Err(m) => msgs.push(m),
@@ -210,12 +211,22 @@ fn value<'a>(
         Input::Ranking => match raw.trim() {
             "" => None,
             r @ ("special-national" | "national" | "provincial") => Some(Value::String(r.into())),
-            _ => return bad("choose a ranking from the list", "chọn cấp xếp hạng trong danh sách"),
+            _ => {
+                return bad(
+                    "choose a ranking from the list",
+                    "chọn cấp xếp hạng trong danh sách",
+                )
+            }
         },
         Input::PlaqueSize => match raw.trim() {
             "" => None,
             s if crate::vocab::Size::parse(s).is_some() => Some(Value::String(s.into())),
-            _ => return bad("choose a plaque size from the list", "chọn cỡ biển trong danh sách"),
+            _ => {
+                return bad(
+                    "choose a plaque size from the list",
+                    "chọn cỡ biển trong danh sách",
+                )
+            }
         },
         Input::Bool => {
             let on = get(name).is_some_and(|v| v != "false");
@@ -485,7 +496,11 @@ mod tests {
             &cx(&current, &["vi".to_string(), "en".to_string()]),
         );
         let fields: Vec<&str> = msgs.iter().map(|m| m.field.as_str()).collect();
-        assert_eq!(fields, ["f.title", "f.summary", "f.tags", "t.en.title"], "{msgs:?}");
+        assert_eq!(
+            fields,
+            ["f.title", "f.summary", "f.tags", "t.en.title"],
+            "{msgs:?}"
+        );
         assert!(msgs[0].vi.contains("một dòng") && msgs[1].vi.contains("quá 500"));
     }
 

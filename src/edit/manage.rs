@@ -62,7 +62,9 @@ impl Editor {
         let config = self.config().ok()?;
         self.entries(&config).contains_key(&id).then(|| {
             (
-                format!("there is already an entry {id}: open it from the list, or choose another name"),
+                format!(
+                    "there is already an entry {id}: open it from the list, or choose another name"
+                ),
                 format!("đã có mục {id}: mở mục đó trong danh sách, hoặc đặt tên khác"),
             )
         })

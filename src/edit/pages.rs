@@ -957,7 +957,10 @@ pub fn delete_confirm(
                 "keep working: after the delete, the code leads to the list"
             ),
             esc(section),
-            lang.t(". Mã này không bao giờ được cấp lại.", ". The code is never given out again."),
+            lang.t(
+                ". Mã này không bao giờ được cấp lại.",
+                ". The code is never given out again."
+            ),
         )
     };
     let body = format!(

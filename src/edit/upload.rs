@@ -261,10 +261,16 @@ mod tests {
     fn gps_written_by_common_tools_is_read() {
         let piexif = include_bytes!("../../tests/fixtures/exif/piexif.jpg");
         let (lat, lon) = gps(piexif).expect("piexif's GPS position");
-        assert!((lat - 21.6656).abs() < 1e-4 && (lon - 106.6202).abs() < 1e-4, "{lat}, {lon}");
+        assert!(
+            (lat - 21.6656).abs() < 1e-4 && (lon - 106.6202).abs() < 1e-4,
+            "{lat}, {lon}"
+        );
         let exiftool = include_bytes!("../../tests/fixtures/exif/exiftool.jpg");
         let (lat, lon) = gps(exiftool).expect("ExifTool's GPS position");
-        assert!((lat - 21.944).abs() < 1e-4 && (lon - 106.701).abs() < 1e-4, "{lat}, {lon}");
+        assert!(
+            (lat - 21.944).abs() < 1e-4 && (lon - 106.701).abs() < 1e-4,
+            "{lat}, {lon}"
+        );
     }
 
     #[test]

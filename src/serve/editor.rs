@@ -257,7 +257,11 @@ async fn pair(
     Form(f): Form<PairForm>,
 ) -> Response {
     let st = editor(&app);
-    match st.editor.auth.pair(&f.token, &f.label, client(peer, &headers)) {
+    match st
+        .editor
+        .auth
+        .pair(&f.token, &f.label, client(peer, &headers))
+    {
         Ok(cookie) => {
             // The label as kept (one cleaned line), never as sent: it must not forge log lines.
             let label = st
@@ -433,13 +437,12 @@ async fn create(
     };
     let l = lang(&headers);
     let title = f.title.trim().to_string();
-    let made = tokio::task::spawn_blocking(move || {
-        match st.editor.new_title_problem(kind, &title) {
+    let made =
+        tokio::task::spawn_blocking(move || match st.editor.new_title_problem(kind, &title) {
             Some(problem) => Ok(Err(problem)),
             None => st.editor.create(kind, &title).map(Ok),
-        }
-    })
-    .await;
+        })
+        .await;
     match made {
         Ok(Ok(Err((en, vi)))) => html(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -1010,7 +1013,11 @@ async fn delete(
             println!(
                 "editor: {} deleted {id} (codes retired to {section}: {}; files kept in {})",
                 s.label,
-                if d.retired.is_empty() { "none".to_string() } else { d.retired.join(", ") },
+                if d.retired.is_empty() {
+                    "none".to_string()
+                } else {
+                    d.retired.join(", ")
+                },
                 d.kept_in.display()
             );
             html(StatusCode::OK, pages::deleted(l, &id, &section, &d.retired))

@@ -129,8 +129,8 @@ pub fn request_from(
         Some(ip) => {
             use std::net::ToSocketAddrs;
             let to = host.to_socket_addrs().unwrap().next().unwrap();
-            let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
-                .unwrap();
+            let sock =
+                socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
             sock.bind(&std::net::SocketAddr::from((ip, 0)).into())
                 .expect("bind a loopback address");
             sock.connect(&to.into()).expect("connect");
