@@ -495,6 +495,7 @@ mod tests {
             Ok("https://booking.com/x")
         );
         assert!(web_link("gọi chủ nhà").is_err());
+        assert!(web_link("106.3345").is_err());
         assert_eq!(year(&text("2012/QĐ-UBND")), None, "a number, not a year");
         assert_eq!(year(&text("ngày 3 tháng 4 năm 2012")), Some(2012));
         assert_eq!(year(&text("22/3/1988")), Some(1988));
