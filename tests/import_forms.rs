@@ -92,7 +92,7 @@ fn a_bieu_02_xls_yields_exactly_its_relics_with_districts_and_years() {
         "row 13: not a place (a total)",
         "row 14: not a place (a group)",
         "row 17: not a place (a total)",
-        "row 19: not a place (the signature block, to the end)",
+        "row 19: not a place (notes or signatures, to the end)",
     ] {
         assert!(text.contains(said), "{said}: {text}");
     }
@@ -234,7 +234,7 @@ fn a_district_xlsx_with_a_nameless_row_and_an_unused_column() {
         "{text}"
     );
     assert!(
-        text.contains("row 10: not a place (the signature block, to the end)"),
+        text.contains("row 10: not a place (notes or signatures, to the end)"),
         "{text}"
     );
     let added: Vec<String> = entries(&s, "relics")

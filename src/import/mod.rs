@@ -179,7 +179,7 @@ pub fn run(opts: &Options) -> Result<Report> {
                 group_district = district;
             }
             rows::Line::Signatures => {
-                passed_over.push((number, "the signature block, to the end"));
+                passed_over.push((number, "notes or signatures, to the end"));
                 break;
             }
             rows::Line::Place => {
@@ -439,10 +439,14 @@ pub fn run(opts: &Options) -> Result<Report> {
     let any_refused = refused_rows > 0;
     // Most rows refused: the list was likely misread (a header taken for another, a shifted
     // column), and what was read should not pin plaque codes forever.
-    let misread = (refused_rows * 2 > places).then_some((refused_rows, places));
+    let mut misread = (refused_rows * 2 > places).then_some((refused_rows, places));
     if !opts.update {
         let existing_files: HashSet<&PathBuf> = existing.values().map(|e| &e.file).collect();
         writes.retain(|(file, _)| !existing_files.contains(file));
+    }
+    // Said only when it holds something back.
+    if writes.is_empty() {
+        misread = None;
     }
     let write = !(opts.dry_run
         || writes.is_empty()

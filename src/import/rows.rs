@@ -36,6 +36,17 @@ pub fn classify(cells: &[Cell], title: usize) -> Line {
     if texts.iter().any(|t| signature(t)) && (name.is_empty() || signature(name)) {
         return Line::Signatures;
     }
+    // "Ghi chú: …" under the table: the list's notes, which end it as a signature does.
+    let note = |t: &str| {
+        let f = fold(t);
+        ["ghi chu", "luu y", "nguon"].iter().any(|w| {
+            f.strip_prefix(w)
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+    };
+    if texts.iter().all(|t| *t == texts[0]) && note(texts[0]) {
+        return Line::Signatures;
+    }
     if texts.len() >= 2 && texts.iter().all(|t| column_number(t)) {
         return Line::Numbers;
     }
@@ -209,6 +220,7 @@ mod tests {
             "KT. GIÁM ĐỐC",
             "TM. UBND HUYỆN",
             "CHỦ TỊCH",
+            "Ghi chú: danh mục gồm các di tích đã xếp hạng",
         ] {
             assert_eq!(classify(&row(&["", t, ""]), 1), Line::Signatures, "{t}");
             assert_eq!(classify(&row(&["", "", t]), 1), Line::Signatures, "{t}");

@@ -215,8 +215,10 @@ pub fn web_link(s: &str) -> Result<String, String> {
         format!("https://{t}")
     };
     match url::Url::parse(&full) {
+        // A host with a dot and a letter: "106.3345" left over from a split position is not one.
         Ok(u)
-            if u.host_str().is_some_and(|h| h.contains('.'))
+            if u.host_str()
+                .is_some_and(|h| h.contains('.') && h.chars().any(|c| c.is_ascii_alphabetic()))
                 && !t.contains(char::is_whitespace) =>
         {
             Ok(full)
