@@ -21,6 +21,7 @@ const KNOWN: &[&str] = &[
     "paginate_by",
     "tag_names",
     "previous_base_urls",
+    "timezone",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -52,6 +53,9 @@ pub struct Config {
     /// `output/moved/<host>/` that sends every page and printed code to its new address.
     #[serde(default)]
     pub previous_base_urls: Vec<String>,
+    /// The IANA time zone the site's days are counted in (`waymark stats`).
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
 }
 
 /// How photos are published (`photos:` in site.yaml).
@@ -160,6 +164,10 @@ fn default_paginate_by() -> usize {
 
 fn default_language() -> String {
     "vi".into()
+}
+
+fn default_timezone() -> String {
+    "Asia/Ho_Chi_Minh".into()
 }
 
 fn default_theme() -> String {
@@ -295,6 +303,14 @@ impl Config {
             }
             *old = old.trim_end_matches('/').to_string();
         }
+        if let Err(why) = time_zone(&self.timezone) {
+            problems.push(
+                Diagnostic::error(FILE, format!("timezone `{}` {why}", self.timezone))
+                    .at(at("timezone"), None)
+                    .hint("write an IANA time zone name, as `timezone: Asia/Ho_Chi_Minh` (Vietnam, the default) or `timezone: Asia/Bangkok`")
+                    .with_source(text),
+            );
+        }
         let p = &self.photos;
         if p.widths.is_empty() || p.widths.iter().any(|w| !(16..=4096).contains(w)) {
             problems.push(
@@ -344,6 +360,11 @@ impl Config {
         }
     }
 
+    /// The site's time zone (checked when the config was read; UTC if it somehow is not known).
+    pub fn time_zone(&self) -> jiff::tz::TimeZone {
+        time_zone(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+
     /// Other languages than the default, in the site's order.
     pub fn other_languages(&self) -> impl Iterator<Item = &String> {
         self.languages
@@ -365,6 +386,20 @@ pub fn moved_host(url: &str) -> String {
             }
         })
         .collect()
+}
+
+/// A time zone of the IANA database bundled into Waymark (so a host without
+/// /usr/share/zoneinfo counts the same days), or why not, with the nearest name.
+fn time_zone(name: &str) -> std::result::Result<jiff::tz::TimeZone, String> {
+    let db = jiff::tz::db();
+    db.get(name).map_err(|_| {
+        let names: Vec<String> = db.available().map(|n| n.to_string()).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        match crate::error::suggest(name, &names) {
+            Some(near) => format!("is not a time zone name (did you mean {near}?)"),
+            None => "is not a time zone name".into(),
+        }
+    })
 }
 
 /// Accepts `http(s)://host[:port][/path]`.
