@@ -301,8 +301,10 @@ fn fetch(agent: &ureq::Agent, url: &str, retries: u32) -> (Outcome, String) {
 }
 
 fn follow(agent: &ureq::Agent, url: &str) -> (Outcome, String) {
-    let mut seen = vec![url.to_string()];
-    let mut current = url.to_string();
+    // As the joined addresses are written, so that a repeat of the first is seen.
+    let start = url::Url::parse(url).map_or_else(|_| url.to_string(), |u| u.to_string());
+    let mut seen = vec![start.clone()];
+    let mut current = start;
     loop {
         let mut resp = match agent.get(&current).call() {
             Ok(r) => r,

@@ -236,3 +236,29 @@ fn chart(months: &BTreeMap<String, u64>) -> String {
     s.push_str("</svg>");
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_csv_is_quoted_where_a_value_needs_it() {
+        let ledger: Ledger = serde_yaml_ng::from_str(
+            "version: 1\ncodes:\n  A: { page: \"relics/a,b\" }\n  B: { page: relics/b }\n",
+        )
+        .unwrap();
+        let mut counts = Counts::default();
+        for code in ["A", "B"] {
+            counts
+                .visits
+                .entry(code.into())
+                .or_default()
+                .insert("2026-12-04".into(), 2);
+        }
+        let text = String::from_utf8(csv(&counts, &ledger).unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "\u{feff}code,page,day,visits\nA,\"relics/a,b\",2026-12-04,2\nB,relics/b,2026-12-04,2\n"
+        );
+    }
+}
