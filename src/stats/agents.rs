@@ -3,7 +3,7 @@
 //! (`crawlers.txt`, refreshed by `scripts/update-crawlers.sh`), with Waymark's own additions for
 //! what that list leaves in and the in-app browsers where most scans in Vietnam happen.
 
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
 use std::sync::OnceLock;
 
 /// crawler-user-agents' patterns, one a line, after a `#` header.
@@ -52,11 +52,7 @@ fn matchers() -> &'static Matchers {
     M.get_or_init(|| {
         let any = |patterns: &mut dyn Iterator<Item = &str>| {
             let joined: Vec<String> = patterns.map(|p| format!("(?:{p})")).collect();
-            RegexBuilder::new(&joined.join("|"))
-                // 1,500 patterns: more than the default limits, compiled once.
-                .size_limit(256 << 20)
-                .dfa_size_limit(64 << 20)
-                .build()
+            Regex::new(&joined.join("|"))
                 .expect("the crawler patterns are checked by a test")
         };
         Matchers {
