@@ -37,7 +37,7 @@ fn scans_are_counted_from_every_kind_of_log_and_reported() {
         20,
         "/q/HVT/",
         200,
-        "Mozilla/5.0 (iPhone) [FBAN/FBIOS;FBAV/400]",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 [FBAN/FBIOS;FBAV/441.0.0.23.105;FBBV/539088405;FBDV/iPhone14,5;FBMD/iPhone;FBSN/iOS;FBSV/17.1.2;FBSS/3;FBID/phone;FBLC/vi_VN;FBOP/5;FBRV/541416148]",
     );
     nginx += &combined(
         "66.249.66.1",
@@ -59,8 +59,8 @@ fn scans_are_counted_from_every_kind_of_log_and_reported() {
     gz.write_all(combined("198.51.100.2", 2, "/q/HVT/", 200, ZALO).as_bytes())
         .unwrap();
     std::fs::write(logs.join("access.log.2.gz"), gz.finish().unwrap()).unwrap();
-    let caddy = r#"{"level":"info","ts":1764551702.25,"logger":"http.log.access","request":{"remote_ip":"198.51.100.4","client_ip":"198.51.100.4","method":"GET","uri":"/q/DKC/","headers":{"User-Agent":["Mozilla/5.0 MicroMessenger/8.0.40"]}},"status":200}
-{"level":"info","ts":1764551703.0,"request":{"remote_ip":"198.51.100.5","method":"GET","uri":"/q/ZZZ/","headers":{"User-Agent":["Mozilla/5.0 Zalo"]}},"status":200}
+    let caddy = r#"{"level":"info","ts":1764551702.25,"logger":"http.log.access","request":{"remote_ip":"198.51.100.4","client_ip":"198.51.100.4","method":"GET","uri":"/q/DKC/","headers":{"User-Agent":["Mozilla/5.0 (iPhone; CPU iPhone OS 16_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.42(0x18002a2d) NetType/WIFI Language/zh_CN"]}},"status":200}
+{"level":"info","ts":1764551703.0,"request":{"remote_ip":"198.51.100.5","method":"GET","uri":"/q/ZZZ/","headers":{"User-Agent":["Mozilla/5.0 (Linux; Android 12; SM-A325F Build/SP1A.210812.016; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/119.0.6045.163 Mobile Safari/537.36 Zalo android/12100702 ZaloTheme/light ZaloLanguage/vi"]}},"status":200}
 "#;
     std::fs::write(logs.join("caddy.json"), caddy).unwrap();
 

@@ -19,7 +19,8 @@ const PREVIEWERS: &[&str] = &[
 ];
 
 /// In-app browsers of Zalo, Facebook and WeChat: a person who scanned the plaque inside the app.
-/// Only a browser engine's agent is one: the app's name alone may be a previewer.
+/// Each is a WebView, whose agent names its engine: the app's name without one is the app's
+/// own fetcher (a link previewer), not a person.
 const IN_APP: &str = r"(?:\bZalo\b|\bFBAN/|\bFBAV/|\bFB_IAB/|\bMicroMessenger/)";
 const ENGINE: &str = r"AppleWebKit/";
 
@@ -52,8 +53,7 @@ fn matchers() -> &'static Matchers {
     M.get_or_init(|| {
         let any = |patterns: &mut dyn Iterator<Item = &str>| {
             let joined: Vec<String> = patterns.map(|p| format!("(?:{p})")).collect();
-            Regex::new(&joined.join("|"))
-                .expect("the crawler patterns are checked by a test")
+            Regex::new(&joined.join("|")).expect("the crawler patterns are checked by a test")
         };
         Matchers {
             previewers: any(&mut PREVIEWERS.iter().copied()),
@@ -82,8 +82,8 @@ pub fn is_bot(agent: &str) -> bool {
     if m.previewers.is_match(agent) {
         return true;
     }
-    if m.in_app.is_match(agent) && m.engine.is_match(agent) {
-        return false;
+    if m.in_app.is_match(agent) {
+        return !m.engine.is_match(agent);
     }
     m.machines.is_match(agent)
 }
@@ -100,5 +100,14 @@ mod tests {
             n += 1;
         }
         assert!(n > 1000, "the list is read whole: {n}");
+    }
+
+    #[test]
+    fn an_apps_name_without_a_browser_is_its_fetcher() {
+        let webview = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 Zalo iOS/23.11.02";
+        assert!(!is_bot(webview));
+        assert!(is_bot("Zalo iOS/23.11.02"));
+        assert!(is_bot("Mozilla/5.0 (compatible; ZaloLinkPreview/1.0)"));
+        assert!(is_bot("Mozilla/5.0 MicroMessenger/8.0.40"));
     }
 }
