@@ -22,6 +22,7 @@ const KNOWN: &[&str] = &[
     "tag_names",
     "previous_base_urls",
     "timezone",
+    "contact",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -56,6 +57,20 @@ pub struct Config {
     /// The IANA time zone the site's days are counted in (`waymark stats`).
     #[serde(default = "default_timezone")]
     pub timezone: String,
+    /// Who visitors can call or write to (shown where a page cannot help them, such as the
+    /// landing of a place being updated).
+    #[serde(default)]
+    pub contact: Option<Contact>,
+}
+
+/// `contact:` in site.yaml.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 /// How photos are published (`photos:` in site.yaml).
