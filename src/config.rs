@@ -410,7 +410,11 @@ fn time_zone(name: &str) -> std::result::Result<jiff::tz::TimeZone, String> {
     db.get(name).map_err(|_| {
         let names: Vec<String> = db.available().map(|n| n.to_string()).collect();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        match crate::error::suggest(name, &names) {
+        // Only a near miss (a typo, spaces for underscores): a far one misleads (Asia/Hanoi is
+        // not Asia/Harbin).
+        let near = crate::error::suggest(name, &names)
+            .filter(|near| strsim::damerau_levenshtein(name, near) <= 2);
+        match near {
             Some(near) => format!("is not a time zone name (did you mean {near}?)"),
             None => "is not a time zone name".into(),
         }
@@ -464,6 +468,20 @@ mod tests {
         assert!(check_base_url("a.example").is_err());
         assert!(check_base_url("https://").is_err());
         assert!(check_base_url("https://a b").is_err());
+    }
+
+    #[test]
+    fn time_zones() {
+        assert!(time_zone("Asia/Ho_Chi_Minh").is_ok());
+        assert!(time_zone("UTC").is_ok());
+        assert_eq!(
+            time_zone("Asia/Ho Chi_Minh").unwrap_err(),
+            "is not a time zone name (did you mean Asia/Ho_Chi_Minh?)"
+        );
+        assert_eq!(
+            time_zone("Asia/Hanoi").unwrap_err(),
+            "is not a time zone name"
+        );
     }
 
     #[test]
