@@ -184,6 +184,8 @@ impl Site {
     /// address being checked when the landing was there (a copy served elsewhere), or where
     /// the canonical link says (the new address, reached from an old one).
     fn reachable(&self, canonical: &str, landed: &str) -> String {
+        let absolute = join(&format!("{}/", self.base_url), canonical);
+        let canonical = absolute.as_deref().unwrap_or(canonical);
         match canonical.strip_prefix(&self.base_url) {
             Some(rest) if landed.starts_with(&self.root) => format!("{}{rest}", self.root),
             _ => canonical.to_string(),
@@ -423,11 +425,16 @@ fn describe(o: &Outcome) -> String {
 fn judge(o: &Outcome, expected: Option<&str>, base_url: &str) -> Option<String> {
     match (o, expected) {
         (Outcome::Ok { canonical, .. }, Some(want)) => {
+            // A relative link (a theme's own) is on the site it was read from.
+            let canonical = canonical
+                .as_deref()
+                .map(|c| join(&format!("{base_url}/"), c).unwrap_or_else(|| c.to_string()));
             let got = canonical.as_deref().map(path_of);
             let elsewhere = canonical.as_deref().filter(|c| !same_origin(c, base_url));
             if let Some(c) = elsewhere {
+                let wanted = join(base_url, want).unwrap_or_else(|| want.to_string());
                 Some(format!(
-                    "shows a page of another site ({c}) instead of {base_url}{want}"
+                    "shows a page of another site ({c}) instead of {wanted}"
                 ))
             } else if got.as_deref() == Some(want) {
                 None
@@ -489,6 +496,33 @@ mod tests {
         assert_eq!(
             locs("<url><loc>https://a/x/</loc></url><url><loc> https://a/y/ </loc></url>"),
             ["https://a/x/", "https://a/y/"]
+        );
+    }
+
+    #[test]
+    fn a_canonical_link_must_be_on_the_sites_host() {
+        let ok = |c: &str| Outcome::Ok {
+            canonical: Some(c.to_string()),
+            at: "http://127.0.0.1:8080/q/A/".into(),
+        };
+        let base = "https://a.vn/di-san";
+        let want = Some("/di-san/relics/a/");
+        assert_eq!(
+            judge(&ok("https://a.vn/di-san/relics/a/"), want, base),
+            None
+        );
+        assert_eq!(judge(&ok("/di-san/relics/a/"), want, base), None);
+        assert_eq!(
+            judge(&ok("https://b.vn/di-san/relics/a/"), want, base).as_deref(),
+            Some("shows a page of another site (https://b.vn/di-san/relics/a/) instead of https://a.vn/di-san/relics/a/")
+        );
+        assert_eq!(
+            judge(&ok("http://a.vn/di-san/relics/a/"), want, base).as_deref(),
+            Some("shows a page of another site (http://a.vn/di-san/relics/a/) instead of https://a.vn/di-san/relics/a/")
+        );
+        assert_eq!(
+            judge(&ok("https://a.vn/di-san/relics/b/"), want, base).as_deref(),
+            Some("shows /di-san/relics/b/ instead of /di-san/relics/a/")
         );
     }
 
