@@ -313,3 +313,26 @@ fn pages_of_an_old_address_are_checked_without_its_sitemap() {
         stderr(&o)
     );
 }
+
+/// A code whose entry was made a draft answers with "being updated": right for now, said as a
+/// note, not counted as broken.
+#[test]
+fn a_drafts_landing_is_a_note_not_a_broken_code() {
+    let s = example();
+    build_ok(s.path());
+    let file = s.path().join("content/relics/mau-son/index.md");
+    let file = if file.exists() {
+        file
+    } else {
+        s.path().join("content/relics/mau-son.md")
+    };
+    let text = read(&file).replacen("---\n", "---\ndraft: true\n", 1);
+    std::fs::write(&file, text).unwrap();
+    let out = build_ok(s.path());
+    let base = serve_files(out.join("site"), HashMap::new());
+    let o = verify(s.path(), &[&base]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}{}", stderr(&o));
+    assert!(text.contains("relics/mau-son is a draft"), "{text}");
+    assert!(text.contains(": 0 broken"), "{text}");
+}
