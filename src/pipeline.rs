@@ -18,7 +18,7 @@ use crate::progress::Progress;
 use crate::site::Site;
 use crate::theme::Theme;
 use crate::{
-    config, content, error, incremental, ledger, lock, media, output, print, render, site, Timings,
+    config, content, error, incremental, ledger, lock, media, output, print, render, site,
 };
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -59,7 +59,7 @@ pub struct Model {
 /// Runs stages, timing each.
 #[derive(Default)]
 pub struct Pipeline {
-    pub timings: Timings,
+    pub timings: crate::progress::Timings,
     progress: Option<Arc<Progress>>,
 }
 
@@ -185,7 +185,7 @@ pub struct Report {
     pub changed: usize,
     pub gone: usize,
     pub warnings: Vec<Diagnostic>,
-    pub timings: Timings,
+    pub timings: crate::progress::Timings,
     /// The heaviest entry page: its path under output/ and its gzipped size in bytes.
     pub largest_page: Option<(String, usize)>,
     /// What a print run made.

@@ -26,7 +26,7 @@ mod sizes;
 pub use cache::{CacheDir, CACHE_ROOT};
 pub use emit::{Collect, Discard, Emitter, Sink};
 pub use generation::Writer;
-pub use sizes::PageSizes;
+pub use sizes::{compressed_len, gzipped_len, PageSizes};
 
 use crate::error::{Diagnostic, Error, Result};
 use rayon::prelude::*;
