@@ -815,8 +815,11 @@ async fn photo(
     match found {
         Some((ctype, bytes)) => {
             let mut r = bytes.into_response();
-            r.headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(&ctype)
+                    .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+            );
             r.headers_mut().insert(
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("private, max-age=60"),
