@@ -11,6 +11,7 @@ pub const FILE: &str = "site.yaml";
 const KNOWN: &[&str] = &[
     "title",
     "description",
+    "short_name",
     "base_url",
     "default_language",
     "languages",
@@ -21,6 +22,7 @@ const KNOWN: &[&str] = &[
     "paginate_by",
     "tag_names",
     "previous_base_urls",
+    "map",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -29,6 +31,10 @@ pub struct Config {
     pub title: String,
     #[serde(default)]
     pub description: Option<String>,
+    /// The name under the icon of the installed web app (about 12 characters show); by
+    /// default the title, cut at a word.
+    #[serde(default)]
+    pub short_name: Option<String>,
     pub base_url: String,
     #[serde(default = "default_language")]
     pub default_language: String,
@@ -52,6 +58,45 @@ pub struct Config {
     /// `output/moved/<host>/` that sends every page and printed code to its new address.
     #[serde(default)]
     pub previous_base_urls: Vec<String>,
+    #[serde(default)]
+    pub map: MapConfig,
+}
+
+/// The map page's live map (`map:` in site.yaml): where its tiles come from and whose they are.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapConfig {
+    /// A tile URL template with `{z}`, `{x}` and `{y}` (and optionally `{s}`).
+    #[serde(default = "default_tiles")]
+    pub tiles: String,
+    /// The credit the tiles' licence asks for, shown on the map as text.
+    #[serde(default = "default_attribution")]
+    pub attribution: String,
+    /// Where the credit links to.
+    #[serde(default = "default_attribution_url")]
+    pub attribution_url: Option<String>,
+}
+
+impl Default for MapConfig {
+    fn default() -> Self {
+        MapConfig {
+            tiles: default_tiles(),
+            attribution: default_attribution(),
+            attribution_url: default_attribution_url(),
+        }
+    }
+}
+
+fn default_tiles() -> String {
+    "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into()
+}
+
+fn default_attribution() -> String {
+    "© OpenStreetMap contributors".into()
+}
+
+fn default_attribution_url() -> Option<String> {
+    Some("https://www.openstreetmap.org/copyright".into())
 }
 
 /// How photos are published (`photos:` in site.yaml).
@@ -294,6 +339,23 @@ impl Config {
                 );
             }
             *old = old.trim_end_matches('/').to_string();
+        }
+        let tiles = &self.map.tiles;
+        if !["{z}", "{x}", "{y}"].iter().all(|k| tiles.contains(k)) {
+            problems.push(
+                Diagnostic::error(FILE, format!("map tiles `{tiles}` lack {{z}}, {{x}} or {{y}}"))
+                    .at(at("map"), None)
+                    .hint("write a tile URL template, e.g. `map: { tiles: \"https://tile.openstreetmap.org/{z}/{x}/{y}.png\" }`")
+                    .with_source(text),
+            );
+        }
+        if self.short_name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+            problems.push(
+                Diagnostic::error(FILE, "short_name is empty")
+                    .at(at("short_name"), None)
+                    .hint("write the app's name under its icon in about 12 characters, or remove the line")
+                    .with_source(text),
+            );
         }
         let p = &self.photos;
         if p.widths.is_empty() || p.widths.iter().any(|w| !(16..=4096).contains(w)) {
