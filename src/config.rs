@@ -349,7 +349,11 @@ impl Config {
                     .with_source(text),
             );
         }
-        if self.short_name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+        if self
+            .short_name
+            .as_deref()
+            .is_some_and(|n| n.trim().is_empty())
+        {
             problems.push(
                 Diagnostic::error(FILE, "short_name is empty")
                     .at(at("short_name"), None)

@@ -172,14 +172,26 @@ fn the_map_on_a_phone_online_and_offline() {
     let log = map_checks(&out, &["offline"]);
     assert!(log.contains("ok: offline, the drawing shows"), "{log}");
     // Leaflet is published from the site itself, with its licence, and only the map loads it.
-    for f in ["leaflet.js", "leaflet.css", "leaflet.markercluster.js", "LICENSE-leaflet.txt"] {
-        assert!(out.join("site/leaflet").join(f).is_file(), "{f} is published");
+    for f in [
+        "leaflet.js",
+        "leaflet.css",
+        "leaflet.markercluster.js",
+        "LICENSE-leaflet.txt",
+    ] {
+        assert!(
+            out.join("site/leaflet").join(f).is_file(),
+            "{f} is published"
+        );
     }
     for (path, bytes) in tree(&out.join("site")) {
         let is_map = path.starts_with("map") || path.to_string_lossy().contains("/map/");
         if path.extension().is_some_and(|e| e == "html") && !is_map {
             let html = String::from_utf8_lossy(&bytes);
-            assert!(!html.contains("leaflet"), "{} mentions leaflet", path.display());
+            assert!(
+                !html.contains("leaflet"),
+                "{} mentions leaflet",
+                path.display()
+            );
         }
     }
 }

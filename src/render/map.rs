@@ -140,18 +140,21 @@ impl Placer {
     }
 
     fn cell(x: f64, y: f64) -> (i64, i64) {
-        ((x / (2.0 * PIN)).floor() as i64, (y / (2.0 * PIN)).floor() as i64)
+        (
+            (x / (2.0 * PIN)).floor() as i64,
+            (y / (2.0 * PIN)).floor() as i64,
+        )
     }
 
     fn free(&self, x: f64, y: f64) -> bool {
-        let inside = (PIN..=self.width - PIN).contains(&x) && (PIN..=self.height - PIN).contains(&y);
+        let inside =
+            (PIN..=self.width - PIN).contains(&x) && (PIN..=self.height - PIN).contains(&y);
         let (cx, cy) = Placer::cell(x, y);
         inside
             && (cx - 1..=cx + 1).all(|i| {
                 (cy - 1..=cy + 1).all(|j| {
                     self.cells.get(&(i, j)).is_none_or(|pins| {
-                        pins.iter()
-                            .all(|&(a, b)| (a - x).hypot(b - y) >= 2.0 * PIN)
+                        pins.iter().all(|&(a, b)| (a - x).hypot(b - y) >= 2.0 * PIN)
                     })
                 })
             })
@@ -167,7 +170,10 @@ impl Placer {
                 let steps = (6 * r).min(48);
                 (0..steps).map(move |s| {
                     let a = std::f64::consts::TAU * s as f64 / steps as f64;
-                    ((x + radius * a.cos()).round(), (y - radius * a.sin()).round())
+                    (
+                        (x + radius * a.cos()).round(),
+                        (y - radius * a.sin()).round(),
+                    )
                 })
             }))
             .find(|&(a, b)| self.free(a, b))

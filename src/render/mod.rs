@@ -273,9 +273,15 @@ fn service_worker(site: &Site, theme: &Theme, digest: u64) -> Result<OutFile> {
 mod tests {
     #[test]
     fn short_names_end_at_a_word() {
-        assert_eq!(super::short_name("Di tích và Homestay Lạng Sơn"), "Di tích và");
+        assert_eq!(
+            super::short_name("Di tích và Homestay Lạng Sơn"),
+            "Di tích và"
+        );
         assert_eq!(super::short_name("Lạng Sơn"), "Lạng Sơn");
-        assert_eq!(super::short_name("谅山文化遗产与民宿指南大全集"), "谅山文化遗产与民宿指南大");
+        assert_eq!(
+            super::short_name("谅山文化遗产与民宿指南大全集"),
+            "谅山文化遗产与民宿指南大"
+        );
         assert_eq!(super::short_name("Thànhphốcổkínhxưa đẹp"), "Thànhphốcổkí");
     }
 }

@@ -249,7 +249,9 @@ pub fn browser_scripts() -> PathBuf {
     let dir = repo().join("tests/browser");
     // Everything package-lock.json pins: an older install may lack the newest package.
     if !dir.join("node_modules/playwright-core").is_dir()
-        || !dir.join("node_modules/vnu-jar/build/dist/vnu.jar").is_file()
+        || !dir
+            .join("node_modules/vnu-jar/build/dist/vnu.jar")
+            .is_file()
     {
         succeed(
             Command::new("npm")

@@ -68,10 +68,14 @@ pub fn render_site(
     let lists = only.is_none_or(|s| s.lists);
     let about = (site.config.languages.iter())
         .map(|l| {
-            let intro = site.home.get(l).map(|i| {
-                markdown::render(&i.body, &i.file, i.body_line, l, &links).html
-            });
-            (l.as_str(), about(site, l, &theme.strings[l], intro.as_deref()))
+            let intro = site
+                .home
+                .get(l)
+                .map(|i| markdown::render(&i.body, &i.file, i.body_line, l, &links).html);
+            (
+                l.as_str(),
+                about(site, l, &theme.strings[l], intro.as_deref()),
+            )
         })
         .collect();
     let shared = Shared {
@@ -362,7 +366,8 @@ impl Shared<'_> {
                         .cloned()
                         .unwrap_or_else(|| "404".into()),
                     summary: None,
-                    description: self.strings(lang)
+                    description: self
+                        .strings(lang)
                         .get("not_found_text")
                         .cloned()
                         .unwrap_or_else(|| self.about[lang].clone()),
