@@ -344,8 +344,18 @@ impl Config {
         if !["{z}", "{x}", "{y}"].iter().all(|k| tiles.contains(k)) {
             problems.push(
                 Diagnostic::error(FILE, format!("map tiles `{tiles}` lack {{z}}, {{x}} or {{y}}"))
-                    .at(at("map"), None)
+                    .at(at(if text.lines().any(|l| l.trim_start().starts_with("tiles:")) { "tiles" } else { "map" }), None)
                     .hint("write a tile URL template, e.g. `map: { tiles: \"https://tile.openstreetmap.org/{z}/{x}/{y}.png\" }`")
+                    .with_source(text),
+            );
+        }
+        if let Some(url) = (self.map.attribution_url.as_deref())
+            .filter(|u| !u.starts_with("https://") && !u.starts_with("http://"))
+        {
+            problems.push(
+                Diagnostic::error(FILE, format!("map attribution_url `{url}` is not a web address"))
+                    .at(at("attribution_url"), None)
+                    .hint("write the page of the tiles' licence, e.g. `attribution_url: https://www.openstreetmap.org/copyright`")
                     .with_source(text),
             );
         }

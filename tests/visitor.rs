@@ -198,20 +198,28 @@ fn the_map_on_a_phone_online_and_offline() {
 
 #[test]
 fn map_tiles_must_be_a_url_template() {
-    let site = site(&[
+    for (map, says) in [
+        ("  tiles: https://tiles.example/map.png\n", "{z}"),
         (
-            "site.yaml",
-            "title: T\nbase_url: https://t.example\nmap:\n  tiles: https://tiles.example/map.png\n",
+            "  attribution_url: javascript:alert(1)\n",
+            "is not a web address",
         ),
-        ("content/relics/a.md", RELIC),
-    ]);
-    let o = build(site.path(), &[]);
-    let err = stderr(&o);
-    assert!(!o.status.success());
-    assert!(
-        err.contains("site.yaml:3") && err.contains("{z}"),
-        "the error names the line and what is missing: {err}"
-    );
+    ] {
+        let site = site(&[
+            (
+                "site.yaml",
+                &format!("title: T\nbase_url: https://t.example\nmap:\n{map}"),
+            ),
+            ("content/relics/a.md", RELIC),
+        ]);
+        let o = build(site.path(), &[]);
+        let err = stderr(&o);
+        assert!(!o.status.success());
+        assert!(
+            err.contains("site.yaml:") && err.contains(says),
+            "the error names the file and what is wrong: {err}"
+        );
+    }
 }
 
 /// The W3C Nu validator's messages that are its own gaps, not faults of the pages (each with why).
