@@ -307,12 +307,17 @@ fn home_shows_its_intro_once_and_each_language_describes_itself() {
             "content/_index.en.md",
             "---\ntitle: Heritage\n---\n\nWritten by youth-union volunteers.\n",
         ),
+        (
+            "content/relics/_index.md",
+            "---\ntitle: Di tích\n---\n\nCác di tích lịch sử của tỉnh.\n",
+        ),
         ("content/relics/den-ky-cung.md", RELIC),
     ]);
     let out = build_ok(site.path()).join("site");
     for (page, intro) in [
         ("index.html", "Trang này do đoàn viên thanh niên soạn."),
         ("en/index.html", "Written by youth-union volunteers."),
+        ("relics/index.html", "Các di tích lịch sử của tỉnh."),
     ] {
         let html = read(out.join(page));
         assert_eq!(main_of(&html).matches(intro).count(), 1, "{page}: {html}");
@@ -353,6 +358,10 @@ fn the_web_app_takes_its_name_and_description_from_site_yaml() {
     assert_eq!(manifest["description"], "Di tích và homestay của tỉnh.");
     let vi = read(out.join("index.html"));
     assert!(main_of(&vi).contains("Di tích và homestay của tỉnh."));
+    // A district's list describes itself with the site's description, but does not show it.
+    let district = read(out.join("districts/thanh-pho-lang-son/index.html"));
+    assert_eq!(meta_description(&district), "Di tích và homestay của tỉnh.");
+    assert!(!main_of(&district).contains("Di tích và homestay của tỉnh."));
     // The description is written in Vietnamese: not the English page's lead or description.
     let en = read(out.join("en/index.html"));
     assert!(!en.contains("Di tích và homestay của tỉnh."), "{en}");
