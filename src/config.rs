@@ -23,6 +23,7 @@ const KNOWN: &[&str] = &[
     "tag_names",
     "previous_base_urls",
     "map",
+    "contact",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -58,8 +59,23 @@ pub struct Config {
     /// `output/moved/<host>/` that sends every page and printed code to its new address.
     #[serde(default)]
     pub previous_base_urls: Vec<String>,
+    /// Who visitors can call or write to (shown where a page cannot help them, such as the
+    /// landing of a place being updated).
+    #[serde(default)]
+    pub contact: Option<Contact>,
+    /// The map page's live map: its tiles and their credit.
     #[serde(default)]
     pub map: MapConfig,
+}
+
+/// `contact:` in site.yaml.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 /// The map page's live map (`map:` in site.yaml): where its tiles come from and whose they are.

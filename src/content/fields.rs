@@ -163,7 +163,11 @@ pub const TABLE: &[Field] = &[
         f("recognized", Input::Year, "Năm xếp hạng", "Year ranked"),
         For::Relics,
     ),
-    f("phone", Input::Tel, "Điện thoại", "Phone"),
+    help(
+        f("phone", Input::Tel, "Điện thoại", "Phone"),
+        "Một số, hoặc hai số cách nhau bằng dấu phẩy.",
+        "One number, or two separated by a comma.",
+    ),
     help(
         f("zalo", Input::Tel, "Zalo", "Zalo"),
         "Số điện thoại có Zalo, hoặc đường dẫn zalo.me.",
