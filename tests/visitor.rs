@@ -229,7 +229,24 @@ const VALIDATOR_GAPS: &[(&str, &str)] = &[];
 fn every_page_passes_the_w3c_validator() {
     let jar = browser_scripts().join("node_modules/vnu-jar/build/dist/vnu.jar");
     let site = example();
+    // A place being updated whose plaque is up: its code's landing is the notice page.
+    let mau_son = read(site.path().join("content/relics/mau-son.md"));
+    write(
+        site.path(),
+        "content/relics/mau-son.md",
+        &mau_son.replacen("---\n", "---\ndraft: true\n", 1),
+    );
+    let ledger = read(site.path().join("plaques.lock"));
+    write(
+        site.path(),
+        "plaques.lock",
+        &ledger.replace(
+            "MAUSON: { page: relics/mau-son }",
+            "MAUSON: { page: relics/mau-son, printed: 2026-01-15 }",
+        ),
+    );
     let out = build_ok(site.path()).join("site");
+    assert!(read(out.join("q/MAUSON/index.html")).contains("class=\"held\""));
     // Every page of the example: home, entries, landings, maps, lists and 404, in each language.
     let pages: Vec<std::path::PathBuf> = tree(&out)
         .into_iter()
