@@ -81,6 +81,11 @@ try {
   check(outside.length === 0, `no label is cut off (${JSON.stringify(outside)})`);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   check(overflow <= 0, `no sideways scrolling at 390 px (overflow ${overflow}px)`);
+  await page.setViewportSize({ width: 320, height: 700 });
+  const narrow = await boxes(page, "#map svg a .tap");
+  const least = Math.min(...narrow.map((b) => Math.min(b.w, b.h)));
+  check(least >= 44, `at 320 px too, pins are at least 44 px to tap (smallest ${least.toFixed(1)} px)`);
+  await page.setViewportSize({ width: 390, height: 844 });
   const first = await page.locator("#map svg a").first();
   const href = await first.getAttribute("href");
   await first.locator(".tap").click();
