@@ -297,7 +297,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     let state = serde_json::to_vec(&now).map_err(|e| Error::Usage(e.to_string()))?;
     writer.keep_state(&state)?;
     let written = writer.finish()?;
-    write_ledger(&opts.site, &model.ledger)?;
+    model.ledger.save(&opts.site)?;
     sizes.save();
     p.timings.push(("finish output", t.elapsed()));
     report.out = out;
@@ -463,7 +463,7 @@ pub fn plaques(opts: &BuildOptions, run: &PlaqueRun) -> Result<Report> {
     model
         .ledger
         .mark_printed(printed.codes.iter().map(String::as_str), &ledger::today());
-    write_ledger(&opts.site, &model.ledger)?;
+    model.ledger.save(&opts.site)?;
     p.timings.push(("finish output", t.elapsed()));
     let mut warnings = model.warnings;
     warnings.extend(printed.warnings.iter().cloned());
@@ -543,15 +543,4 @@ fn translation_names(e: &site::Entry, langs: &[&str]) -> String {
         .map(|l| format!("{stem}.{l}.md"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Write plaques.lock only when it changed, so an unchanged site leaves the user's tree untouched.
-pub fn write_ledger(root: &Path, ledger: &ledger::Ledger) -> Result<()> {
-    let path = root.join(ledger::FILE);
-    let text = ledger.to_text();
-    if std::fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
-        return Ok(());
-    }
-    // plaques.lock is the record of every printed code: never left cut short by a killed build.
-    output::write_atomic(&path, text.as_bytes()).map_err(|e| Error::io(&path, e))
 }
