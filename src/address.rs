@@ -111,7 +111,15 @@ pub fn tel_uri(phone: &str) -> String {
     format!("tel:{}", international(phone))
 }
 
+/// The numbers of a `phone` field: one, or several separated by commas ("0988 111 222, 0355
+/// 222 333"), as a household with two phones writes it.
+pub fn phone_numbers(phone: &str) -> impl Iterator<Item = &str> {
+    phone.split(',').map(str::trim).filter(|p| !p.is_empty())
+}
+
+/// The first of the field's numbers with the country code: the one a call button dials.
 pub fn international(phone: &str) -> String {
+    let phone = phone_numbers(phone).next().unwrap_or("");
     let plus = phone.trim_start().starts_with('+');
     let digits: String = phone.chars().filter(|c| c.is_ascii_digit()).collect();
     if plus {
@@ -136,17 +144,15 @@ pub fn zalo_url(zalo: &str) -> String {
     format!("https://zalo.me/{local}")
 }
 
-/// Percent-encode a URL query component (RFC 3986 unreserved characters kept).
+/// Percent-encode a URL query component or path segment (RFC 3986 unreserved characters kept).
 pub fn encode_component(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+    const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    utf8_percent_encode(s, UNRESERVED).to_string()
 }
 
 #[cfg(test)]
@@ -180,5 +186,6 @@ mod tests {
         assert_eq!(tel_uri("+84 912 345 678"), "tel:+84912345678");
         assert_eq!(zalo_url("+84 912 345 678"), "https://zalo.me/0912345678");
         assert_eq!(zalo_url("0912.345.678"), "https://zalo.me/0912345678");
+        assert_eq!(tel_uri("0988 111 222, 0355 222 333"), "tel:+84988111222");
     }
 }

@@ -11,6 +11,7 @@ pub const FILE: &str = "site.yaml";
 const KNOWN: &[&str] = &[
     "title",
     "description",
+    "short_name",
     "base_url",
     "default_language",
     "languages",
@@ -21,6 +22,9 @@ const KNOWN: &[&str] = &[
     "paginate_by",
     "tag_names",
     "previous_base_urls",
+    "map",
+    "timezone",
+    "contact",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -29,6 +33,10 @@ pub struct Config {
     pub title: String,
     #[serde(default)]
     pub description: Option<String>,
+    /// The name under the icon of the installed web app (about 12 characters show); by
+    /// default the title, cut at a word.
+    #[serde(default)]
+    pub short_name: Option<String>,
     pub base_url: String,
     #[serde(default = "default_language")]
     pub default_language: String,
@@ -52,6 +60,63 @@ pub struct Config {
     /// `output/moved/<host>/` that sends every page and printed code to its new address.
     #[serde(default)]
     pub previous_base_urls: Vec<String>,
+    /// The IANA time zone the site's days are counted in (`waymark stats`).
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    /// Who visitors can call or write to (shown where a page cannot help them, such as the
+    /// landing of a place being updated).
+    #[serde(default)]
+    pub contact: Option<Contact>,
+    /// The map page's live map: its tiles and their credit.
+    #[serde(default)]
+    pub map: MapConfig,
+}
+
+/// `contact:` in site.yaml.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// The map page's live map (`map:` in site.yaml): where its tiles come from and whose they are.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapConfig {
+    /// A tile URL template with `{z}`, `{x}` and `{y}` (and optionally `{s}`).
+    #[serde(default = "default_tiles")]
+    pub tiles: String,
+    /// The credit the tiles' licence asks for, shown on the map as text.
+    #[serde(default = "default_attribution")]
+    pub attribution: String,
+    /// Where the credit links to.
+    #[serde(default = "default_attribution_url")]
+    pub attribution_url: Option<String>,
+}
+
+impl Default for MapConfig {
+    fn default() -> Self {
+        MapConfig {
+            tiles: default_tiles(),
+            attribution: default_attribution(),
+            attribution_url: default_attribution_url(),
+        }
+    }
+}
+
+fn default_tiles() -> String {
+    "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into()
+}
+
+fn default_attribution() -> String {
+    "© OpenStreetMap contributors".into()
+}
+
+fn default_attribution_url() -> Option<String> {
+    Some("https://www.openstreetmap.org/copyright".into())
 }
 
 /// How photos are published (`photos:` in site.yaml).
@@ -160,6 +225,10 @@ fn default_paginate_by() -> usize {
 
 fn default_language() -> String {
     "vi".into()
+}
+
+fn default_timezone() -> String {
+    "Asia/Ho_Chi_Minh".into()
 }
 
 fn default_theme() -> String {
@@ -295,6 +364,45 @@ impl Config {
             }
             *old = old.trim_end_matches('/').to_string();
         }
+        let tiles = &self.map.tiles;
+        if !["{z}", "{x}", "{y}"].iter().all(|k| tiles.contains(k)) {
+            problems.push(
+                Diagnostic::error(FILE, format!("map tiles `{tiles}` lack {{z}}, {{x}} or {{y}}"))
+                    .at(at(if text.lines().any(|l| l.trim_start().starts_with("tiles:")) { "tiles" } else { "map" }), None)
+                    .hint("write a tile URL template, e.g. `map: { tiles: \"https://tile.openstreetmap.org/{z}/{x}/{y}.png\" }`")
+                    .with_source(text),
+            );
+        }
+        if let Some(url) = (self.map.attribution_url.as_deref())
+            .filter(|u| !u.starts_with("https://") && !u.starts_with("http://"))
+        {
+            problems.push(
+                Diagnostic::error(FILE, format!("map attribution_url `{url}` is not a web address"))
+                    .at(at("attribution_url"), None)
+                    .hint("write the page of the tiles' licence, e.g. `attribution_url: https://www.openstreetmap.org/copyright`")
+                    .with_source(text),
+            );
+        }
+        if self
+            .short_name
+            .as_deref()
+            .is_some_and(|n| n.trim().is_empty())
+        {
+            problems.push(
+                Diagnostic::error(FILE, "short_name is empty")
+                    .at(at("short_name"), None)
+                    .hint("write the app's name under its icon in about 12 characters, or remove the line")
+                    .with_source(text),
+            );
+        }
+        if let Err(why) = time_zone(&self.timezone) {
+            problems.push(
+                Diagnostic::error(FILE, format!("timezone `{}` {why}", self.timezone))
+                    .at(at("timezone"), None)
+                    .hint("write an IANA time zone name, as `timezone: Asia/Ho_Chi_Minh` (Vietnam, the default) or `timezone: Asia/Bangkok`")
+                    .with_source(text),
+            );
+        }
         let p = &self.photos;
         if p.widths.is_empty() || p.widths.iter().any(|w| !(16..=4096).contains(w)) {
             problems.push(
@@ -344,6 +452,11 @@ impl Config {
         }
     }
 
+    /// The site's time zone (checked when the config was read; UTC if it somehow is not known).
+    pub fn time_zone(&self) -> jiff::tz::TimeZone {
+        time_zone(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+
     /// Other languages than the default, in the site's order.
     pub fn other_languages(&self) -> impl Iterator<Item = &String> {
         self.languages
@@ -365,6 +478,24 @@ pub fn moved_host(url: &str) -> String {
             }
         })
         .collect()
+}
+
+/// A time zone of the IANA database bundled into Waymark (so a host without
+/// /usr/share/zoneinfo counts the same days), or why not, with the nearest name.
+fn time_zone(name: &str) -> std::result::Result<jiff::tz::TimeZone, String> {
+    let db = jiff::tz::db();
+    db.get(name).map_err(|_| {
+        let names: Vec<String> = db.available().map(|n| n.to_string()).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        // Only a near miss (a typo, spaces for underscores): a far one misleads (Asia/Hanoi is
+        // not Asia/Harbin).
+        let near = crate::error::suggest(name, &names)
+            .filter(|near| strsim::damerau_levenshtein(name, near) <= 2);
+        match near {
+            Some(near) => format!("is not a time zone name (did you mean {near}?)"),
+            None => "is not a time zone name".into(),
+        }
+    })
 }
 
 /// Accepts `http(s)://host[:port][/path]`.
@@ -414,6 +545,20 @@ mod tests {
         assert!(check_base_url("a.example").is_err());
         assert!(check_base_url("https://").is_err());
         assert!(check_base_url("https://a b").is_err());
+    }
+
+    #[test]
+    fn time_zones() {
+        assert!(time_zone("Asia/Ho_Chi_Minh").is_ok());
+        assert!(time_zone("UTC").is_ok());
+        assert_eq!(
+            time_zone("Asia/Ho Chi_Minh").unwrap_err(),
+            "is not a time zone name (did you mean Asia/Ho_Chi_Minh?)"
+        );
+        assert_eq!(
+            time_zone("Asia/Hanoi").unwrap_err(),
+            "is not a time zone name"
+        );
     }
 
     #[test]

@@ -35,6 +35,11 @@ pub fn set_vietnamese(on: bool) {
     VIETNAMESE.store(on, std::sync::atomic::Ordering::Relaxed);
 }
 
+/// Whether messages are shown in Vietnamese too.
+pub fn vietnamese() -> bool {
+    VIETNAMESE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Whether the environment's locale is Vietnamese (LC_ALL, LC_MESSAGES or LANG).
 pub fn locale_is_vietnamese() -> bool {
     ["LC_ALL", "LC_MESSAGES", "LANG"]

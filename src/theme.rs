@@ -21,6 +21,7 @@ const DEFAULT_FILES: &[(&str, &str)] = embed!(
     "templates/section.html",
     "templates/entry.html",
     "templates/404.html",
+    "templates/held.html",
     "plaque.svg",
     "kit-card.svg",
     "templates/map.html",
@@ -49,6 +50,31 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     (
         "share.png",
         include_bytes!("../themes/default/static/share.png"),
+    ),
+    // The map page's live map (see static/leaflet/VERSIONS.txt); no other page loads it.
+    (
+        "leaflet/leaflet.js",
+        include_bytes!("../themes/default/static/leaflet/leaflet.js"),
+    ),
+    (
+        "leaflet/leaflet.css",
+        include_bytes!("../themes/default/static/leaflet/leaflet.css"),
+    ),
+    (
+        "leaflet/leaflet.markercluster.js",
+        include_bytes!("../themes/default/static/leaflet/leaflet.markercluster.js"),
+    ),
+    (
+        "leaflet/LICENSE-leaflet.txt",
+        include_bytes!("../themes/default/static/leaflet/LICENSE-leaflet.txt"),
+    ),
+    (
+        "leaflet/LICENSE-markercluster.txt",
+        include_bytes!("../themes/default/static/leaflet/LICENSE-markercluster.txt"),
+    ),
+    (
+        "leaflet/VERSIONS.txt",
+        include_bytes!("../themes/default/static/leaflet/VERSIONS.txt"),
     ),
 ];
 

@@ -278,10 +278,10 @@ pub const TABLE: &[Field] = &[
     limit(
         help(
             f("phone", Input::Tel, "Điện thoại", "Phone"),
-            "Ví dụ 0912 345 678 hoặc +84 912 345 678.",
-            "For example 0912 345 678 or +84 912 345 678.",
+            "Một số, hoặc hai số cách nhau bằng dấu phẩy, ví dụ 0912 345 678.",
+            "One number, or two separated by a comma, e.g. 0912 345 678.",
         ),
-        40,
+        60,
     ),
     limit(
         help(

@@ -157,8 +157,8 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
         if check_phone(phone).is_err() {
             out.push(
                 err("phone", format!("phone `{phone}` is not a phone number"))
-                    .hint("write digits with an optional leading +, e.g. `phone: \"0205 3870 123\"` or `+84 205 3870 123`")
-                    .vi(format!("“{phone}” không phải số điện thoại: ghi 8 đến 15 chữ số, có thể có dấu + ở đầu, ví dụ 0205 3870 123 hoặc +84 205 3870 123")),
+                    .hint("write digits with an optional leading +, e.g. `phone: \"0205 3870 123\"` or `+84 205 3870 123`; two numbers separated by a comma")
+                    .vi(format!("“{phone}” không phải số điện thoại: ghi 8 đến 15 chữ số, có thể có dấu + ở đầu, ví dụ 0205 3870 123 hoặc +84 205 3870 123; hai số thì cách nhau bằng dấu phẩy")),
             );
         }
     }
@@ -255,7 +255,20 @@ pub fn check_web_url(url: &str) -> Result<(), ()> {
     Ok(())
 }
 
+/// A phone number, or several separated by commas (see `address::phone_numbers`).
 pub fn check_phone(phone: &str) -> Result<(), ()> {
+    if phone.contains(',') {
+        let mut n = 0;
+        for p in crate::address::phone_numbers(phone) {
+            check_one_phone(p)?;
+            n += 1;
+        }
+        return if n > 0 { Ok(()) } else { Err(()) };
+    }
+    check_one_phone(phone)
+}
+
+fn check_one_phone(phone: &str) -> Result<(), ()> {
     let digits = phone.chars().filter(|c| c.is_ascii_digit()).count();
     let allowed = phone.chars().enumerate().all(|(i, c)| {
         c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')') || (c == '+' && i == 0)
@@ -305,6 +318,9 @@ mod tests {
         assert!(check_phone("0205 3870 123").is_ok());
         assert!(check_phone("+84 912 345 678").is_ok());
         assert!(check_phone("call me").is_err());
+        assert!(check_phone("0988 111 222, 0355 222 333").is_ok());
+        assert!(check_phone("0988 111 222, call me").is_err());
+        assert!(check_phone(",").is_err());
         assert!(check_phone("12+3456789").is_err());
     }
 

@@ -1,7 +1,7 @@
 //! Finding the header row below a list's title rows, and what each column holds, by the names
 //! lists give them in Vietnamese or English, with or without diacritics.
 
-use super::table::{fold, Table};
+use super::table::{fold, Cell, Table};
 use crate::error::{Diagnostic, Error, Result};
 use std::collections::HashMap;
 use std::path::Path;
@@ -28,6 +28,17 @@ pub enum Column {
     Notes,
     Tags,
     Booking,
+    /// The section folder (`relics`, `homestays`), as `waymark export` writes it.
+    Section,
+}
+
+/// The header as found: the last of its rows (0-based; data starts below it), what each
+/// column holds, and the named columns Waymark has no use for (said once, not dropped silently).
+#[derive(Debug)]
+pub struct Header {
+    pub last_row: usize,
+    pub columns: Vec<(usize, Column)>,
+    pub unused: Vec<(usize, String)>,
 }
 
 /// Header names (folded) and what they hold; the first that a header starts with wins, so
@@ -43,6 +54,7 @@ const NAMES: &[(&str, Column)] = &[
     ("title", Column::Title),
     ("name", Column::Title),
     ("ten", Column::Title),
+    ("dia diem (xa", Column::Commune),
     ("dia diem", Column::Address),
     ("dia chi", Column::Address),
     ("address", Column::Address),
@@ -68,6 +80,9 @@ const NAMES: &[(&str, Column)] = &[
     ("so qd", Column::Decision),
     ("decision", Column::Decision),
     ("nam xep hang", Column::Year),
+    ("ngay xep hang", Column::Year),
+    ("ngay quyet dinh", Column::Year),
+    ("ngay ky", Column::Year),
     ("nam", Column::Year),
     ("year", Column::Year),
     ("recognized", Column::Year),
@@ -79,6 +94,9 @@ const NAMES: &[(&str, Column)] = &[
     ("lon", Column::Lon),
     ("lng", Column::Lon),
     ("toa do", Column::LatLon),
+    ("ban do", Column::LatLon),
+    ("google maps", Column::LatLon),
+    ("google map", Column::LatLon),
     ("coordinates", Column::LatLon),
     ("gps", Column::LatLon),
     ("dien thoai", Column::Phone),
@@ -105,7 +123,8 @@ const NAMES: &[(&str, Column)] = &[
     // What `waymark export` writes and import has no use for.
     ("short link", Column::Ignore),
     ("page", Column::Ignore),
-    ("section", Column::Ignore),
+    ("section", Column::Section),
+    ("draft", Column::Ignore),
     ("photos", Column::Ignore),
     ("audio", Column::Ignore),
     ("translations", Column::Ignore),
@@ -130,45 +149,157 @@ pub fn column(header: &str, overrides: &HashMap<String, Column>) -> Option<Colum
     if lang.is_some_and(|l| l != "vi") {
         return Some(Column::Ignore);
     }
+    // A name is the header's first words, whatever follows them: "Số quyết định, ngày",
+    // "Địa điểm (xã, phường)", "Giá/đêm".
     NAMES
         .iter()
         .find(|(name, _)| {
-            f == *name || f.starts_with(&format!("{name} ")) || f.starts_with(&format!("{name}("))
+            f.strip_prefix(name)
+                .is_some_and(|rest| !rest.starts_with(|c: char| c.is_ascii_alphanumeric()))
         })
         .map(|(_, c)| *c)
 }
 
-/// The header row (0-based) among the first rows, and each column's meaning: the row that
-/// names the most known columns, and at least a name column.
+/// What a column under a merged header holds ("Quyết định xếp hạng" over "Số" and "Ngày",
+/// "Tọa độ" over "Vĩ độ" and "Kinh độ"): the lower name when Waymark knows it, a date under a
+/// decision, else what the upper one names.
+fn under(top: &str, sub: &str, overrides: &HashMap<String, Column>) -> Option<Column> {
+    if sub.is_empty() || sub == top {
+        return column(top, overrides);
+    }
+    let upper = column(top, overrides);
+    let lower = column(sub, overrides).filter(|c| *c != Column::Title || upper.is_none());
+    if let Some(c) = lower.filter(|c| *c != Column::Ignore) {
+        return Some(c);
+    }
+    let s = fold(sub);
+    let word = |w: &str| s == w || s.starts_with(&format!("{w} "));
+    match upper {
+        Some(Column::Decision | Column::Year)
+            if word("ngay") || word("nam") || word("thoi gian") =>
+        {
+            Some(Column::Year)
+        }
+        Some(Column::Decision | Column::Year)
+            if word("so") || word("so hieu") || word("ky hieu") =>
+        {
+            Some(Column::Decision)
+        }
+        None if top.is_empty() => lower,
+        other => other.or(lower),
+    }
+}
+
+/// The header among the first rows: the row that names the most known columns, and at least
+/// a name column, with the row under it when that one names parts of merged headers.
 pub fn find(
     table: &Table,
     overrides: &HashMap<String, Column>,
-) -> std::result::Result<(usize, Vec<(usize, Column)>), String> {
+) -> std::result::Result<Header, String> {
+    let known =
+        |cols: &[(usize, Column)]| cols.iter().filter(|(_, c)| *c != Column::Ignore).count();
     let mut best: Option<(usize, Vec<(usize, Column)>)> = None;
     for (i, row) in table.rows.iter().enumerate().take(30) {
-        let mut cols: Vec<(usize, Column)> = Vec::new();
-        for (j, cell) in row.iter().enumerate() {
-            if let Some(c) = column(&cell.text, overrides) {
-                // A merged header repeats its name over the columns it spans: the first one counts.
-                if c == Column::Ignore || !cols.iter().any(|(_, k)| *k == c) {
-                    cols.push((j, c));
-                }
-            }
-        }
-        let known = cols.iter().filter(|(_, c)| *c != Column::Ignore).count();
+        let names: Vec<(&str, &str)> = row.iter().map(|c| (c.text.as_str(), "")).collect();
+        let cols = columns_of(&names, overrides);
         let has_title = cols.iter().any(|(_, c)| *c == Column::Title);
         if has_title
-            && known >= 2
-            && best
-                .as_ref()
-                .is_none_or(|(_, b)| known > b.iter().filter(|(_, c)| *c != Column::Ignore).count())
+            && known(&cols) >= 2
+            && best.as_ref().is_none_or(|(_, b)| known(&cols) > known(b))
         {
             best = Some((i, cols));
         }
     }
-    best.ok_or_else(|| {
-        "no header row found in the first 30 rows: a row naming the columns, at least the name (Tên di tích, Tên) and one more".to_string()
+    let Some((row, cols)) = best else {
+        return Err("no header row found in the first 30 rows: a row naming the columns, at least the name (Tên di tích, Tên) and one more".to_string());
+    };
+    let top = &table.rows[row];
+    let next = table.rows.get(row + 1);
+    let (last_row, columns, names) = match next.filter(|n| is_sub_header(top, n, &cols, overrides))
+    {
+        Some(sub) => {
+            let width = top.len().max(sub.len());
+            let names: Vec<(&str, &str)> =
+                (0..width).map(|j| (text(top, j), text(sub, j))).collect();
+            (row + 1, columns_of(&names, overrides), names)
+        }
+        None => {
+            let names: Vec<(&str, &str)> = top.iter().map(|c| (c.text.as_str(), "")).collect();
+            (row, cols, names)
+        }
+    };
+    let mut unused: Vec<(usize, String)> = Vec::new();
+    for (j, (t, s)) in names.iter().enumerate() {
+        let name = if s.is_empty() || s == t {
+            t.to_string()
+        } else if t.is_empty() {
+            s.to_string()
+        } else {
+            format!("{t} / {s}")
+        };
+        let said = unused.iter().any(|(_, n)| *n == name);
+        if !name.is_empty() && !said && !columns.iter().any(|(i, _)| *i == j) {
+            unused.push((j, name));
+        }
+    }
+    Ok(Header {
+        last_row,
+        columns,
+        unused,
     })
+}
+
+/// The text of `row`'s cell `j` (empty past its end).
+fn text(row: &[Cell], j: usize) -> &str {
+    row.get(j).map(|c| c.text.as_str()).unwrap_or("")
+}
+
+/// Each column's meaning from its (upper, lower) names. A merged header repeats its name over
+/// the columns it spans: the first one counts.
+fn columns_of(names: &[(&str, &str)], overrides: &HashMap<String, Column>) -> Vec<(usize, Column)> {
+    let mut cols: Vec<(usize, Column)> = Vec::new();
+    for (j, (top, sub)) in names.iter().enumerate() {
+        if let Some(c) = under(top, sub, overrides) {
+            if c == Column::Ignore || !cols.iter().any(|(_, k)| *k == c) {
+                cols.push((j, c));
+            }
+        }
+    }
+    cols
+}
+
+/// Whether `sub`, the row under the header `top`, is the header's second row: it names what
+/// some merged headers hold ("Số", "Ngày") and holds no place (its name cell is blank or the
+/// header's own, merged down), nor numbers.
+fn is_sub_header(
+    top: &[Cell],
+    sub: &[Cell],
+    cols: &[(usize, Column)],
+    overrides: &HashMap<String, Column>,
+) -> bool {
+    let title = cols
+        .iter()
+        .find(|(_, c)| *c == Column::Title)
+        .map(|(i, _)| *i);
+    let title_ok = title.is_none_or(|j| text(sub, j).is_empty() || text(sub, j) == text(top, j));
+    let mut new_names = 0;
+    for (j, cell) in sub.iter().enumerate() {
+        if cell.text.is_empty() || cell.text == text(top, j) {
+            continue;
+        }
+        if cell.number.is_some() || cell.text.chars().any(|c| c.is_ascii_digit()) {
+            return false;
+        }
+        // A part of a header merged across columns, or a name Waymark knows.
+        let above = text(top, j);
+        let merged =
+            !above.is_empty() && (j > 0 && text(top, j - 1) == above || text(top, j + 1) == above);
+        if !merged && column(&cell.text, overrides).is_none() {
+            return false;
+        }
+        new_names += 1;
+    }
+    title_ok && new_names > 0
 }
 
 /// `--map MAP.yaml`: `columns: { "header as written": field }`.
@@ -202,6 +333,7 @@ pub fn read_map(path: &Path) -> Result<HashMap<String, Column>> {
             "notes" | "body" => Column::Notes,
             "tags" => Column::Tags,
             "booking_url" => Column::Booking,
+            "section" => Column::Section,
             "ignore" => Column::Ignore,
             other => {
                 return Err(Error::one(
@@ -240,7 +372,6 @@ pub fn index(letters: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::table::Cell;
 
     fn t(rows: &[&[&str]]) -> Table {
         Table {
@@ -282,9 +413,9 @@ mod tests {
                 "21.85, 106.76",
             ],
         ]);
-        let (row, cols) = find(&table, &HashMap::new()).unwrap();
-        assert_eq!(row, 2);
-        let kinds: Vec<Column> = cols.iter().map(|(_, c)| *c).collect();
+        let header = find(&table, &HashMap::new()).unwrap();
+        assert_eq!(header.last_row, 2);
+        let kinds: Vec<Column> = header.columns.iter().map(|(_, c)| *c).collect();
         assert_eq!(
             kinds,
             [

@@ -7,6 +7,7 @@
 //! writes all of its files or none.
 
 mod header;
+mod rows;
 pub mod table;
 pub mod values;
 
@@ -45,6 +46,9 @@ pub struct Options {
     /// Write nothing when any row is refused.
     #[arg(long)]
     pub strict: bool,
+    /// Write the rows that could be read even when most rows were refused.
+    #[arg(long)]
+    pub partial: bool,
     /// The site folder.
     #[arg(long, default_value = ".")]
     pub site: PathBuf,
@@ -75,6 +79,15 @@ pub struct Report {
     pub encoding: Option<&'static str>,
     /// Files that were (or would be) written.
     pub files: Vec<PathBuf>,
+    /// What was read with a caveat (a value left out, a price a relic has no use for), by row.
+    pub warnings: Vec<(usize, Diagnostic)>,
+    /// Named columns Waymark has no field for: "column H `Đơn vị quản lý`".
+    pub unused: Vec<String>,
+    /// Rows under the header that are not places (column numbers, groups, totals, the
+    /// signature block), and what each is.
+    pub passed_over: Vec<(usize, &'static str)>,
+    /// When more than half of the places were refused: (refused, places), and nothing written.
+    pub misread: Option<(usize, usize)>,
 }
 
 impl Report {
@@ -86,6 +99,9 @@ impl Report {
 /// One row read into fields, before it is matched to an entry.
 struct Row {
     number: usize,
+    /// The section folder and kind of entry: the sheet's `Section` column, else `--section`.
+    section: String,
+    kind: Kind,
     title: String,
     commune: Option<String>,
     code: Option<String>,
@@ -93,21 +109,30 @@ struct Row {
     notes: Option<String>,
     /// Column letter of each field, for messages.
     columns: HashMap<String, String>,
+    /// What was read with a caveat.
+    warnings: Vec<Diagnostic>,
+    /// Told apart from another row of the same name by its commune in its address.
+    by_commune: bool,
 }
+
+/// Whether `s` can name a section folder.
+fn section_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Slugs longer than this are cut after a word.
+const SLUG_MAX: usize = 60;
 
 pub fn run(opts: &Options) -> Result<Report> {
     let config = crate::config::Config::load(&opts.site)?;
     let section = opts.section.clone().unwrap_or_else(|| "relics".into());
-    let section_ok = !section.is_empty()
-        && section
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if !section_ok {
+    if !section_name(&section) {
         return Err(Error::Usage(format!(
             "--section `{section}` is not a section folder name (lower-case letters, digits and -)"
         )));
     }
-    let kind = Kind::of_section(&section);
     let name = opts.file.display().to_string();
     let table = table::read(&opts.file, opts.sheet.as_deref())
         .map_err(|why| Error::one(Diagnostic::error(&opts.file, format!("{name} {why}"))))?;
@@ -115,12 +140,14 @@ pub fn run(opts: &Options) -> Result<Report> {
         Some(p) => header::read_map(p)?,
         None => HashMap::new(),
     };
-    let (head, columns) = header::find(&table, &overrides).map_err(|why| {
+    let head = header::find(&table, &overrides).map_err(|why| {
         Error::one(
             Diagnostic::error(format!("{name}:{}", table.sheet), why)
-                .hint("the header row names the columns (Tên di tích, Xã, Huyện, Cấp xếp hạng, Vĩ độ, Kinh độ, Mã...); name yours with --map MAP.yaml"),
+                .hint("the header row names the columns (Tên di tích, Xã, Huyện, Cấp xếp hạng, Vĩ độ, Kinh độ, Mã...); name yours with --map MAP.yaml")
+                .vi("không tìm thấy dòng tiêu đề cột (Tên di tích, Xã, Huyện, Cấp xếp hạng...): đặt tên cột bằng --map MAP.yaml"),
         )
     })?;
+    let columns = head.columns.clone();
     let place = |row: usize, col: usize| {
         PathBuf::from(format!(
             "{name}:{}:row {row}:column {}",
@@ -128,20 +155,57 @@ pub fn run(opts: &Options) -> Result<Report> {
             header::letter(col)
         ))
     };
+    let title_col = columns
+        .iter()
+        .find(|(_, c)| *c == Column::Title)
+        .map(|(i, _)| *i)
+        .unwrap_or(0);
 
-    // Rows into fields; a row with no name is a blank or a subtotal and is passed over.
+    // Rows into fields. Rows that are not places are passed over and said; a group row that
+    // names a district gives it to the places under it, until the next group.
     let mut rows = Vec::new();
     let mut refused: Vec<(usize, Outcome)> = Vec::new();
-    for (i, cells) in table.rows.iter().enumerate().skip(head + 1) {
+    let mut passed_over = Vec::new();
+    let mut group_district: Option<String> = None;
+    let mut places = 0;
+    for (i, cells) in table.rows.iter().enumerate().skip(head.last_row + 1) {
         let number = i + 1;
-        if cells.iter().all(|c| c.text.is_empty()) {
-            continue;
+        match rows::classify(cells, title_col) {
+            rows::Line::Blank => continue,
+            rows::Line::Numbers => passed_over.push((number, "column numbers")),
+            rows::Line::Total => passed_over.push((number, "a total")),
+            rows::Line::Group { district } => {
+                passed_over.push((number, "a group"));
+                group_district = district;
+            }
+            rows::Line::Signatures => {
+                passed_over.push((number, "notes or signatures, to the end"));
+                break;
+            }
+            rows::Line::Place => {
+                places += 1;
+                let ctx = RowContext {
+                    section: &section,
+                    district: group_district.as_deref(),
+                };
+                match read_row(number, cells, &columns, &ctx, &place) {
+                    Ok(r) => rows.push(r),
+                    Err(d) => refused.push((number, Outcome::Refused(d))),
+                }
+            }
         }
-        match read_row(number, cells, &columns, kind, &place) {
-            Ok(Some(r)) => rows.push(r),
-            Ok(None) => {}
-            Err(d) => refused.push((number, Outcome::Refused(d))),
-        }
+    }
+    // The same name in two communes: two places, their slugs told apart by commune.
+    let mut communes: HashMap<String, HashSet<String>> = HashMap::new();
+    for r in &rows {
+        communes
+            .entry(format!("{}/{}", r.section, crate::slug::slugify(&r.title)))
+            .or_default()
+            .insert(fold(r.commune.as_deref().unwrap_or("")));
+    }
+    for r in &mut rows {
+        let key = format!("{}/{}", r.section, crate::slug::slugify(&r.title));
+        r.by_commune = communes.get(&key).is_some_and(|c| c.len() > 1);
     }
 
     let _lock = if opts.dry_run {
@@ -182,8 +246,6 @@ pub fn run(opts: &Options) -> Result<Report> {
                 r.number,
                 plan(
                     r,
-                    &section,
-                    kind,
                     &opts.site,
                     &existing,
                     &by_code,
@@ -204,12 +266,23 @@ pub fn run(opts: &Options) -> Result<Report> {
     let mut new_codes: HashSet<String> = HashSet::new();
     let mut matched: HashMap<String, usize> = HashMap::new();
     let mut pending = Vec::new();
+    let kinds: HashMap<usize, (String, Kind)> = rows
+        .iter()
+        .map(|r| (r.number, (r.section.clone(), r.kind)))
+        .collect();
+    let mut warnings: Vec<(usize, Diagnostic)> = rows
+        .iter()
+        .flat_map(|r| r.warnings.iter().map(|w| (r.number, w.clone())))
+        .collect();
     let twice = |number: usize, first: usize, id: &str| {
         Outcome::Refused(vec![Diagnostic::error(
             place(number, 0),
             format!("row {first} above is {id} too"),
         )
-        .hint("two rows name the same place: keep one")])
+        .hint("two rows name the same place: keep one")
+        .vi(format!(
+            "dòng {first} ở trên cũng là {id}: hai dòng cùng một nơi, giữ lại một"
+        ))])
     };
     for (number, p) in planned {
         match p {
@@ -240,6 +313,7 @@ pub fn run(opts: &Options) -> Result<Report> {
                 notes,
                 code_col,
             }) => {
+                let section = &kinds[&number].0;
                 let id = format!("{section}/{slug}");
                 if !new_slugs.insert(slug.clone()) {
                     outcomes.push((
@@ -250,7 +324,8 @@ pub fn run(opts: &Options) -> Result<Report> {
                         )
                         .hint(
                             "two rows name the same place: keep one, or give them different names",
-                        )]),
+                        )
+                        .vi("hai dòng cùng một nơi: giữ lại một, hoặc đặt tên khác nhau")]),
                     ));
                     continue;
                 }
@@ -268,7 +343,8 @@ pub fn run(opts: &Options) -> Result<Report> {
                                     place(number, code_col.1),
                                     format!("code `{c}` is given to another place already"),
                                 )
-                                .hint("leave the code empty to have one made, or choose another")]),
+                                .hint("leave the code empty to have one made, or choose another")
+                                .vi("mã biển này đã dùng cho nơi khác: để trống ô mã, hoặc chọn mã khác")]),
                             ));
                             continue;
                         }
@@ -281,42 +357,54 @@ pub fn run(opts: &Options) -> Result<Report> {
                     }),
                 };
                 new_codes.insert(code.clone());
-                pending.push((number, id, slug, code, row_changes, notes));
+                let (section, kind) = kinds[&number].clone();
+                pending.push((number, id, section, kind, slug, code, row_changes, notes));
             }
         }
     }
+    let cells_of: HashMap<usize, HashMap<String, String>> =
+        rows.iter().map(|r| (r.number, r.columns.clone())).collect();
     // New entries' files made and checked on every core; a refused one gives its code back.
     let made: Vec<_> = pending
         .into_par_iter()
-        .map(|(number, id, slug, code, row_changes, notes)| {
-            let base = crate::scaffold::entry_text(kind, "", &code);
-            let body = format!("\n{}\n", notes.unwrap_or_default().trim());
-            let rel = PathBuf::from(content::CONTENT_DIR)
-                .join(&section)
-                .join(&slug)
-                .join("index.md");
-            let made = document::apply(&base, &row_changes, Some(&body), front_matter::FIELDS)
-                .map_err(|e| vec![Diagnostic::error(place(number, 0), e)])
-                .and_then(|text| {
-                    // A new bundle, with no files of its own yet.
-                    let bundle = rel.parent().map(Path::to_path_buf);
-                    let problems = content::check_entry_text(
-                        &opts.site,
-                        &text,
-                        &rel,
-                        &section,
-                        &slug,
-                        bundle,
-                        Vec::new(),
-                    );
-                    if problems.iter().any(Diagnostic::is_error) {
-                        Err(problems)
-                    } else {
-                        Ok(text)
-                    }
-                });
-            (number, id, code, rel, made)
-        })
+        .map(
+            |(number, id, section, kind, slug, code, row_changes, notes)| {
+                let base = crate::scaffold::entry_text(kind, "", &code);
+                let body = format!("\n{}\n", notes.unwrap_or_default().trim());
+                let rel = PathBuf::from(content::CONTENT_DIR)
+                    .join(&section)
+                    .join(&slug)
+                    .join("index.md");
+                let made = document::apply(&base, &row_changes, Some(&body), front_matter::FIELDS)
+                    .map_err(|e| vec![Diagnostic::error(place(number, 0), e)])
+                    .and_then(|text| {
+                        // A new bundle, with no files of its own yet.
+                        let bundle = rel.parent().map(Path::to_path_buf);
+                        let problems = content::check_entry_text(
+                            &opts.site,
+                            &text,
+                            &rel,
+                            &section,
+                            &slug,
+                            bundle,
+                            Vec::new(),
+                        );
+                        if problems.iter().any(Diagnostic::is_error) {
+                            // The file does not exist yet: the cell is what to correct.
+                            Err(in_sheet(
+                                problems,
+                                number,
+                                &cells_of[&number],
+                                &text,
+                                &place,
+                            ))
+                        } else {
+                            Ok(text)
+                        }
+                    });
+                (number, id, code, rel, made)
+            },
+        )
         .collect();
     for (number, id, code, rel, made) in made {
         match made {
@@ -339,22 +427,36 @@ pub fn run(opts: &Options) -> Result<Report> {
         }
     }
     outcomes.sort_by_key(|(n, _)| *n);
-    let any_refused = outcomes
+    warnings.retain(|(n, _)| {
+        outcomes
+            .iter()
+            .any(|(m, o)| m == n && !matches!(o, Outcome::Refused(_)))
+    });
+    let refused_rows = outcomes
         .iter()
-        .any(|(_, o)| matches!(o, Outcome::Refused(_)));
+        .filter(|(_, o)| matches!(o, Outcome::Refused(_)))
+        .count();
+    let any_refused = refused_rows > 0;
+    // Most rows refused: the list was likely misread (a header taken for another, a shifted
+    // column), and what was read should not pin plaque codes forever.
+    let mut misread = (refused_rows * 2 > places).then_some((refused_rows, places));
     if !opts.update {
         let existing_files: HashSet<&PathBuf> = existing.values().map(|e| &e.file).collect();
         writes.retain(|(file, _)| !existing_files.contains(file));
     }
-    let write = !(opts.dry_run || writes.is_empty() || opts.strict && any_refused);
+    // Said only when it holds something back.
+    if writes.is_empty() {
+        misread = None;
+    }
+    let write = !(opts.dry_run
+        || writes.is_empty()
+        || opts.strict && any_refused
+        || misread.is_some() && !opts.partial);
     let files: Vec<PathBuf> = writes.iter().map(|(f, _)| f.clone()).collect();
     if write {
         write_all(&opts.site, &writes)?;
         if !new_codes.is_empty() {
-            ledger.version = 1;
-            let lock = opts.site.join(ledger::FILE);
-            crate::output::write_atomic(&lock, ledger.to_text().as_bytes())
-                .map_err(|e| Error::io(&lock, e))?;
+            ledger.save(&opts.site)?;
         }
     }
     Ok(Report {
@@ -363,7 +465,41 @@ pub fn run(opts: &Options) -> Result<Report> {
         sheet: table.sheet.clone(),
         encoding: table.encoding,
         files,
+        warnings,
+        unused: head
+            .unused
+            .iter()
+            .map(|(j, n)| format!("column {} `{n}`", header::letter(*j)))
+            .collect(),
+        passed_over,
+        misread,
     })
+}
+
+/// Where to correct a build check's problem in a row: its sheet, row and the cell of the field
+/// the problem's line falls in (an entry's file that does not exist yet names nothing).
+fn in_sheet(
+    problems: Vec<Diagnostic>,
+    number: usize,
+    columns: &HashMap<String, String>,
+    text: &str,
+    place: &(dyn Fn(usize, usize) -> PathBuf + Sync),
+) -> Vec<Diagnostic> {
+    problems
+        .into_iter()
+        .map(|mut d| {
+            let col = columns
+                .get(&field_of(&d, text))
+                .or_else(|| columns.get("title"))
+                .map(|c| header::index(c))
+                .unwrap_or(0);
+            d.file = place(number, col);
+            d.line = None;
+            d.column = None;
+            d.source_line = None;
+            d
+        })
+        .collect()
 }
 
 enum Plan {
@@ -387,8 +523,6 @@ enum Plan {
 #[allow(clippy::too_many_arguments)]
 fn plan(
     r: &Row,
-    section: &str,
-    _kind: Kind,
     site: &Path,
     existing: &BTreeMap<String, content::EntryFiles>,
     by_code: &HashMap<String, String>,
@@ -436,7 +570,7 @@ fn plan(
                 continue;
             }
             let old = before.get(k.as_str());
-            if old != Some(v) {
+            if !same(old, v) {
                 diffs.push((k.clone(), show(old), show(Some(v))));
                 changes.push((k.clone(), Some(v.clone())));
             }
@@ -456,21 +590,7 @@ fn plan(
             files.assets.clone(),
         );
         if problems.iter().any(Diagnostic::is_error) {
-            return Err(problems
-                .into_iter()
-                .map(|mut d| {
-                    d.file = place(
-                        r.number,
-                        r.columns
-                            .get(&field_of(&d, &new_text))
-                            .map(|c| header::index(c))
-                            .unwrap_or(0),
-                    );
-                    d.line = None;
-                    d.source_line = None;
-                    d
-                })
-                .collect());
+            return Err(in_sheet(problems, r.number, &r.columns, &new_text, place));
         }
         return Ok(Plan::Changed {
             id,
@@ -479,7 +599,16 @@ fn plan(
             fields: diffs,
         });
     }
-    let slug = crate::slug::slugify(&r.title);
+    let section = &r.section;
+    let mut slug = crate::slug::slugify(&r.title);
+    if r.by_commune {
+        if let Some(c) = r.commune.as_deref().map(crate::slug::slugify) {
+            // The commune's words kept whole, the name's cut to make room.
+            let name = crate::slug::shortened(&slug, SLUG_MAX.saturating_sub(c.len() + 1));
+            slug = format!("{name}-{c}");
+        }
+    }
+    let slug = crate::slug::shortened(&slug, SLUG_MAX).to_string();
     if slug.is_empty() {
         return Err(vec![Diagnostic::error(
             place(r.number, col_of(Column::Title)),
@@ -510,6 +639,16 @@ fn plan(
     })
 }
 
+/// Whether a sheet's value is what the entry has: text compared composed (NFC), so that a title
+/// typed with combining marks on either side is not a change.
+fn same(old: Option<&Value>, new: &Value) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    match (old, new) {
+        (Some(Value::String(a)), Value::String(b)) => a.nfc().eq(b.nfc()),
+        (old, new) => old == Some(new),
+    }
+}
+
 fn show(v: Option<&Value>) -> String {
     match v {
         None => "—".into(),
@@ -528,13 +667,21 @@ fn field_of(d: &Diagnostic, text: &str) -> String {
         .unwrap_or_default()
 }
 
+/// What a row is read with besides its cells.
+struct RowContext<'a> {
+    /// `--section` (or relics): the section of rows without a `Section` cell.
+    section: &'a str,
+    /// The district of the group row above, for rows whose own district cell is empty.
+    district: Option<&'a str>,
+}
+
 fn read_row(
     number: usize,
     cells: &[Cell],
     columns: &[(usize, Column)],
-    kind: Kind,
+    ctx: &RowContext,
     place: &dyn Fn(usize, usize) -> PathBuf,
-) -> std::result::Result<Option<Row>, Vec<Diagnostic>> {
+) -> std::result::Result<Row, Vec<Diagnostic>> {
     let get = |c: Column| -> Option<(usize, &Cell)> {
         columns
             .iter()
@@ -542,18 +689,54 @@ fn read_row(
             .and_then(|(i, _)| cells.get(*i).map(|cell| (*i, cell)))
             .filter(|(_, cell)| !cell.text.is_empty() || cell.number.is_some())
     };
+    let col_of = |c: Column| {
+        columns
+            .iter()
+            .find(|(_, k)| *k == c)
+            .map(|(i, _)| *i)
+            .unwrap_or(0)
+    };
     let Some((_, title_cell)) = get(Column::Title) else {
-        return Ok(None);
+        return Err(vec![Diagnostic::error(
+            place(number, col_of(Column::Title)),
+            "this row has no name, and a place without one cannot become an entry",
+        )
+        .hint("write the place's name in the cell, or delete the row if it is not a place")
+        .vi("dòng này không có tên: điền tên địa điểm vào ô, hoặc xoá dòng nếu không phải một địa điểm")]);
     };
     let mut problems = Vec::new();
+    let mut warnings = Vec::new();
+    let (section, kind) = match get(Column::Section) {
+        Some((i, cell)) if !section_name(cell.text.trim()) => {
+            problems.push(
+                Diagnostic::error(
+                    place(number, i),
+                    format!("`{}` is not a section folder name", cell.text),
+                )
+                .hint("write relics, homestays or another folder's name (lower-case letters, digits and -)")
+                .vi("tên mục (Section) chỉ gồm chữ thường không dấu, chữ số và dấu -: relics, homestays"),
+            );
+            (ctx.section.to_string(), Kind::of_section(ctx.section))
+        }
+        Some((_, cell)) => {
+            let s = cell.text.trim().to_string();
+            let k = Kind::of_section(&s);
+            (s, k)
+        }
+        None => (ctx.section.to_string(), Kind::of_section(ctx.section)),
+    };
     let mut row = Row {
         number,
+        section,
+        kind,
         title: String::new(),
         commune: None,
         code: None,
         changes: Vec::new(),
         notes: None,
         columns: HashMap::new(),
+        warnings: Vec::new(),
+        by_commune: false,
     };
     let (title, type_tag) = values::name_and_type(&title_cell.text);
     row.title = title.clone();
@@ -564,33 +747,61 @@ fn read_row(
     set(
         "title",
         Value::String(title),
-        columns
-            .iter()
-            .find(|(_, k)| *k == Column::Title)
-            .map(|c| c.0)
-            .unwrap_or(0),
+        col_of(Column::Title),
         &mut row,
     );
-    let mut bad = |col: usize, value: &str, why: &str| {
+    let mut bad = |col: usize, value: &str, why: &str, vi: &str| {
         problems.push(
             Diagnostic::error(place(number, col), format!("`{value}`: {why}"))
-                .hint("correct the cell and import again; the other rows are not affected"),
+                .hint("correct the cell and import again; the other rows are not affected")
+                .vi(format!(
+                    "ô `{value}`: {vi}; sửa ô rồi nhập lại, các dòng khác không bị ảnh hưởng"
+                )),
         );
+    };
+    let mut note = |col: usize, message: String, vi: &str| {
+        warnings.push(Diagnostic::warning(place(number, col), message).vi(vi.to_string()));
     };
     let text_fields = [
         (Column::Address, "address"),
         (Column::Commune, "commune"),
         (Column::District, "district"),
         (Column::Summary, "summary"),
-        (Column::Zalo, "zalo"),
-        (Column::Booking, "booking_url"),
     ];
     for (c, field) in text_fields {
         if let Some((i, cell)) = get(c) {
             set(field, Value::String(cell.text.clone()), i, &mut row);
         }
     }
+    if get(Column::District).is_none() {
+        if let Some(d) = ctx.district {
+            // The group row's district: said as coming from the name column's row above.
+            set(
+                "district",
+                Value::String(d.to_string()),
+                col_of(Column::Title),
+                &mut row,
+            );
+        }
+    }
     row.commune = get(Column::Commune).map(|(_, c)| c.text.clone());
+    if let Some((i, cell)) = get(Column::Zalo) {
+        match values::zalo(cell) {
+            Some(z) => set("zalo", Value::String(z), i, &mut row),
+            None => bad(
+                i,
+                &cell.text,
+                "not a Zalo number or zalo.me link",
+                "không phải số Zalo hay đường dẫn zalo.me",
+            ),
+        }
+    }
+    if let Some((i, cell)) = get(Column::Booking) {
+        match values::web_link(&cell.text) {
+            Ok(u) => set("booking_url", Value::String(u), i, &mut row),
+            Err(why) => bad(i, &cell.text, &why, "không phải địa chỉ trang web"),
+        }
+    }
     if let Some((i, cell)) = get(Column::Code) {
         let code = cell.text.trim().to_uppercase();
         match crate::content::validate_code(&code) {
@@ -598,7 +809,12 @@ fn read_row(
                 row.code = Some(code.clone());
                 set("code", Value::String(code), i, &mut row);
             }
-            Err(why) => bad(i, &cell.text, &format!("a plaque code {why}")),
+            Err(why) => bad(
+                i,
+                &cell.text,
+                &format!("a plaque code {why}"),
+                "mã biển gồm 2 đến 16 chữ in hoa, chữ số hoặc dấu gạch ngang",
+            ),
         }
     }
     let mut tags: Vec<Value> = Vec::new();
@@ -636,26 +852,49 @@ fn read_row(
         if let Some((i, cell)) = get(Column::Ranking) {
             match values::ranking(&cell.text) {
                 Ok(r) => set("ranking", Value::String(r.into()), i, &mut row),
-                Err(why) => bad(i, &cell.text, &why),
+                Err(why) => bad(
+                    i,
+                    &cell.text,
+                    &why,
+                    "viết Quốc gia đặc biệt, Quốc gia hoặc Cấp tỉnh",
+                ),
             }
         }
-        let year = get(Column::Year).or(get(Column::Decision));
-        if let Some((i, cell)) = year {
-            match values::year(cell) {
+        // The year of the date column ("Ngày", "Năm"), else of a decision that has its date.
+        match (get(Column::Year), get(Column::Decision)) {
+            (Some((i, cell)), _) => match values::year(cell) {
                 Some(y) => set("recognized", Value::Number(y.into()), i, &mut row),
                 None => bad(
                     i,
                     &cell.text,
                     "no year in it (write the decision's date, e.g. 22/3/1988)",
+                    "không có năm (viết ngày quyết định, ví dụ 22/3/1988)",
                 ),
-            }
+            },
+            (None, Some((i, cell))) => match values::year(cell) {
+                Some(y) => set("recognized", Value::Number(y.into()), i, &mut row),
+                None => note(
+                    i,
+                    format!(
+                        "`{}` has no date, so the year it was ranked is left out",
+                        cell.text
+                    ),
+                    "quyết định không ghi ngày nên chưa có năm xếp hạng",
+                ),
+            },
+            (None, None) => {}
         }
     }
     let loc = match (get(Column::Lat), get(Column::Lon), get(Column::LatLon)) {
         (Some((i, a)), Some((j, b)), _) => match (coord(a), coord(b)) {
             (Some(x), Some(y)) => Some((x, y, i)),
             (None, _) => {
-                bad(i, &a.text, "not a latitude (write 21.8537 or 21°51'12\"N)");
+                bad(
+                    i,
+                    &a.text,
+                    "not a latitude (write 21.8537 or 21°51'12\"N)",
+                    "không phải vĩ độ (viết 21.8537 hoặc 21°51'12\"N)",
+                );
                 None
             }
             (_, None) => {
@@ -663,22 +902,39 @@ fn read_row(
                     j,
                     &b.text,
                     "not a longitude (write 106.761 or 106°45'36\"E)",
+                    "không phải kinh độ (viết 106.761 hoặc 106°45'36\"E)",
                 );
                 None
             }
         },
-        (_, _, Some((i, c))) => match values::lat_lon(&c.text) {
-            Some((x, y)) => Some((x, y, i)),
-            None => {
-                bad(i, &c.text, "not a position (write 21.8537, 106.761)");
+        (_, _, Some((i, c))) => match values::map_link(&c.text) {
+            Some(Ok((x, y))) => Some((x, y, i)),
+            Some(Err(why)) => {
+                note(
+                    i,
+                    format!("`{}`: {why}; the location is left out", c.text),
+                    "đường dẫn bản đồ không chứa toạ độ (Waymark không mở đường dẫn): mở nó, nhấn giữ vào ghim rồi chép toạ độ",
+                );
                 None
             }
+            None => match values::lat_lon(&c.text) {
+                Some((x, y)) => Some((x, y, i)),
+                None => {
+                    bad(
+                        i,
+                        &c.text,
+                        "not a position (write 21.8537, 106.761 or paste a Google Maps link)",
+                        "không phải toạ độ (viết 21.8537, 106.761 hoặc dán đường dẫn Google Maps)",
+                    );
+                    None
+                }
+            },
         },
         _ => None,
     };
     if let Some((lat, lon, col)) = loc {
         if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-            bad(col, &format!("{lat}, {lon}"), "latitude is between -90 and 90 and longitude between -180 and 180 (Lạng Sơn is near 21.85, 106.76)");
+            bad(col, &format!("{lat}, {lon}"), "latitude is between -90 and 90 and longitude between -180 and 180 (Lạng Sơn is near 21.85, 106.76)", "vĩ độ từ -90 đến 90, kinh độ từ -180 đến 180 (Lạng Sơn khoảng 21.85, 106.76)");
         } else {
             let mut m = Mapping::new();
             m.insert("lat".into(), lat.into());
@@ -687,23 +943,43 @@ fn read_row(
         }
     }
     if let Some((i, cell)) = get(Column::Phone) {
-        match values::phone(cell) {
+        match values::phones(cell) {
             Some(p) => set("phone", Value::String(p), i, &mut row),
-            None => bad(i, &cell.text, "not a phone number (9 to 11 digits)"),
+            None => bad(
+                i,
+                &cell.text,
+                "not a phone number (9 to 11 digits; two numbers separated by / or ,)",
+                "không phải số điện thoại (9 đến 11 chữ số; hai số cách nhau bằng / hoặc ,)",
+            ),
         }
     }
-    if kind == Kind::Homestay {
-        if let Some((i, cell)) = get(Column::Price) {
+    if let Some((i, cell)) = get(Column::Price) {
+        if kind == Kind::Homestay {
             match values::price(cell) {
                 Ok(Some(p)) => set("price_from", Value::Number(p.into()), i, &mut row),
                 Ok(None) => {}
-                Err(why) => bad(i, &cell.text, &why),
+                Err(why) => bad(
+                    i,
+                    &cell.text,
+                    &why,
+                    "viết giá bằng đồng, ví dụ 250000, 250.000đ hoặc từ 300.000",
+                ),
             }
+        } else {
+            note(
+                i,
+                format!(
+                    "the price `{}` is not read: a price is for homestays, and this row is in `{}`",
+                    cell.text, row.section
+                ),
+                "giá chỉ dùng cho homestay: nhập với --section homestays, hoặc ghi homestays ở cột Section",
+            );
         }
     }
     row.notes = get(Column::Notes).map(|(_, c)| c.text.clone());
+    row.warnings = warnings;
     if problems.is_empty() {
-        Ok(Some(row))
+        Ok(row)
     } else {
         Err(problems)
     }
@@ -730,31 +1006,9 @@ fn write_all(site: &Path, writes: &[(PathBuf, String)]) -> Result<()> {
             ));
         }
     }
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let stage = |staged: &mut Vec<(PathBuf, PathBuf)>| -> std::io::Result<()> {
-        for (rel, text) in writes {
-            let path = site.join(rel);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            let tmp = path.with_file_name(format!(
-                ".{}.import-{}",
-                path.file_name().unwrap_or_default().to_string_lossy(),
-                std::process::id()
-            ));
-            std::fs::write(&tmp, text)?;
-            staged.push((tmp, path));
-        }
-        Ok(())
-    };
-    if let Err(e) = stage(&mut staged) {
-        for (tmp, _) in &staged {
-            let _ = std::fs::remove_file(tmp);
-        }
-        return Err(Error::io(site, e));
-    }
-    for (tmp, path) in &staged {
-        std::fs::rename(tmp, path).map_err(|e| Error::io(path, e))?;
-    }
-    Ok(())
+    let files: Vec<(PathBuf, &[u8])> = writes
+        .iter()
+        .map(|(rel, text)| (site.join(rel), text.as_bytes()))
+        .collect();
+    crate::output::write_all_or_none(&files).map_err(|e| Error::io(site, e))
 }

@@ -37,14 +37,30 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Table, String> {
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    match ext.as_str() {
+    let table = match ext.as_str() {
         "csv" | "txt" => read_csv(path),
         "xlsx" | "xlsm" | "xls" | "ods" | "xlsb" => read_workbook(path, sheet),
         "" => Err("has no extension to tell its format: name it .xlsx, .xls, .ods or .csv".into()),
         _ => Err(format!(
             "is a `.{ext}` file, not a spreadsheet Waymark reads: save it as .xlsx, .xls, .ods or .csv"
         )),
+    }?;
+    Ok(composed(table))
+}
+
+/// Every cell in NFC: text typed with combining tone marks (some keyboards and systems send
+/// them) is the same text as with precomposed letters, and is written and compared as such.
+fn composed(mut table: Table) -> Table {
+    use unicode_normalization::{is_nfc, UnicodeNormalization};
+    for cell in table.rows.iter_mut().flatten() {
+        if !is_nfc(&cell.text) {
+            cell.text = cell.text.nfc().collect();
+        }
     }
+    if !is_nfc(&table.sheet) {
+        table.sheet = table.sheet.nfc().collect();
+    }
+    table
 }
 
 fn read_workbook(path: &Path, sheet: Option<&str>) -> Result<Table, String> {
@@ -244,6 +260,21 @@ mod tests {
             decode(&utf16).unwrap(),
             ("Tên,Xã\n".to_string(), "UTF-16LE")
         );
+    }
+
+    #[test]
+    fn combining_tone_marks_are_composed() {
+        let nfd = "Đe\u{302}\u{300}n Ky\u{300} Cu\u{300}ng";
+        let t = composed(Table {
+            sheet: "Di ti\u{301}ch".into(),
+            rows: vec![vec![Cell {
+                text: nfd.into(),
+                number: None,
+            }]],
+            encoding: None,
+        });
+        assert_eq!(t.rows[0][0].text, "Đền Kỳ Cùng");
+        assert_eq!(t.sheet, "Di tích");
     }
 
     #[test]

@@ -54,7 +54,9 @@ fn specs(site: &Site, e: &Entry) -> Result<Vec<Spec>, String> {
     }
     if let Some(p) = &m.phone {
         let name = &e.texts[site.default_language()].title;
-        let card = payload::mecard(name, p).map_err(|e| format!("contact card: {e}"))?;
+        // A contact card holds one number: the first, the one the call card dials.
+        let first = crate::address::phone_numbers(p).next().unwrap_or(p);
+        let card = payload::mecard(name, first).map_err(|e| format!("contact card: {e}"))?;
         cards.push((
             "contact",
             "Lưu số điện thoại",

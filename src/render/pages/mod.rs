@@ -28,6 +28,8 @@ enum Job<'a> {
     Entry(usize, Vec<String>),
     /// A retired code that leads to a section rather than an entry.
     SectionLanding(String, usize),
+    /// The landing of a code whose entry is a draft left out: "being updated".
+    HeldLanding(String, usize),
     NotFound,
 }
 
@@ -37,6 +39,18 @@ struct Shared<'a> {
     theme: &'a Theme,
     links: Links<'a>,
     site_ctx: BTreeMap<&'a str, SiteCtx>,
+    /// What the site is, in each language: the description of pages that have none of their own.
+    about: BTreeMap<&'a str, String>,
+}
+
+/// The "being updated" notice of a held code's landing, in one language.
+#[derive(Serialize)]
+struct HeldNotice {
+    lang: String,
+    title: String,
+    text: String,
+    home: String,
+    home_label: String,
 }
 
 #[derive(Serialize)]
@@ -64,10 +78,23 @@ pub fn render_site(
     let links = Links::new(site, media);
     let wanted = |i: usize| only.is_none_or(|s| s.entries.contains(&i));
     let lists = only.is_none_or(|s| s.lists);
+    let about = (site.config.languages.iter())
+        .map(|l| {
+            let intro = site
+                .home
+                .get(l)
+                .map(|i| markdown::render(&i.body, &i.file, i.body_line, l, &links).html);
+            (
+                l.as_str(),
+                about(site, l, &theme.strings[l], intro.as_deref()),
+            )
+        })
+        .collect();
     let shared = Shared {
         site,
         media,
         theme,
+        about,
         site_ctx: site
             .config
             .languages
@@ -95,10 +122,14 @@ pub fn render_site(
     }
     let mut landings: Vec<Vec<String>> =
         site.entries.iter().map(|e| vec![e.code.clone()]).collect();
+    for (i, h) in site.held.iter().enumerate().filter(|_| lists) {
+        jobs.push(Job::HeldLanding(h.code.clone(), i));
+    }
     for (code, target) in &site.retired {
         match resolve_retired(site, target) {
             Some(Target::Entry(i)) => landings[i].push(code.clone()),
             Some(Target::Section(i)) if lists => jobs.push(Job::SectionLanding(code.clone(), i)),
+            Some(Target::Held(i)) if lists => jobs.push(Job::HeldLanding(code.clone(), i)),
             _ => {}
         }
     }
@@ -148,6 +179,7 @@ type Published = (OutFile, Option<Vec<String>>);
 enum Target {
     Entry(usize),
     Section(usize),
+    Held(usize),
 }
 
 /// Follow a retired code's `retired_to` (a code, possibly retired itself, an entry or a section).
@@ -160,6 +192,13 @@ fn resolve_retired(site: &Site, target: &str) -> Option<Target> {
             .position(|e| e.code == t || e.page_id() == t)
         {
             return Some(Target::Entry(i));
+        }
+        if let Some(i) = site
+            .held
+            .iter()
+            .position(|h| h.code == t || h.page_id() == t)
+        {
+            return Some(Target::Held(i));
         }
         if let Some(i) = site.sections.iter().position(|s| s.name == t) {
             return Some(Target::Section(i));
@@ -212,20 +251,13 @@ impl Shared<'_> {
         let site = self.site;
         let all: Vec<&str> = site.config.languages.iter().map(String::as_str).collect();
         let (translations, alternates) = versions(site, &all, lang, path_of, &self.theme.strings);
-        // Every page gets a description (search results and link previews show it): the
-        // page's own, else the site's in this language, else the page's first paragraph.
-        let summary = summary
-            .or_else(|| site.home.get(lang).and_then(|i| i.summary.clone()))
-            .or_else(|| {
-                (lang == site.default_language())
-                    .then(|| site.config.description.clone())
-                    .flatten()
-            })
+        let description = (summary.clone())
             .or_else(|| first_paragraph(&content))
-            .or_else(|| Some(site.config.title.clone()));
+            .unwrap_or_else(|| self.about[lang].clone());
         let page = PageCtx {
             title,
             summary,
+            description,
             content,
             canonical: site.absolute(&path_of(lang)),
             alternates,
@@ -249,9 +281,13 @@ impl Shared<'_> {
                 let title = intro
                     .and_then(|i| i.title.clone())
                     .unwrap_or_else(|| site.config.title.clone());
-                let summary = intro
-                    .and_then(|i| i.summary.clone())
-                    .or_else(|| site.config.description.clone());
+                // The lead under the title: never the intro's own first paragraph (shown just
+                // below), nor the default language's description on another language's page.
+                let summary = intro.and_then(|i| i.summary.clone()).or_else(|| {
+                    (*lang == site.default_language())
+                        .then(|| site.config.description.clone())
+                        .flatten()
+                });
                 let mut ctx = self.list_page(lang, &|l| site.home_path(l), title, summary, content);
                 ctx.insert("home", &self.home_ctx(lang));
                 ctx.insert("search_index", &site.link(&format!("/search/{lang}.json")));
@@ -345,6 +381,48 @@ impl Shared<'_> {
                 }
                 Ok(first)
             }
+            Job::HeldLanding(code, i) => {
+                let h = &site.held[*i];
+                let lang = site.default_language();
+                let title = h.titles.get(lang).cloned().unwrap_or_default();
+                let page = PageCtx {
+                    title: title.clone(),
+                    summary: None,
+                    // What the visitor is told: shown in previews too (a printed code gets shared).
+                    description: (self.strings(lang).get("held_text").cloned())
+                        .unwrap_or_else(|| self.about[lang].clone()),
+                    content: String::new(),
+                    canonical: site.absolute(&crate::address::landing(code)),
+                    alternates: Vec::new(),
+                    translations: Vec::new(),
+                };
+                let mut ctx = self.base_ctx(lang, page);
+                // Every language's notice on the one page: the visitor reads their own.
+                let notices: Vec<HeldNotice> = site
+                    .config
+                    .languages
+                    .iter()
+                    .map(|l| HeldNotice {
+                        lang: l.clone(),
+                        title: h.titles.get(l).cloned().unwrap_or_else(|| title.clone()),
+                        text: self
+                            .strings(l)
+                            .get("held_text")
+                            .cloned()
+                            .unwrap_or_default(),
+                        home: site.link(&site.home_path(l)),
+                        home_label: self.strings(l).get("home").cloned().unwrap_or_default(),
+                    })
+                    .collect();
+                ctx.insert("notices", &notices);
+                // `waymark verify` reads it: this landing is right, its entry is a draft.
+                ctx.insert("held_page", &h.page_id());
+                ctx.insert("contact", &site.config.contact);
+                Ok(vec![OutFile::bytes(
+                    crate::address::landing_file(code),
+                    self.theme.render_bytes("held.html", &ctx)?,
+                )])
+            }
             Job::NotFound => {
                 let lang = site.default_language();
                 let page = PageCtx {
@@ -354,6 +432,11 @@ impl Shared<'_> {
                         .cloned()
                         .unwrap_or_else(|| "404".into()),
                     summary: None,
+                    description: self
+                        .strings(lang)
+                        .get("not_found_text")
+                        .cloned()
+                        .unwrap_or_else(|| self.about[lang].clone()),
                     content: String::new(),
                     canonical: site.absolute("/404.html"),
                     alternates: Vec::new(),
@@ -426,9 +509,13 @@ impl Shared<'_> {
             |l| site.entry_path(e, l),
             &self.theme.strings,
         );
+        let description = (text.summary.clone())
+            .or_else(|| first_paragraph(body))
+            .unwrap_or_else(|| self.about[lang].clone());
         let page = PageCtx {
             title: text.title.clone(),
             summary: text.summary.clone(),
+            description,
             content: body.to_string(),
             canonical: site.absolute(&site.entry_path(e, lang)),
             alternates,
@@ -494,6 +581,25 @@ fn first_paragraph(html: &str) -> Option<String> {
         .replace("&#39;", "'")
         .replace("&amp;", "&");
     (!text.is_empty()).then_some(text)
+}
+
+/// What the site is, in `lang`, for pages with no description of their own and the web app:
+/// the home page's summary there, the site's `description` (written in the default language),
+/// the first paragraph of the home page's intro (`intro_html`), else the theme's sentence.
+pub fn about(site: &Site, lang: &str, t: &Strings, intro_html: Option<&str>) -> String {
+    site.home
+        .get(lang)
+        .and_then(|i| i.summary.clone())
+        .or_else(|| {
+            (lang == site.default_language())
+                .then(|| site.config.description.clone())
+                .flatten()
+        })
+        .or_else(|| intro_html.and_then(first_paragraph))
+        .unwrap_or_else(|| match t.get("site_description") {
+            Some(s) => s.replace("{title}", &site.config.title),
+            None => site.config.title.clone(),
+        })
 }
 
 fn map_path(site: &Site, lang: &str) -> String {
