@@ -1043,6 +1043,24 @@ fn an_entry_found_by_its_code_is_deleted_and_its_plaque_still_lands() {
         .join("content/relics/khu-luu-niem-hoang-van-thu/index.md")
         .exists());
 
+    // Another entry links to it: deleting would break the build, so it is refused, in words.
+    let linking = format!("{DEN}\n[Khu lưu niệm](khu-luu-niem-hoang-van-thu/index.md)\n");
+    write(s.path(), "content/relics/den.md", &linking);
+    let r = b.post(
+        &format!("{}/_edit/delete/{id}", ed.base),
+        &[("csrf", &token), ("confirm", "yes")],
+        &[],
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("content/relics/den.md:"), "{}", r.body);
+    assert!(r.body.contains("liên kết"));
+    assert!(s
+        .path()
+        .join("content/relics/khu-luu-niem-hoang-van-thu/index.md")
+        .exists());
+    assert!(read(s.path().join("plaques.lock")).contains("HVT: { page:"));
+    write(s.path(), "content/relics/den.md", DEN);
+
     let r = b.post(
         &format!("{}/_edit/delete/{id}", ed.base),
         &[("csrf", &token), ("confirm", "yes")],

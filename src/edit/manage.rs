@@ -77,7 +77,8 @@ impl Editor {
         let config = self.config().map_err(|e| Failed::Io(e.to_string()))?;
         let _one = self.write.lock().unwrap_or_else(|e| e.into_inner());
         let _lock = crate::lock::SiteLock::take(&self.site);
-        let files = self.entries(&config).remove(id).ok_or(Failed::Gone)?;
+        let mut all = self.entries(&config);
+        let files = all.remove(id).ok_or(Failed::Gone)?;
         let mut ledger = Ledger::load(&self.site).map_err(|e| Failed::Io(e.to_string()))?;
         let section = files.section.clone();
         let retired: Vec<String> = codes_by_page(&ledger).remove(id).unwrap_or_default();
@@ -92,6 +93,65 @@ impl Editor {
                 rec.page = None;
                 rec.retired_to = Some(section.clone());
                 changed = true;
+            }
+        }
+
+        // The site as the delete leaves it must still build: another entry's link to this one
+        // would break it. Only entries whose text names its slug can link to it.
+        let mut staged = crate::content::Staged::default();
+        staged.removed.insert(files.file.clone());
+        staged.removed.extend(files.translations.values().cloned());
+        let linking: Vec<&str> = all
+            .iter()
+            .filter(|(_, f)| {
+                std::iter::once(&f.file)
+                    .chain(f.translations.values())
+                    .any(|p| {
+                        std::fs::read_to_string(self.site.join(p))
+                            .is_ok_and(|t| t.contains(files.slug.as_str()))
+                    })
+            })
+            .map(|(other, _)| other.as_str())
+            .collect();
+        if !linking.is_empty() {
+            let check = |staged: &crate::content::Staged, ledger: &Ledger| {
+                super::whole_site::problems_with_ledger(
+                    &self.site,
+                    &config,
+                    staged,
+                    ledger,
+                    &linking,
+                    Some(&self.memo),
+                )
+            };
+            let before = check(
+                &crate::content::Staged::default(),
+                &Ledger::load(&self.site).unwrap_or_default(),
+            );
+            let broken: Vec<String> = check(&staged, &ledger)
+                .into_iter()
+                .filter(|d| {
+                    !before
+                        .iter()
+                        .any(|b| b.file == d.file && b.message == d.message)
+                })
+                .map(|d| match d.line {
+                    Some(line) => format!("{}:{line}", d.file.display()),
+                    None => d.file.display().to_string(),
+                })
+                .collect();
+            if !broken.is_empty() {
+                return Err(Failed::Invalid(vec![super::form::FieldMsg::error(
+                    "",
+                    format!(
+                        "not deleted: these link to it, and their links would break: {}. Change or remove those links first",
+                        broken.join(", ")
+                    ),
+                    format!(
+                        "chưa xoá: các mục sau có liên kết tới mục này, xoá đi thì liên kết hỏng: {}. Hãy sửa hoặc bỏ các liên kết đó trước",
+                        broken.join(", ")
+                    ),
+                )]));
             }
         }
 

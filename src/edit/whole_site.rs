@@ -55,11 +55,29 @@ fn problems(
         Ok(l) => l,
         Err(e) => return errors(e),
     };
+    problems_with_ledger(site, config, staged, &ledger, entries, memo)
+}
+
+/// The errors a build of `site` would stop at with `staged` over its files and `ledger` as
+/// plaques.lock (a change that rewrites it too, as a delete retires codes), the links of
+/// `entries` checked.
+pub fn problems_with_ledger(
+    site: &Path,
+    config: &Config,
+    staged: &Staged,
+    ledger: &Ledger,
+    entries: &[&str],
+    memo: Option<&Memo>,
+) -> Vec<Diagnostic> {
+    let errors = |e: Error| match e {
+        Error::Site(ds) => ds.into_iter().filter(Diagnostic::is_error).collect(),
+        other => vec![Diagnostic::error(site, other.to_string())],
+    };
     let loaded = match content::load_staged(site, config, false, memo, staged) {
         Ok(l) => l,
         Err(e) => return errors(e),
     };
-    let model = match Site::from_loaded(site, config.clone(), loaded, &ledger) {
+    let model = match Site::from_loaded(site, config.clone(), loaded, ledger) {
         Ok(m) => m.site,
         Err(e) => return errors(e),
     };

@@ -1111,6 +1111,18 @@ async fn delete(
             StatusCode::NOT_FOUND,
             pages::message(l, &id, l.t("Không có mục này.", "There is no such entry.")),
         ),
+        Ok((id, Err(Failed::Invalid(msgs)))) => html(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            pages::message(
+                l,
+                &id,
+                &msgs
+                    .iter()
+                    .map(|m| l.t(&m.vi, &m.en).to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+        ),
         Ok((id, Err(f))) => {
             let why = match f {
                 Failed::Io(e) => e,
