@@ -181,7 +181,7 @@ pub fn list(
     }
     let _ = write!(
         b,
-        "<h2>{}</h2><form method=\"post\" action=\"/_edit/new\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><label for=\"kind\">{}</label><select id=\"kind\" name=\"kind\"><option value=\"relic\">{}</option><option value=\"homestay\">{}</option><option value=\"place\">{}</option></select><label for=\"title\">{}</label><input id=\"title\" name=\"title\" required><button type=\"submit\">{}</button></form>",
+        "<h2>{}</h2><form method=\"post\" action=\"/_edit/new\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><label for=\"kind\">{}</label><select id=\"kind\" name=\"kind\"><option value=\"relic\">{}</option><option value=\"homestay\">{}</option><option value=\"place\">{}</option></select><label for=\"title\">{}</label><input id=\"title\" name=\"title\" maxlength=\"{title_max}\" required><button type=\"submit\">{}</button></form>",
         lang.t("Thêm địa điểm", "Add a place"),
         esc(csrf),
         lang.t("Loại", "Kind"),
@@ -190,6 +190,7 @@ pub fn list(
         lang.t("Địa điểm khác", "Other place"),
         lang.t("Tên", "Name"),
         lang.t("Tạo", "Create"),
+        title_max = fields::get("title").map_or(0, |f| f.max_chars),
     );
     let _ = write!(
         b,
@@ -314,12 +315,13 @@ pub fn entry_form(v: &FormView) -> String {
     if !v.owner {
         let _ = write!(
             b,
-            "<form method=\"post\" action=\"/_edit/owners\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"entry\" value=\"{}\"><label for=\"owner-label\">{}</label><input id=\"owner-label\" name=\"label\" placeholder=\"{}\"><button class=\"quiet\" type=\"submit\">{}</button></form>",
+            "<form method=\"post\" action=\"/_edit/owners\"><input type=\"hidden\" name=\"csrf\" value=\"{}\"><input type=\"hidden\" name=\"entry\" value=\"{}\"><label for=\"owner-label\">{}</label><input id=\"owner-label\" name=\"label\" maxlength=\"{label_max}\" placeholder=\"{}\"><button class=\"quiet\" type=\"submit\">{}</button></form>",
             esc(v.csrf),
             esc(&o.id),
             lang.t("Đường dẫn cho chủ nhà (chỉ sửa được mục này)", "A link for the owner (edits this entry only)"),
             lang.t("Tên chủ nhà", "Owner's name"),
             lang.t("Tạo đường dẫn", "Make the link"),
+            label_max = super::auth::LABEL_MAX,
         );
         let _ = write!(
             b,
@@ -452,10 +454,16 @@ fn field_input(v: &FormView, field: &Field) -> String {
         }
         b.push_str(&msgs_at(v, &name));
     };
+    // The phone stops typing at the field's limit; the save checks it again.
+    let max = if field.max_chars > 0 {
+        format!(" maxlength=\"{}\"", field.max_chars)
+    } else {
+        String::new()
+    };
     let text_input = |b: &mut String, kind: &str, extra: &str| {
         let _ = write!(
             b,
-            "<input id=\"{name}\" name=\"{name}\" type=\"{kind}\" value=\"{}\"{extra}>",
+            "<input id=\"{name}\" name=\"{name}\" type=\"{kind}\" value=\"{}\"{extra}{max}>",
             esc(&value)
         );
     };
@@ -473,7 +481,7 @@ fn field_input(v: &FormView, field: &Field) -> String {
             head(&mut b, &name);
             let _ = write!(
                 b,
-                "<textarea id=\"{name}\" name=\"{name}\" rows=\"3\">{}</textarea>",
+                "<textarea id=\"{name}\" name=\"{name}\" rows=\"3\"{max}>{}</textarea>",
                 esc(&value)
             );
         }
@@ -851,12 +859,13 @@ pub fn conflict(lang: Lang, id: &str, file: &str, on_disk: &str, yours: &str) ->
 /// The page a pairing link opens: a name for this device, and one button.
 pub fn pair(lang: Lang, token: &str) -> String {
     let body = format!(
-        "<h1>{}</h1><form method=\"post\" action=\"/_edit/pair\"><input type=\"hidden\" name=\"token\" value=\"{}\"><label for=\"label\">{}</label><input id=\"label\" name=\"label\" placeholder=\"{}\"><button type=\"submit\">{}</button></form>",
+        "<h1>{}</h1><form method=\"post\" action=\"/_edit/pair\"><input type=\"hidden\" name=\"token\" value=\"{}\"><label for=\"label\">{}</label><input id=\"label\" name=\"label\" maxlength=\"{label_max}\" placeholder=\"{}\"><button type=\"submit\">{}</button></form>",
         lang.t("Ghép điện thoại này", "Pair this phone"),
         esc(token),
         lang.t("Tên máy (để biết ai đã sửa)", "This device's name (to tell who edited what)"),
         lang.t("Điện thoại của Lan", "Lan's phone"),
         lang.t("Ghép", "Pair"),
+        label_max = super::auth::LABEL_MAX,
     );
     page(lang, lang.t("Ghép điện thoại", "Pair"), &body)
 }
