@@ -13,6 +13,9 @@ use std::path::PathBuf;
 /// yet gone, should the delete have been a mistake.
 pub const DELETED_DIR: &str = "deleted";
 
+/// The intro file a section keeps when its last entry is deleted.
+const SECTION_KEPT: &str = "---\n# Giữ thư mục này: biển QR của các mục đã xoá dẫn về đây.\n# Kept so that the plaque codes retired to this section keep leading here.\n---\n";
+
 /// What a delete did.
 #[derive(Debug)]
 pub struct Deleted {
@@ -188,6 +191,22 @@ impl Editor {
             }
             moved.push((rel.clone(), to));
         }
+        // The last entry of its section: Git keeps no empty folder, and a section that is not
+        // there cannot take the codes retired to it, so the section keeps an intro file.
+        let mut written: Vec<PathBuf> = Vec::new();
+        let intro = PathBuf::from(crate::content::CONTENT_DIR)
+            .join(&section)
+            .join("_index.md");
+        let last = !all.values().any(|f| f.section == section);
+        if changed && last && !self.site.join(&intro).exists() {
+            if let Err(e) =
+                crate::output::write_atomic(&self.site.join(&intro), SECTION_KEPT.as_bytes())
+            {
+                undo(&moved);
+                return Err(io(e));
+            }
+            written.push(intro);
+        }
         // The entry is out of content/; now its codes lead to the section. Should the ledger
         // not be written, the files go back: a code must never lead nowhere.
         if changed {
@@ -206,7 +225,8 @@ impl Editor {
         if let Some(b) = &files.bundle {
             removed.extend(files.assets.iter().map(|a| b.join(a)));
         }
-        self.commit_files(&removed, &format!("delete {id}"), label);
+        let touched: Vec<PathBuf> = removed.iter().chain(&written).cloned().collect();
+        self.commit_files(&touched, &format!("delete {id}"), label);
         Ok(Deleted {
             retired,
             removed,
