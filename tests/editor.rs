@@ -1021,7 +1021,9 @@ fn paired_phones_are_listed_and_a_lost_one_unpaired_at_once() {
 
     // An owner sees no phones and unpairs none; without the token, nothing happens either.
     let owner = owner_of(&lan, &ed.base, "homestays/nha-lan");
-    assert_eq!(owner.get(&format!("{}/_edit/devices", ed.base)).status, 403);
+    let r = owner.get(&format!("{}/_edit/devices", ed.base));
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("chỉ mở được một mục"), "{}", r.body);
     let owner_csrf = {
         let f = form_of(&owner, &ed.base, "homestays/nha-lan");
         csrf(&f)

@@ -168,6 +168,16 @@ fn session_cookie(token: String) -> Cookie<'static> {
         .build()
 }
 
+/// An owner link's session asking for more than its entry.
+fn one_entry_only(headers: &HeaderMap) -> Response {
+    refuse(
+        headers,
+        StatusCode::FORBIDDEN,
+        "Đường dẫn của bạn chỉ mở được một mục.",
+        "Your link opens one entry only.",
+    )
+}
+
 /// The session of whoever asks for entry `id`, volunteer or its owner; else the refusal.
 fn editing(
     app: &App,
@@ -180,12 +190,7 @@ fn editing(
         return Err(not_paired(headers));
     };
     if !s.may_edit(id) {
-        return Err(refuse(
-            headers,
-            StatusCode::FORBIDDEN,
-            "Đường dẫn của bạn chỉ mở được một mục.",
-            "Your link opens one entry only.",
-        ));
+        return Err(one_entry_only(headers));
     }
     Ok((st, s))
 }
@@ -199,9 +204,12 @@ fn volunteer(
     csrf: Option<&str>,
 ) -> Result<(Arc<EditorState>, Session), Response> {
     let st = editor(app);
-    let Some(s) = session(&st, jar).filter(|s| s.scope == Scope::All) else {
+    let Some(s) = session(&st, jar) else {
         return Err(not_paired(headers));
     };
+    if s.scope != Scope::All {
+        return Err(one_entry_only(headers));
+    }
     if csrf.is_some_and(|t| !post_ok(headers, &s, Some(t))) {
         return Err(csrf_refused(headers));
     }
