@@ -13,7 +13,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "vocabulary and tools",
         &[
-            "error", "vocab", "yaml", "slug", "address", "qr", "output", "progress",
+            "error", "vocab", "yaml", "slug", "address", "qr", "output", "progress", "days",
         ],
     ),
     ("load", &["config", "ledger", "content", "theme", "lock"]),
@@ -210,7 +210,10 @@ fn every_module_has_a_layer() {
         .flat_map(|(_, ms)| ms.iter())
         .filter(|m| !declared.contains(**m))
         .collect();
-    assert!(gone.is_empty(), "layers name modules that are gone: {gone:?}");
+    assert!(
+        gone.is_empty(),
+        "layers name modules that are gone: {gone:?}"
+    );
 }
 
 #[test]

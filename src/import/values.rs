@@ -2,7 +2,8 @@
 //! decision and its date in one cell, type abbreviations in names, coordinates in degrees,
 //! degrees-minutes-seconds or one "lat, lon" cell, Excel date serials, phones, prices.
 
-use super::table::{excel_day, fold, Cell};
+use super::table::{fold, Cell};
+use crate::days::excel_day;
 
 /// "Quốc gia đặc biệt" / "Quốc gia" / "Cấp tỉnh" (and the keys themselves).
 pub fn ranking(s: &str) -> Result<&'static str, String> {
