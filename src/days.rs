@@ -30,7 +30,9 @@ pub fn today() -> String {
 /// The UTC day (YYYY-MM-DD) of a Unix time in seconds.
 pub fn day_of(secs: i64) -> String {
     let ts = jiff::Timestamp::from_second(secs).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-    ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date().to_string()
+    ts.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_string()
 }
 
 /// Days from 1970-01-01 to a day written YYYY-MM-DD.
