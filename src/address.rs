@@ -144,17 +144,15 @@ pub fn zalo_url(zalo: &str) -> String {
     format!("https://zalo.me/{local}")
 }
 
-/// Percent-encode a URL query component (RFC 3986 unreserved characters kept).
+/// Percent-encode a URL query component or path segment (RFC 3986 unreserved characters kept).
 pub fn encode_component(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+    const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    utf8_percent_encode(s, UNRESERVED).to_string()
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ const KNOWN: &[&str] = &[
     "paginate_by",
     "tag_names",
     "previous_base_urls",
+    "contact",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -52,6 +53,20 @@ pub struct Config {
     /// `output/moved/<host>/` that sends every page and printed code to its new address.
     #[serde(default)]
     pub previous_base_urls: Vec<String>,
+    /// Who visitors can call or write to (shown where a page cannot help them, such as the
+    /// landing of a place being updated).
+    #[serde(default)]
+    pub contact: Option<Contact>,
+}
+
+/// `contact:` in site.yaml.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 /// How photos are published (`photos:` in site.yaml).

@@ -52,9 +52,12 @@ pub struct Claim<'a> {
     pub code: Option<&'a str>,
     pub file: &'a Path,
     pub code_line: Option<usize>,
+    /// A draft left out of the build: it keeps a code it has, and is given none.
+    pub held: bool,
 }
 
-/// The outcome: a code for every claim (same order), and the ledger to write.
+/// The outcome: a code for every claim (same order; empty for a held claim that has none),
+/// and the ledger to write.
 #[derive(Debug)]
 pub struct Assignment {
     pub codes: Vec<String>,
@@ -235,7 +238,7 @@ pub fn assign(
 
     // 3. New codes, derived from the slug, in file order so that the result is stable.
     for (i, c) in claims.iter().enumerate() {
-        if codes[i].is_some() || c.code.is_some() {
+        if codes[i].is_some() || c.code.is_some() || c.held {
             continue;
         }
         let code = derive_code(&c.page, |k| {
@@ -286,7 +289,7 @@ pub fn assign(
     }
     diags.into_result()?;
     let codes: Vec<String> = codes.into_iter().map(|c| c.unwrap_or_default()).collect();
-    for (i, code) in codes.iter().enumerate() {
+    for (i, code) in codes.iter().enumerate().filter(|(_, c)| !c.is_empty()) {
         next.codes.insert(
             code.clone(),
             Record {
@@ -432,7 +435,32 @@ mod tests {
             code,
             file,
             code_line: None,
+            held: false,
         }
+    }
+
+    #[test]
+    fn a_held_draft_keeps_its_code_and_is_given_none() {
+        let ledger = Ledger {
+            version: 1,
+            codes: [(
+                "NHAMAC".to_string(),
+                record(Some("relics/nha-mac"), None, Some("2026-01-15")),
+            )]
+            .into(),
+        };
+        let f = Path::new("content/relics/x.md");
+        let mut kept = claim("relics/nha-mac", None, f);
+        kept.held = true;
+        let mut fresh = claim("relics/moi", None, f);
+        fresh.held = true;
+        let a = assign(&ledger, &[kept, fresh], &BTreeSet::new()).unwrap();
+        assert_eq!(a.codes, ["NHAMAC", ""]);
+        assert_eq!(a.ledger.codes.len(), 1, "no code for the new draft");
+        assert_eq!(
+            a.ledger.codes["NHAMAC"].printed.as_deref(),
+            Some("2026-01-15")
+        );
     }
 
     #[test]

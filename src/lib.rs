@@ -9,6 +9,8 @@
 // A Diagnostic (file, line, message, hint, source line) is the product of the error path, which is
 // cold; boxing it everywhere would only add noise.
 #![allow(clippy::result_large_err)]
+// The one exception, the WebP encoder's FFI, says so where it is (media/webp.rs).
+#![deny(unsafe_code)]
 
 pub mod address;
 pub mod cmd;

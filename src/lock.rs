@@ -3,7 +3,7 @@
 //! of the same site could be about to link one of them into its output. A second run waits, and
 //! says why. `serve` does not take the lock: it never deletes from the cache.
 
-use std::os::unix::io::AsRawFd;
+use std::fs::TryLockError;
 use std::path::Path;
 
 /// Held until dropped (the kernel lets go of it when the file closes, even after a crash).
@@ -29,22 +29,17 @@ impl SiteLock {
             .write(true)
             .open(&path)
             .ok()?;
-        let fd = file.as_raw_fd();
-        // SAFETY: flock on a descriptor this function owns; no memory is passed.
-        if unsafe { libc::flock(fd, libc::LOCK_EX | libc::LOCK_NB) } != 0 {
-            eprintln!(
-                "waiting for another waymark run on this site to finish (lock: {})",
-                path.display()
-            );
-            loop {
-                // SAFETY: as above.
-                if unsafe { libc::flock(fd, libc::LOCK_EX) } == 0 {
-                    break;
-                }
-                if std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
-                    return None;
-                }
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                eprintln!(
+                    "waiting for another waymark run on this site to finish (lock: {})",
+                    path.display()
+                );
+                file.lock().ok()?;
             }
+            // A file system without locks: go on unguarded, as when the file cannot be made.
+            Err(TryLockError::Error(_)) => return None,
         }
         Some(SiteLock { _file: file })
     }

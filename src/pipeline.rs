@@ -247,6 +247,7 @@ fn environment(model: &Model) -> u64 {
     d.write(format!("{stamp:?}").as_bytes());
     d.write(format!("{:?}", model.site.config).as_bytes());
     d.write(format!("{:?}", model.site.retired).as_bytes());
+    d.write(format!("{:?}", model.site.held).as_bytes());
     d.write(&model.theme.digest.to_le_bytes());
     d.finish()
 }

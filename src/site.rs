@@ -37,6 +37,26 @@ impl Entry {
     }
 }
 
+/// A draft left out of the build whose plaque code was issued: its landing `/q/CODE/` says the
+/// place is being updated instead of leading nowhere, and links to it lead there.
+#[derive(Debug)]
+pub struct Held {
+    pub code: String,
+    pub section: String,
+    pub slug: String,
+    /// Title by language.
+    pub titles: BTreeMap<String, String>,
+    /// Its Markdown files, relative to the site folder.
+    pub files: Vec<PathBuf>,
+}
+
+impl Held {
+    /// `section/slug`, as in plaques.lock.
+    pub fn page_id(&self) -> String {
+        format!("{}/{}", self.section, self.slug)
+    }
+}
+
 #[derive(Debug)]
 pub struct Section {
     pub name: String,
@@ -131,6 +151,8 @@ pub struct Site {
     pub by_file: HashMap<PathBuf, usize>,
     /// Retired plaque codes and what they now lead to (a code, `section/slug` or a section).
     pub retired: BTreeMap<String, String>,
+    /// Drafts left out that have a plaque code, by file path.
+    pub held: Vec<Held>,
     /// For each entry, the closest relic sites and homestays: (entry index, km).
     pub nearby: Vec<Nearby>,
     /// Sorted by slug.
@@ -165,11 +187,14 @@ impl Site {
             section_intros,
             sections: section_names,
             entries: raw,
+            held,
             warnings,
         } = loaded;
         let claims: Vec<ledger::Claim> = raw
             .iter()
-            .map(|e| ledger::Claim {
+            .map(|e| (e, false))
+            .chain(held.iter().map(|e| (e, true)))
+            .map(|(e, is_held)| ledger::Claim {
                 page: format!("{}/{}", e.section, e.slug),
                 code: e.matter.code.as_deref(),
                 file: &e.file,
@@ -178,15 +203,31 @@ impl Site {
                     .code
                     .as_ref()
                     .map(|_| crate::yaml::key_line(&e.yaml, e.yaml_line, "code")),
+                held: is_held,
             })
             .collect();
         let names: BTreeSet<String> = section_names.iter().cloned().collect();
         let assignment = ledger::assign(ledger, &claims, &names)?;
 
+        let mut codes = assignment.codes.into_iter();
         let entries: Vec<Entry> = raw
             .into_iter()
-            .zip(assignment.codes)
+            .zip(codes.by_ref())
             .map(|(e, code)| from_raw(e, code))
+            .collect();
+        let held = held
+            .into_iter()
+            .zip(codes)
+            .filter(|(_, code)| !code.is_empty())
+            .map(|(e, code)| Held {
+                code,
+                titles: (e.texts.iter())
+                    .map(|(l, t)| (l.clone(), t.title.clone()))
+                    .collect(),
+                files: e.texts.values().map(|t| t.file.clone()).collect(),
+                section: e.section,
+                slug: e.slug,
+            })
             .collect();
         let mut by_file = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
@@ -236,6 +277,7 @@ impl Site {
             entries,
             by_file,
             retired: assignment.retired,
+            held,
         };
         Ok(Modeled {
             site,

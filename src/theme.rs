@@ -21,6 +21,7 @@ const DEFAULT_FILES: &[(&str, &str)] = embed!(
     "templates/section.html",
     "templates/entry.html",
     "templates/404.html",
+    "templates/held.html",
     "plaque.svg",
     "kit-card.svg",
     "templates/map.html",

@@ -223,13 +223,16 @@ fn a_bad_value_is_refused_at_its_field_with_the_words_given_back() {
 }
 
 #[test]
-fn a_file_changed_since_the_form_opened_is_a_conflict_with_both_versions() {
+fn a_file_changed_since_an_unknown_form_is_a_conflict_with_both_versions() {
     let s = a_site();
     let ed = start(s.path(), &[]);
     let b = pair(&ed.pair_link, "Lan");
     let fields = form_of(&b, &ed.base, "relics/den");
     let theirs = DEN.replace("Ngôi đền bên sông.", "Sửa bằng máy tính.");
     write(s.path(), "content/relics/den.md", &theirs);
+    // The file the form was made from is gone with the cache (`tests/saves.rs` has the merge
+    // of a form whose file is known): both versions are shown whole.
+    std::fs::remove_dir_all(s.path().join(".waymark-cache/editor")).unwrap();
     let r = save(
         &b,
         &ed.base,

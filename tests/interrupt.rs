@@ -80,8 +80,12 @@ fn killed_builds_leave_the_old_site_or_the_new_one() {
             std::thread::sleep(at);
         }
         if attempt % 3 == 0 {
-            // SAFETY: sending a signal to our own child process.
-            unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+            // Ctrl-C, as a terminal sends it.
+            let sent = Command::new("kill")
+                .args(["-INT", &child.id().to_string()])
+                .status()
+                .unwrap();
+            assert!(sent.success());
         } else {
             let _ = child.kill();
         }
@@ -108,12 +112,11 @@ fn killed_builds_leave_the_old_site_or_the_new_one() {
 /// the first is linking into its output), says so, and then builds.
 #[test]
 fn a_second_build_of_a_site_waits_for_the_first() {
-    use std::os::unix::io::AsRawFd;
     let s = make_site(3, "một");
     build_ok(s.path());
     // This test plays the first build: it holds the site's lock.
     let lock = std::fs::File::open(s.path().join(".waymark-cache/lock")).unwrap();
-    assert_eq!(unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX) }, 0);
+    lock.lock().unwrap();
     let mut second = Command::new(bin())
         .args(["build", "--site"])
         .arg(s.path())

@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Result};
 use front_matter::{FrontMatter, TranslationMatter};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 pub const CONTENT_DIR: &str = "content";
@@ -76,7 +76,28 @@ pub struct Loaded {
     pub sections: Vec<String>,
     /// Sorted by file path.
     pub entries: Vec<RawEntry>,
+    /// Drafts left out of this load (`draft: true` without `--drafts`), sorted by file path:
+    /// their plaque codes stay theirs, and a printed one keeps answering (`site::Held`).
+    pub held: Vec<RawEntry>,
     pub warnings: Vec<Diagnostic>,
+}
+
+/// Files as a change will leave them, over what is on disk: for checking a change (an editor
+/// save, an import) as a build would see it, before anything is written.
+#[derive(Debug, Default, Clone)]
+pub struct Staged {
+    /// New or changed Markdown files' text, relative to the site folder.
+    pub texts: BTreeMap<PathBuf, String>,
+    /// Files the change removes, relative to the site folder.
+    pub removed: BTreeSet<PathBuf>,
+    /// Bundle files the change adds (photos, audio), relative to the site folder.
+    pub added: BTreeSet<PathBuf>,
+}
+
+impl Staged {
+    fn is_empty(&self) -> bool {
+        self.texts.is_empty() && self.removed.is_empty() && self.added.is_empty()
+    }
 }
 
 /// Where a Markdown file sits in the content tree.
@@ -149,6 +170,17 @@ impl Memo {
 
 /// Read every Markdown file under `<site>/content` (through `memo`, when given).
 pub fn load(site: &Path, config: &Config, drafts: bool, memo: Option<&Memo>) -> Result<Loaded> {
+    load_staged(site, config, drafts, memo, &Staged::default())
+}
+
+/// `load`, with the files of `staged` in place of what is on disk.
+pub fn load_staged(
+    site: &Path,
+    config: &Config,
+    drafts: bool,
+    memo: Option<&Memo>,
+    staged: &Staged,
+) -> Result<Loaded> {
     let mut diags = Diagnostics::default();
     let root = site.join(CONTENT_DIR);
     if !root.is_dir() {
@@ -158,14 +190,20 @@ pub fn load(site: &Path, config: &Config, drafts: bool, memo: Option<&Memo>) -> 
         );
         return diags.into_result().map(|_| Loaded::default());
     }
-    let (found, sections, bundle_assets) = walk(site, &root, config, &mut diags);
+    let (mut found, sections, mut bundle_assets) = walk(site, &root, config, &mut diags);
+    if !staged.is_empty() {
+        stage(staged, config, &mut found, &mut bundle_assets, &mut diags);
+    }
 
     let parsed: Vec<(Found, std::result::Result<Parsed, Diagnostic>)> = found
         .into_par_iter()
         .map(|f| {
-            let r = match memo {
-                Some(m) => m.parse(site, &f, config),
-                None => parse_file(site, &f, config),
+            let r = match (staged.texts.get(&f.rel), memo) {
+                (Some(text), _) => {
+                    parse_text(decode(text.clone().into_bytes(), &f.rel), &f, config)
+                }
+                (None, Some(m)) => m.parse(site, &f, config),
+                (None, None) => parse_file(site, &f, config),
             };
             (f, r)
         })
@@ -177,7 +215,7 @@ pub fn load(site: &Path, config: &Config, drafts: bool, memo: Option<&Memo>) -> 
     };
     let mut defaults: BTreeMap<(String, String), Vec<(RawEntry, bool)>> = BTreeMap::new();
     let mut translations: Vec<(String, String, String, TranslationMatter, Text)> = Vec::new();
-    let mut skipped_drafts = std::collections::BTreeSet::new();
+    let mut held: BTreeMap<(String, String), RawEntry> = BTreeMap::new();
     for (f, r) in parsed {
         let p = match r {
             Ok(p) => p,
@@ -262,7 +300,7 @@ pub fn load(site: &Path, config: &Config, drafts: bool, memo: Option<&Memo>) -> 
         }
         let (entry, draft) = list.pop().expect("one entry");
         if draft && !drafts {
-            skipped_drafts.insert((section, slug));
+            held.insert((section, slug), entry);
             continue;
         }
         defaults.insert((section, slug), vec![(entry, draft)]);
@@ -291,8 +329,12 @@ pub fn load(site: &Path, config: &Config, drafts: bool, memo: Option<&Memo>) -> 
                 entry.texts.insert(lang, text);
             }
             None => {
-                // A translation of a draft that was left out is left out with it.
-                if !skipped_drafts.contains(&(section, slug.clone())) {
+                // A translation of a draft that was left out is held with it.
+                if let Some(e) = held.get_mut(&(section.clone(), slug.clone())) {
+                    if !m.draft {
+                        e.texts.entry(lang).or_insert(text);
+                    }
+                } else {
                     diags.push(
                         Diagnostic::error(&text.file, format!("this `{lang}` translation has no `{}` file beside it", config.default_language))
                             .hint(format!("a translation needs the entry's default-language file (index.md or {slug}.md) with its fields; create it, or rename this file")),
@@ -306,6 +348,8 @@ pub fn load(site: &Path, config: &Config, drafts: bool, memo: Option<&Memo>) -> 
         .map(|mut l| l.pop().expect("one entry").0)
         .collect();
     loaded.entries.sort_by(|a, b| a.file.cmp(&b.file));
+    loaded.held = held.into_values().collect();
+    loaded.held.sort_by(|a, b| a.file.cmp(&b.file));
 
     for e in &loaded.entries {
         diags.extend(validate::entry(site, e));
@@ -484,69 +528,133 @@ fn walk(
             }
             continue;
         }
-        let stem = &name[..name.len() - 3];
-        let (base, lang) = split_lang(stem, config);
-        let lang = match lang {
-            Ok(l) => l,
-            Err(code) => {
-                diags.push(
-                    Diagnostic::error(&relp, format!("language `{code}` in the file name is not in site.yaml's languages [{}]", config.languages.join(", ")))
-                        .hint(format!("add `{code}` to `languages` in site.yaml, or rename the file")),
-                );
-                continue;
-            }
-        };
-        let comps: Vec<String> = relp
-            .components()
-            .skip(1)
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        let role = match (depth, base) {
-            (1, "_index") => Role::HomeIntro,
-            (2, "_index") => Role::SectionIntro {
-                section: comps[0].clone(),
-            },
-            (2, slug) => Role::Entry {
-                section: comps[0].clone(),
-                slug: crate::slug::slugify(slug),
-                bundle: false,
-            },
-            (3, "index") => Role::Entry {
-                section: comps[0].clone(),
-                slug: crate::slug::slugify(&comps[1]),
-                bundle: true,
-            },
-            (1, _) => {
-                diags.push(
-                    Diagnostic::error(&relp, "an entry must sit in a section folder")
-                        .hint("move it to content/relics/ or content/homestays/ (only _index.md belongs directly in content/)"),
-                );
-                continue;
-            }
-            _ => {
-                diags.push(
-                    Diagnostic::warning(&relp, "this Markdown file is not read")
-                        .hint("an entry is content/<section>/<slug>.md or content/<section>/<slug>/index.md; move it there, or rename it to .txt"),
-                );
-                continue;
-            }
-        };
-        if let Role::Entry { slug, .. } = &role {
-            if slug.is_empty() {
-                diags.push(
-                    Diagnostic::error(&relp, "the file or folder name gives an empty slug")
-                        .hint("name it with letters or digits, e.g. den-ky-cung"),
-                );
-                continue;
-            }
+        if let Some(f) = classify(relp, depth, &name, config, diags) {
+            found.push(f);
         }
-        found.push(Found {
-            rel: relp,
-            role,
-            lang: lang.to_string(),
-        });
     }
     (found, sections, assets)
+}
+
+/// Where a Markdown file at `relp` (`depth` folders below content/) sits: an intro, an entry or
+/// a translation; None, with the reason in `diags`, for a file that is not read.
+fn classify(
+    relp: PathBuf,
+    depth: usize,
+    name: &str,
+    config: &Config,
+    diags: &mut Diagnostics,
+) -> Option<Found> {
+    let stem = &name[..name.len() - 3];
+    let (base, lang) = split_lang(stem, config);
+    let lang = match lang {
+        Ok(l) => l,
+        Err(code) => {
+            diags.push(
+                Diagnostic::error(
+                    &relp,
+                    format!(
+                        "language `{code}` in the file name is not in site.yaml's languages [{}]",
+                        config.languages.join(", ")
+                    ),
+                )
+                .hint(format!(
+                    "add `{code}` to `languages` in site.yaml, or rename the file"
+                )),
+            );
+            return None;
+        }
+    };
+    let comps: Vec<String> = relp
+        .components()
+        .skip(1)
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let role = match (depth, base) {
+        (1, "_index") => Role::HomeIntro,
+        (2, "_index") => Role::SectionIntro {
+            section: comps[0].clone(),
+        },
+        (2, slug) => Role::Entry {
+            section: comps[0].clone(),
+            slug: crate::slug::slugify(slug),
+            bundle: false,
+        },
+        (3, "index") => Role::Entry {
+            section: comps[0].clone(),
+            slug: crate::slug::slugify(&comps[1]),
+            bundle: true,
+        },
+        (1, _) => {
+            diags.push(
+                Diagnostic::error(&relp, "an entry must sit in a section folder")
+                    .hint("move it to content/relics/ or content/homestays/ (only _index.md belongs directly in content/)"),
+            );
+            return None;
+        }
+        _ => {
+            diags.push(
+                Diagnostic::warning(&relp, "this Markdown file is not read")
+                    .hint("an entry is content/<section>/<slug>.md or content/<section>/<slug>/index.md; move it there, or rename it to .txt"),
+            );
+            return None;
+        }
+    };
+    if let Role::Entry { slug, .. } = &role {
+        if slug.is_empty() {
+            diags.push(
+                Diagnostic::error(&relp, "the file or folder name gives an empty slug")
+                    .hint("name it with letters or digits, e.g. den-ky-cung"),
+            );
+            return None;
+        }
+    }
+    Some(Found {
+        rel: relp,
+        role,
+        lang: lang.to_string(),
+    })
+}
+
+/// Put a change's files over what `walk` found on disk.
+fn stage(
+    staged: &Staged,
+    config: &Config,
+    found: &mut Vec<Found>,
+    assets: &mut BTreeMap<PathBuf, Vec<String>>,
+    diags: &mut Diagnostics,
+) {
+    found.retain(|f| !staged.removed.contains(&f.rel));
+    for rel in staged.texts.keys() {
+        if found.iter().any(|f| f.rel == *rel) {
+            continue;
+        }
+        let depth = rel.components().count().saturating_sub(1);
+        let name = rel
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Some(f) = classify(rel.clone(), depth, &name, config, diags) {
+            found.push(f);
+        }
+    }
+    found.sort_by(|a, b| a.rel.cmp(&b.rel));
+    for (bundle, names) in assets.iter_mut() {
+        names.retain(|n| !staged.removed.contains(&bundle.join(n)));
+    }
+    for rel in &staged.added {
+        if rel.components().count() > 3 {
+            let bundle: PathBuf = rel.components().take(3).collect();
+            let inner: Vec<String> = rel
+                .components()
+                .skip(3)
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            let list = assets.entry(bundle).or_default();
+            list.push(inner.join("/"));
+            list.sort();
+            list.dedup();
+        }
+    }
 }
 
 /// `index.en` -> (`index`, Ok("en")); `index` -> (`index`, Ok(default));
@@ -654,7 +762,15 @@ pub fn check_entry_bytes(bytes: Vec<u8>, rel: &Path, section: &str) -> Vec<Diagn
 fn parse_file(site: &Path, f: &Found, config: &Config) -> std::result::Result<Parsed, Diagnostic> {
     let bytes = std::fs::read(site.join(&f.rel))
         .map_err(|e| Diagnostic::error(&f.rel, format!("cannot read: {e}")))?;
-    let text = decode(bytes, &f.rel)?;
+    parse_text(decode(bytes, &f.rel), f, config)
+}
+
+fn parse_text(
+    text: std::result::Result<String, Diagnostic>,
+    f: &Found,
+    config: &Config,
+) -> std::result::Result<Parsed, Diagnostic> {
+    let text = text?;
     let split = front_matter::split(&text, &f.rel)?;
     let body = split.body.to_string();
     match &f.role {

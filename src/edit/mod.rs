@@ -7,8 +7,10 @@
 pub mod auth;
 pub mod document;
 pub mod form;
+pub mod merge;
 pub mod pages;
 pub mod upload;
+pub mod whole_site;
 
 use crate::config::Config;
 use crate::content::front_matter::{self, FIELDS, TRANSLATION_FIELDS};
@@ -29,6 +31,10 @@ pub struct Editor {
     pub commit: bool,
     /// One save at a time in this process; the site lock keeps builds out.
     write: Mutex<()>,
+    /// Files parsed for the whole-site check of earlier saves.
+    memo: content::Memo,
+    /// The files forms were made from, for merging a save from an older form.
+    seen: merge::Seen,
 }
 
 /// An entry as the form shows it.
@@ -62,6 +68,13 @@ pub enum Failed {
         file: PathBuf,
         on_disk: String,
         yours: String,
+    },
+    /// Both this person and someone else changed these fields since the form was opened, to
+    /// different values; nothing was written. `sub` holds this person's own changes, rebased
+    /// on the file as it is now, to show in the form again.
+    Clash {
+        clashes: Vec<merge::Clash>,
+        sub: Box<Submission>,
     },
     /// The entry is not there (any more).
     Gone,
@@ -142,6 +155,8 @@ impl Editor {
             auth: auth::Auth::new(site),
             commit,
             write: Mutex::new(()),
+            memo: content::Memo::default(),
+            seen: merge::Seen::new(site),
         }
     }
 
@@ -158,22 +173,15 @@ impl Editor {
         let config = self.config().map_err(|e| Failed::Io(e.to_string()))?;
         let files = self.entries(&config).remove(id).ok_or(Failed::Gone)?;
         let text = self.read(&files.file)?;
+        self.seen.keep(&text);
         let fields = document::fields(&text);
         // A file whose front matter does not parse is fixed as text, its error shown beside it.
-        let raw = document::Parts::of(&text.replace("\r\n", "\n"))
-            .ok()
-            .and_then(|p| {
-                let yaml = &text.replace("\r\n", "\n")[p.yaml];
-                serde_yaml_ng::from_str::<Mapping>(yaml)
-                    .ok()
-                    .or_else(|| yaml.trim().is_empty().then(Mapping::new))
-            })
-            .is_none()
-            .then(|| text.clone());
+        let raw = is_broken(&text).then(|| text.clone());
         let body = document::body(&text).unwrap_or_default();
         let mut translations = BTreeMap::new();
         for (lang, rel) in &files.translations {
             let t = self.read(rel)?;
+            self.seen.keep(&t);
             translations.insert(
                 lang.clone(),
                 (
@@ -183,9 +191,19 @@ impl Editor {
                 ),
             );
         }
-        let code = fields.get("code").and_then(Value::as_str);
+        let code = fields
+            .get("code")
+            .and_then(Value::as_str)
+            .map(str::to_string);
         let ledger = crate::ledger::Ledger::load(&self.site).unwrap_or_default();
-        let code_fixed = code.is_some_and(|c| ledger.codes.contains_key(c));
+        let issued = issued_code(&ledger, id);
+        let code_fixed =
+            issued.is_some() || code.as_ref().is_some_and(|c| ledger.codes.contains_key(c));
+        let mut fields = fields;
+        if let (Some(c), None) = (issued, code) {
+            // The code the build gave it: shown, as fixed as one written in the file.
+            fields.insert("code".into(), Value::String(c.to_string()));
+        }
         Ok(Opened {
             id: id.to_string(),
             kind: Kind::of_section(&files.section),
@@ -271,10 +289,12 @@ impl Editor {
     /// Check and write what a volunteer asked for.
     pub fn save(&self, id: &str, sub: Submission, label: &str) -> Result<Saved, Failed> {
         let config = self.config().map_err(|e| Failed::Io(e.to_string()))?;
+        let mut sub = sub;
+        let (uploads, audio_upload) = (std::mem::take(&mut sub.photos), sub.audio.take());
         // Uploads are checked before anything waits for the lock.
         let mut msgs = Vec::new();
         let mut photos = Vec::new();
-        for p in &sub.photos {
+        for p in &uploads {
             match upload::check_photo(p) {
                 Ok(checked) => photos.push((p, checked)),
                 Err(r) => msgs.push(FieldMsg::error("photos", r.en, r.vi)),
@@ -282,7 +302,7 @@ impl Editor {
         }
         let scratch = self.site.join(crate::output::CACHE_ROOT);
         let _ = std::fs::create_dir_all(&scratch);
-        let audio = match &sub.audio {
+        let audio = match &audio_upload {
             Some(a) => match upload::check_audio(a, &scratch) {
                 Ok(ext) => Some((a, ext)),
                 Err(r) => {
@@ -300,6 +320,7 @@ impl Editor {
         let _lock = crate::lock::SiteLock::take(&self.site);
         let files = self.entries(&config).remove(id).ok_or(Failed::Gone)?;
         let text = self.read(&files.file)?;
+        let sub = self.rebase(sub, &text, &files)?;
         let current = document::fields(&text);
 
         // Where the files go: a single-file entry that gains a photo or audio becomes a bundle.
@@ -467,6 +488,28 @@ impl Editor {
         if msgs.iter().any(|m| !m.warning) {
             return Err(Failed::Invalid(msgs));
         }
+        // The whole site as this save leaves it must still build.
+        let mut staged = content::Staged::default();
+        staged.texts.insert(main_rel.clone(), main_text.clone());
+        for (rel, t, _) in &writes {
+            staged.texts.insert(rel.clone(), t.clone());
+        }
+        if needs_bundle {
+            staged.removed.insert(files.file.clone());
+            staged.removed.extend(files.translations.values().cloned());
+        }
+        if let Some(b) = &bundle {
+            staged
+                .removed
+                .extend(removed.iter().map(|name| b.join(name)));
+        }
+        staged
+            .added
+            .extend(new_files.iter().map(|(rel, _)| rel.clone()));
+        let site_problems = self.site_problems(&config, &staged, id);
+        if !site_problems.is_empty() {
+            return Err(Failed::Invalid(site_problems));
+        }
 
         if let Some(b) = bundle.as_ref().filter(|b| !real_folders(&self.site, b)) {
             let name = b.display().to_string();
@@ -506,10 +549,11 @@ impl Editor {
             return Err(Failed::Io(e.to_string()));
         }
         if needs_bundle {
-            // The bundle's files are written; the single files they replace go.
-            let _ = std::fs::remove_file(self.site.join(&files.file));
-            for old in files.translations.values() {
+            // The bundle's files are written; the single files they replace go (and their
+            // removal goes into the commit with them).
+            for old in std::iter::once(&files.file).chain(files.translations.values()) {
                 let _ = std::fs::remove_file(self.site.join(old));
+                written.push(old.clone());
             }
         }
         if let Some(b) = &bundle {
@@ -550,7 +594,16 @@ impl Editor {
                 yours: text,
             });
         }
-        let msgs = self.check_main(
+        // The whole text is for a file the form cannot read; any other goes through the form,
+        // whose checks (a code that never changes among them) a posted text cannot skip.
+        if !is_broken(&now) {
+            return Err(Failed::Invalid(vec![FieldMsg::error(
+                "raw",
+                "this entry opens as a form now: reload the page and edit it there",
+                "mục này giờ mở được bằng biểu mẫu: tải lại trang và sửa ở đó",
+            )]));
+        }
+        let mut msgs = self.check_main(
             &text,
             &files.file,
             &files,
@@ -558,6 +611,12 @@ impl Editor {
             files.assets.clone(),
             &document::fields(&now),
         );
+        if msgs.iter().any(|m| !m.warning) {
+            return Err(Failed::Invalid(msgs));
+        }
+        let mut staged = content::Staged::default();
+        staged.texts.insert(files.file.clone(), text.clone());
+        msgs.extend(self.site_problems(&config, &staged, id));
         if msgs.iter().any(|m| !m.warning) {
             return Err(Failed::Invalid(msgs));
         }
@@ -600,12 +659,23 @@ impl Editor {
         else {
             return out;
         };
-        // A code may not be one that plaques.lock gives to another page.
+        // A code plaques.lock gives this page never changes (its plaque may be on a wall), and
+        // a new one may not be one it gives to another page.
         let new_code = matter.code.as_deref();
+        let ledger = crate::ledger::Ledger::load(&self.site).unwrap_or_default();
+        let page = format!("{}/{}", files.section, files.slug);
+        if let (Some(have), Some(new)) = (issued_code(&ledger, &page), new_code) {
+            if new != have {
+                out.push(FieldMsg::error(
+                    "f.code",
+                    format!("this place's plaque code is {have}, and it cannot change: its plaque may already be printed; keep `code: {have}`"),
+                    format!("mã biển của địa điểm này là {have} và không đổi được, vì biển có thể đã in: giữ mã {have}"),
+                ));
+                return out;
+            }
+        }
         if new_code != before.get("code").and_then(Value::as_str) {
             if let Some(code) = new_code {
-                let ledger = crate::ledger::Ledger::load(&self.site).unwrap_or_default();
-                let page = format!("{}/{}", files.section, files.slug);
                 if let Some(rec) = ledger.codes.get(code) {
                     if rec.page.as_deref() != Some(page.as_str()) {
                         out.push(FieldMsg::error(
@@ -622,12 +692,83 @@ impl Editor {
         out
     }
 
+    /// A save from a form made from an older version of the files: only what this person
+    /// changed, applied to the files as they are now; a field both sides changed is a clash.
+    /// Without the older version (a form from before a restart that lost it) the save goes on
+    /// to the whole-file conflict.
+    fn rebase(
+        &self,
+        sub: Submission,
+        text: &str,
+        files: &EntryFiles,
+    ) -> Result<Submission, Failed> {
+        let mut sub = sub;
+        let mut clashes = Vec::new();
+        if version(text.as_bytes()) != sub.version {
+            if let Some(base) = self.seen.text(&sub.version) {
+                let (rebased, found) = merge::rebase(&base, text, sub);
+                sub = rebased;
+                clashes.extend(found);
+            }
+        }
+        for (lang, t) in std::mem::take(&mut sub.translations) {
+            let now = match (files.translations.get(&lang), &t.version) {
+                (Some(rel), Some(_)) => Some(self.read(rel)?),
+                _ => None,
+            };
+            let base = t.version.as_deref().and_then(|v| self.seen.text(v));
+            let t = match (now, base) {
+                (Some(now), Some(base)) if Some(version(now.as_bytes())) != t.version => {
+                    let (rebased, found) = merge::rebase_translation(&lang, &base, &now, t);
+                    clashes.extend(found);
+                    rebased
+                }
+                _ => t,
+            };
+            sub.translations.insert(lang, t);
+        }
+        if clashes.is_empty() {
+            return Ok(sub);
+        }
+        sub.photos.clear();
+        sub.audio = None;
+        Err(Failed::Clash {
+            clashes,
+            sub: Box::new(sub),
+        })
+    }
+
+    /// The problems a build would stop at once `staged` is written, that it does not stop at
+    /// today, each at its field when it is in one of the staged texts.
+    fn site_problems(&self, config: &Config, staged: &content::Staged, id: &str) -> Vec<FieldMsg> {
+        let found = whole_site::new_problems(&self.site, config, staged, &[id], Some(&self.memo));
+        found
+            .iter()
+            .map(|d| match staged.texts.get(&d.file) {
+                Some(text) => {
+                    let prefix = match translation_lang(&d.file, config) {
+                        Some(lang) => format!("t.{lang}."),
+                        None => "f.".to_string(),
+                    };
+                    field_msg(d, text, &prefix)
+                }
+                None => {
+                    let mut m = field_msg(d, "", "");
+                    let file = d.file.display();
+                    m.en = format!("{file}: {}", m.en);
+                    m.vi = format!("{file}: {}", m.vi);
+                    m
+                }
+            })
+            .collect()
+    }
+
+    /// With `--commit`: one commit of exactly `files` (written or removed) and plaques.lock,
+    /// whatever else is staged or changed in the working tree.
     fn commit_files(&self, files: &[PathBuf], what: &str, label: &str) {
         if !self.commit || files.is_empty() {
             return;
         }
-        let mut paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
-        paths.push(Path::new(crate::ledger::FILE));
         let git = |args: &[&std::ffi::OsStr]| {
             std::process::Command::new("git")
                 .arg("-C")
@@ -638,20 +779,72 @@ impl Editor {
                 .status()
                 .is_ok_and(|s| s.success())
         };
+        // A path git knows nothing of and that is not there (a file written, then removed)
+        // would fail the whole commit.
+        let ledger = Path::new(crate::ledger::FILE);
+        let paths: Vec<&Path> = files
+            .iter()
+            .map(PathBuf::as_path)
+            .chain(std::iter::once(ledger))
+            .filter(|p| {
+                self.site.join(p).exists()
+                    || git(&[
+                        "ls-files".as_ref(),
+                        "--error-unmatch".as_ref(),
+                        "--".as_ref(),
+                        p.as_os_str(),
+                    ])
+            })
+            .collect();
         let mut add: Vec<&std::ffi::OsStr> = vec!["add".as_ref(), "-A".as_ref(), "--".as_ref()];
         add.extend(paths.iter().map(|p| p.as_os_str()));
         let message = format!("{what} (from the editor: {label})");
-        if !git(&add)
-            || !git(&[
-                "commit".as_ref(),
-                "-q".as_ref(),
-                "-m".as_ref(),
-                message.as_ref(),
-            ])
-        {
+        // `--only` with paths: the commit holds these paths alone, and what else was staged
+        // stays staged for whoever staged it.
+        let mut commit: Vec<&std::ffi::OsStr> = vec![
+            "commit".as_ref(),
+            "-q".as_ref(),
+            "-m".as_ref(),
+            message.as_ref(),
+            "--only".as_ref(),
+            "--".as_ref(),
+        ];
+        commit.extend(paths.iter().map(|p| p.as_os_str()));
+        if !git(&add) || !git(&commit) {
             eprintln!("editor: could not make a git commit of {what}; the files are saved");
         }
     }
+}
+
+/// Whether a file's front matter does not parse: only such a file is edited as its whole text.
+fn is_broken(text: &str) -> bool {
+    let text = text.replace("\r\n", "\n");
+    document::Parts::of(&text)
+        .ok()
+        .and_then(|p| {
+            let yaml = &text[p.yaml];
+            serde_yaml_ng::from_str::<Mapping>(yaml)
+                .ok()
+                .or_else(|| yaml.trim().is_empty().then(Mapping::new))
+        })
+        .is_none()
+}
+
+/// The language of a translation file (`index.en.md`, `den.zh.md`), None for the default one.
+fn translation_lang(rel: &Path, config: &Config) -> Option<String> {
+    let stem = rel.file_stem()?.to_str()?;
+    let (_, lang) = stem.rsplit_once('.')?;
+    (config.languages.iter().any(|l| l == lang) && lang != config.default_language)
+        .then(|| lang.to_string())
+}
+
+/// The code plaques.lock has issued to `page` (`section/slug`), if any.
+fn issued_code<'a>(ledger: &'a crate::ledger::Ledger, page: &str) -> Option<&'a str> {
+    ledger
+        .codes
+        .iter()
+        .find(|(_, r)| r.page.as_deref() == Some(page))
+        .map(|(c, _)| c.as_str())
 }
 
 fn check_translation(text: &str, rel: &Path, lang: &str) -> Vec<FieldMsg> {

@@ -104,10 +104,18 @@ pub struct Listed<'a> {
     pub warnings: usize,
 }
 
-pub fn list(lang: Lang, entries: &[Listed], query: &str, csrf: &str, site_problem: bool) -> String {
+/// The list of entries; `site_problem` when the preview is broken, with the errors in files
+/// that are no entry's.
+pub fn list(
+    lang: Lang,
+    entries: &[Listed],
+    query: &str,
+    csrf: &str,
+    site_problem: Option<&[(String, String)]>,
+) -> String {
     let mut b = String::new();
     let _ = write!(b, "<h1>{}</h1>", lang.t("Các địa điểm", "Places"));
-    if site_problem {
+    if let Some(files) = site_problem {
         let _ = write!(
             b,
             "<p class=\"bad\">{}</p>",
@@ -116,6 +124,14 @@ pub fn list(lang: Lang, entries: &[Listed], query: &str, csrf: &str, site_proble
                 "The preview has a problem: open the entries marked ✗ to fix it."
             )
         );
+        for (file, text) in files {
+            let _ = write!(
+                b,
+                "<p class=\"bad\">✗ <strong>{}</strong>: {}</p>",
+                esc(file),
+                esc(text)
+            );
+        }
     }
     let _ = write!(
         b,
@@ -299,6 +315,7 @@ pub fn entry_form(v: &FormView) -> String {
         );
     }
     b.push_str(SCRIPT);
+    b.push_str(&size_check(v.lang));
     page(lang, &title, &b)
 }
 
@@ -345,6 +362,28 @@ document.querySelectorAll("[data-gps]").forEach(function(btn){btn.addEventListen
 var here=document.getElementById("here");if(here){if(window.isSecureContext&&navigator.geolocation){here.hidden=false;here.addEventListener("click",function(){
 navigator.geolocation.getCurrentPosition(function(p){fill(p.coords.latitude.toFixed(6),p.coords.longitude.toFixed(6))})})}}
 </script>"#;
+
+/// Photos too large are refused on the phone, before anything is sent: nothing typed is lost
+/// and no time is spent uploading what the server would refuse.
+fn size_check(lang: Lang) -> String {
+    use crate::edit::upload::{MAX_FILE, MAX_REQUEST};
+    let (file_mb, all_mb) = (MAX_FILE >> 20, MAX_REQUEST >> 20);
+    let (big_vi, big_en) = (
+        format!("Ảnh hoặc tệp lớn hơn {file_mb} MB: "),
+        format!("Larger than {file_mb} MB: "),
+    );
+    let (much_vi, much_en) = (
+        format!("Các ảnh chọn lần này lớn hơn {all_mb} MB: hãy lưu ít ảnh hơn mỗi lần."),
+        format!("The photos chosen are more than {all_mb} MB together: save fewer at a time."),
+    );
+    let too_big = lang.t(&big_vi, &big_en);
+    let too_much = lang.t(&much_vi, &much_en);
+    format!(
+        "<script>(function(){{var f=document.getElementById(\"entry\");if(!f)return;f.addEventListener(\"submit\",function(ev){{var all=0,big=[];f.querySelectorAll(\"input[type=file]\").forEach(function(i){{for(var k=0;k<i.files.length;k++){{all+=i.files[k].size;if(i.files[k].size>{MAX_FILE})big.push(i.files[k].name)}}}});if(big.length||all>{MAX_REQUEST}){{ev.preventDefault();alert(big.length?{}+big.join(\", \"):{})}}}})}})()</script>",
+        serde_json::to_string(too_big).unwrap_or_default(),
+        serde_json::to_string(too_much).unwrap_or_default(),
+    )
+}
 
 fn str_of(m: &Mapping, key: &str) -> String {
     match m.get(key) {

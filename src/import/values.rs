@@ -328,7 +328,7 @@ pub fn map_link(s: &str) -> Option<Result<(f64, f64), String>> {
             .split('/')
             .skip_while(|s| *s != "search" && *s != "dir")
             .nth(1)?;
-        let seg = percent_decoded(seg);
+        let seg = percent_encoding::percent_decode_str(seg).decode_utf8_lossy();
         lat_lon(&seg.replace('+', " "))
     };
     Some(
@@ -340,12 +340,6 @@ pub fn map_link(s: &str) -> Option<Result<(f64, f64), String>> {
     )
 }
 
-fn percent_decoded(s: &str) -> String {
-    url::form_urlencoded::parse(format!("x={s}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
-}
 
 #[cfg(test)]
 mod tests {

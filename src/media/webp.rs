@@ -19,6 +19,9 @@ pub fn encode_rgb(rgb: &[u8], width: u32, height: u32, quality: f32) -> Option<V
     // SAFETY: the buffer holds `height` rows of `stride` bytes (checked above), the sizes fit a
     // c_int (MAX_SIDE), and libwebp only reads it. On success `out` points at `len` bytes that
     // libwebp allocated; they are copied and handed back to WebPFree exactly once.
+    // The crate's one unsafe block (lib.rs denies the rest): libwebp has no safe binding
+    // without the old vendored libwebp.
+    #[allow(unsafe_code)]
     unsafe {
         let len = libwebp_sys::WebPEncodeRGB(
             rgb.as_ptr(),

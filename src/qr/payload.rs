@@ -119,20 +119,10 @@ fn tlv(id: &str, value: &str) -> Result<String, PayloadError> {
     Ok(format!("{id}{:02}{value}", value.len()))
 }
 
-/// CRC-16/CCITT-FALSE: polynomial 0x1021, initial 0xFFFF, no reflection, no final XOR.
+/// CRC-16/CCITT-FALSE (polynomial 0x1021, initial 0xFFFF, no reflection, no final XOR), which
+/// the catalogue calls CRC-16/IBM-3740.
 pub fn crc16_ccitt_false(data: &[u8]) -> u16 {
-    let mut crc: u16 = 0xFFFF;
-    for &b in data {
-        crc ^= u16::from(b) << 8;
-        for _ in 0..8 {
-            crc = if crc & 0x8000 != 0 {
-                (crc << 1) ^ 0x1021
-            } else {
-                crc << 1
-            };
-        }
-    }
-    crc
+    crc::Crc::<u16>::new(&crc::CRC_16_IBM_3740).checksum(data)
 }
 
 #[cfg(test)]

@@ -85,6 +85,11 @@ impl markdown::Resolver for Links<'_> {
         if let Some(&i) = self.bundles.get(target) {
             return Some(entry_url(i));
         }
+        // A draft left out with its code: its landing says it is being updated.
+        let held = |t: &Path| site.held.iter().find(|h| h.files.iter().any(|f| f == t));
+        if let Some(h) = held(target).or_else(|| other_form(target).and_then(|t| held(&t))) {
+            return Some(site.link(&crate::address::landing(&h.code)));
+        }
         // A file in a bundle (or a subfolder of one): published beside the entry's default-language page.
         for bundle in target.ancestors().skip(1) {
             if let Some(&i) = self.bundles.get(bundle) {

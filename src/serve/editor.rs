@@ -27,6 +27,10 @@ pub struct EditorState {
     pub base_url: String,
 }
 
+/// What a save request may carry on the wire: past `MAX_REQUEST` of kept files, further
+/// files are read and dropped (so the typed text after them still arrives), up to this.
+const RAW_REQUEST: usize = 4 * MAX_REQUEST;
+
 pub fn routes() -> Router<App> {
     Router::new()
         .route("/_edit", get(|| async { Redirect::to("/_edit/") }))
@@ -42,7 +46,7 @@ pub fn routes() -> Router<App> {
             "/_edit/e/{section}/{slug}",
             get(open)
                 .post(save)
-                .layer(DefaultBodyLimit::max(MAX_REQUEST)),
+                .layer(DefaultBodyLimit::max(RAW_REQUEST)),
         )
         .route("/_edit/file/{section}/{slug}/{n}", get(photo))
 }
@@ -359,7 +363,29 @@ async fn list(
             })
             .collect();
         let broken = shared.problem.read().expect("problem lock").is_some();
-        pages::list(l, &listed, &query.q, &s.csrf, broken)
+        // Errors in a file that is no entry's (plaques.lock, site.yaml, the theme): named, since
+        // no entry's mark leads to them.
+        let entry_files: std::collections::HashSet<&std::path::Path> = files
+            .values()
+            .flat_map(|f| std::iter::once(&f.file).chain(f.translations.values()))
+            .map(|p| p.as_path())
+            .collect();
+        let mut other: Vec<(String, String)> = Vec::new();
+        for d in shared.diagnostics.read().expect("diagnostics lock").iter() {
+            if d.is_error() && !entry_files.contains(d.file.as_path()) {
+                let text = l
+                    .t(d.vi.as_deref().unwrap_or(&d.message), &d.message)
+                    .to_string();
+                other.push((d.file.display().to_string(), text));
+            }
+        }
+        pages::list(
+            l,
+            &listed,
+            &query.q,
+            &s.csrf,
+            broken.then_some(other.as_slice()),
+        )
     })
     .await
     .unwrap_or_default();
@@ -476,6 +502,20 @@ fn form_page(
     })
 }
 
+/// A field someone else changed meanwhile: what they wrote, beside this person's own value.
+fn clash_msg(c: &crate::edit::merge::Clash) -> FieldMsg {
+    let theirs = if c.theirs.trim().is_empty() {
+        "(trống)".to_string()
+    } else {
+        c.theirs.clone()
+    };
+    FieldMsg::error(
+        &c.field,
+        format!("While you were editing, someone else changed this to: «{theirs}». The box holds what you typed: keep it or change it, then save again."),
+        format!("Trong lúc bạn sửa, người khác đã đổi mục này thành: «{theirs}». Ô này đang giữ nội dung bạn gõ: giữ nguyên hoặc sửa lại, rồi bấm Lưu."),
+    )
+}
+
 fn failed_page(l: Lang, id: &str, f: Failed) -> (StatusCode, String) {
     match f {
         Failed::Gone => (
@@ -497,6 +537,18 @@ fn failed_page(l: Lang, id: &str, f: Failed) -> (StatusCode, String) {
         } => (
             StatusCode::CONFLICT,
             pages::conflict(l, id, &file.display().to_string(), &on_disk, &yours),
+        ),
+        Failed::Clash { clashes, .. } => (
+            StatusCode::CONFLICT,
+            pages::message(
+                l,
+                id,
+                &clashes
+                    .iter()
+                    .map(|c| l.t(&clash_msg(c).vi, &clash_msg(c).en).to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
         ),
         Failed::Invalid(msgs) => (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -526,27 +578,21 @@ async fn save(
         Err(refused) => return refused,
     };
     let l = lang(&headers);
-    // The form's fields and files; a file over the limit stops the reading there.
+    // The form's fields and files. A file over the limit is passed over and the fields after
+    // it are still read, and a request cut short keeps what came before: the form comes back
+    // with every word typed.
     let mut pairs: Vec<(String, String)> = Vec::new();
     let mut files: Vec<(String, Upload)> = Vec::new();
-    let mut too_big = None;
-    loop {
+    let mut too_big: Vec<String> = Vec::new();
+    let mut cut_short = false;
+    let mut kept = 0;
+    'fields: loop {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) => {
-                let text = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    l.t("Gửi quá nhiều dữ liệu một lần (tối đa 100 MB): gửi ít ảnh hơn mỗi lần lưu.", "Too much sent at once (100 MB at most): send fewer photos a save.").to_string()
-                } else {
-                    format!(
-                        "{}: {e}",
-                        l.t("Biểu mẫu gửi lên bị hỏng", "The form arrived damaged")
-                    )
-                };
-                return html(
-                    e.status(),
-                    pages::message(l, l.t("Chưa lưu", "Not saved"), &text),
-                );
+            Err(_) => {
+                cut_short = true;
+                break;
             }
         };
         let name = field.name().unwrap_or("").to_string();
@@ -554,27 +600,32 @@ async fn save(
             Some(file_name) => {
                 let mut field = field;
                 let mut bytes = Vec::new();
+                let mut over = false;
                 loop {
                     match field.chunk().await {
+                        Ok(Some(c)) if over => drop(c),
                         Ok(Some(c)) => {
-                            if bytes.len() + c.len() > MAX_FILE {
-                                too_big = Some(file_name.clone());
-                                break;
+                            if bytes.len() + c.len() > MAX_FILE
+                                || kept + bytes.len() + c.len() > MAX_REQUEST
+                            {
+                                over = true;
+                                bytes = Vec::new();
+                            } else {
+                                bytes.extend_from_slice(&c);
                             }
-                            bytes.extend_from_slice(&c);
                         }
                         Ok(None) => break,
-                        Err(e) => {
-                            return html(
-                                e.status(),
-                                pages::message(l, l.t("Chưa lưu", "Not saved"), &e.to_string()),
-                            )
+                        Err(_) => {
+                            cut_short = true;
+                            break 'fields;
                         }
                     }
                 }
-                if too_big.is_some() {
-                    break;
+                if over {
+                    too_big.push(file_name);
+                    continue;
                 }
+                kept += bytes.len();
                 files.push((
                     name,
                     Upload {
@@ -585,11 +636,9 @@ async fn save(
             }
             None => match field.text().await {
                 Ok(t) => pairs.push((name, t)),
-                Err(e) => {
-                    return html(
-                        e.status(),
-                        pages::message(l, l.t("Chưa lưu", "Not saved"), &e.to_string()),
-                    )
+                Err(_) => {
+                    cut_short = true;
+                    break;
                 }
             },
         }
@@ -610,18 +659,36 @@ async fn save(
                 return (status, body, None);
             }
         };
-        if let Some(name) = too_big {
-            let msg = FieldMsg::error(
-                "photos",
-                format!(
-                    "`{name}` is larger than {} MB: nothing was saved",
-                    MAX_FILE >> 20
-                ),
-                format!("tệp `{name}` lớn hơn {} MB: chưa lưu gì", MAX_FILE >> 20),
-            );
+        if cut_short || !too_big.is_empty() {
+            let mut msgs: Vec<FieldMsg> = too_big
+                .iter()
+                .map(|name| {
+                    FieldMsg::error(
+                        "photos",
+                        format!("`{name}` is too large (a photo may be {} MB, one save {} MB): nothing was saved; what you typed is below, choose a smaller photo or fewer at a time", MAX_FILE >> 20, MAX_REQUEST >> 20),
+                        format!("tệp `{name}` quá lớn (mỗi ảnh tối đa {} MB, mỗi lần lưu {} MB): chưa lưu gì; nội dung bạn gõ vẫn ở dưới, hãy chọn ảnh nhỏ hơn hoặc ít ảnh hơn", MAX_FILE >> 20, MAX_REQUEST >> 20),
+                    )
+                })
+                .collect();
+            if cut_short {
+                msgs.push(FieldMsg::error(
+                    "photos",
+                    format!("Too much was sent at once ({} MB at most), or the connection broke: nothing was saved. What you typed is below; choose fewer photos and save again.", MAX_REQUEST >> 20),
+                    format!("Gửi quá nhiều một lần (tối đa {} MB) hoặc mất kết nối: chưa lưu gì. Nội dung bạn gõ vẫn ở dưới; chọn ít ảnh hơn rồi bấm Lưu lại.", MAX_REQUEST >> 20),
+                ));
+            }
+            let cx = form::Context {
+                kind: opened.kind,
+                current: &opened.fields,
+                code_fixed: opened.code_fixed || s.scope != Scope::All,
+                languages: &opened.languages,
+                default_language: &opened.default_language,
+            };
+            let shown = form::read(&pairs, Vec::new(), &cx).0;
+            let back = opened.with(&shown);
             return (
                 StatusCode::PAYLOAD_TOO_LARGE,
-                form_page(&shared, &st.editor, l, opened, &s, &[msg], None),
+                form_page(&shared, &st.editor, l, back, &s, &msgs, None),
                 None,
             );
         }
@@ -681,6 +748,21 @@ async fn save(
                         Some(format!("/_edit/e/{id}?saved=1")),
                     );
                 }
+                Err(Failed::Clash { clashes, sub }) => {
+                    let msgs: Vec<FieldMsg> = clashes.iter().map(clash_msg).collect();
+                    let now = match st.editor.open(&id) {
+                        Ok(o) => o,
+                        Err(f) => {
+                            let (status, body) = failed_page(l, &id, f);
+                            return (status, body, None);
+                        }
+                    };
+                    return (
+                        StatusCode::CONFLICT,
+                        form_page(&shared, &st.editor, l, now.with(&sub), &s, &msgs, None),
+                        None,
+                    );
+                }
                 Err(Failed::Invalid(m)) => {
                     let back = opened.with(&shown);
                     return (
@@ -733,8 +815,11 @@ async fn photo(
     match found {
         Some((ctype, bytes)) => {
             let mut r = bytes.into_response();
-            r.headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(&ctype)
+                    .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+            );
             r.headers_mut().insert(
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("private, max-age=60"),

@@ -45,7 +45,11 @@ async fn preview(State(app): State<App>, req: Request) -> Response {
             let mut resp = Response::new(Body::from(body));
             *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
             let h = resp.headers_mut();
-            h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ctype));
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(&ctype)
+                    .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+            );
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             resp
         }

@@ -22,33 +22,47 @@ pub fn listen(bind: IpAddr, port: u16) -> Result<(std::net::TcpListener, u16), S
     Err(format!("no free port from {port}: {last}"))
 }
 
-/// IPv4 addresses of this machine's network interfaces other than loopback, for `--bind 0.0.0.0`.
+/// IPv4 addresses of this machine's network interfaces other than loopback, for `--bind
+/// 0.0.0.0`: the Wi-Fi's and the Ethernet's first, since a phone reaches the machine there,
+/// and virtual ones (Docker's bridge, VPNs) after them.
 pub fn lan_addresses() -> Vec<Ipv4Addr> {
-    let mut out = Vec::new();
-    #[cfg(unix)]
-    // SAFETY: getifaddrs fills a linked list that we only read and then free exactly once.
-    unsafe {
-        let mut head: *mut libc::ifaddrs = std::ptr::null_mut();
-        if libc::getifaddrs(&mut head) != 0 {
-            return out;
-        }
-        let mut cur = head;
-        while !cur.is_null() {
-            let addr = (*cur).ifa_addr;
-            if !addr.is_null() && i32::from((*addr).sa_family) == libc::AF_INET {
-                let sin = addr as *const libc::sockaddr_in;
-                let ip = Ipv4Addr::from(u32::from_be((*sin).sin_addr.s_addr));
-                if !ip.is_loopback() && !ip.is_unspecified() {
-                    out.push(ip);
-                }
+    let mut found: Vec<(bool, Ipv4Addr)> = if_addrs::get_if_addrs()
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|i| match i.ip() {
+            IpAddr::V4(ip) if !ip.is_loopback() && !ip.is_unspecified() => {
+                Some((is_virtual(&i.name), ip))
             }
-            cur = (*cur).ifa_next;
-        }
-        libc::freeifaddrs(head);
-    }
-    out.sort();
-    out.dedup();
-    out
+            _ => None,
+        })
+        .collect();
+    found.sort();
+    found.dedup();
+    found.into_iter().map(|(_, ip)| ip).collect()
+}
+
+/// Interfaces made by software on this machine rather than a network card.
+fn is_virtual(name: &str) -> bool {
+    [
+        "docker",
+        "br-",
+        "veth",
+        "virbr",
+        "vboxnet",
+        "vmnet",
+        "tun",
+        "tap",
+        "wg",
+        "zt",
+        "tailscale",
+        "lxc",
+        "lxd",
+        "cni",
+        "flannel",
+        "podman",
+    ]
+    .iter()
+    .any(|p| name.starts_with(p))
 }
 
 /// A QR code drawn with block characters, for scanning the preview address off the terminal.
@@ -61,4 +75,17 @@ pub fn terminal_qr(url: &str) -> Option<String> {
             .quiet_zone(true)
             .build(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_docker_bridge_comes_after_the_wifi() {
+        assert!(super::is_virtual("docker0") && super::is_virtual("br-3f2a"));
+        assert!(
+            !super::is_virtual("wlp2s0")
+                && !super::is_virtual("eth0")
+                && !super::is_virtual("enp3s0")
+        );
+    }
 }

@@ -28,6 +28,8 @@ enum Job<'a> {
     Entry(usize, Vec<String>),
     /// A retired code that leads to a section rather than an entry.
     SectionLanding(String, usize),
+    /// The landing of a code whose entry is a draft left out: "being updated".
+    HeldLanding(String, usize),
     NotFound,
 }
 
@@ -37,6 +39,16 @@ struct Shared<'a> {
     theme: &'a Theme,
     links: Links<'a>,
     site_ctx: BTreeMap<&'a str, SiteCtx>,
+}
+
+/// The "being updated" notice of a held code's landing, in one language.
+#[derive(Serialize)]
+struct HeldNotice {
+    lang: String,
+    title: String,
+    text: String,
+    home: String,
+    home_label: String,
 }
 
 #[derive(Serialize)]
@@ -95,10 +107,14 @@ pub fn render_site(
     }
     let mut landings: Vec<Vec<String>> =
         site.entries.iter().map(|e| vec![e.code.clone()]).collect();
+    for (i, h) in site.held.iter().enumerate().filter(|_| lists) {
+        jobs.push(Job::HeldLanding(h.code.clone(), i));
+    }
     for (code, target) in &site.retired {
         match resolve_retired(site, target) {
             Some(Target::Entry(i)) => landings[i].push(code.clone()),
             Some(Target::Section(i)) if lists => jobs.push(Job::SectionLanding(code.clone(), i)),
+            Some(Target::Held(i)) if lists => jobs.push(Job::HeldLanding(code.clone(), i)),
             _ => {}
         }
     }
@@ -148,6 +164,7 @@ type Published = (OutFile, Option<Vec<String>>);
 enum Target {
     Entry(usize),
     Section(usize),
+    Held(usize),
 }
 
 /// Follow a retired code's `retired_to` (a code, possibly retired itself, an entry or a section).
@@ -160,6 +177,13 @@ fn resolve_retired(site: &Site, target: &str) -> Option<Target> {
             .position(|e| e.code == t || e.page_id() == t)
         {
             return Some(Target::Entry(i));
+        }
+        if let Some(i) = site
+            .held
+            .iter()
+            .position(|h| h.code == t || h.page_id() == t)
+        {
+            return Some(Target::Held(i));
         }
         if let Some(i) = site.sections.iter().position(|s| s.name == t) {
             return Some(Target::Section(i));
@@ -344,6 +368,43 @@ impl Shared<'_> {
                     f.path = crate::address::landing_file(code);
                 }
                 Ok(first)
+            }
+            Job::HeldLanding(code, i) => {
+                let h = &site.held[*i];
+                let lang = site.default_language();
+                let title = h.titles.get(lang).cloned().unwrap_or_default();
+                let page = PageCtx {
+                    title: title.clone(),
+                    summary: None,
+                    content: String::new(),
+                    canonical: site.absolute(&crate::address::landing(code)),
+                    alternates: Vec::new(),
+                    translations: Vec::new(),
+                };
+                let mut ctx = self.base_ctx(lang, page);
+                // Every language's notice on the one page: the visitor reads their own.
+                let notices: Vec<HeldNotice> = site
+                    .config
+                    .languages
+                    .iter()
+                    .map(|l| HeldNotice {
+                        lang: l.clone(),
+                        title: h.titles.get(l).cloned().unwrap_or_else(|| title.clone()),
+                        text: self
+                            .strings(l)
+                            .get("held_text")
+                            .cloned()
+                            .unwrap_or_default(),
+                        home: site.link(&site.home_path(l)),
+                        home_label: self.strings(l).get("home").cloned().unwrap_or_default(),
+                    })
+                    .collect();
+                ctx.insert("notices", &notices);
+                ctx.insert("contact", &site.config.contact);
+                Ok(vec![OutFile::bytes(
+                    crate::address::landing_file(code),
+                    self.theme.render_bytes("held.html", &ctx)?,
+                )])
             }
             Job::NotFound => {
                 let lang = site.default_language();
