@@ -340,7 +340,6 @@ pub fn map_link(s: &str) -> Option<Result<(f64, f64), String>> {
     )
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -438,6 +437,10 @@ mod tests {
         );
         assert_eq!(
             map_link("https://www.google.com/maps/search/?api=1&query=21.85%2C106.76"),
+            Some(Ok((21.85, 106.76)))
+        );
+        assert_eq!(
+            map_link("https://www.google.com/maps/search/21.85%2C+106.76"),
             Some(Ok((21.85, 106.76)))
         );
         assert!(map_link("https://maps.app.goo.gl/AbCdEf123")
