@@ -167,6 +167,7 @@ pub fn run(opts: &Options) -> Result<Report> {
     let mut refused: Vec<(usize, Outcome)> = Vec::new();
     let mut passed_over = Vec::new();
     let mut group_district: Option<String> = None;
+    let mut group_commune: Option<String> = None;
     let mut places = 0;
     for (i, cells) in table.rows.iter().enumerate().skip(head.last_row + 1) {
         let number = i + 1;
@@ -174,9 +175,13 @@ pub fn run(opts: &Options) -> Result<Report> {
             rows::Line::Blank => continue,
             rows::Line::Numbers => passed_over.push((number, "column numbers")),
             rows::Line::Total => passed_over.push((number, "a total")),
-            rows::Line::Group { district } => {
+            rows::Line::Group { district, commune } => {
                 passed_over.push((number, "a group"));
-                group_district = district;
+                // A commune's group sits inside its district's; a district's starts afresh.
+                if commune.is_none() {
+                    group_district = district;
+                }
+                group_commune = commune;
             }
             rows::Line::Signatures => {
                 passed_over.push((number, "notes or signatures, to the end"));
@@ -187,6 +192,7 @@ pub fn run(opts: &Options) -> Result<Report> {
                 let ctx = RowContext {
                     section: &section,
                     district: group_district.as_deref(),
+                    commune: group_commune.as_deref(),
                 };
                 match read_row(number, cells, &columns, &ctx, &place) {
                     Ok(r) => rows.push(r),
@@ -389,17 +395,13 @@ pub fn run(opts: &Options) -> Result<Report> {
                             bundle,
                             Vec::new(),
                         );
+                        // The file does not exist yet: the cell is what to correct.
+                        let problems =
+                            in_sheet(problems, number, &cells_of[&number], &text, &place);
                         if problems.iter().any(Diagnostic::is_error) {
-                            // The file does not exist yet: the cell is what to correct.
-                            Err(in_sheet(
-                                problems,
-                                number,
-                                &cells_of[&number],
-                                &text,
-                                &place,
-                            ))
+                            Err(problems)
                         } else {
-                            Ok(text)
+                            Ok((text, problems))
                         }
                     });
                 (number, id, code, rel, made)
@@ -408,7 +410,8 @@ pub fn run(opts: &Options) -> Result<Report> {
         .collect();
     for (number, id, code, rel, made) in made {
         match made {
-            Ok(text) => {
+            Ok((text, cautions)) => {
+                warnings.extend(cautions.into_iter().map(|w| (number, w)));
                 ledger.codes.insert(
                     code.clone(),
                     Record {
@@ -674,8 +677,9 @@ fn field_of(d: &Diagnostic, text: &str) -> String {
 struct RowContext<'a> {
     /// `--section` (or relics): the section of rows without a `Section` cell.
     section: &'a str,
-    /// The district of the group row above, for rows whose own district cell is empty.
+    /// The district and commune of the group rows above, for rows whose own cells are empty.
     district: Option<&'a str>,
+    commune: Option<&'a str>,
 }
 
 fn read_row(
@@ -787,7 +791,19 @@ fn read_row(
             );
         }
     }
-    row.commune = get(Column::Commune).map(|(_, c)| c.text.clone());
+    if get(Column::Commune).is_none() {
+        if let Some(c) = ctx.commune {
+            set(
+                "commune",
+                Value::String(c.to_string()),
+                col_of(Column::Title),
+                &mut row,
+            );
+        }
+    }
+    row.commune = get(Column::Commune)
+        .map(|(_, c)| c.text.clone())
+        .or(ctx.commune.map(str::to_string));
     if let Some((i, cell)) = get(Column::Zalo) {
         match values::zalo(cell) {
             Some(z) => set("zalo", Value::String(z), i, &mut row),
