@@ -430,11 +430,14 @@ pub fn run(opts: &Options) -> Result<Report> {
         }
     }
     outcomes.sort_by_key(|(n, _)| *n);
-    warnings.retain(|(n, _)| {
-        outcomes
-            .iter()
-            .any(|(m, o)| m == n && !matches!(o, Outcome::Refused(_)))
-    });
+    // A refused row's caveats are beside the point; the rest in sheet order.
+    let refused_numbers: HashSet<usize> = outcomes
+        .iter()
+        .filter(|(_, o)| matches!(o, Outcome::Refused(_)))
+        .map(|(n, _)| *n)
+        .collect();
+    warnings.retain(|(n, _)| !refused_numbers.contains(n));
+    warnings.sort_by_key(|(n, _)| *n);
     let refused_rows = outcomes
         .iter()
         .filter(|(_, o)| matches!(o, Outcome::Refused(_)))
