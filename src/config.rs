@@ -21,6 +21,7 @@ const KNOWN: &[&str] = &[
     "paginate_by",
     "tag_names",
     "previous_base_urls",
+    "timezone",
     "contact",
 ];
 
@@ -53,6 +54,9 @@ pub struct Config {
     /// `output/moved/<host>/` that sends every page and printed code to its new address.
     #[serde(default)]
     pub previous_base_urls: Vec<String>,
+    /// The IANA time zone the site's days are counted in (`waymark stats`).
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
     /// Who visitors can call or write to (shown where a page cannot help them, such as the
     /// landing of a place being updated).
     #[serde(default)]
@@ -175,6 +179,10 @@ fn default_paginate_by() -> usize {
 
 fn default_language() -> String {
     "vi".into()
+}
+
+fn default_timezone() -> String {
+    "Asia/Ho_Chi_Minh".into()
 }
 
 fn default_theme() -> String {
@@ -310,6 +318,14 @@ impl Config {
             }
             *old = old.trim_end_matches('/').to_string();
         }
+        if let Err(why) = time_zone(&self.timezone) {
+            problems.push(
+                Diagnostic::error(FILE, format!("timezone `{}` {why}", self.timezone))
+                    .at(at("timezone"), None)
+                    .hint("write an IANA time zone name, as `timezone: Asia/Ho_Chi_Minh` (Vietnam, the default) or `timezone: Asia/Bangkok`")
+                    .with_source(text),
+            );
+        }
         let p = &self.photos;
         if p.widths.is_empty() || p.widths.iter().any(|w| !(16..=4096).contains(w)) {
             problems.push(
@@ -359,6 +375,11 @@ impl Config {
         }
     }
 
+    /// The site's time zone (checked when the config was read; UTC if it somehow is not known).
+    pub fn time_zone(&self) -> jiff::tz::TimeZone {
+        time_zone(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+
     /// Other languages than the default, in the site's order.
     pub fn other_languages(&self) -> impl Iterator<Item = &String> {
         self.languages
@@ -380,6 +401,24 @@ pub fn moved_host(url: &str) -> String {
             }
         })
         .collect()
+}
+
+/// A time zone of the IANA database bundled into Waymark (so a host without
+/// /usr/share/zoneinfo counts the same days), or why not, with the nearest name.
+fn time_zone(name: &str) -> std::result::Result<jiff::tz::TimeZone, String> {
+    let db = jiff::tz::db();
+    db.get(name).map_err(|_| {
+        let names: Vec<String> = db.available().map(|n| n.to_string()).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        // Only a near miss (a typo, spaces for underscores): a far one misleads (Asia/Hanoi is
+        // not Asia/Harbin).
+        let near = crate::error::suggest(name, &names)
+            .filter(|near| strsim::damerau_levenshtein(name, near) <= 2);
+        match near {
+            Some(near) => format!("is not a time zone name (did you mean {near}?)"),
+            None => "is not a time zone name".into(),
+        }
+    })
 }
 
 /// Accepts `http(s)://host[:port][/path]`.
@@ -429,6 +468,20 @@ mod tests {
         assert!(check_base_url("a.example").is_err());
         assert!(check_base_url("https://").is_err());
         assert!(check_base_url("https://a b").is_err());
+    }
+
+    #[test]
+    fn time_zones() {
+        assert!(time_zone("Asia/Ho_Chi_Minh").is_ok());
+        assert!(time_zone("UTC").is_ok());
+        assert_eq!(
+            time_zone("Asia/Ho Chi_Minh").unwrap_err(),
+            "is not a time zone name (did you mean Asia/Ho_Chi_Minh?)"
+        );
+        assert_eq!(
+            time_zone("Asia/Hanoi").unwrap_err(),
+            "is not a time zone name"
+        );
     }
 
     #[test]

@@ -104,6 +104,18 @@ impl Ledger {
         }
     }
 
+    /// Write plaques.lock, the one way it is written (builds, `new`, the editor, the importer):
+    /// whole or not at all, flushed to disk, and only when it changed, so an unchanged site
+    /// leaves the user's tree untouched.
+    pub fn save(&self, site: &Path) -> Result<()> {
+        let path = site.join(FILE);
+        let text = self.to_text();
+        if std::fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
+            return Ok(());
+        }
+        crate::output::write_durable(&path, text.as_bytes()).map_err(|e| Error::io(&path, e))
+    }
+
     /// The file's text: sorted, one code a line, with a header that says how to use it.
     pub fn to_text(&self) -> String {
         let mut out = String::from(

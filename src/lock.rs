@@ -1,7 +1,8 @@
 //! One build, check or `plaques` run of a site at a time, as Cargo does with its build folder:
 //! a build deletes the plaques its site no longer uses from `.waymark-cache/`, and another run
 //! of the same site could be about to link one of them into its output. A second run waits, and
-//! says why. `serve` does not take the lock: it never deletes from the cache.
+//! says why. `serve`'s rebuilds do not take it (they never delete from the cache); its editor
+//! does, for each save and new entry, so that a build never reads half a save.
 
 use std::fs::TryLockError;
 use std::path::Path;

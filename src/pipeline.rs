@@ -18,7 +18,7 @@ use crate::progress::Progress;
 use crate::site::Site;
 use crate::theme::Theme;
 use crate::{
-    config, content, error, incremental, ledger, lock, media, output, print, render, site, Timings,
+    config, content, error, incremental, ledger, lock, media, output, print, render, site,
 };
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -59,7 +59,7 @@ pub struct Model {
 /// Runs stages, timing each.
 #[derive(Default)]
 pub struct Pipeline {
-    pub timings: Timings,
+    pub timings: crate::progress::Timings,
     progress: Option<Arc<Progress>>,
 }
 
@@ -185,7 +185,7 @@ pub struct Report {
     pub changed: usize,
     pub gone: usize,
     pub warnings: Vec<Diagnostic>,
-    pub timings: Timings,
+    pub timings: crate::progress::Timings,
     /// The heaviest entry page: its path under output/ and its gzipped size in bytes.
     pub largest_page: Option<(String, usize)>,
     /// What a print run made.
@@ -297,7 +297,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     let state = serde_json::to_vec(&now).map_err(|e| Error::Usage(e.to_string()))?;
     writer.keep_state(&state)?;
     let written = writer.finish()?;
-    write_ledger(&opts.site, &model.ledger)?;
+    model.ledger.save(&opts.site)?;
     sizes.save();
     p.timings.push(("finish output", t.elapsed()));
     report.out = out;
@@ -463,7 +463,7 @@ pub fn plaques(opts: &BuildOptions, run: &PlaqueRun) -> Result<Report> {
     model
         .ledger
         .mark_printed(printed.codes.iter().map(String::as_str), &ledger::today());
-    write_ledger(&opts.site, &model.ledger)?;
+    model.ledger.save(&opts.site)?;
     p.timings.push(("finish output", t.elapsed()));
     let mut warnings = model.warnings;
     warnings.extend(printed.warnings.iter().cloned());
@@ -543,15 +543,4 @@ fn translation_names(e: &site::Entry, langs: &[&str]) -> String {
         .map(|l| format!("{stem}.{l}.md"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Write plaques.lock only when it changed, so an unchanged site leaves the user's tree untouched.
-pub fn write_ledger(root: &Path, ledger: &ledger::Ledger) -> Result<()> {
-    let path = root.join(ledger::FILE);
-    let text = ledger.to_text();
-    if std::fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
-        return Ok(());
-    }
-    // plaques.lock is the record of every printed code: never left cut short by a killed build.
-    output::write_atomic(&path, text.as_bytes()).map_err(|e| Error::io(&path, e))
 }

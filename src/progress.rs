@@ -3,6 +3,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::time::Duration;
 
 #[derive(Debug, Default)]
 pub struct Progress {
@@ -50,4 +51,15 @@ pub fn tick(p: Option<&Progress>) {
     if let Some(p) = p {
         p.tick();
     }
+}
+
+/// Stage names and how long each took, for `--timings`.
+pub type Timings = Vec<(&'static str, Duration)>;
+
+/// The most memory this process has held (resident, in bytes), where the system tells it.
+pub fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }

@@ -56,7 +56,7 @@ pub fn new_entry(site: &Path, kind: Kind, title: &str, lang: Option<&str>) -> Re
         }
         let file = dir.join(format!("index.{lang}.md"));
         refuse_existing(&file, &rel_dir.join(format!("index.{lang}.md")))?;
-        crate::output::write_atomic(&file, translation_text(title).as_bytes())
+        crate::output::write_durable(&file, translation_text(title).as_bytes())
             .map_err(|e| Error::io(&file, e))?;
         return Ok(Created {
             files: vec![rel_dir.join(format!("index.{lang}.md"))],
@@ -79,9 +79,8 @@ pub fn new_entry(site: &Path, kind: Kind, title: &str, lang: Option<&str>) -> Re
     });
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     let file = dir.join("index.md");
-    crate::output::write_atomic(&file, entry_text(kind, title, &code).as_bytes())
+    crate::output::write_durable(&file, entry_text(kind, title, &code).as_bytes())
         .map_err(|e| Error::io(&file, e))?;
-    ledger.version = 1;
     ledger.codes.insert(
         code.clone(),
         Record {
@@ -90,9 +89,7 @@ pub fn new_entry(site: &Path, kind: Kind, title: &str, lang: Option<&str>) -> Re
             printed: None,
         },
     );
-    let lock = site.join(ledger::FILE);
-    crate::output::write_atomic(&lock, ledger.to_text().as_bytes())
-        .map_err(|e| Error::io(&lock, e))?;
+    ledger.save(site)?;
     Ok(Created {
         files: vec![rel_dir.join("index.md")],
         code: Some(code),

@@ -1,7 +1,8 @@
 //! `waymark verify`: every code of plaques.lock fetched at the live site. A printed code is a
 //! promise for years, and a build can only keep it inside its output folder: this checks what
 //! visitors' phones actually get (a host that does not serve `/q/CODE/`, a lapsed domain, a
-//! redirect loop), following only the redirects the site itself makes.
+//! redirect loop, a landing whose page is gone), following only the redirects the site itself
+//! makes.
 
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -23,18 +24,24 @@ pub struct Options {
     pub progress: bool,
 }
 
-/// Redirects followed before a chain is called a loop.
-const MAX_HOPS: usize = 5;
+/// Redirects followed before a chain is called too long: phones' browsers give up after 16 to 20
+/// (Safari's limit is the lowest).
+const MAX_HOPS: usize = 16;
 
 /// What one address answered.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    /// 200, with the canonical link the page names.
-    Ok { canonical: Option<String> },
+    /// 200 at `at` (after the redirects), with the canonical link the page names.
+    Ok {
+        canonical: Option<String>,
+        at: String,
+    },
     /// Another status.
     Status(u16),
-    /// Redirects that come back to an address already seen, or go on too long.
+    /// Redirects that come back to an address already seen.
     Loop(Vec<String>),
+    /// More redirects than a phone follows, none of them repeated.
+    TooLong(Vec<String>),
     /// No answer: refused, unknown host, TLS, timed out.
     Failed(String),
 }
@@ -48,6 +55,8 @@ pub struct Finding {
     pub problem: Option<String>,
     /// A code whose plaque is printed (the worst kind of problem).
     pub printed: Option<String>,
+    /// Something to know that is not a problem (a code whose entry is a draft).
+    pub note: Option<String>,
 }
 
 pub struct Report {
@@ -91,6 +100,10 @@ pub fn run(opts: &Options) -> Result<Report> {
         .build()
         .into();
     let base_path = path_of(&config.base_url);
+    let site = Site {
+        base_url: config.base_url.trim_end_matches('/').to_string(),
+        root: root.clone(),
+    };
 
     // Each code, and where it must lead: its entry's page, or for a retired code what it
     // was retired to.
@@ -105,26 +118,8 @@ pub fn run(opts: &Options) -> Result<Report> {
         ));
     }
     if opts.pages {
-        match fetch(
-            &agent,
-            &format!("{root}/{}", crate::address::SITEMAP),
-            opts.retries,
-        ) {
-            (Outcome::Ok { .. }, body) => {
-                for loc in locs(&body) {
-                    let url = match loc.strip_prefix(config.base_url.trim_end_matches('/')) {
-                        Some(rest) => format!("{root}{rest}"),
-                        None => loc,
-                    };
-                    jobs.push((format!("page {}", path_of(&url)), url, None, None));
-                }
-            }
-            (other, _) => {
-                return Err(Error::Usage(format!(
-                    "cannot read {root}/sitemap.xml: {}",
-                    describe(&other)
-                )))
-            }
+        for url in pages(&agent, &config, &ledger, &site, opts.retries)? {
+            jobs.push((format!("page {}", path_of(&url)), url, None, None));
         }
     }
     let bar = opts.progress.then(|| {
@@ -142,8 +137,46 @@ pub fn run(opts: &Options) -> Result<Report> {
     let findings: Vec<Finding> = pool.install(|| {
         jobs.into_par_iter()
             .map(|(what, url, expected, printed)| {
-                let (outcome, _) = fetch(&agent, &url, opts.retries);
-                let problem = judge(&outcome, expected.as_deref());
+                let (outcome, body) = fetch(&agent, &url, opts.retries);
+                // The landing of a code whose entry is a draft says it is being updated, and
+                // names the entry it stands for: right, for now.
+                if let (Outcome::Ok { .. }, Some(page)) = (&outcome, held(&body)) {
+                    let right = expected
+                        .as_deref()
+                        .is_some_and(|want| path_of(want).trim_matches('/').ends_with(&page));
+                    if right {
+                        if let Some(b) = &bar {
+                            b.inc(1);
+                        }
+                        return Finding {
+                            what,
+                            url,
+                            problem: None,
+                            printed,
+                            note: Some(format!(
+                                "{page} is a draft: the landing says it is being updated"
+                            )),
+                        };
+                    }
+                }
+                let mut problem = judge(&outcome, expected.as_deref(), &site.base_url);
+                // The landing is right; the page it names must be there too (a landing left
+                // behind by a deleted page still answers 200).
+                if let (
+                    None,
+                    Outcome::Ok {
+                        canonical: Some(c),
+                        at,
+                    },
+                    Some(_),
+                ) = (&problem, &outcome, &expected)
+                {
+                    let page = site.reachable(c, at);
+                    let (o, _) = fetch(&agent, &page, opts.retries);
+                    if !matches!(o, Outcome::Ok { .. }) {
+                        problem = Some(format!("its page {} {}", path_of(c), describe(&o)));
+                    }
+                }
                 if let Some(b) = &bar {
                     b.inc(1);
                 }
@@ -152,6 +185,7 @@ pub fn run(opts: &Options) -> Result<Report> {
                     url,
                     problem,
                     printed,
+                    note: None,
                 }
             })
             .collect()
@@ -160,6 +194,89 @@ pub fn run(opts: &Options) -> Result<Report> {
         b.finish_and_clear();
     }
     Ok(Report { findings })
+}
+
+/// The site's own address (`base_url`, which canonical links name) and the address being
+/// checked (the same, an old address, or a copy served elsewhere).
+struct Site {
+    base_url: String,
+    root: String,
+}
+
+impl Site {
+    /// Where to fetch a page named by its canonical link, having landed at `landed`: on the
+    /// address being checked when the landing was there (a copy served elsewhere), or where
+    /// the canonical link says (the new address, reached from an old one).
+    fn reachable(&self, canonical: &str, landed: &str) -> String {
+        let absolute = join(&format!("{}/", self.base_url), canonical);
+        let canonical = absolute.as_deref().unwrap_or(canonical);
+        match canonical.strip_prefix(&self.base_url) {
+            Some(rest) if landed.starts_with(&self.root) => format!("{}{rest}", self.root),
+            _ => canonical.to_string(),
+        }
+    }
+
+    /// `https://old.example/x` -> the same on the address being checked.
+    fn on_root(&self, url: &str) -> String {
+        match url.strip_prefix(&self.base_url) {
+            Some(rest) => format!("{}{rest}", self.root),
+            None => url.to_string(),
+        }
+    }
+}
+
+/// The pages `--pages` fetches: those of the checked site's sitemap. An old address's site has
+/// none (it only leads on): there, the new site's sitemap, or failing that the ledger's pages.
+fn pages(
+    agent: &ureq::Agent,
+    config: &Config,
+    ledger: &Ledger,
+    site: &Site,
+    retries: u32,
+) -> Result<Vec<String>> {
+    let sitemap = |root: &str| match fetch(
+        agent,
+        &format!("{root}/{}", crate::address::SITEMAP),
+        retries,
+    ) {
+        (Outcome::Ok { .. }, body) => Ok(locs(&body)),
+        (other, _) => Err(describe(&other)),
+    };
+    let why = match sitemap(&site.root) {
+        Ok(locs) => return Ok(locs.iter().map(|l| site.on_root(l)).collect()),
+        Err(why) => why,
+    };
+    let old = config
+        .previous_base_urls
+        .iter()
+        .any(|u| same_origin(u, &site.root));
+    if !old {
+        return Err(Error::Usage(format!(
+            "cannot read {}/sitemap.xml: {why}",
+            site.root
+        )));
+    }
+    if let Ok(locs) = sitemap(&site.base_url) {
+        return Ok(locs.iter().map(|l| site.on_root(l)).collect());
+    }
+    let mut pages = vec![format!("{}/", site.root)];
+    for rec in ledger.codes.values() {
+        if let Some(page) = &rec.page {
+            let url = format!("{}/{page}/", site.root);
+            if !pages.contains(&url) {
+                pages.push(url);
+            }
+        }
+    }
+    Ok(pages)
+}
+
+/// Whether two addresses have the same scheme, host and port.
+fn same_origin(a: &str, b: &str) -> bool {
+    match (url::Url::parse(a), url::Url::parse(b)) {
+        (Ok(a), Ok(b)) => a.origin() == b.origin(),
+        _ => false,
+    }
 }
 
 /// The path a code must lead to (its page's, or a retired code's target's), under the site's
@@ -210,8 +327,10 @@ fn fetch(agent: &ureq::Agent, url: &str, retries: u32) -> (Outcome, String) {
 }
 
 fn follow(agent: &ureq::Agent, url: &str) -> (Outcome, String) {
-    let mut seen = vec![url.to_string()];
-    let mut current = url.to_string();
+    // As the joined addresses are written, so that a repeat of the first is seen.
+    let start = url::Url::parse(url).map_or_else(|_| url.to_string(), |u| u.to_string());
+    let mut seen = vec![start.clone()];
+    let mut current = start;
     loop {
         let mut resp = match agent.get(&current).call() {
             Ok(r) => r,
@@ -223,7 +342,7 @@ fn follow(agent: &ureq::Agent, url: &str) -> (Outcome, String) {
                 .headers()
                 .get("location")
                 .and_then(|l| l.to_str().ok())
-                .map(|l| join(&current, l));
+                .and_then(|l| join(&current, l));
             match location {
                 Some(to) => to,
                 None => return (Outcome::Status(status), String::new()),
@@ -239,38 +358,45 @@ fn follow(agent: &ureq::Agent, url: &str) -> (Outcome, String) {
                 .unwrap_or_default();
             // The site of an old address (`moved/<host>/`) leads on with a meta refresh, as a
             // phone's browser would follow it.
-            match refresh(&body).map(|r| join(&current, &r)) {
+            match refresh(&body).and_then(|r| join(&current, &r)) {
                 Some(to) => to,
                 None => {
                     let canonical = canonical(&body);
-                    return (Outcome::Ok { canonical }, body);
+                    return (
+                        Outcome::Ok {
+                            canonical,
+                            at: current,
+                        },
+                        body,
+                    );
                 }
             }
         };
-        if seen.contains(&next) || seen.len() > MAX_HOPS {
+        if seen.contains(&next) {
             seen.push(next);
             return (Outcome::Loop(seen), String::new());
+        }
+        if seen.len() > MAX_HOPS {
+            seen.push(next);
+            return (Outcome::TooLong(seen), String::new());
         }
         seen.push(next.clone());
         current = next;
     }
 }
 
-/// A Location header against the address it came from.
-fn join(from: &str, location: &str) -> String {
-    if location.contains("://") {
-        return location.to_string();
-    }
-    let (scheme, rest) = from.split_once("://").unwrap_or(("https", from));
-    let host = rest.split('/').next().unwrap_or("");
-    if let Some(abs) = location.strip_prefix('/') {
-        return format!("{scheme}://{host}/{abs}");
-    }
-    let dir = match from.rfind('/') {
-        Some(i) if i > scheme.len() + 2 => &from[..=i],
-        _ => from,
-    };
-    format!("{dir}{location}")
+/// A Location header (or a refresh's address) against the address it came from; None when
+/// either is not a web address.
+fn join(from: &str, location: &str) -> Option<String> {
+    let joined = url::Url::parse(from).ok()?.join(location.trim()).ok()?;
+    matches!(joined.scheme(), "http" | "https").then(|| joined.to_string())
+}
+
+/// The entry (`section/slug`) a draft's "being updated" landing stands for.
+fn held(html: &str) -> Option<String> {
+    let i = html.find("data-held=\"")? + "data-held=\"".len();
+    let j = html[i..].find('"')? + i;
+    Some(html[i..j].to_string())
 }
 
 /// The href of `<link rel="canonical">`.
@@ -316,16 +442,32 @@ fn describe(o: &Outcome) -> String {
         Outcome::Ok { .. } => "answers 200".into(),
         Outcome::Status(s) => format!("answers {s}"),
         Outcome::Loop(chain) => format!("redirects in a loop: {}", chain.join(" → ")),
+        Outcome::TooLong(chain) => format!(
+            "redirects more than {MAX_HOPS} times, more than a phone follows: {} → … → {}",
+            chain.first().map_or("", String::as_str),
+            chain.last().map_or("", String::as_str)
+        ),
         Outcome::Failed(e) => format!("does not answer ({e})"),
     }
 }
 
-/// The problem with an outcome, for an address that must lead to `expected` (a path).
-fn judge(o: &Outcome, expected: Option<&str>) -> Option<String> {
+/// The problem with an outcome, for an address that must lead to `expected` (a path on the
+/// site at `base_url`, which canonical links name).
+fn judge(o: &Outcome, expected: Option<&str>, base_url: &str) -> Option<String> {
     match (o, expected) {
-        (Outcome::Ok { canonical }, Some(want)) => {
+        (Outcome::Ok { canonical, .. }, Some(want)) => {
+            // A relative link (a theme's own) is on the site it was read from.
+            let canonical = canonical
+                .as_deref()
+                .map(|c| join(&format!("{base_url}/"), c).unwrap_or_else(|| c.to_string()));
             let got = canonical.as_deref().map(path_of);
-            if got.as_deref() == Some(want) {
+            let elsewhere = canonical.as_deref().filter(|c| !same_origin(c, base_url));
+            if let Some(c) = elsewhere {
+                let wanted = join(base_url, want).unwrap_or_else(|| want.to_string());
+                Some(format!(
+                    "shows a page of another site ({c}) instead of {wanted}"
+                ))
+            } else if got.as_deref() == Some(want) {
                 None
             } else {
                 Some(match got {
@@ -352,11 +494,31 @@ mod tests {
         assert_eq!(path_of("https://a.vn"), "/");
         assert_eq!(path_of("https://a.vn/sw.js?x"), "/sw.js");
         assert_eq!(
-            join("https://a.vn/q/HVT/", "/relics/x/"),
-            "https://a.vn/relics/x/"
+            join("https://a.vn/q/HVT/", "/relics/x/").as_deref(),
+            Some("https://a.vn/relics/x/")
         );
-        assert_eq!(join("https://a.vn/q/HVT", "HVT/"), "https://a.vn/q/HVT/");
-        assert_eq!(join("http://a/q/", "https://b/x"), "https://b/x");
+        assert_eq!(
+            join("https://a.vn/q/HVT", "HVT/").as_deref(),
+            Some("https://a.vn/q/HVT/")
+        );
+        assert_eq!(
+            join("http://a/q/", "https://b/x").as_deref(),
+            Some("https://b/x")
+        );
+        // Forms a hand-made join got wrong: relative to the query, up a folder, protocol-relative.
+        assert_eq!(
+            join("https://a.vn/di-san/q/HVT/", "../../relics/x/").as_deref(),
+            Some("https://a.vn/di-san/relics/x/")
+        );
+        assert_eq!(
+            join("https://a.vn/q/HVT/", "//b.vn/q/HVT/").as_deref(),
+            Some("https://b.vn/q/HVT/")
+        );
+        assert_eq!(
+            join("https://a.vn/q/HVT/?x=1", "?lang=en").as_deref(),
+            Some("https://a.vn/q/HVT/?lang=en")
+        );
+        assert_eq!(join("https://a.vn/q/HVT/", "javascript:alert(1)"), None);
         let html = "<link rel=\"alternate\" href=\"/x\"><link rel=\"canonical\" href=\"https://a.vn/relics/den/\">";
         assert_eq!(canonical(html).as_deref(), Some("https://a.vn/relics/den/"));
         let moved = "<link rel=\"canonical\" href=\"https://b.vn/q/HVT/\"><meta http-equiv=\"refresh\" content=\"0; url=https://b.vn/q/HVT/\">";
@@ -365,6 +527,33 @@ mod tests {
         assert_eq!(
             locs("<url><loc>https://a/x/</loc></url><url><loc> https://a/y/ </loc></url>"),
             ["https://a/x/", "https://a/y/"]
+        );
+    }
+
+    #[test]
+    fn a_canonical_link_must_be_on_the_sites_host() {
+        let ok = |c: &str| Outcome::Ok {
+            canonical: Some(c.to_string()),
+            at: "http://127.0.0.1:8080/q/A/".into(),
+        };
+        let base = "https://a.vn/di-san";
+        let want = Some("/di-san/relics/a/");
+        assert_eq!(
+            judge(&ok("https://a.vn/di-san/relics/a/"), want, base),
+            None
+        );
+        assert_eq!(judge(&ok("/di-san/relics/a/"), want, base), None);
+        assert_eq!(
+            judge(&ok("https://b.vn/di-san/relics/a/"), want, base).as_deref(),
+            Some("shows a page of another site (https://b.vn/di-san/relics/a/) instead of https://a.vn/di-san/relics/a/")
+        );
+        assert_eq!(
+            judge(&ok("http://a.vn/di-san/relics/a/"), want, base).as_deref(),
+            Some("shows a page of another site (http://a.vn/di-san/relics/a/) instead of https://a.vn/di-san/relics/a/")
+        );
+        assert_eq!(
+            judge(&ok("https://a.vn/di-san/relics/b/"), want, base).as_deref(),
+            Some("shows /di-san/relics/b/ instead of /di-san/relics/a/")
         );
     }
 

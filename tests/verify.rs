@@ -68,6 +68,24 @@ fn serve_files(root: PathBuf, twists: HashMap<&'static str, Twist>) -> String {
     base
 }
 
+/// Redirects from `from` through `prefix0` … `prefix{n-1}` to `to`: n + 1 of them, none repeated.
+fn chain(
+    twists: &mut HashMap<&'static str, Twist>,
+    from: &'static str,
+    prefix: &str,
+    n: usize,
+    to: &'static str,
+) {
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    let mut at = from;
+    for i in 0..n {
+        let next = leak(format!("{prefix}{i}"));
+        twists.insert(at, Twist::Redirect(next));
+        at = next;
+    }
+    twists.insert(at, Twist::Redirect(to));
+}
+
 fn verify(site: &Path, args: &[&str]) -> Output {
     std::process::Command::new(bin())
         .arg("verify")
@@ -112,15 +130,64 @@ fn a_healthy_site_passes_and_every_kind_of_breakage_is_named() {
         broken.path().join("q/DKC/index.html"),
     )
     .unwrap();
-    let twists = HashMap::from([
+    // A landing whose canonical link names another host (a copy of the site on a lapsed domain).
+    let tnm = broken.path().join("q/TNM/index.html");
+    let html = read(&tnm);
+    assert!(html.contains("href=\"https://langson.example/relics/thanh-nha-mac/\""));
+    std::fs::write(
+        &tnm,
+        html.replace(
+            "https://langson.example/relics/thanh-nha-mac/",
+            "https://langson-example.com.vn/relics/thanh-nha-mac/",
+        ),
+    )
+    .unwrap();
+    // A page deleted by hand on the server, its landing left behind: the landing still answers.
+    std::fs::remove_file(broken.path().join("relics/dong-tam-thanh/index.html")).unwrap();
+    assert!(broken.path().join("q/TAMTHANH/index.html").is_file());
+    // Redirect chains without a repeat, as hosts and CDNs make them (http→https, www, a trailing
+    // slash): not loops. One longer than any phone follows is named as that.
+    let mut twists = HashMap::from([
         ("/q/CHILANG/", Twist::Redirect("/q/CHILANG")),
         ("/q/CHILANG", Twist::Redirect("/q/CHILANG/")),
         ("/q/BACSON/", Twist::Slow(Duration::from_secs(4))),
+        ("/q/HUULIE/", Twist::Redirect("/r/1")),
+        ("/r/1", Twist::Redirect("/r/2")),
+        ("/r/2", Twist::Redirect("/q/HUULIE/index.html")),
     ]);
+    chain(
+        &mut twists,
+        "/q/NHITHANH/",
+        "/t/",
+        9,
+        "/q/NHITHANH/index.html",
+    );
+    chain(&mut twists, "/q/MAUSON/", "/s/", 20, "/q/MAUSON/index.html");
     let base = serve_files(broken.path().to_path_buf(), twists);
     let o = verify(s.path(), &[&base, "--timeout", "1", "--retries", "1"]);
     let text = stdout(&o);
     assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("TNM: shows a page of another site (https://langson-example.com.vn/relics/thanh-nha-mac/) instead of https://langson.example/relics/thanh-nha-mac/"),
+        "{text}"
+    );
+    assert!(
+        text.contains("TAMTHANH: its page /relics/dong-tam-thanh/ answers 404"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("HUULIE"),
+        "three redirects are not a loop: {text}"
+    );
+    assert!(
+        !text.contains("NHITHANH"),
+        "ten redirects are not a loop: {text}"
+    );
+    assert!(
+        text.contains("MAUSON: redirects more than 16 times, more than a phone follows"),
+        "{text}"
+    );
+    assert!(!text.contains("MAUSON: redirects in a loop"), "{text}");
     let lines: Vec<&str> = text.lines().collect();
     assert!(
         lines[0].starts_with("HVT: printed 2026-12-01, answers 404"),
@@ -132,7 +199,7 @@ fn a_healthy_site_passes_and_every_kind_of_breakage_is_named() {
     );
     assert!(text.contains("CHILANG: redirects in a loop"), "{text}");
     assert!(text.contains("BACSON: does not answer"), "{text}");
-    assert!(text.contains("4 broken (1 of them printed)"), "{text}");
+    assert!(text.contains("7 broken (1 of them printed)"), "{text}");
 }
 
 #[test]
@@ -165,4 +232,107 @@ fn the_site_of_an_old_address_leads_every_code_to_the_new_one() {
     assert!(stdout(&o).contains("15 broken"), "{}", stdout(&o));
     let o = verify(s.path(), &["ftp://x"]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn pages_of_an_old_address_are_checked_without_its_sitemap() {
+    // The old address is served here too: its site (output/moved/<host>/) has no sitemap, it
+    // only leads on to the new one.
+    let s = example();
+    let out = s.path().join("output");
+    let new_base = serve_files(out.join("site"), HashMap::new());
+    let old_root = tempfile::tempdir().unwrap();
+    let old_base = serve_files(old_root.path().to_path_buf(), HashMap::new());
+    let yaml = read(s.path().join("site.yaml")).replace(
+        "base_url: https://langson.example",
+        &format!("base_url: {new_base}"),
+    );
+    write(
+        s.path(),
+        "site.yaml",
+        &format!("{yaml}\nprevious_base_urls: [{old_base}]\n"),
+    );
+    build_ok(s.path());
+    let moved = out
+        .join("moved")
+        .join(waymark::config::moved_host(&old_base));
+    for (rel, bytes) in tree(&moved) {
+        let p = old_root.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+    assert!(!old_root.path().join("sitemap.xml").exists());
+    let sitemap = read(out.join("site/sitemap.xml"));
+    let pages = sitemap.matches("<loc>").count();
+    assert!(pages > 15, "{sitemap}");
+
+    // The new site's sitemap names the pages, each fetched at the old address.
+    let o = verify(s.path(), &[&old_base, "--pages"]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}{}", stderr(&o));
+    assert!(
+        text.contains(&format!("checked 15 code(s) and {pages} page(s): 0 broken")),
+        "{text}"
+    );
+
+    // Without it either (the new site not answering for it), the ledger's pages and the home.
+    let lock = read(s.path().join("plaques.lock"));
+    let ledger_pages: std::collections::BTreeSet<&str> = lock
+        .lines()
+        .filter_map(|l| l.split("{ page: ").nth(1))
+        .collect();
+    let cut = tempfile::tempdir().unwrap();
+    for (rel, bytes) in tree(&out.join("site")) {
+        if rel != Path::new("sitemap.xml") {
+            let p = cut.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, bytes).unwrap();
+        }
+    }
+    std::fs::remove_dir_all(out.join("site")).ok();
+    std::fs::remove_file(out.join("site")).ok();
+    std::os::unix::fs::symlink(cut.path(), out.join("site")).unwrap();
+    assert!(!out.join("site/sitemap.xml").exists());
+    let o = verify(s.path(), &[&old_base, "--pages"]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}{}", stderr(&o));
+    assert!(
+        text.contains(&format!(
+            "checked 15 code(s) and {} page(s): 0 broken",
+            ledger_pages.len() + 1
+        )),
+        "{text}"
+    );
+
+    // A site at its own address still needs its sitemap for --pages.
+    let o = verify(s.path(), &[&new_base, "--pages"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("sitemap.xml: answers 404"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A code whose entry was made a draft answers with "being updated": right for now, said as a
+/// note, not counted as broken.
+#[test]
+fn a_drafts_landing_is_a_note_not_a_broken_code() {
+    let s = example();
+    build_ok(s.path());
+    let file = s.path().join("content/relics/mau-son/index.md");
+    let file = if file.exists() {
+        file
+    } else {
+        s.path().join("content/relics/mau-son.md")
+    };
+    let text = read(&file).replacen("---\n", "---\ndraft: true\n", 1);
+    std::fs::write(&file, text).unwrap();
+    let out = build_ok(s.path());
+    let base = serve_files(out.join("site"), HashMap::new());
+    let o = verify(s.path(), &[&base]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{text}{}", stderr(&o));
+    assert!(text.contains("relics/mau-son is a draft"), "{text}");
+    assert!(text.contains(": 0 broken"), "{text}");
 }

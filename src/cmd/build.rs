@@ -88,11 +88,11 @@ pub fn run(args: &Args) -> i32 {
 }
 
 /// Each stage's time and the peak memory, for `--timings`.
-pub fn print_timings(timings: &crate::Timings) {
+pub fn print_timings(timings: &crate::progress::Timings) {
     for (stage, t) in timings {
         eprintln!("{stage:>14}: {:>8.1} ms", t.as_secs_f64() * 1000.0);
     }
-    if let Some(peak) = crate::peak_memory() {
+    if let Some(peak) = crate::progress::peak_memory() {
         eprintln!("   peak memory: {:>8.1} MiB", peak as f64 / 1048576.0);
     }
 }

@@ -12,6 +12,15 @@ pub fn run(opts: &Options) -> i32 {
     };
     let c = &done.counts;
     for (file, bad) in &c.bad {
+        if let Some(n) = bad.cut_short_after {
+            eprintln!(
+                "warning: {}: gzip file cut short after line {n}; the lines before it are counted (copy the file again from the server if it was cut in the copy)",
+                file.display()
+            );
+        }
+        if bad.count == 0 {
+            continue;
+        }
         let lines: Vec<String> = bad.first.iter().map(u64::to_string).collect();
         eprintln!(
             "warning: {}: {} line(s) not in a known log format, skipped (lines {}{})",

@@ -32,6 +32,15 @@ pub fn run(opts: &Options) -> i32 {
             None => println!("{what}: {problem}  ({})", f.url),
         }
     }
+    for f in report.findings.iter().filter(|f| f.problem.is_none()) {
+        if let Some(note) = &f.note {
+            println!(
+                "{}: {note}  ({})",
+                f.what.trim_start_matches("code "),
+                f.url
+            );
+        }
+    }
     let codes = report
         .findings
         .iter()

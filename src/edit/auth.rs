@@ -231,7 +231,7 @@ impl Auth {
         let text = format!(
             "# Owner links of `waymark serve --edit`: each opens one entry for editing. Only a hash\n# of each link is kept; delete a line (or revoke it in the editor) to end it.\n{body}"
         );
-        crate::output::write_atomic(&self.owners, text.as_bytes())
+        crate::output::write_durable(&self.owners, text.as_bytes())
     }
 }
 

@@ -526,15 +526,15 @@ impl Editor {
                 std::fs::create_dir_all(self.site.join(b))?;
             }
             for (rel, bytes) in &new_files {
-                crate::output::write_atomic(&self.site.join(rel), bytes)?;
+                crate::output::write_durable(&self.site.join(rel), bytes)?;
                 written.push(rel.clone());
             }
             for (rel, t, _) in &writes {
-                crate::output::write_atomic(&self.site.join(rel), t.as_bytes())?;
+                crate::output::write_durable(&self.site.join(rel), t.as_bytes())?;
                 written.push(rel.clone());
             }
             if main_text != text || needs_bundle {
-                crate::output::write_atomic(&self.site.join(&main_rel), main_text.as_bytes())?;
+                crate::output::write_durable(&self.site.join(&main_rel), main_text.as_bytes())?;
                 written.push(main_rel.clone());
             }
             Ok(())
@@ -620,7 +620,7 @@ impl Editor {
         if msgs.iter().any(|m| !m.warning) {
             return Err(Failed::Invalid(msgs));
         }
-        crate::output::write_atomic(&self.site.join(&files.file), text.as_bytes())
+        crate::output::write_durable(&self.site.join(&files.file), text.as_bytes())
             .map_err(|e| Failed::Io(e.to_string()))?;
         self.commit_files(
             std::slice::from_ref(&files.file),

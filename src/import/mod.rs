@@ -462,10 +462,7 @@ pub fn run(opts: &Options) -> Result<Report> {
     if write {
         write_all(&opts.site, &writes)?;
         if !new_codes.is_empty() {
-            ledger.version = 1;
-            let lock = opts.site.join(ledger::FILE);
-            crate::output::write_atomic(&lock, ledger.to_text().as_bytes())
-                .map_err(|e| Error::io(&lock, e))?;
+            ledger.save(&opts.site)?;
         }
     }
     Ok(Report {
@@ -1028,31 +1025,9 @@ fn write_all(site: &Path, writes: &[(PathBuf, String)]) -> Result<()> {
             ));
         }
     }
-    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-    let stage = |staged: &mut Vec<(PathBuf, PathBuf)>| -> std::io::Result<()> {
-        for (rel, text) in writes {
-            let path = site.join(rel);
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)?;
-            }
-            let tmp = path.with_file_name(format!(
-                ".{}.import-{}",
-                path.file_name().unwrap_or_default().to_string_lossy(),
-                std::process::id()
-            ));
-            std::fs::write(&tmp, text)?;
-            staged.push((tmp, path));
-        }
-        Ok(())
-    };
-    if let Err(e) = stage(&mut staged) {
-        for (tmp, _) in &staged {
-            let _ = std::fs::remove_file(tmp);
-        }
-        return Err(Error::io(site, e));
-    }
-    for (tmp, path) in &staged {
-        std::fs::rename(tmp, path).map_err(|e| Error::io(path, e))?;
-    }
-    Ok(())
+    let files: Vec<(PathBuf, &[u8])> = writes
+        .iter()
+        .map(|(rel, text)| (site.join(rel), text.as_bytes()))
+        .collect();
+    crate::output::write_all_or_none(&files).map_err(|e| Error::io(site, e))
 }

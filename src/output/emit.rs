@@ -123,7 +123,7 @@ impl<'a> Emitter<'a> {
             Some(k) => k.quick,
             None => {
                 let Some(b) = bytes() else { return };
-                let quick = crate::compressed_len(&b, flate2::Compression::fast());
+                let quick = super::compressed_len(&b, flate2::Compression::fast());
                 if let Some(sizes) = self.sizes {
                     sizes.record(content, Sizes { quick, exact: None });
                 }
@@ -191,7 +191,7 @@ impl<'a> Emitter<'a> {
             .map(|(quick, p, content, exact)| {
                 let exact = match exact {
                     Ok(e) => *e,
-                    Err(b) => crate::gzipped_len(b),
+                    Err(b) => super::gzipped_len(b),
                 };
                 if let Some(sizes) = self.sizes {
                     let exact = Some(exact);
@@ -366,7 +366,7 @@ mod tests {
             .unwrap();
         let (path, size) = emit.largest_page().unwrap();
         assert_eq!(path, "site/noisy/index.html");
-        assert_eq!(size, crate::gzipped_len(noisy.as_bytes()));
+        assert_eq!(size, crate::output::gzipped_len(noisy.as_bytes()));
     }
 
     #[test]

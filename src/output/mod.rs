@@ -26,7 +26,7 @@ mod sizes;
 pub use cache::{CacheDir, CACHE_ROOT};
 pub use emit::{Collect, Discard, Emitter, Sink};
 pub use generation::Writer;
-pub use sizes::PageSizes;
+pub use sizes::{compressed_len, gzipped_len, PageSizes};
 
 use crate::error::{Diagnostic, Error, Result};
 use rayon::prelude::*;
@@ -133,25 +133,98 @@ impl Digest {
     }
 }
 
-/// Write `bytes` to `path` whole or not at all: into a temporary file beside it, then renamed
-/// over it, so that a build killed mid-write never leaves a cut-short file (plaques.lock, or a
-/// cache entry a later build would trust).
+/// Write `path` whole or not at all: written beside under a temporary name (a dot name, which
+/// `CacheDir::prune` clears after a killed run), then renamed over it. For files the output and
+/// caches can make again.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    // Asked once: `getpid` is a system call each time.
-    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let tmp = dir.join(format!(
-        ".{name}.tmp-{}-{}",
-        PID.get_or_init(std::process::id),
-        COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-    ));
-    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    write_replacing(path, bytes, false)
+}
+
+/// `write_atomic`, flushed to the disk (the file, then its folder's entry) before it returns:
+/// for what people wrote and what cannot be made again (entries, plaques.lock, owner links),
+/// which a power cut on a small server must not take back.
+pub fn write_durable(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_replacing(path, bytes, true)
+}
+
+/// Write several files all or none, each flushed to disk: every text goes to a temporary file
+/// beside its target first; then each is renamed into place, and when one rename fails, the
+/// files already moved are put back as they were (those that replaced a file from a link to it
+/// kept beforehand). For the importer, whose run must not leave half a list behind.
+pub fn write_all_or_none(files: &[(PathBuf, &[u8])]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut staged = Vec::new();
+    for (path, bytes) in files {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let mut tmp = tempfile::Builder::new().prefix(".").tempfile_in(dir)?;
+        tmp.write_all(bytes)?;
+        tmp.as_file().sync_all()?;
+        staged.push((tmp, path));
     }
-    written
+    // (target, the link to what it replaced)
+    let mut moved: Vec<(&Path, Option<PathBuf>)> = Vec::new();
+    let undo = |moved: &[(&Path, Option<PathBuf>)]| {
+        for (path, before) in moved.iter().rev() {
+            let _ = match before {
+                Some(b) => std::fs::rename(b, path),
+                None => std::fs::remove_file(path),
+            };
+        }
+    };
+    for (tmp, path) in staged {
+        let before = if path.exists() {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let b = path.with_file_name(format!(".{name}.before-{}", std::process::id()));
+            let _ = std::fs::remove_file(&b);
+            if let Err(e) = std::fs::hard_link(path, &b) {
+                undo(&moved);
+                return Err(e);
+            }
+            Some(b)
+        } else {
+            None
+        };
+        if let Err(e) = tmp.persist(path) {
+            if let Some(b) = &before {
+                let _ = std::fs::remove_file(b);
+            }
+            undo(&moved);
+            return Err(e.error);
+        }
+        moved.push((path, before));
+    }
+    let mut dirs: Vec<&Path> = Vec::new();
+    for (path, before) in &moved {
+        if let Some(b) = before {
+            let _ = std::fs::remove_file(b);
+        }
+        dirs.extend(path.parent());
+    }
+    dirs.sort();
+    dirs.dedup();
+    for d in dirs {
+        std::fs::File::open(d)?.sync_all()?;
+    }
+    Ok(())
+}
+
+fn write_replacing(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new().prefix(".").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    if durable {
+        tmp.as_file().sync_all()?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
+    if durable {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
 }
 
 /// Refuse an output folder that holds files Waymark did not make, unless `force`.
@@ -313,5 +386,39 @@ mod tests {
             "A"
         );
         assert!(!out.join("site/stray.html").exists());
+    }
+
+    #[test]
+    fn a_rename_that_fails_puts_back_what_was_moved() {
+        let d = tempfile::tempdir().unwrap();
+        let a = d.path().join("a.md");
+        std::fs::write(&a, "cũ").unwrap();
+        // A folder where the second file should go: its rename fails.
+        let b = d.path().join("b.md");
+        std::fs::create_dir(&b).unwrap();
+        std::fs::write(b.join("x"), "x").unwrap();
+        let c = d.path().join("c.md");
+        let r = write_all_or_none(&[
+            (a.clone(), "mới".as_bytes()),
+            (c.clone(), b"new"),
+            (b.clone(), b"never"),
+        ]);
+        assert!(r.is_err());
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "cũ", "put back");
+        assert!(!c.exists(), "a new file is taken away again");
+        let left: Vec<_> = std::fs::read_dir(d.path()).unwrap().flatten().collect();
+        assert_eq!(left.len(), 2, "no temporary file left: {left:?}");
+        write_all_or_none(&[(a.clone(), "mới".as_bytes()), (c.clone(), b"new")]).unwrap();
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "mới");
+    }
+
+    #[test]
+    fn a_durable_write_replaces_whole() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("plaques.lock");
+        write_durable(&p, b"one").unwrap();
+        write_durable(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);
     }
 }

@@ -65,7 +65,7 @@ pub struct Printed {
     pub kits: usize,
     pub sheets: usize,
     pub warnings: Vec<Diagnostic>,
-    pub timings: crate::Timings,
+    pub timings: crate::progress::Timings,
 }
 
 /// Make the print files of the entries `opts` selects, into `emit`.

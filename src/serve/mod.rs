@@ -59,6 +59,10 @@ pub struct Shared {
     /// The last good build's model and theme, patched in place by text-only edits.
     kept: Mutex<Option<Kept>>,
     timings: bool,
+    /// With `--edit`: codes the build gives new entries are pinned in plaques.lock, as the
+    /// editor's own new entries are (a phone cannot run `waymark build`). Without it, `serve`
+    /// writes nothing.
+    pins_codes: bool,
 }
 
 impl Shared {
@@ -115,6 +119,7 @@ pub fn run(mut opts: Options) -> i32 {
         last: Mutex::new(None),
         kept: Mutex::new(None),
         timings: opts.timings,
+        pins_codes: opts.edit,
     });
     rebuild(&shared, &build_opts, true, &HashSet::new());
 
@@ -458,7 +463,9 @@ fn make(shared: &Shared, opts: &BuildOptions, full: bool) -> crate::error::Resul
     // Print files are made when the print pages are first asked for (`print_files`).
     drop(emit);
     let files = kept.into_files();
-    crate::pipeline::write_ledger(&opts.site, &ledger)?;
+    if shared.pins_codes {
+        ledger.save(&opts.site)?;
+    }
     *shared.last.lock().expect("last lock") = Some(now);
     if shared.timings {
         for (stage, t) in &pipeline.timings {

@@ -1,13 +1,17 @@
-//! One line of a web server's access log: the combined format of nginx and Apache, or Caddy's
-//! JSON. Only what counting a plaque scan needs is read; nothing else is kept.
+//! One line of a web server's access log: the combined format of nginx and Apache (with the
+//! usual `[10/Oct/2026:13:55:36 +0700]` or an ISO 8601 time, nginx's `$time_iso8601`), or
+//! Caddy's JSON (`ts` in seconds, or ISO 8601 with `time_format iso8601`). Only what counting a
+//! plaque scan needs is read; nothing else is kept.
+
+use jiff::Timestamp;
 
 /// A request for a plaque's short link.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scan {
     /// The code, upper case.
     pub code: String,
-    /// YYYY-MM-DD.
-    pub day: String,
+    /// When, as an instant: its day depends on the site's time zone.
+    pub at: Timestamp,
     pub address: String,
     pub agent: String,
 }
@@ -49,7 +53,7 @@ pub fn parse_bytes(line: &[u8]) -> Line {
     let shaped = a > 0
         && a < b
         && memchr::memchr_iter(b'"', &line[b..]).count() >= 6
-        && std::str::from_utf8(&line[a + 1..b]).is_ok_and(clf_day_valid);
+        && std::str::from_utf8(&line[a + 1..b]).is_ok_and(time_shaped);
     if shaped {
         Line::Other
     } else {
@@ -74,7 +78,7 @@ fn combined(line: &str, maybe_scan: bool) -> Line {
         let shaped = match (line.find('['), line.find(']')) {
             (Some(a), Some(b)) if a < b && a > 0 => {
                 line.as_bytes()[b..].iter().filter(|c| **c == b'"').count() >= 6
-                    && clf_day_valid(&line[a + 1..b])
+                    && time_shaped(&line[a + 1..b])
             }
             _ => false,
         };
@@ -89,7 +93,7 @@ fn combined(line: &str, maybe_scan: bool) -> Line {
     if close < open {
         return Line::Bad;
     }
-    let Some(day) = clf_day(&line[open + 1..close]) else {
+    let Some(at) = bracketed_time(&line[open + 1..close]) else {
         return Line::Bad;
     };
     let rest = &line[close + 1..];
@@ -114,29 +118,62 @@ fn combined(line: &str, maybe_scan: bool) -> Line {
     let mut parts = request.split(' ');
     let method = parts.next().unwrap_or("");
     let target = parts.next().unwrap_or("");
-    scan(method, target, status, day, address, agent)
+    scan(method, target, status, at, address, agent)
 }
 
-fn clf_day_valid(s: &str) -> bool {
+/// Whether the text between `[` and `]` looks like a time (`10/Oct/2026:…` or `2026-10-10T…`),
+/// checked cheaply for the many lines that are not scans.
+fn time_shaped(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() >= 11 && b[2] == b'/' && b[6] == b'/' && b[..2].iter().all(u8::is_ascii_digit)
+    let clf =
+        b.len() >= 11 && b[2] == b'/' && b[6] == b'/' && b[..2].iter().all(u8::is_ascii_digit);
+    let iso = b.len() >= 19
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b'T'
+        && b[..4].iter().all(u8::is_ascii_digit);
+    clf || iso
 }
 
-/// `10/Oct/2026:13:55:36 +0700` -> `2026-10-10` (the day where the server is).
-fn clf_day(s: &str) -> Option<String> {
-    let date = s.split(':').next()?;
-    let mut it = date.split('/');
-    let d: u32 = it.next()?.parse().ok()?;
-    let m = month(it.next()?)?;
-    let y: u32 = it.next()?.parse().ok()?;
-    ((1..=31).contains(&d) && (1970..=9999).contains(&y)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+/// The time of a combined-format line: `10/Oct/2026:13:55:36 +0700` (nginx's and Apache's
+/// default) or ISO 8601, `2026-10-10T13:55:36+07:00` (nginx's `$time_iso8601`).
+fn bracketed_time(s: &str) -> Option<Timestamp> {
+    if s.as_bytes().get(2) == Some(&b'/') {
+        return jiff::fmt::strtime::parse("%d/%b/%Y:%H:%M:%S %z", s)
+            .and_then(|t| t.to_timestamp())
+            .ok();
+    }
+    iso_time(s)
 }
 
-fn month(s: &str) -> Option<u32> {
-    const M: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    M.iter().position(|m| *m == s).map(|i| i as u32 + 1)
+/// An ISO 8601 / RFC 3339 time with its offset: `2026-10-10T13:55:36+07:00`, `…Z`, or Caddy's
+/// `2026-10-10T06:55:36.123Z` and `…+0700`.
+fn iso_time(s: &str) -> Option<Timestamp> {
+    s.parse::<Timestamp>().ok().or_else(|| {
+        jiff::fmt::strtime::parse("%Y-%m-%dT%H:%M:%S%.f%z", s)
+            .and_then(|t| t.to_timestamp())
+            .ok()
+    })
+}
+
+/// Caddy's `ts`: seconds since 1970 as a number (its default), in milli- or nanoseconds with
+/// `time_format unix_milli_float`/`unix_nano`, or an ISO 8601 string (`time_format iso8601`).
+fn caddy_time(ts: &serde_json::Value) -> Option<Timestamp> {
+    if let Some(text) = ts.as_str() {
+        return iso_time(text);
+    }
+    let n = ts.as_f64()?;
+    // Seconds reach 1e11 in the year 5138: anything larger is a finer unit.
+    let seconds = if n >= 1e17 {
+        n / 1e9
+    } else if n >= 1e14 {
+        n / 1e6
+    } else if n >= 1e11 {
+        n / 1e3
+    } else {
+        n
+    };
+    Timestamp::from_second(seconds.floor() as i64).ok()
 }
 
 /// Caddy: `{"ts":1764491736.5,"request":{"remote_ip":"1.2.3.4","method":"GET","uri":"/q/HVT/",
@@ -148,7 +185,7 @@ fn caddy(line: &str, maybe_scan: bool) -> Line {
     let Some(req) = v.get("request") else {
         return Line::Bad;
     };
-    let Some(ts) = v.get("ts").and_then(|t| t.as_f64()) else {
+    let Some(at) = v.get("ts").and_then(caddy_time) else {
         return Line::Bad;
     };
     if !maybe_scan {
@@ -166,11 +203,17 @@ fn caddy(line: &str, maybe_scan: bool) -> Line {
         .and_then(|a| a.get(0))
         .and_then(|a| a.as_str())
         .unwrap_or("");
-    let day = crate::ledger::day_of(ts as i64);
-    scan(text("method"), text("uri"), status, day, address, agent)
+    scan(text("method"), text("uri"), status, at, address, agent)
 }
 
-fn scan(method: &str, target: &str, status: u16, day: String, address: &str, agent: &str) -> Line {
+fn scan(
+    method: &str,
+    target: &str,
+    status: u16,
+    at: Timestamp,
+    address: &str,
+    agent: &str,
+) -> Line {
     if method != "GET" || !(200..400).contains(&status) {
         return Line::Other;
     }
@@ -190,55 +233,10 @@ fn scan(method: &str, target: &str, status: u16, day: String, address: &str, age
     }
     Line::Scan(Scan {
         code: code.to_ascii_uppercase(),
-        day,
+        at,
         address: address.to_string(),
         agent: agent.to_string(),
     })
-}
-
-/// Link previewers, crawlers and monitors: their requests are not visitors. In-app browsers
-/// (Zalo, Facebook's, WeChat) are people and count.
-pub fn is_bot(agent: &str) -> bool {
-    let a = agent.to_ascii_lowercase();
-    if a.is_empty() || a == "-" {
-        return true;
-    }
-    const WORDS: &[&str] = &[
-        "bot",
-        "crawl",
-        "spider",
-        "slurp",
-        "facebookexternalhit",
-        "facebookcatalog",
-        "whatsapp",
-        "telegrambot",
-        "zalo-preview",
-        "zalolinkpreview",
-        "zalobot",
-        "skypeuripreview",
-        "preview",
-        "embedly",
-        "curl/",
-        "wget/",
-        "python-requests",
-        "python-urllib",
-        "go-http-client",
-        "okhttp",
-        "headless",
-        "lighthouse",
-        "pingdom",
-        "uptime",
-        "monitor",
-        "httpclient",
-        "java/",
-        "libwww",
-        "scrapy",
-        "feedfetcher",
-        "axios/",
-        "node-fetch",
-        "waymark-verify",
-    ];
-    WORDS.iter().any(|w| a.contains(w))
 }
 
 #[cfg(test)]
@@ -247,26 +245,31 @@ mod tests {
 
     const ZALO: &str = "Mozilla/5.0 (Linux; Android 12; SM-A135F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Mobile Safari/537.36 Zalo android/12010";
 
+    fn at(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
     #[test]
     fn combined_lines() {
         let l = format!("203.0.113.9 - - [01/Dec/2026:08:15:02 +0700] \"GET /q/hvt/?src=qr HTTP/1.1\" 200 5120 \"-\" \"{ZALO}\"");
         match parse(&l) {
             Line::Scan(s) => {
                 assert_eq!(
-                    (s.code.as_str(), s.day.as_str(), s.address.as_str()),
-                    ("HVT", "2026-12-01", "203.0.113.9")
+                    (s.code.as_str(), s.at, s.address.as_str(), s.agent.as_str()),
+                    ("HVT", at("2026-12-01T01:15:02Z"), "203.0.113.9", ZALO)
                 );
-                assert!(!is_bot(&s.agent), "Zalo's in-app browser is a visitor");
             }
             other => panic!("{other:?}"),
         }
         assert_eq!(parse("1.2.3.4 - - [01/Dec/2026:08:15:02 +0700] \"GET /relics/ HTTP/1.1\" 200 1 \"-\" \"x\""), Line::Other);
         assert_eq!(parse("1.2.3.4 - - [01/Dec/2026:08:15:02 +0700] \"GET /q/HVT/ HTTP/1.1\" 404 1 \"-\" \"x\""), Line::Other);
         assert_eq!(parse("1.2.3.4 - - [01/Dec/2026:08:15:02 +0700] \"GET /q/HVT/x.png HTTP/1.1\" 200 1 \"-\" \"x\""), Line::Other);
+        assert_eq!(parse("1.2.3.4 - - [31/Nov/2026:08:15:02 +0700] \"GET /q/HVT/ HTTP/1.1\" 200 1 \"-\" \"x\""), Line::Bad);
         assert_eq!(parse("1.2.3.4 - - [01/Dec/2026:08:1"), Line::Bad);
         assert_eq!(parse("garbage"), Line::Bad);
         for l in [
             "1.2.3.4 - - [01/Dec/2026:08:15:02 +0700] \"GET /relics/ HTTP/1.1\" 200 1 \"-\" \"x\"",
+            "1.2.3.4 - - [2026-12-01T08:15:02+07:00] \"GET /relics/ HTTP/1.1\" 200 1 \"-\" \"x\"",
             "1.2.3.4 - - [01/Dec/2026:08:1",
             "garbage",
             r#"{"ts":1,"request":{"uri":"/relics/"},"status":200}"#,
@@ -280,35 +283,57 @@ mod tests {
     }
 
     #[test]
-    fn caddy_lines() {
-        let l = r#"{"level":"info","ts":1764551702.25,"request":{"remote_ip":"198.51.100.4","method":"GET","uri":"/q/DKC/","headers":{"User-Agent":["Mozilla/5.0 MicroMessenger/8.0"]}},"status":200}"#;
-        match parse(l) {
-            Line::Scan(s) => assert_eq!((s.code.as_str(), s.day.as_str()), ("DKC", "2025-12-01")),
-            other => panic!("{other:?}"),
+    fn every_way_a_server_writes_the_time() {
+        // nginx's default `$time_local`, its `$time_iso8601`, and Apache's `%{%Y-%m-%dT%H:%M:%S%z}t`.
+        for (time, want) in [
+            ("03/Dec/2026:23:30:00 +0000", "2026-12-03T23:30:00Z"),
+            ("04/Dec/2026:06:30:00 +0700", "2026-12-03T23:30:00Z"),
+            ("2026-12-03T23:30:00+00:00", "2026-12-03T23:30:00Z"),
+            ("2026-12-04T06:30:00+07:00", "2026-12-03T23:30:00Z"),
+            ("2026-12-04T06:30:00+0700", "2026-12-03T23:30:00Z"),
+        ] {
+            let l = format!(
+                "203.0.113.9 - - [{time}] \"GET /q/HVT/ HTTP/1.1\" 200 5120 \"-\" \"{ZALO}\""
+            );
+            assert!(
+                matches!(parse(&l), Line::Scan(s) if s.at == at(want)),
+                "{l}"
+            );
+            let other = l.replace("/q/HVT/", "/relics/");
+            assert_eq!(parse_bytes(other.as_bytes()), Line::Other, "{other}");
         }
-        assert_eq!(parse(r#"{"ts":1,"request":{"uri":"/"#), Line::Bad);
+        // Caddy: seconds (its default), milliseconds, nanoseconds, ISO 8601 (`time_format iso8601`).
+        for ts in [
+            "1796340600.25",
+            "1796340600250.0",
+            "1796340600250000000",
+            "\"2026-12-03T23:30:00.250Z\"",
+            "\"2026-12-04T06:30:00.250+0700\"",
+        ] {
+            let l = format!(
+                r#"{{"level":"info","ts":{ts},"logger":"http.log.access","msg":"handled request","request":{{"remote_ip":"198.51.100.4","method":"GET","uri":"/q/DKC/","headers":{{"User-Agent":["{ZALO}"]}}}},"status":200}}"#
+            );
+            assert!(
+                matches!(parse(&l), Line::Scan(s) if s.at.as_second() == at("2026-12-03T23:30:00Z").as_second()),
+                "{l}: {:?}",
+                parse(&l)
+            );
+        }
     }
 
     #[test]
-    fn previewers_and_crawlers_are_not_visitors() {
-        for a in [
-            "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
-            "WhatsApp/2.23.20.0",
-            "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
-            "Mozilla/5.0 (compatible; bingbot/2.0)",
-            "TelegramBot (like TwitterBot)",
-            "Zalo-Preview/1.0",
-            "curl/8.5.0",
-            "-",
-        ] {
-            assert!(is_bot(a), "{a}");
+    fn caddy_lines() {
+        let l = r#"{"level":"info","ts":1764551702.25,"request":{"remote_ip":"198.51.100.4","method":"GET","uri":"/q/DKC/","headers":{"User-Agent":["Mozilla/5.0 MicroMessenger/8.0"]}},"status":200}"#;
+        match parse(l) {
+            Line::Scan(s) => {
+                assert_eq!((s.code.as_str(), s.at), ("DKC", at("2025-12-01T01:15:02Z")))
+            }
+            other => panic!("{other:?}"),
         }
-        for a in [
-            ZALO,
-            "Mozilla/5.0 (iPhone) [FBAN/FBIOS;FBAV/400]",
-            "Mozilla/5.0 MicroMessenger/8.0.40",
-        ] {
-            assert!(!is_bot(a), "{a}");
-        }
+        assert_eq!(parse(r#"{"ts":1,"request":{"uri":"/"#), Line::Bad);
+        assert_eq!(
+            parse(r#"{"ts":"yesterday","request":{"method":"GET","uri":"/q/DKC/"},"status":200}"#),
+            Line::Bad
+        );
     }
 }

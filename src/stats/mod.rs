@@ -3,6 +3,7 @@
 //! the browser's name under a salt made for each day of the logs and forgotten when the run ends;
 //! no address is written anywhere.
 
+pub mod agents;
 pub mod log;
 mod report;
 
@@ -38,6 +39,9 @@ pub struct Options {
 pub struct BadLines {
     pub count: u64,
     pub first: Vec<u64>,
+    /// A gzip file that ends before its end (a copy or rotation interrupted): the whole lines
+    /// read before are counted, and this is the last of them.
+    pub cut_short_after: Option<u64>,
 }
 
 #[derive(Debug, Default)]
@@ -72,7 +76,7 @@ pub struct Outcome {
 
 pub fn run(opts: &Options) -> Result<Outcome> {
     let ledger = crate::ledger::Ledger::load(&opts.site)?;
-    crate::config::Config::load(&opts.site)?;
+    let config = crate::config::Config::load(&opts.site)?;
     if opts.logs.is_empty() {
         return Err(Error::Usage(
             "name at least one access log: waymark stats /var/log/nginx/access.log*".into(),
@@ -86,7 +90,11 @@ pub fn run(opts: &Options) -> Result<Outcome> {
             )));
         }
     }
-    let counts = count(&opts.logs, |c| ledger.codes.contains_key(c))?;
+    let counts = count(
+        &opts.logs,
+        |c| ledger.codes.contains_key(c),
+        &config.time_zone(),
+    )?;
     let today = crate::ledger::today();
     let silent = silent(&ledger, &counts, &today, opts.silent_days);
     let out = opts.out.clone().unwrap_or_else(|| opts.site.join("output"));
@@ -99,12 +107,17 @@ pub fn run(opts: &Options) -> Result<Outcome> {
     })
 }
 
-/// Read every log (in parallel, each streamed: memory grows with the visitors, not the lines).
-pub fn count(logs: &[PathBuf], known: impl Fn(&str) -> bool + Sync) -> Result<Counts> {
+/// Read every log (in parallel, each streamed: memory grows with the visitors, not the lines),
+/// counting days in the time zone `tz`.
+pub fn count(
+    logs: &[PathBuf],
+    known: impl Fn(&str) -> bool + Sync,
+    tz: &jiff::tz::TimeZone,
+) -> Result<Counts> {
     // Visitors as (code, day, hash) over all files: a visitor whose requests span two rotated
     // files is still one visit.
     let per_file: Vec<Result<(Counts, HashSet<Visit>)>> =
-        logs.par_iter().map(|p| read_one(p, &known)).collect();
+        logs.par_iter().map(|p| read_one(p, &known, tz)).collect();
     let mut total = Counts::default();
     let mut seen: HashSet<Visit> = HashSet::new();
     for r in per_file {
@@ -194,7 +207,22 @@ impl std::fmt::Display for Code {
     }
 }
 
-fn read_one(path: &Path, known: &impl Fn(&str) -> bool) -> Result<(Counts, HashSet<Visit>)> {
+/// A line as the counting needs it: its scan's day in the site's time zone, and whether a machine
+/// sent it (both worked out on every core).
+enum Parsed {
+    Bad,
+    Scan {
+        scan: log::Scan,
+        day: String,
+        bot: bool,
+    },
+}
+
+fn read_one(
+    path: &Path,
+    known: &impl Fn(&str) -> bool,
+    tz: &jiff::tz::TimeZone,
+) -> Result<(Counts, HashSet<Visit>)> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
     let gz = reader
@@ -232,14 +260,20 @@ fn read_one(path: &Path, known: &impl Fn(&str) -> bool) -> Result<(Counts, HashS
                 Ok(k) => filled += k,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 // A gzip file cut short: what was read counts, and the rest is named.
-                Err(_) => {
+                Err(_) if gz => {
                     done = true;
                     cut_short = true;
                     break;
                 }
+                Err(e) => return Err(Error::io(path, e)),
             }
         }
         block.truncate(filled);
+        if cut_short {
+            // The line the file stops in the middle of is not a line.
+            let whole = memchr::memrchr(b'\n', &block).map_or(0, |i| i + 1);
+            block.truncate(whole);
+        }
         if !done {
             match memchr::memrchr(b'\n', &block) {
                 Some(i) => carry.extend_from_slice(&block[i + 1..]),
@@ -257,35 +291,39 @@ fn read_one(path: &Path, known: &impl Fn(&str) -> bool) -> Result<(Counts, HashS
         if from < block.len() {
             lines.push(&block[from..]);
         }
-        let parsed: Vec<(u64, log::Line)> = lines
+        let parsed: Vec<(u64, Parsed)> = lines
             .par_iter()
             .enumerate()
             .filter(|(_, l)| !l.trim_ascii().is_empty())
             .filter_map(|(i, l)| match log::parse_bytes(l) {
                 log::Line::Other => None,
-                other => Some((i as u64, other)),
+                log::Line::Bad => Some((i as u64, Parsed::Bad)),
+                log::Line::Scan(scan) => {
+                    let day = tz.to_datetime(scan.at).date().to_string();
+                    let bot = agents::is_bot(&scan.agent);
+                    Some((i as u64, Parsed::Scan { scan, day, bot }))
+                }
             })
             .collect();
         for (i, line) in parsed {
             match line {
-                log::Line::Bad => {
+                Parsed::Bad => {
                     bad.count += 1;
                     if bad.first.len() < 5 {
                         bad.first.push(n + i + 1);
                     }
                 }
-                log::Line::Other => {}
-                log::Line::Scan(s) => {
-                    c.span = widen(c.span.take(), Some((s.day.clone(), s.day.clone())));
-                    if log::is_bot(&s.agent) {
+                Parsed::Scan { scan: s, day, bot } => {
+                    c.span = widen(c.span.take(), Some((day.clone(), day.clone())));
+                    if bot {
                         c.bots += 1;
                     } else if !known(&s.code) {
                         *c.unknown.entry(s.code).or_default() += 1;
                     } else {
                         let v = Visit {
                             code: Code::new(&s.code),
-                            day: crate::ledger::day_number(&s.day).unwrap_or(0) as i32,
-                            visitor: visitor(&s.day, &s.address, &s.agent),
+                            day: crate::ledger::day_number(&day).unwrap_or(0) as i32,
+                            visitor: visitor(&day, &s.address, &s.agent),
                         };
                         if !visitors.insert(v) {
                             c.repeats += 1;
@@ -297,11 +335,10 @@ fn read_one(path: &Path, known: &impl Fn(&str) -> bool) -> Result<(Counts, HashS
         n += lines.len() as u64;
     }
     if cut_short {
-        bad.count += 1;
-        bad.first.push(n + 1);
+        bad.cut_short_after = Some(n);
     }
     c.lines = n;
-    if bad.count > 0 {
+    if bad.count > 0 || cut_short {
         c.bad.insert(path.to_path_buf(), bad);
     }
     Ok((c, visitors))
@@ -379,7 +416,8 @@ mod tests {
         enc.write_all(line("4.4.4.4", "03", "/q/DKC", ZALO).as_bytes())
             .unwrap();
         std::fs::write(&gz, enc.finish().unwrap()).unwrap();
-        let c = count(&[plain.clone(), gz], |c| c == "HVT" || c == "DKC").unwrap();
+        let vietnam = jiff::tz::TimeZone::get("Asia/Ho_Chi_Minh").unwrap();
+        let c = count(&[plain.clone(), gz], |c| c == "HVT" || c == "DKC", &vietnam).unwrap();
         assert_eq!(c.visits["HVT"]["2026-12-01"], 2);
         assert_eq!(c.visits["HVT"]["2026-12-02"], 1);
         assert_eq!(c.visits["DKC"]["2026-12-03"], 1);

@@ -25,14 +25,19 @@ pub fn write(
         PAGE.into(),
         page(counts, silent, ledger, today, silent_days),
     ))?;
-    emit.put(OutFile::bytes(CSV.into(), csv(counts, ledger)))?;
+    emit.put(OutFile::bytes(CSV.into(), csv(counts, ledger)?))?;
     drop(emit);
     writer.finish()?;
     Ok(())
 }
 
-fn csv(counts: &Counts, ledger: &Ledger) -> String {
-    let mut s = String::from("code,page,day,visits\n");
+/// `code,page,day,visits`, written as `waymark export` writes its CSV (quoted where needed,
+/// with the BOM that makes Excel read it as UTF-8).
+fn csv(counts: &Counts, ledger: &Ledger) -> Result<Vec<u8>> {
+    let mut table = crate::export::Table {
+        headers: ["code", "page", "day", "visits"].map(String::from).to_vec(),
+        rows: Vec::new(),
+    };
     for (code, days) in &counts.visits {
         let page = ledger
             .codes
@@ -40,10 +45,15 @@ fn csv(counts: &Counts, ledger: &Ledger) -> String {
             .and_then(|r| r.page.clone())
             .unwrap_or_default();
         for (day, n) in days {
-            let _ = writeln!(s, "{code},{page},{day},{n}");
+            table.rows.push(vec![
+                (code.clone(), false),
+                (page.clone(), false),
+                (day.clone(), false),
+                (n.to_string(), true),
+            ]);
         }
     }
-    s
+    crate::export::csv(&table)
 }
 
 fn esc(s: &str) -> String {
@@ -61,12 +71,7 @@ fn page(
     silent_days: i64,
 ) -> String {
     let total: u64 = counts.visits.values().flat_map(|d| d.values()).sum();
-    let mut months: BTreeMap<&str, u64> = BTreeMap::new();
-    for days in counts.visits.values() {
-        for (day, n) in days {
-            *months.entry(&day[..7]).or_default() += n;
-        }
-    }
+    let months = months(counts);
     let mut b = String::new();
     let _ = write!(
         b,
@@ -149,17 +154,25 @@ fn page(
     if !counts.bad.is_empty() {
         b.push_str("<h2>Dòng không đọc được · Lines not read</h2><ul>");
         for (file, bad) in &counts.bad {
-            let _ = write!(
-                b,
-                "<li>{}: {} (lines {})</li>",
-                esc(&file.display().to_string()),
-                bad.count,
-                bad.first
-                    .iter()
-                    .map(u64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
+            let file = esc(&file.display().to_string());
+            if let Some(n) = bad.cut_short_after {
+                let _ = write!(
+                    b,
+                    "<li>{file}: tệp gzip bị cắt ngắn sau dòng {n} · gzip file cut short after line {n}</li>"
+                );
+            }
+            if bad.count > 0 {
+                let _ = write!(
+                    b,
+                    "<li>{file}: {} (lines {})</li>",
+                    bad.count,
+                    bad.first
+                        .iter()
+                        .map(u64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
         }
         b.push_str("</ul>");
     }
@@ -167,8 +180,35 @@ fn page(
     b
 }
 
+/// Visits a month (`YYYY-MM`), every month from the first visit's to the last's: a month
+/// without a visit is a bar of zero, not a gap that hides it.
+fn months(counts: &Counts) -> BTreeMap<String, u64> {
+    let mut months: BTreeMap<String, u64> = BTreeMap::new();
+    for days in counts.visits.values() {
+        for (day, n) in days {
+            *months.entry(day[..7].to_string()).or_default() += n;
+        }
+    }
+    let first_last = months.keys().next().zip(months.keys().next_back());
+    let span = first_last.and_then(|(a, z)| Some((month_number(a)?, month_number(z)?)));
+    if let Some((a, z)) = span {
+        for m in a..=z {
+            months
+                .entry(format!("{:04}-{:02}", m / 12, m % 12 + 1))
+                .or_default();
+        }
+    }
+    months
+}
+
+/// `2026-12` as months since year 0, for walking from one month to the next.
+fn month_number(ym: &str) -> Option<i64> {
+    let (y, m) = ym.split_once('-')?;
+    Some(y.parse::<i64>().ok()? * 12 + m.parse::<i64>().ok()? - 1)
+}
+
 /// Visits a month as bars.
-fn chart(months: &BTreeMap<&str, u64>) -> String {
+fn chart(months: &BTreeMap<String, u64>) -> String {
     if months.is_empty() {
         return "<p>Chưa có lượt quét nào trong nhật ký. No scans in the logs.</p>".into();
     }
@@ -195,4 +235,30 @@ fn chart(months: &BTreeMap<&str, u64>) -> String {
     }
     s.push_str("</svg>");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_csv_is_quoted_where_a_value_needs_it() {
+        let ledger: Ledger = serde_yaml_ng::from_str(
+            "version: 1\ncodes:\n  A: { page: \"relics/a,b\" }\n  B: { page: relics/b }\n",
+        )
+        .unwrap();
+        let mut counts = Counts::default();
+        for code in ["A", "B"] {
+            counts
+                .visits
+                .entry(code.into())
+                .or_default()
+                .insert("2026-12-04".into(), 2);
+        }
+        let text = String::from_utf8(csv(&counts, &ledger).unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "\u{feff}code,page,day,visits\nA,\"relics/a,b\",2026-12-04,2\nB,relics/b,2026-12-04,2\n"
+        );
+    }
 }

@@ -400,6 +400,8 @@ impl Shared<'_> {
                     })
                     .collect();
                 ctx.insert("notices", &notices);
+                // `waymark verify` reads it: this landing is right, its entry is a draft.
+                ctx.insert("held_page", &h.page_id());
                 ctx.insert("contact", &site.config.contact);
                 Ok(vec![OutFile::bytes(
                     crate::address::landing_file(code),
