@@ -210,7 +210,10 @@ fn every_module_has_a_layer() {
         .flat_map(|(_, ms)| ms.iter())
         .filter(|m| !declared.contains(**m))
         .collect();
-    assert!(gone.is_empty(), "layers name modules that are gone: {gone:?}");
+    assert!(
+        gone.is_empty(),
+        "layers name modules that are gone: {gone:?}"
+    );
 }
 
 #[test]

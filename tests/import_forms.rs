@@ -88,9 +88,9 @@ fn a_bieu_02_xls_yields_exactly_its_relics_with_districts_and_years() {
     // are said to be passed over, never made entries.
     for said in [
         "row 9: not a place (column numbers)",
-        "row 10: not a place (a group)",
+        "row 10: not a place (a group: district Thành phố Lạng Sơn for the rows below)",
         "row 13: not a place (a total)",
-        "row 14: not a place (a group)",
+        "row 14: not a place (a group: district Cao Lộc for the rows below)",
         "row 17: not a place (a total)",
         "row 19: not a place (notes or signatures, to the end)",
     ] {

@@ -85,7 +85,7 @@ pub struct Report {
     pub unused: Vec<String>,
     /// Rows under the header that are not places (column numbers, groups, totals, the
     /// signature block), and what each is.
-    pub passed_over: Vec<(usize, &'static str)>,
+    pub passed_over: Vec<(usize, String)>,
     /// When more than half of the places were refused: (refused, places), and nothing written.
     pub misread: Option<(usize, usize)>,
 }
@@ -173,10 +173,16 @@ pub fn run(opts: &Options) -> Result<Report> {
         let number = i + 1;
         match rows::classify(cells, title_col) {
             rows::Line::Blank => continue,
-            rows::Line::Numbers => passed_over.push((number, "column numbers")),
-            rows::Line::Total => passed_over.push((number, "a total")),
+            rows::Line::Numbers => passed_over.push((number, "column numbers".into())),
+            rows::Line::Total => passed_over.push((number, "a total".into())),
             rows::Line::Group { district, commune } => {
-                passed_over.push((number, "a group"));
+                // Said with what it gives the rows below, so a misread group shows.
+                let what = match (&district, &commune) {
+                    (Some(d), _) => format!("a group: district {d} for the rows below"),
+                    (_, Some(c)) => format!("a group: commune {c} for the rows below"),
+                    _ => "a group".into(),
+                };
+                passed_over.push((number, what));
                 // A commune's group sits inside its district's; a district's starts afresh.
                 if commune.is_none() {
                     group_district = district;
@@ -184,7 +190,7 @@ pub fn run(opts: &Options) -> Result<Report> {
                 group_commune = commune;
             }
             rows::Line::Signatures => {
-                passed_over.push((number, "notes or signatures, to the end"));
+                passed_over.push((number, "notes or signatures, to the end".into()));
                 break;
             }
             rows::Line::Place => {
