@@ -11,6 +11,7 @@ pub const FILE: &str = "site.yaml";
 const KNOWN: &[&str] = &[
     "title",
     "description",
+    "short_name",
     "base_url",
     "default_language",
     "languages",
@@ -21,6 +22,7 @@ const KNOWN: &[&str] = &[
     "paginate_by",
     "tag_names",
     "previous_base_urls",
+    "map",
     "timezone",
     "contact",
 ];
@@ -31,6 +33,10 @@ pub struct Config {
     pub title: String,
     #[serde(default)]
     pub description: Option<String>,
+    /// The name under the icon of the installed web app (about 12 characters show); by
+    /// default the title, cut at a word.
+    #[serde(default)]
+    pub short_name: Option<String>,
     pub base_url: String,
     #[serde(default = "default_language")]
     pub default_language: String,
@@ -61,6 +67,9 @@ pub struct Config {
     /// landing of a place being updated).
     #[serde(default)]
     pub contact: Option<Contact>,
+    /// The map page's live map: its tiles and their credit.
+    #[serde(default)]
+    pub map: MapConfig,
 }
 
 /// `contact:` in site.yaml.
@@ -71,6 +80,43 @@ pub struct Contact {
     pub phone: Option<String>,
     #[serde(default)]
     pub email: Option<String>,
+}
+
+/// The map page's live map (`map:` in site.yaml): where its tiles come from and whose they are.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapConfig {
+    /// A tile URL template with `{z}`, `{x}` and `{y}` (and optionally `{s}`).
+    #[serde(default = "default_tiles")]
+    pub tiles: String,
+    /// The credit the tiles' licence asks for, shown on the map as text.
+    #[serde(default = "default_attribution")]
+    pub attribution: String,
+    /// Where the credit links to.
+    #[serde(default = "default_attribution_url")]
+    pub attribution_url: Option<String>,
+}
+
+impl Default for MapConfig {
+    fn default() -> Self {
+        MapConfig {
+            tiles: default_tiles(),
+            attribution: default_attribution(),
+            attribution_url: default_attribution_url(),
+        }
+    }
+}
+
+fn default_tiles() -> String {
+    "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into()
+}
+
+fn default_attribution() -> String {
+    "© OpenStreetMap contributors".into()
+}
+
+fn default_attribution_url() -> Option<String> {
+    Some("https://www.openstreetmap.org/copyright".into())
 }
 
 /// How photos are published (`photos:` in site.yaml).
@@ -317,6 +363,37 @@ impl Config {
                 );
             }
             *old = old.trim_end_matches('/').to_string();
+        }
+        let tiles = &self.map.tiles;
+        if !["{z}", "{x}", "{y}"].iter().all(|k| tiles.contains(k)) {
+            problems.push(
+                Diagnostic::error(FILE, format!("map tiles `{tiles}` lack {{z}}, {{x}} or {{y}}"))
+                    .at(at(if text.lines().any(|l| l.trim_start().starts_with("tiles:")) { "tiles" } else { "map" }), None)
+                    .hint("write a tile URL template, e.g. `map: { tiles: \"https://tile.openstreetmap.org/{z}/{x}/{y}.png\" }`")
+                    .with_source(text),
+            );
+        }
+        if let Some(url) = (self.map.attribution_url.as_deref())
+            .filter(|u| !u.starts_with("https://") && !u.starts_with("http://"))
+        {
+            problems.push(
+                Diagnostic::error(FILE, format!("map attribution_url `{url}` is not a web address"))
+                    .at(at("attribution_url"), None)
+                    .hint("write the page of the tiles' licence, e.g. `attribution_url: https://www.openstreetmap.org/copyright`")
+                    .with_source(text),
+            );
+        }
+        if self
+            .short_name
+            .as_deref()
+            .is_some_and(|n| n.trim().is_empty())
+        {
+            problems.push(
+                Diagnostic::error(FILE, "short_name is empty")
+                    .at(at("short_name"), None)
+                    .hint("write the app's name under its icon in about 12 characters, or remove the line")
+                    .with_source(text),
+            );
         }
         if let Err(why) = time_zone(&self.timezone) {
             problems.push(

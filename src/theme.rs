@@ -51,6 +51,31 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         "share.png",
         include_bytes!("../themes/default/static/share.png"),
     ),
+    // The map page's live map (see static/leaflet/VERSIONS.txt); no other page loads it.
+    (
+        "leaflet/leaflet.js",
+        include_bytes!("../themes/default/static/leaflet/leaflet.js"),
+    ),
+    (
+        "leaflet/leaflet.css",
+        include_bytes!("../themes/default/static/leaflet/leaflet.css"),
+    ),
+    (
+        "leaflet/leaflet.markercluster.js",
+        include_bytes!("../themes/default/static/leaflet/leaflet.markercluster.js"),
+    ),
+    (
+        "leaflet/LICENSE-leaflet.txt",
+        include_bytes!("../themes/default/static/leaflet/LICENSE-leaflet.txt"),
+    ),
+    (
+        "leaflet/LICENSE-markercluster.txt",
+        include_bytes!("../themes/default/static/leaflet/LICENSE-markercluster.txt"),
+    ),
+    (
+        "leaflet/VERSIONS.txt",
+        include_bytes!("../themes/default/static/leaflet/VERSIONS.txt"),
+    ),
 ];
 
 /// A file of the theme's `static/`, from the binary or from the site's theme folder.

@@ -47,7 +47,11 @@ pub struct Alternate {
 #[derive(Serialize)]
 pub struct PageCtx {
     pub title: String,
+    /// The page's own summary, shown under its title.
     pub summary: Option<String>,
+    /// What search results and link previews show: the summary, else the page's first
+    /// paragraph, else what the site is (in the page's language).
+    pub description: String,
     pub content: String,
     pub canonical: String,
     pub alternates: Vec<Alternate>,

@@ -208,6 +208,11 @@ fn manifest(site: &Site, theme: &Theme) -> Result<OutFile> {
     ctx.insert("site", &context::site_ctx(site, lang, &theme.strings));
     ctx.insert("lang", lang);
     ctx.insert("base_path", site.config.base_path());
+    let short = (site.config.short_name.clone()).unwrap_or_else(|| short_name(&site.config.title));
+    ctx.insert("short_name", &short);
+    let about = (site.config.description.clone())
+        .unwrap_or_else(|| pages::about(site, lang, &theme.strings[lang], None));
+    ctx.insert("description", &about);
     let text = theme
         .render("manifest.webmanifest", &ctx)
         .map_err(crate::error::Error::one)?;
@@ -215,6 +220,27 @@ fn manifest(site: &Site, theme: &Theme) -> Result<OutFile> {
         address::site_file(address::WEB_MANIFEST),
         text,
     ))
+}
+
+/// Launchers show about 12 characters under an app's icon: the title's first words that fit
+/// ("Di tích và Homestay Lạng Sơn" → "Di tích và"), or its first word cut when even that is longer.
+fn short_name(title: &str) -> String {
+    const FITS: usize = 12;
+    let mut out = String::new();
+    for word in title.split_whitespace() {
+        let len = out.chars().count() + usize::from(!out.is_empty()) + word.chars().count();
+        if len > FITS {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    if out.is_empty() {
+        out = title.trim().chars().take(FITS).collect();
+    }
+    out
 }
 
 fn service_worker(site: &Site, theme: &Theme, digest: u64) -> Result<OutFile> {
@@ -246,4 +272,21 @@ fn service_worker(site: &Site, theme: &Theme, digest: u64) -> Result<OutFile> {
         address::site_file(address::SERVICE_WORKER),
         text,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn short_names_end_at_a_word() {
+        assert_eq!(
+            super::short_name("Di tích và Homestay Lạng Sơn"),
+            "Di tích và"
+        );
+        assert_eq!(super::short_name("Lạng Sơn"), "Lạng Sơn");
+        assert_eq!(
+            super::short_name("谅山文化遗产与民宿指南大全集"),
+            "谅山文化遗产与民宿指南大"
+        );
+        assert_eq!(super::short_name("Thànhphốcổkínhxưa đẹp"), "Thànhphốcổkí");
+    }
 }

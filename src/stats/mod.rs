@@ -390,7 +390,7 @@ mod tests {
     use super::*;
     use std::io::Write;
 
-    const ZALO: &str = "Mozilla/5.0 (Linux; Android 12) Chrome/120 Mobile Zalo android/12010";
+    const ZALO: &str = "Mozilla/5.0 (Linux; Android 12; SM-A325F Build/SP1A.210812.016; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/119.0.6045.163 Mobile Safari/537.36 Zalo android/12100702 ZaloTheme/light ZaloLanguage/vi";
 
     fn line(ip: &str, day: &str, path: &str, agent: &str) -> String {
         format!("{ip} - - [{day}/Dec/2026:08:00:00 +0700] \"GET {path} HTTP/1.1\" 200 100 \"-\" \"{agent}\"\n")

@@ -247,7 +247,12 @@ pub fn http_get(url: &str) -> (u16, String) {
 /// binary has one browser test, so two installs never race.
 pub fn browser_scripts() -> PathBuf {
     let dir = repo().join("tests/browser");
-    if !dir.join("node_modules/playwright-core").is_dir() {
+    // Everything package-lock.json pins: an older install may lack the newest package.
+    if !dir.join("node_modules/playwright-core").is_dir()
+        || !dir
+            .join("node_modules/vnu-jar/build/dist/vnu.jar")
+            .is_file()
+    {
         succeed(
             Command::new("npm")
                 .args(["ci", "--no-audit", "--no-fund", "--prefix"])

@@ -39,6 +39,8 @@ struct Shared<'a> {
     theme: &'a Theme,
     links: Links<'a>,
     site_ctx: BTreeMap<&'a str, SiteCtx>,
+    /// What the site is, in each language: the description of pages that have none of their own.
+    about: BTreeMap<&'a str, String>,
 }
 
 /// The "being updated" notice of a held code's landing, in one language.
@@ -76,10 +78,23 @@ pub fn render_site(
     let links = Links::new(site, media);
     let wanted = |i: usize| only.is_none_or(|s| s.entries.contains(&i));
     let lists = only.is_none_or(|s| s.lists);
+    let about = (site.config.languages.iter())
+        .map(|l| {
+            let intro = site
+                .home
+                .get(l)
+                .map(|i| markdown::render(&i.body, &i.file, i.body_line, l, &links).html);
+            (
+                l.as_str(),
+                about(site, l, &theme.strings[l], intro.as_deref()),
+            )
+        })
+        .collect();
     let shared = Shared {
         site,
         media,
         theme,
+        about,
         site_ctx: site
             .config
             .languages
@@ -236,20 +251,13 @@ impl Shared<'_> {
         let site = self.site;
         let all: Vec<&str> = site.config.languages.iter().map(String::as_str).collect();
         let (translations, alternates) = versions(site, &all, lang, path_of, &self.theme.strings);
-        // Every page gets a description (search results and link previews show it): the
-        // page's own, else the site's in this language, else the page's first paragraph.
-        let summary = summary
-            .or_else(|| site.home.get(lang).and_then(|i| i.summary.clone()))
-            .or_else(|| {
-                (lang == site.default_language())
-                    .then(|| site.config.description.clone())
-                    .flatten()
-            })
+        let description = (summary.clone())
             .or_else(|| first_paragraph(&content))
-            .or_else(|| Some(site.config.title.clone()));
+            .unwrap_or_else(|| self.about[lang].clone());
         let page = PageCtx {
             title,
             summary,
+            description,
             content,
             canonical: site.absolute(&path_of(lang)),
             alternates,
@@ -273,9 +281,13 @@ impl Shared<'_> {
                 let title = intro
                     .and_then(|i| i.title.clone())
                     .unwrap_or_else(|| site.config.title.clone());
-                let summary = intro
-                    .and_then(|i| i.summary.clone())
-                    .or_else(|| site.config.description.clone());
+                // The lead under the title: never the intro's own first paragraph (shown just
+                // below), nor the default language's description on another language's page.
+                let summary = intro.and_then(|i| i.summary.clone()).or_else(|| {
+                    (*lang == site.default_language())
+                        .then(|| site.config.description.clone())
+                        .flatten()
+                });
                 let mut ctx = self.list_page(lang, &|l| site.home_path(l), title, summary, content);
                 ctx.insert("home", &self.home_ctx(lang));
                 ctx.insert("search_index", &site.link(&format!("/search/{lang}.json")));
@@ -376,6 +388,9 @@ impl Shared<'_> {
                 let page = PageCtx {
                     title: title.clone(),
                     summary: None,
+                    // What the visitor is told: shown in previews too (a printed code gets shared).
+                    description: (self.strings(lang).get("held_text").cloned())
+                        .unwrap_or_else(|| self.about[lang].clone()),
                     content: String::new(),
                     canonical: site.absolute(&crate::address::landing(code)),
                     alternates: Vec::new(),
@@ -417,6 +432,11 @@ impl Shared<'_> {
                         .cloned()
                         .unwrap_or_else(|| "404".into()),
                     summary: None,
+                    description: self
+                        .strings(lang)
+                        .get("not_found_text")
+                        .cloned()
+                        .unwrap_or_else(|| self.about[lang].clone()),
                     content: String::new(),
                     canonical: site.absolute("/404.html"),
                     alternates: Vec::new(),
@@ -489,9 +509,13 @@ impl Shared<'_> {
             |l| site.entry_path(e, l),
             &self.theme.strings,
         );
+        let description = (text.summary.clone())
+            .or_else(|| first_paragraph(body))
+            .unwrap_or_else(|| self.about[lang].clone());
         let page = PageCtx {
             title: text.title.clone(),
             summary: text.summary.clone(),
+            description,
             content: body.to_string(),
             canonical: site.absolute(&site.entry_path(e, lang)),
             alternates,
@@ -557,6 +581,25 @@ fn first_paragraph(html: &str) -> Option<String> {
         .replace("&#39;", "'")
         .replace("&amp;", "&");
     (!text.is_empty()).then_some(text)
+}
+
+/// What the site is, in `lang`, for pages with no description of their own and the web app:
+/// the home page's summary there, the site's `description` (written in the default language),
+/// the first paragraph of the home page's intro (`intro_html`), else the theme's sentence.
+pub fn about(site: &Site, lang: &str, t: &Strings, intro_html: Option<&str>) -> String {
+    site.home
+        .get(lang)
+        .and_then(|i| i.summary.clone())
+        .or_else(|| {
+            (lang == site.default_language())
+                .then(|| site.config.description.clone())
+                .flatten()
+        })
+        .or_else(|| intro_html.and_then(first_paragraph))
+        .unwrap_or_else(|| match t.get("site_description") {
+            Some(s) => s.replace("{title}", &site.config.title),
+            None => site.config.title.clone(),
+        })
 }
 
 fn map_path(site: &Site, lang: &str) -> String {
