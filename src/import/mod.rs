@@ -274,6 +274,8 @@ pub fn run(opts: &Options) -> Result<Report> {
     // New entries' codes and slugs, given in sheet order so that two rows never share one.
     let mut outcomes: Vec<(usize, Outcome)> = refused;
     let mut writes: Vec<(PathBuf, String)> = Vec::new();
+    // The sheet row of each file written.
+    let mut row_of: HashMap<PathBuf, usize> = HashMap::new();
     let mut new_slugs: HashSet<String> = HashSet::new();
     let mut new_codes: HashSet<String> = HashSet::new();
     let mut matched: HashMap<String, usize> = HashMap::new();
@@ -315,6 +317,7 @@ pub fn run(opts: &Options) -> Result<Report> {
                 fields,
             }) => {
                 matched.insert(id.clone(), number);
+                row_of.insert(file.clone(), number);
                 writes.push((file, text));
                 outcomes.push((number, Outcome::Changed { id, fields }));
             }
@@ -426,6 +429,7 @@ pub fn run(opts: &Options) -> Result<Report> {
                         printed: None,
                     },
                 );
+                row_of.insert(rel.clone(), number);
                 writes.push((rel, text));
                 outcomes.push((number, Outcome::New { id, code }));
             }
@@ -466,6 +470,40 @@ pub fn run(opts: &Options) -> Result<Report> {
         || misread.is_some() && !opts.partial);
     let files: Vec<PathBuf> = writes.iter().map(|(f, _)| f.clone()).collect();
     if write {
+        // The site as this import leaves it must build, as an editor save must: checked whole
+        // (slugs, codes and the ledger, links), before anything is written.
+        let mut staged = content::Staged::default();
+        staged.texts.extend(writes.iter().cloned());
+        let pages: Vec<String> = writes
+            .iter()
+            .filter_map(|(f, _)| {
+                let mut parts = f.iter().skip(1).map(|c| c.to_string_lossy());
+                let section = parts.next()?;
+                let slug = parts.next()?;
+                Some(format!(
+                    "{section}/{}",
+                    crate::slug::slugify(slug.trim_end_matches(".md"))
+                ))
+            })
+            .collect();
+        let ids: Vec<&str> = pages.iter().map(String::as_str).collect();
+        let problems =
+            crate::edit::whole_site::new_problems(&opts.site, &config, &staged, &ids, None);
+        if !problems.is_empty() {
+            // A file this import would write is named by its row and cell.
+            let placed = problems
+                .into_iter()
+                .flat_map(|d| {
+                    let at = row_of.get(&d.file).copied();
+                    let text = staged.texts.get(&d.file).cloned().unwrap_or_default();
+                    match at {
+                        Some(n) => in_sheet(vec![d], n, &cells_of[&n], &text, &place),
+                        None => vec![d],
+                    }
+                })
+                .collect();
+            return Err(Error::Site(placed));
+        }
         write_all(&opts.site, &writes)?;
         if !new_codes.is_empty() {
             ledger.save(&opts.site)?;
