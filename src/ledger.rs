@@ -78,7 +78,7 @@ impl Ledger {
             .map_err(|d| Error::one(d.hint("plaques.lock is written by the build; restore it from git (`git checkout plaques.lock`) if it was edited by mistake")))?;
         let mut problems = Vec::new();
         for (code, rec) in &ledger.codes {
-            if let Some(day) = rec.printed.as_deref().filter(|d| !is_day(d)) {
+            if let Some(day) = rec.printed.as_deref().filter(|d| !crate::days::is_day(d)) {
                 problems.push(
                     Diagnostic::error(FILE, format!("code {code}: `printed: {day}` is not a day written YYYY-MM-DD"))
                         .at(yaml::key_line(&text, 1, code), None)
@@ -318,72 +318,6 @@ pub fn assign(
     })
 }
 
-/// YYYY-MM-DD with a month and a day that exist in some year.
-fn is_day(s: &str) -> bool {
-    let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    if b.len() != 10
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || !digits(0..4)
-        || !digits(5..7)
-        || !digits(8..10)
-    {
-        return false;
-    }
-    let (m, d): (u32, u32) = (s[5..7].parse().unwrap_or(0), s[8..10].parse().unwrap_or(0));
-    (1..=12).contains(&m) && (1..=31).contains(&d)
-}
-
-/// Today's date as YYYY-MM-DD (UTC), or the day of `SOURCE_DATE_EPOCH` when it is set, so that a
-/// reproducible run records the same day.
-pub fn today() -> String {
-    let secs = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() as i64)
-        });
-    day_of(secs)
-}
-
-/// The UTC day (YYYY-MM-DD) of a Unix time in seconds.
-pub fn day_of(secs: i64) -> String {
-    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Days from 1970-01-01 to a day written YYYY-MM-DD (Howard Hinnant's algorithm).
-pub fn day_number(day: &str) -> Option<i64> {
-    if !is_day(day) {
-        return None;
-    }
-    let y: i64 = day[..4].parse().ok()?;
-    let m: i64 = day[5..7].parse().ok()?;
-    let d: i64 = day[8..10].parse().ok()?;
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
-}
-
-/// The proleptic Gregorian date of a day count from 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
 /// A short, typeable code from a page id: the initials of the slug's words
 /// ("relics/khu-luu-niem-hoang-van-thu" -> "KLNHVT"), with a number on a clash.
 pub fn derive_code(page: &str, taken: impl Fn(&str) -> bool) -> String {
@@ -414,18 +348,6 @@ pub fn derive_code(page: &str, taken: impl Fn(&str) -> bool) -> String {
         .map(|n| format!("{base}-{n}"))
         .find(|c| !taken(c))
         .expect("an unbounded range finds a free code")
-}
-
-#[cfg(test)]
-mod day_tests {
-    #[test]
-    fn days_both_ways() {
-        for n in [0i64, 19_000, 20_423, 11_016, -1] {
-            assert_eq!(super::day_number(&super::day_of(n * 86_400)), Some(n));
-        }
-        assert_eq!(super::day_of(1_764_551_702), "2025-12-01");
-        assert_eq!(super::day_number("2026-02-30x"), None);
-    }
 }
 
 #[cfg(test)]
@@ -538,14 +460,6 @@ mod tests {
             s.contains("content/relics/a.md") && s.contains("content/relics/b.md"),
             "{s}"
         );
-    }
-
-    #[test]
-    fn days_are_civil_dates() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_788), (2026, 12, 1));
-        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
-        assert!(is_day("2026-12-01") && !is_day("2026-13-01") && !is_day("1/12/2026"));
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod address;
 pub mod cmd;
 pub mod config;
 pub mod content;
+pub mod days;
 pub mod edit;
 pub mod error;
 pub mod export;

@@ -460,9 +460,10 @@ pub fn plaques(opts: &BuildOptions, run: &PlaqueRun) -> Result<Report> {
     drop(emit);
     let t = Instant::now();
     let written = writer.finish()?;
-    model
-        .ledger
-        .mark_printed(printed.codes.iter().map(String::as_str), &ledger::today());
+    model.ledger.mark_printed(
+        printed.codes.iter().map(String::as_str),
+        &crate::days::today(),
+    );
     model.ledger.save(&opts.site)?;
     p.timings.push(("finish output", t.elapsed()));
     let mut warnings = model.warnings;

@@ -273,9 +273,10 @@ fn template_failed(template: &str, e: &tera::Error) -> Diagnostic {
     .hint("check the variable names the template uses against README.md's theme section")
 }
 
-/// HTML escaping without Tera's escaping of `/`, which bloats every URL six-fold for no safety gain
-/// in quoted attributes and text.
-fn escape_html(input: &str) -> String {
+/// HTML (and XML) escaping of the five characters that need it, for every page, feed and form
+/// Waymark writes: the one escaper of the crate. Not Tera's, which also escapes `/` and so bloats
+/// every URL six-fold for no safety gain in quoted attributes and text.
+pub fn escape_html(input: &str) -> String {
     // By bytes, copying the runs between the five ASCII characters that need escaping (a QR
     // path of ten thousand characters has none): every page and plaque goes through here.
     let mut out = String::with_capacity(input.len() + 16);

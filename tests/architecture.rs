@@ -13,7 +13,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "vocabulary and tools",
         &[
-            "error", "vocab", "yaml", "slug", "address", "qr", "output", "progress",
+            "error", "vocab", "yaml", "slug", "address", "qr", "output", "progress", "days",
         ],
     ),
     ("load", &["config", "ledger", "content", "theme", "lock"]),

@@ -538,3 +538,38 @@ fn an_update_keeps_an_entry_with_photos_valid() {
     );
     build_ok(&s);
 }
+
+/// An import is checked against the whole site before it writes, as an editor save is: a note
+/// whose link leads nowhere would stop the next build (a file's own checks do not follow
+/// links), so nothing is written.
+#[test]
+fn an_import_that_would_stop_the_build_writes_nothing() {
+    let s = site(&[(
+        "content/relics/den-ky-cung.md",
+        "---\ntitle: Đền Kỳ Cùng\n---\n",
+    )]);
+    let csv = s.path().join("ds.csv");
+    std::fs::write(
+        &csv,
+        "STT,Tên di tích,Huyện,Ghi chú\n1,Chùa Tam Thanh,Thành phố Lạng Sơn,Gần [đền Kỳ Cùng](../den-ky-cung-cu.md)\n2,Đình Nà Lạn,Văn Lãng,\n",
+    )
+    .unwrap();
+    let content = |d: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        tree(d)
+            .into_iter()
+            .filter(|(p, _)| !p.starts_with(".waymark-cache"))
+            .collect()
+    };
+    let before = content(s.path());
+    let o = import(s.path(), &csv, &[]);
+    let text = out(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(text.contains("den-ky-cung-cu.md"), "{text}");
+    assert!(text.contains("row 2"), "named by its row: {text}");
+    assert!(
+        !text.contains("chua-tam-thanh/index.md"),
+        "not by a file that does not exist: {text}"
+    );
+    assert_eq!(content(s.path()), before, "nothing written: {text}");
+    build_ok(s.path());
+}

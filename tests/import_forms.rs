@@ -88,9 +88,9 @@ fn a_bieu_02_xls_yields_exactly_its_relics_with_districts_and_years() {
     // are said to be passed over, never made entries.
     for said in [
         "row 9: not a place (column numbers)",
-        "row 10: not a place (a group)",
+        "row 10: not a place (a group: district Thành phố Lạng Sơn for the rows below)",
         "row 13: not a place (a total)",
-        "row 14: not a place (a group)",
+        "row 14: not a place (a group: district Cao Lộc for the rows below)",
         "row 17: not a place (a total)",
         "row 19: not a place (notes or signatures, to the end)",
     ] {
@@ -503,4 +503,35 @@ fn messages_in_vietnamese_with_lang_vi_or_a_vietnamese_locale() {
             "{text}"
         );
     }
+}
+
+#[test]
+fn commune_groups_give_their_commune_and_a_checks_warning_is_said() {
+    let (dir, s) = fresh_site();
+    let csv = dir.path().join("loc-binh.csv");
+    std::fs::write(
+        &csv,
+        "STT,Tên homestay,Điện thoại,Vĩ độ,Kinh độ\n\
+         ,XÃ BẮC SƠN,,,\n\
+         1,Nhà Hoa,0912 000 111,21.9,106.33\n\
+         ,Xã Hữu Liên,,,\n\
+         2,Nhà Mai,0912 000 222,48.85,2.35\n\
+         \"Tổng cộng: 2 cơ sở\",,,,\n",
+    )
+    .unwrap();
+    let o = import(&s, &csv, &["--section", "homestays"]);
+    let text = out(&o);
+    assert!(o.status.success(), "{text}");
+    assert!(text.contains("2 new, 0 changed"), "{text}");
+    assert!(
+        entry(&s, "homestays/nha-hoa").contains("commune: Xã Bắc Sơn"),
+        "{}",
+        entry(&s, "homestays/nha-hoa")
+    );
+    assert!(entry(&s, "homestays/nha-mai").contains("commune: Xã Hữu Liên"));
+    assert!(
+        text.contains("is outside Vietnam") && text.contains("loc-binh.csv:CSV:row 5:column D"),
+        "the build's warning, by cell: {text}"
+    );
+    build_ok(&s);
 }

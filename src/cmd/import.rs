@@ -24,6 +24,7 @@ pub fn run(opts: &Options) -> i32 {
         }
     }
     let mut passed = report.passed_over.iter().peekable();
+    let mut warnings = report.warnings.iter().peekable();
     for (row, outcome) in &report.rows {
         while let Some((n, what)) = passed.next_if(|(n, _)| n < row) {
             println!("row {n}: not a place ({what})");
@@ -44,7 +45,7 @@ pub fn run(opts: &Options) -> i32 {
                 }
             }
         }
-        for (_, w) in report.warnings.iter().filter(|(n, _)| n == row) {
+        while let Some((_, w)) = warnings.next_if(|(n, _)| n <= row) {
             eprintln!("{w}\n");
         }
     }

@@ -178,7 +178,7 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
         }
     }
     if let Some(date) = &m.date {
-        if !is_date(date) {
+        if !crate::days::is_day(date) {
             out.push(
                 err("date", format!("date `{date}` is not a date"))
                     .hint("write it as YYYY-MM-DD, e.g. `date: 2024-07-01`")
@@ -280,18 +280,6 @@ fn check_one_phone(phone: &str) -> Result<(), ()> {
     }
 }
 
-fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-        && (1..=12).contains(&s[5..7].parse::<u8>().unwrap_or(0))
-        && (1..=31).contains(&s[8..10].parse::<u8>().unwrap_or(0))
-}
-
 /// A relative path that stays inside its folder: no `..`, no root, no drive.
 pub fn is_inside(p: &str) -> bool {
     !p.is_empty()
@@ -356,9 +344,9 @@ mod tests {
 
     #[test]
     fn dates_and_paths() {
-        assert!(is_date("2024-07-01"));
-        assert!(!is_date("2024-13-01"));
-        assert!(!is_date("01/07/2024"));
+        assert!(crate::days::is_day("2024-07-01"));
+        assert!(!crate::days::is_day("2024-13-01"));
+        assert!(!crate::days::is_day("01/07/2024"));
         assert!(is_inside("photo.jpg"));
         assert!(!is_inside("../../etc/passwd"));
         assert!(!is_inside("/etc/passwd"));

@@ -85,7 +85,7 @@ pub struct Report {
     pub unused: Vec<String>,
     /// Rows under the header that are not places (column numbers, groups, totals, the
     /// signature block), and what each is.
-    pub passed_over: Vec<(usize, &'static str)>,
+    pub passed_over: Vec<(usize, String)>,
     /// When more than half of the places were refused: (refused, places), and nothing written.
     pub misread: Option<(usize, usize)>,
 }
@@ -167,19 +167,30 @@ pub fn run(opts: &Options) -> Result<Report> {
     let mut refused: Vec<(usize, Outcome)> = Vec::new();
     let mut passed_over = Vec::new();
     let mut group_district: Option<String> = None;
+    let mut group_commune: Option<String> = None;
     let mut places = 0;
     for (i, cells) in table.rows.iter().enumerate().skip(head.last_row + 1) {
         let number = i + 1;
         match rows::classify(cells, title_col) {
             rows::Line::Blank => continue,
-            rows::Line::Numbers => passed_over.push((number, "column numbers")),
-            rows::Line::Total => passed_over.push((number, "a total")),
-            rows::Line::Group { district } => {
-                passed_over.push((number, "a group"));
-                group_district = district;
+            rows::Line::Numbers => passed_over.push((number, "column numbers".into())),
+            rows::Line::Total => passed_over.push((number, "a total".into())),
+            rows::Line::Group { district, commune } => {
+                // Said with what it gives the rows below, so a misread group shows.
+                let what = match (&district, &commune) {
+                    (Some(d), _) => format!("a group: district {d} for the rows below"),
+                    (_, Some(c)) => format!("a group: commune {c} for the rows below"),
+                    _ => "a group".into(),
+                };
+                passed_over.push((number, what));
+                // A commune's group sits inside its district's; a district's starts afresh.
+                if commune.is_none() {
+                    group_district = district;
+                }
+                group_commune = commune;
             }
             rows::Line::Signatures => {
-                passed_over.push((number, "notes or signatures, to the end"));
+                passed_over.push((number, "notes or signatures, to the end".into()));
                 break;
             }
             rows::Line::Place => {
@@ -187,6 +198,7 @@ pub fn run(opts: &Options) -> Result<Report> {
                 let ctx = RowContext {
                     section: &section,
                     district: group_district.as_deref(),
+                    commune: group_commune.as_deref(),
                 };
                 match read_row(number, cells, &columns, &ctx, &place) {
                     Ok(r) => rows.push(r),
@@ -262,6 +274,8 @@ pub fn run(opts: &Options) -> Result<Report> {
     // New entries' codes and slugs, given in sheet order so that two rows never share one.
     let mut outcomes: Vec<(usize, Outcome)> = refused;
     let mut writes: Vec<(PathBuf, String)> = Vec::new();
+    // The sheet row of each file written.
+    let mut row_of: HashMap<PathBuf, usize> = HashMap::new();
     let mut new_slugs: HashSet<String> = HashSet::new();
     let mut new_codes: HashSet<String> = HashSet::new();
     let mut matched: HashMap<String, usize> = HashMap::new();
@@ -303,6 +317,7 @@ pub fn run(opts: &Options) -> Result<Report> {
                 fields,
             }) => {
                 matched.insert(id.clone(), number);
+                row_of.insert(file.clone(), number);
                 writes.push((file, text));
                 outcomes.push((number, Outcome::Changed { id, fields }));
             }
@@ -389,17 +404,13 @@ pub fn run(opts: &Options) -> Result<Report> {
                             bundle,
                             Vec::new(),
                         );
+                        // The file does not exist yet: the cell is what to correct.
+                        let problems =
+                            in_sheet(problems, number, &cells_of[&number], &text, &place);
                         if problems.iter().any(Diagnostic::is_error) {
-                            // The file does not exist yet: the cell is what to correct.
-                            Err(in_sheet(
-                                problems,
-                                number,
-                                &cells_of[&number],
-                                &text,
-                                &place,
-                            ))
+                            Err(problems)
                         } else {
-                            Ok(text)
+                            Ok((text, problems))
                         }
                     });
                 (number, id, code, rel, made)
@@ -408,7 +419,8 @@ pub fn run(opts: &Options) -> Result<Report> {
         .collect();
     for (number, id, code, rel, made) in made {
         match made {
-            Ok(text) => {
+            Ok((text, cautions)) => {
+                warnings.extend(cautions.into_iter().map(|w| (number, w)));
                 ledger.codes.insert(
                     code.clone(),
                     Record {
@@ -417,6 +429,7 @@ pub fn run(opts: &Options) -> Result<Report> {
                         printed: None,
                     },
                 );
+                row_of.insert(rel.clone(), number);
                 writes.push((rel, text));
                 outcomes.push((number, Outcome::New { id, code }));
             }
@@ -427,11 +440,14 @@ pub fn run(opts: &Options) -> Result<Report> {
         }
     }
     outcomes.sort_by_key(|(n, _)| *n);
-    warnings.retain(|(n, _)| {
-        outcomes
-            .iter()
-            .any(|(m, o)| m == n && !matches!(o, Outcome::Refused(_)))
-    });
+    // A refused row's caveats are beside the point; the rest in sheet order.
+    let refused_numbers: HashSet<usize> = outcomes
+        .iter()
+        .filter(|(_, o)| matches!(o, Outcome::Refused(_)))
+        .map(|(n, _)| *n)
+        .collect();
+    warnings.retain(|(n, _)| !refused_numbers.contains(n));
+    warnings.sort_by_key(|(n, _)| *n);
     let refused_rows = outcomes
         .iter()
         .filter(|(_, o)| matches!(o, Outcome::Refused(_)))
@@ -454,6 +470,40 @@ pub fn run(opts: &Options) -> Result<Report> {
         || misread.is_some() && !opts.partial);
     let files: Vec<PathBuf> = writes.iter().map(|(f, _)| f.clone()).collect();
     if write {
+        // The site as this import leaves it must build, as an editor save must: checked whole
+        // (slugs, codes and the ledger, links), before anything is written.
+        let mut staged = content::Staged::default();
+        staged.texts.extend(writes.iter().cloned());
+        let pages: Vec<String> = writes
+            .iter()
+            .filter_map(|(f, _)| {
+                let mut parts = f.iter().skip(1).map(|c| c.to_string_lossy());
+                let section = parts.next()?;
+                let slug = parts.next()?;
+                Some(format!(
+                    "{section}/{}",
+                    crate::slug::slugify(slug.trim_end_matches(".md"))
+                ))
+            })
+            .collect();
+        let ids: Vec<&str> = pages.iter().map(String::as_str).collect();
+        let problems =
+            crate::edit::whole_site::new_problems(&opts.site, &config, &staged, &ids, None);
+        if !problems.is_empty() {
+            // A file this import would write is named by its row and cell.
+            let placed = problems
+                .into_iter()
+                .flat_map(|d| {
+                    let at = row_of.get(&d.file).copied();
+                    let text = staged.texts.get(&d.file).cloned().unwrap_or_default();
+                    match at {
+                        Some(n) => in_sheet(vec![d], n, &cells_of[&n], &text, &place),
+                        None => vec![d],
+                    }
+                })
+                .collect();
+            return Err(Error::Site(placed));
+        }
         write_all(&opts.site, &writes)?;
         if !new_codes.is_empty() {
             ledger.save(&opts.site)?;
@@ -671,8 +721,9 @@ fn field_of(d: &Diagnostic, text: &str) -> String {
 struct RowContext<'a> {
     /// `--section` (or relics): the section of rows without a `Section` cell.
     section: &'a str,
-    /// The district of the group row above, for rows whose own district cell is empty.
+    /// The district and commune of the group rows above, for rows whose own cells are empty.
     district: Option<&'a str>,
+    commune: Option<&'a str>,
 }
 
 fn read_row(
@@ -784,7 +835,19 @@ fn read_row(
             );
         }
     }
-    row.commune = get(Column::Commune).map(|(_, c)| c.text.clone());
+    if get(Column::Commune).is_none() {
+        if let Some(c) = ctx.commune {
+            set(
+                "commune",
+                Value::String(c.to_string()),
+                col_of(Column::Title),
+                &mut row,
+            );
+        }
+    }
+    row.commune = get(Column::Commune)
+        .map(|(_, c)| c.text.clone())
+        .or(ctx.commune.map(str::to_string));
     if let Some((i, cell)) = get(Column::Zalo) {
         match values::zalo(cell) {
             Some(z) => set("zalo", Value::String(z), i, &mut row),

@@ -14,8 +14,11 @@ pub enum Line {
     Blank,
     /// "(1) (2) (3)…" or "1 2 3…" under the header.
     Numbers,
-    /// A group: the district it names, if it names one.
-    Group { district: Option<String> },
+    /// A group: the district or the commune it names, if it names one.
+    Group {
+        district: Option<String>,
+        commune: Option<String>,
+    },
     /// "Cộng", "Tổng số: 2 di tích".
     Total,
     /// The signature block begins: this row and every one below it are not places.
@@ -57,6 +60,7 @@ pub fn classify(cells: &[Cell], title: usize) -> Line {
     if let Some(group) = group(first, name, &texts) {
         return Line::Group {
             district: district(group),
+            commune: commune(group),
         };
     }
     Line::Place
@@ -97,7 +101,8 @@ fn group<'a>(first: &'a str, name: &'a str, texts: &[&'a str]) -> Option<&'a str
     if numeral(first.trim_end_matches(['.', ')'])) && !name.is_empty() && distinct.len() == 2 {
         return Some(name);
     }
-    (distinct.len() == 1 && district(first).is_some()).then_some(first)
+    (distinct.len() == 1 && (district(first).is_some() || commune(first).is_some()))
+        .then_some(first)
 }
 
 /// "I", "IV", "XII", "A", "B".
@@ -130,6 +135,27 @@ pub fn district(group: &str) -> Option<String> {
     Some(match keep {
         Some(k) => format!("{k} {}", name.join(" ")),
         None => name.join(" "),
+    })
+}
+
+/// The commune a group names, as written but not in capitals: "XÃ BẮC SƠN" → "Xã Bắc Sơn".
+pub fn commune(group: &str) -> Option<String> {
+    let f = fold(group);
+    if !["xa ", "phuong ", "thi tran "]
+        .iter()
+        .any(|p| f.starts_with(p))
+    {
+        return None;
+    }
+    let shouting = !group.chars().any(char::is_lowercase);
+    Some(if shouting {
+        group
+            .split_whitespace()
+            .map(capitalised)
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        group.trim().to_string()
     })
 }
 
@@ -191,18 +217,23 @@ mod tests {
         assert_eq!(
             classify(&row(&[merged, merged, merged]), 1),
             Line::Group {
-                district: Some("Thành phố Lạng Sơn".into())
+                district: Some("Thành phố Lạng Sơn".into()),
+                commune: None
             }
         );
         assert_eq!(
             classify(&row(&["II", "HUYỆN CAO LỘC", ""]), 1),
             Line::Group {
-                district: Some("Cao Lộc".into())
+                district: Some("Cao Lộc".into()),
+                commune: None
             }
         );
         assert_eq!(
             classify(&row(&["A", "Di tích cấp quốc gia", ""]), 1),
-            Line::Group { district: None }
+            Line::Group {
+                district: None,
+                commune: None
+            }
         );
         assert_eq!(classify(&row(&["(1)", "(2)", "(3)"]), 1), Line::Numbers);
         assert_eq!(classify(&row(&["1", "2", "3", "4"]), 1), Line::Numbers);

@@ -141,7 +141,7 @@ fn cell(d: &Data) -> Cell {
             number: None,
         },
         Data::DateTime(dt) => Cell {
-            text: excel_day(dt.as_f64()).unwrap_or_default(),
+            text: crate::days::excel_day(dt.as_f64()).unwrap_or_default(),
             number: Some(dt.as_f64()),
         },
         Data::DateTimeIso(s) | Data::DurationIso(s) => Cell {
@@ -150,16 +150,6 @@ fn cell(d: &Data) -> Cell {
         },
         Data::Error(_) => Cell::default(),
     }
-}
-
-/// An Excel date serial (days since 1899-12-30) as YYYY-MM-DD.
-pub fn excel_day(serial: f64) -> Option<String> {
-    if !(1.0..2_958_466.0).contains(&serial) {
-        return None;
-    }
-    // 25,569 days from 1899-12-30 to 1970-01-01.
-    let days = serial.floor() as i64 - 25_569;
-    Some(crate::ledger::day_of(days * 86_400))
 }
 
 fn read_csv(path: &Path) -> Result<Table, String> {
@@ -279,7 +269,10 @@ mod tests {
 
     #[test]
     fn excel_serials_and_folding() {
-        assert_eq!(excel_day(32_224.0).as_deref(), Some("1988-03-22"));
+        assert_eq!(
+            crate::days::excel_day(32_224.0).as_deref(),
+            Some("1988-03-22")
+        );
         assert_eq!(fold("  Tên  Di TÍCH "), "ten di tich");
     }
 }

@@ -2,7 +2,8 @@
 //! decision and its date in one cell, type abbreviations in names, coordinates in degrees,
 //! degrees-minutes-seconds or one "lat, lon" cell, Excel date serials, phones, prices.
 
-use super::table::{excel_day, fold, Cell};
+use super::table::{fold, Cell};
+use crate::days::excel_day;
 
 /// "Quốc gia đặc biệt" / "Quốc gia" / "Cấp tỉnh" (and the keys themselves).
 pub fn ranking(s: &str) -> Result<&'static str, String> {
@@ -328,7 +329,7 @@ pub fn map_link(s: &str) -> Option<Result<(f64, f64), String>> {
             .split('/')
             .skip_while(|s| *s != "search" && *s != "dir")
             .nth(1)?;
-        let seg = percent_decoded(seg);
+        let seg = percent_encoding::percent_decode_str(seg).decode_utf8_lossy();
         lat_lon(&seg.replace('+', " "))
     };
     Some(
@@ -338,13 +339,6 @@ pub fn map_link(s: &str) -> Option<Result<(f64, f64), String>> {
             .or_else(search)
             .ok_or_else(|| "this map link holds no coordinates: in Google Maps, press and hold the place's pin and copy the coordinates shown (e.g. 21.8537, 106.7610)".into()),
     )
-}
-
-fn percent_decoded(s: &str) -> String {
-    url::form_urlencoded::parse(format!("x={s}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -444,6 +438,10 @@ mod tests {
         );
         assert_eq!(
             map_link("https://www.google.com/maps/search/?api=1&query=21.85%2C106.76"),
+            Some(Ok((21.85, 106.76)))
+        );
+        assert_eq!(
+            map_link("https://www.google.com/maps/search/21.85%2C+106.76"),
             Some(Ok((21.85, 106.76)))
         );
         assert!(map_link("https://maps.app.goo.gl/AbCdEf123")

@@ -144,20 +144,22 @@ fn gpx(site: &Site) -> String {
     let lang = site.default_language();
     let mut out = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<gpx version=\"1.1\" creator=\"Waymark\" xmlns=\"http://www.topografix.com/GPX/1/1\">\n<metadata><name>{}</name></metadata>\n",
-        xml(&site.config.title)
+        crate::theme::escape_html(&site.config.title)
     );
     for e in &site.entries {
         let Some(l) = e.matter.location else { continue };
         let t = &e.texts[lang];
-        let _ =
-            writeln!(
+        let _ = writeln!(
             out,
             "<wpt lat=\"{}\" lon=\"{}\"><name>{}</name>{}<link href=\"{}\"/><type>{}</type></wpt>",
             l.lat,
             l.lon,
-            xml(&t.title),
-            t.summary.as_deref().map(|s| format!("<desc>{}</desc>", xml(s))).unwrap_or_default(),
-            xml(&site.absolute(&site.entry_path(e, lang))),
+            crate::theme::escape_html(&t.title),
+            t.summary
+                .as_deref()
+                .map(|s| format!("<desc>{}</desc>", crate::theme::escape_html(s)))
+                .unwrap_or_default(),
+            crate::theme::escape_html(&site.absolute(&site.entry_path(e, lang))),
             match e.kind {
                 crate::site::Kind::Relic => "relic",
                 crate::site::Kind::Homestay => "homestay",
@@ -176,16 +178,20 @@ fn sitemap(site: &Site) -> String {
     );
     let mut group = |langs: &[&str], path_of: &dyn Fn(&str) -> String, lastmod: Option<&str>| {
         for l in langs {
-            let _ = write!(out, "<url><loc>{}</loc>", xml(&site.absolute(&path_of(l))));
+            let _ = write!(
+                out,
+                "<url><loc>{}</loc>",
+                crate::theme::escape_html(&site.absolute(&path_of(l)))
+            );
             if let Some(d) = lastmod {
-                let _ = write!(out, "<lastmod>{}</lastmod>", xml(d));
+                let _ = write!(out, "<lastmod>{}</lastmod>", crate::theme::escape_html(d));
             }
             if langs.len() > 1 {
                 for a in langs {
                     let _ = write!(
                         out,
                         "<xhtml:link rel=\"alternate\" hreflang=\"{a}\" href=\"{}\"/>",
-                        xml(&site.absolute(&path_of(a)))
+                        crate::theme::escape_html(&site.absolute(&path_of(a)))
                     );
                 }
             }
@@ -253,11 +259,4 @@ fn redirects(site: &Site) -> String {
         out.push('\n');
     }
     out
-}
-
-fn xml(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

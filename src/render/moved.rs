@@ -55,10 +55,7 @@ pub fn moved(site: &Site, emit: &Emitter) -> Result<()> {
 
 /// A page that sends its visitor to `to` at once, and says where it went.
 fn page(lang: &str, to: &str) -> String {
-    let to = to
-        .replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;");
+    let to = crate::theme::escape_html(to);
     format!(
         "<!doctype html><html lang=\"{lang}\"><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width\"><title>{to}</title>\

@@ -120,12 +120,7 @@ fn encode_path(name: &str) -> String {
 
 /// A picture in Markdown text: below the fold, so loaded lazily.
 pub fn html(p: &Picture) -> String {
-    let esc = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('"', "&quot;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
+    let esc = crate::theme::escape_html;
     format!(
         r#"<picture><source type="image/webp" srcset="{}" sizes="{}"><img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" loading="lazy" decoding="async"></picture>"#,
         esc(&p.webp_srcset),

@@ -948,7 +948,7 @@ async fn owner_new(
     match st
         .editor
         .auth
-        .new_owner_link(&f.entry, &f.label, &crate::ledger::today())
+        .new_owner_link(&f.entry, &f.label, &crate::days::today())
     {
         Ok(token) => {
             let link = format!("{}/_edit/owner/{token}", st.base_url);

@@ -56,11 +56,7 @@ pub fn pages(paths: &[String]) -> String {
     pages.join(" ")
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
+use crate::theme::escape_html as escape;
 
 #[cfg(test)]
 mod tests {

@@ -8,6 +8,7 @@
 
 use crate::content::front_matter::{self, FrontMatter};
 use crate::content::RawEntry;
+use crate::site::rebuild::TextEdit as Edit;
 use crate::site::{Nearby, Site};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -89,22 +90,11 @@ pub fn apply(site: &mut Site, changed: &HashSet<PathBuf>) -> Option<Patch> {
     let (mut entries, mut cards, edited) = (HashSet::new(), HashSet::new(), edits.len());
     let mut moved = false;
     for (i, rel, edit) in edits {
-        let e = &mut site.entries[i];
-        let card_before = crate::incremental::card(e);
-        if let Some(m) = edit.matter {
-            moved |= m.location != e.matter.location;
-            e.matter = m;
-        }
-        // Always found: `edit_of` checked that the model holds this file's text.
-        if let Some(text) = e.texts.values_mut().find(|t| t.file == *rel) {
-            text.title = edit.title;
-            text.summary = edit.summary;
-            text.body = edit.body;
-            text.body_line = edit.body_line;
-            text.address = edit.address;
-        }
+        let card_before = crate::incremental::card(&site.entries[i]);
+        // The file's text is always found: `edit_of` checked that the model holds it.
+        moved |= site.edit_entry(i, rel, edit);
         entries.insert(i);
-        if crate::incremental::card(e) != card_before {
+        if crate::incremental::card(&site.entries[i]) != card_before {
             cards.insert(i);
         }
     }
@@ -120,17 +110,6 @@ pub fn apply(site: &mut Site, changed: &HashSet<PathBuf>) -> Option<Patch> {
         nearby_before,
         edited,
     })
-}
-
-/// The new state of one file of entry `i`.
-struct Edit {
-    /// The default-language file's front matter.
-    matter: Option<FrontMatter>,
-    title: String,
-    summary: Option<String>,
-    address: Option<String>,
-    body: String,
-    body_line: usize,
 }
 
 /// What makes the site's structure: files, addresses, codes, media. A change here is never patched.

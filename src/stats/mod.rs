@@ -95,7 +95,7 @@ pub fn run(opts: &Options) -> Result<Outcome> {
         |c| ledger.codes.contains_key(c),
         &config.time_zone(),
     )?;
-    let today = crate::ledger::today();
+    let today = crate::days::today();
     let silent = silent(&ledger, &counts, &today, opts.silent_days);
     let out = opts.out.clone().unwrap_or_else(|| opts.site.join("output"));
     crate::output::check_target(&out, opts.force)?;
@@ -139,7 +139,7 @@ pub fn count(
                 .visits
                 .entry(v.code.to_string())
                 .or_default()
-                .entry(crate::ledger::day_of(i64::from(v.day) * 86_400))
+                .entry(crate::days::day_of(i64::from(v.day) * 86_400))
                 .or_default() += 1;
             seen.insert(v);
         }
@@ -322,7 +322,7 @@ fn read_one(
                     } else {
                         let v = Visit {
                             code: Code::new(&s.code),
-                            day: crate::ledger::day_number(&day).unwrap_or(0) as i32,
+                            day: crate::days::day_number(&day).unwrap_or(0) as i32,
                             visitor: visitor(&day, &s.address, &s.agent),
                         };
                         if !visitors.insert(v) {
@@ -352,7 +352,7 @@ pub fn silent(
     today: &str,
     days: i64,
 ) -> Vec<Silent> {
-    let Some(now) = crate::ledger::day_number(today) else {
+    let Some(now) = crate::days::day_number(today) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -360,7 +360,7 @@ pub fn silent(
         let Some(printed) = rec.printed.as_deref() else {
             continue;
         };
-        let Some(p) = crate::ledger::day_number(printed) else {
+        let Some(p) = crate::days::day_number(printed) else {
             continue;
         };
         if now - p < days {
@@ -372,7 +372,7 @@ pub fn silent(
             .and_then(|d| d.keys().next_back().cloned());
         let recent = last
             .as_deref()
-            .and_then(crate::ledger::day_number)
+            .and_then(crate::days::day_number)
             .is_some_and(|l| now - l < days);
         if !recent {
             out.push(Silent {

@@ -56,12 +56,7 @@ fn csv(counts: &Counts, ledger: &Ledger) -> Result<Vec<u8>> {
     crate::export::csv(&table)
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use crate::theme::escape_html as esc;
 
 fn page(
     counts: &Counts,

@@ -11,18 +11,20 @@ use std::path::{Path, PathBuf};
 
 pub use crate::vocab::Kind;
 
+pub mod rebuild;
+
 #[derive(Debug)]
 pub struct Entry {
-    pub section: String,
-    pub slug: String,
-    pub kind: Kind,
-    pub file: PathBuf,
-    pub bundle: Option<PathBuf>,
-    pub assets: Vec<String>,
-    pub matter: FrontMatter,
+    pub(crate) section: String,
+    pub(crate) slug: String,
+    pub(crate) kind: Kind,
+    pub(crate) file: PathBuf,
+    pub(crate) bundle: Option<PathBuf>,
+    pub(crate) assets: Vec<String>,
+    pub(crate) matter: FrontMatter,
     /// Text by language; always holds the default language.
-    pub texts: BTreeMap<String, Text>,
-    pub code: String,
+    pub(crate) texts: BTreeMap<String, Text>,
+    pub(crate) code: String,
 }
 
 impl Entry {
@@ -142,23 +144,23 @@ fn nearby(entries: &[Entry]) -> Vec<Nearby> {
 
 #[derive(Debug)]
 pub struct Site {
-    pub root: PathBuf,
-    pub config: Config,
-    pub home: BTreeMap<String, Intro>,
-    pub sections: Vec<Section>,
-    pub entries: Vec<Entry>,
+    pub(crate) root: PathBuf,
+    pub(crate) config: Config,
+    pub(crate) home: BTreeMap<String, Intro>,
+    pub(crate) sections: Vec<Section>,
+    pub(crate) entries: Vec<Entry>,
     /// Every content file (default and translations) to its entry, for resolving links.
-    pub by_file: HashMap<PathBuf, usize>,
+    pub(crate) by_file: HashMap<PathBuf, usize>,
     /// Retired plaque codes and what they now lead to (a code, `section/slug` or a section).
-    pub retired: BTreeMap<String, String>,
+    pub(crate) retired: BTreeMap<String, String>,
     /// Drafts left out that have a plaque code, by file path.
-    pub held: Vec<Held>,
+    pub(crate) held: Vec<Held>,
     /// For each entry, the closest relic sites and homestays: (entry index, km).
-    pub nearby: Vec<Nearby>,
+    pub(crate) nearby: Vec<Nearby>,
     /// Sorted by slug.
-    pub districts: Vec<Group>,
+    pub(crate) districts: Vec<Group>,
     /// Sorted by slug.
-    pub tags: Vec<Group>,
+    pub(crate) tags: Vec<Group>,
     /// site.yaml's `tag_names`, by the tag's slug: language → name.
     tag_names: BTreeMap<String, BTreeMap<String, String>>,
 }
@@ -284,22 +286,6 @@ impl Site {
             ledger: assignment.ledger,
             warnings,
         })
-    }
-
-    /// After entries were edited in place (titles, districts; not added, removed or renamed):
-    /// put each section in title order again and group the districts and tags anew.
-    pub fn refresh_lists(&mut self) {
-        let default = self.config.default_language.clone();
-        for s in &mut self.sections {
-            sort_by_title(&mut s.entries, &self.entries, &default);
-        }
-        self.districts = districts(&self.entries);
-        self.tags = tags(&self.entries);
-    }
-
-    /// After places were moved in place: find each entry's nearby places anew.
-    pub fn refresh_nearby(&mut self) {
-        self.nearby = nearby(&self.entries);
     }
 
     pub fn default_language(&self) -> &str {
