@@ -169,7 +169,7 @@ impl Editor {
             .join(DELETED_DIR)
             .join(format!(
                 "{}-{}-{}",
-                ledger::today(),
+                crate::days::today(),
                 files.section,
                 files.slug
             ))
