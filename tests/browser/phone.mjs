@@ -85,6 +85,12 @@ try {
   check(qr && qr.width > 100 && qr.x + qr.width <= 390, `the QR code is on the screen (${qr && qr.width} px)`);
   await page.screenshot({ path: path.join(shots, "phone-pair-another.png") });
 
+  // The owner links page, with a new link shown.
+  await page.goto(`${base}/_edit/e/homestays/nha-lan`);
+  await page.fill("#owner-label", "Chị Lan, chủ nhà sàn Quỳnh Sơn");
+  await Promise.all([page.waitForNavigation(), page.tap("text=Tạo đường dẫn")]);
+  await fits(page, "owner links");
+
   await page.goto(`${base}/_edit/devices`);
   await fits(page, "paired phones");
   check((await page.textContent("main")).includes("Điện thoại Lan"), "paired phones lists this phone");
