@@ -17,11 +17,7 @@ pub struct Created {
 /// Scaffold an entry (or, with `lang` other than the default, a translation of it).
 pub fn new_entry(site: &Path, kind: Kind, title: &str, lang: Option<&str>) -> Result<Created> {
     let config = Config::load(site)?;
-    let section = match kind {
-        Kind::Relic => "relics",
-        Kind::Homestay => "homestays",
-        Kind::Place => "places",
-    };
+    let section = kind.section();
     let slug = crate::slug::slugify(title);
     if slug.is_empty() {
         return Err(Error::Usage(format!(

@@ -13,6 +13,15 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// The section folder `waymark new` (and the editor) makes an entry of this kind in.
+    pub fn section(self) -> &'static str {
+        match self {
+            Kind::Relic => "relics",
+            Kind::Homestay => "homestays",
+            Kind::Place => "places",
+        }
+    }
+
     pub fn of_section(section: &str) -> Kind {
         match section {
             "relics" => Kind::Relic,

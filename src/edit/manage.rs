@@ -38,15 +38,6 @@ pub fn codes_by_page(ledger: &Ledger) -> HashMap<String, Vec<String>> {
     out
 }
 
-/// The section name of an entry kind's folder, as `waymark new` makes it.
-fn section_of(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Relic => "relics",
-        Kind::Homestay => "homestays",
-        Kind::Place => "places",
-    }
-}
-
 impl Editor {
     /// Why a new entry cannot be called `title`, in (English, Vietnamese); None when it can.
     pub fn new_title_problem(&self, kind: Kind, title: &str) -> Option<(String, String)> {
@@ -61,7 +52,7 @@ impl Editor {
                 "tên cần có chữ cái hoặc chữ số".into(),
             ));
         }
-        let id = format!("{}/{slug}", section_of(kind));
+        let id = format!("{}/{slug}", kind.section());
         let config = self.config().ok()?;
         self.entries(&config).contains_key(&id).then(|| {
             (
