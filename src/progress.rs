@@ -1,8 +1,8 @@
 //! How far a build is, for the progress bar that `waymark build` shows on a terminal.
 //! The stages report; the command decides whether and how to show it.
 
+use parking_lot::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Mutex;
 use std::time::Duration;
 
 #[derive(Debug, Default)]
@@ -16,7 +16,8 @@ pub struct Progress {
 impl Progress {
     /// Start a stage of `total` steps (0 when unknown).
     pub fn stage(&self, name: &'static str, total: usize) {
-        if let Ok(mut s) = self.stage.lock() {
+        {
+            let mut s = self.stage.lock();
             *s = name;
         }
         self.done.store(0, Ordering::Relaxed);
@@ -37,7 +38,7 @@ impl Progress {
 
     /// (stage, done, total)
     pub fn snapshot(&self) -> (&'static str, usize, usize) {
-        let stage = self.stage.lock().map(|s| *s).unwrap_or("");
+        let stage = *self.stage.lock();
         (
             stage,
             self.done.load(Ordering::Relaxed),

@@ -131,7 +131,7 @@ enum Parsed {
 /// Files parsed by an earlier load, kept by `serve` so that a rebuild after one edit parses one
 /// file: path -> (length, modification time, what it parsed to).
 #[derive(Default)]
-pub struct Memo(std::sync::Mutex<HashMap<PathBuf, (u64, std::time::SystemTime, Parsed)>>);
+pub struct Memo(parking_lot::Mutex<HashMap<PathBuf, (u64, std::time::SystemTime, Parsed)>>);
 
 impl std::fmt::Debug for Memo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -150,7 +150,7 @@ impl Memo {
             .ok()
             .and_then(|m| Some((m.len(), m.modified().ok()?)));
         if let Some((len, mtime)) = stamp {
-            let kept = self.0.lock().expect("memo lock").get(&f.rel).cloned();
+            let kept = self.0.lock().get(&f.rel).cloned();
             if let Some((l, m, parsed)) = kept {
                 if l == len && m == mtime {
                     return Ok(parsed);
@@ -161,7 +161,6 @@ impl Memo {
         if let Some((len, mtime)) = stamp {
             self.0
                 .lock()
-                .expect("memo lock")
                 .insert(f.rel.clone(), (len, mtime, parsed.clone()));
         }
         Ok(parsed)

@@ -7,11 +7,11 @@
 
 use super::photo::{self, Encoded, Made, Problem, Settings};
 use crate::output::CacheDir;
+use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 const INDEX: &str = "index.json";
 const MADE: &str = "made.json";
@@ -82,7 +82,7 @@ impl Cache {
             self.settings_digest,
             if share { "cover" } else { "photo" }
         );
-        let known = self.index.lock().expect("index lock").get(rel).cloned();
+        let known = self.index.lock().get(rel).cloned();
         if let Some(row) = known
             .filter(|r| r.len == meta.len() && r.mtime_ns == mtime_ns && r.key.ends_with(&suffix))
         {
@@ -104,7 +104,7 @@ impl Cache {
                 encoded.made
             }
         };
-        self.index.lock().expect("index lock").insert(
+        self.index.lock().insert(
             rel.to_string(),
             Row {
                 len: meta.len(),
@@ -137,7 +137,7 @@ impl Cache {
     /// Save the index, forgetting sources that are gone and deleting folders no source uses
     /// (an edited photo's old sizes). Best effort: a cache that cannot be written only costs time.
     pub fn save(&self, site: &Path) {
-        let mut index = self.index.lock().expect("index lock");
+        let mut index = self.index.lock();
         let before = index.len();
         index.retain(|rel, _| site.join(rel).is_file());
         if !self.changed.load(Ordering::Relaxed) && index.len() == before {

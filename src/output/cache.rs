@@ -5,11 +5,11 @@
 //! A run notes every entry it takes or keeps; after a whole run, `prune` deletes the rest.
 //! Every cache only saves time: a folder that cannot be read or written is no error.
 
+use parking_lot::Mutex;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 /// The folder every cache lives in, inside the site folder (safe to delete).
 pub const CACHE_ROOT: &str = ".waymark-cache";
@@ -41,7 +41,7 @@ impl CacheDir {
 
     /// The small record `key`, when one was kept, by this run or before (noted as used).
     pub fn record(&self, key: &str) -> Option<Vec<u8>> {
-        if let Some(value) = self.records_used.lock().ok()?.get(key) {
+        if let Some(value) = self.records_used.lock().get(key) {
             return Some(value.clone());
         }
         let records = self.records.get_or_init(|| {
@@ -49,7 +49,8 @@ impl CacheDir {
             read_records(&bytes)
         });
         let value = records.get(key)?.clone();
-        if let Ok(mut used) = self.records_used.lock() {
+        {
+            let mut used = self.records_used.lock();
             used.insert(key.to_string(), value.clone());
         }
         Some(value)
@@ -57,7 +58,8 @@ impl CacheDir {
 
     /// Keep a small record; it reaches the disk with the others at `save_records`.
     pub fn keep_record(&self, key: &str, value: Vec<u8>) {
-        if let Ok(mut used) = self.records_used.lock() {
+        {
+            let mut used = self.records_used.lock();
             used.insert(key.to_string(), value);
         }
     }
@@ -65,9 +67,7 @@ impl CacheDir {
     /// Write the records this run used, and unless `only_used`, the older ones too, as one file
     /// replaced whole.
     pub fn save_records(&self, only_used: bool) -> io::Result<()> {
-        let Ok(used) = self.records_used.lock() else {
-            return Ok(());
-        };
+        let used = self.records_used.lock();
         let mut all: BTreeMap<&str, &[u8]> = BTreeMap::new();
         if !only_used {
             if let Some(old) = self.records.get() {
@@ -102,7 +102,8 @@ impl CacheDir {
 
     /// Count `name` as used by this run, so that `prune` keeps it.
     pub fn note(&self, name: &str) {
-        if let Ok(mut used) = self.used.lock() {
+        {
+            let mut used = self.used.lock();
             if !used.contains(name) {
                 used.insert(name.to_string());
             }
@@ -167,7 +168,7 @@ impl CacheDir {
     /// Delete every entry this run did not use, and what killed runs left half-written (names
     /// starting with a dot). Only after a whole run, which holds the site's lock. How many.
     pub fn prune(&self) -> usize {
-        let Ok(used) = self.used.lock() else { return 0 };
+        let used = self.used.lock();
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return 0;
         };

@@ -6,9 +6,9 @@
 use super::sizes::{Content, PageSizes, Sizes};
 use super::{OutFile, Writer};
 use crate::error::{Diagnostic, Error, Result};
+use parking_lot::Mutex;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
-use std::sync::Mutex;
 
 /// Takes each file as it is made, with its fingerprint (see `OutFile::fingerprint`).
 pub trait Sink: Sync {
@@ -27,13 +27,13 @@ pub struct Collect(Mutex<Vec<OutFile>>);
 
 impl Collect {
     pub fn into_files(self) -> Vec<OutFile> {
-        self.0.into_inner().expect("files lock")
+        self.0.into_inner()
     }
 }
 
 impl Sink for Collect {
     fn put(&self, file: OutFile, _: &str) -> Result<()> {
-        self.0.lock().expect("files lock").push(file);
+        self.0.lock().push(file);
         Ok(())
     }
 }
@@ -131,7 +131,7 @@ impl<'a> Emitter<'a> {
                 quick
             }
         };
-        let mut l = largest.lock().expect("largest lock");
+        let mut l = largest.lock();
         // The same few pages whatever order they come in: by quick size, then path.
         let heavier = |n: usize, p: &str| {
             l.iter()
@@ -186,7 +186,7 @@ impl<'a> Emitter<'a> {
     /// nearly as it does, for a third of the cost, and only the few heaviest by it are compressed
     /// again at the server's level.
     pub fn largest_page(&self) -> Option<(String, usize)> {
-        let l = self.largest.as_ref()?.lock().ok()?;
+        let l = self.largest.as_ref()?.lock();
         l.iter()
             .map(|(quick, p, content, exact)| {
                 let exact = match exact {
@@ -214,12 +214,7 @@ impl<'a> Emitter<'a> {
     }
 
     fn put_fingerprinted(&self, file: OutFile, fingerprint: &str, key: u64) -> Result<()> {
-        let clash = self
-            .seen
-            .lock()
-            .expect("paths lock")
-            .insert(file.path.clone(), key)
-            .is_some();
+        let clash = self.seen.lock().insert(file.path.clone(), key).is_some();
         if clash {
             // Two outputs at one path would silently lose one of them.
             return Err(Error::one(
@@ -237,7 +232,7 @@ impl<'a> Emitter<'a> {
     /// A digest of every file under `site/` so far, path and content, in path order: it changes
     /// exactly when the published site does.
     pub fn site_digest(&self) -> u64 {
-        let seen = self.seen.lock().expect("paths lock");
+        let seen = self.seen.lock();
         let mut digest = super::Digest::default();
         for (path, key) in seen.range("site/".to_string().."site0".to_string()) {
             digest.write(path.as_bytes());
@@ -248,18 +243,18 @@ impl<'a> Emitter<'a> {
 
     /// Whether a file was put at `path`.
     pub fn contains(&self, path: &str) -> bool {
-        self.seen.lock().expect("paths lock").contains_key(path)
+        self.seen.lock().contains_key(path)
     }
 
     /// How many files so far pass `keep` (by path).
     pub fn count(&self, keep: impl Fn(&str) -> bool) -> usize {
-        let seen = self.seen.lock().expect("paths lock");
+        let seen = self.seen.lock();
         seen.keys().filter(|p| keep(p)).count()
     }
 
     /// The paths so far that start with `prefix`, in order.
     pub fn paths_under(&self, prefix: &str) -> Vec<String> {
-        let seen = self.seen.lock().expect("paths lock");
+        let seen = self.seen.lock();
         seen.range(prefix.to_string()..)
             .take_while(|(p, _)| p.starts_with(prefix))
             .map(|(p, _)| p.clone())

@@ -3,11 +3,11 @@
 
 use super::{Data, OutFile, Written};
 use crate::error::{Diagnostic, Error, Result};
+use parking_lot::Mutex;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 const GENERATIONS: &str = ".gen";
 const CURRENT: &str = "current";
@@ -182,7 +182,7 @@ impl Writer {
     /// the run changed no file (a new Waymark or a settings edit that changes no page must still
     /// be remembered, or every later build would render everything again).
     pub fn keep_state(&self, state: &[u8]) -> Result<()> {
-        *self.state.lock().expect("state lock") = Some(state.to_vec());
+        *self.state.lock() = Some(state.to_vec());
         Ok(())
     }
 
@@ -193,7 +193,7 @@ impl Writer {
     }
 
     fn write_state(&self, gen: &Path) -> Result<()> {
-        let Some(state) = self.state.lock().expect("state lock").take() else {
+        let Some(state) = self.state.lock().take() else {
             return Ok(());
         };
         let path = gen.join(self.state_name());
@@ -248,8 +248,7 @@ impl Writer {
         if published {
             // Published as it is: linked from there at `finish`, and only if the run changed
             // anything (a run that changed nothing publishes nothing new).
-            (self.pending.lock().expect("pending lock"))
-                .push((file.path.clone(), fingerprint.to_string()));
+            (self.pending.lock()).push((file.path.clone(), fingerprint.to_string()));
             return Ok(());
         }
         if !same {
@@ -266,7 +265,6 @@ impl Writer {
     fn record(&self, path: &str, fingerprint: &str) {
         self.new
             .lock()
-            .expect("manifest lock")
             .insert(path.to_string(), fingerprint.to_string());
     }
 
@@ -274,13 +272,10 @@ impl Writer {
     fn write_file(&self, f: &OutFile, fingerprint: &str) -> Result<bool> {
         let dest = self.gen.join(&f.path);
         if let Some(dir) = dest.parent() {
-            let known = self.made_dirs.lock().expect("dirs lock").contains(dir);
+            let known = self.made_dirs.lock().contains(dir);
             if !known {
                 std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-                self.made_dirs
-                    .lock()
-                    .expect("dirs lock")
-                    .insert(dir.to_path_buf());
+                self.made_dirs.lock().insert(dir.to_path_buf());
             }
         }
         let from_current = (self.current.as_ref())
@@ -306,9 +301,7 @@ impl Writer {
         }
         match &f.data {
             Data::Bytes(b) => {
-                let first = (self.written_once.lock().expect("written lock"))
-                    .get(fingerprint)
-                    .cloned();
+                let first = (self.written_once.lock()).get(fingerprint).cloned();
                 let linked = first.is_some_and(|f| {
                     if in_place {
                         let _ = std::fs::remove_file(&dest);
@@ -317,8 +310,7 @@ impl Writer {
                 });
                 if !linked {
                     std::fs::write(&dest, b).map_err(|e| Error::io(&dest, e))?;
-                    (self.written_once.lock().expect("written lock"))
-                        .insert(fingerprint.to_string(), dest.clone());
+                    (self.written_once.lock()).insert(fingerprint.to_string(), dest.clone());
                 }
             }
             Data::Copy(from) => {
@@ -353,9 +345,9 @@ impl Writer {
     /// Delete what this build did not make, record the manifest and switch `current` to this
     /// generation: the one atomic step.
     pub fn finish(mut self) -> Result<Written> {
-        let pending = std::mem::take(&mut *self.pending.lock().expect("pending lock"));
+        let pending = std::mem::take(&mut *self.pending.lock());
         let gone = {
-            let new = self.new.lock().expect("manifest lock");
+            let new = self.new.lock();
             let pending: HashSet<&str> = pending.iter().map(|(p, _)| p.as_str()).collect();
             self.published_paths()
                 .filter(|p| !new.contains_key(*p) && !pending.contains(p.as_str()))
@@ -366,7 +358,7 @@ impl Writer {
         if let (true, Some((published, _))) = (unchanged, &self.current) {
             // The published output stays; this generation keeps what it has (`Drop` records it).
             self.write_state(published)?;
-            let kept = self.new.lock().expect("manifest lock").len() + pending.len();
+            let kept = self.new.lock().len() + pending.len();
             let written = self.written.load(Ordering::Relaxed);
             return Ok(Written {
                 gone: 0,
@@ -385,7 +377,7 @@ impl Writer {
             Ok::<(), Error>(())
         })?;
         self.finished = true;
-        let new = std::mem::take(&mut *self.new.lock().expect("manifest lock"));
+        let new = std::mem::take(&mut *self.new.lock());
         let stale: Vec<PathBuf> = match &self.old {
             Some(m) => m
                 .keys()
@@ -434,7 +426,7 @@ impl Drop for Writer {
             return;
         }
         // What is on disk now: the old files as they were, with this build's written over them.
-        let Ok(new) = self.new.lock() else { return };
+        let new = self.new.lock();
         let Some(old) = &self.old else { return };
         let mut now = old.clone();
         now.extend(new.iter().map(|(p, f)| (p.clone(), f.clone())));

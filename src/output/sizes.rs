@@ -2,9 +2,9 @@
 //! `<site>/.waymark-cache/pages/sizes`: finding the heaviest page of an unchanged site compresses
 //! nothing again.
 
+use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Mutex;
 
 /// A page's content: its length and digest (see `OutFile::fingerprint`).
 pub type Content = (usize, u64);
@@ -53,14 +53,14 @@ impl PageSizes {
     }
 
     pub fn record(&self, content: Content, sizes: Sizes) {
-        let mut seen = self.seen.lock().expect("sizes lock");
+        let mut seen = self.seen.lock();
         let s = seen.entry(content).or_insert(sizes);
         s.exact = s.exact.or(sizes.exact);
     }
 
     /// Keep this build's sizes (only those: pages gone are forgotten).
     pub fn save(&self) {
-        let seen = self.seen.lock().expect("sizes lock");
+        let seen = self.seen.lock();
         let mut rows: Vec<_> = seen.iter().collect();
         rows.sort_by_key(|(c, _)| **c);
         let mut text = String::with_capacity(rows.len() * 40);

@@ -9,8 +9,9 @@ pub mod payload;
 use crate::error::Result;
 use crate::output::Data;
 use crate::vocab::{EcChoice, EcLevel};
+use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Quiet zone on every side, in modules (DESIGN.md section 5).
 pub const QUIET_ZONE: usize = 4;
@@ -358,7 +359,7 @@ impl Cache {
 
     pub fn get(&self, url: &str, ec: EcLevel) -> Option<Stored> {
         let Some(disk) = &self.disk else {
-            let memory = self.memory.lock().ok()?;
+            let memory = self.memory.lock();
             return memory.get(&(url.to_string(), ec)).map(|m| Stored::of(m));
         };
         let stem = Self::stem(url, ec);
@@ -387,7 +388,8 @@ impl Cache {
     pub fn put(&self, url: &str, ec: EcLevel, made: Made) -> Stored {
         let Some(disk) = &self.disk else {
             let made = Arc::new(made);
-            if let Ok(mut m) = self.memory.lock() {
+            {
+                let mut m = self.memory.lock();
                 m.insert((url.to_string(), ec), made.clone());
             }
             return Stored::of(&made);

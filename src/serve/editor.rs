@@ -390,7 +390,7 @@ async fn list(
         let files = st.editor.entries(&config);
         // (errors, warnings) by file, counted once: the list may hold 10,000 entries.
         let mut by_file: HashMap<std::path::PathBuf, (usize, usize)> = HashMap::new();
-        for d in shared.diagnostics.read().expect("diagnostics lock").iter() {
+        for d in shared.diagnostics.read().iter() {
             let n = by_file.entry(d.file.clone()).or_default();
             if d.is_error() {
                 n.0 += 1;
@@ -398,7 +398,7 @@ async fn list(
                 n.1 += 1;
             }
         }
-        let titles = shared.titles.read().expect("titles lock");
+        let titles = shared.titles.read();
         let mut codes = crate::ledger::Ledger::load(&st.editor.site)
             .map(|l| crate::edit::manage::codes_by_page(&l))
             .unwrap_or_default();
@@ -418,7 +418,7 @@ async fn list(
                 }
             })
             .collect();
-        let broken = shared.problem.read().expect("problem lock").is_some();
+        let broken = shared.problem.read().is_some();
         // Errors in a file that is no entry's (plaques.lock, site.yaml, the theme): named, since
         // no entry's mark leads to them.
         let entry_files: std::collections::HashSet<&std::path::Path> = files
@@ -427,7 +427,7 @@ async fn list(
             .map(|p| p.as_path())
             .collect();
         let mut other: Vec<(String, String)> = Vec::new();
-        for d in shared.diagnostics.read().expect("diagnostics lock").iter() {
+        for d in shared.diagnostics.read().iter() {
             if d.is_error() && !entry_files.contains(d.file.as_path()) {
                 let text = l
                     .t(d.vi.as_deref().unwrap_or(&d.message), &d.message)
@@ -555,7 +555,6 @@ fn form_page(
     let problems: Vec<crate::error::Diagnostic> = shared
         .diagnostics
         .read()
-        .expect("diagnostics lock")
         .iter()
         .filter(|d| {
             d.file == opened.files.file || opened.files.translations.values().any(|t| *t == d.file)
@@ -1056,7 +1055,6 @@ async fn delete_page(
         .shared
         .titles
         .read()
-        .expect("titles lock")
         .get(&id)
         .cloned()
         .unwrap_or_else(|| id.clone());

@@ -62,7 +62,7 @@ async fn preview(State(app): State<App>, req: Request) -> Response {
 async fn events(State(app): State<App>) -> Response {
     let rx = app.shared.events.subscribe();
     let first = {
-        let problem = app.shared.problem.read().expect("problem lock");
+        let problem = app.shared.problem.read();
         let mut s = String::from("retry: 1000\n\n");
         if let Some(p) = problem.as_deref() {
             s.push_str(&live::event("problem", p));

@@ -12,13 +12,14 @@ mod patch;
 use crate::incremental;
 use crate::output::{Data, OutFile};
 use crate::BuildOptions;
+use parking_lot::{Mutex, RwLock};
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub struct Options {
@@ -67,12 +68,12 @@ pub struct Shared {
 
 impl Shared {
     fn suggestions(&self) -> Vec<(&'static str, Vec<String>)> {
-        self.suggest.read().expect("suggest lock").clone()
+        self.suggest.read().clone()
     }
     /// Keep what the editor shows of a good model.
     fn remember(&self, site: &crate::site::Site) {
-        *self.titles.write().expect("titles lock") = editor::titles(site);
-        *self.suggest.write().expect("suggest lock") = editor::suggestion_lists(site);
+        *self.titles.write() = editor::titles(site);
+        *self.suggest.write() = editor::suggestion_lists(site);
     }
 }
 
@@ -121,7 +122,7 @@ pub fn run(mut opts: Options) -> i32 {
         timings: opts.timings,
         pins_codes: opts.edit,
     });
-    rebuild(&shared, &build_opts, true, &HashSet::new());
+    rebuild_guarded(&shared, &build_opts, true, &HashSet::new());
 
     println!(
         "serving {} at {base_url}/ (print files at {base_url}/_print/)",
@@ -216,12 +217,35 @@ fn print_pairing(st: &editor::EditorState) {
 
 /// Build in memory; on success swap the served files, on failure keep them and report.
 /// With `full` false, only the entries whose content changed are rendered again.
+/// `rebuild`, with a panic in it (a bug of Waymark's, never a volunteer's) caught: said in the
+/// terminal and over the page, the last good site still served, the kept model dropped so that
+/// the next change rebuilds everything, and the watcher still watching.
+fn rebuild_guarded(shared: &Shared, opts: &BuildOptions, full: bool, changed: &HashSet<PathBuf>) {
+    let run = std::panic::AssertUnwindSafe(|| rebuild(shared, opts, full, changed));
+    if let Err(panic) = std::panic::catch_unwind(run) {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        *shared.kept.lock() = None;
+        *shared.last.lock() = None;
+        let text = format!(
+            "waymark stopped on an internal error while rebuilding ({why}); the last good site is still served. \
+             Save again to retry, and please report this with the file you changed."
+        );
+        eprintln!("{text}");
+        *shared.problem.write() = Some(text.clone());
+        broadcast(shared, &live::event("problem", &text));
+    }
+}
+
 fn rebuild(shared: &Shared, opts: &BuildOptions, full: bool, changed: &HashSet<PathBuf>) {
     let start = Instant::now();
     // After a failed rebuild, only a whole one can tell that every problem is gone.
-    let failed = shared.problem.read().expect("problem lock").is_some();
+    let failed = shared.problem.read().is_some();
     if !full && !failed {
-        let mut kept = shared.kept.lock().expect("kept lock");
+        let mut kept = shared.kept.lock();
         if let Some((site, theme, media)) = kept.as_mut() {
             if let Some(p) = patch::apply(site, changed) {
                 render_patch(shared, site, theme, media, p, start);
@@ -239,7 +263,7 @@ fn rebuild(shared: &Shared, opts: &BuildOptions, full: bool, changed: &HashSet<P
                 eprintln!("{w}\n");
             }
             shared.remember(site);
-            *shared.diagnostics.write().expect("diagnostics lock") = warnings.clone();
+            *shared.diagnostics.write() = warnings.clone();
             println!(
                 "{} {} entries ({} files made) in {} ms",
                 if partial { "rebuilt" } else { "built" },
@@ -247,7 +271,7 @@ fn rebuild(shared: &Shared, opts: &BuildOptions, full: bool, changed: &HashSet<P
                 count,
                 start.elapsed().as_millis()
             );
-            *shared.kept.lock().expect("kept lock") = Some(kept);
+            *shared.kept.lock() = Some(kept);
             forget_print(shared);
             broadcast(shared, &live::event("reload", "ok"));
         }
@@ -301,20 +325,20 @@ fn render_patch(
             }
             Err(e) => {
                 // Some pages are of the patched model and some not: the next rebuild renders all.
-                *shared.last.lock().expect("last lock") = None;
+                *shared.last.lock() = None;
                 return report(shared, &e);
             }
         }
     }
     shared.remember(site);
     // What is served is now the patched model: the next rebuild compares with it.
-    *shared.last.lock().expect("last lock") = Some(incremental::fingerprints(site, media));
+    *shared.last.lock() = Some(incremental::fingerprints(site, media));
 }
 
 /// The print files of the kept site no longer stand: each is made again when next asked for.
 fn forget_print(shared: &Shared) {
     shared.print_ready.store(false, Ordering::Release);
-    shared.printed_codes.lock().expect("codes lock").clear();
+    shared.printed_codes.lock().clear();
 }
 
 /// Make the print files that `path` (under `/_print/`) needs, from the kept site, when they are
@@ -325,19 +349,14 @@ fn print_files(shared: &Shared, path: &str) {
     if shared.print_ready.load(Ordering::Acquire) {
         return;
     }
-    let kept = shared.kept.lock().expect("kept lock");
+    let kept = shared.kept.lock();
     let Some((site, theme, _)) = kept.as_ref() else {
         return;
     };
     let code = code_of_print_path(path).filter(|c| site.entry_by_code(c).is_some());
     let opts = match &code {
         Some(code) => {
-            if shared
-                .printed_codes
-                .lock()
-                .expect("codes lock")
-                .contains(code)
-            {
+            if shared.printed_codes.lock().contains(code) {
                 return;
             }
             crate::print::Options {
@@ -361,11 +380,7 @@ fn print_files(shared: &Shared, path: &str) {
             swap_files(shared, made.into_files(), true);
             match code {
                 Some(code) => {
-                    shared
-                        .printed_codes
-                        .lock()
-                        .expect("codes lock")
-                        .insert(code);
+                    shared.printed_codes.lock().insert(code);
                 }
                 None => shared.print_ready.store(true, Ordering::Release),
             }
@@ -391,7 +406,7 @@ fn code_of_print_path(path: &str) -> Option<String> {
 /// The paths of a partial publish whose content changed.
 fn publish(shared: &Shared, rendered: Vec<OutFile>, partial: bool) -> Vec<String> {
     let changed = swap_files(shared, rendered, partial);
-    *shared.problem.write().expect("problem lock") = None;
+    *shared.problem.write() = None;
     changed
 }
 
@@ -401,10 +416,10 @@ fn swap_files(shared: &Shared, rendered: Vec<OutFile>, partial: bool) -> Vec<Str
             .into_iter()
             .map(|f| (f.path, Arc::new(f.data)))
             .collect();
-        *shared.files.write().expect("files lock") = Arc::new(files);
+        *shared.files.write() = Arc::new(files);
         return Vec::new();
     }
-    let mut served = shared.files.write().expect("files lock");
+    let mut served = shared.files.write();
     // Copied only while a request still holds the last files (20,000 paths at 10,000 entries).
     let files = Arc::make_mut(&mut served);
     let mut changed = Vec::new();
@@ -426,10 +441,10 @@ fn swap_files(shared: &Shared, rendered: Vec<OutFile>, partial: bool) -> Vec<Str
 fn report(shared: &Shared, e: &crate::error::Error) {
     let text = e.to_string();
     if let crate::error::Error::Site(ds) = e {
-        *shared.diagnostics.write().expect("diagnostics lock") = ds.clone();
+        *shared.diagnostics.write() = ds.clone();
     }
     eprintln!("{text}\nthe last good site is still being served; fix the problem and save");
-    *shared.problem.write().expect("problem lock") = Some(text.clone());
+    *shared.problem.write() = Some(text.clone());
     broadcast(shared, &live::event("problem", &text));
 }
 
@@ -450,7 +465,7 @@ fn make(shared: &Shared, opts: &BuildOptions, full: bool) -> crate::error::Resul
     warnings.extend(processed.warnings);
     let t = Instant::now();
     let now = incremental::fingerprints(&site, &processed.media);
-    let last = shared.last.lock().expect("last lock").clone();
+    let last = shared.last.lock().clone();
     let selection = match (&last, full) {
         (Some(before), false) => incremental::selection(before, &now, &site),
         _ => None,
@@ -466,7 +481,7 @@ fn make(shared: &Shared, opts: &BuildOptions, full: bool) -> crate::error::Resul
     if shared.pins_codes {
         ledger.save(&opts.site)?;
     }
-    *shared.last.lock().expect("last lock") = Some(now);
+    *shared.last.lock() = Some(now);
     if shared.timings {
         for (stage, t) in &pipeline.timings {
             eprintln!("{stage:>22}: {:>8.1} ms", t.as_secs_f64() * 1000.0);
@@ -521,7 +536,7 @@ fn watch(
                 full |= relevant(&root, &more).unwrap_or(false);
                 note_changed(&root, &more, &mut changed);
             }
-            rebuild(&shared, &opts, full, &changed);
+            rebuild_guarded(&shared, &opts, full, &changed);
         }
     });
     Ok(watcher)
@@ -584,8 +599,8 @@ fn respond(shared: &Shared, raw: &str) -> (u16, String, Vec<u8>) {
     if path.starts_with("/_print") {
         print_files(shared, &path);
     }
-    let files = shared.files.read().expect("files lock").clone();
-    let problem = shared.problem.read().expect("problem lock").clone();
+    let files = shared.files.read().clone();
+    let problem = shared.problem.read().clone();
     let (key, is_print) = match path.strip_prefix("/_print") {
         Some(rest) => (
             format!("print{}", if rest.is_empty() { "/" } else { rest }),

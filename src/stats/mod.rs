@@ -155,21 +155,15 @@ fn widen(a: Option<(String, String)>, b: Option<(String, String)>) -> Option<(St
 }
 
 /// One day's salt: a hasher keyed at random when the run first meets that day.
-struct Salts(std::sync::Mutex<HashMap<String, std::collections::hash_map::RandomState>>);
+struct Salts(parking_lot::Mutex<HashMap<String, std::collections::hash_map::RandomState>>);
 
 fn salts() -> &'static Salts {
     static SALTS: std::sync::OnceLock<Salts> = std::sync::OnceLock::new();
-    SALTS.get_or_init(|| Salts(std::sync::Mutex::new(HashMap::new())))
+    SALTS.get_or_init(|| Salts(parking_lot::Mutex::new(HashMap::new())))
 }
 
 fn visitor(day: &str, address: &str, agent: &str) -> u64 {
-    let state = salts()
-        .0
-        .lock()
-        .expect("salts lock")
-        .entry(day.to_string())
-        .or_default()
-        .clone();
+    let state = salts().0.lock().entry(day.to_string()).or_default().clone();
     let mut h = state.build_hasher();
     address.hash(&mut h);
     agent.hash(&mut h);

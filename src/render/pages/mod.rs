@@ -141,7 +141,7 @@ pub fn render_site(
     }
 
     // Pages go to the output as they are made; problems are reported in the order of the jobs.
-    let problems = std::sync::Mutex::new(Vec::new());
+    let problems = parking_lot::Mutex::new(Vec::new());
     let pages = std::sync::atomic::AtomicUsize::new(0);
     jobs.par_iter().enumerate().try_for_each(|(n, j)| {
         let (files, found) = match j {
@@ -155,7 +155,7 @@ pub fn render_site(
             },
         };
         if !found.is_empty() {
-            problems.lock().expect("problems lock").push((n, found));
+            problems.lock().push((n, found));
         }
         let made: usize = files
             .iter()
@@ -167,7 +167,7 @@ pub fn render_site(
             None => emit.put(f),
         })
     })?;
-    let mut problems = problems.into_inner().expect("problems lock");
+    let mut problems = problems.into_inner();
     problems.sort_by_key(|(n, _)| *n);
     diags.extend(problems.into_iter().flat_map(|(_, d)| d));
     Ok(pages.into_inner())
