@@ -4,11 +4,11 @@
 //! Every token is 128 random bits; wrong tries are counted per address (an IPv6 client by its
 //! /64) and refused when too many: one address guessing never keeps another out.
 
+use parking_lot::Mutex;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// How long a pairing link works.
@@ -115,7 +115,7 @@ impl Auth {
     /// A new one-time pairing token, valid for `PAIR_TTL`.
     pub fn new_pairing(&self) -> String {
         let token = random_token();
-        let mut st = self.state.lock().expect("auth lock");
+        let mut st = self.state.lock();
         let now = Instant::now();
         st.pairing.retain(|_, until| *until > now);
         st.pairing.insert(hash(&token), now + self.ttl);
@@ -124,7 +124,7 @@ impl Auth {
 
     /// Whether `token` would pair a browser now (the page that asks for a device name).
     pub fn pairing_open(&self, token: &str, from: IpAddr) -> Result<(), Refusal> {
-        let mut st = self.state.lock().expect("auth lock");
+        let mut st = self.state.lock();
         throttle(&mut st, from)?;
         let now = Instant::now();
         match st.pairing.get(&hash(token)) {
@@ -135,7 +135,7 @@ impl Auth {
 
     /// Use up `token` and open a session for the browser that sent it.
     pub fn pair(&self, token: &str, label: &str, from: IpAddr) -> Result<String, Refusal> {
-        let mut st = self.state.lock().expect("auth lock");
+        let mut st = self.state.lock();
         throttle(&mut st, from)?;
         let now = Instant::now();
         match st.pairing.remove(&hash(token)) {
@@ -154,14 +154,14 @@ impl Auth {
     pub fn session(&self, cookie: &str) -> Option<Session> {
         let key = hash(cookie);
         let session = {
-            let mut st = self.state.lock().expect("auth lock");
+            let mut st = self.state.lock();
             let s = st.sessions.get_mut(&key)?;
             s.last_used = Instant::now();
             s.clone()
         };
         if let Some(link) = &session.owner_link {
             if !self.owner_links().iter().any(|l| &l.id == link) {
-                self.state.lock().expect("auth lock").sessions.remove(&key);
+                self.state.lock().sessions.remove(&key);
                 return None;
             }
         }
@@ -197,7 +197,7 @@ impl Auth {
             return Ok(false);
         }
         self.write_owners(&file)?;
-        let mut st = self.state.lock().expect("auth lock");
+        let mut st = self.state.lock();
         st.sessions
             .retain(|_, s| s.owner_link.as_deref() != Some(id));
         Ok(true)
@@ -205,7 +205,7 @@ impl Auth {
 
     /// The paired phones (volunteers' sessions, not owners'), most recently used first.
     pub fn devices(&self) -> Vec<Session> {
-        let st = self.state.lock().expect("auth lock");
+        let st = self.state.lock();
         let mut out: Vec<Session> = st
             .sessions
             .values()
@@ -218,7 +218,7 @@ impl Auth {
 
     /// End the paired phone's session `id` at once; whether there was one.
     pub fn unpair(&self, id: &str) -> bool {
-        let mut st = self.state.lock().expect("auth lock");
+        let mut st = self.state.lock();
         let before = st.sessions.len();
         st.sessions
             .retain(|_, s| !(s.scope == Scope::All && s.id == id));
@@ -233,7 +233,7 @@ impl Auth {
         if file.links.len() != before {
             self.write_owners(&file)?;
         }
-        let mut st = self.state.lock().expect("auth lock");
+        let mut st = self.state.lock();
         st.sessions
             .retain(|_, s| s.scope != Scope::Entry(entry.to_string()));
         Ok(())
@@ -242,7 +242,7 @@ impl Auth {
     /// Open a session for whoever holds an owner link's token.
     pub fn open_owner(&self, token: &str, from: IpAddr) -> Result<String, Refusal> {
         {
-            let mut st = self.state.lock().expect("auth lock");
+            let mut st = self.state.lock();
             throttle(&mut st, from)?;
         }
         let h = hash(token);
@@ -250,7 +250,7 @@ impl Auth {
             .owner_links()
             .into_iter()
             .find(|l| same(l.hash.as_bytes(), h.as_bytes()));
-        let mut st = self.state.lock().expect("auth lock");
+        let mut st = self.state.lock();
         match link {
             Some(l) => Ok(open(
                 &mut st,
@@ -376,8 +376,10 @@ fn hash(token: &str) -> String {
 }
 
 /// Equal bytes, compared in time that does not depend on where they differ.
+/// Equal, in a time that does not tell how much of a guess was right.
 fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    use subtle::ConstantTimeEq;
+    a.ct_eq(b).into()
 }
 
 #[cfg(test)]

@@ -69,7 +69,7 @@ impl Editor {
     /// `content/` into the cache's `deleted/` folder, under the site lock a save takes.
     pub fn delete(&self, id: &str, label: &str) -> Result<Deleted, Failed> {
         let config = self.config().map_err(|e| Failed::Io(e.to_string()))?;
-        let _one = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        let _one = self.write.lock();
         let _lock = crate::lock::SiteLock::take(&self.site);
         let mut all = self.entries(&config);
         let files = all.remove(id).ok_or(Failed::Gone)?;

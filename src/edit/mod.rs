@@ -20,10 +20,10 @@ use crate::error::{Diagnostic, Error};
 use crate::vocab::Kind;
 use document::Change;
 use form::{FieldMsg, Submission};
+use parking_lot::Mutex;
 use serde_yaml_ng::{Mapping, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 pub struct Editor {
     pub site: PathBuf,
@@ -272,7 +272,7 @@ impl Editor {
     /// Start a new entry, as `waymark new` does (the scaffold and a code pinned in
     /// plaques.lock); returns its id.
     pub fn create(&self, kind: Kind, title: &str) -> Result<String, Error> {
-        let _one = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        let _one = self.write.lock();
         let _lock = crate::lock::SiteLock::take(&self.site);
         let created = crate::scaffold::new_entry(&self.site, kind, title, None)?;
         let file = created.files.first().cloned().unwrap_or_default();
@@ -317,7 +317,7 @@ impl Editor {
             return Err(Failed::Invalid(msgs));
         }
 
-        let _one = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        let _one = self.write.lock();
         let _lock = crate::lock::SiteLock::take(&self.site);
         let files = self.entries(&config).remove(id).ok_or(Failed::Gone)?;
         let text = self.read(&files.file)?;
@@ -583,7 +583,7 @@ impl Editor {
         label: &str,
     ) -> Result<Saved, Failed> {
         let config = self.config().map_err(|e| Failed::Io(e.to_string()))?;
-        let _one = self.write.lock().unwrap_or_else(|e| e.into_inner());
+        let _one = self.write.lock();
         let _lock = crate::lock::SiteLock::take(&self.site);
         let files = self.entries(&config).remove(id).ok_or(Failed::Gone)?;
         let now = self.read(&files.file)?;

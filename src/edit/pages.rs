@@ -19,24 +19,18 @@ pub enum Lang {
 impl Lang {
     /// From an Accept-Language header: Vietnamese when the browser prefers it over English.
     pub fn from_header(accept: Option<&str>) -> Lang {
-        let Some(accept) = accept else {
-            return Lang::Vi;
-        };
-        for part in accept.split(',') {
-            let tag = part
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase();
-            if tag.starts_with("vi") {
-                return Lang::Vi;
-            }
-            if tag.starts_with("en") {
-                return Lang::En;
-            }
+        // The browser's languages by q-value (`en;q=0.9, vi;q=0.8` prefers English); the first
+        // whose primary tag is one the editor speaks (`vi-VN` is Vietnamese).
+        let preferred = accept_language::parse(accept.unwrap_or(""));
+        let primary = |tag: &String| tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+        match preferred
+            .iter()
+            .map(primary)
+            .find(|p| p == "vi" || p == "en")
+        {
+            Some(p) if p == "en" => Lang::En,
+            _ => Lang::Vi,
         }
-        Lang::Vi
     }
     pub fn t<'a>(self, vi: &'a str, en: &'a str) -> &'a str {
         match self {
@@ -49,20 +43,7 @@ impl Lang {
     }
 }
 
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::theme::escape_html as esc;
 
 const STYLE: &str = "body{font:16px/1.45 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#f6f4ef}\
 main{max-width:60rem;margin:0 auto;padding:.75rem}header{background:#7a2e12;color:#fff;padding:.6rem .75rem}\
@@ -1054,4 +1035,20 @@ pub fn deleted(lang: Lang, id: &str, section: &str, codes: &[String]) -> String 
         lang.t("Về danh sách", "Back to the list")
     );
     page(lang, lang.t("Đã xoá", "Deleted"), &b)
+}
+
+#[cfg(test)]
+mod lang_tests {
+    use super::Lang;
+
+    #[test]
+    fn the_browsers_preference_by_q_value() {
+        let of = |h: &str| Lang::from_header(Some(h));
+        assert_eq!(of("vi-VN,vi;q=0.9,en-US;q=0.8,en;q=0.7"), Lang::Vi);
+        assert_eq!(of("en-US,en;q=0.9"), Lang::En);
+        assert_eq!(of("en-GB"), Lang::En);
+        assert_eq!(of("en;q=0.5, vi;q=0.9"), Lang::Vi, "q-values, not order");
+        assert_eq!(of("zh-CN,zh;q=0.9"), Lang::Vi);
+        assert_eq!(Lang::from_header(None), Lang::Vi);
+    }
 }
