@@ -47,10 +47,7 @@ fn problems(
     entries: &[&str],
     memo: Option<&Memo>,
 ) -> Vec<Diagnostic> {
-    let errors = |e: Error| match e {
-        Error::Site(ds) => ds.into_iter().filter(Diagnostic::is_error).collect(),
-        other => vec![Diagnostic::error(site, other.to_string())],
-    };
+    let errors = |e: Error| errors_of(site, e);
     let ledger = match Ledger::load(site) {
         Ok(l) => l,
         Err(e) => return errors(e),
@@ -69,10 +66,7 @@ pub fn problems_with_ledger(
     entries: &[&str],
     memo: Option<&Memo>,
 ) -> Vec<Diagnostic> {
-    let errors = |e: Error| match e {
-        Error::Site(ds) => ds.into_iter().filter(Diagnostic::is_error).collect(),
-        other => vec![Diagnostic::error(site, other.to_string())],
-    };
+    let errors = |e: Error| errors_of(site, e);
     let loaded = match content::load_staged(site, config, false, memo, staged) {
         Ok(l) => l,
         Err(e) => return errors(e),
@@ -95,4 +89,12 @@ pub fn problems_with_ledger(
         }
     }
     out
+}
+
+/// A failed load's errors (its warnings left out), or the failure itself named at the site.
+fn errors_of(site: &Path, e: Error) -> Vec<Diagnostic> {
+    match e {
+        Error::Site(ds) => ds.into_iter().filter(Diagnostic::is_error).collect(),
+        other => vec![Diagnostic::error(site, other.to_string())],
+    }
 }
