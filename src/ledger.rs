@@ -203,7 +203,8 @@ pub fn assign(
                 if j != i && claims[j].code.is_none() {
                     let note = ledger.codes[code].printed_note();
                     let mut d = Diagnostic::error(c.file, format!("code {code} is already issued{note} for {} (plaques.lock)", claims[j].file.display()))
-                        .hint("pick another code for this entry; a printed code must keep leading to its page");
+                        .hint("pick another code for this entry; a printed code must keep leading to its page")
+                        .vi(format!("mã {code} đã cấp cho địa điểm khác ({}): chọn mã khác cho địa điểm này", claims[j].file.display()));
                     if let Some(l) = c.code_line {
                         d = d.at(l, None);
                     }
@@ -218,7 +219,8 @@ pub fn assign(
         }) = ledger.codes.get(code)
         {
             let mut d = Diagnostic::error(c.file, format!("code {code} was retired (plaques.lock) and its plaques lead elsewhere"))
-                .hint("pick a new code, or remove the `retired_to:` line in plaques.lock to give the code back to this entry");
+                .hint("pick a new code, or remove the `retired_to:` line in plaques.lock to give the code back to this entry")
+                .vi(format!("mã {code} đã thôi dùng và biển in của nó dẫn tới nơi khác: chọn mã mới"));
             if let Some(l) = c.code_line {
                 d = d.at(l, None);
             }
@@ -292,7 +294,8 @@ pub fn assign(
                 } else {
                     diags.push(
                         Diagnostic::error(FILE, format!("retired code {code} leads to `{target}`, which is neither a live code, an entry (section/slug) nor a section"))
-                            .hint("point `retired_to:` at a code that an entry uses now, e.g. a nearby site's"),
+                            .hint("point `retired_to:` at a code that an entry uses now, e.g. a nearby site's")
+                            .vi(format!("mã đã thôi dùng {code} dẫn tới `{target}`, không phải mã, mục hay chuyên mục nào đang có: sửa `retired_to:` trong plaques.lock")),
                     );
                 }
             }
