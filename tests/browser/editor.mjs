@@ -83,15 +83,16 @@ try {
   await preview.waitForLoadState("load");
   await shot(preview, "4-preview.png");
 
-  // A conflict: the file changes on disk while the form is open.
+  // A clash: someone changes the same field on disk while the form is open.
   await page.goto(`${base}/_edit/e/relics/chua-tien`);
   const disk = path.join(siteDir, "content/relics/chua-tien/index.md");
   fs.writeFileSync(disk, fs.readFileSync(disk, "utf8").replace("Chùa trong hang", "Chùa cổ trong hang"));
   await page.fill("[name='f.summary']", "Bản của Lan.");
-  check(!(await saveForm(page)), "a save over a changed file is refused");
+  check(!(await saveForm(page)), "a save over a field changed meanwhile is held back");
   const conflict = await page.content();
-  check(conflict.includes("Bản của Lan.") && conflict.includes("Chùa cổ trong hang"), "a conflict shows both versions");
-  check(fs.readFileSync(disk, "utf8").includes("Chùa cổ trong hang"), "and keeps the file on disk");
+  check(await page.inputValue("[name='f.summary']") === "Bản của Lan.", "the box keeps what she typed");
+  check(conflict.includes("người khác đã đổi") && conflict.includes("Chùa cổ trong hang"), "the other value is shown at the field");
+  check(fs.readFileSync(disk, "utf8").includes("Chùa cổ trong hang"), "and the file on disk is kept");
   await shot(page, "5-conflict.png");
 
   // An owner link for the homestay opens it and nothing else.
