@@ -86,6 +86,20 @@ fn a_pairing_link_pairs_once_and_its_session_cookie_is_strict() {
     // Nothing is used up by looking (link previews in chat apps fetch pages).
     assert_eq!(request("GET", &ed.pair_link, &[], b"").status, 200);
     assert_eq!(page.header("referrer-policy"), Some("same-origin"));
+    // Every answer of the editor, a refusal or a redirect too, carries the same protection.
+    for r in [
+        page.clone(),
+        request("GET", &format!("{}/_edit/", ed.base), &[], b""),
+        request("GET", &format!("{}/_edit", ed.base), &[], b""),
+        request("GET", &format!("{}/_edit/pair/wrong", ed.base), &[], b""),
+    ] {
+        assert_eq!(r.header("x-frame-options"), Some("DENY"), "{}", r.status);
+        assert_eq!(r.header("cache-control"), Some("no-store"), "{}", r.status);
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+        assert!(r
+            .header("content-security-policy")
+            .is_some_and(|c| c.contains("frame-ancestors 'none'")));
+    }
     let token = ed.pair_link.rsplit('/').next().unwrap();
     let r = Browser::default().post(
         &format!("{}/_edit/pair", ed.base),

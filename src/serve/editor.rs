@@ -9,7 +9,10 @@ use crate::edit::form::{self, FieldMsg};
 use crate::edit::pages::{self, Lang};
 use crate::edit::upload::{Upload, MAX_FILE, MAX_REQUEST};
 use crate::edit::{Editor, Failed};
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{
+    ConnectInfo, DefaultBodyLimit, FromRequestParts, Multipart, Path, Query, State,
+};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -55,6 +58,7 @@ pub fn routes() -> Router<App> {
                 .layer(DefaultBodyLimit::max(RAW_REQUEST)),
         )
         .route("/_edit/file/{section}/{slug}/{n}", get(photo))
+        .layer(axum::middleware::map_response(secure))
 }
 
 fn lang(headers: &HeaderMap) -> Lang {
@@ -65,15 +69,23 @@ fn lang(headers: &HeaderMap) -> Lang {
     )
 }
 
-/// An HTML answer that no other site may frame and no cache keeps.
+/// An HTML answer.
 fn html(status: StatusCode, body: String) -> Response {
     let mut r = (status, body).into_response();
-    let h = r.headers_mut();
-    h.insert(
+    r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// Every answer under `/_edit/` (a tower layer, so no handler can forget it): no other site
+/// may frame it, no cache keeps it, no link passes its address on.
+async fn secure(mut r: Response) -> Response {
+    let h = r.headers_mut();
+    // A handler may allow a short private cache (a photo's original); nothing else is kept.
+    h.entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-store"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -92,21 +104,172 @@ fn html(status: StatusCode, body: String) -> Response {
     r
 }
 
-fn refuse(headers: &HeaderMap, status: StatusCode, vi: &str, en: &str) -> Response {
-    let l = lang(headers);
-    html(
-        status,
-        pages::message(l, l.t("Không được phép", "Not allowed"), l.t(vi, en)),
-    )
+/// Why the editor refuses a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Why {
+    NotPaired,
+    /// An owner link's session asking for more than its entry.
+    OneEntryOnly,
+    /// A POST without the session's token, or from another Origin.
+    Csrf,
+    TooMany,
+    BadLink,
 }
 
-fn not_paired(headers: &HeaderMap) -> Response {
-    refuse(
-        headers,
-        StatusCode::FORBIDDEN,
-        "Điện thoại này chưa được ghép. Mở đường dẫn ghép mà `waymark serve --edit` in ra (hoặc quét mã QR của nó).",
-        "This browser is not paired. Open the pairing link that `waymark serve --edit` printed (or scan its QR code).",
-    )
+/// The one error of the editor's handlers: a refusal, answered in the asker's language.
+pub struct Refused {
+    why: Why,
+    lang: Lang,
+}
+
+impl Refused {
+    fn new(why: Why, headers: &HeaderMap) -> Refused {
+        Refused {
+            why,
+            lang: lang(headers),
+        }
+    }
+
+    /// A refusal of the pairing and owner links.
+    fn of(r: Refusal, headers: &HeaderMap) -> Refused {
+        let why = match r {
+            Refusal::TooMany => Why::TooMany,
+            Refusal::BadLink => Why::BadLink,
+        };
+        Refused::new(why, headers)
+    }
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        let (status, vi, en) = match self.why {
+            Why::NotPaired => (
+                StatusCode::FORBIDDEN,
+                "Điện thoại này chưa được ghép. Mở đường dẫn ghép mà `waymark serve --edit` in ra (hoặc quét mã QR của nó).",
+                "This browser is not paired. Open the pairing link that `waymark serve --edit` printed (or scan its QR code).",
+            ),
+            Why::OneEntryOnly => (
+                StatusCode::FORBIDDEN,
+                "Đường dẫn của bạn chỉ mở được một mục.",
+                "Your link opens one entry only.",
+            ),
+            Why::Csrf => (
+                StatusCode::FORBIDDEN,
+                "Yêu cầu này không đến từ trang soạn thảo (hoặc trang đã cũ): mở lại trang và thử lại.",
+                "This request did not come from the editor's own page (or the page is old): open it again and retry.",
+            ),
+            Why::TooMany => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "Thử sai quá nhiều lần. Đợi một phút rồi thử lại.",
+                "Too many wrong tries. Wait a minute and try again.",
+            ),
+            Why::BadLink => (
+                StatusCode::FORBIDDEN,
+                "Đường dẫn này không dùng được (sai, đã dùng, đã hết hạn hoặc đã bị thu hồi). Xin một đường dẫn mới.",
+                "This link does not work (wrong, used, expired or revoked). Ask for a new one.",
+            ),
+        };
+        let l = self.lang;
+        html(
+            status,
+            pages::message(l, l.t("Không được phép", "Not allowed"), l.t(vi, en)),
+        )
+    }
+}
+
+/// A paired browser, a volunteer's or an owner's: the extractor every editor address but the
+/// pairing and owner links takes, so none can forget it.
+pub struct Paired {
+    st: Arc<EditorState>,
+    s: Session,
+    lang: Lang,
+    headers: HeaderMap,
+}
+
+impl FromRequestParts<App> for Paired {
+    type Rejection = Refused;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Refused> {
+        let st = editor(app);
+        let jar = CookieJar::from_headers(&parts.headers);
+        let s = session(&st, &jar).ok_or_else(|| Refused::new(Why::NotPaired, &parts.headers))?;
+        Ok(Paired {
+            st,
+            s,
+            lang: lang(&parts.headers),
+            headers: parts.headers.clone(),
+        })
+    }
+}
+
+impl Paired {
+    fn refuse(&self, why: Why) -> Refused {
+        Refused {
+            why,
+            lang: self.lang,
+        }
+    }
+
+    /// A POST: the session's own token, and this server's Origin when the browser sends one.
+    fn csrf(&self, token: &str) -> Result<(), Refused> {
+        if post_ok(&self.headers, &self.s, Some(token)) {
+            Ok(())
+        } else {
+            Err(self.refuse(Why::Csrf))
+        }
+    }
+
+    /// Entry `id` is this session's to edit (every entry for a volunteer, one for an owner).
+    fn may_edit(&self, id: &str) -> Result<(), Refused> {
+        if self.s.may_edit(id) {
+            Ok(())
+        } else {
+            Err(self.refuse(Why::OneEntryOnly))
+        }
+    }
+}
+
+/// A form that carries the session's CSRF token.
+trait Tokened {
+    fn csrf(&self) -> &str;
+}
+
+/// A volunteer's posted form, read and its token checked before the handler runs.
+pub struct VolunteerForm<T>(Paired, T);
+
+impl<T> axum::extract::FromRequest<App> for VolunteerForm<T>
+where
+    T: serde::de::DeserializeOwned + Tokened + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, app: &App) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let Volunteer(p) = Volunteer::from_request_parts(&mut parts, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let req = axum::extract::Request::from_parts(parts, body);
+        let Form(f) = Form::<T>::from_request(req, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        p.csrf(f.csrf()).map_err(IntoResponse::into_response)?;
+        Ok(VolunteerForm(p, f))
+    }
+}
+
+/// A paired volunteer: an owner link's session is refused.
+pub struct Volunteer(Paired);
+
+impl FromRequestParts<App> for Volunteer {
+    type Rejection = Refused;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Refused> {
+        let p = Paired::from_request_parts(parts, app).await?;
+        if p.s.scope != Scope::All {
+            return Err(p.refuse(Why::OneEntryOnly));
+        }
+        Ok(Volunteer(p))
+    }
 }
 
 fn session(st: &EditorState, jar: &CookieJar) -> Option<Session> {
@@ -133,87 +296,12 @@ fn post_ok(headers: &HeaderMap, s: &Session, csrf: Option<&str>) -> bool {
     origin_ok && csrf.is_some_and(|t| s.csrf_ok(t))
 }
 
-fn csrf_refused(headers: &HeaderMap) -> Response {
-    refuse(
-        headers,
-        StatusCode::FORBIDDEN,
-        "Yêu cầu này không đến từ trang soạn thảo (hoặc trang đã cũ): mở lại trang và thử lại.",
-        "This request did not come from the editor's own page (or the page is old): open it again and retry.",
-    )
-}
-
-fn too_many(headers: &HeaderMap) -> Response {
-    refuse(
-        headers,
-        StatusCode::TOO_MANY_REQUESTS,
-        "Thử sai quá nhiều lần. Đợi một phút rồi thử lại.",
-        "Too many wrong tries. Wait a minute and try again.",
-    )
-}
-
-fn bad_link(headers: &HeaderMap) -> Response {
-    refuse(
-        headers,
-        StatusCode::FORBIDDEN,
-        "Đường dẫn này không dùng được (sai, đã dùng, đã hết hạn hoặc đã bị thu hồi). Xin một đường dẫn mới.",
-        "This link does not work (wrong, used, expired or revoked). Ask for a new one.",
-    )
-}
-
 fn session_cookie(token: String) -> Cookie<'static> {
     Cookie::build((COOKIE, token))
         .http_only(true)
         .same_site(SameSite::Strict)
         .path("/_edit")
         .build()
-}
-
-/// An owner link's session asking for more than its entry.
-fn one_entry_only(headers: &HeaderMap) -> Response {
-    refuse(
-        headers,
-        StatusCode::FORBIDDEN,
-        "Đường dẫn của bạn chỉ mở được một mục.",
-        "Your link opens one entry only.",
-    )
-}
-
-/// The session of whoever asks for entry `id`, volunteer or its owner; else the refusal.
-fn editing(
-    app: &App,
-    headers: &HeaderMap,
-    jar: &CookieJar,
-    id: &str,
-) -> Result<(Arc<EditorState>, Session), Response> {
-    let st = editor(app);
-    let Some(s) = session(&st, jar) else {
-        return Err(not_paired(headers));
-    };
-    if !s.may_edit(id) {
-        return Err(one_entry_only(headers));
-    }
-    Ok((st, s))
-}
-
-/// The paired volunteer (not an owner) making this request, with a POST's token checked when
-/// `csrf` is given; else the refusal to send.
-fn volunteer(
-    app: &App,
-    headers: &HeaderMap,
-    jar: &CookieJar,
-    csrf: Option<&str>,
-) -> Result<(Arc<EditorState>, Session), Response> {
-    let st = editor(app);
-    let Some(s) = session(&st, jar) else {
-        return Err(not_paired(headers));
-    };
-    if s.scope != Scope::All {
-        return Err(one_entry_only(headers));
-    }
-    if csrf.is_some_and(|t| !post_ok(headers, &s, Some(t))) {
-        return Err(csrf_refused(headers));
-    }
-    Ok((st, s))
 }
 
 /// The client a wrong try is counted against: the connection's address, or, when it comes
@@ -234,13 +322,6 @@ fn client(peer: SocketAddr, headers: &HeaderMap) -> std::net::IpAddr {
         .unwrap_or(peer.ip())
 }
 
-fn refusal(headers: &HeaderMap, r: Refusal) -> Response {
-    match r {
-        Refusal::TooMany => too_many(headers),
-        Refusal::BadLink => bad_link(headers),
-    }
-}
-
 async fn pair_page(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -250,7 +331,7 @@ async fn pair_page(
     let st = editor(&app);
     match st.editor.auth.pairing_open(&token, client(peer, &headers)) {
         Ok(()) => html(StatusCode::OK, pages::pair(lang(&headers), &token)),
-        Err(r) => refusal(&headers, r),
+        Err(r) => Refused::of(r, &headers).into_response(),
     }
 }
 
@@ -285,7 +366,7 @@ async fn pair(
             println!("editor: paired `{label}`");
             (jar.add(session_cookie(cookie)), Redirect::to("/_edit/")).into_response()
         }
-        Err(r) => refusal(&headers, r),
+        Err(r) => Refused::of(r, &headers).into_response(),
     }
 }
 
@@ -295,16 +376,17 @@ struct CsrfForm {
     csrf: String,
 }
 
+impl Tokened for CsrfForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 async fn pair_another(
-    State(app): State<App>,
     headers: HeaderMap,
-    jar: CookieJar,
-    Form(f): Form<CsrfForm>,
+    VolunteerForm(p, _): VolunteerForm<CsrfForm>,
 ) -> Response {
-    let (st, _) = match volunteer(&app, &headers, &jar, Some(&f.csrf)) {
-        Ok(v) => v,
-        Err(refused) => return refused,
-    };
+    let (st, _) = (p.st, p.s);
     let link = format!(
         "{}/_edit/pair/{}",
         st.base_url,
@@ -348,7 +430,7 @@ async fn owner_open(
             )
                 .into_response()
         }
-        Err(r) => refusal(&headers, r),
+        Err(r) => Refused::of(r, &headers).into_response(),
     }
 }
 
@@ -361,13 +443,10 @@ struct ListQuery {
 async fn list(
     State(app): State<App>,
     headers: HeaderMap,
-    jar: CookieJar,
+    p: Paired,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    let st = editor(&app);
-    let Some(s) = session(&st, &jar) else {
-        return not_paired(&headers);
-    };
+    let (st, s) = (p.st, p.s);
     if let Scope::Entry(e) = &s.scope {
         return Redirect::to(&format!("/_edit/e/{e}")).into_response();
     }
@@ -456,16 +535,14 @@ struct NewForm {
     title: String,
 }
 
-async fn create(
-    State(app): State<App>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    Form(f): Form<NewForm>,
-) -> Response {
-    let (st, _) = match volunteer(&app, &headers, &jar, Some(&f.csrf)) {
-        Ok(v) => v,
-        Err(refused) => return refused,
-    };
+impl Tokened for NewForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+async fn create(headers: HeaderMap, VolunteerForm(p, f): VolunteerForm<NewForm>) -> Response {
+    let (st, _) = (p.st, p.s);
     let Some(kind) = pages::kind_of(&f.kind) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
@@ -507,15 +584,15 @@ struct OpenQuery {
 async fn open(
     State(app): State<App>,
     headers: HeaderMap,
-    jar: CookieJar,
+    p: Paired,
     Path((section, slug)): Path<(String, String)>,
     Query(q): Query<OpenQuery>,
 ) -> Response {
     let id = format!("{section}/{slug}");
-    let (st, s) = match editing(&app, &headers, &jar, &id) {
-        Ok(v) => v,
-        Err(refused) => return refused,
-    };
+    if let Err(r) = p.may_edit(&id) {
+        return r.into_response();
+    }
+    let (st, s) = (p.st, p.s);
     let l = lang(&headers);
     let shared = app.shared.clone();
     let notice = q.saved.map(|_| {
@@ -640,15 +717,14 @@ fn failed_page(l: Lang, id: &str, f: Failed) -> (StatusCode, String) {
 async fn save(
     State(app): State<App>,
     headers: HeaderMap,
-    jar: CookieJar,
+    p: Paired,
     Path((section, slug)): Path<(String, String)>,
     mut multipart: Multipart,
 ) -> Response {
     let id = format!("{section}/{slug}");
-    let (st, s) = match editing(&app, &headers, &jar, &id) {
-        Ok(v) => v,
-        Err(refused) => return refused,
-    };
+    if let Err(r) = p.may_edit(&id) {
+        return r.into_response();
+    }
     let l = lang(&headers);
     // The form's fields and files. A file over the limit is passed over and the fields after
     // it are still read, and a request cut short keeps what came before: the form comes back
@@ -719,9 +795,11 @@ async fn save(
         .iter()
         .find(|(k, _)| k == "csrf")
         .map(|(_, v)| v.as_str());
-    if !post_ok(&headers, &s, csrf) {
-        return csrf_refused(&headers);
+    // The form is multipart, read above: its token is checked here, not by an extractor.
+    if let Err(r) = p.csrf(csrf.unwrap_or("")) {
+        return r.into_response();
     }
+    let (st, s) = (p.st, p.s);
     let shared = app.shared.clone();
     let (status, body, to) = tokio::task::spawn_blocking(move || {
         let opened = match st.editor.open(&id) {
@@ -865,17 +943,12 @@ async fn save(
     }
 }
 
-async fn photo(
-    State(app): State<App>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    Path((section, slug, n)): Path<(String, String, usize)>,
-) -> Response {
+async fn photo(p: Paired, Path((section, slug, n)): Path<(String, String, usize)>) -> Response {
     let id = format!("{section}/{slug}");
-    let st = match editing(&app, &headers, &jar, &id) {
-        Ok((st, _)) => st,
-        Err(refused) => return refused,
-    };
+    if let Err(r) = p.may_edit(&id) {
+        return r.into_response();
+    }
+    let st = p.st;
     let found = tokio::task::spawn_blocking(move || {
         let path = st.editor.photo(&id, n)?;
         let bytes = std::fs::read(&path).ok()?;
@@ -906,11 +979,8 @@ async fn photo(
     }
 }
 
-async fn owners(State(app): State<App>, headers: HeaderMap, jar: CookieJar) -> Response {
-    let (st, s) = match volunteer(&app, &headers, &jar, None) {
-        Ok(v) => v,
-        Err(refused) => return refused,
-    };
+async fn owners(Volunteer(p): Volunteer, headers: HeaderMap) -> Response {
+    let (st, s) = (p.st, p.s);
     html(
         StatusCode::OK,
         pages::owners(lang(&headers), &st.editor.auth.owner_links(), &s.csrf, None),
@@ -926,16 +996,14 @@ struct OwnerForm {
     label: String,
 }
 
-async fn owner_new(
-    State(app): State<App>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    Form(f): Form<OwnerForm>,
-) -> Response {
-    let (st, s) = match volunteer(&app, &headers, &jar, Some(&f.csrf)) {
-        Ok(v) => v,
-        Err(refused) => return refused,
-    };
+impl Tokened for OwnerForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+async fn owner_new(headers: HeaderMap, VolunteerForm(p, f): VolunteerForm<OwnerForm>) -> Response {
+    let (st, s) = (p.st, p.s);
     let known = st
         .editor
         .config()
@@ -979,25 +1047,20 @@ struct RevokeForm {
     id: String,
 }
 
-async fn owner_revoke(
-    State(app): State<App>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    Form(f): Form<RevokeForm>,
-) -> Response {
-    let (st, _) = match volunteer(&app, &headers, &jar, Some(&f.csrf)) {
-        Ok(v) => v,
-        Err(refused) => return refused,
-    };
+impl Tokened for RevokeForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+async fn owner_revoke(VolunteerForm(p, f): VolunteerForm<RevokeForm>) -> Response {
+    let (st, _) = (p.st, p.s);
     let _ = st.editor.auth.revoke(&f.id);
     Redirect::to("/_edit/owners").into_response()
 }
 
-async fn devices(State(app): State<App>, headers: HeaderMap, jar: CookieJar) -> Response {
-    let (st, s) = match volunteer(&app, &headers, &jar, None) {
-        Ok(v) => v,
-        Err(refused) => return refused,
-    };
+async fn devices(Volunteer(p): Volunteer, headers: HeaderMap) -> Response {
+    let (st, s) = (p.st, p.s);
     html(
         StatusCode::OK,
         pages::devices(lang(&headers), &st.editor.auth.devices(), &s.id, &s.csrf),
@@ -1011,16 +1074,14 @@ struct UnpairForm {
     id: String,
 }
 
-async fn unpair(
-    State(app): State<App>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    Form(f): Form<UnpairForm>,
-) -> Response {
-    let (st, s) = match volunteer(&app, &headers, &jar, Some(&f.csrf)) {
-        Ok(v) => v,
-        Err(refused) => return refused,
-    };
+impl Tokened for UnpairForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+async fn unpair(VolunteerForm(p, f): VolunteerForm<UnpairForm>) -> Response {
+    let (st, s) = (p.st, p.s);
     if st.editor.auth.unpair(&f.id) {
         println!("editor: {} unpaired a phone", s.label);
     }
@@ -1031,13 +1092,10 @@ async fn unpair(
 async fn delete_page(
     State(app): State<App>,
     headers: HeaderMap,
-    jar: CookieJar,
+    Volunteer(p): Volunteer,
     Path((section, slug)): Path<(String, String)>,
 ) -> Response {
-    let (st, s) = match volunteer(&app, &headers, &jar, None) {
-        Ok(v) => v,
-        Err(refused) => return refused,
-    };
+    let (st, s) = (p.st, p.s);
     let id = format!("{section}/{slug}");
     let l = lang(&headers);
     let known = st
@@ -1077,17 +1135,18 @@ struct DeleteForm {
     confirm: String,
 }
 
+impl Tokened for DeleteForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 async fn delete(
-    State(app): State<App>,
     headers: HeaderMap,
-    jar: CookieJar,
     Path((section, slug)): Path<(String, String)>,
-    Form(f): Form<DeleteForm>,
+    VolunteerForm(p, f): VolunteerForm<DeleteForm>,
 ) -> Response {
-    let (st, s) = match volunteer(&app, &headers, &jar, Some(&f.csrf)) {
-        Ok(v) => v,
-        Err(refused) => return refused,
-    };
+    let (st, s) = (p.st, p.s);
     let l = lang(&headers);
     let id = format!("{section}/{slug}");
     if f.confirm != "yes" {
