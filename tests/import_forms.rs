@@ -535,3 +535,95 @@ fn commune_groups_give_their_commune_and_a_checks_warning_is_said() {
     );
     build_ok(&s);
 }
+
+/// A province's list as found by a new user: "TT" for the number column, the count written in
+/// words and sentences ("Tổng số di tích: 3", "Toàn huyện: 3 di tích", "Tổng số có 3 di tích",
+/// "Cộng toàn tỉnh"), a heading of candidates ("* Di tích đang đề nghị xếp hạng"), and both a
+/// "Google Maps" and a "Tọa độ" column, one or the other filled. Only the places become entries,
+/// each with its position.
+#[test]
+fn a_numbered_list_keeps_its_places_and_reads_either_position_column() {
+    use rust_xlsxwriter::Workbook;
+    let (_dir, s) = fresh_site();
+    let before = entries(&s, "relics");
+    let path = s.join("dm3.xlsx");
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let header = [
+        "TT",
+        "Tên di tích",
+        "Địa điểm",
+        "Cấp xếp hạng",
+        "Google Maps",
+        "Tọa độ",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let rows: &[&[&str]] = &[
+        &[
+            "1",
+            "Đình Phai Vệ",
+            "Đông Kinh",
+            "Cấp tỉnh",
+            "https://www.google.com/maps/place/x/@21.8510,106.7680,17z",
+            "",
+        ],
+        &[
+            "2",
+            "Chùa Thành",
+            "Vĩnh Trại",
+            "Cấp tỉnh",
+            "",
+            "21.9000,106.3300",
+        ],
+        &["", "Tổng số di tích: 3", "", "", "", ""],
+        &["", "Toàn huyện: 3 di tích", "", "", "", ""],
+        &["", "Tổng số có 3 di tích", "", "", "", ""],
+        &["", "* Di tích đang đề nghị xếp hạng", "", "", "", ""],
+        &[
+            "3",
+            "Đền Bắc Lệ",
+            "Tân Thành",
+            "",
+            "https://maps.app.goo.gl/AbCdEf",
+            "21,68; 106,36",
+        ],
+        &["", "Cộng toàn tỉnh", "", "", "", ""],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                sheet.write_string(1 + r as u32, c as u16, *v).unwrap();
+            }
+        }
+    }
+    book.save(&path).unwrap();
+    let o = import(&s, &path, &[]);
+    let text = out(&o);
+    assert!(o.status.success(), "{text}");
+    let mut made: Vec<String> = entries(&s, "relics")
+        .into_iter()
+        .filter(|e| !before.contains(e))
+        .collect();
+    made.sort();
+    assert_eq!(made, ["chua-thanh", "den-bac-le", "dinh-phai-ve"], "{text}");
+    assert!(
+        entry(&s, "relics/dinh-phai-ve").contains("lat: 21.851"),
+        "from Google Maps"
+    );
+    assert!(
+        entry(&s, "relics/chua-thanh").contains("lat: 21.9"),
+        "from Tọa độ"
+    );
+    assert!(
+        entry(&s, "relics/den-bac-le").contains("lat: 21.68"),
+        "the short link holds none; Tọa độ does"
+    );
+    assert!(!text.contains("not read: column F"), "{text}");
+    let ledger = read(s.join("plaques.lock"));
+    for junk in ["tong-so", "toan-huyen", "cong-toan", "de-nghi"] {
+        assert!(!ledger.contains(junk), "{junk} pinned a code: {ledger}");
+    }
+    build_ok(&s);
+}

@@ -30,6 +30,9 @@ pub enum Column {
     Booking,
     /// The section folder (`relics`, `homestays`), as `waymark export` writes it.
     Section,
+    /// The row's number in the list ("STT", "TT"): not kept, but a row without one in a
+    /// numbered list is a heading, a total or a note, not a place.
+    Sequence,
 }
 
 /// The header as found: the last of its rows (0-based; data starts below it), what each
@@ -44,9 +47,9 @@ pub struct Header {
 /// Header names (folded) and what they hold; the first that a header starts with wins, so
 /// longer names come first.
 const NAMES: &[(&str, Column)] = &[
-    ("stt", Column::Ignore),
-    ("so thu tu", Column::Ignore),
-    ("no.", Column::Ignore),
+    ("stt", Column::Sequence),
+    ("so thu tu", Column::Sequence),
+    ("no.", Column::Sequence),
     ("ten di tich", Column::Title),
     ("ten dia diem", Column::Title),
     ("ten homestay", Column::Title),
@@ -120,6 +123,7 @@ const NAMES: &[(&str, Column)] = &[
     ("tags", Column::Tags),
     ("dat phong", Column::Booking),
     ("booking", Column::Booking),
+    ("tt", Column::Sequence),
     // What `waymark export` writes and import has no use for.
     ("short link", Column::Ignore),
     ("page", Column::Ignore),
@@ -196,8 +200,11 @@ pub fn find(
     table: &Table,
     overrides: &HashMap<String, Column>,
 ) -> std::result::Result<Header, String> {
-    let known =
-        |cols: &[(usize, Column)]| cols.iter().filter(|(_, c)| *c != Column::Ignore).count();
+    let known = |cols: &[(usize, Column)]| {
+        cols.iter()
+            .filter(|(_, c)| !matches!(c, Column::Ignore | Column::Sequence))
+            .count()
+    };
     let mut best: Option<(usize, Vec<(usize, Column)>)> = None;
     for (i, row) in table.rows.iter().enumerate().take(30) {
         let names: Vec<(&str, &str)> = row.iter().map(|c| (c.text.as_str(), "")).collect();
@@ -260,7 +267,10 @@ fn columns_of(names: &[(&str, &str)], overrides: &HashMap<String, Column>) -> Ve
     let mut cols: Vec<(usize, Column)> = Vec::new();
     for (j, (top, sub)) in names.iter().enumerate() {
         if let Some(c) = under(top, sub, overrides) {
-            if c == Column::Ignore || !cols.iter().any(|(_, k)| *k == c) {
+            // Several columns may hold a position ("Tọa độ" beside "Google Maps"): each is
+            // read, the first that gives one wins. Other kinds: the first column counts.
+            let repeatable = matches!(c, Column::Ignore | Column::LatLon | Column::Sequence);
+            if repeatable || !cols.iter().any(|(_, k)| *k == c) {
                 cols.push((j, c));
             }
         }
@@ -419,7 +429,7 @@ mod tests {
         assert_eq!(
             kinds,
             [
-                Column::Ignore,
+                Column::Sequence,
                 Column::Title,
                 Column::Decision,
                 Column::Address,

@@ -169,12 +169,30 @@ pub fn run(opts: &Options) -> Result<Report> {
     let mut group_district: Option<String> = None;
     let mut group_commune: Option<String> = None;
     let mut places = 0;
+    // A numbered list ("STT" filled on most rows): a row without a number there is no place.
+    let sequence = columns
+        .iter()
+        .find(|(_, c)| *c == Column::Sequence)
+        .map(|(i, _)| *i);
+    let numbered = sequence.filter(|&j| {
+        // Among the rows that fill more than one cell (places do; a heading or a total, one).
+        let filled: Vec<&Vec<Cell>> = table.rows[head.last_row + 1..]
+            .iter()
+            .filter(|r| r.iter().filter(|c| !c.text.is_empty()).count() >= 2)
+            .collect();
+        let with = filled.iter().filter(|r| rows::has_number(r.get(j))).count();
+        with >= 2 && with * 2 >= filled.len()
+    });
     for (i, cells) in table.rows.iter().enumerate().skip(head.last_row + 1) {
         let number = i + 1;
-        match rows::classify(cells, title_col) {
+        match rows::classify(cells, title_col, numbered) {
             rows::Line::Blank => continue,
             rows::Line::Numbers => passed_over.push((number, "column numbers".into())),
             rows::Line::Total => passed_over.push((number, "a total".into())),
+            rows::Line::Heading => passed_over.push((
+                number,
+                "a heading or note across the list (no number in its STT column)".into(),
+            )),
             rows::Line::Group { district, commune } => {
                 // Said with what it gives the rows below, so a misread group shows.
                 let what = match (&district, &commune) {
@@ -526,6 +544,15 @@ pub fn run(opts: &Options) -> Result<Report> {
     })
 }
 
+/// A position a cell gives: a map link that holds one, or degrees.
+fn position(text: &str) -> Option<(f64, f64)> {
+    match values::map_link(text) {
+        Some(Ok(p)) => Some(p),
+        Some(Err(_)) => None,
+        None => values::lat_lon(text),
+    }
+}
+
 /// Where to correct a build check's problem in a row: its sheet, row and the cell of the field
 /// the problem's line falls in (an entry's file that does not exist yet names nothing).
 fn in_sheet(
@@ -733,12 +760,13 @@ fn read_row(
     ctx: &RowContext,
     place: &dyn Fn(usize, usize) -> PathBuf,
 ) -> std::result::Result<Row, Vec<Diagnostic>> {
+    // The first cell of kind `c` that holds something (a kind may have several columns).
     let get = |c: Column| -> Option<(usize, &Cell)> {
         columns
             .iter()
-            .find(|(_, k)| *k == c)
-            .and_then(|(i, _)| cells.get(*i).map(|cell| (*i, cell)))
-            .filter(|(_, cell)| !cell.text.is_empty() || cell.number.is_some())
+            .filter(|(_, k)| *k == c)
+            .filter_map(|(i, _)| cells.get(*i).map(|cell| (*i, cell)))
+            .find(|(_, cell)| !cell.text.is_empty() || cell.number.is_some())
     };
     let col_of = |c: Column| {
         columns
@@ -970,6 +998,20 @@ fn read_row(
                 None
             }
         },
+        // Of several position columns, the first that gives a position.
+        (_, _, Some(_))
+            if columns
+                .iter()
+                .filter(|(_, k)| *k == Column::LatLon)
+                .filter_map(|(i, _)| cells.get(*i).map(|c| (*i, c)))
+                .any(|(_, c)| position(&c.text).is_some()) =>
+        {
+            columns
+                .iter()
+                .filter(|(_, k)| *k == Column::LatLon)
+                .filter_map(|(i, _)| cells.get(*i).map(|c| (*i, c)))
+                .find_map(|(i, c)| position(&c.text).map(|(x, y)| (x, y, i)))
+        }
         (_, _, Some((i, c))) => match values::map_link(&c.text) {
             Some(Ok((x, y))) => Some((x, y, i)),
             Some(Err(why)) => {

@@ -21,12 +21,16 @@ pub enum Line {
     },
     /// "Cộng", "Tổng số: 2 di tích".
     Total,
+    /// One line of text across a numbered list, without a number of its own: a heading or a
+    /// note ("* Di tích đang đề nghị xếp hạng", "Toàn huyện: 3 di tích").
+    Heading,
     /// The signature block begins: this row and every one below it are not places.
     Signatures,
 }
 
-/// What `cells` is; `title` is the name column's index.
-pub fn classify(cells: &[Cell], title: usize) -> Line {
+/// What `cells` is; `title` is the name column's index, `numbered` the number column ("STT")
+/// when most rows of the list have a number there.
+pub fn classify(cells: &[Cell], title: usize, numbered: Option<usize>) -> Line {
     let texts: Vec<&str> = cells
         .iter()
         .map(|c| c.text.as_str())
@@ -63,7 +67,23 @@ pub fn classify(cells: &[Cell], title: usize) -> Line {
             commune: commune(group),
         };
     }
+    let mut distinct = texts.clone();
+    distinct.dedup();
+    let unnumbered = numbered.is_some_and(|j| !has_number(cells.get(j)));
+    if unnumbered && distinct.len() == 1 {
+        return Line::Heading;
+    }
     Line::Place
+}
+
+/// A sequence number: "1", "12.", a number cell.
+pub fn has_number(cell: Option<&Cell>) -> bool {
+    cell.is_some_and(|c| {
+        c.number.is_some() || {
+            let t = c.text.trim().trim_end_matches('.');
+            !t.is_empty() && t.chars().all(|c| c.is_ascii_digit())
+        }
+    })
 }
 
 /// "(1)", "1", "(12)".
@@ -79,11 +99,26 @@ fn column_number(t: &str) -> bool {
 /// count (a place called "Cổng Thành" is not a total).
 fn total(t: &str) -> bool {
     let f = fold(t);
-    ["tong cong", "tong so", "tong", "cong", "total"]
+    // Words that only a total begins with.
+    let always = [
+        "tong cong",
+        "cong toan",
+        "toan huyen",
+        "toan tinh",
+        "toan thanh pho",
+        "tong so di tich",
+        "tong so co",
+    ];
+    if always.iter().any(|w| f.starts_with(w)) {
+        return true;
+    }
+    // Words a place's name may begin with too ("Cổng Thành"): then only a count, or nothing,
+    // may follow.
+    let rest = ["tong so", "tong", "cong", "total"]
         .iter()
         .find_map(|w| f.strip_prefix(w))
-        .map(|rest| rest.trim_start_matches([':', ' ', '-', '.']))
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_digit()))
+        .map(|rest| rest.trim_start_matches([':', ' ', '-', '.']));
+    rest.is_some_and(|rest| rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// The group's name, when the row is a group: a Roman numeral or capital letter before it
@@ -211,39 +246,71 @@ mod tests {
             .collect()
     }
 
+    fn classify_(cells: &[Cell], title: usize) -> Line {
+        classify(cells, title, None)
+    }
+
+    #[test]
+    fn a_line_without_a_number_in_a_numbered_list_is_a_heading() {
+        let numbered = Some(0);
+        for t in [
+            "* Di tích đang đề nghị xếp hạng",
+            "Di tích kiến trúc nghệ thuật",
+        ] {
+            assert_eq!(
+                classify(&row(&["", t, ""]), 1, numbered),
+                Line::Heading,
+                "{t}"
+            );
+        }
+        assert_eq!(
+            classify(&row(&["3", "Đền Mẫu Đồng Đăng", ""]), 1, numbered),
+            Line::Place
+        );
+        // Unnumbered lists keep every named row a place.
+        assert_eq!(
+            classify(&row(&["", "Đền Mẫu Đồng Đăng", ""]), 1, None),
+            Line::Place
+        );
+    }
+
     #[test]
     fn rows_that_are_not_places() {
         let merged = "I. Thành phố Lạng Sơn";
         assert_eq!(
-            classify(&row(&[merged, merged, merged]), 1),
+            classify_(&row(&[merged, merged, merged]), 1),
             Line::Group {
                 district: Some("Thành phố Lạng Sơn".into()),
                 commune: None
             }
         );
         assert_eq!(
-            classify(&row(&["II", "HUYỆN CAO LỘC", ""]), 1),
+            classify_(&row(&["II", "HUYỆN CAO LỘC", ""]), 1),
             Line::Group {
                 district: Some("Cao Lộc".into()),
                 commune: None
             }
         );
         assert_eq!(
-            classify(&row(&["A", "Di tích cấp quốc gia", ""]), 1),
+            classify_(&row(&["A", "Di tích cấp quốc gia", ""]), 1),
             Line::Group {
                 district: None,
                 commune: None
             }
         );
-        assert_eq!(classify(&row(&["(1)", "(2)", "(3)"]), 1), Line::Numbers);
-        assert_eq!(classify(&row(&["1", "2", "3", "4"]), 1), Line::Numbers);
+        assert_eq!(classify_(&row(&["(1)", "(2)", "(3)"]), 1), Line::Numbers);
+        assert_eq!(classify_(&row(&["1", "2", "3", "4"]), 1), Line::Numbers);
         for t in [
             "Cộng",
             "Tổng số: 2 di tích",
             "Tổng cộng: 7 cơ sở",
             "TỔNG CỘNG",
+            "Tổng số di tích: 3",
+            "Toàn huyện: 3 di tích",
+            "Tổng số có 3 di tích",
+            "Cộng toàn tỉnh",
         ] {
-            assert_eq!(classify(&row(&["", t, ""]), 1), Line::Total, "{t}");
+            assert_eq!(classify_(&row(&["", t, ""]), 1), Line::Total, "{t}");
         }
         for t in [
             "Lạng Sơn, ngày 15 tháng 3 năm 2024",
@@ -253,10 +320,10 @@ mod tests {
             "CHỦ TỊCH",
             "Ghi chú: danh mục gồm các di tích đã xếp hạng",
         ] {
-            assert_eq!(classify(&row(&["", t, ""]), 1), Line::Signatures, "{t}");
-            assert_eq!(classify(&row(&["", "", t]), 1), Line::Signatures, "{t}");
+            assert_eq!(classify_(&row(&["", t, ""]), 1), Line::Signatures, "{t}");
+            assert_eq!(classify_(&row(&["", "", t]), 1), Line::Signatures, "{t}");
         }
-        assert_eq!(classify(&row(&["", "", ""]), 1), Line::Blank);
+        assert_eq!(classify_(&row(&["", "", ""]), 1), Line::Blank);
     }
 
     #[test]
@@ -269,17 +336,17 @@ mod tests {
             "Động Tam Thanh",
         ] {
             assert_eq!(
-                classify(&row(&["1", name, "Quốc gia"]), 1),
+                classify_(&row(&["1", name, "Quốc gia"]), 1),
                 Line::Place,
                 "{name}"
             );
         }
         // A decision date in a row is not the signature block's date line.
         assert_eq!(
-            classify(&row(&["3", "Đền Mẫu", "ngày 3 tháng 4 năm 2012"]), 1),
+            classify_(&row(&["3", "Đền Mẫu", "ngày 3 tháng 4 năm 2012"]), 1),
             Line::Place
         );
         // Nor is a place with no name: it is refused as a place.
-        assert_eq!(classify(&row(&["5", "", "Cấp tỉnh"]), 1), Line::Place);
+        assert_eq!(classify_(&row(&["5", "", "Cấp tỉnh"]), 1), Line::Place);
     }
 }
