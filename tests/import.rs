@@ -573,3 +573,38 @@ fn an_import_that_would_stop_the_build_writes_nothing() {
     assert_eq!(content(s.path()), before, "nothing written: {text}");
     build_ok(s.path());
 }
+
+/// A row matched by its code that names another place (another title in another commune) is a
+/// mistyped code: refused, so the printed plaque keeps showing its place; a rename in the same
+/// commune goes through.
+#[test]
+fn a_code_in_the_sheet_never_moves_a_plaque_to_another_place() {
+    let hvt = "---\ntitle: Khu lưu niệm Hoàng Văn Thụ\ncode: HVT\ncommune: Hoàng Văn Thụ\ndistrict: Văn Lãng\n---\n";
+    let s = site(&[("content/relics/hvt.md", hvt)]);
+    build_ok(s.path());
+    let csv = s.path().join("ds.csv");
+    std::fs::write(
+        &csv,
+        "STT,Tên di tích,Xã,Huyện,Mã\n1,Đình Phai Vệ,Đông Kinh,Thành phố Lạng Sơn,HVT\n",
+    )
+    .unwrap();
+    let o = import(s.path(), &csv, &["--update"]);
+    let text = out(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("code HVT is the plaque of Khu lưu niệm Hoàng Văn Thụ"),
+        "{text}"
+    );
+    assert_eq!(read(s.path().join("content/relics/hvt.md")), hvt);
+    std::fs::write(
+        &csv,
+        "STT,Tên di tích,Xã,Huyện,Mã\n1,Khu di tích Hoàng Văn Thụ,Hoàng Văn Thụ,Văn Lãng,HVT\n",
+    )
+    .unwrap();
+    let o = import(s.path(), &csv, &["--update"]);
+    let text = out(&o);
+    assert!(o.status.success(), "{text}");
+    assert!(
+        read(s.path().join("content/relics/hvt.md")).contains("title: Khu di tích Hoàng Văn Thụ")
+    );
+}

@@ -637,6 +637,36 @@ fn plan(
         };
         let text = texts.get(&id).cloned().unwrap_or_default();
         let before = document::fields(&text);
+        // Matched by its code, a row that names another place (another title, and another
+        // commune or district) is a mistyped code, not a rename: the code's plaque would show
+        // the row's place. Refused, since a code follows its place forever.
+        let by_its_code = r.code.as_ref().is_some_and(|c| by_code.contains_key(c));
+        if by_its_code {
+            let was = |k: &str| before.get(k).and_then(|v| v.as_str()).map(fold);
+            let differs = |k: &str, now: Option<&str>| matches!((was(k), now.map(fold)), (Some(a), Some(b)) if a != b);
+            let row_district = r
+                .changes
+                .iter()
+                .find(|(k, _)| k == "district")
+                .and_then(|(_, v)| v.as_ref())
+                .and_then(|v| v.as_str());
+            let elsewhere =
+                differs("commune", r.commune.as_deref()) || differs("district", row_district);
+            if differs("title", Some(&r.title)) && elsewhere {
+                let code = r.code.clone().unwrap_or_default();
+                let title = before
+                    .get("title")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string();
+                return Err(vec![Diagnostic::error(
+                    place(r.number, col_of(Column::Code)),
+                    format!("code {code} is the plaque of {title} ({id}), and this row names another place, {}", r.title),
+                )
+                .hint("check the code in this row: leave it empty to make a new entry; a code leads to its place forever")
+                .vi(format!("mã {code} là biển của {title}, còn dòng này là nơi khác ({}): kiểm tra lại mã, hoặc để trống để tạo mục mới", r.title))]);
+            }
+        }
         let mut changes: Vec<Change> = Vec::new();
         let mut diffs = Vec::new();
         for (k, v) in &r.changes {
