@@ -88,14 +88,21 @@ fn a_draft_with_a_printed_code_keeps_its_landing_in_every_language() {
 }
 
 #[test]
-fn a_draft_without_a_code_is_given_none() {
-    let s = site(&[(
-        "content/relics/moi.md",
-        "---\ntitle: Mục mới\ndraft: true\n---\n",
-    )]);
-    build_ok(s.path());
+fn a_draft_without_a_code_is_given_none_and_links_to_it_lead_to_its_list() {
+    let s = site(&[
+        (
+            "content/relics/moi.md",
+            "---\ntitle: Mục mới\ndraft: true\n---\n",
+        ),
+        (
+            "content/relics/den.md",
+            "---\ntitle: Đền\n---\nXem [mục mới](moi.md).\n",
+        ),
+    ]);
+    let out = build_ok(s.path()).join("site");
     let ledger = std::fs::read_to_string(s.path().join("plaques.lock")).unwrap_or_default();
     assert!(!ledger.contains("relics/moi"), "{ledger}");
+    assert!(read(out.join("relics/den/index.html")).contains("href=\"/relics/\""));
 }
 
 #[test]
@@ -118,6 +125,9 @@ fn ticking_draft_in_the_editor_keeps_the_site_building() {
     ));
     let out = build_ok(s.path()).join("site");
     assert!(out.join("q/NHAMAC/index.html").exists());
+    // The volunteer finds the entry she hid by its name.
+    let list = b.get(&format!("{}/_edit/?q=thanh%20nha", ed.base));
+    assert!(list.body.contains("Thành nhà Mạc"), "{}", list.body);
 }
 
 #[test]

@@ -236,7 +236,7 @@ fn redirects(site: &Site) -> String {
         .entries
         .iter()
         .map(|e| e.code.as_str())
-        .chain(site.held.iter().map(|h| h.code.as_str()))
+        .chain(site.held.iter().filter_map(|h| h.code.as_deref()))
         .chain(site.retired.keys().map(String::as_str));
     let mut lines: Vec<String> = Vec::new();
     for code in codes {

@@ -88,7 +88,11 @@ impl markdown::Resolver for Links<'_> {
         // A draft left out with its code: its landing says it is being updated.
         let held = |t: &Path| site.held.iter().find(|h| h.files.iter().any(|f| f == t));
         if let Some(h) = held(target).or_else(|| other_form(target).and_then(|t| held(&t))) {
-            return Some(site.link(&crate::address::landing(&h.code)));
+            // Without a code (a new draft), the section's list.
+            return Some(match &h.code {
+                Some(code) => site.link(&crate::address::landing(code)),
+                None => site.link(&site.section_path(&h.section, lang)),
+            });
         }
         // A file in a bundle (or a subfolder of one): published beside the entry's default-language page.
         for bundle in target.ancestors().skip(1) {

@@ -1230,9 +1230,18 @@ pub fn suggestion_lists(site: &crate::site::Site) -> Vec<(&'static str, Vec<Stri
 }
 
 /// Entry titles of the kept model by id.
+/// Every entry's title by id, drafts left out of the preview included (a volunteer finds the
+/// entry they just hid by its name).
 pub fn titles(site: &crate::site::Site) -> HashMap<String, String> {
+    let default = site.default_language();
     site.entries
         .iter()
-        .map(|e| (format!("{}/{}", e.section, e.slug), e.matter.title.clone()))
+        .map(|e| (e.page_id(), e.matter.title.clone()))
+        .chain(site.held.iter().map(|h| {
+            (
+                h.page_id(),
+                h.titles.get(default).cloned().unwrap_or_default(),
+            )
+        }))
         .collect()
 }

@@ -39,11 +39,12 @@ impl Entry {
     }
 }
 
-/// A draft left out of the build whose plaque code was issued: its landing `/q/CODE/` says the
-/// place is being updated instead of leading nowhere, and links to it lead there.
+/// A draft left out of the build. When its plaque code was issued, its landing `/q/CODE/` says
+/// the place is being updated instead of leading nowhere, and links to it lead there.
 #[derive(Debug)]
 pub struct Held {
-    pub code: String,
+    /// None for a draft that was never given a code.
+    pub code: Option<String>,
     pub section: String,
     pub slug: String,
     /// Title by language.
@@ -153,7 +154,7 @@ pub struct Site {
     pub(crate) by_file: HashMap<PathBuf, usize>,
     /// Retired plaque codes and what they now lead to (a code, `section/slug` or a section).
     pub(crate) retired: BTreeMap<String, String>,
-    /// Drafts left out that have a plaque code, by file path.
+    /// Drafts left out, by file path.
     pub(crate) held: Vec<Held>,
     /// For each entry, the closest relic sites and homestays: (entry index, km).
     pub(crate) nearby: Vec<Nearby>,
@@ -220,9 +221,8 @@ impl Site {
         let held = held
             .into_iter()
             .zip(codes)
-            .filter(|(_, code)| !code.is_empty())
             .map(|(e, code)| Held {
-                code,
+                code: (!code.is_empty()).then_some(code),
                 titles: (e.texts.iter())
                     .map(|(l, t)| (l.clone(), t.title.clone()))
                     .collect(),

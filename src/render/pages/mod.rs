@@ -123,7 +123,9 @@ pub fn render_site(
     let mut landings: Vec<Vec<String>> =
         site.entries.iter().map(|e| vec![e.code.clone()]).collect();
     for (i, h) in site.held.iter().enumerate().filter(|_| lists) {
-        jobs.push(Job::HeldLanding(h.code.clone(), i));
+        if let Some(code) = &h.code {
+            jobs.push(Job::HeldLanding(code.clone(), i));
+        }
     }
     for (code, target) in &site.retired {
         match resolve_retired(site, target) {
@@ -196,7 +198,7 @@ fn resolve_retired(site: &Site, target: &str) -> Option<Target> {
         if let Some(i) = site
             .held
             .iter()
-            .position(|h| h.code == t || h.page_id() == t)
+            .position(|h| h.code.as_deref() == Some(t.as_str()) || h.page_id() == t)
         {
             return Some(Target::Held(i));
         }
