@@ -173,8 +173,18 @@ pub fn run(opts: &Options) -> Result<Report> {
                 {
                     let page = site.reachable(c, at);
                     let (o, _) = fetch(&agent, &page, opts.retries);
-                    if !matches!(o, Outcome::Ok { .. }) {
-                        problem = Some(format!("its page {} {}", path_of(c), describe(&o)));
+                    match &o {
+                        // The page names itself, as every page of the site does; a folder
+                        // listing (a host's answer for a page that is gone) names nothing.
+                        Outcome::Ok { canonical: own, .. }
+                            if own.as_deref().map(path_of) == Some(path_of(c)) => {}
+                        Outcome::Ok { .. } => {
+                            problem = Some(format!(
+                                "its page {} answers, but not with the entry's page (a folder listing, or another page)",
+                                path_of(c)
+                            ));
+                        }
+                        _ => problem = Some(format!("its page {} {}", path_of(c), describe(&o))),
                     }
                 }
                 if let Some(b) = &bar {

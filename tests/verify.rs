@@ -336,3 +336,25 @@ fn a_drafts_landing_is_a_note_not_a_broken_code() {
     assert!(text.contains("relics/mau-son is a draft"), "{text}");
     assert!(text.contains(": 0 broken"), "{text}");
 }
+
+/// A host that answers a folder whose page is gone with a listing of the folder (Python's
+/// http.server, Apache with Indexes): the landing answers, and the page behind it answers 200
+/// too, but is not the entry's page.
+#[test]
+fn a_folder_listing_behind_a_landing_is_a_broken_code() {
+    let s = example();
+    let out = build_ok(s.path());
+    let copy = tempfile::tempdir().unwrap();
+    for (rel, bytes) in tree(&out.join("site")) {
+        let p = copy.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+    let listing = "<!DOCTYPE HTML><html><head><title>Directory listing for /relics/mau-son/</title></head><body><h1>Directory listing for /relics/mau-son/</h1><ul><li><a href=\"mau-son-480.jpg\">mau-son-480.jpg</a></li></ul></body></html>";
+    std::fs::write(copy.path().join("relics/mau-son/index.html"), listing).unwrap();
+    let base = serve_files(copy.path().to_path_buf(), HashMap::new());
+    let o = verify(s.path(), &[&base]);
+    let text = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(text.contains("not with the entry's page"), "{text}");
+}
