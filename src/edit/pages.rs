@@ -48,7 +48,7 @@ pub use crate::theme::escape_html as esc;
 const STYLE: &str = "body{font:16px/1.45 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#f6f4ef}\
 main{max-width:60rem;margin:0 auto;padding:.75rem}header{background:#7a2e12;color:#fff;padding:.6rem .75rem}\
 header a{color:#fff}h1{font-size:1.3rem;margin:.4rem 0}label{display:block;font-weight:600;margin:.7rem 0 .2rem}\
-input,select,textarea{font:inherit;width:100%;box-sizing:border-box;padding:.55rem;border:1px solid #8a8a8a;border-radius:.35rem;background:#fff}\
+input,select,textarea{font:inherit;width:100%;box-sizing:border-box;min-height:2.75rem;padding:.55rem;border:1px solid #8a8a8a;border-radius:.35rem;background:#fff}\
 input[type=checkbox]{width:1.6rem;height:1.6rem;margin:0 .6rem 0 0;flex:none}label.check{display:flex;align-items:center;min-height:2.75rem;font-weight:600}textarea{min-height:7rem}textarea.body{min-height:18rem}\
 button,.button{font:inherit;font-weight:600;min-height:2.75rem;box-sizing:border-box;padding:.65rem 1rem;border:0;border-radius:.35rem;background:#7a2e12;color:#fff;margin:.4rem .3rem .4rem 0;cursor:pointer;text-decoration:none;display:inline-block}\
 button.quiet,.button.quiet{background:#e4ddd3;color:#1b1b1b}.help{color:#555;font-size:.9rem;margin:.15rem 0}\

@@ -66,6 +66,9 @@ try {
     check(box && box.height >= 44, `Lưu is a 44 px target (${box && box.height})`);
     const checks = await smallest(page, "label.check");
     check(checks >= 44, `checkboxes with their labels are 44 px tap targets (${id}, smallest ${checks})`);
+    const inputs = await page.$$eval("form#entry input:not([type=hidden]):not([type=checkbox]):not([type=file]), form#entry select", els =>
+      Math.min(...els.filter(e => e.offsetParent).map(e => e.getBoundingClientRect().height)));
+    check(inputs >= 44, `text boxes and choices are 44 px tap targets (${id}, smallest ${inputs})`);
     const text = await page.textContent("main");
     check(!text.includes("site.yaml") && !text.includes("plaques.lock"), `no site.yaml or plaques.lock jargon on the form (${id})`);
     const help = await page.textContent("label[for='f.title'] + .help");
