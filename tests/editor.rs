@@ -530,7 +530,10 @@ fn new_entries_translations_owner_links_and_commits() {
         log.contains("edit relics/den (from the editor: Điện thoại Lan)"),
         "{log}"
     );
-    assert!(log.contains("new relics/chua-tien"), "{log}");
+    assert!(
+        log.contains("new relics/chua-tien (from the editor: Điện thoại Lan)"),
+        "the phone that made it is named: {log}"
+    );
 
     // An owner link opens one entry and nothing else, and ends when revoked.
     let fields = form_of(&b, &ed.base, "homestays/nha-lan");

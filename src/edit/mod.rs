@@ -271,7 +271,8 @@ impl Editor {
 
     /// Start a new entry, as `waymark new` does (the scaffold and a code pinned in
     /// plaques.lock); returns its id.
-    pub fn create(&self, kind: Kind, title: &str) -> Result<String, Error> {
+    /// `label` names the paired phone in the commit (with `--commit`).
+    pub fn create(&self, kind: Kind, title: &str, label: &str) -> Result<String, Error> {
         let _one = self.write.lock();
         let _lock = crate::lock::SiteLock::take(&self.site);
         let created = crate::scaffold::new_entry(&self.site, kind, title, None)?;
@@ -283,7 +284,7 @@ impl Editor {
             .map(|c| c.to_string_lossy().into_owned());
         let section = parts.next().unwrap_or_default();
         let slug = parts.next().unwrap_or_default();
-        self.commit_files(&created.files, &format!("new {section}/{slug}"), "editor");
+        self.commit_files(&created.files, &format!("new {section}/{slug}"), label);
         Ok(format!("{section}/{slug}"))
     }
 

@@ -542,7 +542,7 @@ impl Tokened for NewForm {
 }
 
 async fn create(headers: HeaderMap, VolunteerForm(p, f): VolunteerForm<NewForm>) -> Response {
-    let (st, _) = (p.st, p.s);
+    let (st, s) = (p.st, p.s);
     let Some(kind) = pages::kind_of(&f.kind) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
@@ -551,7 +551,7 @@ async fn create(headers: HeaderMap, VolunteerForm(p, f): VolunteerForm<NewForm>)
     let made =
         tokio::task::spawn_blocking(move || match st.editor.new_title_problem(kind, &title) {
             Some(problem) => Ok(Err(problem)),
-            None => st.editor.create(kind, &title).map(Ok),
+            None => st.editor.create(kind, &title, &s.label).map(Ok),
         })
         .await;
     match made {
