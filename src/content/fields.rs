@@ -85,6 +85,9 @@ pub enum Bound {
     NewLine,
     /// More than `max` characters.
     TooLong { max: usize, len: usize },
+    /// An invisible character that turns the text around or hides it (U+202E, U+2066…) in a
+    /// name: `title: "\u{202e}gnal"` reads "lang" on a page and makes the slug `gnal`.
+    Invisible,
 }
 
 impl Bound {
@@ -95,6 +98,16 @@ impl Bound {
                 format!("{} is one line: remove the line breaks", field.en),
                 format!(
                     "{} chỉ được viết trên một dòng: bỏ các dấu xuống dòng",
+                    field.vi
+                ),
+            ),
+            Bound::Invisible => (
+                format!(
+                    "{} holds an invisible character that changes how the text reads (a direction mark): type it again",
+                    field.en
+                ),
+                format!(
+                    "{} có ký tự ẩn làm đảo chiều chữ: hãy gõ lại",
                     field.vi
                 ),
             ),
@@ -131,6 +144,12 @@ impl Field {
     pub fn check_text(&self, text: &str) -> Result<(), Bound> {
         if self.one_line() && text.contains(['\n', '\r']) {
             return Err(Bound::NewLine);
+        }
+        let turns = |c: char| {
+            ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c)
+        };
+        if self.one_line() && text.chars().any(turns) {
+            return Err(Bound::Invisible);
         }
         let len = text.chars().count();
         if self.max_chars > 0 && len > self.max_chars {
@@ -390,6 +409,11 @@ mod tests {
         let title = get("title").unwrap();
         assert_eq!(title.check_text("Đền Kỳ Cùng"), Ok(()));
         assert_eq!(title.check_text("Đền\nKỳ Cùng"), Err(Bound::NewLine));
+        assert_eq!(title.check_text("\u{202e}gnal"), Err(Bound::Invisible));
+        assert_eq!(
+            title.check_text("Nhà \u{2067}A\u{2069}"),
+            Err(Bound::Invisible)
+        );
         assert_eq!(
             title.check_text(&"á".repeat(201)),
             Err(Bound::TooLong { max: 200, len: 201 })

@@ -293,6 +293,9 @@ fn out_of_bounds<'a>(
                 super::fields::Bound::NewLine => {
                     format!("write `{name}` on one line, without line breaks")
                 }
+                super::fields::Bound::Invisible => {
+                    format!("type `{name}` again, without the invisible direction mark")
+                }
                 super::fields::Bound::TooLong { max, .. } => {
                     format!(
                         "`{name}` may have {max} characters at most; put longer text in the body"

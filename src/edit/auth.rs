@@ -353,7 +353,19 @@ pub fn clean_label(label: &str, fallback: &str) -> String {
         .split(|c: char| c.is_whitespace() || invisible(c))
         .filter(|w| !w.is_empty())
         .collect();
-    let l: String = words.join(" ").chars().take(LABEL_MAX).collect();
+    // Composed, and at most two accents on a letter (Vietnamese needs two): a tower of
+    // combining marks would be drawn over the page above the name.
+    use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+    let mut marks = 0;
+    let l: String = words
+        .join(" ")
+        .nfc()
+        .filter(|c| {
+            marks = if is_combining_mark(*c) { marks + 1 } else { 0 };
+            marks <= 2
+        })
+        .take(LABEL_MAX)
+        .collect();
     let l = l.trim();
     if l.is_empty() {
         fallback.to_string()
@@ -455,6 +467,9 @@ mod tests {
             "Lan editor: paired `admin` [2K"
         );
         assert_eq!(clean_label("\u{202e}\u{2028} ", "volunteer"), "volunteer");
+        let tower = format!("Lan{}", "\u{0301}".repeat(50));
+        // "n" and the first mark compose to "ń"; two more marks stay, the other 47 go.
+        assert_eq!(clean_label(&tower, "x"), "La\u{144}\u{301}\u{301}");
         assert_eq!(
             clean_label(&"a".repeat(500), "x").chars().count(),
             LABEL_MAX
