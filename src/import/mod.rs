@@ -944,7 +944,11 @@ fn read_row(
     }
     if let Some((_, cell)) = get(Column::Type) {
         for t in crate::vocab::tag_list(&cell.text) {
-            let t = t.to_lowercase();
+            // "DTLS" alone is the abbreviation a list writes for a type: its tag, in words.
+            let t = match values::type_tag(t) {
+                Some(tag) => tag.to_string(),
+                None => t.to_lowercase(),
+            };
             let t = t
                 .trim_start_matches("di tích ")
                 .trim_start_matches("dt ")
@@ -1111,7 +1115,11 @@ fn read_row(
             );
         }
     }
-    row.notes = get(Column::Notes).map(|(_, c)| c.text.clone());
+    row.notes = get(Column::Notes).map(|(i, c)| {
+        // The new entry's text: a problem in it (a link that leads nowhere) is this cell's.
+        row.columns.insert("body".into(), header::letter(i));
+        c.text.clone()
+    });
     row.warnings = warnings;
     if problems.is_empty() {
         Ok(row)

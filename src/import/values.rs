@@ -74,6 +74,20 @@ const TYPES: &[(&str, &str)] = &[
     ("KCH", "khảo cổ học"),
 ];
 
+/// The tag a type abbreviation written alone means ("DTLS", "ĐTLS", "D.T.L.S" -> "lịch sử").
+pub fn type_tag(s: &str) -> Option<&'static str> {
+    let compact: String = s
+        .to_uppercase()
+        .replace('Đ', "D")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    TYPES
+        .iter()
+        .find(|(abbr, _)| *abbr == compact)
+        .map(|(_, tag)| *tag)
+}
+
 /// A name without its type abbreviation prefix ("DTLS Đền Kỳ Cùng" -> "Đền Kỳ Cùng"), and the
 /// tag the abbreviation means.
 pub fn name_and_type(s: &str) -> (String, Option<&'static str>) {
@@ -250,6 +264,13 @@ pub fn price(c: &Cell) -> Result<Option<u64>, String> {
         return Ok(None);
     }
     let lower = c.text.trim().to_lowercase();
+    // "1.200.000đ/phòng", "350k / đêm", "200.000 đ/người": what the price is for, dropped.
+    let lower = match lower.split_once('/') {
+        Some((amount, per)) if !per.chars().any(|c| c.is_ascii_digit()) => {
+            amount.trim().to_string()
+        }
+        _ => lower,
+    };
     let lower = ["từ ", "chỉ từ ", "from "]
         .iter()
         .find_map(|p| lower.strip_prefix(p))
@@ -456,6 +477,13 @@ mod tests {
         assert_eq!(map_link("21.9, 106.3"), None);
         assert_eq!(price(&text("từ 300.000")), Ok(Some(300_000)));
         assert_eq!(price(&text("500.000 - 800.000 đ")), Ok(Some(500_000)));
+        assert_eq!(price(&text("1.200.000đ/phòng")), Ok(Some(1_200_000)));
+        assert_eq!(price(&text("350k / đêm")), Ok(Some(350_000)));
+        assert_eq!(price(&text("200.000 đ/người")), Ok(Some(200_000)));
+        // A type written as its abbreviation alone is the tag in words.
+        assert_eq!(type_tag("DTLS"), Some("lịch sử"));
+        assert_eq!(type_tag("Đ.T.L.S"), Some("lịch sử"));
+        assert_eq!(type_tag("Lịch sử"), None);
         assert_eq!(price(&text("300-500k")), Ok(Some(300_000)));
         assert_eq!(price(&text("350.000đ/đêm")), Ok(Some(350_000)));
         assert_eq!(price(&text("250,000 VNĐ")), Ok(Some(250_000)));
