@@ -263,6 +263,15 @@ impl Config {
     fn check(&mut self, text: &str) -> Result<()> {
         let at = |key: &str| yaml::key_line(text, 1, key);
         let mut problems = Vec::new();
+        if self.title.trim().is_empty() {
+            problems.push(
+                Diagnostic::error(FILE, "the site's title is empty")
+                    .at(at("title"), None)
+                    .hint("write the name visitors see at the top of every page, e.g. `title: Di sản Lạng Sơn`")
+                    .vi("tên trang đang để trống: ghi tên trang, ví dụ `title: Di sản Lạng Sơn`")
+                    .with_source(text),
+            );
+        }
         if let Err(why) = check_base_url(&self.base_url) {
             problems.push(
                 Diagnostic::error(FILE, format!("base_url `{}` {why}", self.base_url))
@@ -545,6 +554,13 @@ mod tests {
         assert!(check_base_url("a.example").is_err());
         assert!(check_base_url("https://").is_err());
         assert!(check_base_url("https://a b").is_err());
+    }
+
+    #[test]
+    fn a_blank_title_is_refused_at_its_line() {
+        let e = Config::parse("title: \"  \"\nbase_url: https://a.example\n").unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("title is empty") && text.contains(":1"), "{text}");
     }
 
     #[test]
