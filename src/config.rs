@@ -560,7 +560,10 @@ mod tests {
     fn a_blank_title_is_refused_at_its_line() {
         let e = Config::parse("title: \"  \"\nbase_url: https://a.example\n").unwrap_err();
         let text = e.to_string();
-        assert!(text.contains("title is empty") && text.contains(":1"), "{text}");
+        assert!(
+            text.contains("title is empty") && text.contains(":1"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -565,7 +565,10 @@ fn an_import_that_would_stop_the_build_writes_nothing() {
     let text = out(&o);
     assert_eq!(o.status.code(), Some(1), "{text}");
     assert!(text.contains("den-ky-cung-cu.md"), "{text}");
-    assert!(text.contains("row 2:column D"), "named by its row and the notes' cell: {text}");
+    assert!(
+        text.contains("row 2:column D"),
+        "named by its row and the notes' cell: {text}"
+    );
     assert!(
         !text.contains("chua-tam-thanh/index.md"),
         "not by a file that does not exist: {text}"

@@ -66,10 +66,15 @@ fn events(base: &str) -> mpsc::Receiver<String> {
     let mut s = std::net::TcpStream::connect(&host).unwrap();
     write!(s, "GET /_waymark/events HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
     let (tx, rx) = mpsc::channel();
+    // One message a whole event: its `event:` line and its `data:` lines, up to the blank line.
     std::thread::spawn(move || {
+        let mut event: Vec<String> = Vec::new();
         for line in BufReader::new(s).lines().map_while(Result::ok) {
             if line.starts_with("event:") || line.starts_with("data:") {
-                let _ = tx.send(line);
+                event.push(line);
+            } else if line.is_empty() && !event.is_empty() {
+                let _ = tx.send(event.join("\n"));
+                event.clear();
             }
         }
     });
@@ -81,9 +86,15 @@ fn wait_for(rx: &mpsc::Receiver<String>, what: &str) -> String {
     let mut seen = Vec::new();
     while Instant::now() < deadline {
         if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
-            if line.contains(what) {
-                // The data line follows the event line.
-                return rx.recv_timeout(Duration::from_secs(5)).unwrap_or_default();
+            if line.lines().next().is_some_and(|l| l.contains(what)) {
+                // Its data, one `data:` line a line of the message, joined as the browser's
+                // EventSource joins them.
+                let data: Vec<&str> = line
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("data:"))
+                    .map(|d| d.strip_prefix(' ').unwrap_or(d))
+                    .collect();
+                return data.join("\n");
             }
             seen.push(line);
         }

@@ -57,37 +57,36 @@ async fn preview(State(app): State<App>, req: Request) -> Response {
     }
 }
 
-/// Server-sent events: a `reload` after each good build, a `problem` after each failed one
-/// (and at once, when the site is broken as the page connects).
+/// Server-sent events (axum's `Sse`): a `reload` after each good build, a `problem` after each
+/// failed one (and at once, when the site is broken as the page connects); a comment every 15 s
+/// keeps proxies and phones from closing an idle stream.
 async fn events(State(app): State<App>) -> Response {
+    use axum::response::sse::{Event, KeepAlive, Sse};
     let rx = app.shared.events.subscribe();
-    let first = {
-        let problem = app.shared.problem.read();
-        let mut s = String::from("retry: 1000\n\n");
-        if let Some(p) = problem.as_deref() {
-            s.push_str(&live::event("problem", p));
-        }
-        s
-    };
-    let stream = futures_util::stream::unfold((Some(first), rx), |(first, mut rx)| async move {
-        if let Some(f) = first {
-            return Some((Ok::<_, Infallible>(f), (None, rx)));
-        }
-        let msg = match tokio::time::timeout(Duration::from_secs(15), rx.recv()).await {
-            Ok(Ok(msg)) => msg,
-            // A comment line keeps proxies and phones from closing an idle stream.
-            Err(_) => ": ping\n\n".to_string(),
+    let mut first = vec![Event::default().retry(Duration::from_secs(1))];
+    if let Some(p) = app.shared.problem.read().as_deref() {
+        first.push(live::LiveEvent::new("problem", p).sse());
+    }
+    let now = futures_util::stream::iter(first.into_iter().map(Ok::<_, Infallible>));
+    let later = futures_util::stream::unfold(rx, |mut rx| async move {
+        let event = match rx.recv().await {
+            Ok(e) => e.sse(),
             // A browser that fell behind reloads once.
-            Ok(Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) => {
-                live::event("reload", "ok")
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                live::LiveEvent::new("reload", "ok").sse()
             }
-            Ok(Err(tokio::sync::broadcast::error::RecvError::Closed)) => return None,
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
         };
-        Some((Ok(msg), (None, rx)))
+        Some((Ok::<_, Infallible>(event), rx))
     });
-    Response::builder()
-        .header(header::CONTENT_TYPE, "text/event-stream")
-        .header(header::CACHE_CONTROL, "no-store")
-        .body(Body::from_stream(stream))
-        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+    let mut resp = Sse::new(futures_util::StreamExt::chain(now, later))
+        .keep_alive(
+            KeepAlive::new()
+                .interval(Duration::from_secs(15))
+                .text("ping"),
+        )
+        .into_response();
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
 }

@@ -9,7 +9,7 @@ if(e.data=="ok"||e.data.split(" ").indexOf(p)>=0)location.reload()});
 es.addEventListener("problem",function(e){var d=document.getElementById("waymark-overlay");
 if(!d){d=document.createElement("pre");d.id="waymark-overlay";d.setAttribute("role","alert");
 d.style.cssText="position:fixed;inset:0;margin:0;padding:1rem;background:rgba(40,0,0,.94);color:#fff;font:14px/1.45 monospace;white-space:pre-wrap;overflow:auto;z-index:2147483647";
-document.body.appendChild(d)}d.textContent=e.data.replace(/\\(n|\\)/g,function(m,c){return c=="n"?"\n":"\\"})});})();</script>"#;
+document.body.appendChild(d)}d.textContent=e.data});})();</script>"#;
 
 /// Insert the live-reload script (and, when the last build failed, the error) before `</body>`.
 pub fn inject(html: &[u8], problem: Option<&str>) -> Vec<u8> {
@@ -32,12 +32,29 @@ pub fn overlay(problem: &str) -> String {
     )
 }
 
-/// One server-sent event; newlines in data are sent escaped so the event stays one `data:` line.
-pub fn event(name: &str, data: &str) -> String {
-    format!(
-        "event: {name}\ndata: {}\n\n",
-        data.replace('\\', "\\\\").replace('\n', "\\n")
-    )
+/// A live-reload event for every open page: `reload` (with the pages made, or "ok") after a
+/// good build, `problem` (the build's error) after a failed one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveEvent {
+    pub name: &'static str,
+    pub data: String,
+}
+
+impl LiveEvent {
+    pub fn new(name: &'static str, data: &str) -> LiveEvent {
+        LiveEvent {
+            name,
+            data: data.to_string(),
+        }
+    }
+
+    /// As a server-sent event (axum writes a multi-line message as several `data:` lines, which
+    /// the browser joins again).
+    pub fn sse(&self) -> axum::response::sse::Event {
+        axum::response::sse::Event::default()
+            .event(self.name)
+            .data(&self.data)
+    }
 }
 
 /// The data of a `reload` event after a partial rebuild: the address of every page it changed,
@@ -84,10 +101,5 @@ mod tests {
         ]
         .map(String::from);
         assert_eq!(pages(&paths), "/relics/den/ /");
-    }
-
-    #[test]
-    fn events_are_one_data_line() {
-        assert_eq!(event("problem", "a\nb"), "event: problem\ndata: a\\nb\n\n");
     }
 }

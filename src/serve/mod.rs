@@ -50,7 +50,7 @@ pub struct Shared {
     titles: RwLock<HashMap<String, String>>,
     suggest: RwLock<Vec<(&'static str, Vec<String>)>>,
     /// Live-reload events to every open page.
-    events: tokio::sync::broadcast::Sender<String>,
+    events: tokio::sync::broadcast::Sender<live::LiveEvent>,
     /// Every print file of the kept site is among the served files.
     print_ready: AtomicBool,
     /// Codes whose own print files (symbol, plaque, kit) are among the served files.
@@ -236,7 +236,7 @@ fn rebuild_guarded(shared: &Shared, opts: &BuildOptions, full: bool, changed: &H
         );
         eprintln!("{text}");
         *shared.problem.write() = Some(text.clone());
-        broadcast(shared, &live::event("problem", &text));
+        broadcast(shared, live::LiveEvent::new("problem", &text));
     }
 }
 
@@ -273,7 +273,7 @@ fn rebuild(shared: &Shared, opts: &BuildOptions, full: bool, changed: &HashSet<P
             );
             *shared.kept.lock() = Some(kept);
             forget_print(shared);
-            broadcast(shared, &live::event("reload", "ok"));
+            broadcast(shared, live::LiveEvent::new("reload", "ok"));
         }
         Err(e) => report(shared, &e),
     }
@@ -306,7 +306,7 @@ fn render_patch(
                 "updated the page(s) of {edited} file(s) in {} ms",
                 start.elapsed().as_millis()
             );
-            broadcast(shared, &live::event("reload", &pages));
+            broadcast(shared, live::LiveEvent::new("reload", &pages));
         }
         Err(e) => return report(shared, &e),
     }
@@ -321,7 +321,7 @@ fn render_patch(
                     "updated the lists and {count} page(s) with nearby lists in {} ms",
                     start.elapsed().as_millis()
                 );
-                broadcast(shared, &live::event("reload", &pages));
+                broadcast(shared, live::LiveEvent::new("reload", &pages));
             }
             Err(e) => {
                 // Some pages are of the patched model and some not: the next rebuild renders all.
@@ -445,7 +445,7 @@ fn report(shared: &Shared, e: &crate::error::Error) {
     }
     eprintln!("{text}\nthe last good site is still being served; fix the problem and save");
     *shared.problem.write() = Some(text.clone());
-    broadcast(shared, &live::event("problem", &text));
+    broadcast(shared, live::LiveEvent::new("problem", &text));
 }
 
 /// What a rebuild made: the model and theme to keep, the files, whether only part of the site
@@ -502,9 +502,9 @@ fn bytes(data: &Data) -> Option<Vec<u8>> {
     }
 }
 
-fn broadcast(shared: &Shared, event: &str) {
+fn broadcast(shared: &Shared, event: live::LiveEvent) {
     // No open page is no error.
-    let _ = shared.events.send(event.to_string());
+    let _ = shared.events.send(event);
 }
 
 /// Watch the site's sources; rebuild once per burst of changes.
