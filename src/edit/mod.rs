@@ -294,29 +294,7 @@ impl Editor {
         let mut sub = sub;
         let (uploads, audio_upload) = (std::mem::take(&mut sub.photos), sub.audio.take());
         // Uploads are checked before anything waits for the lock.
-        let mut msgs = Vec::new();
-        let mut photos = Vec::new();
-        for p in &uploads {
-            match upload::check_photo(p) {
-                Ok(checked) => photos.push((p, checked)),
-                Err(r) => msgs.push(FieldMsg::error("photos", r.en, r.vi)),
-            }
-        }
-        let scratch = self.site.join(crate::output::CACHE_ROOT);
-        let _ = std::fs::create_dir_all(&scratch);
-        let audio = match &audio_upload {
-            Some(a) => match upload::check_audio(a, &scratch) {
-                Ok(ext) => Some((a, ext)),
-                Err(r) => {
-                    msgs.push(FieldMsg::error("audio", r.en, r.vi));
-                    None
-                }
-            },
-            None => None,
-        };
-        if !msgs.is_empty() {
-            return Err(Failed::Invalid(msgs));
-        }
+        let (photos, audio) = self.check_uploads(&uploads, audio_upload.as_ref())?;
 
         let _one = self.write.lock();
         let _lock = crate::lock::SiteLock::take(&self.site);
@@ -572,6 +550,47 @@ impl Editor {
             files: written,
             warnings: msgs,
         })
+    }
+
+    /// Step one of a save: photos and audio checked whole (type, size, pixels), each with the
+    /// bundle-file extension it will have; any refused is a message at its input.
+    #[allow(clippy::type_complexity)]
+    fn check_uploads<'a>(
+        &self,
+        uploads: &'a [upload::Upload],
+        audio: Option<&'a upload::Upload>,
+    ) -> Result<
+        (
+            Vec<(&'a upload::Upload, upload::Photo)>,
+            Option<(&'a upload::Upload, String)>,
+        ),
+        Failed,
+    > {
+        let mut msgs = Vec::new();
+        let mut photos = Vec::new();
+        for p in uploads {
+            match upload::check_photo(p) {
+                Ok(checked) => photos.push((p, checked)),
+                Err(r) => msgs.push(FieldMsg::error("photos", r.en, r.vi)),
+            }
+        }
+        let scratch = self.site.join(crate::output::CACHE_ROOT);
+        let _ = std::fs::create_dir_all(&scratch);
+        let audio = match audio {
+            Some(a) => match upload::check_audio(a, &scratch) {
+                Ok(ext) => Some((a, ext)),
+                Err(r) => {
+                    msgs.push(FieldMsg::error("audio", r.en, r.vi));
+                    None
+                }
+            },
+            None => None,
+        };
+        if msgs.is_empty() {
+            Ok((photos, audio))
+        } else {
+            Err(Failed::Invalid(msgs))
+        }
     }
 
     /// Write the whole text of the entry's file as typed (the form for a file whose front
