@@ -22,17 +22,6 @@ fn den(s: &Path) -> String {
     read(s.join("content/relics/den.md"))
 }
 
-/// The form of `id`, read as the browser got it.
-fn form_of(b: &Browser, base: &str, id: &str) -> Vec<(String, String)> {
-    let r = b.get(&format!("{base}/_edit/e/{id}"));
-    assert_eq!(r.status, 200, "{}", r.body);
-    form_fields(&r.body)
-}
-
-fn save(b: &Browser, base: &str, id: &str, fields: &[(String, String)]) -> Reply {
-    b.post_multipart(&format!("{base}/_edit/e/{id}"), fields, &[], &[])
-}
-
 #[test]
 fn unpaired_browsers_and_bad_links_are_refused_and_write_nothing() {
     let s = a_site();

@@ -22,16 +22,6 @@ fn a_site() -> tempfile::TempDir {
     ])
 }
 
-fn form_of(b: &Browser, base: &str, id: &str) -> Vec<(String, String)> {
-    let r = b.get(&format!("{base}/_edit/e/{id}"));
-    assert_eq!(r.status, 200, "{}", r.body);
-    form_fields(&r.body)
-}
-
-fn save(b: &Browser, base: &str, id: &str, fields: &[(String, String)]) -> Reply {
-    b.post_multipart(&format!("{base}/_edit/e/{id}"), fields, &[], &[])
-}
-
 fn check(site: &Path) -> std::process::Output {
     Command::new(bin())
         .args(["check", "--site"])

@@ -1040,20 +1040,21 @@ async fn owner_new(headers: HeaderMap, VolunteerForm(p, f): VolunteerForm<OwnerF
     }
 }
 
+/// A form naming one thing by its id: an owner link to revoke, a phone to unpair.
 #[derive(serde::Deserialize)]
-struct RevokeForm {
+struct IdForm {
     #[serde(default)]
     csrf: String,
     id: String,
 }
 
-impl Tokened for RevokeForm {
+impl Tokened for IdForm {
     fn csrf(&self) -> &str {
         &self.csrf
     }
 }
 
-async fn owner_revoke(VolunteerForm(p, f): VolunteerForm<RevokeForm>) -> Response {
+async fn owner_revoke(VolunteerForm(p, f): VolunteerForm<IdForm>) -> Response {
     let (st, _) = (p.st, p.s);
     let _ = st.editor.auth.revoke(&f.id);
     Redirect::to("/_edit/owners").into_response()
@@ -1067,20 +1068,7 @@ async fn devices(Volunteer(p): Volunteer, headers: HeaderMap) -> Response {
     )
 }
 
-#[derive(serde::Deserialize)]
-struct UnpairForm {
-    #[serde(default)]
-    csrf: String,
-    id: String,
-}
-
-impl Tokened for UnpairForm {
-    fn csrf(&self) -> &str {
-        &self.csrf
-    }
-}
-
-async fn unpair(VolunteerForm(p, f): VolunteerForm<UnpairForm>) -> Response {
+async fn unpair(VolunteerForm(p, f): VolunteerForm<IdForm>) -> Response {
     let (st, s) = (p.st, p.s);
     if st.editor.auth.unpair(&f.id) {
         println!("editor: {} unpaired a phone", s.label);

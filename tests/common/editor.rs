@@ -387,3 +387,15 @@ pub fn wait_for_page(url: &str, text: &str) -> bool {
     }
     false
 }
+
+/// The form of `id`, read as the browser got it.
+pub fn form_of(b: &Browser, base: &str, id: &str) -> Vec<(String, String)> {
+    let r = b.get(&format!("{base}/_edit/e/{id}"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    form_fields(&r.body)
+}
+
+/// Post `fields` as the entry form of `id`, without files.
+pub fn save(b: &Browser, base: &str, id: &str, fields: &[(String, String)]) -> Reply {
+    b.post_multipart(&format!("{base}/_edit/e/{id}"), fields, &[], &[])
+}
