@@ -156,17 +156,24 @@ impl Editor {
                 .chain(files.translations.values().cloned())
                 .collect(),
         };
-        let kept_in = PathBuf::from(crate::output::CACHE_ROOT)
+        let io = |e: std::io::Error| Failed::Io(e.to_string());
+        // A folder of its own for each delete, so an entry deleted twice a day keeps both.
+        let day_dir = PathBuf::from(crate::output::CACHE_ROOT)
             .join(DELETED_DIR)
             .join(format!(
                 "{}-{}-{}",
                 crate::days::today(),
                 files.section,
                 files.slug
-            ))
-            .join(super::auth::random_token().get(..6).unwrap_or("x"));
-        let io = |e: std::io::Error| Failed::Io(e.to_string());
-        std::fs::create_dir_all(self.site.join(&kept_in)).map_err(io)?;
+            ));
+        std::fs::create_dir_all(self.site.join(&day_dir)).map_err(io)?;
+        let made = tempfile::Builder::new()
+            .prefix("")
+            .rand_bytes(6)
+            .tempdir_in(self.site.join(&day_dir))
+            .map_err(io)?
+            .keep();
+        let kept_in = day_dir.join(made.file_name().unwrap_or_default());
         let mut moved: Vec<(PathBuf, PathBuf)> = Vec::new();
         let undo = |moved: &[(PathBuf, PathBuf)]| {
             for (from, to) in moved.iter().rev() {
@@ -209,7 +216,6 @@ impl Editor {
                 return Err(io(e));
             }
         }
-        let _ = self.auth.forget_entry(id);
         let mut removed: Vec<PathBuf> = std::iter::once(files.file.clone())
             .chain(files.translations.values().cloned())
             .collect();

@@ -4,12 +4,10 @@
 //! it when a file changed since the form was opened, and writes whole files atomically, under
 //! the site lock that builds take, the entry file last.
 
-pub mod auth;
 pub mod document;
 pub mod form;
 pub mod manage;
 pub mod merge;
-pub mod pages;
 pub mod upload;
 pub mod whole_site;
 
@@ -27,7 +25,6 @@ use std::path::{Path, PathBuf};
 
 pub struct Editor {
     pub site: PathBuf,
-    pub auth: auth::Auth,
     /// Make a Git commit of each save.
     pub commit: bool,
     /// One save at a time in this process; the site lock keeps builds out.
@@ -153,7 +150,6 @@ impl Editor {
     pub fn new(site: &Path, commit: bool) -> Editor {
         Editor {
             site: site.to_path_buf(),
-            auth: auth::Auth::new(site),
             commit,
             write: Mutex::new(()),
             memo: content::Memo::default(),

@@ -10,6 +10,26 @@ use image::ImageFormat;
 pub const MAX_FILE: usize = 25 * 1024 * 1024;
 pub const MAX_REQUEST: usize = 100 * 1024 * 1024;
 
+/// A file passed over because it was over `MAX_FILE`, or past `MAX_REQUEST` with the others.
+pub fn too_big(name: &str) -> super::form::FieldMsg {
+    let (file_mb, all_mb) = (MAX_FILE >> 20, MAX_REQUEST >> 20);
+    super::form::FieldMsg::error(
+        "photos",
+        format!("`{name}` is too large (a photo may be {file_mb} MB, one save {all_mb} MB): nothing was saved; what you typed is below, choose a smaller photo or fewer at a time"),
+        format!("tệp `{name}` quá lớn (mỗi ảnh tối đa {file_mb} MB, mỗi lần lưu {all_mb} MB): chưa lưu gì; nội dung bạn gõ vẫn ở dưới, hãy chọn ảnh nhỏ hơn hoặc ít ảnh hơn"),
+    )
+}
+
+/// A request that ended before its end: more than the server reads, or a broken connection.
+pub fn cut_short() -> super::form::FieldMsg {
+    let all_mb = MAX_REQUEST >> 20;
+    super::form::FieldMsg::error(
+        "photos",
+        format!("Too much was sent at once ({all_mb} MB at most), or the connection broke: nothing was saved. What you typed is below; choose fewer photos and save again."),
+        format!("Gửi quá nhiều một lần (tối đa {all_mb} MB) hoặc mất kết nối: chưa lưu gì. Nội dung bạn gõ vẫn ở dưới; chọn ít ảnh hơn rồi bấm Lưu lại."),
+    )
+}
+
 /// A file as the browser sent it.
 #[derive(Debug, Clone)]
 pub struct Upload {
@@ -121,16 +141,19 @@ pub fn check_audio(u: &Upload, scratch: &std::path::Path) -> Result<String, Refu
             ))
         }
     };
-    // lofty reads from a file; the scratch copy is removed whatever it finds.
-    let tmp = scratch.join(format!(".upload-{}.{ext}", super::auth::random_token()));
-    std::fs::write(&tmp, &u.bytes).map_err(|e| {
+    // lofty reads from a file; the scratch copy is removed when `tmp` drops, whatever it finds.
+    let written = tempfile::Builder::new()
+        .prefix(".upload-")
+        .suffix(&format!(".{ext}"))
+        .tempfile_in(scratch)
+        .and_then(|mut tmp| std::io::Write::write_all(&mut tmp, &u.bytes).map(|()| tmp));
+    let tmp = written.map_err(|e| {
         refused(
             format!("`{name}` could not be checked: {e}"),
             format!("chưa kiểm tra được tệp `{name}` (máy chủ không ghi tạm được): hãy thử lại"),
         )
     })?;
-    let probed = crate::media::audio::probe(&tmp, &format!("x.{ext}"));
-    let _ = std::fs::remove_file(&tmp);
+    let probed = crate::media::audio::probe(tmp.path(), &format!("x.{ext}"));
     probed.map_err(|why| {
         refused(
             format!("`{name}` {why}"),

@@ -138,10 +138,11 @@ pub fn run(mut opts: Options) -> i32 {
     let _ = std::io::stdout().flush();
 
     let editor = opts.edit.then(|| {
-        Arc::new(editor::EditorState {
-            editor: crate::edit::Editor::new(&opts.site, opts.commit),
-            base_url: base_url.clone(),
-        })
+        Arc::new(editor::EditorState::new(
+            &opts.site,
+            opts.commit,
+            base_url.clone(),
+        ))
     });
     if let Some(st) = &editor {
         print_pairing(st);
@@ -201,11 +202,7 @@ pub fn run(mut opts: Options) -> i32 {
 }
 
 fn print_pairing(st: &editor::EditorState) {
-    let link = format!(
-        "{}/_edit/pair/{}",
-        st.base_url,
-        st.editor.auth.new_pairing()
-    );
+    let link = st.pairing_link();
     println!("editor: to edit from a phone, open this link on it within 10 minutes (it works once), or scan:");
     println!("  {link}");
     if let Some(qr) = net::terminal_qr(&link) {

@@ -55,6 +55,20 @@ impl Session {
     pub fn csrf_ok(&self, sent: &str) -> bool {
         same(self.csrf.as_bytes(), sent.as_bytes())
     }
+
+    /// A volunteer's session named `label`, for drawing pages in tests.
+    #[cfg(test)]
+    pub fn for_test(label: &str) -> Session {
+        Session {
+            label: label.to_string(),
+            scope: Scope::All,
+            csrf: random_token(),
+            id: random_token(),
+            paired: Instant::now(),
+            last_used: Instant::now(),
+            owner_link: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -374,7 +388,7 @@ pub fn clean_label(label: &str, fallback: &str) -> String {
     }
 }
 
-pub fn random_token() -> String {
+fn random_token() -> String {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).expect("the system's random source works");
     bytes.iter().map(|b| format!("{b:02x}")).collect()

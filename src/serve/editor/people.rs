@@ -1,0 +1,190 @@
+//! Pairing phones, owner links and the list of paired phones.
+
+use super::access::{client, editor, session_cookie, Refused, Tokened, Volunteer, VolunteerForm};
+use super::auth::Scope;
+use super::{html, lang, said, views};
+use crate::serve::http::App;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use axum_extra::extract::cookie::CookieJar;
+use std::net::SocketAddr;
+
+/// The page a pairing link opens (the link is checked, not yet used).
+pub async fn pair_page(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    match editor(&app)
+        .auth
+        .pairing_open(&token, client(peer, &headers))
+    {
+        Ok(()) => html(StatusCode::OK, views::pair(lang(&headers), &token)),
+        Err(r) => Refused::of(r, &headers).into_response(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct PairForm {
+    token: String,
+    #[serde(default)]
+    label: String,
+}
+
+pub async fn pair(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(f): Form<PairForm>,
+) -> Response {
+    let auth = &editor(&app).auth;
+    match auth.pair(&f.token, &f.label, client(peer, &headers)) {
+        Ok(cookie) => {
+            // The label as kept (one cleaned line), never as sent: it must not forge log lines.
+            let label = auth.session(&cookie).map(|s| s.label).unwrap_or_default();
+            println!("editor: paired `{label}`");
+            (jar.add(session_cookie(cookie)), Redirect::to("/_edit/")).into_response()
+        }
+        Err(r) => Refused::of(r, &headers).into_response(),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+impl Tokened for CsrfForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+/// A new pairing link for another phone, as a link and a QR code.
+pub async fn pair_another(VolunteerForm(p, _): VolunteerForm<CsrfForm>) -> Response {
+    let link = p.state.pairing_link();
+    let qr = qrcode::QrCode::new(link.as_bytes())
+        .map(|c| {
+            c.render::<qrcode::render::svg::Color>()
+                .min_dimensions(240, 240)
+                .build()
+        })
+        .unwrap_or_default();
+    html(StatusCode::OK, views::pairing_link(p.lang, &link, &qr))
+}
+
+/// An owner link opened: a session for its one entry, and its form.
+pub async fn owner_open(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    jar: CookieJar,
+) -> Response {
+    let auth = &editor(&app).auth;
+    match auth.open_owner(&token, client(peer, &headers)) {
+        Ok(cookie) => {
+            let entry = auth
+                .session(&cookie)
+                .and_then(|s| match s.scope {
+                    Scope::Entry(e) => Some(e),
+                    Scope::All => None,
+                })
+                .unwrap_or_default();
+            let to = Redirect::to(&format!("/_edit/e/{entry}"));
+            (jar.add(session_cookie(cookie)), to).into_response()
+        }
+        Err(r) => Refused::of(r, &headers).into_response(),
+    }
+}
+
+pub async fn owners(Volunteer(p): Volunteer) -> Response {
+    let links = p.state.auth.owner_links();
+    html(
+        StatusCode::OK,
+        views::owners(p.lang, &links, &p.session.csrf, None),
+    )
+}
+
+#[derive(serde::Deserialize)]
+pub struct OwnerForm {
+    #[serde(default)]
+    csrf: String,
+    entry: String,
+    #[serde(default)]
+    label: String,
+}
+
+impl Tokened for OwnerForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+pub async fn owner_new(VolunteerForm(p, f): VolunteerForm<OwnerForm>) -> Response {
+    let (st, l) = (&p.state, p.lang);
+    let known = st
+        .editor
+        .config()
+        .map(|c| st.editor.entries(&c).contains_key(&f.entry))
+        .unwrap_or(false);
+    if !known {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match st
+        .auth
+        .new_owner_link(&f.entry, &f.label, &crate::days::today())
+    {
+        Ok(token) => {
+            let link = format!("{}/_edit/owner/{token}", st.base_url);
+            let links = st.auth.owner_links();
+            let page = views::owners(l, &links, &p.session.csrf, Some((&f.entry, &link)));
+            html(StatusCode::OK, page)
+        }
+        Err(e) => said(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            l,
+            l.word("link_not_made"),
+            &format!("{}: {e}", super::auth::OWNERS_FILE),
+        ),
+    }
+}
+
+/// A form naming one thing by its id: an owner link to revoke, a phone to unpair.
+#[derive(serde::Deserialize)]
+pub struct IdForm {
+    #[serde(default)]
+    csrf: String,
+    id: String,
+}
+
+impl Tokened for IdForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
+pub async fn owner_revoke(VolunteerForm(p, f): VolunteerForm<IdForm>) -> Response {
+    let _ = p.state.auth.revoke(&f.id);
+    Redirect::to("/_edit/owners").into_response()
+}
+
+pub async fn devices(Volunteer(p): Volunteer) -> Response {
+    let devices = p.state.auth.devices();
+    html(
+        StatusCode::OK,
+        views::devices(p.lang, &devices, &p.session.id, &p.session.csrf),
+    )
+}
+
+pub async fn unpair(VolunteerForm(p, f): VolunteerForm<IdForm>) -> Response {
+    if p.state.auth.unpair(&f.id) {
+        println!("editor: {} unpaired a phone", p.session.label);
+    }
+    Redirect::to("/_edit/devices").into_response()
+}

@@ -1,0 +1,246 @@
+//! Saving an entry's form: the multipart request read whole (a file over the limit is passed
+//! over and the words after it still read), then one of three paths: an oversized request
+//! returns the form with every word, a broken file's whole text is saved as text, and a form is
+//! read into field changes and saved. Every refusal gives the form back as the person left it.
+
+use super::access::Paired;
+use super::entries::{failed_page, form_page};
+use super::html;
+use crate::edit::form::{self, FieldMsg};
+use crate::edit::upload::{self, Upload, MAX_FILE, MAX_REQUEST};
+use crate::edit::{Failed, Opened};
+use crate::serve::http::App;
+use crate::serve::Shared;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use std::sync::Arc;
+
+pub async fn save(
+    State(app): State<App>,
+    p: Paired,
+    Path((section, slug)): Path<(String, String)>,
+    multipart: Multipart,
+) -> Response {
+    let id = format!("{section}/{slug}");
+    if let Err(r) = p.may_edit(&id) {
+        return r.into_response();
+    }
+    let posted = Posted::read(multipart).await;
+    // The form is multipart, read above: its token is checked here, not by an extractor.
+    if let Err(r) = p.csrf(posted.value("csrf").unwrap_or("")) {
+        return r.into_response();
+    }
+    let shared = app.shared.clone();
+    let answer = tokio::task::spawn_blocking(move || Saving { shared, p, id }.run(posted)).await;
+    match answer {
+        Ok(Answer::Saved(id)) => Redirect::to(&format!("/_edit/e/{id}?saved=1")).into_response(),
+        Ok(Answer::Page(status, body)) => html(status, body),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// What the request carried.
+struct Posted {
+    /// The text fields, in order.
+    pairs: Vec<(String, String)>,
+    /// The files kept, by input name.
+    files: Vec<(String, Upload)>,
+    /// Files passed over for their size, by name on the phone.
+    too_big: Vec<String>,
+    /// The request ended before its end (too much sent, or a broken connection).
+    cut_short: bool,
+}
+
+impl Posted {
+    async fn read(mut multipart: Multipart) -> Posted {
+        let mut posted = Posted {
+            pairs: Vec::new(),
+            files: Vec::new(),
+            too_big: Vec::new(),
+            cut_short: false,
+        };
+        let mut kept = 0;
+        loop {
+            let field = match multipart.next_field().await {
+                Ok(Some(f)) => f,
+                Ok(None) => break,
+                Err(_) => {
+                    posted.cut_short = true;
+                    break;
+                }
+            };
+            let name = field.name().unwrap_or("").to_string();
+            let Some(file_name) = field.file_name().map(str::to_string) else {
+                match field.text().await {
+                    Ok(t) => posted.pairs.push((name, t)),
+                    Err(_) => {
+                        posted.cut_short = true;
+                        break;
+                    }
+                }
+                continue;
+            };
+            match read_file(field, kept).await {
+                Ok(Some(bytes)) => {
+                    kept += bytes.len();
+                    let upload = Upload {
+                        name: file_name,
+                        bytes,
+                    };
+                    posted.files.push((name, upload));
+                }
+                Ok(None) => posted.too_big.push(file_name),
+                Err(()) => {
+                    posted.cut_short = true;
+                    break;
+                }
+            }
+        }
+        posted
+    }
+
+    fn value(&self, key: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One file's bytes, or `None` when it is over `MAX_FILE` or would take the request past
+/// `MAX_REQUEST` with the `kept` bytes before it: then it is read to its end and dropped, so
+/// the fields after it arrive. `Err` when the request breaks off.
+async fn read_file(
+    mut field: axum::extract::multipart::Field<'_>,
+    kept: usize,
+) -> Result<Option<Vec<u8>>, ()> {
+    let mut bytes = Vec::new();
+    let mut over = false;
+    while let Some(chunk) = field.chunk().await.map_err(|_| ())? {
+        if over {
+            continue;
+        }
+        if bytes.len() + chunk.len() > MAX_FILE || kept + bytes.len() + chunk.len() > MAX_REQUEST {
+            over = true;
+            bytes = Vec::new();
+        } else {
+            bytes.extend_from_slice(&chunk);
+        }
+    }
+    Ok((!over).then_some(bytes))
+}
+
+enum Answer {
+    /// Saved: to the entry's form, which says so.
+    Saved(String),
+    Page(StatusCode, String),
+}
+
+/// One save of entry `id` by the person `p`.
+struct Saving {
+    shared: Arc<Shared>,
+    p: Paired,
+    id: String,
+}
+
+impl Saving {
+    fn run(self, posted: Posted) -> Answer {
+        let opened = match self.p.state.editor.open(&self.id) {
+            Ok(o) => o,
+            Err(f) => return self.failed(f),
+        };
+        if posted.cut_short || !posted.too_big.is_empty() {
+            return self.oversized(opened, &posted);
+        }
+        if let Some(raw) = posted.value("raw") {
+            return self.save_text(
+                opened,
+                raw.to_string(),
+                posted.value("version").unwrap_or(""),
+            );
+        }
+        self.save_form(opened, posted)
+    }
+
+    /// The form back, as sent but for its files, with what was too large.
+    fn oversized(&self, opened: Opened, posted: &Posted) -> Answer {
+        let mut msgs: Vec<FieldMsg> = posted.too_big.iter().map(|n| upload::too_big(n)).collect();
+        if posted.cut_short {
+            msgs.push(upload::cut_short());
+        }
+        let shown = form::read(&posted.pairs, Vec::new(), &self.context(&opened)).0;
+        self.form(StatusCode::PAYLOAD_TOO_LARGE, opened.with(&shown), &msgs)
+    }
+
+    /// A file whose front matter does not parse, saved as the text it was given.
+    fn save_text(&self, opened: Opened, raw: String, version: &str) -> Answer {
+        let editor = &self.p.state.editor;
+        match editor.save_raw(&self.id, version, &raw, &self.p.session.label) {
+            Ok(_) => Answer::Saved(self.id.clone()),
+            Err(Failed::Invalid(msgs)) => {
+                let mut back = opened;
+                back.raw = Some(raw);
+                back.version = version.to_string();
+                self.form(StatusCode::UNPROCESSABLE_ENTITY, back, &msgs)
+            }
+            Err(f) => self.failed(f),
+        }
+    }
+
+    fn save_form(&self, opened: Opened, posted: Posted) -> Answer {
+        let cx = self.context(&opened);
+        // What the form showed, to give back if the save is refused.
+        let shown = form::read(&posted.pairs, Vec::new(), &cx).0;
+        let (sub, mut msgs) = form::read(&posted.pairs, posted.files, &cx);
+        if !msgs.is_empty() {
+            msgs.sort_by(|a, b| a.field.cmp(&b.field));
+            return self.form(StatusCode::UNPROCESSABLE_ENTITY, opened.with(&sub), &msgs);
+        }
+        let (editor, label) = (&self.p.state.editor, &self.p.session.label);
+        match editor.save(&self.id, sub, label) {
+            Ok(saved) => {
+                println!(
+                    "editor: {label} saved {} ({} file(s))",
+                    self.id,
+                    saved.files.len()
+                );
+                Answer::Saved(self.id.clone())
+            }
+            Err(Failed::Clash { clashes, sub }) => {
+                // Over the file as it is now, this person's values at the clashing fields.
+                let msgs: Vec<FieldMsg> = clashes.iter().map(|c| c.message()).collect();
+                match editor.open(&self.id) {
+                    Ok(now) => self.form(StatusCode::CONFLICT, now.with(&sub), &msgs),
+                    Err(f) => self.failed(f),
+                }
+            }
+            Err(Failed::Invalid(msgs)) => {
+                self.form(StatusCode::UNPROCESSABLE_ENTITY, opened.with(&shown), &msgs)
+            }
+            Err(f) => self.failed(f),
+        }
+    }
+
+    fn context<'a>(&self, opened: &'a Opened) -> form::Context<'a> {
+        form::Context {
+            kind: opened.kind,
+            current: &opened.fields,
+            code_fixed: opened.code_fixed || self.p.is_owner(),
+            languages: &opened.languages,
+            default_language: &opened.default_language,
+        }
+    }
+
+    fn form(&self, status: StatusCode, opened: Opened, msgs: &[FieldMsg]) -> Answer {
+        Answer::Page(
+            status,
+            form_page(&self.shared, &self.p, opened, msgs, false),
+        )
+    }
+
+    fn failed(&self, f: Failed) -> Answer {
+        let (status, body) = failed_page(self.p.lang, &self.id, f);
+        Answer::Page(status, body)
+    }
+}
