@@ -146,7 +146,7 @@ impl Pipeline {
         let t = Instant::now();
         self.stage("rendering pages", site.entries.len());
         let progress = self.progress.as_deref();
-        let pages = render::render_some(site, media, theme, selection, progress, emit)?;
+        let pages = render::website(site, media, theme, selection, progress, emit)?;
         self.timings.push(("render pages", t.elapsed()));
         Ok(pages)
     }
@@ -330,7 +330,7 @@ fn changed_pages(
     let t = Instant::now();
     let (site, theme) = (&model.site, &model.theme);
     let progress = p.progress.clone();
-    let made = render::render_pages(
+    let made = render::website_without_worker(
         site,
         &processed.media,
         theme,

@@ -2,7 +2,7 @@
 //! made, finding entries by plaque code, and deleting one without breaking a printed plaque
 //! (its codes are retired in plaques.lock to its section, which their landings then serve).
 
-use super::{Editor, Failed};
+use super::{EditError, Editor};
 use crate::content::fields;
 use crate::ledger::{self, Ledger};
 use crate::vocab::Kind;
@@ -67,13 +67,13 @@ impl Editor {
     /// Delete entry `id`: its codes retired to its section in plaques.lock (so printed plaques
     /// keep leading somewhere and no code is given out again), its files moved out of
     /// `content/` into the cache's `deleted/` folder, under the site lock a save takes.
-    pub fn delete(&self, id: &str, label: &str) -> Result<Deleted, Failed> {
-        let config = self.config().map_err(|e| Failed::Io(e.to_string()))?;
+    pub fn delete(&self, id: &str, label: &str) -> Result<Deleted, EditError> {
+        let config = self.config().map_err(|e| EditError::Io(e.to_string()))?;
         let _one = self.write.lock();
         let _lock = crate::lock::SiteLock::take(&self.site);
         let mut all = self.entries(&config);
-        let files = all.remove(id).ok_or(Failed::Gone)?;
-        let mut ledger = Ledger::load(&self.site).map_err(|e| Failed::Io(e.to_string()))?;
+        let files = all.remove(id).ok_or(EditError::Gone)?;
+        let mut ledger = Ledger::load(&self.site).map_err(|e| EditError::Io(e.to_string()))?;
         let section = files.section.clone();
         let retired: Vec<String> = codes_by_page(&ledger).remove(id).unwrap_or_default();
         let mut changed = false;
@@ -135,7 +135,7 @@ impl Editor {
                 })
                 .collect();
             if !broken.is_empty() {
-                return Err(Failed::Invalid(vec![super::form::FieldMsg::error(
+                return Err(EditError::Invalid(vec![super::form::FieldMsg::error(
                     "",
                     format!(
                         "not deleted: these link to it, and their links would break: {}. Change or remove those links first",
@@ -156,7 +156,7 @@ impl Editor {
                 .chain(files.translations.values().cloned())
                 .collect(),
         };
-        let io = |e: std::io::Error| Failed::Io(e.to_string());
+        let io = |e: std::io::Error| EditError::Io(e.to_string());
         // A folder of its own for each delete, so an entry deleted twice a day keeps both.
         let day_dir = PathBuf::from(crate::output::CACHE_ROOT)
             .join(DELETED_DIR)

@@ -59,7 +59,7 @@ pub struct Opened {
 }
 
 #[derive(Debug)]
-pub enum Failed {
+pub enum EditError {
     /// Checks failed; nothing was written.
     Invalid(Vec<FieldMsg>),
     /// A file changed on disk since the form was opened; nothing was written.
@@ -167,9 +167,9 @@ impl Editor {
         content::entry_files(&self.site, config)
     }
 
-    pub fn open(&self, id: &str) -> Result<Opened, Failed> {
-        let config = self.config().map_err(|e| Failed::Io(e.to_string()))?;
-        let files = self.entries(&config).remove(id).ok_or(Failed::Gone)?;
+    pub fn open(&self, id: &str) -> Result<Opened, EditError> {
+        let config = self.config().map_err(|e| EditError::Io(e.to_string()))?;
+        let files = self.entries(&config).remove(id).ok_or(EditError::Gone)?;
         let text = self.read(&files.file)?;
         self.seen.keep(&text);
         let fields = document::fields(&text);
@@ -255,11 +255,11 @@ impl Editor {
             .then(|| self.site.join(bundle).join(src))
     }
 
-    fn read(&self, rel: &Path) -> Result<String, Failed> {
+    fn read(&self, rel: &Path) -> Result<String, EditError> {
         let bytes = std::fs::read(self.site.join(rel))
-            .map_err(|e| Failed::Io(format!("{}: {e}", rel.display())))?;
+            .map_err(|e| EditError::Io(format!("{}: {e}", rel.display())))?;
         String::from_utf8(bytes).map_err(|_| {
-            Failed::Io(format!(
+            EditError::Io(format!(
                 "{} is not UTF-8 text; fix it in a text editor first",
                 rel.display()
             ))
@@ -293,15 +293,15 @@ impl Editor {
         version_seen: &str,
         text: &str,
         label: &str,
-    ) -> Result<Saved, Failed> {
-        let config = self.config().map_err(|e| Failed::Io(e.to_string()))?;
+    ) -> Result<Saved, EditError> {
+        let config = self.config().map_err(|e| EditError::Io(e.to_string()))?;
         let _one = self.write.lock();
         let _lock = crate::lock::SiteLock::take(&self.site);
-        let files = self.entries(&config).remove(id).ok_or(Failed::Gone)?;
+        let files = self.entries(&config).remove(id).ok_or(EditError::Gone)?;
         let now = self.read(&files.file)?;
         let text = text.replace("\r\n", "\n");
         if version(now.as_bytes()) != version_seen {
-            return Err(Failed::Conflict {
+            return Err(EditError::Conflict {
                 file: files.file.clone(),
                 on_disk: now,
                 yours: text,
@@ -310,7 +310,7 @@ impl Editor {
         // The whole text is for a file the form cannot read; any other goes through the form,
         // whose checks (a code that never changes among them) a posted text cannot skip.
         if !is_broken(&now) {
-            return Err(Failed::Invalid(vec![FieldMsg::error(
+            return Err(EditError::Invalid(vec![FieldMsg::error(
                 "raw",
                 "this entry opens as a form now: reload the page and edit it there",
                 "mục này giờ mở được bằng biểu mẫu: tải lại trang và sửa ở đó",
@@ -325,16 +325,16 @@ impl Editor {
             &document::fields(&now),
         );
         if msgs.iter().any(|m| !m.warning) {
-            return Err(Failed::Invalid(msgs));
+            return Err(EditError::Invalid(msgs));
         }
         let mut staged = content::Staged::default();
         staged.texts.insert(files.file.clone(), text.clone());
         msgs.extend(self.site_problems(&config, &staged, id));
         if msgs.iter().any(|m| !m.warning) {
-            return Err(Failed::Invalid(msgs));
+            return Err(EditError::Invalid(msgs));
         }
         crate::output::write_durable(&self.site.join(&files.file), text.as_bytes())
-            .map_err(|e| Failed::Io(e.to_string()))?;
+            .map_err(|e| EditError::Io(e.to_string()))?;
         self.commit_files(
             std::slice::from_ref(&files.file),
             &format!("edit {id}"),

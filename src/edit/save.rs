@@ -6,7 +6,7 @@
 
 use super::document::{self, Change};
 use super::form::{FieldMsg, Submission};
-use super::{check_translation, merge, real_folders, upload, version, Editor, Failed, Saved};
+use super::{check_translation, merge, real_folders, upload, version, EditError, Editor, Saved};
 use crate::config::Config;
 use crate::content::front_matter::{FIELDS, TRANSLATION_FIELDS};
 use crate::content::{self, EntryFiles};
@@ -92,8 +92,8 @@ struct Texts {
 
 impl Editor {
     /// Check and write what a volunteer asked for.
-    pub fn save(&self, id: &str, sub: Submission, label: &str) -> Result<Saved, Failed> {
-        let config = self.config().map_err(|e| Failed::Io(e.to_string()))?;
+    pub fn save(&self, id: &str, sub: Submission, label: &str) -> Result<Saved, EditError> {
+        let config = self.config().map_err(|e| EditError::Io(e.to_string()))?;
         let mut sub = sub;
         let (uploads, audio_upload) = (std::mem::take(&mut sub.photos), sub.audio.take());
         // Uploads are checked before anything waits for the lock.
@@ -101,7 +101,7 @@ impl Editor {
 
         let _one = self.write.lock();
         let _lock = crate::lock::SiteLock::take(&self.site);
-        let files = self.entries(&config).remove(id).ok_or(Failed::Gone)?;
+        let files = self.entries(&config).remove(id).ok_or(EditError::Gone)?;
         let text = self.read(&files.file)?;
         let sub = self.rebase(sub, &text, &files)?;
         let current = document::fields(&text);
@@ -109,14 +109,14 @@ impl Editor {
         let media = place_media(&layout, &files, &sub, &current, &photos, audio.as_ref());
         let texts = self.new_texts(&config, &layout, &files, &sub, &text, &current, &media)?;
         if version(text.as_bytes()) != sub.version {
-            return Err(Failed::Conflict {
+            return Err(EditError::Conflict {
                 file: files.file.clone(),
                 on_disk: text,
                 yours: texts.main,
             });
         }
         if texts.msgs.iter().any(|m| !m.warning) {
-            return Err(Failed::Invalid(texts.msgs));
+            return Err(EditError::Invalid(texts.msgs));
         }
         self.check_site(&config, id, &layout, &files, &texts, &media)?;
         let written = self.write_save(&layout, &files, &texts, &media, text != texts.main)?;
@@ -133,7 +133,7 @@ impl Editor {
         &self,
         uploads: &'a [upload::Upload],
         audio: Option<&'a upload::Upload>,
-    ) -> Result<(Vec<CheckedPhoto<'a>>, Option<CheckedAudio<'a>>), Failed> {
+    ) -> Result<(Vec<CheckedPhoto<'a>>, Option<CheckedAudio<'a>>), EditError> {
         let mut msgs = Vec::new();
         let mut photos = Vec::new();
         for p in uploads {
@@ -157,7 +157,7 @@ impl Editor {
         if msgs.is_empty() {
             Ok((photos, audio))
         } else {
-            Err(Failed::Invalid(msgs))
+            Err(EditError::Invalid(msgs))
         }
     }
 
@@ -170,7 +170,7 @@ impl Editor {
         sub: Submission,
         text: &str,
         files: &EntryFiles,
-    ) -> Result<Submission, Failed> {
+    ) -> Result<Submission, EditError> {
         let mut sub = sub;
         let mut clashes = Vec::new();
         if version(text.as_bytes()) != sub.version {
@@ -201,7 +201,7 @@ impl Editor {
         }
         sub.photos.clear();
         sub.audio = None;
-        Err(Failed::Clash {
+        Err(EditError::Clash {
             clashes,
             sub: Box::new(sub),
         })
@@ -218,12 +218,12 @@ impl Editor {
         text: &str,
         current: &Mapping,
         media: &Media,
-    ) -> Result<Texts, Failed> {
+    ) -> Result<Texts, EditError> {
         let mut changes = sub.changes.clone();
         changes.extend(media.changes.iter().cloned());
         let main_body = layout.moved_body(sub.body.as_deref(), text);
         let main = document::apply(text, &changes, main_body.as_deref(), FIELDS)
-            .map_err(|e| Failed::Invalid(vec![FieldMsg::error("", e.clone(), e)]))?;
+            .map_err(|e| EditError::Invalid(vec![FieldMsg::error("", e.clone(), e)]))?;
         let assets: Vec<String> = media
             .names
             .iter()
@@ -262,10 +262,10 @@ impl Editor {
             let body = layout.moved_body(t.body.as_deref(), &base);
             let new_text = document::apply(&base, &t.changes, body.as_deref(), TRANSLATION_FIELDS)
                 .map_err(|e| {
-                    Failed::Invalid(vec![FieldMsg::error(&format!("t.{lang}"), e.clone(), e)])
+                    EditError::Invalid(vec![FieldMsg::error(&format!("t.{lang}"), e.clone(), e)])
                 })?;
             if stale {
-                return Err(Failed::Conflict {
+                return Err(EditError::Conflict {
                     file: rel,
                     on_disk: was.map(|(_, now)| now).unwrap_or_default(),
                     yours: new_text,
@@ -291,7 +291,7 @@ impl Editor {
                     layout.moved_body(None, &now).as_deref(),
                     TRANSLATION_FIELDS,
                 )
-                .map_err(|e| Failed::Io(format!("{}: {e}", old.display())))?;
+                .map_err(|e| EditError::Io(format!("{}: {e}", old.display())))?;
                 translations.push((to, moved, Some(old.display().to_string())));
             }
         }
@@ -312,7 +312,7 @@ impl Editor {
         files: &EntryFiles,
         texts: &Texts,
         media: &Media,
-    ) -> Result<(), Failed> {
+    ) -> Result<(), EditError> {
         let mut staged = content::Staged::default();
         staged.texts.insert(layout.main.clone(), texts.main.clone());
         for (rel, t, _) in &texts.translations {
@@ -332,7 +332,7 @@ impl Editor {
             .extend(media.files.iter().map(|(rel, _)| rel.clone()));
         let site_problems = self.site_problems(config, &staged, id);
         if !site_problems.is_empty() {
-            return Err(Failed::Invalid(site_problems));
+            return Err(EditError::Invalid(site_problems));
         }
         if let Some(b) = layout
             .bundle
@@ -340,7 +340,7 @@ impl Editor {
             .filter(|b| !real_folders(&self.site, b))
         {
             let name = b.display().to_string();
-            return Err(Failed::Invalid(vec![FieldMsg::error(
+            return Err(EditError::Invalid(vec![FieldMsg::error(
                 "photos",
                 format!("`{name}` is a link or a file, not a folder: nothing was saved; make it a real folder"),
                 format!("`{name}` là liên kết hoặc tệp, không phải thư mục: chưa lưu gì"),
@@ -360,7 +360,7 @@ impl Editor {
         texts: &Texts,
         media: &Media,
         main_changed: bool,
-    ) -> Result<Vec<PathBuf>, Failed> {
+    ) -> Result<Vec<PathBuf>, EditError> {
         let mut written: Vec<PathBuf> = Vec::new();
         let result = (|| -> std::io::Result<()> {
             if let Some(b) = &layout.bundle {
@@ -387,7 +387,7 @@ impl Editor {
             {
                 let _ = std::fs::remove_file(self.site.join(rel));
             }
-            return Err(Failed::Io(e.to_string()));
+            return Err(EditError::Io(e.to_string()));
         }
         if layout.becomes_bundle {
             // The bundle's files are written; the single files they replace go (and their

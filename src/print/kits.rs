@@ -2,8 +2,8 @@
 //! a call, and a MECARD that saves the number), the Wi-Fi join code and a VietQR bank transfer,
 //! each labelled in Vietnamese and English. Only here do Wi-Fi and bank details appear.
 
+use super::draw::Drawer;
 use super::layout::{path, Card, Line};
-use super::render::Renderer;
 use crate::config::EcLevel;
 use crate::error::Diagnostic;
 use crate::output::OutFile;
@@ -101,7 +101,7 @@ pub fn render(
     theme: &Theme,
     entries: &[&Entry],
     png: bool,
-    renderer: &Renderer,
+    drawer: &Drawer,
     cache: &super::DiskCache,
     symbols: &crate::qr::Cache,
     emit: &crate::output::Emitter,
@@ -117,7 +117,7 @@ pub fn render(
         .par_iter()
         .map(|e| {
             emit.put_all(
-                kit(site, theme, png, renderer, cache, symbols, e)
+                kit(site, theme, png, drawer, cache, symbols, e)
                     .map_err(crate::error::Error::one)?,
             )
         })
@@ -141,7 +141,7 @@ fn kit(
     site: &Site,
     theme: &Theme,
     png: bool,
-    renderer: &Renderer,
+    drawer: &Drawer,
     cache: &super::DiskCache,
     symbols: &crate::qr::Cache,
     e: &Entry,
@@ -198,7 +198,7 @@ fn kit(
         });
     }
     // The built-in card goes straight into the PDF; a theme's own through its SVG.
-    let straight = theme.is_built_in("kit-card.svg").then_some(&renderer.fonts);
+    let straight = theme.is_built_in("kit-card.svg").then_some(&drawer.fonts);
     let maker = if straight.is_some() {
         "pdf-writer"
     } else {
@@ -228,7 +228,7 @@ fn kit(
                 let tree = match (png, straight) {
                     (false, Some(_)) => None,
                     _ => Some(
-                        (renderer.tree(&c.svg))
+                        (drawer.tree(&c.svg))
                             .map_err(|w| {
                                 fail(format!("could not be drawn: {w}")).hint(format!(
                                     "themes/{}/kit-card.svg must stay valid SVG once filled in: check it in a browser, or delete it to use the built-in card",
@@ -238,11 +238,11 @@ fn kit(
                     ),
                 };
                 let drawn = match &tree {
-                    None => super::render::symbol_pixels(qr, runs, 150.0),
-                    Some(tree) if png => renderer.pixels(tree, W, H),
+                    None => super::draw::symbol_pixels(qr, runs, 150.0),
+                    Some(tree) if png => drawer.pixels(tree, W, H),
                     Some(tree) => {
                         let side = qr.module * qr.side as f64;
-                        renderer.region(tree, W, (qr.x, qr.y, side), 150.0)
+                        drawer.region(tree, W, (qr.x, qr.y, side), 150.0)
                     }
                 }
                 .map_err(|w| fail(format!("could not be drawn: {w}")))?;
@@ -264,14 +264,14 @@ fn kit(
             }
             let pdf = match straight {
                 Some(fonts) => {
-                    let pages: Vec<super::straight::Page> = (cards.iter().zip(&runs))
-                        .map(|(c, runs)| super::straight::kit_card(&c.card, runs))
+                    let pages: Vec<super::builtin_pdf::Page> = (cards.iter().zip(&runs))
+                        .map(|(c, runs)| super::builtin_pdf::kit_card(&c.card, runs))
                         .collect();
-                    super::straight::document(fonts, &pages)
+                    super::builtin_pdf::document(fonts, &pages)
                 }
                 None => {
                     let mut trees = trees.into_iter();
-                    renderer.pdf_of_trees(|| trees.next().map(Ok), W, H)
+                    drawer.pdf_of_trees(|| trees.next().map(Ok), W, H)
                 }
             }
             .map_err(|w| fail(format!("could not be made into a PDF: {w}")))?;

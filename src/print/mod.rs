@@ -4,12 +4,12 @@
 //! from the theme's `plaque.svg`, A4 sheets with crop marks, and homestay kits. Every symbol is
 //! decoded back before it is written, plaques and cards from their own pixels.
 
+mod builtin_pdf;
+mod draw;
 mod kits;
 pub mod layout;
 mod plaques;
-mod render;
 mod sheets;
-mod straight;
 mod symbols;
 
 use crate::error::{Diagnostic, Result};
@@ -78,16 +78,15 @@ pub fn print(site: &Site, theme: &Theme, opts: &Options, emit: &Emitter) -> Resu
     let cache = DiskCache::new(&site.root);
     // One symbol cache for plaques, cards and bare symbols, so that it knows every file in use.
     let symbols = crate::qr::Cache::on_disk(&site.root);
-    let renderer = render::Renderer::new()?;
+    let drawer = draw::Drawer::new()?;
     let started = std::time::Instant::now();
-    let (mut made, warnings) = plaques::make(
-        site, theme, opts, &entries, &renderer, &cache, &symbols, emit,
-    )?;
+    let (mut made, warnings) =
+        plaques::make(site, theme, opts, &entries, &drawer, &cache, &symbols, emit)?;
     let plaques_took = started.elapsed();
     let planner = plaques::Planner::new(site)?;
     let by_code: std::collections::HashMap<&str, &Entry> =
         entries.iter().map(|e| (e.code.as_str(), *e)).collect();
-    let plan_of = planner.straight(theme).then_some(|code: &str| {
+    let plan_of = planner.direct_pdf(theme).then_some(|code: &str| {
         let e = by_code.get(code).ok_or("a plaque of no entry")?;
         let planned = planner
             .plan(e, opts.size, Some(&symbols))
@@ -100,7 +99,7 @@ pub fn print(site: &Site, theme: &Theme, opts: &Options, emit: &Emitter) -> Resu
         || {
             let t = std::time::Instant::now();
             let kits = kits::render(
-                site, theme, &entries, opts.png, &renderer, &cache, &symbols, emit,
+                site, theme, &entries, opts.png, &drawer, &cache, &symbols, emit,
             );
             (kits, t.elapsed())
         },
@@ -108,7 +107,7 @@ pub fn print(site: &Site, theme: &Theme, opts: &Options, emit: &Emitter) -> Resu
             let t = std::time::Instant::now();
             let sheets = if opts.sheets {
                 all_sheets(
-                    &renderer,
+                    &drawer,
                     &cache,
                     &mut made,
                     plan_of.as_ref().map(|f| f as &PlanOf<'_>),
@@ -152,7 +151,7 @@ pub fn print(site: &Site, theme: &Theme, opts: &Options, emit: &Emitter) -> Resu
 /// Plaques drawn straight into PDF are laid out again (`plan_of`, by code) onto sheets that
 /// share one subset of each font; others have their own PDF pages placed.
 fn all_sheets(
-    renderer: &render::Renderer,
+    drawer: &draw::Drawer,
     cache: &DiskCache,
     plaques: &mut [plaques::Made],
     plan_of: Option<&PlanOf<'_>>,
@@ -189,14 +188,14 @@ fn all_sheets(
                     let pdf = match plan_of {
                         Some(plan_of) => {
                             let laid_out = |n: usize| plan_of(&part[n].code);
-                            sheets::a4_straight(&renderer.fonts, part.len(), &laid_out, size)?
+                            sheets::a4_direct(&drawer.fonts, part.len(), &laid_out, size)?
                         }
                         None => {
                             let pdf_of = |n: usize| {
                                 (part[n].pdf.read())
                                     .map_err(|e| format!("a plaque's PDF cannot be read back: {e}"))
                             };
-                            sheets::a4(renderer, part.len(), &pdf_of, size)?
+                            sheets::a4(drawer, part.len(), &pdf_of, size)?
                         }
                     };
                     cache.keep(key, "pdf", pdf)
@@ -235,7 +234,7 @@ pub fn plaque_warnings(site: &Site) -> Result<Vec<Diagnostic>> {
 /// was drawn, logo and all, without the cost of finding the symbol in the image (most of a plaque's
 /// time when done for every plaque); the tests decode whole pages with zbarimg.
 pub fn read_symbol(
-    drawn: &render::Drawn,
+    drawn: &draw::Drawn,
     dpi: f64,
     qr: &layout::QrBox,
     width: usize,
@@ -304,10 +303,10 @@ mod tests {
             path: String::new(),
         };
         let runs = crate::qr::runs(&symbol.dark, symbol.width);
-        let drawn = render::symbol_pixels(&qr, &runs, 150.0).unwrap();
+        let drawn = draw::symbol_pixels(&qr, &runs, 150.0).unwrap();
         assert_eq!(read_symbol(&drawn, 150.0, &qr, symbol.width).unwrap(), link);
         let shifted: Vec<_> = runs.iter().map(|&(x, y, n)| (x + 1, y, n)).collect();
-        let drawn = render::symbol_pixels(&qr, &shifted, 150.0).unwrap();
+        let drawn = draw::symbol_pixels(&qr, &shifted, 150.0).unwrap();
         assert_ne!(
             read_symbol(&drawn, 150.0, &qr, symbol.width).as_deref(),
             Ok(link)

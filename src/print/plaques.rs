@@ -1,8 +1,8 @@
 //! One plaque per entry: laid out (`layout`), drawn from the theme's `plaque.svg` into a PDF and
 //! an SVG (and a 300 dpi PNG on request), and read back from its own pixels before it is kept.
 
+use super::draw::Drawer;
 use super::layout::{self, Metrics, Size, Texts};
-use super::render::Renderer;
 use super::{DiskCache, Options, FONT_BOLD, FONT_REGULAR};
 use crate::address;
 use crate::error::{Diagnostic, Error, Result};
@@ -57,7 +57,7 @@ impl<'s> Planner<'s> {
 
     /// Whether the plaques go straight into PDF: the built-in `plaque.svg`, and no logo (an SVG
     /// of any kind, drawn by usvg).
-    pub fn straight(&self, theme: &Theme) -> bool {
+    pub fn direct_pdf(&self, theme: &Theme) -> bool {
         theme.is_built_in("plaque.svg") && self.logo.is_none()
     }
 
@@ -185,7 +185,7 @@ pub fn make(
     theme: &Theme,
     opts: &Options,
     entries: &[&Entry],
-    renderer: &Renderer,
+    drawer: &Drawer,
     cache: &DiskCache,
     symbols: &crate::qr::Cache,
     emit: &Emitter,
@@ -193,7 +193,7 @@ pub fn make(
     let planner = Planner::new(site)?;
     let settings = &site.config.plaque;
     // The built-in plaque without a logo goes straight into a PDF; any other through its SVG.
-    let straight = planner.straight(theme).then_some(&renderer.fonts);
+    let straight = planner.direct_pdf(theme).then_some(&drawer.fonts);
     let results: Vec<Result<(Made, Vec<String>)>> = entries
         .par_iter()
         .map(|e| {
@@ -227,25 +227,25 @@ pub fn make(
                     let drawn = match straight {
                         Some(fonts) => {
                             let runs = crate::qr::runs(&symbol.dark, symbol.width);
-                            let pdf = super::straight::document(
+                            let pdf = super::builtin_pdf::document(
                                 fonts,
-                                &[super::straight::plaque(&layout, &runs)],
+                                &[super::builtin_pdf::plaque(&layout, &runs)],
                             );
                             // The symbol as written into the PDF, or the whole plaque at print
                             // resolution when its PNG is wanted.
                             let pixels = match png_wanted {
-                                true => renderer.tree(&svg).and_then(|t| renderer.pixels(&t, w, h)),
-                                false => super::render::symbol_pixels(qr, &runs, CHECK_DPI),
+                                true => drawer.tree(&svg).and_then(|t| drawer.pixels(&t, w, h)),
+                                false => super::draw::symbol_pixels(qr, &runs, CHECK_DPI),
                             };
                             pixels.and_then(|mut d| {
                                 d.pdf = pdf?;
                                 Ok(d)
                             })
                         }
-                        None if png_wanted => renderer.draw(&svg, w, h),
+                        None if png_wanted => drawer.draw(&svg, w, h),
                         None => {
                             let side = qr.module * qr.side as f64;
-                            renderer.draw_region(&svg, w, h, (qr.x, qr.y, side), CHECK_DPI)
+                            drawer.draw_region(&svg, w, h, (qr.x, qr.y, side), CHECK_DPI)
                         }
                     };
                     let mut drawn = drawn.map_err(|w| {
@@ -293,7 +293,7 @@ pub fn make(
             if settings.outline_text {
                 emit.put(OutFile::bytes(
                     address::plaque_file(&e.code, "outlined.svg"),
-                    renderer.outlined(&svg).map_err(fail)?,
+                    drawer.outlined(&svg).map_err(fail)?,
                 ))?;
             }
             let made = Made {

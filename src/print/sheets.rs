@@ -1,7 +1,7 @@
 //! A4 sheets for office printers: as many plaques a page as fit, in code order, with crop marks.
 
+use super::draw::{Drawer, Imposed, Placed};
 use super::layout::Size;
-use super::render::{Imposed, Placed, Renderer};
 use crate::error::{Diagnostic, Error, Result};
 
 const A4: (f64, f64) = (210.0, 297.0);
@@ -84,7 +84,7 @@ pub fn per_file(size: Size) -> usize {
 /// placed on the page, with crop marks around it. Each page is made in turn: a sheet never
 /// holds all its plaques at once.
 pub fn a4(
-    renderer: &Renderer,
+    drawer: &Drawer,
     count: usize,
     pdf_of: &dyn Fn(usize) -> Result<Vec<u8>, String>,
     size: Size,
@@ -112,25 +112,25 @@ pub fn a4(
         Ok(Imposed { svg, placed })
     };
     let mut firsts = (0..count).step_by(g.per_page());
-    (renderer.impose(|| firsts.next().map(page), pw, ph)).map_err(failed)
+    (drawer.impose(|| firsts.next().map(page), pw, ph)).map_err(failed)
 }
 
-/// The same sheets for plaques written straight into PDF (`straight`): each plaque drawn on the
+/// The same sheets for plaques written straight into PDF (`builtin_pdf`): each plaque drawn on the
 /// page from its layout (`plan_of(n)`), every plaque of the file sharing one subset of each font.
-pub fn a4_straight(
-    fonts: &super::straight::Fonts,
+pub fn a4_direct(
+    fonts: &super::builtin_pdf::Fonts,
     count: usize,
     plan_of: &dyn Fn(usize) -> Result<PlaqueLaidOut, String>,
     size: Size,
 ) -> Result<Vec<u8>> {
     let (pw, ph) = A4;
     let g = grid(size);
-    let page = |first: usize| -> Result<super::straight::Sheet, String> {
+    let page = |first: usize| -> Result<super::builtin_pdf::Sheet, String> {
         let mut placed = Vec::new();
         let mut cells = Vec::new();
         for (n, x, y) in g.page(first, count) {
             let (layout, runs) = plan_of(n)?;
-            placed.push(super::straight::Placed {
+            placed.push(super::builtin_pdf::Placed {
                 layout,
                 runs,
                 x,
@@ -139,10 +139,10 @@ pub fn a4_straight(
             });
             cells.push([x, y, g.cell.0, g.cell.1]);
         }
-        Ok(super::straight::Sheet { placed, cells })
+        Ok(super::builtin_pdf::Sheet { placed, cells })
     };
     let mut firsts = (0..count).step_by(g.per_page());
-    super::straight::sheets(fonts, pw, ph, || firsts.next().map(page)).map_err(failed)
+    super::builtin_pdf::sheets(fonts, pw, ph, || firsts.next().map(page)).map_err(failed)
 }
 
 fn failed(why: String) -> Error {

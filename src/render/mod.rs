@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub use moved::moved;
-pub use pages::{render_site, Selection};
+pub use pages::{render_all, Selection};
 
 /// Resolves links in Markdown against the site's entries and bundle files.
 pub struct Links<'a> {
@@ -131,16 +131,11 @@ impl markdown::Resolver for Links<'_> {
     }
 }
 
-/// Render everything under `output/site` into `emit`; how many pages.
-pub fn render(site: &Site, media: &Media, theme: &Theme, emit: &Emitter) -> Result<usize> {
-    render_some(site, media, theme, None, None, emit)
-}
-
 /// Render the pages `only` selects (all when None), with the feeds and the files copied as they
 /// are, into `emit`; how many pages. The service worker comes last: its cache name is a digest
 /// of every other file emitted under `site/` (photos included, when emitted first), so it changes
 /// exactly when the site does.
-pub fn render_some(
+pub fn website(
     site: &Site,
     media: &Media,
     theme: &Theme,
@@ -148,13 +143,13 @@ pub fn render_some(
     progress: Option<&crate::progress::Progress>,
     emit: &Emitter,
 ) -> Result<usize> {
-    let pages = render_pages(site, media, theme, only, progress, emit)?;
+    let pages = website_without_worker(site, media, theme, only, progress, emit)?;
     finish(site, theme, emit)?;
     Ok(pages)
 }
 
-/// `render_some` without the service worker, for a caller that adds files of its own first.
-pub fn render_pages(
+/// `website` without the service worker, for a caller that adds files of its own first.
+pub fn website_without_worker(
     site: &Site,
     media: &Media,
     theme: &Theme,
@@ -163,7 +158,7 @@ pub fn render_pages(
     emit: &Emitter,
 ) -> Result<usize> {
     let mut diags = Diagnostics::default();
-    let pages = render_site(site, media, theme, only, progress, &mut diags, emit)?;
+    let pages = render_all(site, media, theme, only, progress, &mut diags, emit)?;
     let mut files = Vec::new();
     // The feeds list every entry: made again only when what they show may have changed.
     if only.is_none_or(|s| s.lists) {

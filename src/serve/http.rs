@@ -1,7 +1,7 @@
 //! The preview's HTTP side (axum on a small tokio runtime): the site from memory, live-reload
 //! events, print files made on request, and the editor under `/_edit/` when `--edit` is on.
 
-use super::{live, Shared};
+use super::{live, ServeState};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -13,7 +13,7 @@ use std::time::Duration;
 
 #[derive(Clone)]
 pub struct App {
-    pub shared: Arc<Shared>,
+    pub shared: Arc<ServeState>,
     pub editor: Option<Arc<super::editor::EditorState>>,
 }
 

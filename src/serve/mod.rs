@@ -39,7 +39,7 @@ pub struct Options {
 /// Copied files (photos, audio, static files) are read when asked for, not at each rebuild.
 type Files = HashMap<String, Arc<Data>>;
 
-pub struct Shared {
+pub struct ServeState {
     files: RwLock<Arc<Files>>,
     /// The last failed build's message, cleared by a good build.
     problem: RwLock<Option<String>>,
@@ -66,7 +66,7 @@ pub struct Shared {
     pins_codes: bool,
 }
 
-impl Shared {
+impl ServeState {
     fn suggestions(&self) -> Vec<(&'static str, Vec<String>)> {
         self.suggest.read().clone()
     }
@@ -78,7 +78,12 @@ impl Shared {
 }
 
 /// What a good build leaves for the next rebuild: the model, its theme and its media.
-type Kept = (crate::site::Site, crate::theme::Theme, crate::media::Media);
+/// The last good build's model, theme and media, patched in place by text-only edits.
+struct Kept {
+    site: crate::site::Site,
+    theme: crate::theme::Theme,
+    media: crate::media::Media,
+}
 
 pub fn run(mut opts: Options) -> i32 {
     // The watcher reports absolute paths; compare them with an absolute root.
@@ -108,7 +113,7 @@ pub fn run(mut opts: Options) -> i32 {
         memo: Some(Default::default()),
         ..BuildOptions::default()
     };
-    let shared = Arc::new(Shared {
+    let shared = Arc::new(ServeState {
         files: RwLock::new(Arc::new(HashMap::new())),
         problem: RwLock::new(None),
         diagnostics: RwLock::new(Vec::new()),
@@ -217,7 +222,12 @@ fn print_pairing(st: &editor::EditorState) {
 /// `rebuild`, with a panic in it (a bug of Waymark's, never a volunteer's) caught: said in the
 /// terminal and over the page, the last good site still served, the kept model dropped so that
 /// the next change rebuilds everything, and the watcher still watching.
-fn rebuild_guarded(shared: &Shared, opts: &BuildOptions, full: bool, changed: &HashSet<PathBuf>) {
+fn rebuild_guarded(
+    shared: &ServeState,
+    opts: &BuildOptions,
+    full: bool,
+    changed: &HashSet<PathBuf>,
+) {
     let run = std::panic::AssertUnwindSafe(|| rebuild(shared, opts, full, changed));
     if let Err(panic) = std::panic::catch_unwind(run) {
         let why = panic
@@ -237,13 +247,13 @@ fn rebuild_guarded(shared: &Shared, opts: &BuildOptions, full: bool, changed: &H
     }
 }
 
-fn rebuild(shared: &Shared, opts: &BuildOptions, full: bool, changed: &HashSet<PathBuf>) {
+fn rebuild(shared: &ServeState, opts: &BuildOptions, full: bool, changed: &HashSet<PathBuf>) {
     let start = Instant::now();
     // After a failed rebuild, only a whole one can tell that every problem is gone.
     let failed = shared.problem.read().is_some();
     if !full && !failed {
         let mut kept = shared.kept.lock();
-        if let Some((site, theme, media)) = kept.as_mut() {
+        if let Some(Kept { site, theme, media }) = kept.as_mut() {
             if let Some(p) = patch::apply(site, changed) {
                 render_patch(shared, site, theme, media, p, start);
                 let _ = std::io::stdout().flush();
@@ -252,8 +262,13 @@ fn rebuild(shared: &Shared, opts: &BuildOptions, full: bool, changed: &HashSet<P
         }
     }
     match make(shared, opts, full) {
-        Ok((kept, rendered, partial, warnings)) => {
-            let site = &kept.0;
+        Ok(Made {
+            kept,
+            files: rendered,
+            partial,
+            warnings,
+        }) => {
+            let site = &kept.site;
             let count = rendered.len();
             publish(shared, rendered, partial);
             for w in &warnings {
@@ -280,7 +295,7 @@ fn rebuild(shared: &Shared, opts: &BuildOptions, full: bool, changed: &HashSet<P
 /// Render a patched model: the edited entries' pages first, published and announced at once;
 /// then, when lists show what changed, the lists and the pages whose nearby lists show it.
 fn render_patch(
-    shared: &Shared,
+    shared: &ServeState,
     site: &mut crate::site::Site,
     theme: &crate::theme::Theme,
     media: &crate::media::Media,
@@ -291,7 +306,7 @@ fn render_patch(
         let made = crate::output::Collect::default();
         let emit = crate::output::Emitter::new(&made);
         let only = crate::render::Selection { entries, lists };
-        let result = crate::render::render_some(site, media, theme, Some(&only), None, &emit);
+        let result = crate::render::website(site, media, theme, Some(&only), None, &emit);
         drop(emit);
         result.map(|_| made.into_files())
     };
@@ -333,7 +348,7 @@ fn render_patch(
 }
 
 /// The print files of the kept site no longer stand: each is made again when next asked for.
-fn forget_print(shared: &Shared) {
+fn forget_print(shared: &ServeState) {
     shared.print_ready.store(false, Ordering::Release);
     shared.printed_codes.lock().clear();
 }
@@ -342,12 +357,12 @@ fn forget_print(shared: &Shared) {
 /// not served yet: a code's own files (its symbol, plaque with PNG, kit) when the path names
 /// one, else the whole print set. Only when asked for: most previews never open them, and at
 /// 10,000 entries every plaque takes minutes.
-fn print_files(shared: &Shared, path: &str) {
+fn print_files(shared: &ServeState, path: &str) {
     if shared.print_ready.load(Ordering::Acquire) {
         return;
     }
     let kept = shared.kept.lock();
-    let Some((site, theme, _)) = kept.as_ref() else {
+    let Some(Kept { site, theme, .. }) = kept.as_ref() else {
         return;
     };
     let code = code_of_print_path(path).filter(|c| site.entry_by_code(c).is_some());
@@ -401,13 +416,13 @@ fn code_of_print_path(path: &str) -> Option<String> {
 
 /// Serve `rendered` from now on: on top of the last files when `partial`, instead of them if not.
 /// The paths of a partial publish whose content changed.
-fn publish(shared: &Shared, rendered: Vec<OutFile>, partial: bool) -> Vec<String> {
+fn publish(shared: &ServeState, rendered: Vec<OutFile>, partial: bool) -> Vec<String> {
     let changed = swap_files(shared, rendered, partial);
     *shared.problem.write() = None;
     changed
 }
 
-fn swap_files(shared: &Shared, rendered: Vec<OutFile>, partial: bool) -> Vec<String> {
+fn swap_files(shared: &ServeState, rendered: Vec<OutFile>, partial: bool) -> Vec<String> {
     if !partial {
         let files: Files = rendered
             .into_iter()
@@ -435,7 +450,7 @@ fn swap_files(shared: &Shared, rendered: Vec<OutFile>, partial: bool) -> Vec<Str
     changed
 }
 
-fn report(shared: &Shared, e: &crate::error::Error) {
+fn report(shared: &ServeState, e: &crate::error::Error) {
     let text = e.to_string();
     if let crate::error::Error::Site(ds) = e {
         *shared.diagnostics.write() = ds.clone();
@@ -445,12 +460,18 @@ fn report(shared: &Shared, e: &crate::error::Error) {
     broadcast(shared, live::LiveEvent::new("problem", &text));
 }
 
-/// What a rebuild made: the model and theme to keep, the files, whether only part of the site
-/// was rendered, and the warnings.
-type Made = (Kept, Vec<OutFile>, bool, Vec<crate::error::Diagnostic>);
+/// What a rebuild made.
+struct Made {
+    /// The model and theme to keep.
+    kept: Kept,
+    files: Vec<OutFile>,
+    /// Only the pages a change touched were rendered.
+    partial: bool,
+    warnings: Vec<crate::error::Diagnostic>,
+}
 
 /// Load and render.
-fn make(shared: &Shared, opts: &BuildOptions, full: bool) -> crate::error::Result<Made> {
+fn make(shared: &ServeState, opts: &BuildOptions, full: bool) -> crate::error::Result<Made> {
     let mut pipeline = crate::pipeline::Pipeline::new(opts);
     let crate::pipeline::Model {
         site,
@@ -484,12 +505,16 @@ fn make(shared: &Shared, opts: &BuildOptions, full: bool) -> crate::error::Resul
             eprintln!("{stage:>22}: {:>8.1} ms", t.as_secs_f64() * 1000.0);
         }
     }
-    Ok((
-        (site, theme, processed.media),
+    Ok(Made {
+        kept: Kept {
+            site,
+            theme,
+            media: processed.media,
+        },
         files,
-        selection.is_some(),
+        partial: selection.is_some(),
         warnings,
-    ))
+    })
 }
 
 fn bytes(data: &Data) -> Option<Vec<u8>> {
@@ -499,7 +524,7 @@ fn bytes(data: &Data) -> Option<Vec<u8>> {
     }
 }
 
-fn broadcast(shared: &Shared, event: live::LiveEvent) {
+fn broadcast(shared: &ServeState, event: live::LiveEvent) {
     // No open page is no error.
     let _ = shared.events.send(event);
 }
@@ -507,7 +532,7 @@ fn broadcast(shared: &Shared, event: live::LiveEvent) {
 /// Watch the site's sources; rebuild once per burst of changes.
 fn watch(
     site: &Path,
-    shared: Arc<Shared>,
+    shared: Arc<ServeState>,
     opts: BuildOptions,
 ) -> notify::Result<notify::RecommendedWatcher> {
     use notify::{RecursiveMode, Watcher};
@@ -583,7 +608,7 @@ fn relevant(root: &Path, event: &notify::Result<notify::Event>) -> Option<bool> 
 }
 
 /// The answer to a GET of `raw` (a URL path): status, content type and body.
-fn respond(shared: &Shared, raw: &str) -> (u16, String, Vec<u8>) {
+fn respond(shared: &ServeState, raw: &str) -> (u16, String, Vec<u8>) {
     let path = crate::render::markdown::percent_decode(raw);
     // No service worker in a preview: it would serve stale pages between rebuilds.
     if path.contains("..") || path == "/sw.js" {

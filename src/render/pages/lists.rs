@@ -1,6 +1,6 @@
 //! Section, district and tag lists (split into pages), and the home page's lists.
 
-use super::Shared;
+use super::SiteWide;
 use crate::error::Diagnostic;
 use crate::output::OutFile;
 use crate::render::context::{self, card};
@@ -44,7 +44,7 @@ impl ListHead {
     }
 }
 
-impl Shared<'_> {
+impl SiteWide<'_> {
     /// The pages of a section, district or tag list in `lang`, its first page at `first(lang)` and
     /// its cards split `paginate_by` a page; only the first `limit` pages are made.
     pub(super) fn list_files(

@@ -33,7 +33,7 @@ enum Job<'a> {
     NotFound,
 }
 
-struct Shared<'a> {
+struct SiteWide<'a> {
     site: &'a Site,
     media: &'a crate::media::Media,
     theme: &'a Theme,
@@ -66,7 +66,7 @@ pub struct Selection {
 }
 
 /// Render the pages `only` selects into `emit`, as each is made; how many.
-pub fn render_site(
+pub fn render_all(
     site: &Site,
     media: &crate::media::Media,
     theme: &Theme,
@@ -90,7 +90,7 @@ pub fn render_site(
             )
         })
         .collect();
-    let shared = Shared {
+    let shared = SiteWide {
         site,
         media,
         theme,
@@ -210,7 +210,7 @@ fn resolve_retired(site: &Site, target: &str) -> Option<Target> {
     None
 }
 
-impl Shared<'_> {
+impl SiteWide<'_> {
     fn strings(&self, lang: &str) -> &Strings {
         &self.theme.strings[lang]
     }

@@ -88,10 +88,10 @@ impl IntoResponse for Refused {
             Why::TooMany => (StatusCode::TOO_MANY_REQUESTS, "refused_too_many"),
             Why::BadLink => (StatusCode::FORBIDDEN, "refused_bad_link"),
         };
-        let l = self.lang;
+        let lang = self.lang;
         html(
             status,
-            views::message(l, l.word("not_allowed"), l.word(key)),
+            views::message(lang, lang.word("not_allowed"), lang.word(key)),
         )
     }
 }

@@ -5,9 +5,9 @@ use super::auth::Scope;
 use super::views::{self, FileProblem, FormView, Lang, Listed};
 use super::{html, said};
 use crate::edit::form::FieldMsg;
-use crate::edit::{Failed, Opened};
+use crate::edit::{EditError, Opened};
 use crate::serve::http::App;
-use crate::serve::Shared;
+use crate::serve::ServeState;
 use crate::vocab::Kind;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -21,24 +21,28 @@ pub struct ListQuery {
     q: String,
 }
 
-pub async fn list(State(app): State<App>, p: Paired, Query(query): Query<ListQuery>) -> Response {
-    if let Scope::Entry(e) = &p.session.scope {
+pub async fn list(
+    State(app): State<App>,
+    person: Paired,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    if let Scope::Entry(e) = &person.session.scope {
         return Redirect::to(&format!("/_edit/e/{e}")).into_response();
     }
     let shared = app.shared.clone();
-    let body = tokio::task::spawn_blocking(move || list_page(&shared, &p, &query.q))
+    let body = tokio::task::spawn_blocking(move || list_page(&shared, &person, &query.q))
         .await
         .unwrap_or_default();
     html(StatusCode::OK, body)
 }
 
-fn list_page(shared: &Shared, p: &Paired, query: &str) -> String {
-    let (editor, l) = (&p.state.editor, p.lang);
+fn list_page(shared: &ServeState, person: &Paired, query: &str) -> String {
+    let (editor, lang) = (&person.state.editor, person.lang);
     let config = match editor.config() {
         Ok(c) => c,
         Err(e) => {
-            let why = format!("{} {e}", l.word("site_yaml_broken"));
-            return views::message(l, l.word("cannot_open"), &why);
+            let why = format!("{} {e}", lang.word("site_yaml_broken"));
+            return views::message(lang, lang.word("cannot_open"), &why);
         }
     };
     let files = editor.entries(&config);
@@ -85,16 +89,16 @@ fn list_page(shared: &Shared, p: &Paired, query: &str) -> String {
         .filter(|d| d.is_error() && !entry_files.contains(&d.file))
         .map(|d| FileProblem {
             file: d.file.display().to_string(),
-            text: l
+            text: lang
                 .pick(d.vi.as_deref().unwrap_or(&d.message), &d.message)
                 .to_string(),
         })
         .collect();
     views::list(
-        l,
+        lang,
         &listed,
         query,
-        &p.session.csrf,
+        &person.session.csrf,
         broken.then_some(other.as_slice()),
     )
 }
@@ -113,29 +117,31 @@ impl Tokened for NewForm {
     }
 }
 
-pub async fn create(VolunteerForm(p, f): VolunteerForm<NewForm>) -> Response {
-    let l = p.lang;
-    let title = f.title.trim().to_string();
+pub async fn create(VolunteerForm(person, form): VolunteerForm<NewForm>) -> Response {
+    let lang = person.lang;
+    let title = form.title.trim().to_string();
     let made = tokio::task::spawn_blocking(move || {
-        let editor = &p.state.editor;
-        match editor.new_title_problem(f.kind, &title) {
+        let editor = &person.state.editor;
+        match editor.new_title_problem(form.kind, &title) {
             Some(problem) => Ok(Err(problem)),
-            None => editor.create(f.kind, &title, &p.session.label).map(Ok),
+            None => editor
+                .create(form.kind, &title, &person.session.label)
+                .map(Ok),
         }
     })
     .await;
     let not_created = |text: &str| {
         said(
             StatusCode::UNPROCESSABLE_ENTITY,
-            l,
-            l.word("not_created"),
+            lang,
+            lang.word("not_created"),
             text,
         )
     };
     match made {
-        Ok(Ok(Err((en, vi)))) => not_created(l.pick(&vi, &en)),
+        Ok(Ok(Err((en, vi)))) => not_created(lang.pick(&vi, &en)),
         Ok(Ok(Ok(id))) => Redirect::to(&format!("/_edit/e/{id}")).into_response(),
-        Ok(Err(e)) => not_created(&format!("{}: {e}", l.word("new_not_made"))),
+        Ok(Err(e)) => not_created(&format!("{}: {e}", lang.word("new_not_made"))),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
@@ -148,22 +154,22 @@ pub struct OpenQuery {
 
 pub async fn open(
     State(app): State<App>,
-    p: Paired,
+    person: Paired,
     Path((section, slug)): Path<(String, String)>,
     Query(q): Query<OpenQuery>,
 ) -> Response {
     let id = format!("{section}/{slug}");
-    if let Err(r) = p.may_edit(&id) {
+    if let Err(r) = person.may_edit(&id) {
         return r.into_response();
     }
     let shared = app.shared.clone();
     let just_saved = q.saved.is_some();
-    let (status, body) = tokio::task::spawn_blocking(move || match p.state.editor.open(&id) {
+    let (status, body) = tokio::task::spawn_blocking(move || match person.state.editor.open(&id) {
         Ok(opened) => (
             StatusCode::OK,
-            form_page(&shared, &p, opened, &[], just_saved),
+            form_page(&shared, &person, opened, &[], just_saved),
         ),
-        Err(f) => failed_page(p.lang, &id, f),
+        Err(f) => failed_page(person.lang, &id, f),
     })
     .await
     .unwrap_or((StatusCode::INTERNAL_SERVER_ERROR, String::new()));
@@ -172,13 +178,13 @@ pub async fn open(
 
 /// An entry's form, with `msgs` at their fields and the build's problems with its files.
 pub fn form_page(
-    shared: &Shared,
-    p: &Paired,
+    shared: &ServeState,
+    person: &Paired,
     mut opened: Opened,
     msgs: &[FieldMsg],
     saved: bool,
 ) -> String {
-    p.state.editor.offer_gps(&mut opened);
+    person.state.editor.offer_gps(&mut opened);
     let files = &opened.files;
     let problems: Vec<crate::error::Diagnostic> = shared
         .diagnostics
@@ -189,58 +195,67 @@ pub fn form_page(
         .collect();
     let suggestions = shared.suggestions();
     views::entry_form(&FormView {
-        lang: p.lang,
+        lang: person.lang,
         opened: &opened,
-        csrf: &p.session.csrf,
+        csrf: &person.session.csrf,
         msgs,
         problems: &problems,
         saved,
-        owner: p.is_owner(),
+        owner: person.is_owner(),
         suggestions: &suggestions,
     })
 }
 
 /// The page for an entry the editor could not open or save: gone, unreadable, changed.
-pub fn failed_page(l: Lang, id: &str, f: Failed) -> (StatusCode, String) {
+pub fn failed_page(lang: Lang, id: &str, error: EditError) -> (StatusCode, String) {
     let joined = |msgs: &[FieldMsg]| {
         msgs.iter()
-            .map(|m| l.pick(&m.vi, &m.en))
+            .map(|m| lang.pick(&m.vi, &m.en))
             .collect::<Vec<_>>()
             .join("\n")
     };
-    match f {
-        Failed::Gone => (
+    match error {
+        EditError::Gone => (
             StatusCode::NOT_FOUND,
-            views::message(l, id, l.word("no_such_entry_moved")),
+            views::message(lang, id, lang.word("no_such_entry_moved")),
         ),
-        Failed::Io(e) => (StatusCode::INTERNAL_SERVER_ERROR, views::message(l, id, &e)),
-        Failed::Conflict {
+        EditError::Io(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            views::message(lang, id, &e),
+        ),
+        EditError::Conflict {
             file,
             on_disk,
             yours,
         } => (
             StatusCode::CONFLICT,
-            views::conflict(l, id, &file.display().to_string(), &on_disk, &yours),
+            views::conflict(lang, id, &file.display().to_string(), &on_disk, &yours),
         ),
-        Failed::Clash { clashes, .. } => {
+        EditError::Clash { clashes, .. } => {
             let msgs: Vec<FieldMsg> = clashes.iter().map(|c| c.message()).collect();
-            (StatusCode::CONFLICT, views::message(l, id, &joined(&msgs)))
+            (
+                StatusCode::CONFLICT,
+                views::message(lang, id, &joined(&msgs)),
+            )
         }
-        Failed::Invalid(msgs) => (
+        EditError::Invalid(msgs) => (
             StatusCode::UNPROCESSABLE_ENTITY,
-            views::message(l, id, &joined(&msgs)),
+            views::message(lang, id, &joined(&msgs)),
         ),
     }
 }
 
 /// A photo's original, for the form's thumbnails.
-pub async fn photo(p: Paired, Path((section, slug, n)): Path<(String, String, usize)>) -> Response {
+pub async fn photo(
+    person: Paired,
+    Path((section, slug, n)): Path<(String, String, usize)>,
+) -> Response {
     let id = format!("{section}/{slug}");
-    if let Err(r) = p.may_edit(&id) {
+    if let Err(r) = person.may_edit(&id) {
         return r.into_response();
     }
     let found = tokio::task::spawn_blocking(move || {
-        let path = p.state.editor.photo(&id, n)?;
+        let path = person.state.editor.photo(&id, n)?;
         let bytes = std::fs::read(&path).ok()?;
         Some((crate::serve::content_type(&path.to_string_lossy()), bytes))
     })

@@ -39,10 +39,10 @@ pub async fn pair(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     jar: CookieJar,
-    Form(f): Form<PairForm>,
+    Form(form): Form<PairForm>,
 ) -> Response {
     let auth = &editor(&app).auth;
-    match auth.pair(&f.token, &f.label, client(peer, &headers)) {
+    match auth.pair(&form.token, &form.label, client(peer, &headers)) {
         Ok(cookie) => {
             // The label as kept (one cleaned line), never as sent: it must not forge log lines.
             let label = auth.session(&cookie).map(|s| s.label).unwrap_or_default();
@@ -66,8 +66,8 @@ impl Tokened for CsrfForm {
 }
 
 /// A new pairing link for another phone, as a link and a QR code.
-pub async fn pair_another(VolunteerForm(p, _): VolunteerForm<CsrfForm>) -> Response {
-    let link = p.state.pairing_link();
+pub async fn pair_another(VolunteerForm(person, _): VolunteerForm<CsrfForm>) -> Response {
+    let link = person.state.pairing_link();
     let qr = qrcode::QrCode::new(link.as_bytes())
         .map(|c| {
             c.render::<qrcode::render::svg::Color>()
@@ -75,7 +75,7 @@ pub async fn pair_another(VolunteerForm(p, _): VolunteerForm<CsrfForm>) -> Respo
                 .build()
         })
         .unwrap_or_default();
-    html(StatusCode::OK, views::pairing_link(p.lang, &link, &qr))
+    html(StatusCode::OK, views::pairing_link(person.lang, &link, &qr))
 }
 
 /// An owner link opened: a session for its one entry, and its form.
@@ -103,11 +103,11 @@ pub async fn owner_open(
     }
 }
 
-pub async fn owners(Volunteer(p): Volunteer) -> Response {
-    let links = p.state.auth.owner_links();
+pub async fn owners(Volunteer(person): Volunteer) -> Response {
+    let links = person.state.auth.owner_links();
     html(
         StatusCode::OK,
-        views::owners(p.lang, &links, &p.session.csrf, None),
+        views::owners(person.lang, &links, &person.session.csrf, None),
     )
 }
 
@@ -126,30 +126,35 @@ impl Tokened for OwnerForm {
     }
 }
 
-pub async fn owner_new(VolunteerForm(p, f): VolunteerForm<OwnerForm>) -> Response {
-    let (st, l) = (&p.state, p.lang);
+pub async fn owner_new(VolunteerForm(person, form): VolunteerForm<OwnerForm>) -> Response {
+    let (st, lang) = (&person.state, person.lang);
     let known = st
         .editor
         .config()
-        .map(|c| st.editor.entries(&c).contains_key(&f.entry))
+        .map(|c| st.editor.entries(&c).contains_key(&form.entry))
         .unwrap_or(false);
     if !known {
         return StatusCode::NOT_FOUND.into_response();
     }
     match st
         .auth
-        .new_owner_link(&f.entry, &f.label, &crate::days::today())
+        .new_owner_link(&form.entry, &form.label, &crate::days::today())
     {
         Ok(token) => {
             let link = format!("{}/_edit/owner/{token}", st.base_url);
             let links = st.auth.owner_links();
-            let page = views::owners(l, &links, &p.session.csrf, Some((&f.entry, &link)));
+            let page = views::owners(
+                lang,
+                &links,
+                &person.session.csrf,
+                Some((&form.entry, &link)),
+            );
             html(StatusCode::OK, page)
         }
         Err(e) => said(
             StatusCode::INTERNAL_SERVER_ERROR,
-            l,
-            l.word("link_not_made"),
+            lang,
+            lang.word("link_not_made"),
             &format!("{}: {e}", super::auth::OWNERS_FILE),
         ),
     }
@@ -169,22 +174,27 @@ impl Tokened for IdForm {
     }
 }
 
-pub async fn owner_revoke(VolunteerForm(p, f): VolunteerForm<IdForm>) -> Response {
-    let _ = p.state.auth.revoke(&f.id);
+pub async fn owner_revoke(VolunteerForm(person, form): VolunteerForm<IdForm>) -> Response {
+    let _ = person.state.auth.revoke(&form.id);
     Redirect::to("/_edit/owners").into_response()
 }
 
-pub async fn devices(Volunteer(p): Volunteer) -> Response {
-    let devices = p.state.auth.devices();
+pub async fn devices(Volunteer(person): Volunteer) -> Response {
+    let devices = person.state.auth.devices();
     html(
         StatusCode::OK,
-        views::devices(p.lang, &devices, &p.session.id, &p.session.csrf),
+        views::devices(
+            person.lang,
+            &devices,
+            &person.session.id,
+            &person.session.csrf,
+        ),
     )
 }
 
-pub async fn unpair(VolunteerForm(p, f): VolunteerForm<IdForm>) -> Response {
-    if p.state.auth.unpair(&f.id) {
-        println!("editor: {} unpaired a phone", p.session.label);
+pub async fn unpair(VolunteerForm(person, form): VolunteerForm<IdForm>) -> Response {
+    if person.state.auth.unpair(&form.id) {
+        println!("editor: {} unpaired a phone", person.session.label);
     }
     Redirect::to("/_edit/devices").into_response()
 }

@@ -4,7 +4,7 @@
 use super::access::{Tokened, Volunteer, VolunteerForm};
 use super::views::{self, Doomed};
 use super::{html, said};
-use crate::edit::Failed;
+use crate::edit::EditError;
 use crate::serve::http::App;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -13,17 +13,17 @@ use axum::response::{IntoResponse, Redirect, Response};
 /// The page that asks before an entry is deleted: what it is, and what its plaques will show.
 pub async fn confirm(
     State(app): State<App>,
-    Volunteer(p): Volunteer,
+    Volunteer(person): Volunteer,
     Path((section, slug)): Path<(String, String)>,
 ) -> Response {
-    let (editor, l) = (&p.state.editor, p.lang);
+    let (editor, lang) = (&person.state.editor, person.lang);
     let id = format!("{section}/{slug}");
     let known = editor
         .config()
         .map(|c| editor.entries(&c).contains_key(&id))
         .unwrap_or(false);
     if !known {
-        return said(StatusCode::NOT_FOUND, l, &id, l.word("no_such_entry"));
+        return said(StatusCode::NOT_FOUND, lang, &id, lang.word("no_such_entry"));
     }
     let title = app
         .shared
@@ -45,7 +45,7 @@ pub async fn confirm(
     };
     html(
         StatusCode::OK,
-        views::delete_confirm(l, &doomed, &p.session.csrf),
+        views::delete_confirm(lang, &doomed, &person.session.csrf),
     )
 }
 
@@ -65,14 +65,14 @@ impl Tokened for DeleteForm {
 
 pub async fn delete(
     Path((section, slug)): Path<(String, String)>,
-    VolunteerForm(p, f): VolunteerForm<DeleteForm>,
+    VolunteerForm(person, form): VolunteerForm<DeleteForm>,
 ) -> Response {
-    let l = p.lang;
+    let lang = person.lang;
     let id = format!("{section}/{slug}");
-    if f.confirm != "yes" {
+    if form.confirm != "yes" {
         return Redirect::to(&format!("/_edit/delete/{id}")).into_response();
     }
-    let (state, label) = (p.state.clone(), p.session.label.clone());
+    let (state, label) = (person.state.clone(), person.session.label.clone());
     let asked = id.clone();
     let done = tokio::task::spawn_blocking(move || state.editor.delete(&asked, &label)).await;
     let Ok(done) = done else {
@@ -81,7 +81,7 @@ pub async fn delete(
     match done {
         Ok(d) => {
             // Its owner links open nothing now.
-            let _ = p.state.auth.forget_entry(&id);
+            let _ = person.state.auth.forget_entry(&id);
             let retired = if d.retired.is_empty() {
                 "none".to_string()
             } else {
@@ -89,7 +89,7 @@ pub async fn delete(
             };
             println!(
                 "editor: {} deleted {id} (codes retired to {section}: {retired}; files kept in {})",
-                p.session.label,
+                person.session.label,
                 d.kept_in.display()
             );
             let gone = Doomed {
@@ -98,20 +98,25 @@ pub async fn delete(
                 section: &section,
                 codes: &d.retired,
             };
-            html(StatusCode::OK, views::deleted(l, &gone))
+            html(StatusCode::OK, views::deleted(lang, &gone))
         }
-        Err(Failed::Gone) => said(StatusCode::NOT_FOUND, l, &id, l.word("no_such_entry")),
-        Err(Failed::Invalid(msgs)) => {
-            let text: Vec<&str> = msgs.iter().map(|m| l.pick(&m.vi, &m.en)).collect();
-            said(StatusCode::UNPROCESSABLE_ENTITY, l, &id, &text.join("\n"))
+        Err(EditError::Gone) => said(StatusCode::NOT_FOUND, lang, &id, lang.word("no_such_entry")),
+        Err(EditError::Invalid(msgs)) => {
+            let text: Vec<&str> = msgs.iter().map(|m| lang.pick(&m.vi, &m.en)).collect();
+            said(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                lang,
+                &id,
+                &text.join("\n"),
+            )
         }
         Err(f) => {
             let why = match f {
-                Failed::Io(e) => e,
+                EditError::Io(e) => e,
                 other => format!("{other:?}"),
             };
-            let text = format!("{} {why}", l.word("not_deleted"));
-            said(StatusCode::INTERNAL_SERVER_ERROR, l, &id, &text)
+            let text = format!("{} {why}", lang.word("not_deleted"));
+            said(StatusCode::INTERNAL_SERVER_ERROR, lang, &id, &text)
         }
     }
 }

@@ -8,9 +8,9 @@ use super::entries::{failed_page, form_page};
 use super::html;
 use crate::edit::form::{self, FieldMsg};
 use crate::edit::upload::{self, Upload, MAX_FILE, MAX_REQUEST};
-use crate::edit::{Failed, Opened};
+use crate::edit::{EditError, Opened};
 use crate::serve::http::App;
-use crate::serve::Shared;
+use crate::serve::ServeState;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,21 +18,22 @@ use std::sync::Arc;
 
 pub async fn save(
     State(app): State<App>,
-    p: Paired,
+    person: Paired,
     Path((section, slug)): Path<(String, String)>,
     multipart: Multipart,
 ) -> Response {
     let id = format!("{section}/{slug}");
-    if let Err(r) = p.may_edit(&id) {
+    if let Err(r) = person.may_edit(&id) {
         return r.into_response();
     }
     let posted = Posted::read(multipart).await;
     // The form is multipart, read above: its token is checked here, not by an extractor.
-    if let Err(r) = p.csrf(posted.value("csrf").unwrap_or("")) {
+    if let Err(r) = person.csrf(posted.value("csrf").unwrap_or("")) {
         return r.into_response();
     }
     let shared = app.shared.clone();
-    let answer = tokio::task::spawn_blocking(move || Saving { shared, p, id }.run(posted)).await;
+    let answer =
+        tokio::task::spawn_blocking(move || Saving { shared, person, id }.run(posted)).await;
     match answer {
         Ok(Answer::Saved(id)) => Redirect::to(&format!("/_edit/e/{id}?saved=1")).into_response(),
         Ok(Answer::Page(status, body)) => html(status, body),
@@ -139,14 +140,14 @@ enum Answer {
 
 /// One save of entry `id` by the person `p`.
 struct Saving {
-    shared: Arc<Shared>,
-    p: Paired,
+    shared: Arc<ServeState>,
+    person: Paired,
     id: String,
 }
 
 impl Saving {
     fn run(self, posted: Posted) -> Answer {
-        let opened = match self.p.state.editor.open(&self.id) {
+        let opened = match self.person.state.editor.open(&self.id) {
             Ok(o) => o,
             Err(f) => return self.failed(f),
         };
@@ -175,10 +176,10 @@ impl Saving {
 
     /// A file whose front matter does not parse, saved as the text it was given.
     fn save_text(&self, opened: Opened, raw: String, version: &str) -> Answer {
-        let editor = &self.p.state.editor;
-        match editor.save_raw(&self.id, version, &raw, &self.p.session.label) {
+        let editor = &self.person.state.editor;
+        match editor.save_raw(&self.id, version, &raw, &self.person.session.label) {
             Ok(_) => Answer::Saved(self.id.clone()),
-            Err(Failed::Invalid(msgs)) => {
+            Err(EditError::Invalid(msgs)) => {
                 let mut back = opened;
                 back.raw = Some(raw);
                 back.version = version.to_string();
@@ -197,7 +198,7 @@ impl Saving {
             msgs.sort_by(|a, b| a.field.cmp(&b.field));
             return self.form(StatusCode::UNPROCESSABLE_ENTITY, opened.with(&sub), &msgs);
         }
-        let (editor, label) = (&self.p.state.editor, &self.p.session.label);
+        let (editor, label) = (&self.person.state.editor, &self.person.session.label);
         match editor.save(&self.id, sub, label) {
             Ok(saved) => {
                 println!(
@@ -207,7 +208,7 @@ impl Saving {
                 );
                 Answer::Saved(self.id.clone())
             }
-            Err(Failed::Clash { clashes, sub }) => {
+            Err(EditError::Clash { clashes, sub }) => {
                 // Over the file as it is now, this person's values at the clashing fields.
                 let msgs: Vec<FieldMsg> = clashes.iter().map(|c| c.message()).collect();
                 match editor.open(&self.id) {
@@ -215,7 +216,7 @@ impl Saving {
                     Err(f) => self.failed(f),
                 }
             }
-            Err(Failed::Invalid(msgs)) => {
+            Err(EditError::Invalid(msgs)) => {
                 self.form(StatusCode::UNPROCESSABLE_ENTITY, opened.with(&shown), &msgs)
             }
             Err(f) => self.failed(f),
@@ -226,7 +227,7 @@ impl Saving {
         form::Context {
             kind: opened.kind,
             current: &opened.fields,
-            code_fixed: opened.code_fixed || self.p.is_owner(),
+            code_fixed: opened.code_fixed || self.person.is_owner(),
             languages: &opened.languages,
             default_language: &opened.default_language,
         }
@@ -235,12 +236,12 @@ impl Saving {
     fn form(&self, status: StatusCode, opened: Opened, msgs: &[FieldMsg]) -> Answer {
         Answer::Page(
             status,
-            form_page(&self.shared, &self.p, opened, msgs, false),
+            form_page(&self.shared, &self.person, opened, msgs, false),
         )
     }
 
-    fn failed(&self, f: Failed) -> Answer {
-        let (status, body) = failed_page(self.p.lang, &self.id, f);
+    fn failed(&self, f: EditError) -> Answer {
+        let (status, body) = failed_page(self.person.lang, &self.id, f);
         Answer::Page(status, body)
     }
 }

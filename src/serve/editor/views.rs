@@ -300,37 +300,42 @@ struct Suggestion<'a> {
     values: &'a [String],
 }
 
-pub fn entry_form(v: &FormView) -> String {
-    let lang = v.lang;
-    let o = v.opened;
-    let title = str_of(&o.fields, "title");
-    let shown_title = if title.is_empty() { &o.id } else { &title };
-    if let Some(raw) = &o.raw {
+pub fn entry_form(form: &FormView) -> String {
+    let lang = form.lang;
+    let opened = form.opened;
+    let title = str_of(&opened.fields, "title");
+    let shown_title = if title.is_empty() { &opened.id } else { &title };
+    if let Some(raw) = &opened.raw {
         let mut cx = titled(shown_title);
-        cx.insert("id", &o.id);
+        cx.insert("id", &opened.id);
         cx.insert(
             "msgs",
-            &v.msgs
+            &form
+                .msgs
                 .iter()
                 .map(|m| lang.pick(&m.vi, &m.en))
                 .collect::<Vec<_>>(),
         );
         cx.insert(
             "problems",
-            &v.problems.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            &form
+                .problems
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>(),
         );
-        cx.insert("csrf", v.csrf);
-        cx.insert("version", &o.version);
+        cx.insert("csrf", form.csrf);
+        cx.insert("version", &opened.version);
         cx.insert("raw", raw);
         return draw(lang, "raw.html", cx);
     }
-    let general: Vec<Shown> = v
+    let general: Vec<Shown> = form
         .msgs
         .iter()
         .filter(|m| m.field.is_empty() || m.field == "photos" || m.field == "audio")
         .map(|m| Shown::of(lang, m))
         .collect();
-    let problems: Vec<Shown> = v
+    let problems: Vec<Shown> = form
         .problems
         .iter()
         .map(|d| Shown {
@@ -341,32 +346,32 @@ pub fn entry_form(v: &FormView) -> String {
             },
         })
         .collect();
-    let suggestions: Vec<Suggestion> = v
+    let suggestions: Vec<Suggestion> = form
         .suggestions
         .iter()
         .map(|(id, values)| Suggestion { id, values })
         .collect();
     let mut cx = titled(&title);
     cx.insert("heading", shown_title);
-    cx.insert("id", &o.id);
-    cx.insert("saved", &v.saved);
-    cx.insert("not_saved", &v.msgs.iter().any(|m| !m.warning));
+    cx.insert("id", &opened.id);
+    cx.insert("saved", &form.saved);
+    cx.insert("not_saved", &form.msgs.iter().any(|m| !m.warning));
     cx.insert("general", &general);
     cx.insert("problems", &problems);
-    cx.insert("preview", &format!("/{}/", o.id));
-    cx.insert("csrf", v.csrf);
-    cx.insert("version", &o.version);
+    cx.insert("preview", &format!("/{}/", opened.id));
+    cx.insert("csrf", form.csrf);
+    cx.insert("version", &opened.version);
     cx.insert(
         "fields",
-        &fields::for_kind(o.kind)
-            .map(|f| field_view(v, f))
+        &fields::for_kind(opened.kind)
+            .map(|field| field_view(form, field))
             .collect::<Vec<_>>(),
     );
-    cx.insert("body_msgs", &msgs_at(v, "f.body"));
-    cx.insert("body", &o.body);
-    cx.insert("translations", &translations(v));
+    cx.insert("body_msgs", &msgs_at(form, "f.body"));
+    cx.insert("body", &opened.body);
+    cx.insert("translations", &translations(form));
     cx.insert("suggestions", &suggestions);
-    cx.insert("owner", &v.owner);
+    cx.insert("owner", &form.owner);
     cx.insert("label_max", &super::auth::LABEL_MAX);
     cx.insert("max_file", &MAX_FILE);
     cx.insert("max_request", &MAX_REQUEST);
@@ -387,8 +392,8 @@ fn str_of(m: &Mapping, key: &str) -> String {
 
 fn sub_of(m: &Mapping, key: &str, sub: &str) -> String {
     m.get(key)
-        .and_then(|v| v.get(sub))
-        .map(|v| match v {
+        .and_then(|value| value.get(sub))
+        .map(|value| match value {
             Value::String(s) => s.clone(),
             Value::Number(n) => n.to_string(),
             _ => String::new(),
@@ -397,25 +402,25 @@ fn sub_of(m: &Mapping, key: &str, sub: &str) -> String {
 }
 
 /// The save's messages for `field` and its parts (`f.location.lat`).
-fn msgs_at(v: &FormView, field: &str) -> Vec<Shown> {
+fn msgs_at(form: &FormView, field: &str) -> Vec<Shown> {
     let part = format!("{field}.");
-    v.msgs
+    form.msgs
         .iter()
         .filter(|m| m.field == field || m.field.starts_with(&part))
-        .map(|m| Shown::of(v.lang, m))
+        .map(|m| Shown::of(form.lang, m))
         .collect()
 }
 
-fn field_view(v: &FormView, field: &Field) -> FieldView {
-    let lang = v.lang;
-    let o = v.opened;
+fn field_view(form: &FormView, field: &Field) -> FieldView {
+    let lang = form.lang;
+    let opened = form.opened;
     let name = format!("f.{}", field.name);
-    let (help_vi, help_en) = field.help_for(o.kind);
+    let (help_vi, help_en) = field.help_for(opened.kind);
     let mut view = FieldView {
-        msgs: msgs_at(v, &name),
+        msgs: msgs_at(form, &name),
         label: lang.pick(field.vi, field.en).to_string(),
         help: lang.pick(help_vi, help_en).to_string(),
-        value: str_of(&o.fields, field.name),
+        value: str_of(&opened.fields, field.name),
         max: field.max_chars,
         name,
         ..FieldView::default()
@@ -429,7 +434,7 @@ fn field_view(v: &FormView, field: &Field) -> FieldView {
         }
         Input::LongText => "longtext",
         Input::Code => {
-            view.fixed = o.code_fixed || v.owner;
+            view.fixed = opened.code_fixed || form.owner;
             "code"
         }
         Input::Tel | Input::Url | Input::Date | Input::Year | Input::Money => {
@@ -443,7 +448,7 @@ fn field_view(v: &FormView, field: &Field) -> FieldView {
             "typed"
         }
         Input::Bool => {
-            view.checked = matches!(o.fields.get(field.name), Some(Value::Bool(true)));
+            view.checked = matches!(opened.fields.get(field.name), Some(Value::Bool(true)));
             "bool"
         }
         Input::Ranking | Input::PlaqueSize => {
@@ -473,7 +478,7 @@ fn field_view(v: &FormView, field: &Field) -> FieldView {
             "select"
         }
         Input::Tags => {
-            view.value = match o.fields.get("tags") {
+            view.value = match opened.fields.get("tags") {
                 Some(Value::Sequence(s)) => s
                     .iter()
                     .filter_map(Value::as_str)
@@ -484,9 +489,9 @@ fn field_view(v: &FormView, field: &Field) -> FieldView {
             "tags"
         }
         Input::Location => {
-            view.lat = sub_of(&o.fields, "location", "lat");
-            view.lon = sub_of(&o.fields, "location", "lon");
-            view.gps = o
+            view.lat = sub_of(&opened.fields, "location", "lat");
+            view.lon = sub_of(&opened.fields, "location", "lon");
+            view.gps = opened
                 .gps
                 .iter()
                 .map(|(src, lat, lon)| Gps {
@@ -512,27 +517,27 @@ fn field_view(v: &FormView, field: &Field) -> FieldView {
                 .map(|&(key, label)| Part {
                     id: format!("{}.{key}", view.name),
                     label,
-                    value: sub_of(&o.fields, field.name, key),
+                    value: sub_of(&opened.fields, field.name, key),
                     numeric: key == "bin" || key == "account",
                 })
                 .collect();
             "parts"
         }
         Input::Images => {
-            view.msgs = msgs_at(v, "photos");
-            view.photos = photos(o);
+            view.msgs = msgs_at(form, "photos");
+            view.photos = photos(opened);
             "images"
         }
         Input::Audio => {
-            view.msgs = msgs_at(v, "audio");
+            view.msgs = msgs_at(form, "audio");
             "audio"
         }
     };
     view
 }
 
-fn photos(o: &Opened) -> Vec<Photo> {
-    let Some(Value::Sequence(items)) = o.fields.get("images") else {
+fn photos(opened: &Opened) -> Vec<Photo> {
+    let Some(Value::Sequence(items)) = opened.fields.get("images") else {
         return Vec::new();
     };
     items
@@ -546,7 +551,7 @@ fn photos(o: &Opened) -> Vec<Photo> {
             };
             Some(Photo {
                 i,
-                thumb: format!("/_edit/file/{}/{i}", o.id),
+                thumb: format!("/_edit/file/{}/{i}", opened.id),
                 src,
                 alt,
                 caption,
@@ -556,14 +561,15 @@ fn photos(o: &Opened) -> Vec<Photo> {
 }
 
 /// A part of the form for each of the site's other languages.
-fn translations(v: &FormView) -> Vec<Translation> {
-    let o = v.opened;
-    let sources: Vec<String> = edit_form::listed_sources(&o.fields);
-    o.languages
+fn translations(form: &FormView) -> Vec<Translation> {
+    let opened = form.opened;
+    let sources: Vec<String> = edit_form::listed_sources(&opened.fields);
+    opened
+        .languages
         .iter()
-        .filter(|l| **l != o.default_language)
+        .filter(|l| **l != opened.default_language)
         .map(|l| {
-            let (version, fields, body) = o
+            let (version, fields, body) = opened
                 .translations
                 .get(l)
                 .cloned()
@@ -572,11 +578,11 @@ fn translations(v: &FormView) -> Vec<Translation> {
             Translation {
                 lang: l.clone(),
                 name: language_name(l),
-                msgs: v
+                msgs: form
                     .msgs
                     .iter()
                     .filter(|m| m.field.starts_with(&prefix))
-                    .map(|m| v.lang.pick(&m.vi, &m.en).to_string())
+                    .map(|m| form.lang.pick(&m.vi, &m.en).to_string())
                     .collect(),
                 title: str_of(&fields, "title"),
                 address: str_of(&fields, "address"),

@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-pub struct Renderer {
+pub struct Drawer {
     options: usvg::Options<'static>,
     /// The fonts for drawing the built-in plaque and kit card straight into PDF.
-    pub fonts: super::straight::Fonts,
+    pub fonts: super::builtin_pdf::Fonts,
 }
 
 const MM_PER_INCH: f64 = 25.4;
@@ -179,8 +179,8 @@ pub fn symbol_pixels(
     })
 }
 
-impl Renderer {
-    pub fn new() -> crate::error::Result<Renderer> {
+impl Drawer {
+    pub fn new() -> crate::error::Result<Drawer> {
         let mut db = usvg::fontdb::Database::new();
         db.load_font_data(super::FONT_REGULAR.to_vec());
         db.load_font_data(super::FONT_BOLD.to_vec());
@@ -189,9 +189,9 @@ impl Renderer {
             fontdb: Arc::new(db),
             ..usvg::Options::default()
         };
-        let fonts = super::straight::Fonts::new()
+        let fonts = super::builtin_pdf::Fonts::new()
             .ok_or_else(|| crate::error::Error::Usage("the shipped fonts cannot be read".into()))?;
-        Ok(Renderer { options, fonts })
+        Ok(Drawer { options, fonts })
     }
 
     pub fn tree(&self, svg: &str) -> Result<usvg::Tree, String> {
