@@ -80,6 +80,19 @@ enum Command {
         /// With --edit: make a Git commit of every save, naming the paired device.
         #[arg(long, requires = "edit")]
         commit: bool,
+        /// After every good rebuild, build the site into output/ as `waymark build` does, so
+        /// that a web server serving output/site/ shows each save seconds later.
+        #[arg(long)]
+        publish: bool,
+        /// The address people reach this server at (https://… behind a reverse proxy): used
+        /// for pairing and owner links and the links to live pages; cookies are Secure when
+        /// it is https.
+        #[arg(long, value_name = "URL")]
+        public_url: Option<String>,
+        /// A reverse proxy whose X-Forwarded-For is believed (repeat for several); from any
+        /// other peer the header is ignored.
+        #[arg(long = "trusted-proxy", value_name = "ADDR")]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// Make the print files in output/print/: QR symbols, plaques (PDF, SVG), A4 sheets, homestay kits.
     Plaques {
@@ -241,6 +254,9 @@ fn main() {
             timings,
             edit,
             commit,
+            publish,
+            public_url,
+            trusted_proxies,
         } => waymark::cmd::serve::run(waymark::cmd::serve::Options {
             site,
             port,
@@ -249,6 +265,9 @@ fn main() {
             timings,
             edit,
             commit,
+            publish,
+            public_url,
+            trusted_proxies,
         }),
         Command::Plaques {
             site,

@@ -8,6 +8,7 @@ mod http;
 mod live;
 mod net;
 mod patch;
+mod publish;
 
 use crate::incremental;
 use crate::output::{Data, OutFile};
@@ -33,6 +34,12 @@ pub struct Options {
     pub edit: bool,
     /// With `edit`: make a Git commit of every save.
     pub commit: bool,
+    /// Build into `output/` after every good rebuild (`publish`).
+    pub publish: bool,
+    /// The address people reach the server at, behind a reverse proxy.
+    pub public_url: Option<String>,
+    /// Peers whose X-Forwarded-For is believed.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 /// Files of the last good build, by path under the output folder (`site/...`, `print/...`).
@@ -64,6 +71,8 @@ pub struct ServeState {
     /// editor's own new entries are (a phone cannot run `waymark build`). Without it, `serve`
     /// writes nothing.
     pins_codes: bool,
+    /// With `--publish`: builds the live site after every good rebuild.
+    publisher: Option<Arc<publish::Publisher>>,
 }
 
 impl ServeState {
@@ -89,6 +98,12 @@ pub fn run(mut opts: Options) -> i32 {
     // The watcher reports absolute paths; compare them with an absolute root.
     if let Ok(abs) = opts.site.canonicalize() {
         opts.site = abs;
+    }
+    if let Some(url) = &opts.public_url {
+        if let Err(why) = check_public_url(url) {
+            eprintln!("error: --public-url {url}: {why}");
+            return 2;
+        }
     }
     let (listener, port) = match net::listen(opts.bind, opts.port) {
         Ok(s) => s,
@@ -126,6 +141,9 @@ pub fn run(mut opts: Options) -> i32 {
         kept: Mutex::new(None),
         timings: opts.timings,
         pins_codes: opts.edit,
+        publisher: opts
+            .publish
+            .then(|| Arc::new(publish::Publisher::new(&opts.site))),
     });
     rebuild_guarded(&shared, &build_opts, true, &HashSet::new());
 
@@ -146,7 +164,8 @@ pub fn run(mut opts: Options) -> i32 {
         Arc::new(editor::EditorState::new(
             &opts.site,
             opts.commit,
-            base_url.clone(),
+            opts.public_url.as_deref().unwrap_or(&base_url),
+            opts.trusted_proxies.clone(),
         ))
     });
     if let Some(st) = &editor {
@@ -206,6 +225,23 @@ pub fn run(mut opts: Options) -> i32 {
     }
 }
 
+/// A public URL is the origin people reach the server at: `https://edit.example.org`, with no
+/// path (the editor is at its `/_edit/`).
+fn check_public_url(url: &str) -> Result<(), String> {
+    let parsed = url::Url::parse(url).map_err(|e| format!("{e}; write it as https://your.host"))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+        return Err("it must be an http:// or https:// address, like https://your.host".into());
+    }
+    if parsed.path() != "/" || parsed.query().is_some() {
+        return Err(format!(
+            "it must be the host alone ({}://{}), with the editor at its /_edit/",
+            parsed.scheme(),
+            parsed.host_str().unwrap_or_default()
+        ));
+    }
+    Ok(())
+}
+
 fn print_pairing(st: &editor::EditorState) {
     let link = st.pairing_link();
     println!("editor: to edit from a phone, open this link on it within 10 minutes (it works once), or scan:");
@@ -228,8 +264,10 @@ fn rebuild_guarded(
     full: bool,
     changed: &HashSet<PathBuf>,
 ) {
+    let started = Instant::now();
     let run = std::panic::AssertUnwindSafe(|| rebuild(shared, opts, full, changed));
-    if let Err(panic) = std::panic::catch_unwind(run) {
+    let caught = std::panic::catch_unwind(run);
+    if let Err(panic) = caught {
         let why = panic
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
@@ -244,6 +282,15 @@ fn rebuild_guarded(
         eprintln!("{text}");
         *shared.problem.write() = Some(text.clone());
         broadcast(shared, live::LiveEvent::new("problem", &text));
+    }
+    // The live site follows the preview: built on disk when the preview built, left as it is
+    // when it did not.
+    if let Some(publisher) = &shared.publisher {
+        let problem = shared.problem.read().clone();
+        match problem {
+            None => publisher.publish(),
+            Some(why) => publisher.refused(started, &why),
+        }
     }
 }
 
@@ -270,7 +317,7 @@ fn rebuild(shared: &ServeState, opts: &BuildOptions, full: bool, changed: &HashS
         }) => {
             let site = &kept.site;
             let count = rendered.len();
-            publish(shared, rendered, partial);
+            swap_in(shared, rendered, partial);
             for w in &warnings {
                 eprintln!("{w}\n");
             }
@@ -313,7 +360,7 @@ fn render_patch(
     let edited = p.edited;
     match render(site, p.entries.clone(), false) {
         Ok(files) => {
-            let pages = live::pages(&publish(shared, files, true));
+            let pages = live::pages(&swap_in(shared, files, true));
             println!(
                 "updated the page(s) of {edited} file(s) in {} ms",
                 start.elapsed().as_millis()
@@ -326,7 +373,7 @@ fn render_patch(
         let count = others.len();
         match render(site, others, true) {
             Ok(files) => {
-                let pages = live::pages(&publish(shared, files, true));
+                let pages = live::pages(&swap_in(shared, files, true));
                 // Plaques and the manifest show titles: made again when next asked for.
                 forget_print(shared);
                 println!(
@@ -416,7 +463,7 @@ fn code_of_print_path(path: &str) -> Option<String> {
 
 /// Serve `rendered` from now on: on top of the last files when `partial`, instead of them if not.
 /// The paths of a partial publish whose content changed.
-fn publish(shared: &ServeState, rendered: Vec<OutFile>, partial: bool) -> Vec<String> {
+fn swap_in(shared: &ServeState, rendered: Vec<OutFile>, partial: bool) -> Vec<String> {
     let changed = swap_files(shared, rendered, partial);
     *shared.problem.write() = None;
     changed

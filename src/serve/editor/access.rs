@@ -218,20 +218,24 @@ fn same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
-pub fn session_cookie(token: String) -> Cookie<'static> {
+/// The session's cookie: never read by scripts, never sent from another site's page, and
+/// over https only when the server is reached by https (`--public-url https://…`).
+pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
     Cookie::build((COOKIE, token))
         .http_only(true)
+        .secure(secure)
         .same_site(SameSite::Strict)
         .path("/_edit")
         .build()
 }
 
 /// The client a wrong try is counted against: the connection's address, or, when it comes
-/// from a reverse proxy on this machine (Caddy in front of `serve`), the address the proxy
-/// saw, which it appends last to X-Forwarded-For. Otherwise every phone would share the
-/// proxy's address, and one guesser would keep them all out.
-pub fn client(peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
-    if !peer.ip().is_loopback() {
+/// from a reverse proxy named by `--trusted-proxy` (Caddy in front of `serve`), the address
+/// the proxy saw, which it puts last in X-Forwarded-For. Otherwise every phone would share the
+/// proxy's address, and one guesser would keep them all out; from any other peer the header
+/// is the client's own word, and ignored.
+pub fn client(peer: SocketAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    if !trusted.contains(&peer.ip().to_canonical()) {
         return peer.ip();
     }
     headers

@@ -150,6 +150,9 @@ pub async fn create(VolunteerForm(person, form): VolunteerForm<NewForm>) -> Resp
 pub struct OpenQuery {
     #[serde(default)]
     saved: Option<String>,
+    /// After a save with `--publish`: `yes`, `no` or `soon`.
+    #[serde(default)]
+    live: Option<String>,
 }
 
 pub async fn open(
@@ -163,11 +166,15 @@ pub async fn open(
         return r.into_response();
     }
     let shared = app.shared.clone();
-    let just_saved = q.saved.is_some();
+    let saved = q.saved.is_some().then(|| Saved {
+        live: q
+            .live
+            .filter(|l| ["yes", "no", "soon"].contains(&l.as_str())),
+    });
     let (status, body) = tokio::task::spawn_blocking(move || match person.state.editor.open(&id) {
         Ok(opened) => (
             StatusCode::OK,
-            form_page(&shared, &person, opened, &[], just_saved),
+            form_page(&shared, &person, opened, &[], saved.as_ref()),
         ),
         Err(f) => failed_page(person.lang, &id, f),
     })
@@ -176,13 +183,19 @@ pub async fn open(
     html(status, body)
 }
 
+/// A save just made, as the form says it.
+pub struct Saved {
+    /// With `--publish`: `yes` (live), `no` (the site did not build) or `soon`.
+    pub live: Option<String>,
+}
+
 /// An entry's form, with `msgs` at their fields and the build's problems with its files.
 pub fn form_page(
     shared: &ServeState,
     person: &Paired,
     mut opened: Opened,
     msgs: &[FieldMsg],
-    saved: bool,
+    saved: Option<&Saved>,
 ) -> String {
     person.state.editor.offer_gps(&mut opened);
     let files = &opened.files;
@@ -200,7 +213,9 @@ pub fn form_page(
         csrf: &person.session.csrf,
         msgs,
         problems: &problems,
-        saved,
+        saved: saved.is_some(),
+        live: saved.and_then(|s| s.live.as_deref()),
+        live_url: format!("{}/{}/", person.state.base_url, opened.id),
         owner: person.is_owner(),
         suggestions: &suggestions,
     })

@@ -25,23 +25,38 @@ use axum::routing::{get, post};
 use axum::Router;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use views::Lang;
 
 pub struct EditorState {
     pub editor: Editor,
     /// Who may edit: pairings, sessions, owner links.
     pub auth: auth::Auth,
-    /// The address phones use, for pairing links.
+    /// The address phones use (`--public-url`, else this server's), for pairing and owner
+    /// links and the links to pages; no trailing slash.
     pub base_url: String,
+    /// Peers whose X-Forwarded-For is believed (`--trusted-proxy`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl EditorState {
-    pub fn new(site: &Path, commit: bool, base_url: String) -> EditorState {
+    pub fn new(
+        site: &Path,
+        commit: bool,
+        base_url: &str,
+        trusted_proxies: Vec<std::net::IpAddr>,
+    ) -> EditorState {
         EditorState {
             editor: Editor::new(site, commit),
             auth: auth::Auth::new(site),
-            base_url,
+            base_url: base_url.trim_end_matches('/').to_string(),
+            trusted_proxies,
         }
+    }
+
+    /// Cookies only over https when people reach the server by https.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
     }
 
     /// A new one-time pairing link.
@@ -49,6 +64,11 @@ impl EditorState {
         format!("{}/_edit/pair/{}", self.base_url, self.auth.new_pairing())
     }
 }
+
+/// The longest any editor request may take.
+const REQUEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+/// The longest a request body may send nothing.
+const BODY_SILENCE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// What a save request may carry on the wire: past `MAX_REQUEST` of kept files, further
 /// files are read and dropped (so the typed text after them still arrives), up to this.
@@ -79,6 +99,13 @@ pub fn routes() -> Router<App> {
         )
         .route("/_edit/file/{section}/{slug}/{n}", get(entries::photo))
         .layer(axum::middleware::map_response(access::secure))
+        // A save over 4G may take minutes (100 MB of photos); nothing takes longer. A body
+        // that stops arriving is cut sooner, and its form comes back with every word.
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_LIMIT,
+        ))
+        .layer(RequestBodyTimeoutLayer::new(BODY_SILENCE))
 }
 
 fn lang(headers: &HeaderMap) -> Lang {

@@ -18,9 +18,10 @@ pub async fn pair_page(
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    match editor(&app)
+    let state = editor(&app);
+    match state
         .auth
-        .pairing_open(&token, client(peer, &headers))
+        .pairing_open(&token, client(peer, &headers, &state.trusted_proxies))
     {
         Ok(()) => html(StatusCode::OK, views::pair(lang(&headers), &token)),
         Err(r) => Refused::of(r, &headers).into_response(),
@@ -41,13 +42,22 @@ pub async fn pair(
     jar: CookieJar,
     Form(form): Form<PairForm>,
 ) -> Response {
-    let auth = &editor(&app).auth;
-    match auth.pair(&form.token, &form.label, client(peer, &headers)) {
+    let state = editor(&app);
+    let auth = &state.auth;
+    match auth.pair(
+        &form.token,
+        &form.label,
+        client(peer, &headers, &state.trusted_proxies),
+    ) {
         Ok(cookie) => {
             // The label as kept (one cleaned line), never as sent: it must not forge log lines.
             let label = auth.session(&cookie).map(|s| s.label).unwrap_or_default();
             println!("editor: paired `{label}`");
-            (jar.add(session_cookie(cookie)), Redirect::to("/_edit/")).into_response()
+            (
+                jar.add(session_cookie(cookie, state.secure_cookies())),
+                Redirect::to("/_edit/"),
+            )
+                .into_response()
         }
         Err(r) => Refused::of(r, &headers).into_response(),
     }
@@ -86,8 +96,9 @@ pub async fn owner_open(
     headers: HeaderMap,
     jar: CookieJar,
 ) -> Response {
-    let auth = &editor(&app).auth;
-    match auth.open_owner(&token, client(peer, &headers)) {
+    let state = editor(&app);
+    let auth = &state.auth;
+    match auth.open_owner(&token, client(peer, &headers, &state.trusted_proxies)) {
         Ok(cookie) => {
             let entry = auth
                 .session(&cookie)
@@ -97,7 +108,7 @@ pub async fn owner_open(
                 })
                 .unwrap_or_default();
             let to = Redirect::to(&format!("/_edit/e/{entry}"));
-            (jar.add(session_cookie(cookie)), to).into_response()
+            (jar.add(session_cookie(cookie, state.secure_cookies())), to).into_response()
         }
         Err(r) => Refused::of(r, &headers).into_response(),
     }

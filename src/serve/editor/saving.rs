@@ -10,6 +10,7 @@ use crate::edit::form::{self, FieldMsg};
 use crate::edit::upload::{self, Upload, MAX_FILE, MAX_REQUEST};
 use crate::edit::{EditError, Opened};
 use crate::serve::http::App;
+use crate::serve::publish::Outcome;
 use crate::serve::ServeState;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
@@ -35,11 +36,31 @@ pub async fn save(
     let answer =
         tokio::task::spawn_blocking(move || Saving { shared, person, id }.run(posted)).await;
     match answer {
-        Ok(Answer::Saved(id)) => Redirect::to(&format!("/_edit/e/{id}?saved=1")).into_response(),
+        Ok(Answer::Saved { id, at, wrote }) => {
+            let live = match (&app.shared.publisher, wrote) {
+                (Some(publisher), true) => {
+                    let publisher = publisher.clone();
+                    let outcome =
+                        tokio::task::spawn_blocking(move || publisher.after(at, PUBLISH_WAIT))
+                            .await;
+                    match outcome.ok().flatten() {
+                        Some(Outcome::Live) => "&live=yes",
+                        Some(Outcome::NotPublished(_)) => "&live=no",
+                        None => "&live=soon",
+                    }
+                }
+                _ => "",
+            };
+            Redirect::to(&format!("/_edit/e/{id}?saved=1{live}")).into_response()
+        }
         Ok(Answer::Page(status, body)) => html(status, body),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
+
+/// How long a save waits for the publish that follows it, to say whether it is live; a slower
+/// one goes on, and the form says it is on its way.
+const PUBLISH_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// What the request carried.
 struct Posted {
@@ -133,8 +154,13 @@ async fn read_file(
 }
 
 enum Answer {
-    /// Saved: to the entry's form, which says so.
-    Saved(String),
+    /// Saved (at `at`): to the entry's form, which says so. `wrote`: a file changed, so a
+    /// publish follows.
+    Saved {
+        id: String,
+        at: std::time::Instant,
+        wrote: bool,
+    },
     Page(StatusCode, String),
 }
 
@@ -178,7 +204,7 @@ impl Saving {
     fn save_text(&self, opened: Opened, raw: String, version: &str) -> Answer {
         let editor = &self.person.state.editor;
         match editor.save_raw(&self.id, version, &raw, &self.person.session.label) {
-            Ok(_) => Answer::Saved(self.id.clone()),
+            Ok(saved) => self.saved(&saved),
             Err(EditError::Invalid(msgs)) => {
                 let mut back = opened;
                 back.raw = Some(raw);
@@ -206,7 +232,7 @@ impl Saving {
                     self.id,
                     saved.files.len()
                 );
-                Answer::Saved(self.id.clone())
+                self.saved(&saved)
             }
             Err(EditError::Clash { clashes, sub }) => {
                 // Over the file as it is now, this person's values at the clashing fields.
@@ -223,6 +249,14 @@ impl Saving {
         }
     }
 
+    fn saved(&self, saved: &crate::edit::Saved) -> Answer {
+        Answer::Saved {
+            id: self.id.clone(),
+            at: std::time::Instant::now(),
+            wrote: !saved.files.is_empty(),
+        }
+    }
+
     fn context<'a>(&self, opened: &'a Opened) -> form::Context<'a> {
         form::Context {
             kind: opened.kind,
@@ -236,7 +270,7 @@ impl Saving {
     fn form(&self, status: StatusCode, opened: Opened, msgs: &[FieldMsg]) -> Answer {
         Answer::Page(
             status,
-            form_page(&self.shared, &self.person, opened, msgs, false),
+            form_page(&self.shared, &self.person, opened, msgs, None),
         )
     }
 

@@ -199,6 +199,10 @@ pub struct FormView<'a> {
     pub problems: &'a [Diagnostic],
     /// Just saved: say so, with a link to the preview.
     pub saved: bool,
+    /// With `--publish`, whether the save is live: `yes`, `no` or `soon`.
+    pub live: Option<&'a str>,
+    /// The live page's address.
+    pub live_url: String,
     /// An owner may edit everything of the entry but its code.
     pub owner: bool,
     /// The districts, communes and tags the site uses, offered as suggestions.
@@ -355,6 +359,8 @@ pub fn entry_form(form: &FormView) -> String {
     cx.insert("heading", shown_title);
     cx.insert("id", &opened.id);
     cx.insert("saved", &form.saved);
+    cx.insert("live", &form.live.unwrap_or(""));
+    cx.insert("live_url", &form.live_url);
     cx.insert("not_saved", &form.msgs.iter().any(|m| !m.warning));
     cx.insert("general", &general);
     cx.insert("problems", &problems);

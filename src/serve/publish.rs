@@ -1,0 +1,101 @@
+//! `serve --publish`: after every good rebuild of the preview, the site is built into
+//! `output/` exactly as `waymark build` builds it (the same pipeline, incremental, a new
+//! generation switched in at once), so that a web server serving `output/site/` shows a save
+//! seconds after it. A build that fails publishes nothing: the live site stays as it was.
+//! The editor waits for the publish that follows its save, to say whether it is live.
+
+use crate::BuildOptions;
+use parking_lot::{Condvar, Mutex};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// How a publish ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Live,
+    /// Nothing published; why, in one line.
+    NotPublished(String),
+}
+
+struct Last {
+    /// When the last publish (or the rebuild that refused to publish) began.
+    started: Option<Instant>,
+    outcome: Option<Outcome>,
+}
+
+pub struct Publisher {
+    opts: BuildOptions,
+    last: Mutex<Last>,
+    ended: Condvar,
+    /// One publish at a time.
+    one: Mutex<()>,
+}
+
+impl Publisher {
+    pub fn new(site: &Path) -> Publisher {
+        Publisher {
+            // The site's own base URL and no drafts: what `waymark build` makes.
+            opts: BuildOptions {
+                site: site.to_path_buf(),
+                memo: Some(Default::default()),
+                ..BuildOptions::default()
+            },
+            last: Mutex::new(Last {
+                started: None,
+                outcome: None,
+            }),
+            ended: Condvar::new(),
+            one: Mutex::new(()),
+        }
+    }
+
+    /// Builds the site into `output/` as `waymark build` does; said in the terminal.
+    pub fn publish(&self) {
+        let _one = self.one.lock();
+        let started = Instant::now();
+        let outcome = match crate::pipeline::build(&self.opts) {
+            Ok(report) => {
+                println!(
+                    "published: {} files changed in {} ms",
+                    report.changed,
+                    started.elapsed().as_millis()
+                );
+                Outcome::Live
+            }
+            Err(e) => {
+                let why = e.to_string();
+                eprintln!("not published (the live site is unchanged): {why}");
+                Outcome::NotPublished(why.lines().next().unwrap_or_default().to_string())
+            }
+        };
+        self.end(started, outcome);
+    }
+
+    /// A rebuild that failed, begun at `started`: nothing is published.
+    pub fn refused(&self, started: Instant, why: &str) {
+        let first = why.lines().next().unwrap_or_default().to_string();
+        self.end(started, Outcome::NotPublished(first));
+    }
+
+    fn end(&self, started: Instant, outcome: Outcome) {
+        let mut last = self.last.lock();
+        last.started = Some(started);
+        last.outcome = Some(outcome);
+        self.ended.notify_all();
+    }
+
+    /// The outcome of the first publish that began after `since`, waiting for it at most
+    /// `limit`; `None` when none ended in time.
+    pub fn after(&self, since: Instant, limit: Duration) -> Option<Outcome> {
+        let deadline = Instant::now() + limit;
+        let mut last = self.last.lock();
+        loop {
+            if last.started.is_some_and(|s| s >= since) {
+                return last.outcome.clone();
+            }
+            if self.ended.wait_until(&mut last, deadline).timed_out() {
+                return None;
+            }
+        }
+    }
+}
