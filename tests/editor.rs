@@ -823,7 +823,8 @@ fn owner_of(b: &Browser, base: &str, entry: &str) -> Browser {
 #[test]
 fn wrong_tries_from_other_addresses_never_keep_a_new_phone_or_an_owner_out() {
     let s = a_site();
-    let ed = start(s.path(), &[]);
+    // The proxy on this machine is named; the other loopback addresses below are clients.
+    let ed = start(s.path(), &["--trusted-proxy", "127.0.0.1"]);
     let b = pair(&ed.pair_link, "Lan");
     let link = another_link(&b, &ed.base);
     let owner_page = {
@@ -868,7 +869,7 @@ fn wrong_tries_from_other_addresses_never_keep_a_new_phone_or_an_owner_out() {
     }
     assert_eq!(request_from(guesser, "GET", &wrong, &[], b"").status, 429);
 
-    // Behind a reverse proxy on this machine, the client is the one it forwards.
+    // Behind the trusted reverse proxy, the client is the one it forwards.
     let link = another_link(&b, &ed.base);
     for i in 0..40u8 {
         let xff = format!("192.0.2.1, 198.51.100.{i}");
@@ -882,6 +883,26 @@ fn wrong_tries_from_other_addresses_never_keep_a_new_phone_or_an_owner_out() {
     }
     let r = request("GET", &link, &[("X-Forwarded-For", "203.0.113.66")], b"");
     assert_eq!(r.status, 429, "the guesser behind the proxy waits");
+}
+
+#[test]
+fn a_forwarded_address_from_a_peer_that_is_no_trusted_proxy_is_ignored() {
+    let s = a_site();
+    let ed = start(s.path(), &[]);
+    let b = pair(&ed.pair_link, "Lan");
+    let link = another_link(&b, &ed.base);
+    let wrong = format!("{}/_edit/pair/{}", ed.base, "f".repeat(32));
+    // A guesser that names a new client in every request is still one client: its own.
+    for i in 0..5u8 {
+        let forged = format!("198.51.100.{i}");
+        let r = request("GET", &wrong, &[("X-Forwarded-For", &forged)], b"");
+        assert_eq!(r.status, 403);
+    }
+    let r = request("GET", &link, &[("X-Forwarded-For", "203.0.113.9")], b"");
+    assert_eq!(r.status, 429, "a forged X-Forwarded-For escaped the limit");
+    // Another peer is not held back by it.
+    let other = Some(std::net::Ipv4Addr::new(127, 0, 4, 1));
+    assert_eq!(request_from(other, "GET", &link, &[], b"").status, 200);
 }
 
 #[test]

@@ -74,6 +74,7 @@ impl Publisher {
     /// A rebuild that failed, begun at `started`: nothing is published.
     pub fn refused(&self, started: Instant, why: &str) {
         let first = why.lines().next().unwrap_or_default().to_string();
+        eprintln!("not published (the live site is unchanged): the site does not build");
         self.end(started, Outcome::NotPublished(first));
     }
 

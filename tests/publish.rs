@@ -1,0 +1,118 @@
+//! `waymark serve --edit --publish`: a save is in `output/site/` (as `waymark build` writes it)
+//! when the editor answers, and says so; a change that does not build publishes nothing and
+//! the live site stays whole.
+
+mod common;
+use common::editor::*;
+use common::*;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const NHA: &str =
+    "---\ntitle: Nhà Lan\nprice_from: 250000\nphone: \"0912 000 101\"\n---\n\nNhà sàn.\n";
+
+fn live_page(site: &Path) -> String {
+    read(site.join("output/site/homestays/nha-lan/index.html"))
+}
+
+/// Waits for `what` in the server's log (the first publish happens after start).
+fn wait_for(ed: &Editor, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if ed.log.lock().unwrap().iter().any(|l| l.contains(what)) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("no `{what}` in {:?}", ed.log.lock().unwrap());
+}
+
+#[test]
+fn a_save_is_live_when_the_editor_answers_and_a_broken_change_publishes_nothing() {
+    let s = site(&[("content/homestays/nha-lan.md", NHA)]);
+    let ed = start(s.path(), &["--publish"]);
+    wait_for(&ed, "published:");
+    assert!(live_page(s.path()).contains("250"), "published at start");
+
+    let b = pair(&ed.pair_link, "Lan");
+    let fields = form_of(&b, &ed.base, "homestays/nha-lan");
+    let r = save(
+        &b,
+        &ed.base,
+        "homestays/nha-lan",
+        &with(&fields, &[("f.price_from", Some("320000"))]),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let to = r.header("location").unwrap().to_string();
+    assert!(to.contains("live=yes"), "{to}");
+    // Live the moment the editor answers, built as `waymark build` builds it.
+    let live = live_page(s.path());
+    assert!(live.contains("320") && !live.contains("250.000"), "{live}");
+    let page = b.get(&format!("{}{to}", ed.base)).body;
+    assert!(page.contains("data-live=\"yes\""), "{page}");
+    assert!(
+        page.contains(&format!("{}/homestays/nha-lan/", ed.base)),
+        "{page}"
+    );
+
+    // A file broken on disk (not through the editor): nothing is published.
+    let before = live_page(s.path());
+    let current = std::fs::read_link(s.path().join("output/current")).unwrap();
+    std::fs::write(
+        s.path().join("content/homestays/nha-lan.md"),
+        "---\ntitle: [unclosed\n---\n",
+    )
+    .unwrap();
+    wait_for(&ed, "not published");
+    assert_eq!(live_page(s.path()), before, "the live site stays as it was");
+    assert_eq!(
+        std::fs::read_link(s.path().join("output/current")).unwrap(),
+        current
+    );
+
+    // A fresh `waymark build` of the final content makes the same page the server published.
+    std::fs::write(s.path().join("content/homestays/nha-lan.md"), {
+        let mut t = NHA.replace("250000", "410000");
+        t.push('\n');
+        t
+    })
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !live_page(s.path()).contains("410") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let published = live_page(s.path());
+    drop(ed);
+    let fresh = tempfile::tempdir().unwrap();
+    let out = build(
+        s.path(),
+        &["--out", fresh.path().to_str().unwrap(), "--force"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        read(fresh.path().join("site/homestays/nha-lan/index.html")),
+        published
+    );
+}
+
+#[test]
+fn a_public_url_with_a_path_or_another_scheme_is_refused_with_the_fix() {
+    let s = site(&[("content/homestays/nha-lan.md", NHA)]);
+    for bad in [
+        "https://edit.example.org/waymark",
+        "ftp://edit.example.org",
+        "edit.example.org",
+    ] {
+        let out = std::process::Command::new(bin())
+            .args(["serve", "--edit", "--public-url", bad, "--site"])
+            .arg(s.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--public-url") && err.contains("https://"),
+            "{bad}: {err}"
+        );
+    }
+}
