@@ -180,8 +180,12 @@ pub fn check(e: &RawEntry, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// A `closed` item that looks like days and is not (`2026-02-30`, the last before the first).
+#[derive(Debug, PartialEq, Eq)]
+pub struct NotDays;
+
 /// The days a `closed` item names: None for words ("Tết"), an error for days written wrong.
-pub fn closed_days(item: &str) -> Result<Option<(String, String)>, ()> {
+pub fn closed_days(item: &str) -> Result<Option<(String, String)>, NotDays> {
     let t = item.trim();
     if !t.starts_with(|c: char| c.is_ascii_digit()) {
         return Ok(None);
@@ -190,7 +194,7 @@ pub fn closed_days(item: &str) -> Result<Option<(String, String)>, ()> {
     let (from, to) = (from.trim(), to.trim());
     match (crate::days::day_number(from), crate::days::day_number(to)) {
         (Some(a), Some(b)) if a <= b => Ok(Some((from.to_string(), to.to_string()))),
-        _ => Err(()),
+        _ => Err(NotDays),
     }
 }
 
