@@ -352,13 +352,8 @@ fn share_images(
             };
         }
         let is_default = *lang == *site.default_language();
-        let same = !is_default
-            && band
-                == share::Band {
-                    lang: band.lang.clone(),
-                    ..default.clone()
-                }
-            && band.lang == default.lang;
+        // A band that says what the default language's says shares its file.
+        let same = !is_default && band == default;
         let name = if is_default || same {
             photo.share_file(None)
         } else {
