@@ -44,6 +44,16 @@ pub fn table(site: &Path) -> Result<Table> {
             "Recognized",
             "Phone",
             "Price",
+            "Price per",
+            "Price updated",
+            "Rooms",
+            "Guests",
+            "Amenities",
+            "Languages",
+            "Check-in",
+            "Check-out",
+            "Closed",
+            "Links",
             "Photos",
             "Audio",
             "Translations",
@@ -85,6 +95,25 @@ pub fn table(site: &Path) -> Result<Table> {
             m.recognized.map_or(text(""), |y| num(y.to_string())),
             opt(&m.phone),
             m.price_from.map_or(text(""), |p| num(p.to_string())),
+            opt(&m.price_per),
+            opt(&m.price_updated),
+            m.rooms.map_or(text(""), |n| num(n.to_string())),
+            m.guests.map_or(text(""), |n| num(n.to_string())),
+            text(&m.amenities.join(", ")),
+            text(&m.languages.join(", ")),
+            opt(&m.check_in),
+            opt(&m.check_out),
+            text(&m.closed.join("\n")),
+            // One a line, as the importer reads them: the address, then its label.
+            text(
+                &(m.links.iter())
+                    .map(|l| match l.label() {
+                        Some(label) => format!("{} {label}", l.url()),
+                        None => l.url().to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
             num(m.images.len().to_string()),
             opt(&m.audio),
             text(&translated.join(", ")),

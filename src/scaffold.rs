@@ -173,7 +173,9 @@ tags: []\n\
 # true = bản nháp, chưa đăng · true = a draft, not published\n\
 draft: false\n\
 # Khổ biển in: a6, sticker, a4 · Plaque size, when not site.yaml's\n\
-# plaque_size: a6\n",
+# plaque_size: a6\n\
+# Trang trên mạng (https://); trang lạ cần nhãn · Links (https://); other sites need a label\n\
+# links: [https://www.facebook.com/ten-trang, {{ url: \"https://...\", label: \"Cửa hàng\" }}]\n",
         title = yaml_string(title),
     );
     match kind {
@@ -196,6 +198,24 @@ draft: false\n\
 # price_from: 250000\n\
 # Trang đặt phòng · Booking page\n\
 # booking_url: https://\n\
+# Giá tính theo phòng hoặc người: room, person · Price per room or per person\n\
+# price_per: room\n\
+# Ngày hỏi lại giá (năm-tháng-ngày) · The day the price was checked\n\
+# price_updated: 2026-01-31\n\
+# Số phòng, số khách tối đa · Rooms, most guests\n\
+# rooms: 4\n\
+# guests: 12\n\
+# Giờ nhận, trả phòng · Check-in, check-out\n\
+# check_in: \"14:00\"\n\
+# check_out: \"11:00\"\n\
+# Tiện nghi: wifi, hot-water, air-conditioning, parking, breakfast, local-meals, motorbike-hire, bicycles, trekking-guide, pickup, laundry, campfire\n\
+# amenities: [wifi, hot-water, local-meals]\n\
+# Chủ nhà nói tiếng: vi, en, zh, fr, tay, nung, dao... · Languages the hosts speak\n\
+# languages: [vi, tay]\n\
+# Ngày nghỉ: một ngày, khoảng ngày hoặc chữ · Closed: a day, days or words\n\
+# closed: [\"Tết Nguyên đán\", 2026-07-01..2026-07-15]\n\
+# Đặc sản nhà bán · Local specialties the house sells\n\
+# specialties: [{{ name: \"Hồng không hạt\", price: 60000, photo: hong.jpg, url: \"https://shopee.vn/...\" }}]\n\
 # Wi-Fi, chỉ in trên thẻ, không đăng lên web · Wi-Fi, printed on the card only, never published\n\
 # wifi: { ssid: \"Ten-wifi\", password: \"mat-khau\" }\n\
 # Tài khoản nhận chuyển khoản VietQR, chỉ in · Bank account for VietQR, printed only\n\

@@ -114,6 +114,32 @@ pub enum EcChoice {
     H,
 }
 
+/// What a homestay offers (`amenities:`), a fixed list so that every language names each one
+/// and the page shows its icon: the theme's strings hold `amenity_<key>`.
+pub const AMENITIES: &[&str] = &[
+    "wifi",
+    "hot-water",
+    "air-conditioning",
+    "parking",
+    "breakfast",
+    "local-meals",
+    "motorbike-hire",
+    "bicycles",
+    "trekking-guide",
+    "pickup",
+    "laundry",
+    "campfire",
+];
+
+/// Languages hosts speak (`languages:`): ISO 639-1 codes, and the languages of Lạng Sơn's
+/// peoples that have none (Tày, Nùng, Dao, H'Mông). The theme's strings hold `speaks_<key>`.
+pub const SPOKEN: &[&str] = &[
+    "vi", "en", "zh", "fr", "de", "ko", "ja", "ru", "tay", "nung", "dao", "hmong",
+];
+
+/// What a price is for (`price_per:`).
+pub const PRICE_PER: &[&str] = &["room", "person"];
+
 /// The tags in a list as people type it in a form or a spreadsheet cell: separated by commas,
 /// semicolons or lines, spaces around each dropped, empty ones skipped.
 pub fn tag_list(text: &str) -> impl Iterator<Item = &str> {
@@ -189,6 +215,20 @@ pub fn degrees(s: &str) -> Option<f64> {
     v.is_finite().then_some((v * 1e6).round() / 1e6)
 }
 
+/// 350000 -> "350.000 ₫" in Vietnamese, "350,000 ₫" elsewhere.
+pub fn format_vnd(amount: u64, lang: &str) -> String {
+    let sep = if lang == "vi" { '.' } else { ',' };
+    let digits = amount.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    format!("{out} ₫")
+}
+
 #[cfg(test)]
 mod reader_tests {
     #[test]
@@ -210,5 +250,12 @@ mod reader_tests {
         assert_eq!(super::degrees("21,8537"), Some(21.8537));
         assert_eq!(super::degrees("-12.5"), Some(-12.5));
         assert_eq!(super::degrees("x"), None);
+    }
+
+    #[test]
+    fn prices() {
+        assert_eq!(super::format_vnd(350000, "vi"), "350.000 ₫");
+        assert_eq!(super::format_vnd(1200000, "en"), "1,200,000 ₫");
+        assert_eq!(super::format_vnd(500, "en"), "500 ₫");
     }
 }

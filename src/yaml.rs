@@ -160,6 +160,18 @@ pub fn key_line(front_matter: &str, first_line: usize, key: &str) -> usize {
         .unwrap_or(first_line.saturating_sub(1).max(1))
 }
 
+/// The 1-based line of the first line at or below the top-level `key:` that holds `needle`: an
+/// item of a list (`links:`), so that its problem is said at its own line.
+pub fn item_line(front_matter: &str, first_line: usize, key: &str, needle: &str) -> usize {
+    let start = key_line(front_matter, first_line, key);
+    front_matter
+        .lines()
+        .enumerate()
+        .skip(start.saturating_sub(first_line))
+        .find(|(_, l)| l.contains(needle))
+        .map_or(start, |(i, _)| first_line + i)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -395,7 +395,7 @@ fn export_then_import_changes_nothing() {
         let text = out(&o);
         assert!(o.status.success(), "{text}");
         assert!(
-            text.contains("0 new, 0 changed, 15 unchanged, 0 refused"),
+            text.contains("0 new, 0 changed, 16 unchanged, 0 refused"),
             "{text}"
         );
         assert!(tree(&s.path().join("content")) == before, "nothing changed");

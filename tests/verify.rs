@@ -109,7 +109,7 @@ fn a_healthy_site_passes_and_every_kind_of_breakage_is_named() {
     let o = verify(s.path(), &[&base, "--pages"]);
     let text = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{text}{}", stderr(&o));
-    assert!(text.contains("checked 15 code(s) and"), "{text}");
+    assert!(text.contains("checked 16 code(s) and"), "{text}");
     assert!(text.contains(": 0 broken"), "{text}");
 
     // A copy with a landing removed (of a printed code), a wrong page, a loop and a slow answer.
@@ -225,7 +225,7 @@ fn the_site_of_an_old_address_leads_every_code_to_the_new_one() {
     let o = verify(s.path(), &[&old_base]);
     let text = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{text}");
-    assert!(text.contains("checked 15 code(s): 0 broken"), "{text}");
+    assert!(text.contains("checked 16 code(s): 0 broken"), "{text}");
     // Nothing answers at all: every code is broken, and said so.
     let o = verify(s.path(), &["http://127.0.0.1:9", "--retries", "0"]);
     assert_eq!(o.status.code(), Some(1));
@@ -271,7 +271,7 @@ fn pages_of_an_old_address_are_checked_without_its_sitemap() {
     let text = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{text}{}", stderr(&o));
     assert!(
-        text.contains(&format!("checked 15 code(s) and {pages} page(s): 0 broken")),
+        text.contains(&format!("checked 16 code(s) and {pages} page(s): 0 broken")),
         "{text}"
     );
 
@@ -298,7 +298,7 @@ fn pages_of_an_old_address_are_checked_without_its_sitemap() {
     assert_eq!(o.status.code(), Some(0), "{text}{}", stderr(&o));
     assert!(
         text.contains(&format!(
-            "checked 15 code(s) and {} page(s): 0 broken",
+            "checked 16 code(s) and {} page(s): 0 broken",
             ledger_pages.len() + 1
         )),
         "{text}"

@@ -41,6 +41,38 @@ pub enum Input {
     Audio,
 }
 
+/// Inputs that fields added for homestay owners (issue #31) are meant to have and the editor does
+/// not draw yet. Until it does, such a field is edited as its `input` where that can hold it, and
+/// left out of the form (its value kept as the file has it) where it cannot (`Draw::in_form`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Draw {
+    /// `links`: rows of an address and an optional label; the service is recognised by host
+    /// (`content::links::recognise`), and an unknown one needs the label.
+    Links,
+    /// `specialties`: rows of name, price (VND), a photo from the bundle and a shop link.
+    Specialties,
+    /// `amenities`: one checkbox per key of `vocab::AMENITIES`, labelled by the theme's
+    /// `amenity_<key>` string (with its icon).
+    Amenities,
+    /// `languages`: one checkbox per key of `vocab::SPOKEN` (`speaks_<key>`).
+    Languages,
+    /// `rooms`, `guests`: a small whole number (`<input type=number min=1>`).
+    Count,
+    /// `check_in`, `check_out`: `<input type=time>`, written `"HH:MM"`.
+    Time,
+    /// `price_per`: a choice of `vocab::PRICE_PER` (room, person).
+    PricePer,
+    /// `closed`: rows of a day or two (from, to) or words.
+    Closed,
+}
+
+impl Draw {
+    /// Whether the field's `input` can edit it meanwhile.
+    pub fn in_form(self) -> bool {
+        !matches!(self, Draw::Links | Draw::Specialties)
+    }
+}
+
 /// Which kinds of entry a field belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum For {
@@ -76,6 +108,8 @@ pub struct Field {
     pub kind_help: &'static [(Kind, &'static str, &'static str)],
     /// The most characters its text may have (0: no limit of its own).
     pub max_chars: usize,
+    /// The input it is meant to have, when the editor does not draw that yet (see `Draw`).
+    pub wants: Option<Draw>,
 }
 
 /// Why a field's text is refused.
@@ -175,7 +209,13 @@ const fn f(name: &'static str, input: Input, vi: &'static str, en: &'static str)
         help_en: "",
         kind_help: &[],
         max_chars: 0,
+        wants: None,
     }
+}
+
+const fn wants(mut field: Field, draw: Draw) -> Field {
+    field.wants = Some(draw);
+    field
 }
 
 const fn limit(mut field: Field, max_chars: usize) -> Field {
@@ -286,6 +326,17 @@ pub const TABLE: &[Field] = &[
         "Drafts are not published.",
     )),
     f("plaque_size", Input::PlaqueSize, "Cỡ biển", "Plaque size"),
+    wants(
+        limit(
+            help(
+                f("links", Input::Url, "Trang trên mạng", "Links"),
+                "Facebook, TikTok, Zalo OA, Booking, Agoda, Shopee...: mỗi dòng một đường dẫn https://; trang khác cần thêm nhãn.",
+                "Facebook, TikTok, Zalo OA, Booking, Agoda, Shopee...: one https:// address a line; other sites need a label.",
+            ),
+            2000,
+        ),
+        Draw::Links,
+    ),
     only(
         f("ranking", Input::Ranking, "Cấp xếp hạng", "Ranking"),
         For::Relics,
@@ -336,6 +387,134 @@ pub const TABLE: &[Field] = &[
         For::Homestays,
     ),
     only(
+        wants(
+            help(
+                f("rooms", Input::Money, "Số phòng", "Rooms"),
+                "Chỉ ghi số, ví dụ 4.",
+                "A number, e.g. 4.",
+            ),
+            Draw::Count,
+        ),
+        For::Homestays,
+    ),
+    only(
+        wants(
+            help(
+                f("guests", Input::Money, "Số khách tối đa", "Guests (most)"),
+                "Nhà nhận tối đa bao nhiêu khách, ví dụ 12.",
+                "How many guests the house sleeps, e.g. 12.",
+            ),
+            Draw::Count,
+        ),
+        For::Homestays,
+    ),
+    only(
+        wants(
+            limit(
+                help(
+                    f("amenities", Input::Tags, "Tiện nghi", "Amenities"),
+                    "Chọn trong: wifi, hot-water, air-conditioning, parking, breakfast, local-meals, motorbike-hire, bicycles, trekking-guide, pickup, laundry, campfire.",
+                    "From: wifi, hot-water, air-conditioning, parking, breakfast, local-meals, motorbike-hire, bicycles, trekking-guide, pickup, laundry, campfire.",
+                ),
+                30,
+            ),
+            Draw::Amenities,
+        ),
+        For::Homestays,
+    ),
+    only(
+        wants(
+            limit(
+                help(
+                    f("languages", Input::Tags, "Chủ nhà nói tiếng", "Languages spoken"),
+                    "Mã ngôn ngữ: vi, en, zh, fr, tay, nung, dao...",
+                    "Language codes: vi, en, zh, fr, tay, nung, dao...",
+                ),
+                10,
+            ),
+            Draw::Languages,
+        ),
+        For::Homestays,
+    ),
+    only(
+        wants(
+            limit(
+                help(
+                    f("check_in", Input::Text, "Giờ nhận phòng", "Check-in from"),
+                    "Giờ:phút, ví dụ 14:00.",
+                    "Hours and minutes, e.g. 14:00.",
+                ),
+                5,
+            ),
+            Draw::Time,
+        ),
+        For::Homestays,
+    ),
+    only(
+        wants(
+            limit(
+                help(
+                    f("check_out", Input::Text, "Giờ trả phòng", "Check-out by"),
+                    "Giờ:phút, ví dụ 11:00.",
+                    "Hours and minutes, e.g. 11:00.",
+                ),
+                5,
+            ),
+            Draw::Time,
+        ),
+        For::Homestays,
+    ),
+    only(
+        wants(
+            limit(
+                help(
+                    f("price_per", Input::Text, "Giá tính theo", "Price per"),
+                    "room (mỗi phòng) hoặc person (mỗi người).",
+                    "room or person.",
+                ),
+                10,
+            ),
+            Draw::PricePer,
+        ),
+        For::Homestays,
+    ),
+    only(
+        wants(
+            limit(
+                help(
+                    f("closed", Input::Tags, "Ngày nghỉ", "Closed"),
+                    "Ngày 2026-02-14, khoảng 2026-02-14..2026-02-20, hoặc chữ như Tết Nguyên đán.",
+                    "A day 2026-02-14, days 2026-02-14..2026-02-20, or words such as Tết.",
+                ),
+                100,
+            ),
+            Draw::Closed,
+        ),
+        For::Homestays,
+    ),
+    only(
+        help(
+            f("price_updated", Input::Date, "Ngày cập nhật giá", "Price checked on"),
+            "Ngày hỏi lại giá; sau một năm sẽ có nhắc nhở.",
+            "The day the price was checked; a warning after a year.",
+        ),
+        For::Homestays,
+    ),
+    only(
+        wants(
+            limit(
+                help(
+                    f("specialties", Input::Text, "Đặc sản", "Local specialties"),
+                    "Đặc sản nhà bán: tên, giá, ảnh, đường dẫn cửa hàng.",
+                    "Produce the house sells: name, price, photo, shop link.",
+                ),
+                2000,
+            ),
+            Draw::Specialties,
+        ),
+        For::Homestays,
+    ),
+    only(
         private(help(
             f("wifi", Input::Wifi, "Wi-Fi", "Wi-Fi"),
             "Chỉ in trên bộ QR của nhà, không đưa lên trang web.",
@@ -362,9 +541,12 @@ pub fn get(name: &str) -> Option<&'static Field> {
     TABLE.iter().find(|f| f.name == name)
 }
 
-/// The fields an entry of `kind` shows in its form.
+/// The fields an entry of `kind` shows in its form (not those whose input is not drawn yet and
+/// that no drawn input can hold: `Draw::in_form`).
 pub fn for_kind(kind: Kind) -> impl Iterator<Item = &'static Field> {
-    TABLE.iter().filter(move |f| f.only.includes(kind))
+    TABLE
+        .iter()
+        .filter(move |f| f.only.includes(kind) && f.wants.is_none_or(Draw::in_form))
 }
 
 #[cfg(test)]

@@ -44,6 +44,9 @@ pub struct FrontMatter {
     /// This entry's plaque size (a6, sticker, a4), when it differs from site.yaml's.
     #[serde(default)]
     pub plaque_size: Option<String>,
+    /// The entry's places on the web (`content::links`): an address, or `{ url, label }`.
+    #[serde(default)]
+    pub links: Vec<WebLink>,
 
     // Relics.
     #[serde(default)]
@@ -63,6 +66,35 @@ pub struct FrontMatter {
     pub price_from: Option<u64>,
     #[serde(default)]
     pub booking_url: Option<String>,
+    /// How many rooms, and how many guests the house sleeps.
+    #[serde(default)]
+    pub rooms: Option<u32>,
+    #[serde(default)]
+    pub guests: Option<u32>,
+    /// Keys of `vocab::AMENITIES` (`wifi`, `hot-water`...), each shown with its icon.
+    #[serde(default)]
+    pub amenities: Vec<String>,
+    /// Languages the hosts speak: keys of `vocab::SPOKEN` (`vi`, `en`, `zh`, `tay`...).
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// `HH:MM`.
+    #[serde(default)]
+    pub check_in: Option<String>,
+    #[serde(default)]
+    pub check_out: Option<String>,
+    /// What `price_from` is for: `room` (the default) or `person`.
+    #[serde(default)]
+    pub price_per: Option<String>,
+    /// When the house takes no guests: `YYYY-MM-DD`, `YYYY-MM-DD..YYYY-MM-DD`, or words
+    /// ("Tết Nguyên đán") shown as written.
+    #[serde(default)]
+    pub closed: Vec<String>,
+    /// `YYYY-MM-DD`: the day the price was last checked (a warning after a year).
+    #[serde(default)]
+    pub price_updated: Option<String>,
+    /// Local produce the house sells.
+    #[serde(default)]
+    pub specialties: Vec<Specialty>,
     /// Printed on the homestay's kit only; never published on the site.
     #[serde(default, skip_serializing)]
     pub wifi: Option<Wifi>,
@@ -85,17 +117,43 @@ pub const FIELDS: &[&str] = &[
     "date",
     "draft",
     "plaque_size",
+    "links",
     "ranking",
     "recognized",
     "phone",
     "zalo",
     "price_from",
     "booking_url",
+    "rooms",
+    "guests",
+    "amenities",
+    "languages",
+    "check_in",
+    "check_out",
+    "price_per",
+    "closed",
+    "price_updated",
+    "specialties",
     "wifi",
     "bank",
 ];
 pub const RELIC_ONLY: &[&str] = &["ranking", "recognized"];
-pub const HOMESTAY_ONLY: &[&str] = &["price_from", "booking_url", "wifi", "bank"];
+pub const HOMESTAY_ONLY: &[&str] = &[
+    "price_from",
+    "booking_url",
+    "rooms",
+    "guests",
+    "amenities",
+    "languages",
+    "check_in",
+    "check_out",
+    "price_per",
+    "closed",
+    "price_updated",
+    "specialties",
+    "wifi",
+    "bank",
+];
 
 /// Fields of a translation (`index.en.md`): the text; the rest comes from the default-language file.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -168,6 +226,47 @@ impl Image {
             Image::Full { caption, .. } => caption.as_deref(),
         }
     }
+}
+
+/// One of `links`: an address, or an address with the label it is shown with.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum WebLink {
+    Url(String),
+    Full {
+        url: String,
+        #[serde(default)]
+        label: Option<String>,
+    },
+}
+
+impl WebLink {
+    pub fn url(&self) -> &str {
+        match self {
+            WebLink::Url(u) => u,
+            WebLink::Full { url, .. } => url,
+        }
+    }
+    pub fn label(&self) -> Option<&str> {
+        match self {
+            WebLink::Url(_) => None,
+            WebLink::Full { label, .. } => label.as_deref().filter(|l| !l.trim().is_empty()),
+        }
+    }
+}
+
+/// A local specialty the house sells: a name, and optionally its price (VND), a photo in the
+/// bundle and the shop where it is sold.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Specialty {
+    pub name: String,
+    #[serde(default)]
+    pub price: Option<u64>,
+    #[serde(default)]
+    pub photo: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
@@ -267,9 +366,25 @@ pub fn parse_entry(s: &Split, file: &Path, text: &str) -> Result<FrontMatter, Di
         one("phone", &m.phone),
         one("zalo", &m.zalo),
         one("booking_url", &m.booking_url),
+        one("check_in", &m.check_in),
+        one("check_out", &m.check_out),
     ];
     let tags = m.tags.iter().map(|t| ("tags", t.as_str()));
-    match out_of_bounds(texts.into_iter().flatten().chain(tags), s, file, text) {
+    let links = (m.links.iter()).flat_map(|l| [Some(l.url()), l.label()].into_iter().flatten());
+    let lists = (links.map(|t| ("links", t)))
+        .chain(m.closed.iter().map(|t| ("closed", t.as_str())))
+        .chain(m.specialties.iter().flat_map(|p| {
+            [Some(p.name.as_str()), p.url.as_deref()]
+                .into_iter()
+                .flatten()
+                .map(|t| ("specialties", t))
+        }));
+    match out_of_bounds(
+        texts.into_iter().flatten().chain(tags).chain(lists),
+        s,
+        file,
+        text,
+    ) {
         Some(d) => Err(d),
         None => Ok(m),
     }

@@ -3,9 +3,12 @@
 
 pub mod fields;
 pub mod front_matter;
+mod guest;
+pub mod links;
 pub mod nesting;
 mod validate;
 
+pub use guest::closed_days;
 pub use validate::check_code as validate_code;
 pub use validate::entry as validate_entry;
 pub use validate::is_inside as validate_path_inside;

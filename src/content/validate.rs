@@ -87,6 +87,16 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
                 "price_from" => m.price_from.is_some(),
                 "booking_url" => m.booking_url.is_some(),
                 "wifi" => m.wifi.is_some(),
+                "rooms" => m.rooms.is_some(),
+                "guests" => m.guests.is_some(),
+                "amenities" => !m.amenities.is_empty(),
+                "languages" => !m.languages.is_empty(),
+                "check_in" => m.check_in.is_some(),
+                "check_out" => m.check_out.is_some(),
+                "price_per" => m.price_per.is_some(),
+                "closed" => !m.closed.is_empty(),
+                "price_updated" => m.price_updated.is_some(),
+                "specialties" => !m.specialties.is_empty(),
                 "bank" => m.bank.is_some(),
                 _ => false,
             };
@@ -153,6 +163,7 @@ pub fn entry(site: &Path, e: &RawEntry) -> Vec<Diagnostic> {
             );
         }
     }
+    super::guest::check(e, &mut out);
     if let Some(phone) = &m.phone {
         if check_phone(phone).is_err() {
             out.push(

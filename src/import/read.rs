@@ -497,6 +497,93 @@ fn read_row(
             );
         }
     }
+    // `links` (every kind), one a line: an address, and a label after a space.
+    if let Some((i, cell)) = get(Column::Links) {
+        let mut list = Vec::new();
+        for line in cell.text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let (url, label) = line.split_once(' ').unwrap_or((line, ""));
+            match values::web_link(url) {
+                Ok(u) if label.trim().is_empty() => list.push(Value::String(u)),
+                Ok(u) => {
+                    let mut m = Mapping::new();
+                    m.insert("url".into(), u.into());
+                    m.insert("label".into(), label.trim().into());
+                    list.push(Value::Mapping(m));
+                }
+                Err(why) => bad(i, line, &why, "không phải địa chỉ trang web"),
+            }
+        }
+        if !list.is_empty() {
+            set("links", Value::Sequence(list), i, &mut row);
+        }
+    }
+    let guest_columns = [
+        (Column::Rooms, "rooms"),
+        (Column::Guests, "guests"),
+        (Column::Amenities, "amenities"),
+        (Column::Spoken, "languages"),
+        (Column::CheckIn, "check_in"),
+        (Column::CheckOut, "check_out"),
+        (Column::PricePer, "price_per"),
+        (Column::Closed, "closed"),
+        (Column::PriceUpdated, "price_updated"),
+    ];
+    for (c, field) in guest_columns {
+        let Some((i, cell)) = get(c) else { continue };
+        if kind != Kind::Homestay {
+            note(
+                i,
+                format!("`{}` is not read: `{field}` is for homestays, and this row is in `{}`", cell.text, row.section),
+                "cột này chỉ dùng cho homestay: nhập với --section homestays, hoặc ghi homestays ở cột Section",
+            );
+            continue;
+        }
+        // Values as the build reads them; a wrong one is refused by the build's checks, at this cell.
+        let v = match c {
+            Column::Rooms | Column::Guests => {
+                match cell.number.filter(|n| n.fract() == 0.0 && *n >= 0.0) {
+                    Some(n) => Value::Number((n as u64).into()),
+                    None => match cell.text.trim().parse::<u64>() {
+                        Ok(n) => Value::Number(n.into()),
+                        Err(_) => {
+                            bad(i, &cell.text, "not a whole number", "không phải số nguyên");
+                            continue;
+                        }
+                    },
+                }
+            }
+            Column::Amenities | Column::Spoken => Value::Sequence(
+                crate::vocab::tag_list(&cell.text)
+                    .map(|t| Value::String(t.to_lowercase()))
+                    .collect(),
+            ),
+            Column::Closed => Value::Sequence(
+                (cell.text.lines().map(str::trim).filter(|l| !l.is_empty()))
+                    .map(|l| Value::String(l.to_string()))
+                    .collect(),
+            ),
+            // A spreadsheet's time of day is a fraction of a day.
+            Column::CheckIn | Column::CheckOut => {
+                match cell.number.filter(|n| (0.0..1.0).contains(n)) {
+                    Some(f) => {
+                        let minutes = (f * 1440.0).round() as u32;
+                        Value::String(format!("{:02}:{:02}", minutes / 60, minutes % 60))
+                    }
+                    None => Value::String(cell.text.trim().to_string()),
+                }
+            }
+            Column::PriceUpdated => match cell.number.and_then(crate::days::excel_day) {
+                Some(day) => Value::String(day),
+                None => Value::String(cell.text.trim().to_string()),
+            },
+            _ => match crate::slug::slugify(cell.text.trim()).as_str() {
+                "phong" => Value::String("room".into()),
+                "nguoi" => Value::String("person".into()),
+                other => Value::String(other.to_string()),
+            },
+        };
+        set(field, v, i, &mut row);
+    }
     row.notes = get(Column::Notes).map(|(i, c)| {
         // The new entry's text: a problem in it (a link that leads nowhere) is this cell's.
         row.columns.insert("body".into(), header::letter(i));

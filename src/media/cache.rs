@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 const INDEX: &str = "index.json";
 const MADE: &str = "made.json";
 /// Bumped when the same settings would make different files.
-const PIPELINE: u32 = 1;
+const PIPELINE: u32 = 2;
 /// Bytes read of one photo file at most: a phone photo is 3–12 MB.
 pub const MAX_FILE_BYTES: u64 = 100 << 20;
 
@@ -64,9 +64,15 @@ impl Cache {
         }
     }
 
-    /// The photo at `source` (site-relative `rel`) made with the cache's settings, and the folder
-    /// that holds its files; decoded and encoded only when no earlier build made it.
-    pub fn get(&self, source: &Path, rel: &str, share: bool) -> Result<(Made, PathBuf), Problem> {
+    /// The photo at `source` (site-relative `rel`) made with the cache's settings, the folder
+    /// that holds its files, and the sharing crop's pixels when it was decoded now; decoded and
+    /// encoded only when no earlier build made it.
+    pub fn get(
+        &self,
+        source: &Path,
+        rel: &str,
+        share: bool,
+    ) -> Result<(Made, PathBuf, Option<Vec<u8>>), Problem> {
         let meta = std::fs::metadata(source).map_err(|e| Problem::Unreadable(e.to_string()))?;
         if meta.len() > MAX_FILE_BYTES {
             return Err(Problem::TooLarge(None));
@@ -87,11 +93,12 @@ impl Cache {
             .filter(|r| r.len == meta.len() && r.mtime_ns == mtime_ns && r.key.ends_with(&suffix))
         {
             if let Some(made) = self.made(&row.key, share) {
-                return Ok((made, self.dir.path(&row.key)));
+                return Ok((made, self.dir.path(&row.key), None));
             }
         }
         let bytes = std::fs::read(source).map_err(|e| Problem::Unreadable(e.to_string()))?;
         let key = format!("{:016x}-{suffix}", crate::output::digest(&bytes));
+        let mut crop = None;
         let made = match self.made(&key, share) {
             Some(made) => made,
             None => {
@@ -101,6 +108,7 @@ impl Cache {
                 self.put(&key, &encoded).map_err(|e| {
                     Problem::Unreadable(format!("the cache cannot be written: {e}"))
                 })?;
+                crop = encoded.crop;
                 encoded.made
             }
         };
@@ -113,7 +121,7 @@ impl Cache {
             },
         );
         self.changed.store(true, Ordering::Relaxed);
-        Ok((made, self.dir.path(&key)))
+        Ok((made, self.dir.path(&key), crop))
     }
 
     fn made(&self, key: &str, share: bool) -> Option<Made> {

@@ -11,6 +11,7 @@
 pub mod audio;
 mod cache;
 pub mod photo;
+pub mod share;
 mod webp;
 
 pub use audio::{format_duration, format_size, Audio};
@@ -39,6 +40,18 @@ pub const CAMERA_EXTS: &[&str] = &[
 pub struct Media {
     pub photos: BTreeMap<PathBuf, Photo>,
     pub audio: BTreeMap<PathBuf, Audio>,
+    /// Share images by entry file and language (`share`).
+    pub shares: BTreeMap<(PathBuf, String), ShareImage>,
+}
+
+/// A published share image: its file name in the entry's folder and its size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareImage {
+    pub file: String,
+    pub width: u32,
+    pub height: u32,
+    /// The image in `.waymark-cache/share/`.
+    pub source: PathBuf,
 }
 
 /// A published photo: its files are `<stem>-<width>.jpg|.webp` and `<stem>-share.jpg` in the
@@ -54,8 +67,12 @@ impl Photo {
         format!("{}-{width}.{ext}", self.stem)
     }
 
-    pub fn share_file(&self) -> String {
-        format!("{}-share.jpg", self.stem)
+    /// The share image's name for `lang` (the default language's has none in its name).
+    pub fn share_file(&self, lang: Option<&str>) -> String {
+        match lang {
+            None => format!("{}-share.jpg", self.stem),
+            Some(l) => format!("{}-share.{l}.jpg", self.stem),
+        }
     }
 
     /// The size an old browser without srcset gets: the widest at most 960 pixels.
@@ -182,27 +199,47 @@ pub fn process(site: &Site, progress: Option<&crate::progress::Progress>) -> Res
     }
 
     let cache = cache::Cache::open(&site.root, settings(site));
-    let done: Vec<std::result::Result<(PathBuf, Photo, PathBuf), Diagnostic>> = jobs
+    let share_cache = crate::output::CacheDir::open(&site.root, "share");
+    type Done = (PathBuf, Photo, PathBuf, Vec<Shared>);
+    let done: Vec<std::result::Result<Done, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
             let rel = job.rel.to_string_lossy().replace('\\', "/");
             let result = cache.get(&site.root.join(&job.rel), &rel, job.cover);
             crate::progress::tick(progress);
-            let (made, dir) = result.map_err(|p| photo_problem(site, job, p))?;
+            let (made, dir, crop) = result.map_err(|p| photo_problem(site, job, p))?;
             let photo = Photo {
                 stem: job.stem.clone(),
                 made,
             };
-            Ok((job.rel.clone(), photo, dir))
+            // Drawn now, while the crop is in memory: a cold build decodes each photo once.
+            let shared = match photo.made.share {
+                Some(_) if job.cover => {
+                    share_images(site, job.entry, &photo, &dir, crop, &share_cache).map_err(
+                        |why| {
+                            media_problem(
+                                site,
+                                job.entry,
+                                job.name,
+                                format!("the share image of `{}` cannot be made: {why}", job.name),
+                            )
+                            .hint("open the photo in a photo app and save it again as JPEG")
+                        },
+                    )?
+                }
+                _ => Vec::new(),
+            };
+            Ok((job.rel.clone(), photo, dir, shared))
         })
         .collect();
     cache.save(&site.root);
+    share_cache.prune();
 
     let mut media = Media::default();
     let mut files = Vec::new();
     for (job, result) in jobs.iter().zip(done) {
         match result {
-            Ok((rel, photo, dir)) => {
+            Ok((rel, photo, dir, shared)) => {
                 let folder = crate::address::entry_folder(&job.entry.section, &job.entry.slug);
                 for (w, _) in &photo.made.variants {
                     for ext in ["jpg", "webp"] {
@@ -212,11 +249,22 @@ pub fn process(site: &Site, progress: Option<&crate::progress::Progress>) -> Res
                         ));
                     }
                 }
-                if photo.made.share.is_some() {
-                    files.push(OutFile::cached(
-                        format!("{folder}/{}", photo.share_file()),
-                        dir.join("share.jpg"),
-                    ));
+                for s in shared {
+                    if let Some(w) = s.warning {
+                        warnings.push(warning(w));
+                    }
+                    if !files
+                        .iter()
+                        .any(|f| f.path == format!("{folder}/{}", s.image.file))
+                    {
+                        files.push(OutFile::cached(
+                            format!("{folder}/{}", s.image.file),
+                            s.cached,
+                        ));
+                    }
+                    media
+                        .shares
+                        .insert((job.entry.file.clone(), s.lang), s.image);
                 }
                 media.photos.insert(rel, photo);
             }
@@ -253,6 +301,100 @@ pub fn process(site: &Site, progress: Option<&crate::progress::Progress>) -> Res
         warnings,
         photos_processed: cache.processed.load(std::sync::atomic::Ordering::Relaxed),
     })
+}
+
+/// One language's share image of an entry, made or found in the cache.
+struct Shared {
+    lang: String,
+    image: ShareImage,
+    cached: PathBuf,
+    warning: Option<Diagnostic>,
+}
+
+/// The share images of entry `e` in each of the site's languages, from its cover's crop
+/// (`crop`, when the photo was decoded this run; else the cached `crop.jpg` in `dir`), each
+/// kept in `.waymark-cache/share/` by its crop and band. A language whose band says what the
+/// default language's says shares its file.
+fn share_images(
+    site: &Site,
+    e: &Entry,
+    photo: &Photo,
+    dir: &std::path::Path,
+    crop: Option<Vec<u8>>,
+    cache: &crate::output::CacheDir,
+) -> std::result::Result<Vec<Shared>, String> {
+    let quality = site.config.photos.jpeg_quality;
+    let folder = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let mut pixels: Option<(Vec<u8>, u32, u32)> = crop.map(|c| {
+        let (w, h) = photo.made.share.unwrap_or((1, 1));
+        (c, w, h)
+    });
+    let default = share::band(site, e, site.default_language());
+    let mut out: Vec<Shared> = Vec::new();
+    for lang in &site.config.languages {
+        let mut band = share::band(site, e, lang);
+        let mut warning = None;
+        let missing = share::missing(&format!(
+            "{}{}",
+            band.title,
+            band.line.as_deref().unwrap_or("")
+        ));
+        if !missing.is_empty() && *lang != default.lang {
+            let chars: String = missing.iter().collect();
+            warning = Some(Diagnostic::warning(&e.file, format!("the share image in `{lang}` cannot draw {chars}; it shows the name in {} instead", default.lang))
+                .hint("Waymark's Chinese font holds the 6,763 hanzi of GB 2312; write the name with those, or leave it as it is"));
+            band = share::Band {
+                lang: lang.clone(),
+                ..default.clone()
+            };
+        }
+        let is_default = *lang == *site.default_language();
+        // A band that says what the default language's says shares its file.
+        let same = !is_default && band == default;
+        let name = if is_default || same {
+            photo.share_file(None)
+        } else {
+            photo.share_file(Some(lang))
+        };
+        let key = format!(
+            "{:016x}.jpg",
+            crate::output::digest(
+                format!("{} {folder} {quality} {band:?}", share::VERSION).as_bytes()
+            )
+        );
+        let cached = match cache.get(&key) {
+            Some(p) => p,
+            None => {
+                if pixels.is_none() {
+                    let bytes = std::fs::read(dir.join(photo::CROP)).map_err(|e| e.to_string())?;
+                    pixels = Some(
+                        photo::decode_crop(&bytes).map_err(|_| "the cached crop cannot be read")?,
+                    );
+                }
+                let (rgb, w, h) = pixels.as_ref().ok_or("no crop")?;
+                let jpeg = share::draw(rgb, *w, *h, &band, quality)?;
+                cache
+                    .keep(&key, &jpeg)
+                    .map_err(|e| format!("the cache cannot be written: {e}"))?
+            }
+        };
+        let (width, height) = photo.made.share.unwrap_or((0, 0));
+        out.push(Shared {
+            lang: lang.clone(),
+            image: ShareImage {
+                file: name,
+                width,
+                height,
+                source: cached.clone(),
+            },
+            cached,
+            warning,
+        });
+    }
+    Ok(out)
 }
 
 /// The published name of a photo: its file name folded to a URL-safe slug, made unique in its

@@ -31,10 +31,12 @@ pub struct Made {
     pub share: Option<(u32, u32)>,
 }
 
-/// The encoded files of one photo, named by what they are (`480.jpg`, `480.webp`, `share.jpg`).
+/// The encoded files of one photo, named by what they are (`480.jpg`, `480.webp`, `crop.jpg`).
 pub struct Encoded {
     pub made: Made,
     pub files: Vec<(String, Vec<u8>)>,
+    /// The sharing crop's pixels (RGB), for the share images drawn from it this run.
+    pub crop: Option<Vec<u8>>,
 }
 
 #[derive(Debug)]
@@ -99,19 +101,18 @@ pub fn process(bytes: &[u8], settings: &Settings, share: bool) -> Result<Encoded
         files.push((format!("{w}.webp"), webp));
         variants.push((w, h));
     }
-    let share = if share {
+    // The sharing crop is kept nearly lossless: share images (`share`) are drawn from it, each
+    // time a name or price changes, without decoding the photo again.
+    let (share, crop) = if share {
         let (w, h) = share_size(width, height);
         let mut dst = Image::new(w, h, PixelType::U8x3);
         resizer
             .resize(&src, &mut dst, &lanczos.fit_into_destination(None))
             .map_err(|_| Problem::Encode("cropping the sharing image failed"))?;
-        files.push((
-            "share.jpg".to_string(),
-            jpeg(dst.buffer(), w, h, settings.jpeg_quality)?,
-        ));
-        Some((w, h))
+        files.push((CROP.to_string(), jpeg(dst.buffer(), w, h, 95)?));
+        (Some((w, h)), Some(dst.into_vec()))
     } else {
-        None
+        (None, None)
     };
     Ok(Encoded {
         made: Made {
@@ -121,7 +122,25 @@ pub fn process(bytes: &[u8], settings: &Settings, share: bool) -> Result<Encoded
             share,
         },
         files,
+        crop,
     })
+}
+
+/// The cached sharing crop's file name.
+pub const CROP: &str = "crop.jpg";
+
+/// A cached sharing crop back into RGB pixels, with its size.
+pub fn decode_crop(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), Problem> {
+    let img = image::load_from_memory_with_format(bytes, ImageFormat::Jpeg)
+        .map_err(|e| Problem::Unreadable(e.to_string()))?
+        .into_rgb8();
+    let (w, h) = img.dimensions();
+    Ok((img.into_raw(), w, h))
+}
+
+/// Progressive JPEG of RGB pixels at `quality`.
+pub fn encode_jpeg(rgb: &[u8], w: u32, h: u32, quality: u8) -> Result<Vec<u8>, Problem> {
+    jpeg(rgb, w, h, quality)
 }
 
 /// Decode, with the EXIF orientation applied so that the photo stands as the camera held it,

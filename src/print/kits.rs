@@ -1,6 +1,7 @@
 //! The homestay kit: cards for reception with the listing's QR, a way to reach the host (Zalo or
 //! a call, and a MECARD that saves the number), the Wi-Fi join code and a VietQR bank transfer,
-//! each labelled in Vietnamese and English. Only here do Wi-Fi and bank details appear.
+//! each labelled in Vietnamese and English. Only here do Wi-Fi and bank details appear. The
+//! owner's online card and social files are `social`'s.
 
 use super::draw::Drawer;
 use super::layout::{path, Card, Line};
@@ -105,6 +106,7 @@ pub fn render(
     cache: &super::DiskCache,
     symbols: &crate::qr::Cache,
     emit: &crate::output::Emitter,
+    media: Option<&crate::media::Media>,
 ) -> crate::error::Result<usize> {
     use rayon::prelude::*;
     let homestays: Vec<&Entry> = entries
@@ -116,10 +118,13 @@ pub fn render(
     let kits: Vec<Result<(), crate::error::Error>> = homestays
         .par_iter()
         .map(|e| {
-            emit.put_all(
-                kit(site, theme, png, drawer, cache, symbols, e)
+            let mut files = kit(site, theme, png, drawer, cache, symbols, e)
+                .map_err(crate::error::Error::one)?;
+            files.extend(
+                super::social::files(site, e, media, png, drawer, cache, symbols)
                     .map_err(crate::error::Error::one)?,
-            )
+            );
+            emit.put_all(files)
         })
         .collect();
     kits.into_iter().collect::<Result<(), _>>()?;

@@ -10,6 +10,7 @@ mod kits;
 pub mod layout;
 mod plaques;
 mod sheets;
+mod social;
 mod symbols;
 
 use crate::error::{Diagnostic, Result};
@@ -19,9 +20,8 @@ use crate::theme::Theme;
 use layout::Size;
 use rayon::prelude::*;
 
-/// The fonts every plaque uses, shipped with Waymark (SIL Open Font License, themes/default/fonts/OFL.txt).
-pub const FONT_REGULAR: &[u8] = include_bytes!("../../themes/default/fonts/NotoSans-Regular.ttf");
-pub const FONT_BOLD: &[u8] = include_bytes!("../../themes/default/fonts/NotoSans-Bold.ttf");
+/// The fonts every plaque uses (`theme`'s, shipped with Waymark).
+pub use crate::theme::{FONT_BOLD, FONT_REGULAR};
 
 /// What to print.
 #[derive(Debug, Clone, Default)]
@@ -79,6 +79,15 @@ pub fn print(site: &Site, theme: &Theme, opts: &Options, emit: &Emitter) -> Resu
     // One symbol cache for plaques, cards and bare symbols, so that it knows every file in use.
     let symbols = crate::qr::Cache::on_disk(&site.root);
     let drawer = draw::Drawer::new()?;
+    // The owners' kits carry each homestay's share image, made with the website's photos
+    // (from the photo cache when a build made them).
+    let media = match entries
+        .iter()
+        .any(|e| e.kind == crate::site::Kind::Homestay && !e.matter.images.is_empty())
+    {
+        true => Some(crate::media::process(site, None)?.media),
+        false => None,
+    };
     let started = std::time::Instant::now();
     let (mut made, warnings) =
         plaques::make(site, theme, opts, &entries, &drawer, &cache, &symbols, emit)?;
@@ -99,7 +108,15 @@ pub fn print(site: &Site, theme: &Theme, opts: &Options, emit: &Emitter) -> Resu
         || {
             let t = std::time::Instant::now();
             let kits = kits::render(
-                site, theme, &entries, opts.png, &drawer, &cache, &symbols, emit,
+                site,
+                theme,
+                &entries,
+                opts.png,
+                &drawer,
+                &cache,
+                &symbols,
+                emit,
+                media.as_ref(),
             );
             (kits, t.elapsed())
         },

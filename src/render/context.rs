@@ -3,6 +3,7 @@
 use crate::address::{encode_component, international, tel_uri, zalo_url};
 use crate::media::Media;
 use crate::site::{Entry, Kind, Site};
+pub use crate::vocab::format_vnd;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -115,6 +116,44 @@ pub struct EntryCtx {
     /// The other images, below the text.
     pub gallery: Vec<super::pictures::Picture>,
     pub audio: Option<super::pictures::AudioCtx>,
+    /// `links:` and the booking link as buttons, each with its icon and label.
+    pub links: Vec<super::links::Button>,
+    /// The SVG symbols of the icons this page shows, defined once.
+    pub icons: String,
+    pub guest: Option<GuestCtx>,
+    pub specialties: Vec<SpecialtyCtx>,
+}
+
+/// A homestay's facts for guests, in the page's language.
+#[derive(Serialize, Default)]
+pub struct GuestCtx {
+    pub rooms: Option<u32>,
+    pub guests: Option<u32>,
+    pub check_in: Option<String>,
+    pub check_out: Option<String>,
+    /// "a night for a room" / "a night for a person", after the price.
+    pub per: Option<String>,
+    /// The day the price was checked, written for the page's language.
+    pub price_updated: Option<String>,
+    /// The names of the languages the hosts speak.
+    pub languages: Vec<String>,
+    /// Days or seasons when closed, written for the page's language.
+    pub closed: Vec<String>,
+    pub amenities: Vec<Amenity>,
+}
+
+#[derive(Serialize)]
+pub struct Amenity {
+    pub key: String,
+    pub label: String,
+}
+
+#[derive(Serialize)]
+pub struct SpecialtyCtx {
+    pub name: String,
+    pub price: Option<String>,
+    pub url: Option<String>,
+    pub picture: Option<super::pictures::Picture>,
 }
 
 #[derive(Serialize)]
@@ -257,6 +296,8 @@ pub fn entry_ctx(site: &Site, media: &Media, i: usize, lang: &str, t: &Strings) 
     let cover = (!gallery.is_empty()).then(|| gallery.remove(0));
     let text = e.text(lang, site.default_language());
     let ranking = m.ranking.map(|r| r.key());
+    let links = super::links::buttons(e, lang);
+    let guest = guest_ctx(e, lang, t);
     EntryCtx {
         code: e.code.clone(),
         kind: e.kind,
@@ -300,7 +341,90 @@ pub fn entry_ctx(site: &Site, media: &Media, i: usize, lang: &str, t: &Strings) 
         cover,
         gallery,
         audio: super::pictures::audio(site, media, e),
+        icons: super::links::sprite(
+            (links.iter().map(|b| b.icon)).chain(
+                guest
+                    .iter()
+                    .flat_map(|g| g.amenities.iter().map(|a| a.key.as_str())),
+            ),
+        ),
+        links,
+        guest,
+        specialties: specialties(site, media, e, lang),
     }
+}
+
+/// A string of the theme's, or its key when the theme lacks it.
+fn say(t: &Strings, key: &str) -> String {
+    t.get(key).cloned().unwrap_or_else(|| key.to_string())
+}
+
+/// A day `YYYY-MM-DD` as people of `lang` write it: 14/02/2026 in Vietnamese, 2026年2月14日 in
+/// Chinese, 14 Feb 2026 in English.
+pub fn format_day(day: &str, lang: &str) -> String {
+    let Some(d) = crate::days::parse(day) else {
+        return day.to_string();
+    };
+    match lang {
+        "vi" => d.strftime("%d/%m/%Y").to_string(),
+        "zh" => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+        _ => d.strftime("%-d %b %Y").to_string(),
+    }
+}
+
+fn guest_ctx(e: &Entry, lang: &str, t: &Strings) -> Option<GuestCtx> {
+    let m = &e.matter;
+    let g = GuestCtx {
+        rooms: m.rooms,
+        guests: m.guests,
+        check_in: m.check_in.clone(),
+        check_out: m.check_out.clone(),
+        per: m.price_per.as_deref().map(|p| say(t, &format!("per_{p}"))),
+        price_updated: m.price_updated.as_deref().map(|d| format_day(d, lang)),
+        languages: m
+            .languages
+            .iter()
+            .map(|l| say(t, &format!("speaks_{l}")))
+            .collect(),
+        closed: (m.closed.iter())
+            .map(|c| match crate::content::closed_days(c) {
+                Ok(Some((a, b))) if a == b => format_day(&a, lang),
+                Ok(Some((a, b))) => format!("{} – {}", format_day(&a, lang), format_day(&b, lang)),
+                _ => c.clone(),
+            })
+            .collect(),
+        amenities: (m.amenities.iter())
+            .map(|a| Amenity {
+                key: a.clone(),
+                label: say(t, &format!("amenity_{a}")),
+            })
+            .collect(),
+    };
+    let empty = g.rooms.is_none()
+        && g.guests.is_none()
+        && g.check_in.is_none()
+        && g.check_out.is_none()
+        && g.per.is_none()
+        && g.price_updated.is_none()
+        && g.languages.is_empty()
+        && g.closed.is_empty()
+        && g.amenities.is_empty();
+    (!empty).then_some(g)
+}
+
+fn specialties(site: &Site, media: &Media, e: &Entry, lang: &str) -> Vec<SpecialtyCtx> {
+    (e.matter.specialties.iter())
+        .map(|p| SpecialtyCtx {
+            name: p.name.clone(),
+            price: p.price.map(|v| format_vnd(v, lang)),
+            url: (p.url.as_deref())
+                .and_then(|u| crate::content::links::parse(u).ok())
+                .map(|u| u.to_string()),
+            picture: (p.photo.as_deref())
+                .and_then(|f| super::pictures::photo(media, e, f))
+                .map(|ph| super::pictures::picture(site, e, ph, p.name.clone(), None)),
+        })
+        .collect()
 }
 
 /// 3.2 km, or 3,2 km in Vietnamese; whole km beyond 10.
@@ -360,8 +484,60 @@ fn jsonld(site: &Site, media: &Media, e: &Entry, lang: &str) -> String {
             format!("{} VND+", format_vnd(p, "en").trim_end_matches(" ₫")).into(),
         );
     }
-    if let Some(share) = super::pictures::share_image(site, media, e) {
-        o.insert("image".into(), share.into());
+    if let Some(share) = super::pictures::share_image(site, media, e, lang) {
+        o.insert("image".into(), share.url.into());
+    }
+    let same_as = super::links::same_as(e);
+    if !same_as.is_empty() {
+        o.insert("sameAs".into(), same_as.into());
+    }
+    if let Some(n) = m.rooms {
+        o.insert("numberOfRooms".into(), n.into());
+    }
+    for (key, v) in [("checkinTime", &m.check_in), ("checkoutTime", &m.check_out)] {
+        if let Some(v) = v {
+            o.insert(key.into(), v.clone().into());
+        }
+    }
+    if !m.languages.is_empty() {
+        o.insert("knowsLanguage".into(), m.languages.clone().into());
+    }
+    if !m.amenities.is_empty() {
+        let features: Vec<serde_json::Value> = (m.amenities.iter())
+            .map(|a| serde_json::json!({"@type": "LocationFeatureSpecification", "name": a, "value": true}))
+            .collect();
+        o.insert("amenityFeature".into(), features.into());
+    }
+    // What the house sells, as schema.org offers of products.
+    let offers: Vec<serde_json::Value> = (m.specialties.iter())
+        .map(|p| {
+            let mut product = serde_json::json!({"@type": "Product", "name": p.name});
+            if let Some(photo) =
+                (p.photo.as_deref()).and_then(|f| super::pictures::photo(media, e, f))
+            {
+                let (w, _) = photo.fallback();
+                product["image"] = site
+                    .absolute(&format!(
+                        "/{}/{}/{}",
+                        e.section,
+                        e.slug,
+                        photo.file(w, "jpg")
+                    ))
+                    .into();
+            }
+            let mut offer = serde_json::json!({"@type": "Offer", "itemOffered": product});
+            if let Some(price) = p.price {
+                offer["price"] = price.into();
+                offer["priceCurrency"] = "VND".into();
+            }
+            if let Some(u) = (p.url.as_deref()).and_then(|u| crate::content::links::parse(u).ok()) {
+                offer["url"] = u.to_string().into();
+            }
+            offer
+        })
+        .collect();
+    if !offers.is_empty() {
+        o.insert("makesOffer".into(), offers.into());
     }
     serde_json::to_string(&v)
         .unwrap_or_default()
@@ -380,30 +556,9 @@ pub fn directions(lat: f64, lon: f64, name: &str) -> Directions {
     }
 }
 
-/// 350000 -> "350.000 ₫" in Vietnamese, "350,000 ₫" elsewhere.
-pub fn format_vnd(amount: u64, lang: &str) -> String {
-    let sep = if lang == "vi" { '.' } else { ',' };
-    let digits = amount.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(sep);
-        }
-        out.push(c);
-    }
-    format!("{out} ₫")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn prices() {
-        assert_eq!(format_vnd(350000, "vi"), "350.000 ₫");
-        assert_eq!(format_vnd(1200000, "en"), "1,200,000 ₫");
-        assert_eq!(format_vnd(500, "en"), "500 ₫");
-    }
 
     #[test]
     fn amap_is_longitude_first_wgs84() {

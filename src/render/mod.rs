@@ -2,6 +2,7 @@
 
 pub(crate) mod context;
 mod feeds;
+mod links;
 mod map;
 pub mod markdown;
 mod moved;

@@ -89,12 +89,22 @@ pub fn pictures(site: &Site, media: &Media, e: &Entry, lang: &str) -> Vec<Pictur
         .collect()
 }
 
-/// The absolute URL of the entry's sharing image, when its cover has one.
-pub fn share_image(site: &Site, media: &Media, e: &Entry) -> Option<String> {
-    let cover = e.matter.images.first()?;
-    let p = photo(media, e, cover.src())?;
-    p.made.share?;
-    Some(site.absolute(&format!("/{}/{}/{}", e.section, e.slug, p.share_file())))
+/// A share image as pages name it.
+#[derive(Debug, Serialize)]
+pub struct ShareRef {
+    pub url: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// The entry's share image in `lang` (absolute URL and size), when its cover has one.
+pub fn share_image(site: &Site, media: &Media, e: &Entry, lang: &str) -> Option<ShareRef> {
+    let s = media.shares.get(&(e.file.clone(), lang.to_string()))?;
+    Some(ShareRef {
+        url: site.absolute(&format!("/{}/{}/{}", e.section, e.slug, s.file)),
+        width: s.width,
+        height: s.height,
+    })
 }
 
 pub fn audio(site: &Site, media: &Media, e: &Entry) -> Option<AudioCtx> {

@@ -225,7 +225,15 @@ impl SiteWide<'_> {
             &serde_json::json!({ "home": self.site.link(&self.site.home_path(lang)) }),
         );
         ctx.insert("page", &page);
-        ctx.insert("share_image", &self.site.absolute("/share.png"));
+        ctx.insert(
+            "share",
+            &super::pictures::ShareRef {
+                url: self.site.absolute("/share.png"),
+                // A theme may replace share.png with an image of any size: none is claimed.
+                width: 0,
+                height: 0,
+            },
+        );
         ctx.insert("og_locale", og_locale(lang));
         ctx.insert("base_path", self.site.config.base_path());
         ctx
@@ -525,8 +533,8 @@ impl SiteWide<'_> {
         };
         let mut ctx = self.base_ctx(lang, page);
         let entry = entry_ctx(site, self.media, i, lang, self.strings(lang));
-        if let Some(share) = super::pictures::share_image(site, self.media, e) {
-            ctx.insert("share_image", &share);
+        if let Some(share) = super::pictures::share_image(site, self.media, e, lang) {
+            ctx.insert("share", &share);
         }
         ctx.insert("entry", &entry);
         ctx
