@@ -42,6 +42,17 @@ const DEFAULT_FILES: &[(&str, &str)] = embed!(
     "i18n/zh.yaml",
 );
 
+/// The default theme's words in `lang` (empty for a language it has none in): the editor
+/// labels amenities, languages and prices with the words visitors read.
+pub fn default_words(lang: &str) -> BTreeMap<String, String> {
+    let path = format!("i18n/{lang}.yaml");
+    DEFAULT_FILES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .and_then(|(_, text)| serde_yaml_ng::from_str(text).ok())
+        .unwrap_or_default()
+}
+
 /// The default theme's static files (icons, the default sharing image), published as they are.
 const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     (

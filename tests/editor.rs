@@ -1379,3 +1379,79 @@ fn a_save_waits_for_a_build_that_holds_the_site_lock() {
     assert_eq!(save.join().unwrap(), 303);
     assert!(den(s.path()).contains("district: Cao Lộc"));
 }
+
+#[test]
+fn an_owner_edits_links_amenities_times_and_specialties_and_reads_them_back() {
+    let s = a_site();
+    let ed = start(s.path(), &[]);
+    let volunteer = pair(&ed.pair_link, "Minh");
+    let lan = owner_of(&volunteer, &ed.base, "homestays/nha-lan");
+    let fields = form_of(&lan, &ed.base, "homestays/nha-lan");
+    // Two empty link rows and one empty specialty row wait in a new form.
+    for name in [
+        "f.links.0.url",
+        "f.links.1.label",
+        "f.specialties.0.name",
+        "f.check_in",
+        "f.price_per",
+    ] {
+        assert!(
+            fields.iter().any(|(k, _)| k == name),
+            "{name} in {fields:?}"
+        );
+    }
+    let changed = with(
+        &fields,
+        &[
+            ("f.links.0.url", Some("https://www.facebook.com/nhalan")),
+            ("f.links.1.url", Some("https://nhalan.example.vn/dat-phong")),
+            ("f.links.1.label", Some("Đặt phòng")),
+            ("f.amenities.wifi", Some("on")),
+            ("f.amenities.breakfast", Some("on")),
+            ("f.languages.tay", Some("on")),
+            ("f.rooms", Some("4")),
+            ("f.check_in", Some("14:00")),
+            ("f.price_per", Some("room")),
+            ("f.closed", Some("2027-02-05..2027-02-12\r\nTết")),
+            ("f.specialties.0.name", Some("Miến dong")),
+            ("f.specialties.0.price", Some("120.000")),
+        ],
+    );
+    let r = save(&lan, &ed.base, "homestays/nha-lan", &changed);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let text = read(s.path().join("content/homestays/nha-lan.md"));
+    for want in [
+        "https://www.facebook.com/nhalan",
+        "label: Đặt phòng",
+        "- wifi",
+        "- breakfast",
+        "- tay",
+        "rooms: 4",
+        "14:00",
+        "price_per: room",
+        "Tết",
+        "name: Miến dong",
+        "price: 120000",
+    ] {
+        assert!(text.contains(want), "{want} in\n{text}");
+    }
+    assert!(text.contains("Nhà sàn."), "the text kept:\n{text}");
+    // The form shows them back: a filled row and two empty ones, the boxes ticked.
+    let again = form_of(&lan, &ed.base, "homestays/nha-lan");
+    let value = |k: &str| again.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    assert_eq!(value("f.links.1.label"), Some("Đặt phòng"));
+    assert_eq!(value("f.links.3.url"), Some(""));
+    assert_eq!(value("f.amenities.wifi"), Some("on"));
+    assert_eq!(value("f.amenities.parking"), None);
+    assert_eq!(value("f.specialties.0.price"), Some("120000"));
+
+    // An http:// link is refused at its field with the fix, and nothing is written.
+    let bad = with(
+        &again,
+        &[("f.links.2.url", Some("http://zalo.me/0912000101"))],
+    );
+    let r = save(&lan, &ed.base, "homestays/nha-lan", &bad);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("https://"), "{}", r.body);
+    assert_eq!(read(s.path().join("content/homestays/nha-lan.md")), text);
+}

@@ -39,38 +39,23 @@ pub enum Input {
     Images,
     /// The audio guide file, uploaded in its own part of the form.
     Audio,
-}
-
-/// Inputs that fields added for homestay owners (issue #31) are meant to have and the editor does
-/// not draw yet. Until it does, such a field is edited as its `input` where that can hold it, and
-/// left out of the form (its value kept as the file has it) where it cannot (`Draw::in_form`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Draw {
-    /// `links`: rows of an address and an optional label; the service is recognised by host
-    /// (`content::links::recognise`), and an unknown one needs the label.
+    /// `links`: rows of an address and an optional label (a known service is recognised by its
+    /// host, `content::links`; another needs the label).
     Links,
-    /// `specialties`: rows of name, price (VND), a photo from the bundle and a shop link.
+    /// `specialties`: rows of name, price (VND), a photo of the bundle and a shop link.
     Specialties,
-    /// `amenities`: one checkbox per key of `vocab::AMENITIES`, labelled by the theme's
-    /// `amenity_<key>` string (with its icon).
+    /// `amenities`: a checkbox for each of `vocab::AMENITIES`.
     Amenities,
-    /// `languages`: one checkbox per key of `vocab::SPOKEN` (`speaks_<key>`).
-    Languages,
-    /// `rooms`, `guests`: a small whole number (`<input type=number min=1>`).
+    /// `languages` hosts speak: a checkbox for each of `vocab::SPOKEN`.
+    Spoken,
+    /// `rooms`, `guests`: a small whole number.
     Count,
-    /// `check_in`, `check_out`: `<input type=time>`, written `"HH:MM"`.
+    /// `check_in`, `check_out`: a time of day, `HH:MM`.
     Time,
-    /// `price_per`: a choice of `vocab::PRICE_PER` (room, person).
+    /// `price_per`: one of `vocab::PRICE_PER`.
     PricePer,
-    /// `closed`: rows of a day or two (from, to) or words.
+    /// `closed`: a day, two days (from, to) or words, one a line.
     Closed,
-}
-
-impl Draw {
-    /// Whether the field's `input` can edit it meanwhile.
-    pub fn in_form(self) -> bool {
-        !matches!(self, Draw::Links | Draw::Specialties)
-    }
 }
 
 /// Which kinds of entry a field belongs to.
@@ -108,8 +93,6 @@ pub struct Field {
     pub kind_help: &'static [(Kind, &'static str, &'static str)],
     /// The most characters its text may have (0: no limit of its own).
     pub max_chars: usize,
-    /// The input it is meant to have, when the editor does not draw that yet (see `Draw`).
-    pub wants: Option<Draw>,
 }
 
 /// Why a field's text is refused.
@@ -170,7 +153,14 @@ impl Field {
     pub fn one_line(&self) -> bool {
         matches!(
             self.input,
-            Input::Text | Input::Code | Input::Tel | Input::Url | Input::Tags
+            Input::Text
+                | Input::Code
+                | Input::Tel
+                | Input::Url
+                | Input::Tags
+                | Input::Links
+                | Input::Time
+                | Input::Closed
         )
     }
 
@@ -209,12 +199,12 @@ const fn f(name: &'static str, input: Input, vi: &'static str, en: &'static str)
         help_en: "",
         kind_help: &[],
         max_chars: 0,
-        wants: None,
     }
 }
 
-const fn wants(mut field: Field, draw: Draw) -> Field {
-    field.wants = Some(draw);
+/// A field whose input is its own kind of row or choice (set after the common helpers).
+const fn drawn_as(mut field: Field, input: Input) -> Field {
+    field.input = input;
     field
 }
 
@@ -326,7 +316,7 @@ pub const TABLE: &[Field] = &[
         "Drafts are not published.",
     )),
     f("plaque_size", Input::PlaqueSize, "Cỡ biển", "Plaque size"),
-    wants(
+    drawn_as(
         limit(
             help(
                 f("links", Input::Url, "Trang trên mạng", "Links"),
@@ -335,7 +325,7 @@ pub const TABLE: &[Field] = &[
             ),
             2000,
         ),
-        Draw::Links,
+        Input::Links,
     ),
     only(
         f("ranking", Input::Ranking, "Cấp xếp hạng", "Ranking"),
@@ -387,29 +377,29 @@ pub const TABLE: &[Field] = &[
         For::Homestays,
     ),
     only(
-        wants(
+        drawn_as(
             help(
                 f("rooms", Input::Money, "Số phòng", "Rooms"),
                 "Chỉ ghi số, ví dụ 4.",
                 "A number, e.g. 4.",
             ),
-            Draw::Count,
+            Input::Count,
         ),
         For::Homestays,
     ),
     only(
-        wants(
+        drawn_as(
             help(
                 f("guests", Input::Money, "Số khách tối đa", "Guests (most)"),
                 "Nhà nhận tối đa bao nhiêu khách, ví dụ 12.",
                 "How many guests the house sleeps, e.g. 12.",
             ),
-            Draw::Count,
+            Input::Count,
         ),
         For::Homestays,
     ),
     only(
-        wants(
+        drawn_as(
             limit(
                 help(
                     f("amenities", Input::Tags, "Tiện nghi", "Amenities"),
@@ -418,12 +408,12 @@ pub const TABLE: &[Field] = &[
                 ),
                 30,
             ),
-            Draw::Amenities,
+            Input::Amenities,
         ),
         For::Homestays,
     ),
     only(
-        wants(
+        drawn_as(
             limit(
                 help(
                     f("languages", Input::Tags, "Chủ nhà nói tiếng", "Languages spoken"),
@@ -432,12 +422,12 @@ pub const TABLE: &[Field] = &[
                 ),
                 10,
             ),
-            Draw::Languages,
+            Input::Spoken,
         ),
         For::Homestays,
     ),
     only(
-        wants(
+        drawn_as(
             limit(
                 help(
                     f("check_in", Input::Text, "Giờ nhận phòng", "Check-in from"),
@@ -446,12 +436,12 @@ pub const TABLE: &[Field] = &[
                 ),
                 5,
             ),
-            Draw::Time,
+            Input::Time,
         ),
         For::Homestays,
     ),
     only(
-        wants(
+        drawn_as(
             limit(
                 help(
                     f("check_out", Input::Text, "Giờ trả phòng", "Check-out by"),
@@ -460,12 +450,12 @@ pub const TABLE: &[Field] = &[
                 ),
                 5,
             ),
-            Draw::Time,
+            Input::Time,
         ),
         For::Homestays,
     ),
     only(
-        wants(
+        drawn_as(
             limit(
                 help(
                     f("price_per", Input::Text, "Giá tính theo", "Price per"),
@@ -474,12 +464,12 @@ pub const TABLE: &[Field] = &[
                 ),
                 10,
             ),
-            Draw::PricePer,
+            Input::PricePer,
         ),
         For::Homestays,
     ),
     only(
-        wants(
+        drawn_as(
             limit(
                 help(
                     f("closed", Input::Tags, "Ngày nghỉ", "Closed"),
@@ -488,7 +478,7 @@ pub const TABLE: &[Field] = &[
                 ),
                 100,
             ),
-            Draw::Closed,
+            Input::Closed,
         ),
         For::Homestays,
     ),
@@ -501,7 +491,7 @@ pub const TABLE: &[Field] = &[
         For::Homestays,
     ),
     only(
-        wants(
+        drawn_as(
             limit(
                 help(
                     f("specialties", Input::Text, "Đặc sản", "Local specialties"),
@@ -510,7 +500,7 @@ pub const TABLE: &[Field] = &[
                 ),
                 2000,
             ),
-            Draw::Specialties,
+            Input::Specialties,
         ),
         For::Homestays,
     ),
@@ -541,12 +531,9 @@ pub fn get(name: &str) -> Option<&'static Field> {
     TABLE.iter().find(|f| f.name == name)
 }
 
-/// The fields an entry of `kind` shows in its form (not those whose input is not drawn yet and
-/// that no drawn input can hold: `Draw::in_form`).
+/// The fields an entry of `kind` shows in its form.
 pub fn for_kind(kind: Kind) -> impl Iterator<Item = &'static Field> {
-    TABLE
-        .iter()
-        .filter(move |f| f.only.includes(kind) && f.wants.is_none_or(Draw::in_form))
+    TABLE.iter().filter(move |f| f.only.includes(kind))
 }
 
 #[cfg(test)]

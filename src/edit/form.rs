@@ -324,8 +324,119 @@ fn value<'a>(
             }
         }
         Input::Images | Input::Audio => None,
+        Input::Links => {
+            let mut links = Vec::new();
+            for row in list_rows(name, "url", get) {
+                let url = get(&format!("{row}.url")).unwrap_or("").trim();
+                let label = get(&format!("{row}.label")).unwrap_or("").trim();
+                match (url.is_empty(), label.is_empty()) {
+                    (true, true) => continue,
+                    (true, false) => {
+                        return bad(
+                            &format!("`{label}` has no address: write its https:// address, or clear the label"),
+                            &format!("nhãn `{label}` chưa có đường dẫn: ghi địa chỉ https://, hoặc xoá nhãn"),
+                        )
+                    }
+                    (false, true) => links.push(Value::String(url.to_string())),
+                    (false, false) => {
+                        let mut m = Mapping::new();
+                        m.insert("url".into(), url.into());
+                        m.insert("label".into(), label.into());
+                        links.push(Value::Mapping(m));
+                    }
+                }
+            }
+            (!links.is_empty()).then_some(Value::Sequence(links))
+        }
+        Input::Specialties => {
+            let mut items = Vec::new();
+            for row in list_rows(name, "name", get) {
+                let part = |k: &str| get(&format!("{row}.{k}")).unwrap_or("").trim();
+                let (title, price, photo, url) =
+                    (part("name"), part("price"), part("photo"), part("url"));
+                if [title, price, photo, url].iter().all(|p| p.is_empty()) {
+                    continue;
+                }
+                if title.is_empty() {
+                    return bad("a specialty needs its name", "đặc sản cần có tên");
+                }
+                let mut m = Mapping::new();
+                m.insert("name".into(), title.into());
+                match crate::vocab::vnd(price) {
+                    Ok(Some(n)) => {
+                        m.insert("price".into(), Value::Number(n.into()));
+                    }
+                    Ok(None) => {}
+                    Err(crate::vocab::NotAPrice) => {
+                        return bad(
+                            &format!("the price of `{title}`: in đồng, digits only: 120000"),
+                            &format!("giá của `{title}`: ghi bằng số đồng, ví dụ 120000"),
+                        )
+                    }
+                }
+                for (k, v) in [("photo", photo), ("url", url)] {
+                    if !v.is_empty() {
+                        m.insert(k.into(), v.into());
+                    }
+                }
+                items.push(Value::Mapping(m));
+            }
+            (!items.is_empty()).then_some(Value::Sequence(items))
+        }
+        Input::Amenities | Input::Spoken => {
+            let keys = if input == Input::Amenities {
+                crate::vocab::AMENITIES
+            } else {
+                crate::vocab::SPOKEN
+            };
+            let chosen: Vec<Value> = keys
+                .iter()
+                .filter(|k| get(&format!("{name}.{k}")).is_some())
+                .map(|k| Value::String(k.to_string()))
+                .collect();
+            (!chosen.is_empty()).then_some(Value::Sequence(chosen))
+        }
+        Input::Count => match raw.trim() {
+            "" => None,
+            n => match n.parse::<u32>() {
+                Ok(n) if n >= 1 => Some(Value::Number(n.into())),
+                _ => {
+                    return bad(
+                        "a whole number, 1 or more",
+                        "ghi một số nguyên, từ 1 trở lên",
+                    )
+                }
+            },
+        },
+        Input::Time => text(raw),
+        Input::PricePer => match raw.trim() {
+            "" => None,
+            p if crate::vocab::PRICE_PER.contains(&p) => Some(Value::String(p.into())),
+            _ => return bad("choose from the list", "chọn trong danh sách"),
+        },
+        Input::Closed => {
+            let lines: Vec<Value> = normalise(raw)
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(|l| Value::String(l.to_string()))
+                .collect();
+            (!lines.is_empty()).then_some(Value::Sequence(lines))
+        }
     })
 }
+
+/// The rows of a field drawn as rows (`f.links.0.url`, `f.links.1.url`, ...): the prefix of
+/// each row whose `part` the form sent, in order, up to the first missing.
+fn list_rows<'a>(name: &str, part: &str, get: &impl Fn(&str) -> Option<&'a str>) -> Vec<String> {
+    (0..MAX_ROWS)
+        .map(|i| format!("{name}.{i}"))
+        .take_while(|row| get(&format!("{row}.{part}")).is_some())
+        .collect()
+}
+
+/// The most rows a form's list may send (links, specialties).
+const MAX_ROWS: usize = 100;
 
 /// The photo rows of the form (`img.N.src`, `.alt`, `.caption`, `.order`, `.remove`), for
 /// photos the entry lists now: a row cannot name a file the entry does not have.

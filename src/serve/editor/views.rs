@@ -244,6 +244,8 @@ struct FieldView {
     fixed: bool,
     checked: bool,
     options: Vec<Choice>,
+    links: Vec<LinkRow>,
+    specialties: Vec<SpecialtyRow>,
     lat: String,
     lon: String,
     gps: Vec<Gps>,
@@ -254,9 +256,44 @@ struct FieldView {
 #[derive(Serialize)]
 struct Choice {
     value: &'static str,
-    /// A word's key.
-    label: &'static str,
+    label: String,
     selected: bool,
+}
+
+/// A row of `links`: an address and its label.
+#[derive(Serialize)]
+struct LinkRow {
+    i: usize,
+    url: String,
+    label: String,
+}
+
+/// A row of `specialties`.
+#[derive(Serialize)]
+struct SpecialtyRow {
+    i: usize,
+    name: String,
+    price: String,
+    photo: String,
+    url: String,
+}
+
+/// The default theme's words by language, in `Lang`'s order (amenities, languages spoken).
+static THEME_WORDS: LazyLock<[BTreeMap<String, String>; 2]> = LazyLock::new(|| {
+    [
+        crate::theme::default_words("vi"),
+        crate::theme::default_words("en"),
+    ]
+});
+
+impl Lang {
+    /// A word visitors read, from the default theme (`amenity_wifi`), or `key` itself.
+    fn theme_word(self, key: &str) -> String {
+        THEME_WORDS[self as usize]
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    }
 }
 
 #[derive(Serialize)]
@@ -475,9 +512,9 @@ fn field_view(form: &FormView, field: &Field) -> FieldView {
             };
             view.options = options
                 .iter()
-                .map(|&(value, label)| Choice {
+                .map(|&(value, key)| Choice {
                     value,
-                    label,
+                    label: lang.word(key).to_string(),
                     selected: value == view.value,
                 })
                 .collect();
@@ -538,8 +575,120 @@ fn field_view(form: &FormView, field: &Field) -> FieldView {
             view.msgs = msgs_at(form, "audio");
             "audio"
         }
+        Input::Links => {
+            view.links = links(opened.fields.get(field.name));
+            "links"
+        }
+        Input::Specialties => {
+            view.specialties = specialties(opened.fields.get(field.name));
+            "specialties"
+        }
+        Input::Amenities | Input::Spoken => {
+            let (keys, prefix) = if field.input == Input::Amenities {
+                (crate::vocab::AMENITIES, "amenity_")
+            } else {
+                (crate::vocab::SPOKEN, "speaks_")
+            };
+            let have = listed(opened.fields.get(field.name));
+            view.options = keys
+                .iter()
+                .map(|&value| Choice {
+                    value,
+                    label: lang.theme_word(&format!("{prefix}{value}")),
+                    selected: have.iter().any(|h| h == value),
+                })
+                .collect();
+            "checks"
+        }
+        Input::Count => "count",
+        Input::Time => {
+            (view.html_type, view.inputmode) = ("time", "");
+            "typed"
+        }
+        Input::PricePer => {
+            view.options = std::iter::once(("", lang.word("ranking_none").to_string()))
+                .chain(
+                    crate::vocab::PRICE_PER
+                        .iter()
+                        .map(|&p| (p, lang.theme_word(&format!("per_{p}")))),
+                )
+                .map(|(value, label)| Choice {
+                    value,
+                    selected: value == view.value,
+                    label,
+                })
+                .collect();
+            "select"
+        }
+        Input::Closed => {
+            view.value = listed(opened.fields.get(field.name)).join("\n");
+            "lines"
+        }
     };
     view
+}
+
+/// The texts of a list field.
+fn listed(value: Option<&Value>) -> Vec<String> {
+    match value {
+        Some(Value::Sequence(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The rows of `links` as the file has them, and two empty rows for more.
+fn links(value: Option<&Value>) -> Vec<LinkRow> {
+    let items = match value {
+        Some(Value::Sequence(items)) => items.as_slice(),
+        _ => &[],
+    };
+    let mut rows: Vec<LinkRow> = items
+        .iter()
+        .map(|item| match item {
+            Value::Mapping(m) => (str_of(m, "url"), str_of(m, "label")),
+            other => (
+                other.as_str().unwrap_or_default().to_string(),
+                String::new(),
+            ),
+        })
+        .enumerate()
+        .map(|(i, (url, label))| LinkRow { i, url, label })
+        .collect();
+    for _ in 0..2 {
+        let i = rows.len();
+        rows.push(LinkRow {
+            i,
+            url: String::new(),
+            label: String::new(),
+        });
+    }
+    rows
+}
+
+/// The rows of `specialties` as the file has them, and an empty row for one more.
+fn specialties(value: Option<&Value>) -> Vec<SpecialtyRow> {
+    let items = match value {
+        Some(Value::Sequence(items)) => items.as_slice(),
+        _ => &[],
+    };
+    let empty = Mapping::new();
+    items
+        .iter()
+        .map(|item| item.as_mapping().unwrap_or(&empty))
+        .chain(std::iter::once(&empty))
+        .enumerate()
+        .map(|(i, m)| SpecialtyRow {
+            i,
+            name: str_of(m, "name"),
+            price: str_of(m, "price"),
+            photo: str_of(m, "photo"),
+            url: str_of(m, "url"),
+        })
+        .collect()
 }
 
 fn photos(opened: &Opened) -> Vec<Photo> {
