@@ -229,7 +229,7 @@ fn the_site_of_an_old_address_leads_every_code_to_the_new_one() {
     // Nothing answers at all: every code is broken, and said so.
     let o = verify(s.path(), &["http://127.0.0.1:9", "--retries", "0"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).contains("15 broken"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("16 broken"), "{}", stdout(&o));
     let o = verify(s.path(), &["ftp://x"]);
     assert_eq!(o.status.code(), Some(2));
 }

@@ -6,6 +6,7 @@
 pub mod agents;
 pub mod log;
 mod report;
+pub mod visits;
 
 use crate::error::{Error, Result};
 use rayon::prelude::*;

@@ -72,7 +72,8 @@ pub fn spawn(site: &Path, args: &[&str]) -> Editor {
                 );
             }
             if let Some(i) = line.find("/_edit/pair/") {
-                let start = line[..i].rfind("http://").unwrap();
+                // http://… on this machine, https://… with --public-url.
+                let start = line[..i].rfind("http").unwrap();
                 pair_link = Some(line[start..].trim().to_string());
             }
         }

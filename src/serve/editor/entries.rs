@@ -216,6 +216,7 @@ pub fn form_page(
         saved: saved.is_some(),
         live: saved.and_then(|s| s.live.as_deref()),
         live_url: format!("{}/{}/", person.state.base_url, opened.id),
+        visits: crate::stats::visits::of_page(&person.state.editor.site.join("output"), &opened.id),
         owner: person.is_owner(),
         suggestions: &suggestions,
     })

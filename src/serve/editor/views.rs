@@ -203,6 +203,8 @@ pub struct FormView<'a> {
     pub live: Option<&'a str>,
     /// The live page's address.
     pub live_url: String,
+    /// The page's visits in the last `waymark stats` report.
+    pub visits: Option<crate::stats::visits::PageVisits>,
     /// An owner may edit everything of the entry but its code.
     pub owner: bool,
     /// The districts, communes and tags the site uses, offered as suggestions.
@@ -398,6 +400,15 @@ pub fn entry_form(form: &FormView) -> String {
     cx.insert("saved", &form.saved);
     cx.insert("live", &form.live.unwrap_or(""));
     cx.insert("live_url", &form.live_url);
+    cx.insert(
+        "visits",
+        &form.visits.as_ref().map(|v| {
+            lang.word("visits_line")
+                .replace("{recent}", &v.recent.to_string())
+                .replace("{total}", &v.total.to_string())
+                .replace("{until}", &v.until)
+        }),
+    );
     cx.insert("not_saved", &form.msgs.iter().any(|m| !m.warning));
     cx.insert("general", &general);
     cx.insert("problems", &problems);

@@ -1,0 +1,164 @@
+//! Waymark on a server, as README's "Run it on a server" sets it up: the shipped
+//! `server/Caddyfile` run by a real Caddy in front of `waymark serve --edit --publish`, and a
+//! phone's every request going through it: the live site as files, pairing, a save live at
+//! once, cookies marked Secure, and a forged X-Forwarded-For that changes nothing.
+
+mod common;
+use common::editor::*;
+use common::*;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const NHA: &str =
+    "---\ntitle: Nhà Lan\nprice_from: 250000\nphone: \"0912 000 101\"\n---\n\nNhà sàn.\n";
+
+struct Caddy(Child);
+
+impl Drop for Caddy {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The shipped Caddyfile, for this test's host, site folder and upstream port; Caddy run on it.
+fn caddy(site: &Path, upstream: &str, home: &Path) -> (Caddy, String) {
+    let port = free_port();
+    let shipped = read(repo().join("server/Caddyfile"));
+    assert!(shipped.contains("waymark.example.org") && shipped.contains("127.0.0.1:1111"));
+    let config = format!(
+        "{{\n\tadmin off\n}}\n{}",
+        shipped
+            .replace("waymark.example.org", &format!("http://127.0.0.1:{port}"))
+            .replace("/srv/waymark/site", site.to_str().unwrap())
+            .replace("127.0.0.1:1111", upstream)
+    );
+    let file = home.join("Caddyfile");
+    std::fs::write(&file, config).unwrap();
+    let child = Command::new("caddy")
+        .args(["run", "--adapter", "caddyfile", "--config"])
+        .arg(&file)
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home)
+        .env("XDG_CONFIG_HOME", home)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("caddy is installed (scripts/test installs it)");
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return (Caddy(child), base);
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("caddy did not start");
+}
+
+fn wait_for_log(ed: &Editor, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if ed.log.lock().unwrap().iter().any(|l| l.contains(what)) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("no `{what}` in {:?}", ed.log.lock().unwrap());
+}
+
+#[test]
+fn behind_caddy_a_phone_pairs_saves_and_the_visitor_reads_it_live() {
+    let s = site(&[("content/homestays/nha-lan.md", NHA)]);
+    let home = tempfile::tempdir().unwrap();
+    let ed = start(
+        s.path(),
+        &[
+            "--publish",
+            "--public-url",
+            "https://waymark.test",
+            "--trusted-proxy",
+            "127.0.0.1",
+        ],
+    );
+    wait_for_log(&ed, "published:");
+    let upstream = ed.base.trim_start_matches("http://").to_string();
+    let (_caddy, web) = caddy(s.path(), &upstream, home.path());
+
+    // The visitor: the published files, straight from Caddy.
+    let page = request("GET", &format!("{web}/homestays/nha-lan/"), &[], b"");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Nhà Lan"));
+    let missing = request("GET", &format!("{web}/no/such/page/"), &[], b"");
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("<html"), "the site's own 404 page");
+    // The preview and its live reload stay on the server's own port.
+    assert_eq!(
+        request("GET", &format!("{web}/_print/"), &[], b"").status,
+        404
+    );
+
+    // The phone: the pairing link printed for the public address, opened through Caddy.
+    assert!(
+        ed.pair_link.starts_with("https://waymark.test/_edit/pair/"),
+        "{}",
+        ed.pair_link
+    );
+    let link = ed.pair_link.replace("https://waymark.test", &web);
+    let token = link.rsplit('/').next().unwrap();
+    assert_eq!(request("GET", &link, &[], b"").status, 200);
+    let r = Browser::default().post(
+        &format!("{web}/_edit/pair"),
+        &[("token", token), ("label", "Lan")],
+        &[],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let cookie = r.header("set-cookie").unwrap().to_string();
+    for flag in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/_edit"] {
+        assert!(cookie.contains(flag), "{flag} in {cookie}");
+    }
+    let lan = Browser {
+        cookie: Some(cookie.split(';').next().unwrap().to_string()),
+        lang: "vi",
+    };
+    let fields = form_of(&lan, &web, "homestays/nha-lan");
+    let r = save(
+        &lan,
+        &web,
+        "homestays/nha-lan",
+        &with(&fields, &[("f.price_from", Some("320000"))]),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(r.header("location").unwrap().contains("live=yes"));
+    // Live for the visitor the moment the phone is told so.
+    let page = request("GET", &format!("{web}/homestays/nha-lan/"), &[], b"");
+    assert!(page.body.contains("320"), "{}", page.body);
+
+    // A guesser naming a new client in every request is still the client Caddy saw.
+    let wrong = format!("{web}/_edit/pair/{}", "f".repeat(32));
+    for i in 0..5u8 {
+        let forged = format!("198.51.100.{i}");
+        let r = request("GET", &wrong, &[("X-Forwarded-For", &forged)], b"");
+        assert_eq!(r.status, 403);
+    }
+    let r = request("GET", &wrong, &[("X-Forwarded-For", "203.0.113.7")], b"");
+    assert_eq!(r.status, 429, "a forged X-Forwarded-For escaped the limit");
+    // While another client, seen by Caddy at another address, is not held back.
+    let other = Some(std::net::Ipv4Addr::new(127, 0, 5, 1));
+    let unpaired = request_from(other, "GET", &format!("{web}/_edit/"), &[], b"");
+    assert_eq!(unpaired.status, 403, "not paired, and not throttled");
+    let again = request_from(other, "GET", &wrong, &[], b"");
+    assert_eq!(
+        again.status, 403,
+        "its own wrong try, not the guesser's limit"
+    );
+}
