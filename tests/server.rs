@@ -30,7 +30,9 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// The shipped Caddyfile, for this test's host, site folder and upstream port; Caddy run on it.
+/// The shipped Caddyfile, for this test's host, site folder and upstream port; Caddy run on it
+/// (stopped and waited for when the `Caddy` drops).
+#[allow(clippy::zombie_processes)]
 fn caddy(site: &Path, upstream: &str, home: &Path) -> (Caddy, String) {
     let port = free_port();
     let shipped = read(repo().join("server/Caddyfile"));
