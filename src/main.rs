@@ -93,6 +93,10 @@ enum Command {
         /// other peer the header is ignored.
         #[arg(long = "trusted-proxy", value_name = "ADDR")]
         trusted_proxies: Vec<std::net::IpAddr>,
+        /// With --edit: a paired phone or owner's session unused this many days ends (sessions
+        /// last across restarts).
+        #[arg(long, value_name = "DAYS", default_value_t = 30, requires = "edit")]
+        idle_days: u32,
     },
     /// Make the print files in output/print/: QR symbols, plaques (PDF, SVG), A4 sheets, homestay kits.
     Plaques {
@@ -257,6 +261,7 @@ fn main() {
             publish,
             public_url,
             trusted_proxies,
+            idle_days,
         } => waymark::cmd::serve::run(waymark::cmd::serve::Options {
             site,
             port,
@@ -268,6 +273,7 @@ fn main() {
             publish,
             public_url,
             trusted_proxies,
+            idle: std::time::Duration::from_secs(u64::from(idle_days) * 24 * 3600),
         }),
         Command::Plaques {
             site,

@@ -1455,3 +1455,78 @@ fn an_owner_edits_links_amenities_times_and_specialties_and_reads_them_back() {
     assert!(r.body.contains("https://"), "{}", r.body);
     assert_eq!(read(s.path().join("content/homestays/nha-lan.md")), text);
 }
+
+#[test]
+fn a_restart_keeps_phones_and_owners_paired_and_an_idle_or_unpaired_session_ends() {
+    let s = a_site();
+    let (lan, owner, minh_id) = {
+        let ed = start(s.path(), &[]);
+        let lan = pair(&ed.pair_link, "Lan");
+        let owner = owner_of(&lan, &ed.base, "homestays/nha-lan");
+        let minh = pair(&another_link(&lan, &ed.base), "Minh");
+        let devices = lan.get(&format!("{}/_edit/devices", ed.base)).body;
+        let i = devices.find("Minh").unwrap();
+        let id_at = devices[i..].find("name=\"id\" value=\"").unwrap() + i + 17;
+        let id = devices[id_at..id_at + 12].to_string();
+        drop(minh);
+        (lan, owner, id)
+    };
+    // Kept by the hash of the cookie only, in the cache, never in content/ or the site.
+    let kept = read(s.path().join(".waymark-cache/editor/sessions.yaml"));
+    let cookie_token = lan.cookie.as_ref().unwrap().split('=').nth(1).unwrap();
+    assert!(
+        !kept.contains(cookie_token),
+        "the cookie itself is not kept"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(s.path().join(".waymark-cache/editor/sessions.yaml"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "readable by this user only: {mode:o}");
+    }
+
+    // After a restart: the phone and the owner edit on, without pairing again.
+    let ed = start(s.path(), &[]);
+    assert_eq!(lan.get(&format!("{}/_edit/", ed.base)).status, 200);
+    assert_eq!(
+        owner
+            .get(&format!("{}/_edit/e/homestays/nha-lan", ed.base))
+            .status,
+        200
+    );
+    // Unpairing is kept too.
+    let r = lan.post(
+        &format!("{}/_edit/devices/unpair", ed.base),
+        &[("csrf", &list_csrf(&lan, &ed.base)), ("id", &minh_id)],
+        &[],
+    );
+    assert_eq!(r.status, 303);
+    drop(ed);
+
+    // A session unused longer than --idle-days ends: the phone is asked to pair again.
+    let path = s.path().join(".waymark-cache/editor/sessions.yaml");
+    let aged = read(&path)
+        .lines()
+        .map(|l| match l.trim_start().strip_prefix("last_used: ") {
+            Some(_) => l.split("last_used").next().unwrap().to_string() + "last_used: 1000",
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&path, aged).unwrap();
+    let ed = start(s.path(), &["--idle-days", "7"]);
+    let r = lan.get(&format!("{}/_edit/", ed.base));
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(
+        r.body.contains("/_edit/pair") || r.body.contains("waymark serve --edit"),
+        "{}",
+        r.body
+    );
+    assert!(
+        !read(&path).contains("Lan"),
+        "the idle session is gone from the file"
+    );
+}

@@ -40,6 +40,8 @@ pub struct Options {
     pub public_url: Option<String>,
     /// Peers whose X-Forwarded-For is believed.
     pub trusted_proxies: Vec<IpAddr>,
+    /// How long an editor session may go unused.
+    pub idle: Duration,
 }
 
 /// Files of the last good build, by path under the output folder (`site/...`, `print/...`).
@@ -166,6 +168,7 @@ pub fn run(mut opts: Options) -> i32 {
             opts.commit,
             opts.public_url.as_deref().unwrap_or(&base_url),
             opts.trusted_proxies.clone(),
+            opts.idle,
         ))
     });
     if let Some(st) = &editor {

@@ -1,6 +1,8 @@
 //! Who may edit: browsers paired through a one-time link printed by `serve`, and homestay owners
-//! through a link that opens one entry. Sessions live in memory (a restart pairs again); owner
-//! links are kept hashed in the site folder (`owner-links.yaml`), never in the published site.
+//! through a link that opens one entry. Sessions are kept by the hash of their cookie in
+//! `.waymark-cache/editor/sessions.yaml` (readable by this user only), so a restart keeps every
+//! phone paired; one unused for `idle` ends. Owner links are kept hashed in the site folder
+//! (`owner-links.yaml`). Neither is ever published.
 //! Every token is 128 random bits; wrong tries are counted per address (an IPv6 client by its
 //! /64) and refused when too many: one address guessing never keeps another out.
 
@@ -9,7 +11,7 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// How long a pairing link works.
 pub const PAIR_TTL: Duration = Duration::from_secs(10 * 60);
@@ -20,8 +22,15 @@ const TRY_WINDOW: Duration = Duration::from_secs(60);
 pub const LABEL_MAX: usize = 60;
 /// The file that keeps owner links, beside site.yaml.
 pub const OWNERS_FILE: &str = "owner-links.yaml";
+/// Where sessions are kept, in the site folder.
+const SESSIONS_FILE: &str = ".waymark-cache/editor/sessions.yaml";
+/// How long a session may go unused in tests (`serve --idle-days` sets it, 30 by default).
+#[cfg(test)]
+const IDLE: Duration = Duration::from_secs(30 * 24 * 3600);
+/// A session's last use is written down at most this often (not at every request).
+const USE_NOTED: u64 = 3600;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Scope {
     /// A paired volunteer: every entry, new entries, owner links.
     All,
@@ -29,7 +38,7 @@ pub enum Scope {
     Entry(String),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Session {
     /// The device or person, for `--commit` messages and the owner-link list.
     pub label: String,
@@ -38,9 +47,9 @@ pub struct Session {
     pub csrf: String,
     /// A public name of the session, for the list of paired phones and unpairing.
     pub id: String,
-    /// When it was opened and last used.
-    pub paired: Instant,
-    pub last_used: Instant,
+    /// When it was opened and last used, in seconds since 1970.
+    pub paired: u64,
+    pub last_used: u64,
     /// The owner link it came from (its id), so that revoking the link ends the session.
     pub owner_link: Option<String>,
 }
@@ -64,8 +73,8 @@ impl Session {
             scope: Scope::All,
             csrf: random_token(),
             id: random_token(),
-            paired: Instant::now(),
-            last_used: Instant::now(),
+            paired: now(),
+            last_used: now(),
             owner_link: None,
         }
     }
@@ -109,20 +118,79 @@ struct State {
 pub struct Auth {
     state: Mutex<State>,
     owners: PathBuf,
+    sessions: PathBuf,
     /// How long a pairing link works (`PAIR_TTL`).
     ttl: Duration,
+    /// How long a session may go unused (`IDLE`).
+    idle: Duration,
 }
 
+/// The sessions file: session token hash -> session.
+type Kept = std::collections::BTreeMap<String, Session>;
+
 impl Auth {
+    #[cfg(test)]
     pub fn new(site: &Path) -> Auth {
-        Auth::with_ttl(site, PAIR_TTL)
+        Auth::with_ttl(site, PAIR_TTL, IDLE)
     }
 
-    pub fn with_ttl(site: &Path, ttl: Duration) -> Auth {
-        Auth {
-            state: Mutex::default(),
+    /// The sessions kept from an earlier run are taken up, but for those idle too long.
+    pub fn with_ttl(site: &Path, ttl: Duration, idle: Duration) -> Auth {
+        let sessions = site.join(SESSIONS_FILE);
+        let kept: Kept = std::fs::read_to_string(&sessions)
+            .ok()
+            .and_then(|t| serde_yaml_ng::from_str(&t).ok())
+            .unwrap_or_default();
+        let auth = Auth {
+            state: Mutex::new(State {
+                sessions: kept.into_iter().collect(),
+                ..State::default()
+            }),
             owners: site.join(OWNERS_FILE),
+            sessions,
             ttl,
+            idle,
+        };
+        let mut st = auth.state.lock();
+        let before = st.sessions.len();
+        auth.expire(&mut st);
+        if st.sessions.len() != before {
+            auth.keep(&st);
+        }
+        drop(st);
+        auth
+    }
+
+    /// Ends the sessions unused for longer than `idle`.
+    fn expire(&self, st: &mut State) {
+        let now = now();
+        let idle = self.idle.as_secs();
+        st.sessions
+            .retain(|_, s| now.saturating_sub(s.last_used) <= idle);
+    }
+
+    /// Writes the sessions down; a failure is said, and the sessions still work until a
+    /// restart.
+    fn keep(&self, st: &State) {
+        let kept: Kept = st
+            .sessions
+            .iter()
+            .map(|(k, s)| (k.clone(), s.clone()))
+            .collect();
+        let written = serde_yaml_ng::to_string(&kept)
+            .map_err(std::io::Error::other)
+            .and_then(|text| {
+                if let Some(dir) = self.sessions.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                // Written through a temporary file, which is readable by this user only.
+                crate::output::write_atomic(&self.sessions, text.as_bytes())
+            });
+        if let Err(e) = written {
+            eprintln!(
+                "editor: sessions not kept in {} ({e}); phones pair again after a restart",
+                self.sessions.display()
+            );
         }
     }
 
@@ -156,12 +224,9 @@ impl Auth {
             Some(until) if until > now => {}
             _ => return Err(fail(&mut st, from)),
         }
-        Ok(open(
-            &mut st,
-            clean_label(label, "volunteer"),
-            Scope::All,
-            None,
-        ))
+        let token = open(&mut st, clean_label(label, "volunteer"), Scope::All, None);
+        self.keep(&st);
+        Ok(token)
     }
 
     /// The session a cookie names; a session from a revoked owner link is ended.
@@ -169,13 +234,27 @@ impl Auth {
         let key = hash(cookie);
         let session = {
             let mut st = self.state.lock();
+            let now = now();
+            let s = st.sessions.get(&key)?;
+            if now.saturating_sub(s.last_used) > self.idle.as_secs() {
+                self.expire(&mut st);
+                self.keep(&st);
+                return None;
+            }
+            let noted = now.saturating_sub(s.last_used) >= USE_NOTED;
             let s = st.sessions.get_mut(&key)?;
-            s.last_used = Instant::now();
-            s.clone()
+            s.last_used = now;
+            let s = s.clone();
+            if noted {
+                self.keep(&st);
+            }
+            s
         };
         if let Some(link) = &session.owner_link {
             if !self.owner_links().iter().any(|l| &l.id == link) {
-                self.state.lock().sessions.remove(&key);
+                let mut st = self.state.lock();
+                st.sessions.remove(&key);
+                self.keep(&st);
                 return None;
             }
         }
@@ -214,6 +293,7 @@ impl Auth {
         let mut st = self.state.lock();
         st.sessions
             .retain(|_, s| s.owner_link.as_deref() != Some(id));
+        self.keep(&st);
         Ok(true)
     }
 
@@ -236,7 +316,11 @@ impl Auth {
         let before = st.sessions.len();
         st.sessions
             .retain(|_, s| !(s.scope == Scope::All && s.id == id));
-        st.sessions.len() != before
+        let gone = st.sessions.len() != before;
+        if gone {
+            self.keep(&st);
+        }
+        gone
     }
 
     /// End every owner session of entry `entry` and drop its owner links (the entry is gone).
@@ -250,6 +334,7 @@ impl Auth {
         let mut st = self.state.lock();
         st.sessions
             .retain(|_, s| s.scope != Scope::Entry(entry.to_string()));
+        self.keep(&st);
         Ok(())
     }
 
@@ -266,12 +351,12 @@ impl Auth {
             .find(|l| same(l.hash.as_bytes(), h.as_bytes()));
         let mut st = self.state.lock();
         match link {
-            Some(l) => Ok(open(
-                &mut st,
-                l.label.clone(),
-                Scope::Entry(l.entry.clone()),
-                Some(l.id.clone()),
-            )),
+            Some(l) => {
+                let scope = Scope::Entry(l.entry.clone());
+                let token = open(&mut st, l.label.clone(), scope, Some(l.id.clone()));
+                self.keep(&st);
+                Ok(token)
+            }
             None => Err(fail(&mut st, from)),
         }
     }
@@ -295,7 +380,7 @@ impl Auth {
 fn open(st: &mut State, label: String, scope: Scope, owner_link: Option<String>) -> String {
     let token = random_token();
     let key = hash(&token);
-    let now = Instant::now();
+    let now = now();
     st.sessions.insert(
         key.clone(),
         Session {
@@ -388,6 +473,13 @@ pub fn clean_label(label: &str, fallback: &str) -> String {
     }
 }
 
+/// Seconds since 1970.
+pub fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
 fn random_token() -> String {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).expect("the system's random source works");
@@ -432,7 +524,7 @@ mod tests {
     #[test]
     fn a_pairing_link_expires() {
         let dir = tempfile::tempdir().unwrap();
-        let auth = Auth::with_ttl(dir.path(), Duration::from_millis(30));
+        let auth = Auth::with_ttl(dir.path(), Duration::from_millis(30), IDLE);
         let t = auth.new_pairing();
         assert!(auth.pairing_open(&t, HOME).is_ok());
         std::thread::sleep(Duration::from_millis(60));

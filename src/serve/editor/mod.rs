@@ -45,10 +45,11 @@ impl EditorState {
         commit: bool,
         base_url: &str,
         trusted_proxies: Vec<std::net::IpAddr>,
+        idle: std::time::Duration,
     ) -> EditorState {
         EditorState {
             editor: Editor::new(site, commit),
-            auth: auth::Auth::new(site),
+            auth: auth::Auth::with_ttl(site, auth::PAIR_TTL, idle),
             base_url: base_url.trim_end_matches('/').to_string(),
             trusted_proxies,
         }

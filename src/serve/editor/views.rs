@@ -855,7 +855,8 @@ fn ago(lang: Lang, secs: u64) -> String {
     let (key, n) = match secs {
         0..=59 => ("ago_now", 0),
         60..=3599 => ("ago_min", secs / 60),
-        _ => ("ago_hours", secs / 3600),
+        3600..=172_799 => ("ago_hours", secs / 3600),
+        _ => ("ago_days", secs / 86_400),
     };
     lang.word(key).replace("{n}", &n.to_string())
 }
@@ -871,14 +872,15 @@ struct Device<'a> {
 
 /// The paired phones, each with its name and last use, and a button that unpairs it.
 pub fn devices(lang: Lang, devices: &[super::auth::Session], me: &str, csrf: &str) -> String {
+    let now = super::auth::now();
     let shown: Vec<Device> = devices
         .iter()
         .map(|d| Device {
             id: &d.id,
             label: &d.label,
             me: d.id == me,
-            last_used: ago(lang, d.last_used.elapsed().as_secs()),
-            paired: ago(lang, d.paired.elapsed().as_secs()),
+            last_used: ago(lang, now.saturating_sub(d.last_used)),
+            paired: ago(lang, now.saturating_sub(d.paired)),
         })
         .collect();
     let mut cx = titled(lang.word("paired_phones"));
