@@ -1530,3 +1530,72 @@ fn a_restart_keeps_phones_and_owners_paired_and_an_idle_or_unpaired_session_ends
         "the idle session is gone from the file"
     );
 }
+
+#[test]
+fn a_volunteer_edits_while_only_admins_pair_phones_make_owner_links_and_delete() {
+    let s = a_site();
+    let ed = start(s.path(), &[]);
+    // The phone paired from the server's terminal is an admin's.
+    let admin = pair(&ed.pair_link, "Trưởng nhóm");
+    let minh = pair(&another_link(&admin, &ed.base), "Minh");
+    let list = minh.get(&format!("{}/_edit/", ed.base));
+    assert_eq!(list.status, 200);
+    assert!(!list.body.contains("/_edit/owners") && !list.body.contains("pair-another"));
+    // A volunteer saves like anyone.
+    let fields = form_of(&minh, &ed.base, "homestays/nha-lan");
+    assert!(!read_form_page(&minh, &ed.base).contains("/_edit/delete/"));
+    let r = save(
+        &minh,
+        &ed.base,
+        "homestays/nha-lan",
+        &with(&fields, &[("f.price_from", Some("300000"))]),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    // And is refused what only admins may do, with the reason.
+    let csrf = list_csrf(&minh, &ed.base);
+    for (method, path, form) in [
+        ("GET", "/_edit/owners", vec![]),
+        ("GET", "/_edit/devices", vec![]),
+        ("GET", "/_edit/delete/relics/den", vec![]),
+        ("POST", "/_edit/pair-another", vec![("csrf", csrf.as_str())]),
+        (
+            "POST",
+            "/_edit/owners",
+            vec![("csrf", csrf.as_str()), ("entry", "homestays/nha-lan")],
+        ),
+        (
+            "POST",
+            "/_edit/delete/relics/den",
+            vec![("csrf", csrf.as_str()), ("confirm", "yes")],
+        ),
+    ] {
+        let url = format!("{}{path}", ed.base);
+        let r = if method == "GET" {
+            minh.get(&url)
+        } else {
+            minh.post(&url, &form, &[])
+        };
+        assert_eq!(r.status, 403, "{method} {path}: {}", r.body);
+        assert!(r.body.contains("quản lý"), "{}", r.body);
+    }
+    assert!(s.path().join("content/relics/den.md").is_file());
+    // An admin may pair another admin.
+    let r = admin.post(
+        &format!("{}/_edit/pair-another", ed.base),
+        &[("csrf", &list_csrf(&admin, &ed.base)), ("role", "admin")],
+        &[],
+    );
+    let i = r.body.find("/_edit/pair/").unwrap();
+    let second = pair(
+        &format!("{}{}", ed.base, &r.body[i..i + 12 + 32]),
+        "Phó nhóm",
+    );
+    assert_eq!(
+        second.get(&format!("{}/_edit/devices", ed.base)).status,
+        200
+    );
+}
+
+fn read_form_page(b: &Browser, base: &str) -> String {
+    b.get(&format!("{base}/_edit/e/homestays/nha-lan")).body
+}

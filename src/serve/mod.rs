@@ -246,7 +246,7 @@ fn check_public_url(url: &str) -> Result<(), String> {
 }
 
 fn print_pairing(st: &editor::EditorState) {
-    let link = st.pairing_link();
+    let link = st.pairing_link(true);
     println!("editor: to edit from a phone, open this link on it within 10 minutes (it works once), or scan:");
     println!("  {link}");
     if let Some(qr) = net::terminal_qr(&link) {

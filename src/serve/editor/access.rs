@@ -53,6 +53,8 @@ pub enum Why {
     Csrf,
     TooMany,
     BadLink,
+    /// A volunteer asking for what only an admin may do.
+    AdminOnly,
 }
 
 /// The one error of the editor's handlers: a refusal, answered in the asker's language.
@@ -87,6 +89,7 @@ impl IntoResponse for Refused {
             Why::Csrf => (StatusCode::FORBIDDEN, "refused_csrf"),
             Why::TooMany => (StatusCode::TOO_MANY_REQUESTS, "refused_too_many"),
             Why::BadLink => (StatusCode::FORBIDDEN, "refused_bad_link"),
+            Why::AdminOnly => (StatusCode::FORBIDDEN, "refused_admin_only"),
         };
         let lang = self.lang;
         html(
@@ -154,6 +157,11 @@ impl Paired {
     pub fn is_owner(&self) -> bool {
         self.session.scope != Scope::All
     }
+
+    /// An admin's phone: it pairs others, makes owner links, deletes.
+    pub fn is_admin(&self) -> bool {
+        self.session.admin && !self.is_owner()
+    }
 }
 
 /// A form that carries the session's CSRF token.
@@ -196,6 +204,39 @@ impl FromRequestParts<App> for Volunteer {
             return Err(p.refuse(Why::OneEntryOnly));
         }
         Ok(Volunteer(p))
+    }
+}
+
+/// An admin's phone.
+pub struct Admin(pub Paired);
+
+impl FromRequestParts<App> for Admin {
+    type Rejection = Refused;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Refused> {
+        let Volunteer(p) = Volunteer::from_request_parts(parts, app).await?;
+        if !p.is_admin() {
+            return Err(p.refuse(Why::AdminOnly));
+        }
+        Ok(Admin(p))
+    }
+}
+
+/// An admin's posted form, its token checked.
+pub struct AdminForm<T>(pub Paired, pub T);
+
+impl<T> FromRequest<App> for AdminForm<T>
+where
+    T: serde::de::DeserializeOwned + Tokened + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, app: &App) -> Result<Self, Response> {
+        let VolunteerForm(p, form) = VolunteerForm::<T>::from_request(req, app).await?;
+        if !p.is_admin() {
+            return Err(p.refuse(Why::AdminOnly).into_response());
+        }
+        Ok(AdminForm(p, form))
     }
 }
 

@@ -52,6 +52,10 @@ pub struct Session {
     pub last_used: u64,
     /// The owner link it came from (its id), so that revoking the link ends the session.
     pub owner_link: Option<String>,
+    /// Paired by the server's terminal, or by another admin as one: may pair phones, make
+    /// owner links, see and unpair phones, delete entries.
+    #[serde(default)]
+    pub admin: bool,
 }
 
 impl Session {
@@ -76,6 +80,7 @@ impl Session {
             paired: now(),
             last_used: now(),
             owner_link: None,
+            admin: true,
         }
     }
 }
@@ -107,8 +112,8 @@ pub enum Refusal {
 
 #[derive(Default)]
 struct State {
-    /// Pairing token hash -> when it stops working.
-    pairing: HashMap<String, Instant>,
+    /// Pairing token hash -> when it stops working, and whether it pairs an admin.
+    pairing: HashMap<String, (Instant, bool)>,
     /// Session token hash -> session.
     sessions: HashMap<String, Session>,
     /// Wrong tries in the last `TRY_WINDOW`, by client (`client_key`).
@@ -194,13 +199,14 @@ impl Auth {
         }
     }
 
-    /// A new one-time pairing token, valid for `PAIR_TTL`.
-    pub fn new_pairing(&self) -> String {
+    /// A new one-time pairing token, valid for `PAIR_TTL`, for an admin's phone or a
+    /// volunteer's.
+    pub fn new_pairing(&self, admin: bool) -> String {
         let token = random_token();
         let mut st = self.state.lock();
         let now = Instant::now();
-        st.pairing.retain(|_, until| *until > now);
-        st.pairing.insert(hash(&token), now + self.ttl);
+        st.pairing.retain(|_, (until, _)| *until > now);
+        st.pairing.insert(hash(&token), (now + self.ttl, admin));
         token
     }
 
@@ -210,7 +216,7 @@ impl Auth {
         throttle(&mut st, from)?;
         let now = Instant::now();
         match st.pairing.get(&hash(token)) {
-            Some(until) if *until > now => Ok(()),
+            Some((until, _)) if *until > now => Ok(()),
             _ => Err(fail(&mut st, from)),
         }
     }
@@ -220,11 +226,14 @@ impl Auth {
         let mut st = self.state.lock();
         throttle(&mut st, from)?;
         let now = Instant::now();
-        match st.pairing.remove(&hash(token)) {
-            Some(until) if until > now => {}
+        let admin = match st.pairing.remove(&hash(token)) {
+            Some((until, admin)) if until > now => admin,
             _ => return Err(fail(&mut st, from)),
-        }
+        };
         let token = open(&mut st, clean_label(label, "volunteer"), Scope::All, None);
+        if let Some(s) = st.sessions.get_mut(&hash(&token)) {
+            s.admin = admin;
+        }
         self.keep(&st);
         Ok(token)
     }
@@ -392,6 +401,7 @@ fn open(st: &mut State, label: String, scope: Scope, owner_link: Option<String>)
             id: hash(&key)[..12].to_string(),
             paired: now,
             last_used: now,
+            admin: false,
         },
     );
     token
@@ -510,7 +520,7 @@ mod tests {
     fn a_pairing_link_works_once() {
         let dir = tempfile::tempdir().unwrap();
         let auth = Auth::new(dir.path());
-        let t = auth.new_pairing();
+        let t = auth.new_pairing(false);
         assert!(auth.pairing_open(&t, HOME).is_ok());
         let cookie = auth.pair(&t, "Lan's phone", HOME).unwrap();
         let s = auth.session(&cookie).unwrap();
@@ -525,7 +535,7 @@ mod tests {
     fn a_pairing_link_expires() {
         let dir = tempfile::tempdir().unwrap();
         let auth = Auth::with_ttl(dir.path(), Duration::from_millis(30), IDLE);
-        let t = auth.new_pairing();
+        let t = auth.new_pairing(false);
         assert!(auth.pairing_open(&t, HOME).is_ok());
         std::thread::sleep(Duration::from_millis(60));
         assert_eq!(auth.pairing_open(&t, HOME), Err(Refusal::BadLink));
@@ -536,7 +546,7 @@ mod tests {
     fn wrong_tries_are_refused_after_five() {
         let dir = tempfile::tempdir().unwrap();
         let auth = Auth::new(dir.path());
-        let good = auth.new_pairing();
+        let good = auth.new_pairing(false);
         for _ in 0..TRIES_PER_ADDRESS {
             assert_eq!(auth.pair("guess", "x", HOME), Err(Refusal::BadLink));
         }
@@ -550,7 +560,7 @@ mod tests {
     fn wrong_tries_elsewhere_never_keep_a_right_link_out() {
         let dir = tempfile::tempdir().unwrap();
         let auth = Auth::new(dir.path());
-        let good = auth.new_pairing();
+        let good = auth.new_pairing(false);
         for i in 0..100u8 {
             let ip: IpAddr = format!("198.51.100.{i}").parse().unwrap();
             assert_eq!(auth.pair("guess", "x", ip), Err(Refusal::BadLink));
@@ -586,7 +596,7 @@ mod tests {
     fn a_paired_phone_is_listed_and_unpaired_at_once() {
         let dir = tempfile::tempdir().unwrap();
         let auth = Auth::new(dir.path());
-        let t = auth.new_pairing();
+        let t = auth.new_pairing(false);
         let cookie = auth.pair(&t, "Điện thoại Lan", HOME).unwrap();
         let owner = auth
             .new_owner_link("homestays/a", "Chị Lan", "2026-12-01")

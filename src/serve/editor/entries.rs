@@ -99,6 +99,7 @@ fn list_page(shared: &ServeState, person: &Paired, query: &str) -> String {
         &listed,
         query,
         &person.session.csrf,
+        person.is_admin(),
         broken.then_some(other.as_slice()),
     )
 }
@@ -218,6 +219,7 @@ pub fn form_page(
         live_url: format!("{}/{}/", person.state.base_url, opened.id),
         visits: crate::stats::visits::of_page(&person.state.editor.site.join("output"), &opened.id),
         owner: person.is_owner(),
+        admin: person.is_admin(),
         suggestions: &suggestions,
     })
 }

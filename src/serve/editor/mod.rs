@@ -60,9 +60,13 @@ impl EditorState {
         self.base_url.starts_with("https://")
     }
 
-    /// A new one-time pairing link.
-    pub fn pairing_link(&self) -> String {
-        format!("{}/_edit/pair/{}", self.base_url, self.auth.new_pairing())
+    /// A new one-time pairing link, for an admin's phone or a volunteer's.
+    pub fn pairing_link(&self, admin: bool) -> String {
+        format!(
+            "{}/_edit/pair/{}",
+            self.base_url,
+            self.auth.new_pairing(admin)
+        )
     }
 }
 

@@ -1,6 +1,6 @@
 //! Pairing phones, owner links and the list of paired phones.
 
-use super::access::{client, editor, session_cookie, Refused, Tokened, Volunteer, VolunteerForm};
+use super::access::{client, editor, session_cookie, Admin, AdminForm, Refused, Tokened};
 use super::auth::Scope;
 use super::{html, lang, said, views};
 use crate::serve::http::App;
@@ -64,20 +64,24 @@ pub async fn pair(
 }
 
 #[derive(serde::Deserialize)]
-pub struct CsrfForm {
+pub struct PairAnotherForm {
     #[serde(default)]
     csrf: String,
+    /// `admin` pairs another admin's phone; anything else, a volunteer's.
+    #[serde(default)]
+    role: String,
 }
 
-impl Tokened for CsrfForm {
+impl Tokened for PairAnotherForm {
     fn csrf(&self) -> &str {
         &self.csrf
     }
 }
 
-/// A new pairing link for another phone, as a link and a QR code.
-pub async fn pair_another(VolunteerForm(person, _): VolunteerForm<CsrfForm>) -> Response {
-    let link = person.state.pairing_link();
+/// A new pairing link for another phone (a volunteer's, or an admin's), as a link and a QR
+/// code.
+pub async fn pair_another(AdminForm(person, form): AdminForm<PairAnotherForm>) -> Response {
+    let link = person.state.pairing_link(form.role == "admin");
     let qr = qrcode::QrCode::new(link.as_bytes())
         .map(|c| {
             c.render::<qrcode::render::svg::Color>()
@@ -114,7 +118,7 @@ pub async fn owner_open(
     }
 }
 
-pub async fn owners(Volunteer(person): Volunteer) -> Response {
+pub async fn owners(Admin(person): Admin) -> Response {
     let links = person.state.auth.owner_links();
     html(
         StatusCode::OK,
@@ -137,7 +141,7 @@ impl Tokened for OwnerForm {
     }
 }
 
-pub async fn owner_new(VolunteerForm(person, form): VolunteerForm<OwnerForm>) -> Response {
+pub async fn owner_new(AdminForm(person, form): AdminForm<OwnerForm>) -> Response {
     let (st, lang) = (&person.state, person.lang);
     let known = st
         .editor
@@ -185,12 +189,12 @@ impl Tokened for IdForm {
     }
 }
 
-pub async fn owner_revoke(VolunteerForm(person, form): VolunteerForm<IdForm>) -> Response {
+pub async fn owner_revoke(AdminForm(person, form): AdminForm<IdForm>) -> Response {
     let _ = person.state.auth.revoke(&form.id);
     Redirect::to("/_edit/owners").into_response()
 }
 
-pub async fn devices(Volunteer(person): Volunteer) -> Response {
+pub async fn devices(Admin(person): Admin) -> Response {
     let devices = person.state.auth.devices();
     html(
         StatusCode::OK,
@@ -203,7 +207,7 @@ pub async fn devices(Volunteer(person): Volunteer) -> Response {
     )
 }
 
-pub async fn unpair(VolunteerForm(person, form): VolunteerForm<IdForm>) -> Response {
+pub async fn unpair(AdminForm(person, form): AdminForm<IdForm>) -> Response {
     if person.state.auth.unpair(&form.id) {
         println!("editor: {} unpaired a phone", person.session.label);
     }

@@ -1,7 +1,7 @@
 //! Deleting an entry: a page that says what goes and where its plaques will lead, then the
 //! delete itself (`edit::manage`), which also ends the entry's owner links.
 
-use super::access::{Tokened, Volunteer, VolunteerForm};
+use super::access::{Admin, AdminForm, Tokened};
 use super::views::{self, Doomed};
 use super::{html, said};
 use crate::edit::EditError;
@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 /// The page that asks before an entry is deleted: what it is, and what its plaques will show.
 pub async fn confirm(
     State(app): State<App>,
-    Volunteer(person): Volunteer,
+    Admin(person): Admin,
     Path((section, slug)): Path<(String, String)>,
 ) -> Response {
     let (editor, lang) = (&person.state.editor, person.lang);
@@ -65,7 +65,7 @@ impl Tokened for DeleteForm {
 
 pub async fn delete(
     Path((section, slug)): Path<(String, String)>,
-    VolunteerForm(person, form): VolunteerForm<DeleteForm>,
+    AdminForm(person, form): AdminForm<DeleteForm>,
 ) -> Response {
     let lang = person.lang;
     let id = format!("{section}/{slug}");

@@ -164,6 +164,7 @@ pub fn list(
     entries: &[Listed],
     query: &str,
     csrf: &str,
+    admin: bool,
     site_problem: Option<&[FileProblem]>,
 ) -> String {
     let q = crate::slug::fold(query);
@@ -180,6 +181,7 @@ pub fn list(
     cx.insert("entries", &shown);
     cx.insert("query", query);
     cx.insert("csrf", csrf);
+    cx.insert("admin", &admin);
     cx.insert("broken", &site_problem.is_some());
     cx.insert("site_problem", &site_problem.unwrap_or_default());
     cx.insert(
@@ -207,6 +209,8 @@ pub struct FormView<'a> {
     pub visits: Option<crate::stats::visits::PageVisits>,
     /// An owner may edit everything of the entry but its code.
     pub owner: bool,
+    /// An admin also makes owner links and deletes.
+    pub admin: bool,
     /// The districts, communes and tags the site uses, offered as suggestions.
     pub suggestions: &'a [(&'static str, Vec<String>)],
 }
@@ -426,6 +430,7 @@ pub fn entry_form(form: &FormView) -> String {
     cx.insert("translations", &translations(form));
     cx.insert("suggestions", &suggestions);
     cx.insert("owner", &form.owner);
+    cx.insert("admin", &form.admin);
     cx.insert("label_max", &super::auth::LABEL_MAX);
     cx.insert("max_file", &MAX_FILE);
     cx.insert("max_request", &MAX_REQUEST);
@@ -963,8 +968,8 @@ mod tests {
             }];
             let pages = [
                 message(lang, evil, evil),
-                list(lang, &listed, "", evil, Some(&problem)),
-                list(lang, &listed, "nothing matches this", evil, None),
+                list(lang, &listed, "", evil, true, Some(&problem)),
+                list(lang, &listed, "nothing matches this", evil, false, None),
                 conflict(lang, evil, evil, evil, evil),
                 pair(lang, evil),
                 pairing_link(lang, evil, "<svg></svg>"),
