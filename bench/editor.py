@@ -4,6 +4,9 @@ until the preview page shows the change (the file written, the watcher's rebuild
 served again), as a phone would see it over loopback.
 
 usage: bench/editor.py [N] [RUNS]   (N entries of the ../shared/bench corpus, default 10000)
+With PUBLISH=1, `serve --publish`: also how long from a save until the editor answers that it is
+live (the page file under output/site/ then holds the change, checked), p95 over the runs, and
+the server's peak resident memory.
 Needs a release build (cargo build --release) and python3; prints medians and maxima in ms.
 """
 import http.client
@@ -35,8 +38,10 @@ for name in ("content", "site.yaml", "plaques.lock", "themes"):
     elif os.path.exists(src):
         shutil.copy(src, site)
 
+PUBLISH = os.environ.get("PUBLISH") == "1"
 server = subprocess.Popen([os.path.join(ROOT, "target/release/waymark"), "serve", "--edit", "--port", "0",
-                           "--site", site], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           "--site", site] + (["--publish"] if PUBLISH else []),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                           stdin=subprocess.DEVNULL)
 base = pair = None
 start = time.time()
@@ -105,7 +110,12 @@ def multipart(pairs):
     return ("".join(parts) + f"--{b}--\r\n").encode(), f"multipart/form-data; boundary={b}"
 
 
-opens, saves = [], []
+if PUBLISH:
+    # The first publish (a cold build) ends before the saves begin.
+    while not os.path.isfile(os.path.join(site, "output", "site", "index.html")):
+        time.sleep(0.2)
+    time.sleep(2)
+opens, saves, lives = [], [], []
 for i, entry in enumerate(ids):
     t = time.perf_counter()
     status, _, html = request("GET", f"/_edit/e/{entry}", headers=auth)
@@ -116,19 +126,37 @@ for i, entry in enumerate(ids):
     pairs = [(k, v + "\n\n" + marker + "\n" if k == "body" else v) for k, v in pairs]
     body, ctype = multipart(pairs)
     t = time.perf_counter()
-    status, _, _ = request("POST", f"/_edit/e/{entry}", body, {**auth, "Content-Type": ctype})
+    status, h, _ = request("POST", f"/_edit/e/{entry}", body, {**auth, "Content-Type": ctype})
     assert status == 303, status
+    if PUBLISH:
+        lives.append((time.perf_counter() - t) * 1000)
+        where = {k.lower(): v for k, v in h.items()}["location"]
+        assert "live=yes" in where, where
+        with open(os.path.join(site, "output", "site", entry, "index.html"), encoding="utf-8") as f:
+            assert marker in f.read(), f"{entry}: live page without the edit"
     while marker not in request("GET", f"/{entry}/")[2]:
         if time.perf_counter() - t > 30:
             raise SystemExit(f"the preview of {entry} did not show the edit")
         time.sleep(0.005)
     saves.append((time.perf_counter() - t) * 1000)
 
+peak_kib = None
+with open(f"/proc/{server.pid}/status") as f:
+    for line in f:
+        if line.startswith("VmHWM:"):
+            peak_kib = int(line.split()[1])
 server.terminate()
 shutil.rmtree(site, ignore_errors=True)
-print(json.dumps({
+result = {
     "entries": N,
     "form_open_ms": {"median": round(statistics.median(opens), 1), "max": round(max(opens), 1)},
     "save_to_preview_ms": {"median": round(statistics.median(saves), 1), "max": round(max(saves), 1)},
     "runs": len(ids),
-}))
+    "server_peak_rss_mib": round(peak_kib / 1024) if peak_kib else None,
+}
+if PUBLISH:
+    lives.sort()
+    result["save_to_live_ms"] = {"median": round(statistics.median(lives), 1),
+                                 "p95": round(lives[max(0, int(len(lives) * 0.95 + 0.5) - 1)], 1),
+                                 "max": round(max(lives), 1)}
+print(json.dumps(result))
