@@ -15,23 +15,11 @@ fn live_page(site: &Path) -> String {
     read(site.join("output/site/homestays/nha-lan/index.html"))
 }
 
-/// Waits for `what` in the server's log (the first publish happens after start).
-fn wait_for(ed: &Editor, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if ed.log.lock().unwrap().iter().any(|l| l.contains(what)) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("no `{what}` in {:?}", ed.log.lock().unwrap());
-}
-
 #[test]
 fn a_save_is_live_when_the_editor_answers_and_a_broken_change_publishes_nothing() {
     let s = site(&[("content/homestays/nha-lan.md", NHA)]);
     let ed = start(s.path(), &["--publish"]);
-    wait_for(&ed, "published:");
+    ed.wait_for_log("published:");
     assert!(live_page(s.path()).contains("250"), "published at start");
 
     let b = pair(&ed.pair_link, "Lan");
@@ -63,7 +51,7 @@ fn a_save_is_live_when_the_editor_answers_and_a_broken_change_publishes_nothing(
         "---\ntitle: [unclosed\n---\n",
     )
     .unwrap();
-    wait_for(&ed, "not published");
+    ed.wait_for_log("not published");
     assert_eq!(live_page(s.path()), before, "the live site stays as it was");
     assert_eq!(
         std::fs::read_link(s.path().join("output/current")).unwrap(),

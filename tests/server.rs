@@ -67,17 +67,6 @@ fn caddy(site: &Path, upstream: &str, home: &Path) -> (Caddy, String) {
     panic!("caddy did not start");
 }
 
-fn wait_for_log(ed: &Editor, what: &str) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if ed.log.lock().unwrap().iter().any(|l| l.contains(what)) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("no `{what}` in {:?}", ed.log.lock().unwrap());
-}
-
 #[test]
 fn behind_caddy_a_phone_pairs_saves_and_the_visitor_reads_it_live() {
     let s = site(&[("content/homestays/nha-lan.md", NHA)]);
@@ -92,7 +81,7 @@ fn behind_caddy_a_phone_pairs_saves_and_the_visitor_reads_it_live() {
             "127.0.0.1",
         ],
     );
-    wait_for_log(&ed, "published:");
+    ed.wait_for_log("published:");
     let upstream = ed.base.trim_start_matches("http://").to_string();
     let (_caddy, web) = caddy(s.path(), &upstream, home.path());
 

@@ -16,6 +16,20 @@ pub struct Editor {
     pub log: Arc<Mutex<Vec<String>>>,
 }
 
+impl Editor {
+    /// Waits (a minute at most) for a line holding `what` in the server's output.
+    pub fn wait_for_log(&self, what: &str) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if self.log.lock().unwrap().iter().any(|l| l.contains(what)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("no `{what}` in {:?}", self.log.lock().unwrap());
+    }
+}
+
 impl Drop for Editor {
     fn drop(&mut self) {
         let _ = self.child.kill();
