@@ -1599,3 +1599,61 @@ fn a_volunteer_edits_while_only_admins_pair_phones_make_owner_links_and_delete()
 fn read_form_page(b: &Browser, base: &str) -> String {
     b.get(&format!("{base}/_edit/e/homestays/nha-lan")).body
 }
+
+#[test]
+fn admins_see_who_changed_what_with_each_commit_and_volunteers_do_not() {
+    let s = a_site();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .arg("-C")
+            .arg(s.path())
+            .args(args)
+            .output()
+            .unwrap()
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["-c", "user.name=t", "-c", "user.email=t@t", "add", "-A"]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@t",
+        "commit",
+        "-qm",
+        "start",
+    ]);
+    let ed = start(s.path(), &["--commit"]);
+    let admin = pair(&ed.pair_link, "Lan");
+    let fields = form_of(&admin, &ed.base, "homestays/nha-lan");
+    let r = save(
+        &admin,
+        &ed.base,
+        "homestays/nha-lan",
+        &with(&fields, &[("f.price_from", Some("330000"))]),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = admin.get(&format!("{}/_edit/activity", ed.base));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<strong>Lan</strong>"), "{}", page.body);
+    assert!(page
+        .body
+        .contains("href=\"/_edit/e/homestays/nha-lan\">edit homestays/nha-lan</a>"));
+    let i = page.body.find("/_edit/activity/").unwrap();
+    let link = &page.body[i..i + "/_edit/activity/".len() + 40];
+    let change = admin.get(&format!("{}{link}", ed.base));
+    assert_eq!(change.status, 200);
+    assert!(
+        change.body.contains("+price_from: 330000"),
+        "{}",
+        change.body
+    );
+    // Only a commit the activity names is shown.
+    let other = admin.get(&format!("{}/_edit/activity/HEAD~1", ed.base));
+    assert_eq!(other.status, 404);
+    let minh = pair(&another_link(&admin, &ed.base), "Minh");
+    assert_eq!(minh.get(&format!("{}/_edit/activity", ed.base)).status, 403);
+    assert_eq!(minh.get(&format!("{}{link}", ed.base)).status, 403);
+}

@@ -223,7 +223,7 @@ impl Editor {
             removed.extend(files.assets.iter().map(|a| b.join(a)));
         }
         let touched: Vec<PathBuf> = removed.iter().chain(&written).cloned().collect();
-        self.commit_files(&touched, &format!("delete {id}"), label);
+        self.record(&touched, &format!("delete {id}"), label);
         Ok(Deleted {
             retired,
             removed,

@@ -4,6 +4,7 @@
 //! it when a file changed since the form was opened, and writes whole files atomically, under
 //! the site lock that builds take, the entry file last.
 
+pub mod activity;
 pub mod document;
 pub mod form;
 pub mod manage;
@@ -281,7 +282,7 @@ impl Editor {
             .map(|c| c.to_string_lossy().into_owned());
         let section = parts.next().unwrap_or_default();
         let slug = parts.next().unwrap_or_default();
-        self.commit_files(&created.files, &format!("new {section}/{slug}"), label);
+        self.record(&created.files, &format!("new {section}/{slug}"), label);
         Ok(format!("{section}/{slug}"))
     }
 
@@ -335,7 +336,7 @@ impl Editor {
         }
         crate::output::write_durable(&self.site.join(&files.file), text.as_bytes())
             .map_err(|e| EditError::Io(e.to_string()))?;
-        self.commit_files(
+        self.record(
             std::slice::from_ref(&files.file),
             &format!("edit {id}"),
             label,
@@ -430,12 +431,33 @@ impl Editor {
             .collect()
     }
 
-    /// With `--commit`: one commit of exactly `files` (written or removed) and plaques.lock,
-    /// whatever else is staged or changed in the working tree.
-    fn commit_files(&self, files: &[PathBuf], what: &str, label: &str) {
-        if !self.commit || files.is_empty() {
+    /// A change made: noted in the activity, and with `--commit` one commit of exactly `files`
+    /// (written or removed) and plaques.lock, whatever else is staged or changed in the working
+    /// tree.
+    fn record(&self, files: &[PathBuf], what: &str, label: &str) {
+        if files.is_empty() {
             return;
         }
+        let commit = self
+            .commit
+            .then(|| self.commit_only(files, what, label))
+            .flatten();
+        activity::note(
+            &self.site,
+            &activity::Change {
+                at: std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs()),
+                who: label.to_string(),
+                what: what.to_string(),
+                files: files.to_vec(),
+                commit,
+            },
+        );
+    }
+
+    /// One commit of exactly `files` and plaques.lock; its hash.
+    fn commit_only(&self, files: &[PathBuf], what: &str, label: &str) -> Option<String> {
         let git = |args: &[&std::ffi::OsStr]| {
             std::process::Command::new("git")
                 .arg("-C")
@@ -479,7 +501,15 @@ impl Editor {
         commit.extend(paths.iter().map(|p| p.as_os_str()));
         if !git(&add) || !git(&commit) {
             eprintln!("editor: could not make a git commit of {what}; the files are saved");
+            return None;
         }
+        let head = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&self.site)
+            .args(["rev-parse", "HEAD"])
+            .output()
+            .ok()?;
+        Some(String::from_utf8_lossy(&head.stdout).trim().to_string())
     }
 }
 

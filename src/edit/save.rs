@@ -120,7 +120,7 @@ impl Editor {
         }
         self.check_site(&config, id, &layout, &files, &texts, &media)?;
         let written = self.write_save(&layout, &files, &texts, &media, text != texts.main)?;
-        self.commit_files(&written, &format!("edit {id}"), label);
+        self.record(&written, &format!("edit {id}"), label);
         Ok(Saved {
             files: written,
             warnings: texts.msgs,

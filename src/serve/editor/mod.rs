@@ -10,6 +10,7 @@
 mod access;
 pub mod auth;
 mod entries;
+mod history;
 mod people;
 mod removal;
 mod saving;
@@ -91,6 +92,8 @@ pub fn routes() -> Router<App> {
         .route("/_edit/owners/revoke", post(people::owner_revoke))
         .route("/_edit/devices", get(people::devices))
         .route("/_edit/devices/unpair", post(people::unpair))
+        .route("/_edit/activity", get(history::list))
+        .route("/_edit/activity/{commit}", get(history::one))
         .route(
             "/_edit/delete/{section}/{slug}",
             get(removal::confirm).post(removal::delete),

@@ -80,6 +80,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("devices.html", include_str!("templates/devices.html")),
     ("delete.html", include_str!("templates/delete.html")),
     ("deleted.html", include_str!("templates/deleted.html")),
+    ("activity.html", include_str!("templates/activity.html")),
+    ("change.html", include_str!("templates/change.html")),
 ];
 
 /// The templates are part of the binary and tested: a failure to parse is a bug, caught by the
@@ -892,6 +894,51 @@ pub fn devices(lang: Lang, devices: &[super::auth::Session], me: &str, csrf: &st
     cx.insert("devices", &shown);
     cx.insert("csrf", csrf);
     draw(lang, "devices.html", cx)
+}
+
+#[derive(Serialize)]
+struct ChangeRow {
+    when: String,
+    ago: String,
+    who: String,
+    what: String,
+    entry: String,
+    /// The entry still has a form to open.
+    open: bool,
+    commit: Option<String>,
+}
+
+/// The last changes made through the editor, newest first; `live(id)` tells whether an entry is
+/// there to open.
+pub fn activity(
+    lang: Lang,
+    changes: &[crate::edit::activity::Change],
+    live: impl Fn(&str) -> bool,
+) -> String {
+    let now = super::auth::now();
+    let rows: Vec<ChangeRow> = changes
+        .iter()
+        .map(|c| ChangeRow {
+            when: crate::days::day_of(c.at as i64),
+            ago: ago(lang, now.saturating_sub(c.at)),
+            who: c.who.clone(),
+            what: c.what.clone(),
+            entry: c.entry().to_string(),
+            open: live(c.entry()),
+            commit: c.commit.clone(),
+        })
+        .collect();
+    let mut cx = titled(lang.word("activity"));
+    cx.insert("changes", &rows);
+    draw(lang, "activity.html", cx)
+}
+
+/// One commit as Git shows it (`git show --stat --patch`).
+pub fn change(lang: Lang, commit: &str, shown: &str) -> String {
+    let mut cx = titled(lang.word("activity"));
+    cx.insert("commit", commit);
+    cx.insert("shown", shown);
+    draw(lang, "change.html", cx)
 }
 
 /// What an entry is, for the page that asks before deleting it.

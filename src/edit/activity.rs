@@ -1,0 +1,98 @@
+//! Who changed what, and when: every save, new entry and delete the editor makes is one line
+//! of `.waymark-cache/editor/activity.jsonl` (with `--commit`, naming its commit), for the
+//! admins' activity page. Appended a line at a time; a line that does not read is passed over.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+const FILE: &str = ".waymark-cache/editor/activity.jsonl";
+
+/// One change.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Change {
+    /// Seconds since 1970.
+    pub at: u64,
+    /// The paired phone or owner, as named.
+    pub who: String,
+    /// `edit relics/den`, `new homestays/nha-lan`, `delete places/cho`.
+    pub what: String,
+    pub files: Vec<PathBuf>,
+    /// The Git commit of the change, with `--commit`.
+    pub commit: Option<String>,
+}
+
+impl Change {
+    /// The entry it is about (`section/slug`).
+    pub fn entry(&self) -> &str {
+        self.what.split_once(' ').map_or("", |(_, id)| id)
+    }
+}
+
+/// Adds `change` to the site's activity; a failure is said, never stops the save.
+pub fn note(site: &Path, change: &Change) {
+    let path = site.join(FILE);
+    let written = serde_json::to_string(change)
+        .map_err(std::io::Error::other)
+        .and_then(|line| {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let mut file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)?;
+            // One write of the whole line: appends from two saves never interleave.
+            file.write_all(format!("{line}\n").as_bytes())
+        });
+    if let Err(e) = written {
+        eprintln!("editor: activity not noted in {} ({e})", path.display());
+    }
+}
+
+/// The last `most` changes, newest first.
+pub fn recent(site: &Path, most: usize) -> Vec<Change> {
+    let text = std::fs::read_to_string(site.join(FILE)).unwrap_or_default();
+    let mut changes: Vec<Change> = text
+        .lines()
+        .rev()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .take(most)
+        .collect();
+    changes.shrink_to_fit();
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_read_back_newest_first_and_a_torn_line_is_passed_over() {
+        let site = tempfile::tempdir().unwrap();
+        let change = |n: u64, what: &str| Change {
+            at: n,
+            who: "Lan".into(),
+            what: what.into(),
+            files: vec![PathBuf::from("content/relics/den.md")],
+            commit: None,
+        };
+        note(site.path(), &change(1, "edit relics/den"));
+        note(site.path(), &change(2, "new homestays/nha-lan"));
+        let path = site.path().join(FILE);
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        f.write_all(b"{\"at\": 3, \"who\"").unwrap();
+        let got = recent(site.path(), 10);
+        assert_eq!(
+            got,
+            vec![
+                change(2, "new homestays/nha-lan"),
+                change(1, "edit relics/den")
+            ]
+        );
+        assert_eq!(got[0].entry(), "homestays/nha-lan");
+        assert_eq!(recent(site.path(), 1).len(), 1);
+    }
+}
