@@ -104,3 +104,64 @@ fn a_public_url_with_a_path_or_another_scheme_is_refused_with_the_fix() {
         );
     }
 }
+
+/// A site of `n` homestays, so that a publish takes long enough to be cut in the middle.
+fn many(n: usize) -> tempfile::TempDir {
+    let files: Vec<(String, String)> = (0..n)
+        .map(|i| {
+            (
+                format!("content/homestays/nha-{i}.md"),
+                format!("---\ntitle: Nhà số {i}\nprice_from: {}\n---\n\nNhà sàn số {i}.\n", 200_000 + i),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    site(&refs)
+}
+
+#[test]
+fn a_publish_killed_midway_leaves_the_live_site_whole_and_a_restart_serves_and_keeps_the_phone() {
+    let s = many(150);
+    let ed = start(s.path(), &["--publish"]);
+    ed.wait_for_log("published:");
+    let before = tree(&s.path().join("output/site"));
+    let lan = pair(&ed.pair_link, "Lan");
+    let fields = form_of(&lan, &ed.base, "homestays/nha-7");
+    let changed = with(&fields, &[("f.price_from", Some("999000"))]);
+    // The save goes on in another thread; the server is killed (SIGKILL) while it publishes.
+    let base = ed.base.clone();
+    let phone = lan.clone();
+    let saving = std::thread::spawn(move || save(&phone, &base, "homestays/nha-7", &changed));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    // The preview is rebuilt first; the publish begins right after it.
+    let publishing = |log: &[String]| {
+        let saved = log.iter().position(|l| l.contains("saved homestays/nha-7"));
+        saved.is_some_and(|i| log[i..].iter().any(|l| l.contains("updated the page") || l.contains("rebuilt")))
+    };
+    while !publishing(&ed.log.lock().unwrap()) {
+        assert!(Instant::now() < deadline, "the save did not happen");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    std::thread::sleep(Duration::from_millis(5));
+    let cut_short = !ed.log.lock().unwrap().iter().filter(|l| l.contains("published:")).nth(1).is_some();
+    drop(ed);
+    let _ = saving.join();
+    eprintln!("killed while publishing: {cut_short}");
+
+    // Whole: the site before the save, or the site after it, never a mix.
+    let after_kill = tree(&s.path().join("output/site"));
+    let fresh = tempfile::tempdir().unwrap();
+    let out = build(s.path(), &["--out", fresh.path().to_str().unwrap(), "--force"]);
+    assert!(out.status.success(), "{out:?}");
+    let next = tree(&fresh.path().join("site"));
+    assert!(
+        after_kill == before || after_kill == next,
+        "the live site is neither the previous nor the next one"
+    );
+
+    // A restart publishes what is on disk and knows the phone.
+    let ed = start(s.path(), &["--publish"]);
+    ed.wait_for_log("published:");
+    assert_eq!(lan.get(&format!("{}/_edit/", ed.base)).status, 200);
+    assert!(tree(&s.path().join("output/site")) == next, "the restart published the saved site");
+}
