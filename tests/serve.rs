@@ -440,3 +440,34 @@ fn live_reload_in_headless_chromium() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+#[test]
+fn homestay_kits_with_wifi_and_bank_details_are_for_this_computer_only() {
+    let s = example();
+    let ed = common::editor::spawn(s.path(), &["--edit"]);
+    let code = read(s.path().join("plaques.lock"))
+        .lines()
+        .find(|l| l.contains("homestays/homestay-na-lan"))
+        .and_then(|l| l.split(':').next())
+        .unwrap()
+        .trim()
+        .to_string();
+    let kit = format!("{}/_print/kits/{code}/wifi.svg", ed.base);
+    // At the server itself: the card, Wi-Fi password and all.
+    let here = common::editor::request("GET", &kit, &[], b"");
+    assert_eq!(here.status, 200, "{}", here.body);
+    // Forwarded from anywhere else (a proxy in front, a phone on the Wi-Fi): refused.
+    for header in [("X-Forwarded-For", "192.0.2.9"), ("Forwarded", "for=192.0.2.9")] {
+        let there = common::editor::request("GET", &kit, &[header], b"");
+        assert_eq!(there.status, 403, "{header:?}");
+        assert!(!there.body.contains("khach"), "the password went out");
+    }
+    // The plaques stay open to the preview's viewers.
+    let plaque = common::editor::request(
+        "GET",
+        &format!("{}/_print/", ed.base),
+        &[("X-Forwarded-For", "192.0.2.9")],
+        b"",
+    );
+    assert_eq!(plaque.status, 200);
+}

@@ -3,7 +3,7 @@
 
 use super::{live, ServeState};
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -37,8 +37,19 @@ async fn not_enabled() -> Response {
         .into_response()
 }
 
-async fn preview(State(app): State<App>, req: Request) -> Response {
+async fn preview(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    req: Request,
+) -> Response {
     let raw = req.uri().path().to_string();
+    if raw.starts_with(KITS) && !from_this_computer(peer, req.headers()) {
+        return (
+            StatusCode::FORBIDDEN,
+            "homestay kits hold Wi-Fi passwords and bank accounts: open /_print/kits/ on the computer that runs `waymark serve`, or make them with `waymark plaques`",
+        )
+            .into_response();
+    }
     let shared = app.shared.clone();
     match tokio::task::spawn_blocking(move || super::respond(&shared, &raw)).await {
         Ok((status, ctype, body)) => {
@@ -55,6 +66,18 @@ async fn preview(State(app): State<App>, req: Request) -> Response {
         }
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
+}
+
+/// Where the homestay kits are: their cards carry the Wi-Fi password and the bank account.
+const KITS: &str = "/_print/kits/";
+
+/// A request from the computer `serve` runs on itself: from loopback, and not forwarded there
+/// by a proxy from elsewhere. The preview's other files are for anyone it is shown to; a kit
+/// is only for whoever sits at the server.
+fn from_this_computer(peer: std::net::SocketAddr, headers: &axum::http::HeaderMap) -> bool {
+    peer.ip().to_canonical().is_loopback()
+        && !headers.contains_key("x-forwarded-for")
+        && !headers.contains_key("forwarded")
 }
 
 /// Server-sent events (axum's `Sse`): a `reload` after each good build, a `problem` after each
