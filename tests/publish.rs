@@ -111,11 +111,17 @@ fn many(n: usize) -> tempfile::TempDir {
         .map(|i| {
             (
                 format!("content/homestays/nha-{i}.md"),
-                format!("---\ntitle: Nhà số {i}\nprice_from: {}\n---\n\nNhà sàn số {i}.\n", 200_000 + i),
+                format!(
+                    "---\ntitle: Nhà số {i}\nprice_from: {}\n---\n\nNhà sàn số {i}.\n",
+                    200_000 + i
+                ),
             )
         })
         .collect();
-    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
     site(&refs)
 }
 
@@ -136,14 +142,25 @@ fn a_publish_killed_midway_leaves_the_live_site_whole_and_a_restart_serves_and_k
     // The preview is rebuilt first; the publish begins right after it.
     let publishing = |log: &[String]| {
         let saved = log.iter().position(|l| l.contains("saved homestays/nha-7"));
-        saved.is_some_and(|i| log[i..].iter().any(|l| l.contains("updated the page") || l.contains("rebuilt")))
+        saved.is_some_and(|i| {
+            log[i..]
+                .iter()
+                .any(|l| l.contains("updated the page") || l.contains("rebuilt"))
+        })
     };
     while !publishing(&ed.log.lock().unwrap()) {
         assert!(Instant::now() < deadline, "the save did not happen");
         std::thread::sleep(Duration::from_millis(1));
     }
     std::thread::sleep(Duration::from_millis(5));
-    let cut_short = !ed.log.lock().unwrap().iter().filter(|l| l.contains("published:")).nth(1).is_some();
+    let cut_short = ed
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.contains("published:"))
+        .nth(1)
+        .is_none();
     drop(ed);
     let _ = saving.join();
     eprintln!("killed while publishing: {cut_short}");
@@ -151,7 +168,10 @@ fn a_publish_killed_midway_leaves_the_live_site_whole_and_a_restart_serves_and_k
     // Whole: the site before the save, or the site after it, never a mix.
     let after_kill = tree(&s.path().join("output/site"));
     let fresh = tempfile::tempdir().unwrap();
-    let out = build(s.path(), &["--out", fresh.path().to_str().unwrap(), "--force"]);
+    let out = build(
+        s.path(),
+        &["--out", fresh.path().to_str().unwrap(), "--force"],
+    );
     assert!(out.status.success(), "{out:?}");
     let next = tree(&fresh.path().join("site"));
     assert!(
@@ -163,5 +183,8 @@ fn a_publish_killed_midway_leaves_the_live_site_whole_and_a_restart_serves_and_k
     let ed = start(s.path(), &["--publish"]);
     ed.wait_for_log("published:");
     assert_eq!(lan.get(&format!("{}/_edit/", ed.base)).status, 200);
-    assert!(tree(&s.path().join("output/site")) == next, "the restart published the saved site");
+    assert!(
+        tree(&s.path().join("output/site")) == next,
+        "the restart published the saved site"
+    );
 }

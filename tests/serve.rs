@@ -457,7 +457,10 @@ fn homestay_kits_with_wifi_and_bank_details_are_for_this_computer_only() {
     let here = common::editor::request("GET", &kit, &[], b"");
     assert_eq!(here.status, 200, "{}", here.body);
     // Forwarded from anywhere else (a proxy in front, a phone on the Wi-Fi): refused.
-    for header in [("X-Forwarded-For", "192.0.2.9"), ("Forwarded", "for=192.0.2.9")] {
+    for header in [
+        ("X-Forwarded-For", "192.0.2.9"),
+        ("Forwarded", "for=192.0.2.9"),
+    ] {
         let there = common::editor::request("GET", &kit, &[header], b"");
         assert_eq!(there.status, 403, "{header:?}");
         assert!(!there.body.contains("khach"), "the password went out");

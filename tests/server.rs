@@ -37,13 +37,15 @@ fn caddy(site: &Path, upstream: &str, home: &Path) -> (Caddy, String) {
     let port = free_port();
     let shipped = read(repo().join("server/Caddyfile"));
     assert!(shipped.contains("waymark.example.org") && shipped.contains("127.0.0.1:1111"));
-    let config = format!(
-        "{{\n\tadmin off\n}}\n{}",
-        shipped
-            .replace("waymark.example.org", &format!("http://127.0.0.1:{port}"))
-            .replace("/srv/waymark/site", site.to_str().unwrap())
-            .replace("127.0.0.1:1111", upstream)
+    assert!(
+        shipped.contains("\n{\n\tservers {"),
+        "the shipped global options"
     );
+    let config = shipped
+        .replacen("\n{\n\tservers {", "\n{\n\tadmin off\n\tservers {", 1)
+        .replace("waymark.example.org", &format!("http://127.0.0.1:{port}"))
+        .replace("/srv/waymark/site", site.to_str().unwrap())
+        .replace("127.0.0.1:1111", upstream);
     let file = home.join("Caddyfile");
     std::fs::write(&file, config).unwrap();
     let child = Command::new("caddy")

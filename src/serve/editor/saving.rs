@@ -71,7 +71,9 @@ struct Posted {
     /// Files passed over for their size, by name on the phone.
     too_big: Vec<String>,
     /// The request ended before its end (too much sent, or a broken connection).
-    cut_short: bool,
+    /// How it ended early: more than the server reads (413), or a broken or silent
+    /// connection (408).
+    cut_short: Option<StatusCode>,
 }
 
 impl Posted {
@@ -80,15 +82,15 @@ impl Posted {
             pairs: Vec::new(),
             files: Vec::new(),
             too_big: Vec::new(),
-            cut_short: false,
+            cut_short: None,
         };
         let mut kept = 0;
         loop {
             let field = match multipart.next_field().await {
                 Ok(Some(f)) => f,
                 Ok(None) => break,
-                Err(_) => {
-                    posted.cut_short = true;
+                Err(e) => {
+                    posted.cut_short = Some(ended(e.status()));
                     break;
                 }
             };
@@ -96,8 +98,8 @@ impl Posted {
             let Some(file_name) = field.file_name().map(str::to_string) else {
                 match field.text().await {
                     Ok(t) => posted.pairs.push((name, t)),
-                    Err(_) => {
-                        posted.cut_short = true;
+                    Err(e) => {
+                        posted.cut_short = Some(ended(e.status()));
                         break;
                     }
                 }
@@ -113,8 +115,8 @@ impl Posted {
                     posted.files.push((name, upload));
                 }
                 Ok(None) => posted.too_big.push(file_name),
-                Err(()) => {
-                    posted.cut_short = true;
+                Err(status) => {
+                    posted.cut_short = Some(status);
                     break;
                 }
             }
@@ -132,14 +134,14 @@ impl Posted {
 
 /// One file's bytes, or `None` when it is over `MAX_FILE` or would take the request past
 /// `MAX_REQUEST` with the `kept` bytes before it: then it is read to its end and dropped, so
-/// the fields after it arrive. `Err` when the request breaks off.
+/// the fields after it arrive. `Err` when the request breaks off, with the status to answer.
 async fn read_file(
     mut field: axum::extract::multipart::Field<'_>,
     kept: usize,
-) -> Result<Option<Vec<u8>>, ()> {
+) -> Result<Option<Vec<u8>>, StatusCode> {
     let mut bytes = Vec::new();
     let mut over = false;
-    while let Some(chunk) = field.chunk().await.map_err(|_| ())? {
+    while let Some(chunk) = field.chunk().await.map_err(|e| ended(e.status()))? {
         if over {
             continue;
         }
@@ -151,6 +153,16 @@ async fn read_file(
         }
     }
     Ok((!over).then_some(bytes))
+}
+
+/// A request that ended early: too large when the body limit cut it, else it broke off or fell
+/// silent.
+fn ended(status: StatusCode) -> StatusCode {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        status
+    } else {
+        StatusCode::REQUEST_TIMEOUT
+    }
 }
 
 enum Answer {
@@ -177,7 +189,7 @@ impl Saving {
             Ok(o) => o,
             Err(f) => return self.failed(f),
         };
-        if posted.cut_short || !posted.too_big.is_empty() {
+        if posted.cut_short.is_some() || !posted.too_big.is_empty() {
             return self.oversized(opened, &posted);
         }
         if let Some(raw) = posted.value("raw") {
@@ -193,11 +205,12 @@ impl Saving {
     /// The form back, as sent but for its files, with what was too large.
     fn oversized(&self, opened: Opened, posted: &Posted) -> Answer {
         let mut msgs: Vec<FieldMsg> = posted.too_big.iter().map(|n| upload::too_big(n)).collect();
-        if posted.cut_short {
+        if posted.cut_short.is_some() {
             msgs.push(upload::cut_short());
         }
         let shown = form::read(&posted.pairs, Vec::new(), &self.context(&opened)).0;
-        self.form(StatusCode::PAYLOAD_TOO_LARGE, opened.with(&shown), &msgs)
+        let status = posted.cut_short.unwrap_or(StatusCode::PAYLOAD_TOO_LARGE);
+        self.form(status, opened.with(&shown), &msgs)
     }
 
     /// A file whose front matter does not parse, saved as the text it was given.
