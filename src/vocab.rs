@@ -137,6 +137,18 @@ pub const SPOKEN: &[&str] = &[
     "vi", "en", "zh", "fr", "de", "ko", "ja", "ru", "tay", "nung", "dao", "hmong",
 ];
 
+/// A language of `SPOKEN` as a BCP 47 tag, for search engines: the peoples' languages have
+/// ISO 639-3 codes of their own (Tày `tyz`, Nùng `nut`, the Dao's Iu Mien `ium`, Hmong `hmn`).
+pub fn language_tag(key: &str) -> &str {
+    match key {
+        "tay" => "tyz",
+        "nung" => "nut",
+        "dao" => "ium",
+        "hmong" => "hmn",
+        other => other,
+    }
+}
+
 /// What a price is for (`price_per:`).
 pub const PRICE_PER: &[&str] = &["room", "person"];
 

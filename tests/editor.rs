@@ -1657,3 +1657,24 @@ fn admins_see_who_changed_what_with_each_commit_and_volunteers_do_not() {
     assert_eq!(minh.get(&format!("{}/_edit/activity", ed.base)).status, 403);
     assert_eq!(minh.get(&format!("{}{link}", ed.base)).status, 403);
 }
+
+#[test]
+fn a_save_that_changes_the_price_leaves_the_owners_lists_as_written() {
+    let text = "---\ntitle: Nhà Lan\nprice_from: 250000\nlanguages: [vi, tay, en]\namenities: [parking, wifi]\nlinks:\n  - https://www.facebook.com/nhalan\n  - { url: \"https://nhalan.example.vn/\", label: Trang nhà }\nclosed: [\"2027-02-05..2027-02-12\", Tết]\nspecialties:\n  - { name: Miến dong, price: 120000 }\n---\n\nNhà sàn.\n";
+    let s = site(&[("content/homestays/nha-lan.md", text)]);
+    let ed = start(s.path(), &[]);
+    let lan = pair(&ed.pair_link, "Lan");
+    let fields = form_of(&lan, &ed.base, "homestays/nha-lan");
+    let r = save(
+        &lan,
+        &ed.base,
+        "homestays/nha-lan",
+        &with(&fields, &[("f.price_from", Some("300000"))]),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        read(s.path().join("content/homestays/nha-lan.md")),
+        text.replace("250000", "300000"),
+        "only the price changed"
+    );
+}

@@ -11,6 +11,14 @@ use crate::vocab::{AMENITIES, PRICE_PER, SPOKEN};
 /// A price older than this is a warning: guests arrive expecting it.
 const PRICE_STALE_DAYS: i64 = 365;
 
+/// The largest count a field takes (the editor's number box stops there too).
+pub fn most(field: &str) -> u32 {
+    match field {
+        "rooms" => 200,
+        _ => 1000,
+    }
+}
+
 pub fn check(e: &RawEntry, out: &mut Vec<Diagnostic>) {
     let m: &FrontMatter = &e.matter;
     // The line of `needle` in the list under `key` (the key's own line if not found).
@@ -54,8 +62,8 @@ pub fn check(e: &RawEntry, out: &mut Vec<Diagnostic>) {
         ),
         _ => None,
     };
-    out.extend(count("rooms", m.rooms, 200));
-    out.extend(count("guests", m.guests, 1000));
+    out.extend(count("rooms", m.rooms, most("rooms")));
+    out.extend(count("guests", m.guests, most("guests")));
     for (key, list, known) in [
         ("amenities", &m.amenities, AMENITIES),
         ("languages", &m.languages, SPOKEN),

@@ -30,6 +30,17 @@ const fn s(key: &'static str, vi: &'static str, en: &'static str, zh: &'static s
     Service { key, vi, en, zh }
 }
 
+/// A person's Zalo: its address is their phone number.
+const ZALO_PERSON: Service = s("zalo", "Nhắn Zalo", "Chat on Zalo", "Zalo 聊天");
+
+/// A Vietnamese phone number as Zalo writes it in a link: `0912345678`, `84912345678`.
+fn is_phone(path: &str) -> bool {
+    let digits = path.chars().all(|c| c.is_ascii_digit());
+    digits
+        && ((path.len() == 10 && path.starts_with('0'))
+            || (path.len() == 11 && path.starts_with("84")))
+}
+
 /// Hosts (a host or any of its subdomains) and the service they belong to. Google Maps is
 /// matched by path as well (`google.com/maps/...`), in `recognise`.
 const HOSTS: &[(&str, Service)] = &[
@@ -186,6 +197,10 @@ pub fn recognise(url: &Url) -> Option<Service> {
     let host = host.strip_prefix("www.").unwrap_or(host);
     let on = |h: &str| host == h || host.ends_with(&format!(".{h}"));
     if let Some((_, s)) = HOSTS.iter().find(|(h, _)| on(h)) {
+        // `zalo.me/0912345678` is a person's Zalo (a phone number), not an Official Account.
+        if s.key == "zalo" && is_phone(url.path().trim_matches('/')) {
+            return Some(ZALO_PERSON);
+        }
         return Some(*s);
     }
     let maps_path = url.path().starts_with("/maps");
@@ -208,6 +223,13 @@ mod tests {
         assert_eq!(key("https://fb.com/x"), Some("facebook"));
         assert_eq!(key("https://www.tiktok.com/@nharieng"), Some("tiktok"));
         assert_eq!(key("https://zalo.me/4321"), Some("zalo"));
+        let label = |u: &str| recognise(&parse(u).unwrap()).map(|s| s.en);
+        assert_eq!(label("https://zalo.me/0912345678"), Some("Chat on Zalo"));
+        assert_eq!(label("https://zalo.me/84912345678"), Some("Chat on Zalo"));
+        assert_eq!(
+            label("https://zalo.me/2873542871266519843"),
+            Some("Zalo OA")
+        );
         assert_eq!(key("https://youtu.be/abc"), Some("youtube"));
         assert_eq!(
             key("https://www.booking.com/hotel/vn/x.html"),

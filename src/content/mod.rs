@@ -3,7 +3,7 @@
 
 pub mod fields;
 pub mod front_matter;
-mod guest;
+pub mod guest;
 pub mod links;
 pub mod nesting;
 mod validate;

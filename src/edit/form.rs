@@ -389,9 +389,28 @@ fn value<'a>(
             } else {
                 crate::vocab::SPOKEN
             };
-            let chosen: Vec<Value> = keys
+            let ticked: Vec<&str> = keys
                 .iter()
                 .filter(|k| get(&format!("{name}.{k}")).is_some())
+                .copied()
+                .collect();
+            // In the file's own order (a host lists the languages they speak best first), the
+            // newly ticked after: a form that changed nothing here writes nothing here.
+            let mut chosen: Vec<&str> = match current {
+                Some(Value::Sequence(items)) => items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .filter(|k| ticked.contains(k))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for k in ticked {
+                if !chosen.contains(&k) {
+                    chosen.push(k);
+                }
+            }
+            let chosen: Vec<Value> = chosen
+                .iter()
                 .map(|k| Value::String(k.to_string()))
                 .collect();
             (!chosen.is_empty()).then_some(Value::Sequence(chosen))

@@ -500,7 +500,12 @@ fn jsonld(site: &Site, media: &Media, e: &Entry, lang: &str) -> String {
         }
     }
     if !m.languages.is_empty() {
-        o.insert("knowsLanguage".into(), m.languages.clone().into());
+        let tags: Vec<&str> = m
+            .languages
+            .iter()
+            .map(|l| crate::vocab::language_tag(l))
+            .collect();
+        o.insert("knowsLanguage".into(), tags.into());
     }
     if !m.amenities.is_empty() {
         let features: Vec<serde_json::Value> = (m.amenities.iter())

@@ -254,6 +254,8 @@ struct FieldView {
     options: Vec<Choice>,
     links: Vec<LinkRow>,
     specialties: Vec<SpecialtyRow>,
+    /// The largest count a build takes (`content::guest`).
+    max_count: u32,
     lat: String,
     lon: String,
     gps: Vec<Gps>,
@@ -618,7 +620,10 @@ fn field_view(form: &FormView, field: &Field) -> FieldView {
                 .collect();
             "checks"
         }
-        Input::Count => "count",
+        Input::Count => {
+            view.max_count = crate::content::guest::most(field.name);
+            "count"
+        }
         Input::Time => {
             (view.html_type, view.inputmode) = ("time", "");
             "typed"
