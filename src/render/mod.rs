@@ -5,6 +5,7 @@ mod feeds;
 mod map;
 pub mod markdown;
 mod moved;
+pub use moved::redirect_page;
 mod pages;
 mod paginate;
 mod pictures;
