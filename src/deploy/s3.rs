@@ -491,7 +491,7 @@ impl Client {
         };
         let bucket = self.bucket.name();
         let (message, hint) = match (a.status, code.as_str()) {
-            (_, "InvalidAccessKeyId" | "SignatureDoesNotMatch" | "InvalidToken" | "ExpiredToken" | "AuthorizationHeaderMalformed")
+            (_, "InvalidAccessKeyId" | "SignatureDoesNotMatch" | "InvalidToken" | "ExpiredToken" | "AuthorizationHeaderMalformed" | "NotSignedUp" | "InvalidSecurity")
             | (401, _) => (
                 format!("the storage at {} refused the credentials from {} ({said})", self.endpoint, self.from),
                 "check the access key id and the secret (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the profile in ~/.aws/credentials), and the region (--region); for R2 and other providers, use the keys of an API token for this account".to_string(),
