@@ -237,6 +237,9 @@ impl Client {
             if let Some(t) = &token {
                 action.with_continuation_token(t.as_str());
             }
+            // S3, R2 and MinIO answer at most 1,000 keys a page whatever is asked; a server that
+            // gives more (s3s-fs walks the whole bucket for every page) takes fewer requests.
+            action.with_max_keys(usize::from(u16::MAX));
             let url = action.sign(EXPIRES);
             let answer = self.send("list the bucket", Method::Get, &url, &[], &[])?;
             let text = String::from_utf8_lossy(&answer.body);
