@@ -155,6 +155,61 @@ pub fn encode_component(s: &str) -> String {
     utf8_percent_encode(s, UNRESERVED).to_string()
 }
 
+/// The content type of a file by its name, whatever the case of its extension (`IMG.JPG`),
+/// with a charset for text.
+pub fn content_type(name: &str) -> String {
+    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    // The site's own formats, which the general table does not know or gets wrong.
+    let own = match ext.as_str() {
+        "webmanifest" => Some("application/manifest+json"),
+        "geojson" => Some("application/geo+json"),
+        "gpx" => Some("application/gpx+xml"),
+        "_redirects" => Some("text/plain"),
+        "js" => Some("text/javascript"),
+        // RFC 4337; mime_guess says audio/m4a, which browsers do not all know.
+        "m4a" => Some("audio/mp4"),
+        _ => None,
+    };
+    let mime = own.map(str::to_string).unwrap_or_else(|| {
+        mime_guess::from_ext(&ext)
+            .first_or_octet_stream()
+            .essence_str()
+            .to_string()
+    });
+    if mime.starts_with("text/") {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime
+    }
+}
+
+#[cfg(test)]
+mod content_type_tests {
+    #[test]
+    fn by_extension_whatever_its_case() {
+        assert_eq!(super::content_type("cong.JPG"), "image/jpeg");
+        assert_eq!(super::content_type("a/IMG_2041.Jpeg"), "image/jpeg");
+        assert_eq!(
+            super::content_type("index.html"),
+            "text/html; charset=utf-8"
+        );
+        assert_eq!(
+            super::content_type("manifest.webmanifest"),
+            "application/manifest+json"
+        );
+        assert_eq!(
+            super::content_type("sw.js"),
+            "text/javascript; charset=utf-8"
+        );
+        assert_eq!(super::content_type("guide.M4A"), "audio/mp4");
+        assert_eq!(
+            super::content_type("places.geojson"),
+            "application/geo+json"
+        );
+        assert_eq!(super::content_type("x.unknown"), "application/octet-stream");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

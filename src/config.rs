@@ -6,6 +6,8 @@ use crate::yaml;
 use serde::Deserialize;
 use std::path::Path;
 
+pub mod target;
+
 pub const FILE: &str = "site.yaml";
 
 const KNOWN: &[&str] = &[
@@ -25,6 +27,7 @@ const KNOWN: &[&str] = &[
     "map",
     "timezone",
     "contact",
+    "deploy",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -70,6 +73,10 @@ pub struct Config {
     /// The map page's live map: its tiles and their credit.
     #[serde(default)]
     pub map: MapConfig,
+    /// Where `waymark deploy` puts the site when no target is given (`target::Target`): a
+    /// bucket or a branch, never credentials.
+    #[serde(default)]
+    pub deploy: Option<String>,
 }
 
 /// `contact:` in site.yaml.
@@ -373,6 +380,14 @@ impl Config {
             }
             *old = old.trim_end_matches('/').to_string();
         }
+        if let Some(Err(why)) = self.deploy.as_deref().map(target::Target::parse) {
+            problems.push(
+                Diagnostic::error(FILE, format!("deploy: {why}"))
+                    .at(at("deploy"), None)
+                    .hint("e.g. `deploy: s3://my-site?endpoint=https://s3.example.vn` or `deploy: git:gh-pages`; keys and secrets go in the environment or ~/.aws/credentials, never in site.yaml")
+                    .with_source(text),
+            );
+        }
         let tiles = &self.map.tiles;
         if !["{z}", "{x}", "{y}"].iter().all(|k| tiles.contains(k)) {
             problems.push(
@@ -578,6 +593,18 @@ mod tests {
             time_zone("Asia/Hanoi").unwrap_err(),
             "is not a time zone name"
         );
+    }
+
+    #[test]
+    fn a_deploy_target_is_checked_at_its_line() {
+        let ok =
+            Config::parse("title: T\nbase_url: https://a.example\ndeploy: git:gh-pages\n").unwrap();
+        assert_eq!(ok.deploy.as_deref(), Some("git:gh-pages"));
+        let e = Config::parse("title: T\nbase_url: https://a.example\ndeploy: ftp://host\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("site.yaml:3"), "{e}");
+        assert!(e.contains("s3://BUCKET"), "{e}");
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod days;
+pub mod deploy;
 pub mod edit;
 pub mod error;
 pub mod export;

@@ -164,6 +164,8 @@ enum Command {
     },
     /// Count plaque scans in web-server access logs: output/stats/ (a page and visits.csv).
     Stats(waymark::cmd::stats::Options),
+    /// Put the built site in an S3 bucket (AWS, R2, any S3-compatible storage) or a pages branch.
+    Deploy(waymark::cmd::deploy::Args),
     /// Entries from a spreadsheet (.xlsx, .xls, .ods, .csv): new rows become entries with codes.
     Import(waymark::cmd::import::Options),
     /// One row per entry, for reports and print shops: CSV (Excel-ready) or XLSX.
@@ -302,6 +304,7 @@ fn main() {
         Command::Init { dir, title } => waymark::cmd::init::run(&dir, title.as_deref()),
         Command::Stats(opts) => waymark::cmd::stats::run(&opts),
         Command::Import(opts) => waymark::cmd::import::run(&opts),
+        Command::Deploy(args) => waymark::cmd::deploy::run(&args),
         Command::Export { format, out, site } => {
             waymark::cmd::export::run(&site, &format, out.as_deref())
         }

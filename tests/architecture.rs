@@ -30,6 +30,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "export",
             "verify",
             "stats",
+            "deploy",
             "cmd",
         ],
     ),

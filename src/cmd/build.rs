@@ -97,8 +97,8 @@ pub fn print_timings(timings: &crate::progress::Timings) {
     }
 }
 
-/// A progress bar on a terminal, only for builds that take longer than a second.
-fn show_progress(p: &Progress) {
+/// A progress bar on a terminal, only for runs that take longer than a second (builds, deploys).
+pub(crate) fn show_progress(p: &Progress) {
     let start = std::time::Instant::now();
     while start.elapsed() < Duration::from_secs(1) {
         if p.is_finished() {

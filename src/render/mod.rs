@@ -6,6 +6,7 @@ mod links;
 mod map;
 pub mod markdown;
 mod moved;
+pub use moved::redirect_page;
 mod pages;
 mod paginate;
 mod pictures;

@@ -39,22 +39,23 @@ pub fn moved(site: &Site, emit: &Emitter) -> Result<()> {
         ));
         files.push(OutFile::bytes(
             address::moved_file(&host, "404.html"),
-            page(lang, &new_home),
+            redirect_page(lang, &new_home),
         ));
         for path in &pages {
             let rel = format!("{}{path}index.html", old_path.trim_start_matches('/'));
             let rel = rel.trim_start_matches('/');
             files.push(OutFile::bytes(
                 address::moved_file(&host, rel),
-                page(lang, &site.absolute(path)),
+                redirect_page(lang, &site.absolute(path)),
             ));
         }
     }
     emit.put_all(files)
 }
 
-/// A page that sends its visitor to `to` at once, and says where it went.
-fn page(lang: &str, to: &str) -> String {
+/// A page that sends its visitor to `to` at once, and says where it went (also what `deploy`
+/// puts where a host cannot redirect by itself).
+pub fn redirect_page(lang: &str, to: &str) -> String {
     let to = crate::theme::escape_html(to);
     format!(
         "<!doctype html><html lang=\"{lang}\"><meta charset=\"utf-8\">\
