@@ -412,3 +412,28 @@ fn a_mistyped_site_folder_is_reported_and_not_made() {
         assert!(!typo.exists(), "{cmd} made the folder");
     }
 }
+
+#[test]
+fn a_broken_default_file_is_the_one_error_not_its_translations() {
+    let s = site(&[
+        (
+            "site.yaml",
+            "title: Di sản Lạng Sơn\nbase_url: https://langson.example\nlanguages: [vi, en]\n",
+        ),
+        (
+            "content/homestays/nha-lan.md",
+            "---\ntitle: Nhà Lan\nprice_from: 350.000\n---\nNhà sàn.\n",
+        ),
+        (
+            "content/homestays/nha-lan.en.md",
+            "---\ntitle: Lan's house\n---\nA stilt house.\n",
+        ),
+    ]);
+    let err = fails_with(s.path());
+    assert!(err.contains("content/homestays/nha-lan.md:3"), "{err}");
+    assert!(
+        !err.contains("no `vi` file beside it"),
+        "a misleading second error: {err}"
+    );
+    assert!(err.contains("1 error(s)"), "{err}");
+}

@@ -188,3 +188,54 @@ fn a_publish_killed_midway_leaves_the_live_site_whole_and_a_restart_serves_and_k
         "the restart published the saved site"
     );
 }
+
+#[test]
+fn with_a_deploy_target_in_site_yaml_each_publish_goes_to_the_pages_branch() {
+    let s = site(&[("content/homestays/nha-lan.md", NHA)]);
+    let remote = tempfile::tempdir().unwrap();
+    let git = |dir: &Path, args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    git(remote.path(), &["init", "-q", "--bare"]);
+    git(s.path(), &["init", "-q"]);
+    git(
+        s.path(),
+        &["remote", "add", "origin", remote.path().to_str().unwrap()],
+    );
+    let yaml = s.path().join("site.yaml");
+    std::fs::write(&yaml, format!("{}\ndeploy: git:pages\n", read(&yaml))).unwrap();
+
+    let ed = start(s.path(), &["--publish"]);
+    ed.wait_for_log("deployed to");
+    let page = |rev: &str| {
+        git(
+            remote.path(),
+            &["show", &format!("{rev}:homestays/nha-lan/index.html")],
+        )
+    };
+    assert!(page("pages").contains("Nhà Lan"));
+
+    let lan = pair(&ed.pair_link, "Lan");
+    let fields = form_of(&lan, &ed.base, "homestays/nha-lan");
+    let r = save(
+        &lan,
+        &ed.base,
+        "homestays/nha-lan",
+        &with(&fields, &[("f.price_from", Some("380000"))]),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(r.header("location").unwrap().contains("live=yes"));
+    // Live means deployed: the branch holds the new price when the editor says so.
+    assert!(page("pages").contains("380"), "{}", page("pages"));
+    assert_eq!(
+        git(remote.path(), &["rev-list", "--count", "pages"]).trim(),
+        "2"
+    );
+}

@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Result};
 use front_matter::{FrontMatter, TranslationMatter};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 pub const CONTENT_DIR: &str = "content";
@@ -218,10 +218,18 @@ pub fn load_staged(
     let mut defaults: BTreeMap<(String, String), Vec<(RawEntry, bool)>> = BTreeMap::new();
     let mut translations: Vec<(String, String, String, TranslationMatter, Text)> = Vec::new();
     let mut held: BTreeMap<(String, String), RawEntry> = BTreeMap::new();
+    // Entries whose default file did not read: their translations are not orphans, and saying
+    // so would put a second, misleading error before the one to fix.
+    let mut unread: HashSet<(String, String)> = HashSet::new();
     for (f, r) in parsed {
         let p = match r {
             Ok(p) => p,
             Err(d) => {
+                if let (Role::Entry { section, slug, .. }, true) =
+                    (&f.role, f.lang == config.default_language)
+                {
+                    unread.insert((section.clone(), slug.clone()));
+                }
                 diags.push(d);
                 continue;
             }
@@ -336,7 +344,7 @@ pub fn load_staged(
                     if !m.draft {
                         e.texts.entry(lang).or_insert(text);
                     }
-                } else {
+                } else if !unread.contains(&(section.clone(), slug.clone())) {
                     diags.push(
                         Diagnostic::error(&text.file, format!("this `{lang}` translation has no `{}` file beside it", config.default_language))
                             .hint(format!("a translation needs the entry's default-language file (index.md or {slug}.md) with its fields; create it, or rename this file")),

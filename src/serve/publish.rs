@@ -2,6 +2,8 @@
 //! `output/` exactly as `waymark build` builds it (the same pipeline, incremental, a new
 //! generation switched in at once), so that a web server serving `output/site/` shows a save
 //! seconds after it. A build that fails publishes nothing: the live site stays as it was.
+//! When `site.yaml` names a `deploy:` target, each publish is then deployed there as
+//! `waymark deploy` deploys it (only what changed is sent), and is live once that is done.
 //! The editor waits for the publish that follows its save, to say whether it is live.
 
 use crate::BuildOptions;
@@ -53,10 +55,13 @@ impl Publisher {
     pub fn publish(&self) {
         let _one = self.one.lock();
         let started = Instant::now();
-        let outcome = match crate::pipeline::build(&self.opts) {
-            Ok(report) => {
+        let outcome = match crate::pipeline::build(&self.opts).and_then(|report| {
+            let deployed = self.deploy()?;
+            Ok((report, deployed))
+        }) {
+            Ok((report, deployed)) => {
                 println!(
-                    "published: {} files changed in {} ms",
+                    "published: {} files changed{deployed} in {} ms",
                     report.changed,
                     started.elapsed().as_millis()
                 );
@@ -69,6 +74,28 @@ impl Publisher {
             }
         };
         self.end(started, outcome);
+    }
+
+    /// Deploys the built site to `site.yaml`'s `deploy:` target, if it names one; what was sent,
+    /// for the terminal.
+    fn deploy(&self) -> crate::error::Result<String> {
+        let config = crate::config::Config::load(&self.opts.site)?;
+        let Some(target) = config.deploy.as_deref() else {
+            return Ok(String::new());
+        };
+        let target = crate::deploy::Target::parse(target)
+            .map_err(|why| crate::error::Error::Usage(format!("site.yaml deploy: {why}")))?;
+        let options = crate::deploy::Options {
+            site: self.opts.site.clone(),
+            remote: "origin".into(),
+            concurrency: 8,
+            ..crate::deploy::Options::default()
+        };
+        let summary = crate::deploy::run(&target, &options)?;
+        Ok(format!(
+            ", deployed to {} ({} sent, {} deleted)",
+            summary.target, summary.uploaded, summary.deleted
+        ))
     }
 
     /// A rebuild that failed, begun at `started`: nothing is published.
