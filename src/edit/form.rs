@@ -36,26 +36,7 @@ pub struct Translation {
     pub body: Option<String>,
 }
 
-/// A problem with one field, in both languages.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FieldMsg {
-    /// The input's name (`f.price_from`), or "" for the form as a whole.
-    pub field: String,
-    pub en: String,
-    pub vi: String,
-    pub warning: bool,
-}
-
-impl FieldMsg {
-    pub fn error(field: &str, en: impl Into<String>, vi: impl Into<String>) -> FieldMsg {
-        FieldMsg {
-            field: field.to_string(),
-            en: en.into(),
-            vi: vi.into(),
-            warning: false,
-        }
-    }
-}
+use super::field_msg::FieldMsg;
 
 pub struct Context<'a> {
     pub kind: Kind,

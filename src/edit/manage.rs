@@ -135,7 +135,7 @@ impl Editor {
                 })
                 .collect();
             if !broken.is_empty() {
-                return Err(EditError::Invalid(vec![super::form::FieldMsg::error(
+                return Err(EditError::Invalid(vec![super::field_msg::FieldMsg::error(
                     "",
                     format!(
                         "not deleted: these link to it, and their links would break: {}. Change or remove those links first",

@@ -19,13 +19,13 @@ pub struct Clash {
 
 impl Clash {
     /// Said at the field: what the other person wrote, beside this person's own value.
-    pub fn message(&self) -> super::form::FieldMsg {
+    pub fn message(&self) -> super::field_msg::FieldMsg {
         let theirs = if self.theirs.trim().is_empty() {
             "(trống)"
         } else {
             &self.theirs
         };
-        super::form::FieldMsg::error(
+        super::field_msg::FieldMsg::error(
             &self.field,
             format!("While you were editing, someone else changed this to: «{theirs}». The box holds what you typed: keep it or change it, then save again."),
             format!("Trong lúc bạn sửa, người khác đã đổi mục này thành: «{theirs}». Ô này đang giữ nội dung bạn gõ: giữ nguyên hoặc sửa lại, rồi bấm Lưu."),

@@ -6,6 +6,7 @@
 
 pub mod activity;
 pub mod document;
+pub mod field_msg;
 pub mod form;
 pub mod manage;
 pub mod merge;
@@ -19,7 +20,8 @@ use crate::content::{self, EntryFiles};
 use crate::error::{Diagnostic, Error};
 use crate::vocab::Kind;
 use document::Change;
-use form::{FieldMsg, Submission};
+use field_msg::FieldMsg;
+use form::Submission;
 use parking_lot::Mutex;
 use serde_yaml_ng::{Mapping, Value};
 use std::collections::BTreeMap;

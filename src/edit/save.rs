@@ -5,7 +5,8 @@
 //! written, undone on failure, and committed.
 
 use super::document::{self, Change};
-use super::form::{FieldMsg, Submission};
+use super::field_msg::FieldMsg;
+use super::form::Submission;
 use super::{check_translation, merge, real_folders, upload, version, EditError, Editor, Saved};
 use crate::config::Config;
 use crate::content::front_matter::{FIELDS, TRANSLATION_FIELDS};

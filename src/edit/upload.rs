@@ -11,9 +11,9 @@ pub const MAX_FILE: usize = 25 * 1024 * 1024;
 pub const MAX_REQUEST: usize = 100 * 1024 * 1024;
 
 /// A file passed over because it was over `MAX_FILE`, or past `MAX_REQUEST` with the others.
-pub fn too_big(name: &str) -> super::form::FieldMsg {
+pub fn too_big(name: &str) -> super::field_msg::FieldMsg {
     let (file_mb, all_mb) = (MAX_FILE >> 20, MAX_REQUEST >> 20);
-    super::form::FieldMsg::error(
+    super::field_msg::FieldMsg::error(
         "photos",
         format!("`{name}` is too large (a photo may be {file_mb} MB, one save {all_mb} MB): nothing was saved; what you typed is below, choose a smaller photo or fewer at a time"),
         format!("tệp `{name}` quá lớn (mỗi ảnh tối đa {file_mb} MB, mỗi lần lưu {all_mb} MB): chưa lưu gì; nội dung bạn gõ vẫn ở dưới, hãy chọn ảnh nhỏ hơn hoặc ít ảnh hơn"),
@@ -21,9 +21,9 @@ pub fn too_big(name: &str) -> super::form::FieldMsg {
 }
 
 /// A request that ended before its end: more than the server reads, or a broken connection.
-pub fn cut_short() -> super::form::FieldMsg {
+pub fn cut_short() -> super::field_msg::FieldMsg {
     let all_mb = MAX_REQUEST >> 20;
-    super::form::FieldMsg::error(
+    super::field_msg::FieldMsg::error(
         "photos",
         format!("Too much was sent at once ({all_mb} MB at most), or the connection broke: nothing was saved. What you typed is below; choose fewer photos and save again."),
         format!("Gửi quá nhiều một lần (tối đa {all_mb} MB) hoặc mất kết nối: chưa lưu gì. Nội dung bạn gõ vẫn ở dưới; chọn ít ảnh hơn rồi bấm Lưu lại."),

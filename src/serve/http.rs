@@ -19,8 +19,11 @@ pub struct App {
 
 pub fn router(app: App) -> Router {
     let mut r = Router::new().route(live::EVENTS_PATH, axum::routing::get(events));
-    if app.editor.is_some() {
-        r = r.merge(super::editor::routes());
+    if let Some(editor) = &app.editor {
+        r = r.merge(super::editor::routes(super::editor::EditorApp {
+            shared: app.shared.clone(),
+            editor: editor.clone(),
+        }));
     } else {
         r = r
             .route("/_edit", axum::routing::any(not_enabled))

@@ -5,8 +5,8 @@
 
 use super::auth::{Refusal, Scope, Session};
 use super::views::Lang;
+use super::EditorApp;
 use super::{html, lang, views, EditorState};
-use crate::serve::http::App;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -108,10 +108,10 @@ pub struct Paired {
     headers: HeaderMap,
 }
 
-impl FromRequestParts<App> for Paired {
+impl FromRequestParts<EditorApp> for Paired {
     type Rejection = Refused;
 
-    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Refused> {
+    async fn from_request_parts(parts: &mut Parts, app: &EditorApp) -> Result<Self, Refused> {
         let state = editor(app);
         let jar = CookieJar::from_headers(&parts.headers);
         let session = jar
@@ -172,13 +172,13 @@ pub trait Tokened {
 /// A volunteer's posted form, read and its token checked before the handler runs.
 pub struct VolunteerForm<T>(pub Paired, pub T);
 
-impl<T> FromRequest<App> for VolunteerForm<T>
+impl<T> FromRequest<EditorApp> for VolunteerForm<T>
 where
     T: serde::de::DeserializeOwned + Tokened + Send,
 {
     type Rejection = Response;
 
-    async fn from_request(req: Request, app: &App) -> Result<Self, Response> {
+    async fn from_request(req: Request, app: &EditorApp) -> Result<Self, Response> {
         let (mut parts, body) = req.into_parts();
         let Volunteer(p) = Volunteer::from_request_parts(&mut parts, app)
             .await
@@ -195,10 +195,10 @@ where
 /// A paired volunteer: an owner link's session is refused.
 pub struct Volunteer(pub Paired);
 
-impl FromRequestParts<App> for Volunteer {
+impl FromRequestParts<EditorApp> for Volunteer {
     type Rejection = Refused;
 
-    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Refused> {
+    async fn from_request_parts(parts: &mut Parts, app: &EditorApp) -> Result<Self, Refused> {
         let p = Paired::from_request_parts(parts, app).await?;
         if p.is_owner() {
             return Err(p.refuse(Why::OneEntryOnly));
@@ -210,10 +210,10 @@ impl FromRequestParts<App> for Volunteer {
 /// An admin's phone.
 pub struct Admin(pub Paired);
 
-impl FromRequestParts<App> for Admin {
+impl FromRequestParts<EditorApp> for Admin {
     type Rejection = Refused;
 
-    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Refused> {
+    async fn from_request_parts(parts: &mut Parts, app: &EditorApp) -> Result<Self, Refused> {
         let Volunteer(p) = Volunteer::from_request_parts(parts, app).await?;
         if !p.is_admin() {
             return Err(p.refuse(Why::AdminOnly));
@@ -225,13 +225,13 @@ impl FromRequestParts<App> for Admin {
 /// An admin's posted form, its token checked.
 pub struct AdminForm<T>(pub Paired, pub T);
 
-impl<T> FromRequest<App> for AdminForm<T>
+impl<T> FromRequest<EditorApp> for AdminForm<T>
 where
     T: serde::de::DeserializeOwned + Tokened + Send,
 {
     type Rejection = Response;
 
-    async fn from_request(req: Request, app: &App) -> Result<Self, Response> {
+    async fn from_request(req: Request, app: &EditorApp) -> Result<Self, Response> {
         let VolunteerForm(p, form) = VolunteerForm::<T>::from_request(req, app).await?;
         if !p.is_admin() {
             return Err(p.refuse(Why::AdminOnly).into_response());
@@ -240,10 +240,8 @@ where
     }
 }
 
-pub fn editor(app: &App) -> Arc<EditorState> {
-    app.editor
-        .clone()
-        .expect("editor routes exist only with the editor")
+pub fn editor(app: &EditorApp) -> Arc<EditorState> {
+    app.editor.clone()
 }
 
 /// No Origin (an older browser), or this server's.

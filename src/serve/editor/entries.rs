@@ -3,10 +3,10 @@
 use super::access::{Paired, Tokened, VolunteerForm};
 use super::auth::Scope;
 use super::views::{self, FileProblem, FormView, Lang, Listed};
+use super::EditorApp;
 use super::{html, said};
-use crate::edit::form::FieldMsg;
+use crate::edit::field_msg::FieldMsg;
 use crate::edit::{EditError, Opened};
-use crate::serve::http::App;
 use crate::serve::ServeState;
 use crate::vocab::Kind;
 use axum::extract::{Path, Query, State};
@@ -22,7 +22,7 @@ pub struct ListQuery {
 }
 
 pub async fn list(
-    State(app): State<App>,
+    State(app): State<EditorApp>,
     person: Paired,
     Query(query): Query<ListQuery>,
 ) -> Response {
@@ -157,7 +157,7 @@ pub struct OpenQuery {
 }
 
 pub async fn open(
-    State(app): State<App>,
+    State(app): State<EditorApp>,
     person: Paired,
     Path((section, slug)): Path<(String, String)>,
     Query(q): Query<OpenQuery>,

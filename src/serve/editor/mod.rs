@@ -16,7 +16,6 @@ mod removal;
 mod saving;
 mod views;
 
-use super::http::App;
 use crate::edit::upload::MAX_REQUEST;
 use crate::edit::Editor;
 use axum::extract::DefaultBodyLimit;
@@ -26,6 +25,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use views::Lang;
 
@@ -80,7 +80,16 @@ const BODY_SILENCE: std::time::Duration = std::time::Duration::from_secs(30);
 /// files are read and dropped (so the typed text after them still arrives), up to this.
 const RAW_REQUEST: usize = 4 * MAX_REQUEST;
 
-pub fn routes() -> Router<App> {
+/// What the editor's handlers are given: the server's state and the editor's.
+#[derive(Clone)]
+pub struct EditorApp {
+    pub shared: Arc<super::ServeState>,
+    pub editor: Arc<EditorState>,
+}
+
+/// The editor's routes, with their own state (axum's sub-router idiom): they need nothing of
+/// the server's router.
+pub fn routes<S>(app: EditorApp) -> Router<S> {
     Router::new()
         .route("/_edit", get(|| async { Redirect::to("/_edit/") }))
         .route("/_edit/", get(entries::list))
@@ -114,6 +123,7 @@ pub fn routes() -> Router<App> {
             REQUEST_LIMIT,
         ))
         .layer(RequestBodyTimeoutLayer::new(BODY_SILENCE))
+        .with_state(app)
 }
 
 fn lang(headers: &HeaderMap) -> Lang {

@@ -2,8 +2,8 @@
 
 use super::access::{client, editor, session_cookie, Admin, AdminForm, Refused, Tokened};
 use super::auth::Scope;
+use super::EditorApp;
 use super::{html, lang, said, views};
-use crate::serve::http::App;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -13,7 +13,7 @@ use std::net::SocketAddr;
 
 /// The page a pairing link opens (the link is checked, not yet used).
 pub async fn pair_page(
-    State(app): State<App>,
+    State(app): State<EditorApp>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
     headers: HeaderMap,
@@ -36,7 +36,7 @@ pub struct PairForm {
 }
 
 pub async fn pair(
-    State(app): State<App>,
+    State(app): State<EditorApp>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     jar: CookieJar,
@@ -94,7 +94,7 @@ pub async fn pair_another(AdminForm(person, form): AdminForm<PairAnotherForm>) -
 
 /// An owner link opened: a session for its one entry, and its form.
 pub async fn owner_open(
-    State(app): State<App>,
+    State(app): State<EditorApp>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     Path(token): Path<String>,
     headers: HeaderMap,

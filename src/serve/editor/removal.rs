@@ -3,16 +3,16 @@
 
 use super::access::{Admin, AdminForm, Tokened};
 use super::views::{self, Doomed};
+use super::EditorApp;
 use super::{html, said};
 use crate::edit::EditError;
-use crate::serve::http::App;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 /// The page that asks before an entry is deleted: what it is, and what its plaques will show.
 pub async fn confirm(
-    State(app): State<App>,
+    State(app): State<EditorApp>,
     Admin(person): Admin,
     Path((section, slug)): Path<(String, String)>,
 ) -> Response {

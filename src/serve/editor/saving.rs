@@ -6,10 +6,11 @@
 use super::access::Paired;
 use super::entries::{failed_page, form_page};
 use super::html;
-use crate::edit::form::{self, FieldMsg};
+use super::EditorApp;
+use crate::edit::field_msg::FieldMsg;
+use crate::edit::form;
 use crate::edit::upload::{self, Upload, MAX_FILE, MAX_REQUEST};
 use crate::edit::{EditError, Opened};
-use crate::serve::http::App;
 use crate::serve::publish::Outcome;
 use crate::serve::ServeState;
 use axum::extract::{Multipart, Path, State};
@@ -18,7 +19,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use std::sync::Arc;
 
 pub async fn save(
-    State(app): State<App>,
+    State(app): State<EditorApp>,
     person: Paired,
     Path((section, slug)): Path<(String, String)>,
     multipart: Multipart,

@@ -5,7 +5,8 @@
 //! (`i18n/`); this file only gathers what each page shows.
 
 use crate::content::fields::{self, Field, Input};
-use crate::edit::form::{self as edit_form, FieldMsg};
+use crate::edit::field_msg::FieldMsg;
+use crate::edit::form as edit_form;
 use crate::edit::upload::{MAX_FILE, MAX_REQUEST};
 use crate::edit::Opened;
 use crate::error::Diagnostic;
