@@ -105,6 +105,12 @@ fn to_diagnostic(
         return d.at(second.unwrap_or(line), None).with_source(whole_file);
     } else if msg.contains("duplicate entry") {
         d = d.hint("each field may appear once: remove or merge the repeated line");
+    } else if msg.contains("invalid type: floating point") && msg.contains("u64") {
+        // `350.000` is how Vietnamese writes three hundred and fifty thousand: YAML reads 350.
+        d.message = plain_types(&msg);
+        d = d
+            .hint("write a price in đồng as digits alone, without dots or spaces: 350000")
+            .vi("ghi giá bằng chữ số liền nhau, không có dấu chấm: 350000 (không viết 350.000)");
     } else if msg.contains("invalid type") || msg.contains("invalid value") {
         d.message = plain_types(&msg);
         d = d

@@ -432,6 +432,10 @@ fn a_broken_default_file_is_the_one_error_not_its_translations() {
     let err = fails_with(s.path());
     assert!(err.contains("content/homestays/nha-lan.md:3"), "{err}");
     assert!(
+        err.contains("350000"),
+        "the fix for a Vietnamese-written price: {err}"
+    );
+    assert!(
         !err.contains("no `vi` file beside it"),
         "a misleading second error: {err}"
     );
