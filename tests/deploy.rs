@@ -826,3 +826,46 @@ fn targets_are_checked_before_anything_is_sent() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("deploy: s3://BUCKET"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_storage_that_takes_the_request_and_never_answers_is_given_up_on() {
+    let site = built_site(1);
+    // A server that accepts every connection and says nothing (a stalled proxy, a portal).
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in silent.incoming().flatten() {
+            held.push(conn);
+        }
+    });
+    let mut child = Command::new(bin())
+        .args(["deploy", &format!("s3://{BUCKET}"), "--site"])
+        .arg(site.path())
+        .args(["--endpoint", &format!("http://127.0.0.1:{port}")])
+        .env("AWS_ACCESS_KEY_ID", KEY)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // It ends by itself (a hang would hold the site lock, and every build, forever).
+    let deadline = Instant::now() + Duration::from_secs(240);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the deploy still waits for a storage that never answers");
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(
+        e.contains("no answer from the storage"),
+        "said while it waits: {e}"
+    );
+    assert!(e.contains("cannot reach the storage"), "{e}");
+    // And the site is free to build again.
+    assert!(build(site.path(), &[]).status.success());
+}

@@ -101,7 +101,20 @@ fn check_bucket(bucket: &str) -> Result<(), String> {
 /// An endpoint is a web address of the storage's API.
 pub fn check_endpoint(endpoint: &str) -> Result<(), String> {
     match url::Url::parse(endpoint) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(()),
+        // Credentials in the address would be printed in messages and kept in shell history.
+        Ok(u) if !u.username().is_empty() || u.password().is_some() => Err(
+            "the endpoint holds a user name or password: give the storage's address alone, and the keys in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or an AWS profile)".into(),
+        ),
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
+            if u.path() != "/" || u.query().is_some() {
+                return Err(format!(
+                    "endpoint `{endpoint}` has a path: give the storage's address alone ({}://{}), and the bucket and folder in the target, s3://BUCKET/FOLDER",
+                    u.scheme(),
+                    u.host_str().unwrap_or_default()
+                ));
+            }
+            Ok(())
+        }
         _ => Err(format!(
             "endpoint `{endpoint}` is not a web address: write the storage's API address, e.g. https://<account>.r2.cloudflarestorage.com or http://127.0.0.1:9000"
         )),
@@ -134,6 +147,19 @@ fn check_branch(branch: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_endpoint_is_an_address_alone_without_credentials_or_a_path() {
+        assert!(check_endpoint("http://127.0.0.1:9000").is_ok());
+        assert!(check_endpoint("https://acc.r2.cloudflarestorage.com/").is_ok());
+        let path = check_endpoint("http://127.0.0.1:9000/site").unwrap_err();
+        assert!(path.contains("s3://BUCKET/FOLDER"), "{path}");
+        let secret = check_endpoint("http://user:pw@127.0.0.1:9000").unwrap_err();
+        assert!(
+            !secret.contains("pw"),
+            "the password is not repeated: {secret}"
+        );
+    }
 
     #[test]
     fn reads_targets() {

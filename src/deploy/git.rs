@@ -327,8 +327,12 @@ fn add_folder(
 fn git(dir: &Path, args: &[&str], env: &[(&str, String)]) -> std::result::Result<String, String> {
     let mut cmd = Command::new("git");
     cmd.current_dir(dir).args(args);
-    // Never stop to ask for a password: a deploy may run unattended.
+    // Never stop to ask for a password: a deploy may run unattended. A remote over HTTP that
+    // sends less than 1 KB/s for 30 s is given up on: a stalled link must not hang a deploy
+    // that holds the site lock.
     cmd.env("GIT_TERMINAL_PROMPT", "0");
+    cmd.env("GIT_HTTP_LOW_SPEED_LIMIT", "1000");
+    cmd.env("GIT_HTTP_LOW_SPEED_TIME", "30");
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -86,6 +86,9 @@ pub fn run(target: &Target, opts: &Options) -> Result<Summary> {
             Diagnostic::error(&dir, "the built site is empty").hint("run `waymark build` first"),
         ));
     }
+    if let Target::S3 { prefix, .. } = target {
+        warn_prefix(prefix, &config.base_url);
+    }
     match target {
         Target::S3 {
             bucket,
@@ -103,5 +106,21 @@ pub fn run(target: &Target, opts: &Options) -> Result<Summary> {
             opts,
         ),
         Target::Git { branch } => git::deploy(branch, opts, &dir, &objects, &config.title),
+    }
+}
+
+/// A site put under a folder of the bucket links and leads its short links to the folder only
+/// when `base_url` ends with it: said before anything is sent.
+fn warn_prefix(prefix: &str, base_url: &str) {
+    if prefix.is_empty() {
+        return;
+    }
+    let path = url::Url::parse(base_url)
+        .map(|u| u.path().trim_matches('/').to_string())
+        .unwrap_or_default();
+    if path != prefix && !path.ends_with(&format!("/{prefix}")) {
+        eprintln!(
+            "warning: the site goes under `{prefix}/` of the bucket, but site.yaml's base_url ({base_url}) does not end with /{prefix}: its links and short links would lead outside that folder\n  = help: set base_url to the address the folder is served at (…/{prefix}) and build again"
+        );
     }
 }

@@ -22,6 +22,8 @@ use url::Url;
 const EXPIRES: Duration = Duration::from_secs(3600);
 /// Tries after the first, waiting 0.25, 0.5, 1 and 2 s: a dead endpoint fails in under 4 s.
 const RETRIES: u32 = 4;
+/// How long a request may wait for the storage's answer once it is sent.
+const ANSWER_WAIT: Duration = Duration::from_secs(10);
 const FIRST_WAIT: Duration = Duration::from_millis(250);
 
 pub struct Where<'a> {
@@ -211,6 +213,10 @@ impl Client {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_secs(10)))
+            // A storage that takes the request and never answers is given up on (and the
+            // request tried again): a stalled proxy or captive portal must not hang a deploy,
+            // which holds the site lock. A large body still has the global limit to be sent in.
+            .timeout_recv_response(Some(ANSWER_WAIT))
             .timeout_global(Some(Duration::from_secs(300)))
             .max_idle_connections_per_host(64)
             .user_agent(concat!("waymark-deploy/", env!("CARGO_PKG_VERSION")))
@@ -423,6 +429,13 @@ impl Client {
                 Ok(ref a) => a.status >= 500 || a.status == 429,
                 Err(_) => true,
             };
+            if retry && tries <= RETRIES && result.is_err() && tries == 1 {
+                // Said once, so that a slow storage is not a silent terminal.
+                eprintln!(
+                    "no answer from the storage at {} yet; trying again ({RETRIES} more times at most)",
+                    self.endpoint
+                );
+            }
             if !retry || tries > RETRIES {
                 let took = start.elapsed().as_secs_f64();
                 return Err(match result {
