@@ -1627,12 +1627,12 @@ fn admins_see_who_changed_what_with_each_commit_and_volunteers_do_not() {
     ]);
     let ed = start(s.path(), &["--commit"]);
     let admin = pair(&ed.pair_link, "Lan");
-    let fields = form_of(&admin, &ed.base, "homestays/nha-lan");
-    let r = save(
+    let r = save_one(
         &admin,
         &ed.base,
         "homestays/nha-lan",
-        &with(&fields, &[("f.price_from", Some("330000"))]),
+        "f.price_from",
+        "330000",
     );
     assert_eq!(r.status, 303, "{}", r.body);
     let page = admin.get(&format!("{}/_edit/activity", ed.base));
@@ -1664,12 +1664,12 @@ fn a_save_that_changes_the_price_leaves_the_owners_lists_as_written() {
     let s = site(&[("content/homestays/nha-lan.md", text)]);
     let ed = start(s.path(), &[]);
     let lan = pair(&ed.pair_link, "Lan");
-    let fields = form_of(&lan, &ed.base, "homestays/nha-lan");
-    let r = save(
+    let r = save_one(
         &lan,
         &ed.base,
         "homestays/nha-lan",
-        &with(&fields, &[("f.price_from", Some("300000"))]),
+        "f.price_from",
+        "300000",
     );
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(

@@ -23,13 +23,7 @@ fn a_save_is_live_when_the_editor_answers_and_a_broken_change_publishes_nothing(
     assert!(live_page(s.path()).contains("250"), "published at start");
 
     let b = pair(&ed.pair_link, "Lan");
-    let fields = form_of(&b, &ed.base, "homestays/nha-lan");
-    let r = save(
-        &b,
-        &ed.base,
-        "homestays/nha-lan",
-        &with(&fields, &[("f.price_from", Some("320000"))]),
-    );
+    let r = save_one(&b, &ed.base, "homestays/nha-lan", "f.price_from", "320000");
     assert_eq!(r.status, 303, "{}", r.body);
     let to = r.header("location").unwrap().to_string();
     assert!(to.contains("live=yes"), "{to}");
@@ -223,12 +217,12 @@ fn with_a_deploy_target_in_site_yaml_each_publish_goes_to_the_pages_branch() {
     assert!(page("pages").contains("Nhà Lan"));
 
     let lan = pair(&ed.pair_link, "Lan");
-    let fields = form_of(&lan, &ed.base, "homestays/nha-lan");
-    let r = save(
+    let r = save_one(
         &lan,
         &ed.base,
         "homestays/nha-lan",
-        &with(&fields, &[("f.price_from", Some("380000"))]),
+        "f.price_from",
+        "380000",
     );
     assert_eq!(r.status, 303, "{}", r.body);
     assert!(r.header("location").unwrap().contains("live=yes"));

@@ -100,13 +100,7 @@ fn ticking_draft_in_the_editor_keeps_the_site_building() {
     let s = a_site();
     let ed = start(s.path(), &[]);
     let b = pair(&ed.pair_link, "Lan");
-    let fields = form_of(&b, &ed.base, "relics/thanh-nha-mac");
-    let r = save(
-        &b,
-        &ed.base,
-        "relics/thanh-nha-mac",
-        &with(&fields, &[("f.draft", Some("on"))]),
-    );
+    let r = save_one(&b, &ed.base, "relics/thanh-nha-mac", "f.draft", "on");
     assert_eq!(r.status, 303, "{}", r.body);
     assert!(read(s.path().join("content/relics/thanh-nha-mac.md")).contains("draft: true"));
     assert!(wait_for_page(

@@ -123,13 +123,7 @@ fn behind_caddy_a_phone_pairs_saves_and_the_visitor_reads_it_live() {
         cookie: Some(cookie.split(';').next().unwrap().to_string()),
         lang: "vi",
     };
-    let fields = form_of(&lan, &web, "homestays/nha-lan");
-    let r = save(
-        &lan,
-        &web,
-        "homestays/nha-lan",
-        &with(&fields, &[("f.price_from", Some("320000"))]),
-    );
+    let r = save_one(&lan, &web, "homestays/nha-lan", "f.price_from", "320000");
     assert_eq!(r.status, 303, "{}", r.body);
     assert!(r.header("location").unwrap().contains("live=yes"));
     // Live for the visitor the moment the phone is told so.
