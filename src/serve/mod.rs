@@ -145,7 +145,7 @@ pub fn run(mut opts: Options) -> i32 {
         pins_codes: opts.edit,
         publisher: opts
             .publish
-            .then(|| Arc::new(publish::Publisher::new(&opts.site))),
+            .then(|| Arc::new(publish::Publisher::new(&opts.site, build_opts.memo.clone()))),
     });
     rebuild_guarded(&shared, &build_opts, true, &HashSet::new());
 

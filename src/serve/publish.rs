@@ -34,12 +34,13 @@ pub struct Publisher {
 }
 
 impl Publisher {
-    pub fn new(site: &Path) -> Publisher {
+    /// `memo`: the preview's parsed files, shared (a file is parsed once for both builds).
+    pub fn new(site: &Path, memo: Option<std::sync::Arc<crate::content::Memo>>) -> Publisher {
         Publisher {
             // The site's own base URL and no drafts: what `waymark build` makes.
             opts: BuildOptions {
                 site: site.to_path_buf(),
-                memo: Some(Default::default()),
+                memo,
                 ..BuildOptions::default()
             },
             last: Mutex::new(Last {
