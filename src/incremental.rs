@@ -161,3 +161,32 @@ pub fn selection(before: &Fingerprints, now: &Fingerprints, site: &Site) -> Opti
         lists: !cards.is_empty(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `build` keeps the fingerprints as JSON beside the site it publishes: nearby distances
+    /// must read back exactly, or every entry looks moved and one title edit renders them all.
+    #[test]
+    fn nearby_distances_read_back_exactly() {
+        let nearby: Vec<Nearby> = (0..2000u32)
+            .map(|i| {
+                let (a, b) = (f64::from(i) * 0.000_731, f64::from(i % 97) * 0.013_3);
+                let km = 6371.0 * (a.sin() * b.cos()).acos().abs() / 7.0;
+                Nearby {
+                    relics: vec![(i as usize, km)],
+                    homestays: vec![(0, km / 3.0)],
+                }
+            })
+            .collect();
+        let kept = Fingerprints {
+            nearby: nearby.clone(),
+            ..Fingerprints::default()
+        };
+        let read: Fingerprints =
+            serde_json::from_slice(&serde_json::to_vec(&kept).unwrap()).unwrap();
+        let differ = nearby.iter().zip(&read.nearby).filter(|(a, b)| a != b);
+        assert_eq!(differ.count(), 0);
+    }
+}
