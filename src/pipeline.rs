@@ -188,46 +188,62 @@ pub struct Report {
     pub timings: crate::progress::Timings,
     /// The heaviest entry page: its path under output/ and its gzipped size in bytes.
     pub largest_page: Option<(String, usize)>,
+    /// Of the files, the paths (under the output folder) of those that changed.
+    pub changed_paths: Vec<String>,
     /// What a print run made.
     pub printed: Option<print::Printed>,
 }
 
-/// The website of a loaded model, its media processed, into `emit`: what `build` and `check`
-/// share.
-fn website(
-    mut model: Model,
-    mut processed: media::Processed,
-    emit: &Emitter,
-    p: &mut Pipeline,
-) -> Result<(Model, Report)> {
-    // Before the pages: the service worker's digest covers the photos too.
-    emit.put_all(std::mem::take(&mut processed.files))?;
-    let pages = p.website(&model.site, &processed.media, &model.theme, None, emit)?;
-    let report = website_report(&mut model, processed, pages, 0, emit);
-    Ok((model, report))
+/// What the website is made from: a model and its processed media, only read.
+pub struct Sources<'a> {
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub media: &'a media::Media,
+    /// The media stage's files (photos from the cache), put again by every run.
+    pub media_files: &'a [output::OutFile],
 }
 
-/// What a website build made: `pages` in all, `kept` of them from the published site.
-fn website_report(
-    model: &mut Model,
-    processed: media::Processed,
-    pages: usize,
-    kept: usize,
-    emit: &Emitter,
-) -> Report {
-    let mut warnings = std::mem::take(&mut model.warnings);
-    warnings.extend(processed.warnings);
+impl<'a> Sources<'a> {
+    pub fn new(model: &'a Model, processed: &'a media::Processed) -> Sources<'a> {
+        Sources {
+            site: &model.site,
+            theme: &model.theme,
+            media: &processed.media,
+            media_files: &processed.files,
+        }
+    }
+}
+
+/// The whole website into `emit`: what `check` does, and `build` when it cannot tell what changed.
+fn website(from: &Sources, emit: &Emitter, p: &mut Pipeline) -> Result<usize> {
+    // Before the pages: the service worker's digest covers the photos too.
+    emit.put_all(from.media_files.to_vec())?;
+    p.website(from.site, from.media, from.theme, None, emit)
+}
+
+/// What a website run made: `pages` in all, `kept` of them from the published site.
+fn website_report(from: &Sources, pages: usize, kept: usize, emit: &Emitter) -> Report {
     Report {
-        entries: model.site.entries.len(),
+        entries: from.site.entries.len(),
         pages,
         kept,
-        codes: model.site.entries.len(),
-        photos: (processed.media.photos.len(), processed.photos_processed),
+        codes: from.site.entries.len(),
         files: emit.count(|_| true),
-        warnings,
         largest_page: emit.largest_page(),
         ..Report::default()
     }
+}
+
+/// A model's warnings and its media's, in that order, with the photos counted into `report`.
+fn with_warnings(
+    mut report: Report,
+    model: &mut Model,
+    processed: &mut media::Processed,
+) -> Report {
+    report.warnings = std::mem::take(&mut model.warnings);
+    report.warnings.append(&mut processed.warnings);
+    report.photos = (processed.media.photos.len(), processed.photos_processed);
+    report
 }
 
 /// What a build keeps with the site it publishes, so that the next build renders only the
@@ -239,16 +255,16 @@ struct Published {
     pages: incremental::Fingerprints,
 }
 
-fn environment(model: &Model) -> u64 {
+fn environment(site: &Site, theme: &Theme) -> u64 {
     let mut d = crate::output::Digest::default();
     // Another build of Waymark may render otherwise: its length and time stand for its code.
     let exe = std::env::current_exe().and_then(std::fs::metadata);
     let stamp = exe.ok().map(|m| (m.len(), m.modified().ok()));
     d.write(format!("{stamp:?}").as_bytes());
-    d.write(format!("{:?}", model.site.config).as_bytes());
-    d.write(format!("{:?}", model.site.retired).as_bytes());
-    d.write(format!("{:?}", model.site.held).as_bytes());
-    d.write(&model.theme.digest.to_le_bytes());
+    d.write(format!("{:?}", site.config).as_bytes());
+    d.write(format!("{:?}", site.retired).as_bytes());
+    d.write(format!("{:?}", site.held).as_bytes());
+    d.write(&theme.digest.to_le_bytes());
     d.finish()
 }
 
@@ -261,34 +277,58 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     let _lock = lock::SiteLock::take(&opts.site);
     let mut p = Pipeline::new(opts);
     // Loaded first: a site that cannot be read makes no output folder.
-    let model = p.load(opts)?;
+    let mut model = p.load(opts)?;
+    let mut processed = p.media(&model.site)?;
+    let from = Sources::new(&model, &processed);
+    let report = publish(&out, &from, None, &mut p)?;
+    let t = Instant::now();
+    model.ledger.save(&opts.site)?;
+    p.timings.push(("plaques.lock", t.elapsed()));
+    let mut report = with_warnings(report, &mut model, &mut processed);
+    report.timings = p.timings;
+    Ok(report)
+}
+
+/// The website of `from` published into `out`'s `site/` (and `moved/`) as a new generation,
+/// switched in at once: only the pages whose fingerprints differ from the published site's
+/// are rendered, the rest kept as published. `fingerprints`: the model's, when the caller has
+/// them. What `build` and `serve --publish` share; the caller holds the site lock.
+pub fn publish(
+    out: &Path,
+    from: &Sources,
+    fingerprints: Option<incremental::Fingerprints>,
+    p: &mut Pipeline,
+) -> Result<Report> {
+    let site = from.site;
     // Files are written as they are made; nothing is published until `finish` switches to them.
     let t = Instant::now();
-    let writer = Writer::begin(&out, &[crate::address::SITE, crate::address::MOVED])?;
-    let sizes = output::PageSizes::load(&opts.site);
+    let writer = Writer::begin(out, &[crate::address::SITE, crate::address::MOVED])?;
+    let sizes = output::PageSizes::load(&site.root);
     p.timings.push(("begin output", t.elapsed()));
     let emit = Emitter::measuring(&writer).remembering(&sizes);
-    let processed = p.media(&model.site)?;
     let t = Instant::now();
     let now = Published {
-        environment: environment(&model),
-        pages: incremental::fingerprints(&model.site, &processed.media),
+        environment: environment(site, from.theme),
+        pages: fingerprints.unwrap_or_else(|| incremental::fingerprints(site, from.media)),
     };
     let before: Option<Published> =
         (writer.published_state()).and_then(|b| serde_json::from_slice(&b).ok());
-    let whole = published_whole(&writer, &model.site);
+    let whole = published_whole(&writer, site);
     if !whole {
         writer.republish();
     }
     let selection = before
         .filter(|b| b.environment == now.environment && whole)
-        .and_then(|b| incremental::selection(&b.pages, &now.pages, &model.site));
+        .and_then(|b| incremental::selection(&b.pages, &now.pages, site));
     p.timings.push(("compare", t.elapsed()));
-    let (model, mut report) = match &selection {
-        None => website(model, processed, &emit, &mut p)?,
-        Some(only) => changed_pages(model, processed, only, &writer, &emit, &mut p)?,
+    let mut report = match &selection {
+        None => {
+            let pages = website(from, &emit, p)?;
+            website_report(from, pages, 0, &emit)
+        }
+        Some(only) => changed_pages(from, only, &writer, &emit, p)?,
     };
-    render::moved(&model.site, &emit)?;
+    render::moved(site, &emit)?;
     report.files = emit.count(|_| true);
     drop(emit);
 
@@ -297,13 +337,12 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     let state = serde_json::to_vec(&now).map_err(|e| Error::Usage(e.to_string()))?;
     writer.keep_state(&state)?;
     let written = writer.finish()?;
-    model.ledger.save(&opts.site)?;
     sizes.save();
     p.timings.push(("finish output", t.elapsed()));
-    report.out = out;
+    report.out = out.to_path_buf();
     report.changed = written.changed;
     report.gone = written.gone;
-    report.timings = p.timings;
+    report.changed_paths = written.changed_paths;
     Ok(report)
 }
 
@@ -319,20 +358,19 @@ fn published_whole(writer: &Writer, site: &Site) -> bool {
 /// The pages `only` selects rendered again, and every other file of the published site kept as
 /// it is, into `emit`: the same files a whole build would make.
 fn changed_pages(
-    mut model: Model,
-    mut processed: media::Processed,
+    from: &Sources,
     only: &render::Selection,
     writer: &Writer,
     emit: &Emitter,
     p: &mut Pipeline,
-) -> Result<(Model, Report)> {
-    emit.put_all(std::mem::take(&mut processed.files))?;
+) -> Result<Report> {
+    emit.put_all(from.media_files.to_vec())?;
     let t = Instant::now();
-    let (site, theme) = (&model.site, &model.theme);
+    let (site, theme) = (from.site, from.theme);
     let progress = p.progress.clone();
     let made = render::website_without_worker(
         site,
-        &processed.media,
+        from.media,
         theme,
         Some(only),
         progress.as_deref(),
@@ -369,8 +407,7 @@ fn changed_pages(
     }
     render::finish(site, theme, emit)?;
     p.timings.push(("render changed pages", t.elapsed()));
-    let report = website_report(&mut model, processed, made + kept, kept, emit);
-    Ok((model, report))
+    Ok(website_report(from, made + kept, kept, emit))
 }
 
 /// Every problem a build would meet, and the warnings only a check gives (missing translations,
@@ -379,9 +416,11 @@ pub fn check(opts: &BuildOptions) -> Result<Report> {
     let _lock = lock::SiteLock::take(&opts.site);
     let mut p = Pipeline::new(opts);
     let emit = Emitter::measuring(&Discard);
-    let model = p.load(opts)?;
-    let processed = p.media(&model.site)?;
-    let (model, mut report) = website(model, processed, &emit, &mut p)?;
+    let mut model = p.load(opts)?;
+    let mut processed = p.media(&model.site)?;
+    let pages = website(&Sources::new(&model, &processed), &emit, &mut p)?;
+    let report = website_report(&Sources::new(&model, &processed), pages, 0, &emit);
+    let mut report = with_warnings(report, &mut model, &mut processed);
     let site = &model.site;
     for e in &site.entries {
         let missing: Vec<&str> = (site.config.languages.iter())

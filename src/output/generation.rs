@@ -48,7 +48,7 @@ pub struct Writer {
     /// Files written to disk (neither in this generation nor linked from the published one).
     written: AtomicUsize,
     /// Files that differ from the published ones, or are new.
-    changed: AtomicUsize,
+    changed: Mutex<Vec<String>>,
     finished: bool,
 }
 
@@ -84,7 +84,7 @@ impl Writer {
             }
         }
         // Kept files are not this run's changes.
-        writer.changed.store(0, Ordering::Relaxed);
+        writer.changed.lock().clear();
         Ok(writer)
     }
 
@@ -150,7 +150,7 @@ impl Writer {
             republish: Default::default(),
             not_published,
             written: AtomicUsize::new(0),
-            changed: AtomicUsize::new(0),
+            changed: Mutex::default(),
             finished: false,
         })
     }
@@ -228,7 +228,7 @@ impl Writer {
     pub fn put(&self, file: &OutFile, fingerprint: &str) -> Result<()> {
         let recorded = self.published(&file.path) == Some(fingerprint);
         if !recorded {
-            self.changed.fetch_add(1, Ordering::Relaxed);
+            self.changed.lock().push(file.path.clone());
         }
         // This generation holds it as it is (and still has it: not deleted from the output by hand).
         let same = self
@@ -243,7 +243,7 @@ impl Writer {
             && (self.current.as_ref()).is_some_and(|(dir, _)| dir.join(&file.path).is_file());
         if !same && recorded && !published {
             // Deleted from the published output by hand: this run puts it back.
-            self.changed.fetch_add(1, Ordering::Relaxed);
+            self.changed.lock().push(file.path.clone());
         }
         if published {
             // Published as it is: linked from there at `finish`, and only if the run changed
@@ -353,7 +353,7 @@ impl Writer {
                 .filter(|p| !new.contains_key(*p) && !pending.contains(p.as_str()))
                 .count()
         };
-        let unchanged = self.changed.load(Ordering::Relaxed) == 0 && gone == 0;
+        let unchanged = self.changed.lock().is_empty() && gone == 0;
         let unchanged = unchanged && !self.republish.load(Ordering::Relaxed);
         if let (true, Some((published, _))) = (unchanged, &self.current) {
             // The published output stays; this generation keeps what it has (`Drop` records it).
@@ -366,6 +366,7 @@ impl Writer {
                 unchanged: kept - written,
                 deleted: 0,
                 changed: 0,
+                changed_paths: Vec::new(),
             });
         }
         let dir = self.current.as_ref().map(|(dir, _)| dir.clone());
@@ -410,12 +411,14 @@ impl Writer {
         write_manifest(&self.gen, &new)?;
         switch(&self.out, self.target)?;
         let written = self.written.load(Ordering::Relaxed);
+        let changed_paths = std::mem::take(&mut *self.changed.lock());
         Ok(Written {
             gone,
             written,
             unchanged: new.len() - written,
             deleted: stale.len(),
-            changed: self.changed.load(Ordering::Relaxed),
+            changed: changed_paths.len(),
+            changed_paths,
         })
     }
 }

@@ -253,7 +253,7 @@ pub fn check_target(out: &Path, force: bool) -> Result<()> {
 }
 
 /// What a write did, for the summary and the tests.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Written {
     /// Files written to disk (not linked from the published generation).
     pub written: usize,
@@ -261,6 +261,8 @@ pub struct Written {
     pub deleted: usize,
     /// Files that differ from the published ones, or were not published: what the build changed.
     pub changed: usize,
+    /// Their paths.
+    pub changed_paths: Vec<String>,
     /// Published files that this build did not make.
     pub gone: usize,
 }

@@ -94,6 +94,19 @@ struct Kept {
     site: crate::site::Site,
     theme: crate::theme::Theme,
     media: crate::media::Media,
+    /// The media stage's files (photos from the cache), which every publish puts again.
+    media_files: Vec<OutFile>,
+}
+
+impl Kept {
+    fn sources(&self) -> crate::pipeline::Sources<'_> {
+        crate::pipeline::Sources {
+            site: &self.site,
+            theme: &self.theme,
+            media: &self.media,
+            media_files: &self.media_files,
+        }
+    }
 }
 
 pub fn run(mut opts: Options) -> i32 {
@@ -123,9 +136,14 @@ pub fn run(mut opts: Options) -> i32 {
         opts.bind.to_string()
     };
     let base_url = format!("http://{public_host}:{port}");
+    if opts.publish && opts.drafts {
+        eprintln!("error: --drafts with --publish: drafts are never published; preview them with a `waymark serve --drafts` of their own");
+        return 2;
+    }
     let build_opts = BuildOptions {
         site: opts.site.clone(),
-        base_url: Some(base_url.clone()),
+        // Published, the preview is the live site: its own addresses, as `waymark build` makes them.
+        base_url: (!opts.publish).then(|| base_url.clone()),
         drafts: opts.drafts,
         memo: Some(Default::default()),
         ..BuildOptions::default()
@@ -145,7 +163,7 @@ pub fn run(mut opts: Options) -> i32 {
         pins_codes: opts.edit,
         publisher: opts
             .publish
-            .then(|| Arc::new(publish::Publisher::new(&opts.site, build_opts.memo.clone()))),
+            .then(|| Arc::new(publish::Publisher::new(&opts.site))),
     });
     rebuild_guarded(&shared, &build_opts, true, &HashSet::new());
 
@@ -290,10 +308,7 @@ fn rebuild_guarded(
     // when it did not.
     if let Some(publisher) = &shared.publisher {
         let problem = shared.problem.read().clone();
-        match problem {
-            None => publisher.publish(),
-            Some(why) => publisher.refused(started, &why),
-        }
+        publisher.settle(started, problem.as_deref());
     }
 }
 
@@ -303,9 +318,12 @@ fn rebuild(shared: &ServeState, opts: &BuildOptions, full: bool, changed: &HashS
     let failed = shared.problem.read().is_some();
     if !full && !failed {
         let mut kept = shared.kept.lock();
-        if let Some(Kept { site, theme, media }) = kept.as_mut() {
-            if let Some(p) = patch::apply(site, changed) {
-                render_patch(shared, site, theme, media, p, start);
+        if let Some(kept) = kept.as_mut() {
+            if let Some(p) = patch::apply(&mut kept.site, changed) {
+                match &shared.publisher {
+                    Some(publisher) => publish_patch(shared, publisher, kept, p, start),
+                    None => render_patch(shared, kept, p, start),
+                }
                 let _ = std::io::stdout().flush();
                 return;
             }
@@ -320,17 +338,21 @@ fn rebuild(shared: &ServeState, opts: &BuildOptions, full: bool, changed: &HashS
         }) => {
             let site = &kept.site;
             let count = rendered.len();
-            swap_in(shared, rendered, partial);
+            // Published, the site is served from disk: only print files are kept, made anew.
+            swap_in(shared, rendered, partial && shared.publisher.is_none());
             for w in &warnings {
                 eprintln!("{w}\n");
             }
             shared.remember(site);
             *shared.diagnostics.write() = warnings.clone();
+            let made = match shared.publisher {
+                Some(_) => String::new(),
+                None => format!(" ({count} files made)"),
+            };
             println!(
-                "{} {} entries ({} files made) in {} ms",
+                "{} {} entries{made} in {} ms",
                 if partial { "rebuilt" } else { "built" },
                 site.entries.len(),
-                count,
                 start.elapsed().as_millis()
             );
             *shared.kept.lock() = Some(kept);
@@ -344,14 +366,10 @@ fn rebuild(shared: &ServeState, opts: &BuildOptions, full: bool, changed: &HashS
 
 /// Render a patched model: the edited entries' pages first, published and announced at once;
 /// then, when lists show what changed, the lists and the pages whose nearby lists show it.
-fn render_patch(
-    shared: &ServeState,
-    site: &mut crate::site::Site,
-    theme: &crate::theme::Theme,
-    media: &crate::media::Media,
-    p: patch::Patch,
-    start: Instant,
-) {
+fn render_patch(shared: &ServeState, kept: &mut Kept, p: patch::Patch, start: Instant) {
+    let Kept {
+        site, theme, media, ..
+    } = kept;
     let render = |site: &crate::site::Site, entries: HashSet<usize>, lists: bool| {
         let made = crate::output::Collect::default();
         let emit = crate::output::Emitter::new(&made);
@@ -395,6 +413,39 @@ fn render_patch(
     shared.remember(site);
     // What is served is now the patched model: the next rebuild compares with it.
     *shared.last.lock() = Some(incremental::fingerprints(site, media));
+}
+
+/// Publish a patched model (`--publish`): its edited pages, and the lists and nearby lists that
+/// show what changed, in one new generation of `output/`.
+fn publish_patch(
+    shared: &ServeState,
+    publisher: &publish::Publisher,
+    kept: &mut Kept,
+    p: patch::Patch,
+    start: Instant,
+) {
+    let edited = p.edited;
+    if p.lists(&mut kept.site).is_some() {
+        forget_print(shared);
+    }
+    let now = incremental::fingerprints(&kept.site, &kept.media);
+    match publisher.publish(&kept.sources(), now.clone()) {
+        Ok(report) => {
+            *shared.problem.write() = None;
+            println!(
+                "updated the page(s) of {edited} file(s) in {} ms",
+                start.elapsed().as_millis()
+            );
+            broadcast(
+                shared,
+                live::LiveEvent::new("reload", &live::pages(&report.changed_paths)),
+            );
+        }
+        // The model is patched and the live site is not: the next rebuild loads everything.
+        Err(e) => return report(shared, &e),
+    }
+    shared.remember(&kept.site);
+    *shared.last.lock() = Some(now);
 }
 
 /// The print files of the kept site no longer stand: each is made again when next asked for.
@@ -529,8 +580,8 @@ fn make(shared: &ServeState, opts: &BuildOptions, full: bool) -> crate::error::R
         ledger,
         mut warnings,
     } = pipeline.load(opts)?;
-    let processed = pipeline.media(&site)?;
-    warnings.extend(processed.warnings);
+    let mut processed = pipeline.media(&site)?;
+    warnings.append(&mut processed.warnings);
     let t = Instant::now();
     let now = incremental::fingerprints(&site, &processed.media);
     let last = shared.last.lock().clone();
@@ -539,13 +590,28 @@ fn make(shared: &ServeState, opts: &BuildOptions, full: bool) -> crate::error::R
         _ => None,
     };
     pipeline.timings.push(("compare", t.elapsed()));
-    let kept = crate::output::Collect::default();
-    let emit = crate::output::Emitter::new(&kept);
-    emit.put_all(processed.files)?;
-    pipeline.website(&site, &processed.media, &theme, selection.as_ref(), &emit)?;
-    // Print files are made when the print pages are first asked for (`print_files`).
-    drop(emit);
-    let files = kept.into_files();
+    let files = match &shared.publisher {
+        // Served from disk, as published.
+        Some(publisher) => {
+            let from = crate::pipeline::Sources {
+                site: &site,
+                theme: &theme,
+                media: &processed.media,
+                media_files: &processed.files,
+            };
+            publisher.publish(&from, now.clone())?;
+            Vec::new()
+        }
+        None => {
+            let kept = crate::output::Collect::default();
+            let emit = crate::output::Emitter::new(&kept);
+            emit.put_all(processed.files.clone())?;
+            pipeline.website(&site, &processed.media, &theme, selection.as_ref(), &emit)?;
+            // Print files are made when the print pages are first asked for (`print_files`).
+            drop(emit);
+            kept.into_files()
+        }
+    };
     if shared.pins_codes {
         ledger.save(&opts.site)?;
     }
@@ -560,6 +626,7 @@ fn make(shared: &ServeState, opts: &BuildOptions, full: bool) -> crate::error::R
             site,
             theme,
             media: processed.media,
+            media_files: processed.files,
         },
         files,
         partial: selection.is_some(),
@@ -685,9 +752,17 @@ fn respond(shared: &ServeState, raw: &str) -> (u16, String, Vec<u8>) {
     } else {
         vec![key.clone(), format!("{key}/index.html")]
     };
+    // Published (`--publish`), the site's files are on disk, as the web server in front serves them.
+    let file = |k: &str| match &shared.publisher {
+        Some(publisher) if k.starts_with(crate::address::SITE) => {
+            let path = publisher.out().join(k);
+            path.is_file().then(|| std::fs::read(path).ok()).flatten()
+        }
+        _ => files.get(k).and_then(|d| bytes(d)),
+    };
     let found = candidates
         .iter()
-        .find_map(|k| files.get(k).and_then(|d| bytes(d)).map(|b| (k.clone(), b)));
+        .find_map(|k| file(k).map(|b| (k.clone(), b)));
     let (status, name, body) = match found {
         Some((k, b)) => (200, k, b),
         None if is_print && key.ends_with('/') => (
@@ -695,7 +770,7 @@ fn respond(shared: &ServeState, raw: &str) -> (u16, String, Vec<u8>) {
             "index.html".into(),
             print_index(&files, &key).into_bytes(),
         ),
-        None => match files.get(crate::address::NOT_FOUND).and_then(|d| bytes(d)) {
+        None => match file(crate::address::NOT_FOUND) {
             Some(b) => (404, "404.html".into(), b),
             None => (404, "404.txt".into(), b"not found".to_vec()),
         },

@@ -1,14 +1,16 @@
-//! `serve --publish`: after every good rebuild of the preview, the site is built into
-//! `output/` exactly as `waymark build` builds it (the same pipeline, incremental, a new
-//! generation switched in at once), so that a web server serving `output/site/` shows a save
-//! seconds after it. A build that fails publishes nothing: the live site stays as it was.
-//! When `site.yaml` names a `deploy:` target, each publish is then deployed there as
+//! `serve --publish`: the preview's model is the live site's (the site's own base URL, no
+//! drafts), and every good rebuild or patch of it is published into `output/` as `waymark
+//! build` publishes (`pipeline::publish`: only the pages that changed rendered, a new
+//! generation switched in at once), so that a web server serving `output/site/` shows a save a
+//! moment after it. The preview then serves the published files from disk rather than keeping
+//! a second copy in memory. A rebuild that fails publishes nothing: the live site stays as it
+//! was. When `site.yaml` names a `deploy:` target, each publish is then deployed there as
 //! `waymark deploy` deploys it (only what changed is sent), and is live once that is done.
 //! The editor waits for the publish that follows its save, to say whether it is live.
 
-use crate::BuildOptions;
+use crate::pipeline::{Pipeline, Report, Sources};
 use parking_lot::{Condvar, Mutex};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// How a publish ended.
@@ -20,59 +22,81 @@ pub enum Outcome {
 }
 
 struct Last {
-    /// When the last publish (or the rebuild that refused to publish) began.
+    /// When the rebuild of the last publish (or of the one that refused to publish) began.
     started: Option<Instant>,
     outcome: Option<Outcome>,
 }
 
 pub struct Publisher {
-    opts: BuildOptions,
+    site: PathBuf,
+    out: PathBuf,
     last: Mutex<Last>,
     ended: Condvar,
-    /// One publish at a time.
-    one: Mutex<()>,
 }
 
 impl Publisher {
-    /// `memo`: the preview's parsed files, shared (a file is parsed once for both builds).
-    pub fn new(site: &Path, memo: Option<std::sync::Arc<crate::content::Memo>>) -> Publisher {
+    pub fn new(site: &Path) -> Publisher {
         Publisher {
-            // The site's own base URL and no drafts: what `waymark build` makes.
-            opts: BuildOptions {
-                site: site.to_path_buf(),
-                memo,
-                ..BuildOptions::default()
-            },
+            site: site.to_path_buf(),
+            out: site.join("output"),
             last: Mutex::new(Last {
                 started: None,
                 outcome: None,
             }),
             ended: Condvar::new(),
-            one: Mutex::new(()),
         }
     }
 
-    /// Builds the site into `output/` as `waymark build` does; said in the terminal.
-    pub fn publish(&self) {
-        let _one = self.one.lock();
+    /// The output folder: `site/` in it is the live site.
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    /// Writes the website of `from` into `output/` as `waymark build` does, under the site lock
+    /// (a save or a `waymark build` never runs beside it); said in the terminal.
+    pub fn publish(
+        &self,
+        from: &Sources,
+        fingerprints: crate::incremental::Fingerprints,
+    ) -> crate::error::Result<Report> {
+        let _lock = crate::lock::SiteLock::take(&self.site);
         let started = Instant::now();
-        let outcome = match crate::pipeline::build(&self.opts).and_then(|report| {
-            let deployed = self.deploy()?;
-            Ok((report, deployed))
-        }) {
-            Ok((report, deployed)) => {
-                println!(
-                    "published: {} files changed{deployed} in {} ms",
-                    report.changed,
-                    started.elapsed().as_millis()
-                );
-                Outcome::Live
-            }
-            Err(e) => {
-                let why = e.to_string();
-                eprintln!("not published (the live site is unchanged): {why}");
+        crate::output::check_target(&self.out, false)?;
+        let report = crate::pipeline::publish(
+            &self.out,
+            from,
+            Some(fingerprints),
+            &mut Pipeline::default(),
+        )?;
+        println!(
+            "published: {} files changed in {} ms",
+            report.changed,
+            started.elapsed().as_millis()
+        );
+        Ok(report)
+    }
+
+    /// The rebuild begun at `started` has ended, and published unless `problem`: deployed, when
+    /// site.yaml names a target, and told to the saves waiting for it.
+    pub fn settle(&self, started: Instant, problem: Option<&str>) {
+        let outcome = match problem {
+            Some(why) => {
+                eprintln!("not published (the live site is unchanged): the site does not build");
                 Outcome::NotPublished(why.lines().next().unwrap_or_default().to_string())
             }
+            None => match self.deploy() {
+                Ok(deployed) => {
+                    if !deployed.is_empty() {
+                        println!("{deployed}");
+                    }
+                    Outcome::Live
+                }
+                Err(e) => {
+                    let why = e.to_string();
+                    eprintln!("published here, but not deployed: {why}");
+                    Outcome::NotPublished(why.lines().next().unwrap_or_default().to_string())
+                }
+            },
         };
         self.end(started, outcome);
     }
@@ -80,30 +104,23 @@ impl Publisher {
     /// Deploys the built site to `site.yaml`'s `deploy:` target, if it names one; what was sent,
     /// for the terminal.
     fn deploy(&self) -> crate::error::Result<String> {
-        let config = crate::config::Config::load(&self.opts.site)?;
+        let config = crate::config::Config::load(&self.site)?;
         let Some(target) = config.deploy.as_deref() else {
             return Ok(String::new());
         };
         let target = crate::deploy::Target::parse(target)
             .map_err(|why| crate::error::Error::Usage(format!("site.yaml deploy: {why}")))?;
         let options = crate::deploy::Options {
-            site: self.opts.site.clone(),
+            site: self.site.clone(),
             remote: "origin".into(),
             concurrency: 8,
             ..crate::deploy::Options::default()
         };
         let summary = crate::deploy::run(&target, &options)?;
         Ok(format!(
-            ", deployed to {} ({} sent, {} deleted)",
+            "deployed to {} ({} sent, {} deleted)",
             summary.target, summary.uploaded, summary.deleted
         ))
-    }
-
-    /// A rebuild that failed, begun at `started`: nothing is published.
-    pub fn refused(&self, started: Instant, why: &str) {
-        let first = why.lines().next().unwrap_or_default().to_string();
-        eprintln!("not published (the live site is unchanged): the site does not build");
-        self.end(started, Outcome::NotPublished(first));
     }
 
     fn end(&self, started: Instant, outcome: Outcome) {
