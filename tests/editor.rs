@@ -767,26 +767,6 @@ fn a_delete_with_commit_is_one_commit_of_the_files_and_the_ledger() {
         .is_file());
 }
 
-/// The csrf token of `b`'s session, from the list page.
-fn list_csrf(b: &Browser, base: &str) -> String {
-    let r = b.get(&format!("{base}/_edit/"));
-    assert_eq!(r.status, 200, "{}", r.body);
-    let i = r.body.find("name=\"csrf\" value=\"").unwrap() + 19;
-    r.body[i..i + 32].to_string()
-}
-
-/// A new pairing link, from a paired browser's "pair another phone".
-fn another_link(b: &Browser, base: &str) -> String {
-    let r = b.post(
-        &format!("{base}/_edit/pair-another"),
-        &[("csrf", &list_csrf(b, base))],
-        &[],
-    );
-    assert_eq!(r.status, 200);
-    let i = r.body.find("/_edit/pair/").unwrap();
-    format!("{base}{}", &r.body[i..i + 12 + 32])
-}
-
 /// An owner link for `entry`, made by the paired browser `b`, opened: the owner's browser.
 fn owner_of(b: &Browser, base: &str, entry: &str) -> Browser {
     let r = b.post(

@@ -420,3 +420,23 @@ pub fn save_one(b: &Browser, base: &str, id: &str, field: &str, value: &str) -> 
 pub fn save(b: &Browser, base: &str, id: &str, fields: &[(String, String)]) -> Reply {
     b.post_multipart(&format!("{base}/_edit/e/{id}"), fields, &[], &[])
 }
+
+/// The csrf token of `b`'s session, from the list page.
+pub fn list_csrf(b: &Browser, base: &str) -> String {
+    let r = b.get(&format!("{base}/_edit/"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let i = r.body.find("name=\"csrf\" value=\"").unwrap() + 19;
+    r.body[i..i + 32].to_string()
+}
+
+/// A new pairing link, from a paired browser's "pair another phone".
+pub fn another_link(b: &Browser, base: &str) -> String {
+    let r = b.post(
+        &format!("{base}/_edit/pair-another"),
+        &[("csrf", &list_csrf(b, base))],
+        &[],
+    );
+    assert_eq!(r.status, 200);
+    let i = r.body.find("/_edit/pair/").unwrap();
+    format!("{base}{}", &r.body[i..i + 12 + 32])
+}
