@@ -53,6 +53,20 @@ for line in server.stdout:
     if base and pair:
         break
 print(f"{N} entries: serve ready in {time.time() - start:.1f} s")
+# The server's output, drained (a full pipe would stop it), kept with times when BENCH_LOG names a file.
+LOG = os.environ.get("BENCH_LOG")
+
+
+def drain():
+    out = open(LOG, "w", encoding="utf-8") if LOG else None
+    for line in server.stdout:
+        if out:
+            out.write(f"{time.perf_counter():.3f} {line}")
+            out.flush()
+
+
+import threading
+threading.Thread(target=drain, daemon=True).start()
 host = base.removeprefix("http://")
 
 
@@ -126,6 +140,8 @@ for i, entry in enumerate(ids):
     pairs = [(k, v + "\n\n" + marker + "\n" if k == "body" else v) for k, v in pairs]
     body, ctype = multipart(pairs)
     t = time.perf_counter()
+    if LOG:
+        print(f"{t:.3f} POST {entry}", file=sys.stderr)
     status, h, _ = request("POST", f"/_edit/e/{entry}", body, {**auth, "Content-Type": ctype})
     assert status == 303, status
     if PUBLISH:

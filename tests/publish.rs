@@ -30,6 +30,13 @@ fn a_save_is_live_when_the_editor_answers_and_a_broken_change_publishes_nothing(
     // Live the moment the editor answers, built as `waymark build` builds it.
     let live = live_page(s.path());
     assert!(live.contains("320") && !live.contains("250.000"), "{live}");
+    // From the kept model, patched: the site is not loaded again for a price.
+    let log = ed.log.lock().unwrap().join("\n");
+    let after_save = &log[log.find("saved homestays/nha-lan").unwrap()..];
+    assert!(
+        after_save.contains("updated the page(s) of 1 file(s)") && !after_save.contains("rebuilt"),
+        "{log}"
+    );
     let page = b.get(&format!("{}{to}", ed.base)).body;
     assert!(page.contains("data-live=\"yes\""), "{page}");
     assert!(

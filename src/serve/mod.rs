@@ -672,8 +672,12 @@ fn watch(
             note_changed(&root, &first, &mut changed);
             // Editors save in a few steps within milliseconds; wait for the burst to end.
             while let Ok(more) = rx.recv_timeout(Duration::from_millis(40)) {
-                full |= relevant(&root, &more).unwrap_or(false);
-                note_changed(&root, &more, &mut changed);
+                // Reads are no change: the editor's save opens the entry's folder to flush it,
+                // and that folder taken for a changed file made every save a whole rebuild.
+                if let Some(theme_or_settings) = relevant(&root, &more) {
+                    full |= theme_or_settings;
+                    note_changed(&root, &more, &mut changed);
+                }
             }
             rebuild_guarded(&shared, &opts, full, &changed);
         }
