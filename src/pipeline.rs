@@ -280,7 +280,7 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
     let mut model = p.load(opts)?;
     let mut processed = p.media(&model.site)?;
     let from = Sources::new(&model, &processed);
-    let report = publish(&out, &from, None, &mut p)?;
+    let report = publish(&out, &from, None, false, &mut p)?;
     let t = Instant::now();
     model.ledger.save(&opts.site)?;
     p.timings.push(("plaques.lock", t.elapsed()));
@@ -292,11 +292,13 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
 /// The website of `from` published into `out`'s `site/` (and `moved/`) as a new generation,
 /// switched in at once: only the pages whose fingerprints differ from the published site's
 /// are rendered, the rest kept as published. `fingerprints`: the model's, when the caller has
-/// them. What `build` and `serve --publish` share; the caller holds the site lock.
+/// them. `again`: a new generation even if nothing changed. What `build` and `serve --publish`
+/// share; the caller holds the site lock.
 pub fn publish(
     out: &Path,
     from: &Sources,
     fingerprints: Option<incremental::Fingerprints>,
+    again: bool,
     p: &mut Pipeline,
 ) -> Result<Report> {
     let site = from.site;
@@ -314,7 +316,7 @@ pub fn publish(
     let before: Option<Published> =
         (writer.published_state()).and_then(|b| serde_json::from_slice(&b).ok());
     let whole = published_whole(&writer, site);
-    if !whole {
+    if !whole || again {
         writer.republish();
     }
     let selection = before

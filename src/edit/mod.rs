@@ -34,7 +34,7 @@ pub struct Editor {
     /// One save at a time in this process; the site lock keeps builds out.
     write: Mutex<()>,
     /// Files parsed for the whole-site check of earlier saves.
-    memo: content::Memo,
+    memo: std::sync::Arc<content::Memo>,
     /// The files forms were made from, for merging a save from an older form.
     seen: merge::Seen,
 }
@@ -156,9 +156,15 @@ impl Editor {
             site: site.to_path_buf(),
             commit,
             write: Mutex::new(()),
-            memo: content::Memo::default(),
+            memo: Default::default(),
             seen: merge::Seen::new(site),
         }
+    }
+
+    /// Parsed files shared with the server's rebuilds: one parse of each file, one copy in memory.
+    pub fn sharing(mut self, memo: std::sync::Arc<content::Memo>) -> Editor {
+        self.memo = memo;
+        self
     }
 
     pub fn config(&self) -> Result<Config, Error> {

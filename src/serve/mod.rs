@@ -187,6 +187,7 @@ pub fn run(mut opts: Options) -> i32 {
             opts.public_url.as_deref().unwrap_or(&base_url),
             opts.trusted_proxies.clone(),
             opts.idle,
+            build_opts.memo.clone(),
         ))
     });
     if let Some(st) = &editor {

@@ -47,9 +47,14 @@ impl EditorState {
         base_url: &str,
         trusted_proxies: Vec<std::net::IpAddr>,
         idle: std::time::Duration,
+        memo: Option<std::sync::Arc<crate::content::Memo>>,
     ) -> EditorState {
+        let editor = Editor::new(site, commit);
         EditorState {
-            editor: Editor::new(site, commit),
+            editor: match memo {
+                Some(memo) => editor.sharing(memo),
+                None => editor,
+            },
             auth: auth::Auth::with_ttl(site, auth::PAIR_TTL, idle),
             base_url: base_url.trim_end_matches('/').to_string(),
             trusted_proxies,
