@@ -12,6 +12,7 @@ pub mod manage;
 pub mod merge;
 mod save;
 pub mod upload;
+pub mod waiting;
 pub mod whole_site;
 
 use crate::config::Config;
