@@ -13,7 +13,7 @@ use super::field_msg::FieldMsg;
 use super::form::Submission;
 use super::upload::Upload;
 use super::{EditError, Editor, Saved};
-use serde_yaml_ng::{Mapping, Value};
+use serde_yaml_ng::Value;
 use std::path::{Path, PathBuf};
 
 /// One save kept aside: waiting for approval, or sent back to its author.
@@ -570,7 +570,7 @@ pub fn title_of(p: &Pending) -> String {
     p.texts
         .first()
         .map(|t| document::fields(&t.now))
-        .unwrap_or_else(Mapping::new)
+        .unwrap_or_default()
         .get("title")
         .and_then(Value::as_str)
         .unwrap_or(&p.id)
