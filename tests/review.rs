@@ -336,6 +336,31 @@ fn sent_back_with_a_note_her_words_are_kept_and_a_waiting_save_survives_a_restar
     assert_eq!(waiting_keys(&admin, &ed.base).len(), 1);
     let activity = admin.get(&format!("{}/_edit/activity", ed.base)).body;
     assert!(activity.contains("return homestays/nha-lan"), "{activity}");
+
+    // A volunteer's new entry starts as a draft, off the website; an admin's does not.
+    for (who, title, draft) in [
+        (&lan, "Homestay Bản Mạ", true),
+        (&admin, "Nhà nghỉ Cốc Lùng", false),
+    ] {
+        let r = who.post(
+            &format!("{}/_edit/new", ed.base),
+            &[
+                ("csrf", &list_csrf(who, &ed.base)),
+                ("kind", "homestay"),
+                ("title", title),
+            ],
+            &[],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+        let to = r
+            .header("location")
+            .unwrap()
+            .trim_start_matches("/_edit/e/")
+            .to_string();
+        let file = read(s.path().join("content").join(&to).join("index.md"));
+        assert_eq!(file.contains("\ndraft: true"), draft, "{file}");
+        assert_eq!(file.contains("\ndraft: false"), !draft, "{file}");
+    }
 }
 
 #[test]

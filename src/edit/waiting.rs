@@ -435,8 +435,10 @@ impl Editor {
             .pending(Shelf::Waiting, key)
             .ok_or_else(|| "no such waiting change".to_string())?;
         let config = self.config().map_err(|e| e.to_string())?;
+        // Drafts included: the page of a new entry (a draft until an admin publishes it) is
+        // previewed too.
         let loaded =
-            crate::content::load_staged(&self.site, &config, false, Some(&self.memo), &p.staged())
+            crate::content::load_staged(&self.site, &config, true, Some(&self.memo), &p.staged())
                 .map_err(|e| e.to_string())?;
         let ledger = crate::ledger::Ledger::load(&self.site).unwrap_or_default();
         let model = crate::site::Site::from_loaded(&self.site, config.clone(), loaded, &ledger)
@@ -446,7 +448,7 @@ impl Editor {
             .entries
             .iter()
             .position(|e| e.page_id() == p.id)
-            .ok_or_else(|| "with this change the entry is a draft: it has no page".to_string())?;
+            .ok_or_else(|| "the entry has no page".to_string())?;
         let theme = crate::theme::Theme::load(&self.site, &config).map_err(|e| e.to_string())?;
         let media = crate::media::Media::default();
         let sink = crate::output::Collect::default();

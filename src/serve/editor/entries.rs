@@ -127,10 +127,13 @@ pub async fn create(VolunteerForm(person, form): VolunteerForm<NewForm>) -> Resp
     let title = form.title.trim().to_string();
     let made = tokio::task::spawn_blocking(move || {
         let editor = &person.state.editor;
+        // In review mode a volunteer's new entry starts as a draft: nothing of it is published
+        // until an admin approves it and unticks "draft".
+        let draft = !person.is_admin() && editor.config().is_ok_and(|c| c.editor.review());
         match editor.new_title_problem(form.kind, &title) {
             Some(problem) => Ok(Err(problem)),
             None => editor
-                .create(form.kind, &title, &person.session.label)
+                .create(form.kind, &title, &person.session.label, draft)
                 .map(Ok),
         }
     })
