@@ -366,7 +366,21 @@ fn sent_back_with_a_note_her_words_are_kept_and_a_waiting_save_survives_a_restar
 #[test]
 fn an_owners_save_waits_too_and_a_field_changed_meanwhile_is_a_clash_not_overwritten() {
     let s = review_site();
-    let ed = start(s.path(), &[]);
+    let git = |args: &[&str]| {
+        let o = std::process::Command::new("git")
+            .arg("-C")
+            .arg(s.path())
+            .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "git {args:?}");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "start"]);
+    let ed = start(s.path(), &["--commit"]);
     let admin = pair(&ed.pair_link, "Trưởng nhóm");
     let owner = owner_of(&admin, &ed.base, "homestays/nha-lan");
     let before = entry_file(s.path());
@@ -445,6 +459,18 @@ fn an_owners_save_waits_too_and_a_field_changed_meanwhile_is_a_clash_not_overwri
     assert!(
         file.contains("Nhà sàn Tày, có chỗ đỗ xe máy.") && file.contains("0988 111 222"),
         "{file}"
+    );
+    // The commit names the owner and the admin who approved; nothing was committed while it waited.
+    let log = git(&["log", "--format=%s"]);
+    let subjects: Vec<&str> = log.lines().collect();
+    assert_eq!(
+        subjects,
+        [
+            "edit homestays/nha-lan (from the editor: Chị Lan chủ nhà, approved by Trưởng nhóm)",
+            "edit homestays/nha-lan (from the editor: Trưởng nhóm)",
+            "start"
+        ],
+        "{log}"
     );
 }
 
