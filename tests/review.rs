@@ -508,3 +508,46 @@ fn review_off_by_default_saves_at_once_and_a_wrong_setting_names_the_field_and_t
         "{err}"
     );
 }
+
+#[test]
+fn an_admin_on_a_390_px_phone_in_headless_chromium_finds_and_approves_a_waiting_change() {
+    let dir = browser_scripts();
+    let s = review_site();
+    let shots = std::env::var_os("WAYMARK_SCREENSHOTS")
+        .map(|d| repo().join(d))
+        .unwrap_or_else(|| s.path().join("shots"));
+    let ed = start(s.path(), &[]);
+    let admin = pair(&ed.pair_link, "Trưởng nhóm");
+    let lan = volunteer(&admin, &ed.base, "Điện thoại Lan");
+    let r = save_one(
+        &lan,
+        &ed.base,
+        "homestays/nha-lan",
+        "f.price_from",
+        "420000",
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    // Another admin's phone, paired in the browser.
+    let r = admin.post(
+        &format!("{}/_edit/pair-another", ed.base),
+        &[("csrf", &list_csrf(&admin, &ed.base)), ("role", "admin")],
+        &[],
+    );
+    let i = r.body.find("/_edit/pair/").unwrap();
+    let link = format!("{}{}", ed.base, &r.body[i..i + 12 + 32]);
+    let o = std::process::Command::new("node")
+        .arg(dir.join("review.mjs"))
+        .arg(&ed.base)
+        .arg(&link)
+        .arg(&shots)
+        .output()
+        .expect("node (Node.js) must be installed");
+    let log = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success() && log.contains("all passed"),
+        "browser checks failed:\n{log}\n{}\nserver:\n{}",
+        String::from_utf8_lossy(&o.stderr),
+        ed.log.lock().unwrap().join("\n")
+    );
+    assert!(entry_file(s.path()).contains("price_from: 420000"));
+}
