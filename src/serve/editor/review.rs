@@ -178,7 +178,15 @@ fn refused(person: &super::access::Paired, p: &Pending, e: EditError) -> (Status
             clashes.iter().map(|c| c.message_for_reviewer()).collect(),
         ),
         EditError::Invalid(msgs) => (StatusCode::UNPROCESSABLE_ENTITY, msgs),
-        EditError::Gone => return gone(person.lang),
+        // The entry was deleted or renamed since: the change stays, to be sent back whole.
+        EditError::Gone => (
+            StatusCode::NOT_FOUND,
+            vec![FieldMsg::error(
+                "",
+                "This entry is no longer on the site (deleted or renamed): nothing was approved. Send the change back to keep its words for its author.",
+                "Mục này không còn trên trang (đã xoá hoặc đổi tên): chưa duyệt gì. Hãy gửi trả để giữ lại nội dung cho người viết.",
+            )],
+        ),
         EditError::Conflict { file, .. } => (
             StatusCode::CONFLICT,
             vec![FieldMsg::error(
