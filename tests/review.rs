@@ -303,6 +303,21 @@ fn sent_back_with_a_note_her_words_are_kept_and_a_waiting_save_survives_a_restar
     let page = minh.get(&format!("{}/_edit/e/{id}", ed.base)).body;
     assert!(page.contains("data-waiting=\"other\"") && page.contains("Điện thoại Lan"));
     assert!(!page.contains(second));
+    assert!(
+        page.contains("data-reviewed"),
+        "she is told her saves wait: {page}"
+    );
+    // What cannot build may not wait: a link to no entry is refused at the text, as any save.
+    let r = save_one(
+        &minh,
+        &ed.base,
+        "relics/den",
+        "body",
+        "Xem [nhà nghỉ gần đền](../../homestays/khong-co.md).\n",
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("khong-co.md"), "{}", r.body);
+    assert_eq!(waiting_keys(&admin, &ed.base).len(), 1);
 
     // Sent back: nothing written; her words and the note are there when she opens the entry.
     let note = "Ghi rõ giá phòng gia đình nữa nhé.";

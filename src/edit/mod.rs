@@ -34,6 +34,9 @@ pub struct Editor {
     pub commit: bool,
     /// One save at a time in this process; the site lock keeps builds out.
     write: Mutex<()>,
+    /// One approval or sending back at a time: two admins deciding on one change at once
+    /// must not apply it twice.
+    review: Mutex<()>,
     /// Files parsed for the whole-site check of earlier saves.
     memo: content::Memo,
     /// The files forms were made from, for merging a save from an older form.
@@ -157,6 +160,7 @@ impl Editor {
             site: site.to_path_buf(),
             commit,
             write: Mutex::new(()),
+            review: Mutex::new(()),
             memo: content::Memo::default(),
             seen: merge::Seen::new(site),
         }

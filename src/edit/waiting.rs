@@ -375,13 +375,15 @@ impl Editor {
     /// merged with the file as it is now against the file the save found, so a change made
     /// meanwhile is kept, and a field both changed is a clash (the save then stays waiting).
     pub fn approve(&self, key: &str, approver: &str) -> Result<Saved, EditError> {
+        let _deciding = self.review.lock();
         let p = self.pending(Shelf::Waiting, key).ok_or(EditError::Gone)?;
+        let dir = Shelf::Waiting.dir(&self.site).join(key);
+        let record = std::fs::read(dir.join(RECORD)).unwrap_or_default();
         for t in &p.texts {
             if let Some(was) = &t.was {
                 self.seen.keep(was);
             }
         }
-        let dir = Shelf::Waiting.dir(&self.site).join(key);
         let mut sub = p.sub;
         for k in &p.uploads {
             let bytes = std::fs::read(dir.join(&k.file))
@@ -398,13 +400,18 @@ impl Editor {
         }
         let label = format!("{}, approved by {approver}", p.author);
         let saved = self.save(&p.id, sub, &label)?;
-        remove_dir(&dir);
+        // Only the version approved goes: one its author saved meanwhile keeps waiting.
+        let _one = self.write.lock();
+        if std::fs::read(dir.join(RECORD)).unwrap_or_default() == record {
+            remove_dir(&dir);
+        }
         Ok(saved)
     }
 
     /// Send waiting save `key` back to its author with `note`: kept on the returned shelf,
     /// shown to her when she opens the entry, nothing written to the site.
     pub fn send_back(&self, key: &str, admin: &str, note: &str) -> Result<Pending, EditError> {
+        let _deciding = self.review.lock();
         let _one = self.write.lock();
         let mut p = self.pending(Shelf::Waiting, key).ok_or(EditError::Gone)?;
         let from = Shelf::Waiting.dir(&self.site).join(key);

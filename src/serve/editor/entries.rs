@@ -252,6 +252,7 @@ pub fn form_page(
             .filter(|p| p.id == opened.id && p.device != person.session.id)
             .map(|p| p.author)
             .collect(),
+        reviewed: !person.is_admin() && editor.config().is_ok_and(|c| c.editor.review()),
     };
     views::entry_form(&FormView {
         lang: person.lang,

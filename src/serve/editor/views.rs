@@ -242,6 +242,8 @@ pub struct ReviewNotes {
     pub kept_files: Vec<String>,
     /// Others whose changes to the entry wait.
     pub others: Vec<String>,
+    /// This person's saves wait for an admin (review mode, not an admin).
+    pub reviewed: bool,
 }
 
 /// A message shown on the form: its class (`err`, `warn`) and text.
