@@ -566,3 +566,52 @@ fn an_admin_on_a_390_px_phone_in_headless_chromium_finds_and_approves_a_waiting_
     );
     assert!(entry_file(s.path()).contains("price_from: 420000"));
 }
+
+#[test]
+fn turned_off_her_waiting_version_and_its_photo_go_with_her_next_save() {
+    let s = review_site();
+    let ed = start(s.path(), &[]);
+    let admin = pair(&ed.pair_link, "Trưởng nhóm");
+    let lan = volunteer(&admin, &ed.base, "Điện thoại Lan");
+    let fields = form_of(&lan, &ed.base, "homestays/nha-lan");
+    let r = lan.post_multipart(
+        &format!("{}/_edit/e/homestays/nha-lan", ed.base),
+        &with(&fields, &[("f.price_from", Some("390000"))]),
+        &[("photos", "Ảnh cổng.jpg", media::phone_jpeg(480, 360, 2))],
+        &[],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(r.header("location").unwrap().contains("waiting=1"));
+    // The team turns review off; her waiting version is still what her form shows.
+    write(
+        s.path(),
+        "site.yaml",
+        &REVIEW.replace("review: true", "review: false"),
+    );
+    let fields = form_of(&lan, &ed.base, "homestays/nha-lan");
+    assert_eq!(value(&fields, "f.price_from"), Some("390000"));
+    let r = save(
+        &lan,
+        &ed.base,
+        "homestays/nha-lan",
+        &with(&fields, &[("f.summary", Some("Nhà sàn Tày, cổng gỗ mới."))]),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(r.header("location").unwrap().contains("saved=1"));
+    let file = read(s.path().join("content/homestays/nha-lan/index.md"));
+    assert!(
+        file.contains("price_from: 390000")
+            && file.contains("cổng gỗ mới")
+            && file.contains("anh-cong.jpg"),
+        "{file}"
+    );
+    assert!(s
+        .path()
+        .join("content/homestays/nha-lan/anh-cong.jpg")
+        .is_file());
+    assert!(waiting_keys(&admin, &ed.base).is_empty());
+    let page = lan
+        .get(&format!("{}/_edit/e/homestays/nha-lan", ed.base))
+        .body;
+    assert!(!page.contains("data-waiting") && !page.contains("data-reviewed"));
+}

@@ -207,33 +207,7 @@ impl Editor {
         let config = self.config().map_err(|e| EditError::Io(e.to_string()))?;
         let key = key(id, author.device);
         let mut sub = sub;
-        let earlier = self
-            .pending(Shelf::Waiting, &key)
-            .or_else(|| self.pending(Shelf::Returned, &key));
-        if let Some(earlier) = &earlier {
-            let shelf = if self.pending(Shelf::Waiting, &key).is_some() {
-                Shelf::Waiting
-            } else {
-                Shelf::Returned
-            };
-            let dir = shelf.dir(&self.site).join(&key);
-            let mut carried = Vec::new();
-            for k in &earlier.uploads {
-                let bytes = std::fs::read(dir.join(&k.file))
-                    .map_err(|e| EditError::Io(format!("{}: {e}", k.name)))?;
-                let upload = Upload {
-                    name: k.name.clone(),
-                    bytes,
-                };
-                match k.input.as_str() {
-                    "audio" if sub.audio.is_none() && !sub.remove_audio => sub.audio = Some(upload),
-                    "photos" => carried.push(upload),
-                    _ => {}
-                }
-            }
-            carried.append(&mut sub.photos);
-            sub.photos = carried;
-        }
+        self.carry_kept_files(id, author.device, &mut sub)?;
         let (uploads, audio_upload) = (std::mem::take(&mut sub.photos), sub.audio.take());
         let (photos, audio) = self.check_uploads(&uploads, audio_upload.as_ref())?;
         let _one = self.write.lock();
@@ -303,6 +277,38 @@ impl Editor {
         remove_dir(&Shelf::Returned.dir(&self.site).join(&key));
         self.note(author.label, &format!("wait {id}"));
         Ok(warnings)
+    }
+
+    /// Adds to `sub` the new photos and audio of `device`'s kept save of entry `id` (waiting
+    /// or sent back), before its own: the form shows only the entry's own photos, and her next
+    /// save, kept or written, must not lose them.
+    pub fn carry_kept_files(
+        &self,
+        id: &str,
+        device: &str,
+        sub: &mut Submission,
+    ) -> Result<(), EditError> {
+        let Some((shelf, earlier)) = self.mine(id, device) else {
+            return Ok(());
+        };
+        let dir = shelf.dir(&self.site).join(&earlier.key);
+        let mut carried = Vec::new();
+        for k in &earlier.uploads {
+            let bytes = std::fs::read(dir.join(&k.file))
+                .map_err(|e| EditError::Io(format!("{}: {e}", k.name)))?;
+            let upload = Upload {
+                name: k.name.clone(),
+                bytes,
+            };
+            match k.input.as_str() {
+                "audio" if sub.audio.is_none() && !sub.remove_audio => sub.audio = Some(upload),
+                "photos" => carried.push(upload),
+                _ => {}
+            }
+        }
+        carried.append(&mut sub.photos);
+        sub.photos = carried;
+        Ok(())
     }
 
     /// Writes `pending` on `shelf`: its files first, each flushed, then its record (which makes

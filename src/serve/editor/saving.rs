@@ -277,7 +277,13 @@ impl Saving {
                 Err(e) => Err(e),
             }
         } else {
-            editor.save(&self.id, sub, label)
+            // Her kept version's new photos go with a save written at once too (review turned
+            // off, or she was made an admin since).
+            let mut sub = sub;
+            match editor.carry_kept_files(&self.id, &self.person.session.id, &mut sub) {
+                Ok(()) => editor.save(&self.id, sub, label),
+                Err(e) => Err(e),
+            }
         };
         match result {
             Ok(saved) => {
