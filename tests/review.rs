@@ -329,6 +329,10 @@ fn sent_back_with_a_note_her_words_are_kept_and_a_waiting_save_survives_a_restar
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(entry_file(s.path()), before);
     assert!(waiting_keys(&admin, &ed.base).is_empty());
+    let list = lan.get(&format!("{}/_edit/", ed.base)).body;
+    assert!(list.contains("data-returned>"), "her list marks it: {list}");
+    let list = minh.get(&format!("{}/_edit/", ed.base)).body;
+    assert!(!list.contains("data-returned>"), "not another's list");
     let page = lan.get(&format!("{}/_edit/e/{id}", ed.base)).body;
     assert!(
         page.contains("data-returned") && page.contains(note),

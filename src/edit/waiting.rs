@@ -350,10 +350,22 @@ impl Editor {
 
     /// Every save waiting for approval, oldest first.
     pub fn waiting(&self) -> Vec<Pending> {
-        let mut out: Vec<Pending> = std::fs::read_dir(Shelf::Waiting.dir(&self.site))
+        self.shelf(Shelf::Waiting)
+    }
+
+    /// The saves sent back to `device`'s person, oldest first.
+    pub fn returned_to(&self, device: &str) -> Vec<Pending> {
+        let mut out = self.shelf(Shelf::Returned);
+        out.retain(|p| p.device == device);
+        out
+    }
+
+    /// Every kept save on `shelf` (a folder without its record, cut short by a crash, is none).
+    fn shelf(&self, shelf: Shelf) -> Vec<Pending> {
+        let mut out: Vec<Pending> = std::fs::read_dir(shelf.dir(&self.site))
             .map(|d| {
                 d.flatten()
-                    .filter_map(|e| self.pending(Shelf::Waiting, &e.file_name().to_string_lossy()))
+                    .filter_map(|e| self.pending(shelf, &e.file_name().to_string_lossy()))
                     .collect()
             })
             .unwrap_or_default();
@@ -618,8 +630,45 @@ mod tests {
     }
 
     #[test]
-    fn changes_are_listed_field_by_field() {
-        let p = Pending {
+    fn only_a_folder_with_its_record_is_a_kept_save_and_sending_back_keeps_it_whole() {
+        let site = tempfile::tempdir().unwrap();
+        let editor = Editor::new(site.path(), false);
+        let mut p = pending();
+        let photo: &[u8] = b"\xff\xd8 not really a photo";
+        p.uploads.push(Kept {
+            input: "photos".into(),
+            name: "IMG_2041.jpg".into(),
+            file: "a.bin".into(),
+        });
+        // A save cut short before its record: its photo is there, and it is no kept save.
+        let dir = Shelf::Waiting.dir(site.path()).join(&p.key);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.bin"), photo).unwrap();
+        assert!(editor.waiting().is_empty());
+        editor
+            .put(Shelf::Waiting, &p, &[("a.bin".into(), photo)])
+            .unwrap();
+        let got = editor.waiting();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].texts[0].now, p.texts[0].now, "the texts read back");
+        let back = editor
+            .send_back(&p.key, "Trưởng nhóm", "  Ghi rõ giá phòng đôi.  ")
+            .unwrap();
+        assert_eq!(back.note.as_deref(), Some("Ghi rõ giá phòng đôi."));
+        assert!(editor.waiting().is_empty() && !dir.exists());
+        let kept = editor.returned_to("d");
+        assert_eq!(kept.len(), 1);
+        let moved = Shelf::Returned.dir(site.path()).join(&p.key).join("a.bin");
+        assert_eq!(std::fs::read(moved).unwrap(), photo);
+        assert!(editor.returned_to("someone else").is_empty());
+        assert!(matches!(
+            editor.send_back(&p.key, "x", ""),
+            Err(EditError::Gone)
+        ));
+    }
+
+    fn pending() -> Pending {
+        Pending {
             key: key("homestays/nha-lan", "d"),
             id: "homestays/nha-lan".into(),
             author: "Lan".into(),
@@ -637,7 +686,12 @@ mod tests {
             added: Vec::new(),
             returned_by: None,
             note: None,
-        };
+        }
+    }
+
+    #[test]
+    fn changes_are_listed_field_by_field() {
+        let p = pending();
         let c = p.changes("vi");
         let fields: Vec<&str> = c.iter().map(|c| c.field.as_str()).collect();
         assert_eq!(fields, ["f.price_from", "f.phone", "body"]);

@@ -59,6 +59,7 @@ fn list_page(shared: &ServeState, person: &Paired, query: &str) -> String {
         }
     }
     let waiting = editor.waiting();
+    let returned = editor.returned_to(&person.session.id);
     let titles = shared.titles.read();
     let mut codes = crate::ledger::Ledger::load(&editor.site)
         .map(|ledger| crate::edit::manage::codes_by_page(&ledger))
@@ -77,6 +78,7 @@ fn list_page(shared: &ServeState, person: &Paired, query: &str) -> String {
                 errors,
                 warnings,
                 waiting: waiting.iter().any(|p| p.id == *id),
+                returned: returned.iter().any(|p| p.id == *id),
             }
         })
         .collect();

@@ -158,6 +158,8 @@ pub struct Listed<'a> {
     pub warnings: usize,
     /// A change to it waits for an admin's approval.
     pub waiting: bool,
+    /// This person's change to it was sent back, with a note.
+    pub returned: bool,
 }
 
 /// A file that is no entry's with an error, named on the list when the preview is broken.
@@ -1174,6 +1176,7 @@ mod tests {
                 errors: 1,
                 warnings: 0,
                 waiting: true,
+                returned: true,
             }];
             let problem = [FileProblem {
                 file: "plaques.lock".into(),
