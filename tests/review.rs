@@ -203,6 +203,11 @@ fn a_volunteers_save_waits_unseen_until_an_admin_approves_it_and_then_it_is_live
     // The preview is the entry's page as it would be, made in memory, never under output/.
     let preview = admin.get(&format!("{}/_edit/waiting/{key}/preview", ed.base));
     assert_eq!(preview.status, 200);
+    let csp = preview.header("content-security-policy").unwrap_or("");
+    assert!(
+        csp.contains("script-src 'none'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
     assert!(preview.body.contains("Homestay Nhà Lan") && preview.body.contains("420.000"));
     assert!(!live_page(s.path()).contains("420"));
 
