@@ -261,6 +261,27 @@ fn a_volunteers_save_waits_unseen_until_an_admin_approves_it_and_then_it_is_live
     );
     assert!(activity.contains("wait homestays/nha-lan"), "{activity}");
 
+    // A later change's preview shows the photos the entry has.
+    assert!(wait_for_page(
+        &format!("{}/homestays/nha-lan/", ed.base),
+        "img-2041"
+    ));
+    let r = save_one(
+        &lan,
+        &ed.base,
+        "homestays/nha-lan",
+        "f.summary",
+        "Nhà sàn Tày, có ảnh cổng.",
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let key = waiting_keys(&admin, &ed.base).pop().unwrap();
+    let preview = admin.get(&format!("{}/_edit/waiting/{key}/preview", ed.base));
+    assert!(
+        preview.body.contains("Nhà sàn Tày, có ảnh cổng.") && preview.body.contains("img-2041"),
+        "{}",
+        preview.body
+    );
+
     // An admin's own save publishes at once.
     let r = save_one(
         &admin,

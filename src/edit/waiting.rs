@@ -454,8 +454,9 @@ impl Editor {
 
     /// The entry's page as waiting save `key` would make it: the site loaded with the save's
     /// files staged over `content/` and modelled as a build does, that one page rendered in
-    /// memory (without photos: they are made when the save is published). `Err` says why not.
-    pub fn preview(&self, key: &str) -> Result<String, String> {
+    /// memory, with the photos `media` has made already (a new photo is made when the save is
+    /// published). `Err` says why not.
+    pub fn preview(&self, key: &str, media: &crate::media::Media) -> Result<String, String> {
         let p = self
             .pending(Shelf::Waiting, key)
             .ok_or_else(|| "no such waiting change".to_string())?;
@@ -475,7 +476,6 @@ impl Editor {
             .position(|e| e.page_id() == p.id)
             .ok_or_else(|| "the entry has no page".to_string())?;
         let theme = crate::theme::Theme::load(&self.site, &config).map_err(|e| e.to_string())?;
-        let media = crate::media::Media::default();
         let sink = crate::output::Collect::default();
         {
             let emit = crate::output::Emitter::new(&sink);
@@ -483,7 +483,7 @@ impl Editor {
                 entries: std::iter::once(i).collect(),
                 lists: false,
             };
-            crate::render::website_without_worker(&model, &media, &theme, Some(&only), None, &emit)
+            crate::render::website_without_worker(&model, media, &theme, Some(&only), None, &emit)
                 .map_err(|e| e.to_string())?;
         }
         let want = format!("site/{}/index.html", p.id);
@@ -493,6 +493,11 @@ impl Editor {
             .and_then(|f| f.data.read().ok())
             .map(|b| String::from_utf8_lossy(&b).into_owned())
             .ok_or_else(|| "the page was not made".to_string())
+    }
+
+    /// The id of the entry waiting save `key` is for.
+    pub fn pending_id(&self, key: &str) -> Option<String> {
+        self.pending(Shelf::Waiting, key).map(|p| p.id)
     }
 
     fn note(&self, who: &str, what: &str) {

@@ -67,9 +67,21 @@ pub async fn one(Admin(person): Admin, Path(key): Path<String>) -> Response {
 }
 
 /// The entry's page as the waiting change would make it, drawn in memory for this admin only.
-pub async fn preview(Admin(person): Admin, Path(key): Path<String>) -> Response {
+pub async fn preview(
+    State(app): State<EditorApp>,
+    Admin(person): Admin,
+    Path(key): Path<String>,
+) -> Response {
     let lang = person.lang;
-    let made = tokio::task::spawn_blocking(move || person.state.editor.preview(&key)).await;
+    let made = tokio::task::spawn_blocking(move || {
+        let editor = &person.state.editor;
+        let media = editor
+            .pending_id(&key)
+            .map(|id| entry_photos(&app, &id))
+            .unwrap_or_default();
+        editor.preview(&key, &media)
+    })
+    .await;
     match made {
         Ok(Ok(page)) => {
             let mut r = html(StatusCode::OK, page);
@@ -86,6 +98,32 @@ pub async fn preview(Admin(person): Admin, Path(key): Path<String>) -> Response 
         Ok(Err(why)) => said(StatusCode::NOT_FOUND, lang, lang.word("preview"), &why),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
+}
+
+/// The photos the preview server has made of entry `id`'s bundle (the kept model's, copied
+/// under its lock, which a rebuild holds only briefly), so its preview shows them.
+fn entry_photos(app: &EditorApp, id: &str) -> crate::media::Media {
+    let mut media = crate::media::Media::default();
+    let kept = app.shared.kept.lock();
+    let Some(kept) = kept.as_ref() else {
+        return media;
+    };
+    let bundle = kept
+        .site
+        .entries
+        .iter()
+        .find(|e| e.page_id() == id)
+        .and_then(|e| e.bundle.clone());
+    if let Some(bundle) = bundle {
+        media.photos = kept
+            .media
+            .photos
+            .range(bundle.clone()..)
+            .take_while(|(path, _)| path.starts_with(&bundle))
+            .map(|(path, photo)| (path.clone(), photo.clone()))
+            .collect();
+    }
+    media
 }
 
 #[derive(serde::Deserialize)]
