@@ -28,6 +28,7 @@ const KNOWN: &[&str] = &[
     "timezone",
     "contact",
     "deploy",
+    "editor",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -77,6 +78,26 @@ pub struct Config {
     /// bucket or a branch, never credentials.
     #[serde(default)]
     pub deploy: Option<String>,
+    /// What `serve --edit` asks of saves (`editor:` in site.yaml).
+    #[serde(default)]
+    pub editor: EditorConfig,
+}
+
+/// `editor:` in site.yaml.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditorConfig {
+    /// `true`: volunteers' and owners' saves wait for an admin's approval. Read as any YAML
+    /// value so that `review: yes` or `review: on` gets a plain error at its line, not serde's.
+    #[serde(default)]
+    review: Option<serde_yaml_ng::Value>,
+}
+
+impl EditorConfig {
+    /// Whether saves by volunteers and owners wait for an admin's approval.
+    pub fn review(&self) -> bool {
+        matches!(self.review, Some(serde_yaml_ng::Value::Bool(true)))
+    }
 }
 
 /// `contact:` in site.yaml.
@@ -388,6 +409,19 @@ impl Config {
                     .with_source(text),
             );
         }
+        match &self.editor.review {
+            None | Some(serde_yaml_ng::Value::Bool(_)) => {}
+            Some(other) => {
+                let shown = serde_yaml_ng::to_string(other).unwrap_or_default();
+                problems.push(
+                    Diagnostic::error(FILE, format!("editor: review `{}` is not true or false", shown.trim()))
+                        .at(at("review"), None)
+                        .hint("write `editor: { review: true }` to make volunteers' and owners' saves wait for an admin's approval, or `review: false` (the default) to publish them at once")
+                        .vi("editor: review phải là true hoặc false: `review: true` để bài sửa của tình nguyện viên và chủ nhà chờ quản trị viên duyệt")
+                        .with_source(text),
+                );
+            }
+        }
         let tiles = &self.map.tiles;
         if !["{z}", "{x}", "{y}"].iter().all(|k| tiles.contains(k)) {
             problems.push(
@@ -593,6 +627,29 @@ mod tests {
             time_zone("Asia/Hanoi").unwrap_err(),
             "is not a time zone name"
         );
+    }
+
+    #[test]
+    fn review_is_true_or_false_and_anything_else_is_named_with_the_fix() {
+        let base = "title: T\nbase_url: https://a.example\n";
+        assert!(!Config::parse(base).unwrap().editor.review());
+        let on = Config::parse(&format!("{base}editor:\n  review: true\n")).unwrap();
+        assert!(on.editor.review());
+        let off = Config::parse(&format!("{base}editor: {{ review: false }}\n")).unwrap();
+        assert!(!off.editor.review());
+        let wrong = Config::parse(&format!("{base}editor:\n  review: volunteers\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            wrong.contains("review `volunteers` is not true or false")
+                && wrong.contains("review: true")
+                && wrong.contains(":4"),
+            "{wrong}"
+        );
+        let typo = Config::parse(&format!("{base}editor: {{ reveiw: true }}\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(typo.contains("reveiw") && typo.contains("review"), "{typo}");
     }
 
     #[test]

@@ -87,26 +87,26 @@ impl Ledger {
     }
 
     fn parse(text: &str) -> Result<Ledger> {
-        let ledger: Ledger = yaml::parse(&text, Path::new(FILE), &text, 1, &["version", "codes"])
+        let ledger: Ledger = yaml::parse(text, Path::new(FILE), text, 1, &["version", "codes"])
             .map_err(|d| Error::one(d.hint("plaques.lock is written by the build; restore it from git (`git checkout plaques.lock`) if it was edited by mistake")))?;
         let mut problems = Vec::new();
         for (code, rec) in &ledger.codes {
             if let Some(day) = rec.printed.as_deref().filter(|d| !crate::days::is_day(d)) {
                 problems.push(
                     Diagnostic::error(FILE, format!("code {code}: `printed: {day}` is not a day written YYYY-MM-DD"))
-                        .at(yaml::key_line(&text, 1, code), None)
+                        .at(yaml::key_line(text, 1, code), None)
                         .hint("`waymark plaques` writes the day a code was first printed, e.g. `printed: 2026-12-01`; restore the line from git")
-                        .with_source(&text),
+                        .with_source(text),
                 );
             }
             if rec.page.is_some() == rec.retired_to.is_some() {
                 // Found only for a bad record: scanning the file for every code would be quadratic.
-                let line = yaml::key_line(&text, 1, code);
+                let line = yaml::key_line(text, 1, code);
                 problems.push(
                     Diagnostic::error(FILE, format!("code {code} needs exactly one of `page:` or `retired_to:`"))
                         .at(line, None)
                         .hint("an issued code keeps `page: section/slug`; a retired one has `retired_to: OTHER-CODE` instead")
-                        .with_source(&text),
+                        .with_source(text),
                 );
             }
         }

@@ -9,8 +9,10 @@ use crate::vocab::Kind;
 use serde_yaml_ng::{Mapping, Value};
 use std::collections::BTreeMap;
 
-/// What a volunteer asked for in one save.
-#[derive(Debug, Default)]
+/// What a volunteer asked for in one save. Kept as YAML while a save waits for approval
+/// (`waiting`), its photos and audio beside it as files.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Submission {
     /// The version of the default-language file the form was made from.
     pub version: String,
@@ -20,7 +22,9 @@ pub struct Submission {
     /// The photos as listed in the form, in their new order, removed ones left out.
     pub images: Option<Vec<Value>>,
     pub removed_images: Vec<String>,
+    #[serde(skip)]
     pub photos: Vec<Upload>,
+    #[serde(skip)]
     pub audio: Option<Upload>,
     pub remove_audio: bool,
     pub translations: BTreeMap<String, Translation>,
@@ -28,7 +32,8 @@ pub struct Submission {
     pub typed: Vec<Change>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Translation {
     /// The version of the file when it existed as the form was made; None for a new one.
     pub version: Option<String>,

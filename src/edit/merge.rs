@@ -33,6 +33,23 @@ impl Clash {
     }
 }
 
+impl Clash {
+    /// Said to the admin approving a waiting change: what is in the file now, which approving
+    /// would overwrite.
+    pub fn message_for_reviewer(&self) -> super::field_msg::FieldMsg {
+        let theirs = if self.theirs.trim().is_empty() {
+            "(trống)"
+        } else {
+            &self.theirs
+        };
+        super::field_msg::FieldMsg::error(
+            &self.field,
+            format!("Since this change was made, someone else changed this field to: «{theirs}». Nothing was approved: send the change back so its author can choose, or change the entry yourself."),
+            format!("Sau khi thay đổi này được gửi, người khác đã đổi mục này thành: «{theirs}». Chưa duyệt gì: hãy gửi trả để người viết chọn lại, hoặc tự sửa mục này."),
+        )
+    }
+}
+
 /// The texts of files as forms were made from them, by version: kept so that a save from an
 /// older form can be merged with the file as it is now.
 pub struct Seen {

@@ -12,6 +12,7 @@ pub mod manage;
 pub mod merge;
 mod save;
 pub mod upload;
+pub mod waiting;
 pub mod whole_site;
 
 use crate::config::Config;
@@ -33,6 +34,9 @@ pub struct Editor {
     pub commit: bool,
     /// One save at a time in this process; the site lock keeps builds out.
     write: Mutex<()>,
+    /// One approval or sending back at a time: two admins deciding on one change at once
+    /// must not apply it twice.
+    review: Mutex<()>,
     /// Files parsed for the whole-site check of earlier saves.
     memo: std::sync::Arc<content::Memo>,
     /// The files forms were made from, for merging a save from an older form.
@@ -156,6 +160,7 @@ impl Editor {
             site: site.to_path_buf(),
             commit,
             write: Mutex::new(()),
+            review: Mutex::new(()),
             memo: Default::default(),
             seen: merge::Seen::new(site),
         }
@@ -277,12 +282,33 @@ impl Editor {
 
     /// Start a new entry, as `waymark new` does (the scaffold and a code pinned in
     /// plaques.lock); returns its id.
-    /// `label` names the paired phone in the commit (with `--commit`).
-    pub fn create(&self, kind: Kind, title: &str, label: &str) -> Result<String, Error> {
+    /// `label` names the paired phone in the commit (with `--commit`). `draft`: the entry starts
+    /// as a draft, kept off the website (a volunteer's new entry in review mode, which an admin
+    /// publishes).
+    pub fn create(
+        &self,
+        kind: Kind,
+        title: &str,
+        label: &str,
+        draft: bool,
+    ) -> Result<String, Error> {
         let _one = self.write.lock();
         let _lock = crate::lock::SiteLock::take(&self.site);
         let created = crate::scaffold::new_entry(&self.site, kind, title, None)?;
         let file = created.files.first().cloned().unwrap_or_default();
+        if draft {
+            let path = self.site.join(&file);
+            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            let drafted = document::apply(
+                &text,
+                &[("draft".to_string(), Some(Value::Bool(true)))],
+                None,
+                front_matter::FIELDS,
+            )
+            .map_err(Error::Usage)?;
+            crate::output::write_durable(&path, drafted.as_bytes())
+                .map_err(|e| Error::io(&path, e))?;
+        }
         // content/<section>/<slug>/index.md
         let mut parts = file
             .iter()

@@ -15,9 +15,9 @@ use serde_yaml_ng::{Mapping, Value};
 use std::path::PathBuf;
 
 /// A photo checked, with the upload it came from.
-type CheckedPhoto<'a> = (&'a upload::Upload, upload::Photo);
+pub(super) type CheckedPhoto<'a> = (&'a upload::Upload, upload::Photo);
 /// An audio file checked, with its extension.
-type CheckedAudio<'a> = (&'a upload::Upload, String);
+pub(super) type CheckedAudio<'a> = (&'a upload::Upload, String);
 
 /// Where a save's files go.
 struct Layout {
@@ -91,6 +91,35 @@ struct Texts {
     msgs: Vec<FieldMsg>,
 }
 
+/// A save checked and ready to write (or to keep for approval): the entry's files, the form
+/// rebased on them, where its files go, its photos and its texts.
+pub(super) struct Prepared<'a> {
+    pub(super) files: EntryFiles,
+    /// The entry's file as it is now.
+    pub(super) text: String,
+    /// The form, rebased on `text`: with the version of `text`.
+    pub(super) sub: Submission,
+    layout: Layout,
+    media: Media<'a>,
+    texts: Texts,
+}
+
+impl Prepared<'_> {
+    /// The files as the save would leave them: texts written, files added and removed.
+    pub(super) fn staged(&self) -> content::Staged {
+        staged(&self.layout, &self.files, &self.texts, &self.media)
+    }
+
+    /// The entry's file after the save, and the path it goes to.
+    pub(super) fn main(&self) -> (&PathBuf, &str) {
+        (&self.layout.main, &self.texts.main)
+    }
+
+    pub(super) fn warnings(&self) -> &[FieldMsg] {
+        &self.texts.msgs
+    }
+}
+
 impl Editor {
     /// Check and write what a volunteer asked for.
     pub fn save(&self, id: &str, sub: Submission, label: &str) -> Result<Saved, EditError> {
@@ -102,13 +131,34 @@ impl Editor {
 
         let _one = self.write.lock();
         let _lock = crate::lock::SiteLock::take(&self.site);
-        let files = self.entries(&config).remove(id).ok_or(EditError::Gone)?;
+        let p = self.prepare(&config, id, sub, &photos, audio.as_ref())?;
+        let main_changed = p.text != p.texts.main;
+        let written = self.write_save(&p.layout, &p.files, &p.texts, &p.media, main_changed)?;
+        self.record(&written, &format!("edit {id}"), label);
+        Ok(Saved {
+            files: written,
+            warnings: p.texts.msgs,
+        })
+    }
+
+    /// Everything a save does but writing, to be called under the locks: the form rebased on
+    /// the files as they are now, the photos placed, the texts made and checked, and the site as
+    /// the save leaves it checked whole.
+    pub(super) fn prepare<'a>(
+        &self,
+        config: &Config,
+        id: &str,
+        sub: Submission,
+        photos: &[CheckedPhoto<'a>],
+        audio: Option<&CheckedAudio<'a>>,
+    ) -> Result<Prepared<'a>, EditError> {
+        let files = self.entries(config).remove(id).ok_or(EditError::Gone)?;
         let text = self.read(&files.file)?;
         let sub = self.rebase(sub, &text, &files)?;
         let current = document::fields(&text);
         let layout = Layout::of(&files, !photos.is_empty() || audio.is_some());
-        let media = place_media(&layout, &files, &sub, &current, &photos, audio.as_ref());
-        let texts = self.new_texts(&config, &layout, &files, &sub, &text, &current, &media)?;
+        let media = place_media(&layout, &files, &sub, &current, photos, audio);
+        let texts = self.new_texts(config, &layout, &files, &sub, &text, &current, &media)?;
         if version(text.as_bytes()) != sub.version {
             return Err(EditError::Conflict {
                 file: files.file.clone(),
@@ -119,18 +169,20 @@ impl Editor {
         if texts.msgs.iter().any(|m| !m.warning) {
             return Err(EditError::Invalid(texts.msgs));
         }
-        self.check_site(&config, id, &layout, &files, &texts, &media)?;
-        let written = self.write_save(&layout, &files, &texts, &media, text != texts.main)?;
-        self.record(&written, &format!("edit {id}"), label);
-        Ok(Saved {
-            files: written,
-            warnings: texts.msgs,
+        self.check_site(config, id, &layout, &files, &texts, &media)?;
+        Ok(Prepared {
+            files,
+            text,
+            sub,
+            layout,
+            media,
+            texts,
         })
     }
 
     /// Step one of a save: photos and audio checked whole (type, size, pixels), each with the
     /// bundle-file extension it will have; any refused is a message at its input.
-    fn check_uploads<'a>(
+    pub(super) fn check_uploads<'a>(
         &self,
         uploads: &'a [upload::Upload],
         audio: Option<&'a upload::Upload>,
@@ -314,23 +366,7 @@ impl Editor {
         texts: &Texts,
         media: &Media,
     ) -> Result<(), EditError> {
-        let mut staged = content::Staged::default();
-        staged.texts.insert(layout.main.clone(), texts.main.clone());
-        for (rel, t, _) in &texts.translations {
-            staged.texts.insert(rel.clone(), t.clone());
-        }
-        if layout.becomes_bundle {
-            staged.removed.insert(files.file.clone());
-            staged.removed.extend(files.translations.values().cloned());
-        }
-        if let Some(b) = &layout.bundle {
-            staged
-                .removed
-                .extend(media.removed.iter().map(|name| b.join(name)));
-        }
-        staged
-            .added
-            .extend(media.files.iter().map(|(rel, _)| rel.clone()));
+        let staged = staged(layout, files, texts, media);
         let site_problems = self.site_problems(config, &staged, id);
         if !site_problems.is_empty() {
             return Err(EditError::Invalid(site_problems));
@@ -409,6 +445,28 @@ impl Editor {
         }
         Ok(written)
     }
+}
+
+/// The files as a save leaves them, for checking (and previewing) it before it is written.
+fn staged(layout: &Layout, files: &EntryFiles, texts: &Texts, media: &Media) -> content::Staged {
+    let mut staged = content::Staged::default();
+    staged.texts.insert(layout.main.clone(), texts.main.clone());
+    for (rel, t, _) in &texts.translations {
+        staged.texts.insert(rel.clone(), t.clone());
+    }
+    if layout.becomes_bundle {
+        staged.removed.insert(files.file.clone());
+        staged.removed.extend(files.translations.values().cloned());
+    }
+    if let Some(b) = &layout.bundle {
+        staged
+            .removed
+            .extend(media.removed.iter().map(|name| b.join(name)));
+    }
+    staged
+        .added
+        .extend(media.files.iter().map(|(rel, _)| rel.clone()));
+    staged
 }
 
 /// Photos and audio: their names in the bundle, and the fields that list them.

@@ -26,10 +26,12 @@ pub async fn secure(mut r: Response) -> Response {
     h.entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-store"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
-    );
+    // A handler may set a stricter policy of its own (a waiting change's preview: no script),
+    // which must name these three too.
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        ));
     // Pairing and owner links carry their token in the address: never pass it to another
     // site. (`no-referrer` would also make the browser send `Origin: null` on our own forms.)
     h.insert(

@@ -6,6 +6,7 @@ use super::views::{self, FileProblem, FormView, Lang, Listed};
 use super::EditorApp;
 use super::{html, said};
 use crate::edit::field_msg::FieldMsg;
+use crate::edit::waiting::Shelf;
 use crate::edit::{EditError, Opened};
 use crate::serve::ServeState;
 use crate::vocab::Kind;
@@ -57,6 +58,8 @@ fn list_page(shared: &ServeState, person: &Paired, query: &str) -> String {
             n.1 += 1;
         }
     }
+    let waiting = editor.waiting();
+    let returned = editor.returned_to(&person.session.id);
     let titles = shared.titles.read();
     let mut codes = crate::ledger::Ledger::load(&editor.site)
         .map(|ledger| crate::edit::manage::codes_by_page(&ledger))
@@ -74,6 +77,8 @@ fn list_page(shared: &ServeState, person: &Paired, query: &str) -> String {
                 codes: codes.remove(id.as_str()).unwrap_or_default(),
                 errors,
                 warnings,
+                waiting: waiting.iter().any(|p| p.id == *id),
+                returned: returned.iter().any(|p| p.id == *id),
             }
         })
         .collect();
@@ -100,6 +105,7 @@ fn list_page(shared: &ServeState, person: &Paired, query: &str) -> String {
         query,
         &person.session.csrf,
         person.is_admin(),
+        waiting.len(),
         broken.then_some(other.as_slice()),
     )
 }
@@ -123,10 +129,13 @@ pub async fn create(VolunteerForm(person, form): VolunteerForm<NewForm>) -> Resp
     let title = form.title.trim().to_string();
     let made = tokio::task::spawn_blocking(move || {
         let editor = &person.state.editor;
+        // In review mode a volunteer's new entry starts as a draft: nothing of it is published
+        // until an admin approves it and unticks "draft".
+        let draft = !person.is_admin() && editor.config().is_ok_and(|c| c.editor.review());
         match editor.new_title_problem(form.kind, &title) {
             Some(problem) => Ok(Err(problem)),
             None => editor
-                .create(form.kind, &title, &person.session.label)
+                .create(form.kind, &title, &person.session.label, draft)
                 .map(Ok),
         }
     })
@@ -154,6 +163,9 @@ pub struct OpenQuery {
     /// After a save with `--publish`: `yes`, `no` or `soon`.
     #[serde(default)]
     live: Option<String>,
+    /// After a save kept for an admin's approval (review mode).
+    #[serde(default)]
+    waiting: Option<String>,
 }
 
 pub async fn open(
@@ -167,17 +179,30 @@ pub async fn open(
         return r.into_response();
     }
     let shared = app.shared.clone();
-    let saved = q.saved.is_some().then(|| Saved {
+    let saved = (q.saved.is_some() || q.waiting.is_some()).then(|| Saved {
         live: q
             .live
             .filter(|l| ["yes", "no", "soon"].contains(&l.as_str())),
+        waiting: q.waiting.is_some(),
     });
-    let (status, body) = tokio::task::spawn_blocking(move || match person.state.editor.open(&id) {
-        Ok(opened) => (
-            StatusCode::OK,
-            form_page(&shared, &person, opened, &[], saved.as_ref()),
-        ),
-        Err(f) => failed_page(person.lang, &id, f),
+    let (status, body) = tokio::task::spawn_blocking(move || {
+        let editor = &person.state.editor;
+        match editor.open(&id) {
+            Ok(opened) => {
+                // Her version kept aside (waiting, or sent back) is what she goes on editing:
+                // over the file as it is, with the version it was made from, so her next save
+                // merges as any save from an older form does.
+                let opened = match editor.mine(&id, &person.session.id) {
+                    Some((_, kept)) => opened.with(&kept.sub),
+                    None => opened,
+                };
+                (
+                    StatusCode::OK,
+                    form_page(&shared, &person, opened, &[], saved.as_ref()),
+                )
+            }
+            Err(f) => failed_page(person.lang, &id, f),
+        }
     })
     .await
     .unwrap_or((StatusCode::INTERNAL_SERVER_ERROR, String::new()));
@@ -188,6 +213,8 @@ pub async fn open(
 pub struct Saved {
     /// With `--publish`: `yes` (live), `no` (the site did not build) or `soon`.
     pub live: Option<String>,
+    /// Kept for an admin's approval, not written (review mode).
+    pub waiting: bool,
 }
 
 /// An entry's form, with `msgs` at their fields and the build's problems with its files.
@@ -208,13 +235,35 @@ pub fn form_page(
         .cloned()
         .collect();
     let suggestions = shared.suggestions();
+    let editor = &person.state.editor;
+    let mine = editor.mine(&opened.id, &person.session.id);
+    let review = views::ReviewNotes {
+        just_kept: saved.is_some_and(|s| s.waiting),
+        mine_waiting: matches!(mine, Some((Shelf::Waiting, _))),
+        returned: match &mine {
+            Some((Shelf::Returned, p)) => Some((
+                p.returned_by.clone().unwrap_or_default(),
+                p.note.clone().unwrap_or_default(),
+            )),
+            _ => None,
+        },
+        kept_files: mine.map(|(_, p)| p.upload_names()).unwrap_or_default(),
+        others: editor
+            .waiting()
+            .into_iter()
+            .filter(|p| p.id == opened.id && p.device != person.session.id)
+            .map(|p| p.author)
+            .collect(),
+        reviewed: !person.is_admin() && editor.config().is_ok_and(|c| c.editor.review()),
+    };
     views::entry_form(&FormView {
         lang: person.lang,
         opened: &opened,
         csrf: &person.session.csrf,
         msgs,
         problems: &problems,
-        saved: saved.is_some(),
+        saved: saved.is_some_and(|s| !s.waiting),
+        review,
         live: saved.and_then(|s| s.live.as_deref()),
         live_url: format!("{}/{}/", person.state.base_url, opened.id),
         visits: crate::stats::visits::of_page(&person.state.editor.site.join("output"), &opened.id),

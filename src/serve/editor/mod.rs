@@ -5,7 +5,7 @@
 //!
 //! `access` holds the extractors and the one error every handler returns, `auth` who may edit,
 //! `views` the pages; the handlers are by what they serve: `entries`, `saving`, `people`,
-//! `removal`.
+//! `removal`, `history`, `review` (changes waiting for approval).
 
 mod access;
 pub mod auth;
@@ -13,6 +13,7 @@ mod entries;
 mod history;
 mod people;
 mod removal;
+mod review;
 mod saving;
 mod views;
 
@@ -112,6 +113,11 @@ pub fn routes<S>(app: EditorApp) -> Router<S> {
             "/_edit/delete/{section}/{slug}",
             get(removal::confirm).post(removal::delete),
         )
+        .route("/_edit/waiting", get(review::list))
+        .route("/_edit/waiting/{key}", get(review::one))
+        .route("/_edit/waiting/{key}/preview", get(review::preview))
+        .route("/_edit/waiting/{key}/approve", post(review::approve))
+        .route("/_edit/waiting/{key}/return", post(review::send_back))
         .route("/_edit/new", post(entries::create))
         .route(
             "/_edit/e/{section}/{slug}",

@@ -10,6 +10,7 @@ use super::EditorApp;
 use crate::edit::field_msg::FieldMsg;
 use crate::edit::form;
 use crate::edit::upload::{self, Upload, MAX_FILE, MAX_REQUEST};
+use crate::edit::waiting::Author;
 use crate::edit::{EditError, Opened};
 use crate::serve::publish::Outcome;
 use crate::serve::ServeState;
@@ -38,24 +39,32 @@ pub async fn save(
         tokio::task::spawn_blocking(move || Saving { shared, person, id }.run(posted)).await;
     match answer {
         Ok(Answer::Saved { id, at, wrote }) => {
-            let live = match (&app.shared.publisher, wrote) {
-                (Some(publisher), true) => {
-                    let publisher = publisher.clone();
-                    let outcome =
-                        tokio::task::spawn_blocking(move || publisher.after(at, PUBLISH_WAIT))
-                            .await;
-                    match outcome.ok().flatten() {
-                        Some(Outcome::Live) => "&live=yes",
-                        Some(Outcome::NotPublished(_)) => "&live=no",
-                        None => "&live=soon",
-                    }
-                }
-                _ => "",
-            };
+            let live = live_after(&app, at, wrote).await;
             Redirect::to(&format!("/_edit/e/{id}?saved=1{live}")).into_response()
+        }
+        Ok(Answer::Waiting { id }) => {
+            Redirect::to(&format!("/_edit/e/{id}?waiting=1")).into_response()
         }
         Ok(Answer::Page(status, body)) => html(status, body),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// With `--publish`, whether a save made at `at` is live, as the form's address says it
+/// (`&live=yes`, `no`, `soon`); nothing without it, or when the save wrote nothing.
+pub async fn live_after(app: &EditorApp, at: std::time::Instant, wrote: bool) -> &'static str {
+    match (&app.shared.publisher, wrote) {
+        (Some(publisher), true) => {
+            let publisher = publisher.clone();
+            let outcome =
+                tokio::task::spawn_blocking(move || publisher.after(at, PUBLISH_WAIT)).await;
+            match outcome.ok().flatten() {
+                Some(Outcome::Live) => "&live=yes",
+                Some(Outcome::NotPublished(_)) => "&live=no",
+                None => "&live=soon",
+            }
+        }
+        _ => "",
     }
 }
 
@@ -174,6 +183,10 @@ enum Answer {
         at: std::time::Instant,
         wrote: bool,
     },
+    /// Kept aside for an admin's approval (review mode): nothing is published.
+    Waiting {
+        id: String,
+    },
     Page(StatusCode, String),
 }
 
@@ -194,6 +207,15 @@ impl Saving {
             return self.oversized(opened, &posted);
         }
         if let Some(raw) = posted.value("raw") {
+            if self.reviewed() {
+                // A file opened as text cannot be kept aside field by field, and a posted text
+                // would skip the review: an admin fixes it.
+                let lang = self.person.lang;
+                return Answer::Page(
+                    StatusCode::FORBIDDEN,
+                    super::views::message(lang, &self.id, lang.word("raw_needs_admin")),
+                );
+            }
             return self.save_text(
                 opened,
                 raw.to_string(),
@@ -239,8 +261,34 @@ impl Saving {
             return self.form(StatusCode::UNPROCESSABLE_ENTITY, opened.with(&sub), &msgs);
         }
         let (editor, label) = (&self.person.state.editor, &self.person.session.label);
-        match editor.save(&self.id, sub, label) {
+        let result = if self.reviewed() {
+            let author = Author {
+                label,
+                device: &self.person.session.id,
+                owner: self.person.is_owner(),
+            };
+            match editor.wait(&self.id, sub, &author) {
+                Ok(_) => {
+                    println!("editor: {label} saved {} (waiting for approval)", self.id);
+                    return Answer::Waiting {
+                        id: self.id.clone(),
+                    };
+                }
+                Err(e) => Err(e),
+            }
+        } else {
+            // Her kept version's new photos go with a save written at once too (review turned
+            // off, or she was made an admin since).
+            let mut sub = sub;
+            match editor.carry_kept_files(&self.id, &self.person.session.id, &mut sub) {
+                Ok(()) => editor.save(&self.id, sub, label),
+                Err(e) => Err(e),
+            }
+        };
+        match result {
             Ok(saved) => {
+                // Her own save went through: an earlier kept version of hers is behind it.
+                editor.drop_mine(&self.id, &self.person.session.id);
                 println!(
                     "editor: {label} saved {} ({} file(s))",
                     self.id,
@@ -261,6 +309,18 @@ impl Saving {
             }
             Err(f) => self.failed(f),
         }
+    }
+
+    /// Whether this person's saves wait for an admin (`editor: { review: true }`): a
+    /// volunteer's and an owner's do, an admin's never.
+    fn reviewed(&self) -> bool {
+        !self.person.is_admin()
+            && self
+                .person
+                .state
+                .editor
+                .config()
+                .is_ok_and(|c| c.editor.review())
     }
 
     fn saved(&self, saved: &crate::edit::Saved) -> Answer {

@@ -83,6 +83,11 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("deleted.html", include_str!("templates/deleted.html")),
     ("activity.html", include_str!("templates/activity.html")),
     ("change.html", include_str!("templates/change.html")),
+    ("waiting.html", include_str!("templates/waiting.html")),
+    (
+        "waiting_one.html",
+        include_str!("templates/waiting_one.html"),
+    ),
 ];
 
 /// The templates are part of the binary and tested: a failure to parse is a bug, caught by the
@@ -151,6 +156,10 @@ pub struct Listed<'a> {
     pub codes: Vec<String>,
     pub errors: usize,
     pub warnings: usize,
+    /// A change to it waits for an admin's approval.
+    pub waiting: bool,
+    /// This person's change to it was sent back, with a note.
+    pub returned: bool,
 }
 
 /// A file that is no entry's with an error, named on the list when the preview is broken.
@@ -168,6 +177,7 @@ pub fn list(
     query: &str,
     csrf: &str,
     admin: bool,
+    waiting: usize,
     site_problem: Option<&[FileProblem]>,
 ) -> String {
     let q = crate::slug::fold(query);
@@ -185,6 +195,7 @@ pub fn list(
     cx.insert("query", query);
     cx.insert("csrf", csrf);
     cx.insert("admin", &admin);
+    cx.insert("waiting", &waiting);
     cx.insert("broken", &site_problem.is_some());
     cx.insert("site_problem", &site_problem.unwrap_or_default());
     cx.insert(
@@ -216,6 +227,25 @@ pub struct FormView<'a> {
     pub admin: bool,
     /// The districts, communes and tags the site uses, offered as suggestions.
     pub suggestions: &'a [(&'static str, Vec<String>)],
+    /// What review mode says on the form.
+    pub review: ReviewNotes,
+}
+
+/// What the form says of changes kept for approval (review mode).
+#[derive(Serialize, Default)]
+pub struct ReviewNotes {
+    /// Just saved, and kept for an admin's approval.
+    pub just_kept: bool,
+    /// This phone's change waits: the form shows it.
+    pub mine_waiting: bool,
+    /// This phone's change was sent back: (by whom, their note); the form shows it.
+    pub returned: Option<(String, String)>,
+    /// The new photos and audio of this phone's kept change, by their names on the phone.
+    pub kept_files: Vec<String>,
+    /// Others whose changes to the entry wait.
+    pub others: Vec<String>,
+    /// This person's saves wait for an admin (review mode, not an admin).
+    pub reviewed: bool,
 }
 
 /// A message shown on the form: its class (`err`, `warn`) and text.
@@ -407,6 +437,7 @@ pub fn entry_form(form: &FormView) -> String {
     cx.insert("heading", shown_title);
     cx.insert("id", &opened.id);
     cx.insert("saved", &form.saved);
+    cx.insert("review", &form.review);
     cx.insert("live", &form.live.unwrap_or(""));
     cx.insert("live_url", &form.live_url);
     cx.insert(
@@ -947,6 +978,136 @@ pub fn change(lang: Lang, commit: &str, shown: &str) -> String {
     draw(lang, "change.html", cx)
 }
 
+/// A change just approved or sent back, said on the waiting list.
+pub struct Done {
+    pub id: String,
+    pub approved: bool,
+    /// With `--publish`, after an approval: `yes`, `no` or `soon`.
+    pub live: String,
+}
+
+#[derive(Serialize)]
+struct WaitingRow {
+    key: String,
+    id: String,
+    title: String,
+    who: String,
+    owner: bool,
+    when: String,
+    ago: String,
+    fields: usize,
+}
+
+/// The changes waiting for approval, oldest first.
+pub fn waiting(
+    lang: Lang,
+    waiting: &[crate::edit::waiting::Pending],
+    done: Option<&Done>,
+    base_url: &str,
+) -> String {
+    let now = super::auth::now();
+    let rows: Vec<WaitingRow> = waiting
+        .iter()
+        .map(|p| WaitingRow {
+            key: p.key.clone(),
+            id: p.id.clone(),
+            title: crate::edit::waiting::title_of(p),
+            who: p.author.clone(),
+            owner: p.owner,
+            when: crate::days::day_of(p.at as i64),
+            ago: ago(lang, now.saturating_sub(p.at)),
+            fields: p.changes("").len() + p.uploads.len(),
+        })
+        .collect();
+    let mut cx = titled(lang.word("waiting_list"));
+    cx.insert("rows", &rows);
+    if let Some(d) = done {
+        cx.insert("done_id", &d.id);
+        cx.insert("done_approved", &d.approved);
+        cx.insert("done_live", &d.live);
+        cx.insert("done_url", &format!("{base_url}/{}/", d.id));
+    }
+    draw(lang, "waiting.html", cx)
+}
+
+#[derive(Serialize)]
+struct ChangeView {
+    field: String,
+    label: String,
+    before: String,
+    after: String,
+    /// The text's lines, marked: (class, mark, line).
+    lines: Vec<(&'static str, char, String)>,
+    msgs: Vec<Shown>,
+}
+
+/// One waiting change: who and when, each field before and after (the text as marked lines),
+/// its new photos, a link to its preview, and the buttons to approve or send it back.
+pub fn waiting_one(
+    lang: Lang,
+    p: &crate::edit::waiting::Pending,
+    changes: &[crate::edit::waiting::FieldChange],
+    msgs: &[FieldMsg],
+    csrf: &str,
+) -> String {
+    let now = super::auth::now();
+    let shown: Vec<ChangeView> = changes
+        .iter()
+        .map(|c| {
+            let label = match fields::get(&c.name) {
+                Some(f) => lang.pick(f.vi, f.en).to_string(),
+                None if c.name == "body" => lang.word("text").to_string(),
+                None => c.name.clone(),
+            };
+            ChangeView {
+                field: c.field.clone(),
+                label: match &c.lang {
+                    Some(l) => format!("{label} ({l})"),
+                    None => label,
+                },
+                before: c.before.clone(),
+                after: c.after.clone(),
+                lines: c
+                    .lines
+                    .iter()
+                    .map(|(m, l)| {
+                        let class = match m {
+                            '+' => "add",
+                            '-' => "del",
+                            _ => "same",
+                        };
+                        (class, *m, l.clone())
+                    })
+                    .collect(),
+                msgs: msgs
+                    .iter()
+                    .filter(|m| m.field == c.field)
+                    .map(|m| Shown::of(lang, m))
+                    .collect(),
+            }
+        })
+        .collect();
+    let general: Vec<Shown> = msgs
+        .iter()
+        .filter(|m| !changes.iter().any(|c| c.field == m.field))
+        .map(|m| Shown::of(lang, m))
+        .collect();
+    let mut cx = titled(&crate::edit::waiting::title_of(p));
+    cx.insert("key", &p.key);
+    cx.insert("id", &p.id);
+    cx.insert("who", &p.author);
+    cx.insert("owner", &p.owner);
+    cx.insert("when", &crate::days::day_of(p.at as i64));
+    cx.insert("ago", &ago(lang, now.saturating_sub(p.at)));
+    cx.insert("changes", &shown);
+    cx.insert("uploads", &p.upload_names());
+    cx.insert("general", &general);
+    cx.insert("refused", &msgs.iter().any(|m| !m.warning));
+    cx.insert("csrf", csrf);
+    cx.insert("note_max", &crate::edit::waiting::NOTE_MAX);
+    draw(lang, "waiting_one.html", cx)
+}
+
 /// What an entry is, for the page that asks before deleting it.
 pub struct Doomed<'a> {
     pub id: &'a str,
@@ -1014,6 +1175,8 @@ mod tests {
                 codes: vec!["LS-001".into()],
                 errors: 1,
                 warnings: 0,
+                waiting: true,
+                returned: true,
             }];
             let problem = [FileProblem {
                 file: "plaques.lock".into(),
@@ -1021,8 +1184,8 @@ mod tests {
             }];
             let pages = [
                 message(lang, evil, evil),
-                list(lang, &listed, "", evil, true, Some(&problem)),
-                list(lang, &listed, "nothing matches this", evil, false, None),
+                list(lang, &listed, "", evil, true, 2, Some(&problem)),
+                list(lang, &listed, "nothing matches this", evil, false, 0, None),
                 conflict(lang, evil, evil, evil, evil),
                 pair(lang, evil),
                 pairing_link(lang, evil, "<svg></svg>"),
@@ -1048,7 +1211,48 @@ mod tests {
                     },
                 ),
             ];
-            for page in &pages {
+            let pending = crate::edit::waiting::Pending {
+                key: crate::edit::waiting::key("homestays/nha-lan", evil),
+                id: "homestays/nha-lan".into(),
+                author: evil.into(),
+                device: evil.into(),
+                owner: true,
+                at: 0,
+                sub: Default::default(),
+                uploads: vec![crate::edit::waiting::Kept {
+                    input: "photos".into(),
+                    name: evil.into(),
+                    file: "x.bin".into(),
+                }],
+                texts: vec![crate::edit::waiting::Text {
+                    path: "content/homestays/nha-lan.md".into(),
+                    was: Some(format!(
+                        "---\ntitle: Nhà Lan\nprice_from: 250000\n---\n{evil}\n"
+                    )),
+                    now: format!("---\ntitle: Nhà Lan\nprice_from: 350000\n---\n{evil} mới\n"),
+                }],
+                removed: Vec::new(),
+                added: Vec::new(),
+                returned_by: None,
+                note: None,
+            };
+            let changes = pending.changes("vi");
+            let clash = FieldMsg::error("f.price_from", evil, evil);
+            let done = Done {
+                id: evil.into(),
+                approved: true,
+                live: "yes".into(),
+            };
+            let more = [
+                waiting(lang, std::slice::from_ref(&pending), Some(&done), evil),
+                waiting(lang, &[], None, evil),
+                waiting_one(lang, &pending, &changes, &[clash], evil),
+            ];
+            assert!(more[0].contains(lang.word("approved_live")) && more[0].contains(&pending.key));
+            assert!(more[1].contains(lang.word("nothing_waiting")));
+            assert!(more[2].contains("data-field=\"f.price_from\"") && more[2].contains("350000"));
+            assert!(more[2].contains("class=\"del\"") && more[2].contains("class=\"add\""));
+            for page in pages.iter().chain(&more) {
                 assert!(page.starts_with("<!doctype html>"), "{page}");
                 assert!(page.contains(&format!("<html lang=\"{}\">", lang.code())));
                 assert!(!page.contains("<b>"), "a value went out unescaped: {page}");
