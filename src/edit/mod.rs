@@ -84,6 +84,9 @@ pub enum EditError {
     },
     /// The entry is not there (any more).
     Gone,
+    /// The save's files could not be written (a full disk, a read-only folder); nothing was
+    /// written: what to tell the person, whose words the form gives back.
+    Unwritten(FieldMsg),
     Io(String),
 }
 

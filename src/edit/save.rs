@@ -398,33 +398,27 @@ impl Editor {
         media: &Media,
         main_changed: bool,
     ) -> Result<Vec<PathBuf>, EditError> {
-        let mut written: Vec<PathBuf> = Vec::new();
-        let result = (|| -> std::io::Result<()> {
+        // Photos, translations and the entry, all or none: a disk that fills up half-way through
+        // leaves every file as it was.
+        let mut written: Vec<PathBuf> = (media.files.iter().map(|(rel, _)| rel.clone()))
+            .chain(texts.translations.iter().map(|(rel, _, _)| rel.clone()))
+            .collect();
+        let mut all: Vec<(PathBuf, &[u8])> = (media.files.iter())
+            .map(|(rel, bytes)| (self.site.join(rel), *bytes))
+            .chain(
+                (texts.translations.iter()).map(|(rel, t, _)| (self.site.join(rel), t.as_bytes())),
+            )
+            .collect();
+        if main_changed || layout.becomes_bundle {
+            all.push((self.site.join(&layout.main), texts.main.as_bytes()));
+            written.push(layout.main.clone());
+        }
+        if let Err(e) = crate::output::write_all_or_none(&all) {
             if let Some(b) = &layout.bundle {
-                std::fs::create_dir_all(self.site.join(b))?;
+                // A new bundle's folder, made before the disk filled: gone again if empty.
+                let _ = std::fs::remove_dir(self.site.join(b));
             }
-            for (rel, bytes) in &media.files {
-                crate::output::write_durable(&self.site.join(rel), bytes)?;
-                written.push(rel.clone());
-            }
-            for (rel, t, _) in &texts.translations {
-                crate::output::write_durable(&self.site.join(rel), t.as_bytes())?;
-                written.push(rel.clone());
-            }
-            if main_changed || layout.becomes_bundle {
-                crate::output::write_durable(&self.site.join(&layout.main), texts.main.as_bytes())?;
-                written.push(layout.main.clone());
-            }
-            Ok(())
-        })();
-        if let Err(e) = result {
-            for rel in written
-                .iter()
-                .filter(|r| media.files.iter().any(|(n, _)| n == *r))
-            {
-                let _ = std::fs::remove_file(self.site.join(rel));
-            }
-            return Err(EditError::Io(e.to_string()));
+            return Err(EditError::Unwritten(super::field_msg::not_written(&e)));
         }
         if layout.becomes_bundle {
             // The bundle's files are written; the single files they replace go (and their

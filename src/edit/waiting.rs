@@ -320,7 +320,7 @@ impl Editor {
         pending: &Pending,
         files: &[(String, &[u8])],
     ) -> Result<(), EditError> {
-        let io = |e: std::io::Error| EditError::Io(e.to_string());
+        let io = |e: std::io::Error| EditError::Unwritten(super::field_msg::not_written(&e));
         let dir = shelf.dir(&self.site).join(&pending.key);
         std::fs::create_dir_all(&dir).map_err(io)?;
         for (name, bytes) in files {

@@ -20,6 +20,8 @@ pub enum Outcome {
     Live,
     /// Nothing published; why, in one line.
     NotPublished(String),
+    /// Nothing published: the disk is full.
+    DiskFull,
 }
 
 struct Last {
@@ -35,6 +37,8 @@ pub struct Publisher {
     ended: Condvar,
     /// Both generations hold the site (`publish`).
     primed: AtomicBool,
+    /// The last publish stopped on a full disk.
+    full: AtomicBool,
 }
 
 impl Publisher {
@@ -48,6 +52,7 @@ impl Publisher {
             }),
             ended: Condvar::new(),
             primed: AtomicBool::new(false),
+            full: AtomicBool::new(false),
         }
     }
 
@@ -62,6 +67,18 @@ impl Publisher {
     /// the site, and the next publish (a save's) writes only what the save changed instead of
     /// linking every file into the other generation (seconds at 10,000 entries).
     pub fn publish(
+        &self,
+        from: &Sources,
+        fingerprints: crate::incremental::Fingerprints,
+    ) -> crate::error::Result<Report> {
+        let published = self.publish_primed(from, fingerprints);
+        let full = matches!(&published, Err(crate::error::Error::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::StorageFull);
+        self.full.store(full, Ordering::Release);
+        published
+    }
+
+    fn publish_primed(
         &self,
         from: &Sources,
         fingerprints: crate::incremental::Fingerprints,
@@ -103,6 +120,10 @@ impl Publisher {
     /// site.yaml names a target, and told to the saves waiting for it.
     pub fn settle(&self, started: Instant, problem: Option<&str>) {
         let outcome = match problem {
+            Some(_) if self.full.load(Ordering::Acquire) => {
+                eprintln!("not published (the live site is unchanged): the disk is full");
+                Outcome::DiskFull
+            }
             Some(why) => {
                 eprintln!("not published (the live site is unchanged): the site does not build");
                 Outcome::NotPublished(why.lines().next().unwrap_or_default().to_string())

@@ -182,7 +182,7 @@ pub async fn open(
     let saved = (q.saved.is_some() || q.waiting.is_some()).then(|| Saved {
         live: q
             .live
-            .filter(|l| ["yes", "no", "soon"].contains(&l.as_str())),
+            .filter(|l| ["yes", "no", "full", "soon"].contains(&l.as_str())),
         waiting: q.waiting.is_some(),
     });
     let (status, body) = tokio::task::spawn_blocking(move || {
@@ -289,6 +289,10 @@ pub fn failed_page(lang: Lang, id: &str, error: EditError) -> (StatusCode, Strin
         EditError::Io(e) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             views::message(lang, id, &e),
+        ),
+        EditError::Unwritten(msg) => (
+            StatusCode::INSUFFICIENT_STORAGE,
+            views::message(lang, id, lang.pick(&msg.vi, &msg.en)),
         ),
         EditError::Conflict {
             file,

@@ -217,6 +217,7 @@ fn refused(person: &super::access::Paired, p: &Pending, e: EditError) -> (Status
             clashes.iter().map(|c| c.message_for_reviewer()).collect(),
         ),
         EditError::Invalid(msgs) => (StatusCode::UNPROCESSABLE_ENTITY, msgs),
+        EditError::Unwritten(msg) => (StatusCode::INSUFFICIENT_STORAGE, vec![msg]),
         // The entry was deleted or renamed since: the change stays, to be sent back whole.
         EditError::Gone => (
             StatusCode::NOT_FOUND,

@@ -51,7 +51,7 @@ pub async fn save(
 }
 
 /// With `--publish`, whether a save made at `at` is live, as the form's address says it
-/// (`&live=yes`, `no`, `soon`); nothing without it, or when the save wrote nothing.
+/// (`&live=yes`, `no`, `full`, `soon`); nothing without it, or when the save wrote nothing.
 pub async fn live_after(app: &EditorApp, at: std::time::Instant, wrote: bool) -> &'static str {
     match (&app.shared.publisher, wrote) {
         (Some(publisher), true) => {
@@ -61,6 +61,7 @@ pub async fn live_after(app: &EditorApp, at: std::time::Instant, wrote: bool) ->
             match outcome.ok().flatten() {
                 Some(Outcome::Live) => "&live=yes",
                 Some(Outcome::NotPublished(_)) => "&live=no",
+                Some(Outcome::DiskFull) => "&live=full",
                 None => "&live=soon",
             }
         }
@@ -247,6 +248,12 @@ impl Saving {
                 back.version = version.to_string();
                 self.form(StatusCode::UNPROCESSABLE_ENTITY, back, &msgs)
             }
+            Err(EditError::Unwritten(msg)) => {
+                let mut back = opened;
+                back.raw = Some(raw);
+                back.version = version.to_string();
+                self.form(StatusCode::INSUFFICIENT_STORAGE, back, &[msg])
+            }
             Err(f) => self.failed(f),
         }
     }
@@ -306,6 +313,17 @@ impl Saving {
             }
             Err(EditError::Invalid(msgs)) => {
                 self.form(StatusCode::UNPROCESSABLE_ENTITY, opened.with(&shown), &msgs)
+            }
+            Err(EditError::Unwritten(msg)) => {
+                eprintln!(
+                    "editor: {label}'s save of {} was not written: {}",
+                    self.id, msg.en
+                );
+                self.form(
+                    StatusCode::INSUFFICIENT_STORAGE,
+                    opened.with(&shown),
+                    &[msg],
+                )
             }
             Err(f) => self.failed(f),
         }
