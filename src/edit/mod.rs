@@ -94,6 +94,8 @@ pub enum EditError {
 pub struct Saved {
     pub files: Vec<PathBuf>,
     pub warnings: Vec<FieldMsg>,
+    /// When the files were written, before the commit: a rebuild begun after it holds the save.
+    pub at: std::time::Instant,
 }
 
 impl Opened {
@@ -372,7 +374,8 @@ impl Editor {
             return Err(EditError::Invalid(msgs));
         }
         crate::output::write_durable(&self.site.join(&files.file), text.as_bytes())
-            .map_err(|e| EditError::Io(e.to_string()))?;
+            .map_err(|e| EditError::Unwritten(field_msg::not_written(&e)))?;
+        let at = std::time::Instant::now();
         self.record(
             std::slice::from_ref(&files.file),
             &format!("edit {id}"),
@@ -381,6 +384,7 @@ impl Editor {
         Ok(Saved {
             files: vec![files.file],
             warnings: msgs,
+            at,
         })
     }
 

@@ -134,10 +134,12 @@ impl Editor {
         let p = self.prepare(&config, id, sub, &photos, audio.as_ref())?;
         let main_changed = p.text != p.texts.main;
         let written = self.write_save(&p.layout, &p.files, &p.texts, &p.media, main_changed)?;
+        let at = std::time::Instant::now();
         self.record(&written, &format!("edit {id}"), label);
         Ok(Saved {
             files: written,
             warnings: p.texts.msgs,
+            at,
         })
     }
 

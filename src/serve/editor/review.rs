@@ -159,7 +159,7 @@ pub async fn approve(
                     "editor: {} approved {}'s change to {}",
                     person.session.label, p.author, p.id
                 );
-                Ok((p.id, std::time::Instant::now(), !saved.files.is_empty()))
+                Ok((p.id, saved.at, !saved.files.is_empty()))
             }
             Err(e) => Err(refused(&person, &p, e)),
         }

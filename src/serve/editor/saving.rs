@@ -344,7 +344,7 @@ impl Saving {
     fn saved(&self, saved: &crate::edit::Saved) -> Answer {
         Answer::Saved {
             id: self.id.clone(),
-            at: std::time::Instant::now(),
+            at: saved.at,
             wrote: !saved.files.is_empty(),
         }
     }
