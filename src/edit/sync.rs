@@ -145,9 +145,8 @@ impl Remote {
             })?;
         if git.run(&["remote", "get-url", name], LOCAL).is_err() {
             return Err(if name.contains([':', '/']) {
-                format!(
-                    "--push takes the name of a remote, not an address: add it (git remote add origin ADDRESS) and pass --push origin; the address, and any token in it, then stays in git's configuration, out of process lists and logs"
-                )
+                "--push takes the name of a remote, not an address: add it (git remote add origin ADDRESS) and pass --push origin; the address, and any token in it, then stays in git's configuration, out of process lists and logs"
+                .to_string()
             } else {
                 format!("there is no remote `{name}` in this repository: add it (git remote add {name} ADDRESS), or name another (git remote -v lists them)")
             });
