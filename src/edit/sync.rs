@@ -269,11 +269,14 @@ impl Remote {
             }
             return;
         };
-        let same = state
+        // The same trouble in other words (a dead link's errors vary, a conflict's count of
+        // commits grows with each save) is not news: kept up to date, said once.
+        if let Some(p) = state
             .problem
-            .as_ref()
-            .is_some_and(|p| p.kind == kind && p.why == why && p.files == files);
-        if same {
+            .as_mut()
+            .filter(|p| p.kind == kind && p.files == files)
+        {
+            p.why = why;
             return;
         }
         let said = match kind {
@@ -558,14 +561,17 @@ fn conflicts(remote: &Remote, head: &str, tip: &str) -> Option<Vec<String>> {
     );
     match asked {
         // Exit 1: conflicts; the first line is the tree, the conflicted files follow.
-        Err(f) if f.code == Some(1) => Some(
-            f.stdout
+        Err(f) if f.code == Some(1) => {
+            let mut files: Vec<String> = f
+                .stdout
                 .lines()
                 .skip(1)
                 .take_while(|l| !l.is_empty())
                 .map(str::to_string)
-                .collect(),
-        ),
+                .collect();
+            files.dedup();
+            Some(files)
+        }
         _ => None,
     }
 }
