@@ -298,6 +298,16 @@ impl Remote {
         });
     }
 
+    /// Whether this branch and the remote's, as last fetched, are the pair whose rebase
+    /// conflicted.
+    fn stuck(&self) -> bool {
+        let now = (self.head(), self.tip());
+        let state = self.state.lock();
+        state.conflicted.as_ref().is_some_and(|((head, tip), _)| {
+            (Some(head), Some(tip)) == (now.0.as_ref(), now.1.as_ref())
+        })
+    }
+
     fn reached(&self) {
         self.state.lock().reached = Some(now());
     }
@@ -427,7 +437,10 @@ impl Editor {
         if let Some(why) = remote.unready() {
             return Err(Found::new(Trouble::Blocked, why));
         }
-        if remote.waiting().is_some_and(|n| n > 0) && !self.push_head(remote)? {
+        // Commits waiting, unless their rebase is known to conflict (the push would only be
+        // rejected again, every round).
+        let push_first = remote.waiting().is_some_and(|n| n > 0) && !remote.stuck();
+        if push_first && !self.push_head(remote)? {
             println!(
                 "git: {} has commits this server has not: taking them first",
                 remote.label()
@@ -737,6 +750,42 @@ mod tests {
             "server\nlaptop\nstart"
         );
         assert_eq!(remote.waiting(), Some(1));
+    }
+
+    #[test]
+    fn a_fast_forward_that_uncommitted_changes_stand_in_the_way_of_changes_nothing() {
+        let (_t, server, laptop) = three();
+        std::fs::write(laptop.join("f.md"), "price: 2\nphone: 1\n").unwrap();
+        git(&laptop, &["commit", "-qam", "laptop"]);
+        git(&laptop, &["push", "-q"]);
+        // Changed here by hand, not committed.
+        std::fs::write(server.join("f.md"), "price: 1\nphone: 1\nnote: 9\n").unwrap();
+        let head = git(&server, &["rev-parse", "HEAD"]);
+        let editor = Editor::new(&server, true);
+        editor.attach(std::sync::Arc::new(
+            Remote::open(&server, "origin").unwrap(),
+        ));
+        editor.sync();
+        let status = editor.remote().unwrap().status();
+        let problem = status.problem.expect("held up");
+        assert_eq!(problem.kind, Trouble::Blocked, "{problem:?}");
+        assert!(problem.why.contains("f.md"), "{problem:?}");
+        assert_eq!(git(&server, &["rev-parse", "HEAD"]), head);
+        assert_eq!(
+            std::fs::read_to_string(server.join("f.md")).unwrap(),
+            "price: 1\nphone: 1\nnote: 9\n"
+        );
+        // Committed, it goes the way of any commit here: rebased onto the laptop's, pushed.
+        git(&server, &["commit", "-qam", "by hand"]);
+        editor.sync();
+        assert!(editor.remote().unwrap().status().problem.is_none());
+        assert_eq!(
+            git(&laptop, &["ls-remote", "origin", "main"])
+                .split_whitespace()
+                .next(),
+            Some(git(&server, &["rev-parse", "HEAD"]).as_str())
+        );
+        assert_eq!(git(&server, &["show", "HEAD:f.md"]), "price: 2\nphone: 1\nnote: 9");
     }
 
     #[test]
