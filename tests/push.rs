@@ -316,6 +316,62 @@ fn an_unreachable_remote_keeps_saves_local_without_hanging_and_they_go_once_it_i
 }
 
 #[test]
+fn a_rejected_push_is_rebased_onto_the_remotes_commits_and_pushed() {
+    let shared = Shared::new();
+    let a = shared.clone("server-a");
+    let laptop = shared.clone("laptop");
+    let ed = start(&a, &["--push", "origin", "--pull-every", "1s"]);
+    ed.wait_for_log("git: each save is pushed");
+    let lan = pair(&ed.pair_link, "Lan");
+
+    // Offline, Lan changes the price; the laptop changes the text meanwhile.
+    let away = shared.tmp.path().join("moved.git");
+    std::fs::rename(&shared.bare, &away).unwrap();
+    let r = save_one(&lan, &ed.base, ID, "f.price_from", "300000");
+    assert_eq!(r.status, 303, "{}", r.body);
+    ed.wait_for_log("git: cannot reach origin/main");
+    let before = git(&a, &["rev-parse", "HEAD"]);
+    std::fs::write(
+        laptop.join(FILE),
+        NHA.replace("Nhà sàn.", "Nhà sàn bên suối."),
+    )
+    .unwrap();
+    git(&laptop, &["commit", "-qam", "the text"]);
+    git(&laptop, &["push", "-q", away.to_str().unwrap(), "main"]);
+    std::fs::rename(&away, &shared.bare).unwrap();
+
+    // Rejected, rebased onto the laptop's commit, pushed: both on the remote, no merge commit.
+    eventually("A's rebased commit is on the remote", 60, || {
+        shared.file(FILE).contains("price_from: 300000")
+    });
+    assert_eq!(
+        git(&shared.bare, &["rev-parse", "main"]),
+        git(&a, &["rev-parse", "HEAD"])
+    );
+    ed.wait_for_log("has commits this server has not");
+    ed.wait_for_log("git: put this server's 1 commit(s) after 1 from origin/main");
+    let there = shared.file(FILE);
+    assert!(
+        there.contains("price_from: 300000") && there.contains("bên suối"),
+        "{there}"
+    );
+    assert_eq!(
+        git(&shared.bare, &["log", "--format=%s", "main"]),
+        format!("edit {ID} (from the editor: Lan)\nthe text\nthe site")
+    );
+    eventually("A's preview shows both", 30, || {
+        let page = http_get(&format!("{}/homestays/nha-lan/", ed.base)).1;
+        page.contains("bên suối") && page.contains("300")
+    });
+    // The activity links to the commit as it is now.
+    let now = git(&a, &["rev-parse", "HEAD"]);
+    assert_ne!(now, before);
+    let page = lan.get(&format!("{}/_edit/activity", ed.base)).body;
+    assert!(page.contains(&format!("/_edit/activity/{now}")), "{page}");
+    assert!(!page.contains(&before), "{page}");
+}
+
+#[test]
 fn a_rejected_push_whose_rebase_conflicts_leaves_everything_here_and_says_so() {
     let shared = Shared::new();
     let a = shared.clone("server-a");

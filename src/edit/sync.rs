@@ -298,6 +298,30 @@ impl Remote {
         });
     }
 
+    /// The commits of `old_head` since `tip` by the names a rebase onto `tip` gave them: a
+    /// rebase keeps each commit's author date and message, and their order.
+    fn made_again(&self, old_head: &str, tip: &str) -> std::collections::HashMap<String, String> {
+        let list = |range: String| -> Vec<(String, String)> {
+            self.git
+                .run(&["log", "--reverse", "--format=%H %at %s", &range], LOCAL)
+                .unwrap_or_default()
+                .lines()
+                .filter_map(|l| l.split_once(' '))
+                .map(|(hash, key)| (key.to_string(), hash.to_string()))
+                .collect()
+        };
+        let mut new = list(format!("{tip}..HEAD")).into_iter();
+        let mut renamed = std::collections::HashMap::new();
+        // A commit the remote already had is dropped by the rebase: passed over here.
+        for (key, old) in list(format!("{tip}..{old_head}")) {
+            if let Some((_, hash)) = new.clone().find(|(k, _)| *k == key) {
+                while new.next().is_some_and(|(_, h)| h != hash) {}
+                renamed.insert(old, hash);
+            }
+        }
+        renamed
+    }
+
     /// Whether this branch and the remote's, as last fetched, are the pair whose rebase
     /// conflicted.
     fn stuck(&self) -> bool {
@@ -544,10 +568,13 @@ impl Editor {
             }),
         };
         match &result {
-            Ok(()) => println!(
-                "git: put this server's {ahead} commit(s) after {behind} from {}",
-                remote.label()
-            ),
+            Ok(()) => {
+                println!(
+                    "git: put this server's {ahead} commit(s) after {behind} from {}",
+                    remote.label()
+                );
+                super::activity::rename_commits(&self.site, &remote.made_again(&head, &tip));
+            }
             Err(found) if found.kind == Trouble::Conflict => {
                 remote.state.lock().conflicted = Some((pair, found.clone()));
             }
@@ -750,6 +777,9 @@ mod tests {
             "server\nlaptop\nstart"
         );
         assert_eq!(remote.waiting(), Some(1));
+        let renamed = remote.made_again(&head, &tip);
+        assert_eq!(renamed.get(&head), remote.head().as_ref(), "{renamed:?}");
+        assert_eq!(renamed.len(), 1);
     }
 
     #[test]
@@ -785,7 +815,10 @@ mod tests {
                 .next(),
             Some(git(&server, &["rev-parse", "HEAD"]).as_str())
         );
-        assert_eq!(git(&server, &["show", "HEAD:f.md"]), "price: 2\nphone: 1\nnote: 9");
+        assert_eq!(
+            git(&server, &["show", "HEAD:f.md"]),
+            "price: 2\nphone: 1\nnote: 9"
+        );
     }
 
     #[test]
