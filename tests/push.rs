@@ -108,6 +108,8 @@ fn a_save_is_a_commit_on_the_remote_naming_the_phone_and_a_clone_of_it_builds() 
     );
     assert!(shared.file(FILE).contains("price_from: 320000"));
     ed.wait_for_log("git: pushed 1 commit(s) to origin/main");
+    let said = ed.log.lock().unwrap().join("\n");
+    assert!(!said.contains("is not ignored by Git"), "{said}");
     assert_eq!(
         git(&a, &["rev-parse", "HEAD"]),
         git(&shared.bare, &["rev-parse", "main"])

@@ -168,6 +168,24 @@ impl Remote {
         })
     }
 
+    /// What is set up wrong without stopping the exchange: folders Waymark rewrites that Git
+    /// does not ignore (the fast-forwards and rebases would find them changed, and stop).
+    pub fn warnings(&self) -> Vec<String> {
+        [crate::output::CACHE_ROOT, "output"]
+            .into_iter()
+            .filter(|dir| {
+                // Exit 1: not ignored.
+                // The slash: asked of the folder, there or not yet made (`output/` in
+                // .gitignore matches only folders).
+                let asked = self.git.run(&["check-ignore", "-q", &format!("{dir}/")], LOCAL);
+                asked.is_err_and(|f| f.code == Some(1))
+            })
+            .map(|dir| {
+                format!("git: {dir}/ is not ignored by Git: add the line /{dir} to .gitignore, so that what Waymark rewrites there never holds up taking the remote's commits")
+            })
+            .collect()
+    }
+
     /// `origin/main`.
     pub fn label(&self) -> String {
         format!("{}/{}", self.name, self.branch)
@@ -819,6 +837,17 @@ mod tests {
             git(&server, &["show", "HEAD:f.md"]),
             "price: 2\nphone: 1\nnote: 9"
         );
+    }
+
+    #[test]
+    fn folders_waymark_rewrites_that_git_does_not_ignore_are_warned_of() {
+        let (_t, server, _) = three();
+        let remote = Remote::open(&server, "origin").unwrap();
+        assert_eq!(remote.warnings().len(), 2);
+        for ignore in ["/output\n/.waymark-cache\n", "output/\n.waymark-cache/\n"] {
+            std::fs::write(server.join(".gitignore"), ignore).unwrap();
+            assert_eq!(remote.warnings(), Vec::<String>::new(), "{ignore}");
+        }
     }
 
     #[test]

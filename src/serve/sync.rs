@@ -30,6 +30,9 @@ pub fn start(remote: Option<Arc<Remote>>, editor: Option<&Arc<EditorState>>, eve
     let (Some(remote), Some(state)) = (remote, editor) else {
         return;
     };
+    for warning in remote.warnings() {
+        eprintln!("{warning}");
+    }
     state.editor.attach(remote.clone());
     println!(
         "git: each save is pushed to {}{}",
