@@ -317,30 +317,46 @@ fn an_unreachable_remote_keeps_saves_local_without_hanging_and_they_go_once_it_i
     });
 }
 
-#[test]
-fn a_rejected_push_is_rebased_onto_the_remotes_commits_and_pushed() {
-    let shared = Shared::new();
+/// Server A with its remote moved away, Lan's new price saved there meanwhile (a commit on A
+/// only), then `laptop_text` pushed from a laptop to the remote where it is, and the remote
+/// put back.
+struct Offline {
+    a: PathBuf,
+    ed: Editor,
+    lan: Browser,
+    /// A's commit of Lan's save, as made.
+    mine: String,
+}
+
+fn saved_offline_while_a_laptop_pushes(shared: &Shared, laptop_text: &str) -> Offline {
     let a = shared.clone("server-a");
     let laptop = shared.clone("laptop");
     let ed = start(&a, &["--push", "origin", "--pull-every", "1s"]);
     ed.wait_for_log("git: each save is pushed");
     let lan = pair(&ed.pair_link, "Lan");
-
-    // Offline, Lan changes the price; the laptop changes the text meanwhile.
     let away = shared.tmp.path().join("moved.git");
     std::fs::rename(&shared.bare, &away).unwrap();
     let r = save_one(&lan, &ed.base, ID, "f.price_from", "300000");
     assert_eq!(r.status, 303, "{}", r.body);
     ed.wait_for_log("git: cannot reach origin/main");
-    let before = git(&a, &["rev-parse", "HEAD"]);
-    std::fs::write(
-        laptop.join(FILE),
-        NHA.replace("Nhà sàn.", "Nhà sàn bên suối."),
-    )
-    .unwrap();
-    git(&laptop, &["commit", "-qam", "the text"]);
+    let mine = git(&a, &["rev-parse", "HEAD"]);
+    std::fs::write(laptop.join(FILE), laptop_text).unwrap();
+    git(&laptop, &["commit", "-qam", "from the laptop"]);
     git(&laptop, &["push", "-q", away.to_str().unwrap(), "main"]);
-    std::fs::rename(&away, &shared.bare).unwrap();
+    Offline { a, ed, lan, mine }
+}
+
+#[test]
+fn a_rejected_push_is_rebased_onto_the_remotes_commits_and_pushed() {
+    let shared = Shared::new();
+    // Lan changes the price; the laptop the text.
+    let Offline {
+        a,
+        ed,
+        lan,
+        mine: before,
+    } = saved_offline_while_a_laptop_pushes(&shared, &NHA.replace("Nhà sàn.", "Nhà sàn bên suối."));
+    std::fs::rename(shared.tmp.path().join("moved.git"), &shared.bare).unwrap();
 
     // Rejected, rebased onto the laptop's commit, pushed: both on the remote, no merge commit.
     eventually("A's rebased commit is on the remote", 60, || {
@@ -359,7 +375,7 @@ fn a_rejected_push_is_rebased_onto_the_remotes_commits_and_pushed() {
     );
     assert_eq!(
         git(&shared.bare, &["log", "--format=%s", "main"]),
-        format!("edit {ID} (from the editor: Lan)\nthe text\nthe site")
+        format!("edit {ID} (from the editor: Lan)\nfrom the laptop\nthe site")
     );
     eventually("A's preview shows both", 30, || {
         let page = http_get(&format!("{}/homestays/nha-lan/", ed.base)).1;
@@ -376,27 +392,12 @@ fn a_rejected_push_is_rebased_onto_the_remotes_commits_and_pushed() {
 #[test]
 fn a_rejected_push_whose_rebase_conflicts_leaves_everything_here_and_says_so() {
     let shared = Shared::new();
-    let a = shared.clone("server-a");
-    let laptop = shared.clone("laptop");
-    let ed = start(&a, &["--push", "origin", "--pull-every", "1s"]);
-    ed.wait_for_log("git: each save is pushed");
-    let lan = pair(&ed.pair_link, "Lan");
-
-    // Offline, Lan changes the price: committed here only.
-    let away = shared.tmp.path().join("moved.git");
-    std::fs::rename(&shared.bare, &away).unwrap();
-    let r = save_one(&lan, &ed.base, ID, "f.price_from", "300000");
-    assert_eq!(r.status, 303, "{}", r.body);
-    ed.wait_for_log("git: cannot reach origin/main");
-    let mine = git(&a, &["rev-parse", "HEAD"]);
+    // Lan changes the price; the owner's laptop too, to another.
+    let Offline { a, ed, lan, mine } =
+        saved_offline_while_a_laptop_pushes(&shared, &NHA.replace("250000", "400000"));
     let text = read(a.join(FILE));
     let status = git(&a, &["status", "--porcelain"]);
-
-    // Meanwhile the owner's laptop pushes another price to the remote.
-    std::fs::write(laptop.join(FILE), NHA.replace("250000", "400000")).unwrap();
-    git(&laptop, &["commit", "-qam", "owner's price"]);
-    git(&laptop, &["push", "-q", away.to_str().unwrap(), "main"]);
-    std::fs::rename(&away, &shared.bare).unwrap();
+    std::fs::rename(shared.tmp.path().join("moved.git"), &shared.bare).unwrap();
 
     // The push is rejected; the rebase would conflict; nothing here moves.
     ed.wait_for_log("has commits this server has not");
