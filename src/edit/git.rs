@@ -72,7 +72,10 @@ impl Git {
 
     fn command(&self, args: &[&str], net: bool, limit: Duration) -> Result<String, Failed> {
         let mut cmd = Command::new("git");
-        cmd.arg("-C").arg(&self.site);
+        // File names as they are (a folder may be named `Đền Kỳ Cùng`), not octal escapes.
+        cmd.arg("-C")
+            .arg(&self.site)
+            .args(["-c", "core.quotePath=false"]);
         if net {
             for c in &self.net_config {
                 cmd.args(["-c", c]);

@@ -551,7 +551,19 @@ impl Editor {
         if ahead == 0 {
             remote
                 .git
-                .run(&["merge", "--ff-only", "--quiet", &tip], LOCAL)
+                // Never an autostash (an admin's `merge.autoStash`): its conflicts would be
+                // left as markers in the files.
+                .run(
+                    &[
+                        "-c",
+                        "merge.autoStash=false",
+                        "merge",
+                        "--ff-only",
+                        "--quiet",
+                        &tip,
+                    ],
+                    LOCAL,
+                )
                 .map_err(|f| {
                     Found::new(
                         Trouble::Blocked,
@@ -638,7 +650,10 @@ fn conflicts(remote: &Remote, head: &str, tip: &str) -> Option<Vec<String>> {
 /// the branch, the index and the working tree are exactly as before; returns the conflicted
 /// files (none when git refused to begin, e.g. for uncommitted changes) and git's words.
 pub(crate) fn rebase(remote: &Remote, head: &str, tip: &str) -> Result<(), (Vec<String>, String)> {
-    let Err(f) = remote.git.run(&["rebase", "--quiet", tip], LOCAL) else {
+    // Never an autostash (an admin's `rebase.autoStash`): git refuses to begin over
+    // uncommitted changes instead, and they stay as they are.
+    let asked = ["-c", "rebase.autoStash=false", "rebase", "--quiet", tip];
+    let Err(f) = remote.git.run(&asked, LOCAL) else {
         return Ok(());
     };
     let mut files = Vec::new();
@@ -741,6 +756,8 @@ mod tests {
         std::fs::write(server.join("notes.txt"), "staged\n").unwrap();
         git(&server, &["add", "notes.txt"]);
         std::fs::write(server.join("scratch.txt"), "untracked\n").unwrap();
+        // An admin's taste for autostash changes nothing.
+        git(&server, &["config", "rebase.autoStash", "true"]);
         let remote = Remote::open(&server, "origin").unwrap();
         assert!(remote.fetch().unwrap());
         let head = remote.head().unwrap();
@@ -806,8 +823,9 @@ mod tests {
         std::fs::write(laptop.join("f.md"), "price: 2\nphone: 1\n").unwrap();
         git(&laptop, &["commit", "-qam", "laptop"]);
         git(&laptop, &["push", "-q"]);
-        // Changed here by hand, not committed.
+        // Changed here by hand, not committed; and an admin's taste for autostash.
         std::fs::write(server.join("f.md"), "price: 1\nphone: 1\nnote: 9\n").unwrap();
+        git(&server, &["config", "merge.autoStash", "true"]);
         let head = git(&server, &["rev-parse", "HEAD"]);
         let editor = Editor::new(&server, true);
         editor.attach(std::sync::Arc::new(
