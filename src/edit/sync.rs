@@ -858,6 +858,37 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_remote_gets_the_branch() {
+        let t = tempfile::tempdir().unwrap();
+        let (bare, server) = (t.path().join("r.git"), t.path().join("s"));
+        git(t.path(), &["init", "-q", "--bare", bare.to_str().unwrap()]);
+        git(
+            t.path(),
+            &["init", "-q", "-b", "site", server.to_str().unwrap()],
+        );
+        identity(&server);
+        std::fs::write(server.join("f.md"), "price: 1\n").unwrap();
+        git(&server, &["add", "f.md"]);
+        git(&server, &["commit", "-qm", "start"]);
+        git(
+            &server,
+            &["remote", "add", "origin", bare.to_str().unwrap()],
+        );
+        let editor = Editor::new(&server, true);
+        editor.attach(std::sync::Arc::new(
+            Remote::open(&server, "origin").unwrap(),
+        ));
+        editor.sync();
+        let status = editor.remote().unwrap().status();
+        assert!(status.problem.is_none(), "{status:?}");
+        assert_eq!(status.waiting, Some(0));
+        assert_eq!(
+            git(&bare, &["rev-parse", "site"]),
+            git(&server, &["rev-parse", "HEAD"])
+        );
+    }
+
+    #[test]
     fn folders_waymark_rewrites_that_git_does_not_ignore_are_warned_of() {
         let (_t, server, _) = three();
         let remote = Remote::open(&server, "origin").unwrap();
