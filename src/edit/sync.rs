@@ -547,6 +547,22 @@ impl Editor {
         if behind == 0 {
             return Ok(());
         }
+        // Codes this server's rebuilds pinned for entries that came from the remote would
+        // otherwise wait in the working tree for the next save, and stand in the way.
+        let pinned = remote
+            .git
+            .run(
+                &["diff", "--quiet", "HEAD", "--", crate::ledger::FILE],
+                LOCAL,
+            )
+            .is_err_and(|f| f.code == Some(1));
+        let head = match pinned {
+            true => match self.commit_only(&[], "pin plaque codes", "waymark serve") {
+                Some(pins) => pins,
+                None => head,
+            },
+            false => head,
+        };
         let ahead = remote.count(&format!("{tip}..{head}")).unwrap_or(0);
         if ahead == 0 {
             remote
@@ -854,6 +870,40 @@ mod tests {
         assert_eq!(
             git(&server, &["show", "HEAD:f.md"]),
             "price: 2\nphone: 1\nnote: 9"
+        );
+    }
+
+    #[test]
+    fn codes_pinned_here_are_committed_before_the_remotes_commits_are_taken() {
+        let (_t, server, laptop) = three();
+        let pins = "A: 1\nB: 2\nC: 3\nD: 4\n";
+        std::fs::write(server.join("plaques.lock"), pins).unwrap();
+        git(&server, &["add", "plaques.lock"]);
+        git(&server, &["commit", "-qm", "codes"]);
+        git(&server, &["push", "-q", "origin", "main"]);
+        git(&laptop, &["pull", "-q"]);
+        std::fs::write(laptop.join("plaques.lock"), pins.replace("A: 1", "A: 9")).unwrap();
+        git(&laptop, &["commit", "-qam", "laptop's code"]);
+        git(&laptop, &["push", "-q"]);
+        // A rebuild here pinned E.
+        std::fs::write(server.join("plaques.lock"), format!("{pins}E: 5\n")).unwrap();
+        let editor = Editor::new(&server, true);
+        editor.attach(std::sync::Arc::new(
+            Remote::open(&server, "origin").unwrap(),
+        ));
+        editor.sync();
+        let status = editor.remote().unwrap().status();
+        assert!(status.problem.is_none(), "{status:?}");
+        assert_eq!(
+            std::fs::read_to_string(server.join("plaques.lock")).unwrap(),
+            "A: 9\nB: 2\nC: 3\nD: 4\nE: 5\n"
+        );
+        assert_eq!(git(&server, &["status", "--porcelain"]), "");
+        assert_eq!(
+            git(&laptop, &["ls-remote", "origin", "main"])
+                .split_whitespace()
+                .next(),
+            Some(git(&server, &["rev-parse", "HEAD"]).as_str())
         );
     }
 
