@@ -556,12 +556,11 @@ impl Editor {
                 LOCAL,
             )
             .is_err_and(|f| f.code == Some(1));
-        let head = match pinned {
-            true => match self.commit_only(&[], "pin plaque codes", "waymark serve") {
-                Some(pins) => pins,
-                None => head,
-            },
-            false => head,
+        let head = if pinned {
+            self.commit_only(&[], "pin plaque codes", "waymark serve")
+                .unwrap_or(head)
+        } else {
+            head
         };
         let ahead = remote.count(&format!("{tip}..{head}")).unwrap_or(0);
         if ahead == 0 {
