@@ -80,6 +80,16 @@ enum Command {
         /// With --edit: make a Git commit of every save, naming the paired device.
         #[arg(long, requires = "edit")]
         commit: bool,
+        /// With --edit (implies --commit): push each save's commit to this remote (a name
+        /// from `git remote -v`, e.g. origin) on the branch checked out, and take others'
+        /// commits from it (before each save and every --pull-every). Refused at start when
+        /// the site is not in a Git repository, the remote is unknown or no branch is checked out.
+        #[arg(long, value_name = "REMOTE", requires = "edit")]
+        push: Option<String>,
+        /// With --push: how often to take the remote's new commits: 60s (the default), 5m,
+        /// 1h; 0 only before saves.
+        #[arg(long, value_name = "INTERVAL", requires = "push", value_parser = waymark::cmd::serve::interval)]
+        pull_every: Option<std::time::Duration>,
         /// After every good rebuild, build the site into output/ as `waymark build` does, so
         /// that a web server serving output/site/ shows each save seconds later.
         #[arg(long)]
@@ -264,6 +274,8 @@ fn main() {
             public_url,
             trusted_proxies,
             idle_days,
+            push,
+            pull_every,
         } => waymark::cmd::serve::run(waymark::cmd::serve::Options {
             site,
             port,
@@ -271,11 +283,13 @@ fn main() {
             drafts,
             timings,
             edit,
-            commit,
+            commit: commit || push.is_some(),
             publish,
             public_url,
             trusted_proxies,
             idle: std::time::Duration::from_secs(u64::from(idle_days) * 24 * 3600),
+            push,
+            pull_every: pull_every.unwrap_or(waymark::cmd::serve::PULL_EVERY),
         }),
         Command::Plaques {
             site,

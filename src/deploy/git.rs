@@ -7,6 +7,7 @@
 
 use super::files::{Body, Object};
 use super::{Options, Summary};
+use crate::edit::git::hide_passwords;
 use crate::error::{Diagnostic, Error, Result};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -352,26 +353,5 @@ fn git(dir: &Path, args: &[&str], env: &[(&str, String)]) -> std::result::Result
         } else {
             &text
         }))
-    }
-}
-
-/// `https://user:token@host` → `https://***@host`: git quotes remote addresses in its errors.
-fn hide_passwords(text: &str) -> String {
-    let re = regex::Regex::new(r"://[^/@\s]+@").expect("a valid pattern");
-    re.replace_all(text, "://***@").into_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn passwords_in_addresses_are_hidden() {
-        assert_eq!(
-            super::hide_passwords("fatal: https://me:ghp_secret@github.com/a/b.git not found"),
-            "fatal: https://***@github.com/a/b.git not found"
-        );
-        assert_eq!(
-            super::hide_passwords("git@github.com:a/b"),
-            "git@github.com:a/b"
-        );
     }
 }

@@ -49,6 +49,32 @@ pub fn note(site: &Path, change: &Change) {
     }
 }
 
+/// Changes whose commits were made again under other names (a rebase onto a remote's commits:
+/// `edit::sync`) name the new ones, so that their links keep showing them. Lines that do not
+/// read are kept as they are. Called under the editor's write lock, as `note` is.
+pub fn rename_commits(site: &Path, renamed: &std::collections::HashMap<String, String>) {
+    let path = site.join(FILE);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return;
+    };
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let change = serde_json::from_str::<Change>(line).ok().and_then(|mut c| {
+            let new = renamed.get(c.commit.as_deref()?)?;
+            c.commit = Some(new.clone());
+            serde_json::to_string(&c).ok()
+        });
+        out.push_str(change.as_deref().unwrap_or(line));
+        out.push('\n');
+    }
+    if let Err(e) = crate::output::write_atomic(&path, out.as_bytes()) {
+        eprintln!(
+            "editor: activity's commits not renamed in {} ({e})",
+            path.display()
+        );
+    }
+}
+
 /// The last `most` changes, newest first.
 pub fn recent(site: &Path, most: usize) -> Vec<Change> {
     let text = std::fs::read_to_string(site.join(FILE)).unwrap_or_default();
@@ -94,5 +120,24 @@ mod tests {
         );
         assert_eq!(got[0].entry(), "homestays/nha-lan");
         assert_eq!(recent(site.path(), 1).len(), 1);
+    }
+
+    #[test]
+    fn commits_made_again_are_named_anew() {
+        let site = tempfile::tempdir().unwrap();
+        let change = |commit: &str| Change {
+            at: 1,
+            who: "Lan".into(),
+            what: "edit relics/den".into(),
+            files: Vec::new(),
+            commit: Some(commit.into()),
+        };
+        note(site.path(), &change("aaa"));
+        note(site.path(), &change("ccc"));
+        let renamed = [("aaa".to_string(), "bbb".to_string())]
+            .into_iter()
+            .collect();
+        rename_commits(site.path(), &renamed);
+        assert_eq!(recent(site.path(), 10), vec![change("ccc"), change("bbb")]);
     }
 }

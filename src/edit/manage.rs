@@ -68,6 +68,7 @@ impl Editor {
     /// keep leading somewhere and no code is given out again), its files moved out of
     /// `content/` into the cache's `deleted/` folder, under the site lock a save takes.
     pub fn delete(&self, id: &str, label: &str) -> Result<Deleted, EditError> {
+        self.take_remote_first();
         let config = self.config().map_err(|e| EditError::Io(e.to_string()))?;
         let _one = self.write.lock();
         let _lock = crate::lock::SiteLock::take(&self.site);

@@ -8,9 +8,11 @@ pub mod activity;
 pub mod document;
 pub mod field_msg;
 pub mod form;
+pub mod git;
 pub mod manage;
 pub mod merge;
 mod save;
+pub mod sync;
 pub mod upload;
 pub mod waiting;
 pub mod whole_site;
@@ -41,6 +43,8 @@ pub struct Editor {
     memo: std::sync::Arc<content::Memo>,
     /// The files forms were made from, for merging a save from an older form.
     seen: merge::Seen,
+    /// With `--push`: the remote each commit goes to and others' commits come from.
+    remote: std::sync::OnceLock<std::sync::Arc<sync::Remote>>,
 }
 
 /// An entry as the form shows it.
@@ -168,6 +172,7 @@ impl Editor {
             review: Mutex::new(()),
             memo: Default::default(),
             seen: merge::Seen::new(site),
+            remote: std::sync::OnceLock::new(),
         }
     }
 
@@ -297,6 +302,7 @@ impl Editor {
         label: &str,
         draft: bool,
     ) -> Result<String, Error> {
+        self.take_remote_first();
         let _one = self.write.lock();
         let _lock = crate::lock::SiteLock::take(&self.site);
         let created = crate::scaffold::new_entry(&self.site, kind, title, None)?;
@@ -334,6 +340,7 @@ impl Editor {
         text: &str,
         label: &str,
     ) -> Result<Saved, EditError> {
+        self.take_remote_first();
         let config = self.config().map_err(|e| EditError::Io(e.to_string()))?;
         let _one = self.write.lock();
         let _lock = crate::lock::SiteLock::take(&self.site);
@@ -483,6 +490,10 @@ impl Editor {
             .commit
             .then(|| self.commit_only(files, what, label))
             .flatten();
+        if let (Some(remote), Some(_)) = (self.remote(), &commit) {
+            // Pushed from the exchange's own thread: the phone does not wait on the network.
+            remote.nudge();
+        }
         activity::note(
             &self.site,
             &activity::Change {

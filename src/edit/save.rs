@@ -128,6 +128,9 @@ impl Editor {
         let (uploads, audio_upload) = (std::mem::take(&mut sub.photos), sub.audio.take());
         // Uploads are checked before anything waits for the lock.
         let (photos, audio) = self.check_uploads(&uploads, audio_upload.as_ref())?;
+        // The remote's newest commits first: a change there to a field this person changed is
+        // then a clash at that field (`rebase`), never merged blindly.
+        self.take_remote_first();
 
         let _one = self.write.lock();
         let _lock = crate::lock::SiteLock::take(&self.site);

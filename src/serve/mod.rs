@@ -9,6 +9,7 @@ mod live;
 mod net;
 mod patch;
 mod publish;
+mod sync;
 
 use crate::incremental;
 use crate::output::{Data, OutFile};
@@ -42,6 +43,9 @@ pub struct Options {
     pub trusted_proxies: Vec<IpAddr>,
     /// How long an editor session may go unused.
     pub idle: Duration,
+    /// With `edit` and `commit`: the remote (`--push`) and how often to take its commits.
+    pub push: Option<String>,
+    pub pull_every: Duration,
 }
 
 /// Files of the last good build, by path under the output folder (`site/...`, `print/...`).
@@ -120,6 +124,9 @@ pub fn run(mut opts: Options) -> i32 {
             return 2;
         }
     }
+    let Some(remote) = sync::open(&opts.site, opts.push.as_deref()) else {
+        return 2;
+    };
     let (listener, port) = match net::listen(opts.bind, opts.port) {
         Ok(s) => s,
         Err(e) => {
@@ -214,6 +221,7 @@ pub fn run(mut opts: Options) -> i32 {
             return 1;
         }
     };
+    sync::start(remote, editor.as_ref(), opts.pull_every);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -1,5 +1,6 @@
 //! The admins' activity page: who changed what through the editor, and when, with each change
-//! as Git shows it when `--commit` made one.
+//! as Git shows it when `--commit` made one; with `--push`, how the exchange with the remote
+//! stands, and what an admin must join by hand.
 
 use super::access::Admin;
 use super::{html, said, views};
@@ -21,7 +22,10 @@ pub async fn list(Admin(person): Admin) -> Response {
             .config()
             .map(|c| editor.entries(&c))
             .unwrap_or_default();
-        views::activity(person.lang, &changes, |id| entries.contains_key(id))
+        let sync = editor.remote().map(|r| r.status());
+        views::activity(person.lang, &changes, sync.as_ref(), |id| {
+            entries.contains_key(id)
+        })
     })
     .await;
     match page {

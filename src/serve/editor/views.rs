@@ -950,6 +950,7 @@ struct ChangeRow {
 pub fn activity(
     lang: Lang,
     changes: &[crate::edit::activity::Change],
+    sync: Option<&crate::edit::sync::Status>,
     live: impl Fn(&str) -> bool,
 ) -> String {
     let now = super::auth::now();
@@ -967,7 +968,57 @@ pub fn activity(
         .collect();
     let mut cx = titled(lang.word("activity"));
     cx.insert("changes", &rows);
+    if let Some(status) = sync {
+        cx.insert("sync", &SyncView::of(lang, status, now));
+    }
     draw(lang, "activity.html", cx)
+}
+
+/// The exchange with the Git remote (`--push`), in words.
+#[derive(Serialize)]
+struct SyncView {
+    title: String,
+    state: String,
+    /// What keeps the two apart, said plainly; git's words and the files follow it.
+    problem: Option<String>,
+    why: String,
+    files: Vec<String>,
+    /// How an admin joins a conflict.
+    fix: Option<String>,
+}
+
+impl SyncView {
+    fn of(lang: Lang, s: &crate::edit::sync::Status, now: u64) -> SyncView {
+        use crate::edit::sync::Trouble;
+        let fill = |key: &str, at: u64| {
+            lang.word(key)
+                .replace("{remote}", &s.remote)
+                .replace("{ago}", &ago(lang, now.saturating_sub(at)))
+        };
+        let mut state = match s.waiting {
+            Some(0) => fill("sync_all_sent", now),
+            Some(n) => fill("sync_waiting", now).replace("{n}", &n.to_string()),
+            None => fill("sync_unknown", now),
+        };
+        if let Some(at) = s.reached {
+            state = format!("{state} {}", fill("sync_reached", at));
+        }
+        let problem = s.problem.as_ref();
+        SyncView {
+            title: fill("sync_title", now),
+            state,
+            problem: problem.map(|p| match p.kind {
+                Trouble::Unreachable => fill("sync_unreachable", p.since),
+                Trouble::Conflict => fill("sync_conflict", p.since),
+                Trouble::Blocked => fill("sync_blocked", p.since),
+            }),
+            why: problem.map(|p| p.why.clone()).unwrap_or_default(),
+            files: problem.map(|p| p.files.clone()).unwrap_or_default(),
+            fix: problem
+                .filter(|p| p.kind == Trouble::Conflict)
+                .map(|p| fill("sync_conflict_fix", p.since)),
+        }
+    }
 }
 
 /// One commit as Git shows it (`git show --stat --patch`).

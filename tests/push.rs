@@ -1,0 +1,489 @@
+//! `waymark serve --edit --push REMOTE`: a site kept in one Git remote, edited from several
+//! servers and laptops. Real git, a real bare repository as the remote, real servers.
+
+mod common;
+use common::editor::*;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const NHA: &str =
+    "---\ntitle: Nhà Lan\nprice_from: 250000\nphone: \"0912 000 101\"\n---\n\nNhà sàn.\n";
+const FILE: &str = "content/homestays/nha-lan.md";
+const ID: &str = "homestays/nha-lan";
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let o = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("git");
+    assert!(o.status.success(), "git {args:?}: {}", stderr(&o));
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+/// A site committed on `main` and pushed to a bare repository, and the clones made of it.
+struct Shared {
+    tmp: tempfile::TempDir,
+    bare: PathBuf,
+}
+
+impl Shared {
+    fn new() -> Shared {
+        let s = site(&[(FILE, NHA), (".gitignore", "output/\n.waymark-cache/\n")]);
+        // The codes pinned in plaques.lock, as a laptop commits a site.
+        build_ok(s.path());
+        let tmp = tempfile::tempdir().unwrap();
+        let bare = tmp.path().join("remote.git");
+        git(
+            tmp.path(),
+            &["init", "-q", "--bare", "-b", "main", "remote.git"],
+        );
+        git(s.path(), &["init", "-q", "-b", "main"]);
+        identity(s.path(), "Laptop");
+        git(s.path(), &["add", "-A"]);
+        git(s.path(), &["commit", "-qm", "the site"]);
+        git(s.path(), &["push", "-q", bare.to_str().unwrap(), "main"]);
+        Shared { tmp, bare }
+    }
+
+    /// A clone of the remote (its `origin`), with a Git identity.
+    fn clone(&self, name: &str) -> PathBuf {
+        let to = self.tmp.path().join(name);
+        git(
+            self.tmp.path(),
+            &[
+                "clone",
+                "-q",
+                self.bare.to_str().unwrap(),
+                to.to_str().unwrap(),
+            ],
+        );
+        identity(&to, name);
+        to
+    }
+
+    /// The remote's `main` at `path`.
+    fn file(&self, path: &str) -> String {
+        git(&self.bare, &["show", &format!("main:{path}")])
+    }
+
+    fn subject(&self) -> String {
+        git(&self.bare, &["log", "-1", "--format=%s", "main"])
+    }
+}
+
+fn identity(dir: &Path, name: &str) {
+    git(dir, &["config", "user.name", name]);
+    git(dir, &["config", "user.email", "volunteer@example.org"]);
+}
+
+/// Waits (at most `secs`) until `ok` holds.
+fn eventually(what: &str, secs: u64, mut ok: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !ok() {
+        assert!(Instant::now() < deadline, "not within {secs} s: {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_save_is_a_commit_on_the_remote_naming_the_phone_and_a_clone_of_it_builds() {
+    let shared = Shared::new();
+    let a = shared.clone("server-a");
+    // --push alone: it implies --commit.
+    let ed = start(&a, &["--push", "origin"]);
+    ed.wait_for_log("git: each save is pushed to origin/main");
+    let lan = pair(&ed.pair_link, "Điện thoại Lan");
+    let r = save_one(&lan, &ed.base, ID, "f.price_from", "320000");
+    assert_eq!(r.status, 303, "{}", r.body);
+    eventually("the commit is on the remote", 30, || {
+        shared.subject().contains("from the editor: Điện thoại Lan")
+    });
+    assert_eq!(
+        shared.subject(),
+        format!("edit {ID} (from the editor: Điện thoại Lan)")
+    );
+    assert!(shared.file(FILE).contains("price_from: 320000"));
+    ed.wait_for_log("git: pushed 1 commit(s) to origin/main");
+    let said = ed.log.lock().unwrap().join("\n");
+    assert!(!said.contains("is not ignored by Git"), "{said}");
+    assert_eq!(
+        git(&a, &["rev-parse", "HEAD"]),
+        git(&shared.bare, &["rev-parse", "main"])
+    );
+    // Anyone's clone (CI's, a laptop's) builds with it.
+    let ci = shared.clone("ci");
+    build_ok(&ci);
+    let page = read(ci.join("output/site/homestays/nha-lan/index.html"));
+    assert!(page.contains("320"), "{page}");
+}
+
+#[test]
+fn a_save_on_one_server_reaches_the_other_by_its_timer_and_is_published_there() {
+    let shared = Shared::new();
+    let (a, b) = (shared.clone("server-a"), shared.clone("server-b"));
+    let ed_a = start(&a, &["--push", "origin", "--pull-every", "3600s"]);
+    let ed_b = start(&b, &["--push", "origin", "--pull-every", "1s", "--publish"]);
+    ed_b.wait_for_log("published:");
+    let live_b = || read(b.join("output/site/homestays/nha-lan/index.html"));
+    assert!(!live_b().contains("987"), "not there yet");
+    let lan = pair(&ed_a.pair_link, "Lan");
+    let r = save_one(&lan, &ed_a.base, ID, "f.price_from", "987000");
+    assert_eq!(r.status, 303, "{}", r.body);
+    eventually("B's live site shows A's save", 60, || {
+        live_b().contains("987")
+    });
+    ed_b.wait_for_log("git: took 1 commit(s) from origin/main");
+    assert!(read(b.join(FILE)).contains("price_from: 987000"));
+    assert_eq!(
+        git(&b, &["rev-parse", "HEAD"]),
+        git(&a, &["rev-parse", "HEAD"])
+    );
+    // B's own preview too.
+    assert!(wait_for_page(
+        &format!("{}/homestays/nha-lan/", ed_b.base),
+        "987"
+    ));
+}
+
+#[test]
+fn a_remote_change_to_the_field_she_edits_is_a_clash_and_to_another_field_merges() {
+    let shared = Shared::new();
+    let a = shared.clone("server-a");
+    // No timer to speak of: the fetch before each save takes the laptop's commit.
+    let ed = start(&a, &["--push", "origin", "--pull-every", "3600s"]);
+    ed.wait_for_log("git: each save is pushed");
+    let lan = pair(&ed.pair_link, "Lan");
+    let hoa = pair(&another_link(&lan, &ed.base), "Hoa");
+    let lan_form = form_of(&lan, &ed.base, ID);
+    let hoa_form = form_of(&hoa, &ed.base, ID);
+
+    // A laptop pushes a new price while both forms are open.
+    let laptop = shared.clone("laptop");
+    std::fs::write(laptop.join(FILE), NHA.replace("250000", "300000")).unwrap();
+    git(&laptop, &["commit", "-qam", "price from the owner's call"]);
+    git(&laptop, &["push", "-q"]);
+
+    // Lan changed the price too: the editor's clash, at that field, her value kept.
+    let r = save(
+        &lan,
+        &ed.base,
+        ID,
+        &with(&lan_form, &[("f.price_from", Some("400000"))]),
+    );
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("người khác đã đổi"), "{}", r.body);
+    assert!(r.body.contains("300000"), "the laptop's price shown");
+    let again = form_fields(&r.body);
+    let price = again.iter().find(|(k, _)| k == "f.price_from").unwrap();
+    assert_eq!(price.1, "400000", "the box holds what she typed");
+    assert!(
+        read(a.join(FILE)).contains("price_from: 300000"),
+        "taken, not overwritten"
+    );
+
+    // Hoa changed the phone: saved on top of the laptop's price, and pushed.
+    let r = save(
+        &hoa,
+        &ed.base,
+        ID,
+        &with(&hoa_form, &[("f.phone", Some("0987 654 321"))]),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let file = read(a.join(FILE));
+    assert!(
+        file.contains("price_from: 300000") && file.contains("0987 654 321"),
+        "{file}"
+    );
+    eventually("Hoa's commit is on the remote", 30, || {
+        shared.subject().contains("from the editor: Hoa")
+    });
+    let there = shared.file(FILE);
+    assert!(
+        there.contains("price_from: 300000") && there.contains("0987 654 321"),
+        "{there}"
+    );
+    assert_eq!(
+        git(&shared.bare, &["log", "--format=%s", "main"])
+            .lines()
+            .count(),
+        3,
+        "the site, the laptop's, Hoa's: no merge commit"
+    );
+}
+
+/// A volunteer's pairing link, made by the admin `admin` (*Ghép thêm điện thoại*).
+fn another_link(admin: &Browser, base: &str) -> String {
+    let list = admin.get(&format!("{base}/_edit/"));
+    let i = list
+        .body
+        .find("name=\"csrf\" value=\"")
+        .expect("a csrf token")
+        + 19;
+    let csrf = list.body[i..i + 32].to_string();
+    let r = admin.post(
+        &format!("{base}/_edit/pair-another"),
+        &[("csrf", &csrf)],
+        &[],
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let i = r.body.find("/_edit/pair/").expect("a pairing link");
+    format!("{base}{}", &r.body[i..i + 12 + 32])
+}
+
+/// A port where a server accepts connections and never answers: a dead link.
+fn silent_server() -> (std::net::TcpListener, String) {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/remote.git", l.local_addr().unwrap());
+    (l, url)
+}
+
+#[test]
+fn an_unreachable_remote_keeps_saves_local_without_hanging_and_they_go_once_it_is_back() {
+    let shared = Shared::new();
+    let a = shared.clone("server-a");
+    // The admin's own limit for a stalled transfer: 20 s.
+    git(&a, &["config", "http.lowSpeedLimit", "1000"]);
+    git(&a, &["config", "http.lowSpeedTime", "20"]);
+    let ed = start(&a, &["--push", "origin", "--pull-every", "1s"]);
+    ed.wait_for_log("git: each save is pushed");
+    let lan = pair(&ed.pair_link, "Lan");
+    let remote_head = git(&shared.bare, &["rev-parse", "main"]);
+
+    // A link that accepts and then says nothing: the save is not held for git's 20 s.
+    let (_dead, url) = silent_server();
+    git(&a, &["remote", "set-url", "origin", &url]);
+    let asked = Instant::now();
+    let r = save_one(&lan, &ed.base, ID, "f.price_from", "555000");
+    let took = asked.elapsed();
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(took < Duration::from_secs(12), "the save waited {took:?}");
+    assert!(read(a.join(FILE)).contains("price_from: 555000"));
+    assert_eq!(
+        git(&a, &["log", "-1", "--format=%s"]),
+        format!("edit {ID} (from the editor: Lan)")
+    );
+
+    // The remote moved away.
+    git(
+        &a,
+        &["remote", "set-url", "origin", shared.bare.to_str().unwrap()],
+    );
+    let away = shared.tmp.path().join("moved.git");
+    std::fs::rename(&shared.bare, &away).unwrap();
+    let r = save_one(&lan, &ed.base, ID, "f.phone", "0987 654 321");
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        git(&a, &["rev-list", "--count", "HEAD"]),
+        "3",
+        "both saves committed here"
+    );
+    ed.wait_for_log("git: cannot reach origin/main");
+    let page = lan.get(&format!("{}/_edit/activity", ed.base));
+    assert!(
+        page.body
+            .contains("2 thay đổi làm ở đây chưa có trên origin/main"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("không trả lời"), "{}", page.body);
+
+    // Back: both commits go by the timer, nothing lost.
+    std::fs::rename(&away, &shared.bare).unwrap();
+    assert_eq!(
+        git(&shared.bare, &["rev-parse", "main"]),
+        remote_head,
+        "nothing went"
+    );
+    git(
+        &a,
+        &["remote", "set-url", "origin", shared.bare.to_str().unwrap()],
+    );
+    eventually("both saves are on the remote", 60, || {
+        git(&shared.bare, &["rev-parse", "main"]) == git(&a, &["rev-parse", "HEAD"])
+    });
+    let there = shared.file(FILE);
+    assert!(
+        there.contains("price_from: 555000") && there.contains("0987 654 321"),
+        "{there}"
+    );
+    eventually("the activity page says all is sent", 10, || {
+        lan.get(&format!("{}/_edit/activity", ed.base))
+            .body
+            .contains("Mọi thay đổi làm ở đây đã có trên origin/main")
+    });
+}
+
+/// Server A with its remote moved away, Lan's new price saved there meanwhile (a commit on A
+/// only), then `laptop_text` pushed from a laptop to the remote where it is, and the remote
+/// put back.
+struct Offline {
+    a: PathBuf,
+    ed: Editor,
+    lan: Browser,
+    /// A's commit of Lan's save, as made.
+    mine: String,
+}
+
+fn saved_offline_while_a_laptop_pushes(shared: &Shared, laptop_text: &str) -> Offline {
+    let a = shared.clone("server-a");
+    let laptop = shared.clone("laptop");
+    let ed = start(&a, &["--push", "origin", "--pull-every", "1s"]);
+    ed.wait_for_log("git: each save is pushed");
+    let lan = pair(&ed.pair_link, "Lan");
+    let away = shared.tmp.path().join("moved.git");
+    std::fs::rename(&shared.bare, &away).unwrap();
+    let r = save_one(&lan, &ed.base, ID, "f.price_from", "300000");
+    assert_eq!(r.status, 303, "{}", r.body);
+    ed.wait_for_log("git: cannot reach origin/main");
+    let mine = git(&a, &["rev-parse", "HEAD"]);
+    std::fs::write(laptop.join(FILE), laptop_text).unwrap();
+    git(&laptop, &["commit", "-qam", "from the laptop"]);
+    git(&laptop, &["push", "-q", away.to_str().unwrap(), "main"]);
+    Offline { a, ed, lan, mine }
+}
+
+#[test]
+fn a_rejected_push_is_rebased_onto_the_remotes_commits_and_pushed() {
+    let shared = Shared::new();
+    // Lan changes the price; the laptop the text.
+    let Offline {
+        a,
+        ed,
+        lan,
+        mine: before,
+    } = saved_offline_while_a_laptop_pushes(&shared, &NHA.replace("Nhà sàn.", "Nhà sàn bên suối."));
+    std::fs::rename(shared.tmp.path().join("moved.git"), &shared.bare).unwrap();
+
+    // Rejected, rebased onto the laptop's commit, pushed: both on the remote, no merge commit.
+    eventually("A's rebased commit is on the remote", 60, || {
+        shared.file(FILE).contains("price_from: 300000")
+    });
+    assert_eq!(
+        git(&shared.bare, &["rev-parse", "main"]),
+        git(&a, &["rev-parse", "HEAD"])
+    );
+    ed.wait_for_log("has commits this server has not");
+    ed.wait_for_log("git: put this server's 1 commit(s) after 1 from origin/main");
+    let there = shared.file(FILE);
+    assert!(
+        there.contains("price_from: 300000") && there.contains("bên suối"),
+        "{there}"
+    );
+    assert_eq!(
+        git(&shared.bare, &["log", "--format=%s", "main"]),
+        format!("edit {ID} (from the editor: Lan)\nfrom the laptop\nthe site")
+    );
+    eventually("A's preview shows both", 30, || {
+        let page = http_get(&format!("{}/homestays/nha-lan/", ed.base)).1;
+        page.contains("bên suối") && page.contains("300")
+    });
+    // The activity links to the commit as it is now.
+    let now = git(&a, &["rev-parse", "HEAD"]);
+    assert_ne!(now, before);
+    let page = lan.get(&format!("{}/_edit/activity", ed.base)).body;
+    assert!(page.contains(&format!("/_edit/activity/{now}")), "{page}");
+    assert!(!page.contains(&before), "{page}");
+}
+
+#[test]
+fn a_rejected_push_whose_rebase_conflicts_leaves_everything_here_and_says_so() {
+    let shared = Shared::new();
+    // Lan changes the price; the owner's laptop too, to another.
+    let Offline { a, ed, lan, mine } =
+        saved_offline_while_a_laptop_pushes(&shared, &NHA.replace("250000", "400000"));
+    let text = read(a.join(FILE));
+    let status = git(&a, &["status", "--porcelain"]);
+    std::fs::rename(shared.tmp.path().join("moved.git"), &shared.bare).unwrap();
+
+    // The push is rejected; the rebase would conflict; nothing here moves.
+    ed.wait_for_log("has commits this server has not");
+    ed.wait_for_log("change the same lines of content/homestays/nha-lan.md");
+    assert_eq!(git(&a, &["rev-parse", "HEAD"]), mine);
+    assert_eq!(git(&a, &["symbolic-ref", "HEAD"]), "refs/heads/main");
+    assert_eq!(read(a.join(FILE)), text);
+    assert_eq!(git(&a, &["status", "--porcelain"]), status);
+    assert!(!a.join(".git/rebase-merge").exists() && !a.join(".git/rebase-apply").exists());
+    assert!(
+        shared.file(FILE).contains("price_from: 400000"),
+        "the remote keeps the laptop's"
+    );
+
+    // Said to the admins, with the file and how to join it.
+    let page = lan.get(&format!("{}/_edit/activity", ed.base)).body;
+    assert!(page.contains("sửa cùng những dòng"), "{page}");
+    assert!(
+        page.contains("<li class=\"code\">content/homestays/nha-lan.md</li>"),
+        "{page}"
+    );
+    assert!(page.contains("git rebase origin/main"), "{page}");
+
+    // Saves go on meanwhile, committed here.
+    let r = save_one(&lan, &ed.base, ID, "f.phone", "0987 654 321");
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(git(&a, &["rev-parse", "HEAD~1"]), mine);
+    assert!(shared.file(FILE).contains("price_from: 400000"));
+}
+
+#[test]
+fn push_is_refused_at_start_without_a_repository_a_known_remote_or_a_branch() {
+    let serve = |dir: &Path, extra: &[&str]| {
+        Command::new(bin())
+            .args(["serve", "--port", "0", "--site"])
+            .arg(dir)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let s = site(&[(FILE, NHA)]);
+    let o = serve(s.path(), &["--edit", "--push", "origin"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("is not in a Git repository"),
+        "{}",
+        stderr(&o)
+    );
+
+    git(s.path(), &["init", "-q", "-b", "main"]);
+    identity(s.path(), "T");
+    git(s.path(), &["add", "-A"]);
+    git(s.path(), &["commit", "-qm", "site"]);
+    let o = serve(s.path(), &["--edit", "--push", "origin"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no remote `origin`"), "{}", stderr(&o));
+    let o = serve(
+        s.path(),
+        &["--edit", "--push", "https://me:s3cr3t@example.org/r.git"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("name of a remote"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("s3cr3t"), "{}", stderr(&o));
+
+    git(s.path(), &["remote", "add", "origin", "/nowhere/r.git"]);
+    git(s.path(), &["checkout", "-q", "--detach"]);
+    let o = serve(s.path(), &["--edit", "--push", "origin"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("detached"), "{}", stderr(&o));
+
+    // Without the editor there is nothing to push; --pull-every needs --push.
+    let o = serve(s.path(), &["--push", "origin"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--edit"), "{}", stderr(&o));
+    let o = serve(s.path(), &["--edit", "--pull-every", "5m"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--push"), "{}", stderr(&o));
+
+    let help = Command::new(bin())
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        help.contains("--push <REMOTE>") && help.contains("implies --commit"),
+        "{help}"
+    );
+    assert!(help.contains("--pull-every <INTERVAL>"), "{help}");
+}
