@@ -767,39 +767,6 @@ fn a_delete_with_commit_is_one_commit_of_the_files_and_the_ledger() {
         .is_file());
 }
 
-/// An owner link for `entry`, made by the paired browser `b`, opened: the owner's browser.
-fn owner_of(b: &Browser, base: &str, entry: &str) -> Browser {
-    let r = b.post(
-        &format!("{base}/_edit/owners"),
-        &[
-            ("csrf", &list_csrf(b, base)),
-            ("entry", entry),
-            ("label", "Chị Lan"),
-        ],
-        &[],
-    );
-    assert_eq!(r.status, 200);
-    let i = r.body.find("/_edit/owner/").unwrap();
-    let r = request(
-        "GET",
-        &format!("{base}{}", &r.body[i..i + 13 + 32]),
-        &[],
-        b"",
-    );
-    assert_eq!(r.status, 303);
-    Browser {
-        cookie: Some(
-            r.header("set-cookie")
-                .unwrap()
-                .split(';')
-                .next()
-                .unwrap()
-                .to_string(),
-        ),
-        lang: "vi",
-    }
-}
-
 #[test]
 fn wrong_tries_from_other_addresses_never_keep_a_new_phone_or_an_owner_out() {
     let s = a_site();
@@ -1027,7 +994,7 @@ fn paired_phones_are_listed_and_a_lost_one_unpaired_at_once() {
     assert!(!r.body.contains("Điện thoại Minh"));
 
     // An owner sees no phones and unpairs none; without the token, nothing happens either.
-    let owner = owner_of(&lan, &ed.base, "homestays/nha-lan");
+    let owner = owner_of(&lan, &ed.base, "homestays/nha-lan", "Chị Lan");
     let r = owner.get(&format!("{}/_edit/devices", ed.base));
     assert_eq!(r.status, 403);
     assert!(r.body.contains("chỉ mở được một mục"), "{}", r.body);
@@ -1090,7 +1057,7 @@ fn an_entry_found_by_its_code_is_deleted_and_its_plaque_still_lands() {
     ));
 
     // An owner cannot delete.
-    let owner = owner_of(&b, &ed.base, id);
+    let owner = owner_of(&b, &ed.base, id, "Chị Lan");
     assert_eq!(
         owner.get(&format!("{}/_edit/delete/{id}", ed.base)).status,
         403
@@ -1165,7 +1132,11 @@ fn an_entry_found_by_its_code_is_deleted_and_its_plaque_still_lands() {
     assert_eq!(owner.get(&format!("{}/_edit/e/{id}", ed.base)).status, 403);
     assert!(!read(s.path().join("owner-links.yaml")).contains(id));
     // The plaque's landing now serves the section; the list no longer has the entry.
-    assert!(wait_for_page(&format!("{}/q/HVT/", ed.base), "Đền Kỳ Cùng"));
+    assert!(
+        wait_for_page(&format!("{}/q/HVT/", ed.base), "Đền Kỳ Cùng"),
+        "{:?}",
+        ed.log.lock().unwrap()
+    );
     let r = request("GET", &format!("{}/q/HVT/", ed.base), &[], b"");
     assert_eq!(r.status, 200);
     assert!(!r.body.contains("Nơi sinh của đồng chí"));
@@ -1365,7 +1336,7 @@ fn an_owner_edits_links_amenities_times_and_specialties_and_reads_them_back() {
     let s = a_site();
     let ed = start(s.path(), &[]);
     let volunteer = pair(&ed.pair_link, "Minh");
-    let lan = owner_of(&volunteer, &ed.base, "homestays/nha-lan");
+    let lan = owner_of(&volunteer, &ed.base, "homestays/nha-lan", "Chị Lan");
     let fields = form_of(&lan, &ed.base, "homestays/nha-lan");
     // Two empty link rows and one empty specialty row wait in a new form.
     for name in [
@@ -1442,7 +1413,7 @@ fn a_restart_keeps_phones_and_owners_paired_and_an_idle_or_unpaired_session_ends
     let (lan, owner, minh_id) = {
         let ed = start(s.path(), &[]);
         let lan = pair(&ed.pair_link, "Lan");
-        let owner = owner_of(&lan, &ed.base, "homestays/nha-lan");
+        let owner = owner_of(&lan, &ed.base, "homestays/nha-lan", "Chị Lan");
         let minh = pair(&another_link(&lan, &ed.base), "Minh");
         let devices = lan.get(&format!("{}/_edit/devices", ed.base)).body;
         let i = devices.find("Minh").unwrap();

@@ -49,39 +49,6 @@ fn volunteer(b: &Browser, base: &str, label: &str) -> Browser {
     pair(&format!("{base}{}", &r.body[i..i + 12 + 32]), label)
 }
 
-/// The owner's browser, through an owner link admin `b` makes for `entry`.
-fn owner_of(b: &Browser, base: &str, entry: &str) -> Browser {
-    let r = b.post(
-        &format!("{base}/_edit/owners"),
-        &[
-            ("csrf", &list_csrf(b, base)),
-            ("entry", entry),
-            ("label", "Chị Lan chủ nhà"),
-        ],
-        &[],
-    );
-    assert_eq!(r.status, 200, "{}", r.body);
-    let i = r.body.find("/_edit/owner/").unwrap();
-    let r = request(
-        "GET",
-        &format!("{base}{}", &r.body[i..i + 13 + 32]),
-        &[],
-        b"",
-    );
-    assert_eq!(r.status, 303);
-    Browser {
-        cookie: Some(
-            r.header("set-cookie")
-                .unwrap()
-                .split(';')
-                .next()
-                .unwrap()
-                .to_string(),
-        ),
-        lang: "vi",
-    }
-}
-
 /// The keys of the waiting list's changes, as the admin's page links them.
 fn waiting_keys(admin: &Browser, base: &str) -> Vec<String> {
     let r = admin.get(&format!("{base}/_edit/waiting"));
@@ -427,7 +394,7 @@ fn an_owners_save_waits_too_and_a_field_changed_meanwhile_is_a_clash_not_overwri
     git(&["commit", "-qm", "start"]);
     let ed = start(s.path(), &["--commit"]);
     let admin = pair(&ed.pair_link, "Trưởng nhóm");
-    let owner = owner_of(&admin, &ed.base, "homestays/nha-lan");
+    let owner = owner_of(&admin, &ed.base, "homestays/nha-lan", "Chị Lan chủ nhà");
     let before = entry_file(s.path());
     let r = save_one(
         &owner,

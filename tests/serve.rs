@@ -351,6 +351,39 @@ fn a_district_list_that_loses_a_page_loses_its_file() {
 }
 
 #[test]
+fn a_bundle_folder_moved_away_takes_its_page_with_it() {
+    let s = site(&[
+        ("content/relics/den.md", RELIC),
+        (
+            "content/relics/chua-tien/index.md",
+            "---\ntitle: Chùa Tiên\n---\nChùa trên núi.\n",
+        ),
+    ]);
+    let server = start(s.path());
+    let base = server.base.clone();
+    assert!(shows(&base, "/relics/", "Chùa Tiên"));
+    let ev = events(&base);
+    std::thread::sleep(Duration::from_millis(300));
+    // The folder moves (to the trash, say) as another entry's text is saved: no file of the
+    // folder is named by the change, and the other edit alone could be patched.
+    let trash = tempfile::tempdir().unwrap();
+    write(
+        s.path(),
+        "content/relics/den.md",
+        &format!("{RELIC}\nThêm một câu.\n"),
+    );
+    std::fs::rename(
+        s.path().join("content/relics/chua-tien"),
+        trash.path().join("chua-tien"),
+    )
+    .unwrap();
+    wait_for(&ev, "event: reload");
+    let (status, _) = http_get(&format!("{base}/relics/chua-tien/"));
+    assert_eq!(status, 404, "the page of a removed entry is not served");
+    assert!(!http_get(&format!("{base}/relics/")).1.contains("Chùa Tiên"));
+}
+
+#[test]
 fn a_new_tag_gets_its_page_and_a_dropped_one_loses_it() {
     let s = site(&[
         ("content/relics/den.md", RELIC),

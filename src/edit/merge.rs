@@ -18,13 +18,18 @@ pub struct Clash {
 }
 
 impl Clash {
-    /// Said at the field: what the other person wrote, beside this person's own value.
-    pub fn message(&self) -> super::field_msg::FieldMsg {
-        let theirs = if self.theirs.trim().is_empty() {
+    /// The value in the file now, as the messages quote it.
+    fn theirs_shown(&self) -> &str {
+        if self.theirs.trim().is_empty() {
             "(trống)"
         } else {
             &self.theirs
-        };
+        }
+    }
+
+    /// Said at the field: what the other person wrote, beside this person's own value.
+    pub fn message(&self) -> super::field_msg::FieldMsg {
+        let theirs = self.theirs_shown();
         super::field_msg::FieldMsg::error(
             &self.field,
             format!("While you were editing, someone else changed this to: «{theirs}». The box holds what you typed: keep it or change it, then save again."),
@@ -37,11 +42,7 @@ impl Clash {
     /// Said to the admin approving a waiting change: what is in the file now, which approving
     /// would overwrite.
     pub fn message_for_reviewer(&self) -> super::field_msg::FieldMsg {
-        let theirs = if self.theirs.trim().is_empty() {
-            "(trống)"
-        } else {
-            &self.theirs
-        };
+        let theirs = self.theirs_shown();
         super::field_msg::FieldMsg::error(
             &self.field,
             format!("Since this change was made, someone else changed this field to: «{theirs}». Nothing was approved: send the change back so its author can choose, or change the entry yourself."),

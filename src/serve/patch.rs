@@ -49,8 +49,9 @@ pub fn apply(site: &mut Site, changed: &HashSet<PathBuf>) -> Option<Patch> {
     let mut edits = Vec::new();
     for rel in changed {
         let Some(&i) = site.by_file.get(rel) else {
-            // An editor's (or sed's) temporary file, written and renamed away: nothing to do.
-            if site.root.join(rel).exists() {
+            // A folder that held entries, moved or removed (a bundle deleted), changes the site;
+            // an editor's (or sed's) temporary file, written and renamed away, does not.
+            if site.root.join(rel).exists() || site.by_file.keys().any(|f| f.starts_with(rel)) {
                 return None;
             }
             continue;

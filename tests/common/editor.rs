@@ -440,3 +440,37 @@ pub fn another_link(b: &Browser, base: &str) -> String {
     let i = r.body.find("/_edit/pair/").unwrap();
     format!("{base}{}", &r.body[i..i + 12 + 32])
 }
+
+/// An owner link for `entry`, made by the paired browser `b` and named `label`, opened: the
+/// owner's browser.
+pub fn owner_of(b: &Browser, base: &str, entry: &str, label: &str) -> Browser {
+    let r = b.post(
+        &format!("{base}/_edit/owners"),
+        &[
+            ("csrf", &list_csrf(b, base)),
+            ("entry", entry),
+            ("label", label),
+        ],
+        &[],
+    );
+    assert_eq!(r.status, 200);
+    let i = r.body.find("/_edit/owner/").unwrap();
+    let r = request(
+        "GET",
+        &format!("{base}{}", &r.body[i..i + 13 + 32]),
+        &[],
+        b"",
+    );
+    assert_eq!(r.status, 303);
+    Browser {
+        cookie: Some(
+            r.header("set-cookie")
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string(),
+        ),
+        lang: "vi",
+    }
+}
