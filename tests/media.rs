@@ -89,6 +89,18 @@ fn phone_photos_are_published_upright_without_gps_at_the_promised_widths() {
         !folder.join("img-2-share.jpg").exists(),
         "only the cover is shared"
     );
+    // The web server in front runs as another user: every published file is readable by it.
+    #[cfg(unix)]
+    for e in walkdir::WalkDir::new(out.join("site"))
+        .follow_links(true)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = e.metadata().unwrap().permissions().mode();
+        assert!(mode & 0o004 != 0, "{} is {mode:o}", e.path().display());
+    }
 
     // No original and no metadata is published anywhere.
     for f in common::tree(&out.join("site")) {

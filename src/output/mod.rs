@@ -137,14 +137,50 @@ impl Digest {
 /// `CacheDir::prune` clears after a killed run), then renamed over it. For files the output and
 /// caches can make again.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_replacing(path, bytes, false)
+    write_replacing(path, bytes, false, Mode::Shared)
 }
 
 /// `write_atomic`, flushed to the disk (the file, then its folder's entry) before it returns:
 /// for what people wrote and what cannot be made again (entries, plaques.lock, owner links),
 /// which a power cut on a small server must not take back.
 pub fn write_durable(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_replacing(path, bytes, true)
+    write_replacing(path, bytes, true, Mode::Shared)
+}
+
+/// `write_durable` for a file only this user may read (the editor's sessions and owner links).
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_replacing(path, bytes, true, Mode::Private)
+}
+
+/// Who may read a file written through a temporary one.
+#[derive(Clone, Copy)]
+enum Mode {
+    /// As a plainly created file (0666 less the umask), or as the file it replaces: a web server
+    /// running as another user serves the output, share images included.
+    Shared,
+    /// This user only (0600).
+    Private,
+}
+
+/// A temporary file beside `path`, with the permissions `path` is to have (a temporary file is
+/// made 0600, which renamed into place would hide it from the web server).
+fn temporary_for(path: &Path, dir: &Path, mode: Mode) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let bits = match mode {
+            Mode::Private => 0o600,
+            Mode::Shared => {
+                std::fs::metadata(path).map_or(0o666, |m| m.permissions().mode() & 0o777)
+            }
+        };
+        builder.permissions(std::fs::Permissions::from_mode(bits));
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+    builder.tempfile_in(dir)
 }
 
 /// Write several files all or none, each flushed to disk: every text goes to a temporary file
@@ -157,7 +193,7 @@ pub fn write_all_or_none(files: &[(PathBuf, &[u8])]) -> std::io::Result<()> {
     for (path, bytes) in files {
         let dir = path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)?;
-        let mut tmp = tempfile::Builder::new().prefix(".").tempfile_in(dir)?;
+        let mut tmp = temporary_for(path, dir, Mode::Shared)?;
         tmp.write_all(bytes)?;
         tmp.as_file().sync_all()?;
         staged.push((tmp, path));
@@ -209,13 +245,13 @@ pub fn write_all_or_none(files: &[(PathBuf, &[u8])]) -> std::io::Result<()> {
     Ok(())
 }
 
-fn write_replacing(path: &Path, bytes: &[u8], durable: bool) -> std::io::Result<()> {
+fn write_replacing(path: &Path, bytes: &[u8], durable: bool, mode: Mode) -> std::io::Result<()> {
     use std::io::Write;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new().prefix(".").tempfile_in(dir)?;
+    let mut tmp = temporary_for(path, dir, mode)?;
     tmp.write_all(bytes)?;
     if durable {
         tmp.as_file().sync_all()?;

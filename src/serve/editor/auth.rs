@@ -188,8 +188,8 @@ impl Auth {
                 if let Some(dir) = self.sessions.parent() {
                     std::fs::create_dir_all(dir)?;
                 }
-                // Written through a temporary file, which is readable by this user only.
-                crate::output::write_atomic(&self.sessions, text.as_bytes())
+                // Readable by this user only: a session's hash is as good as its cookie here.
+                crate::output::write_private(&self.sessions, text.as_bytes())
             });
         if let Err(e) = written {
             eprintln!(
@@ -382,7 +382,7 @@ impl Auth {
         let text = format!(
             "# Owner links of `waymark serve --edit`: each opens one entry for editing. Only a hash\n# of each link is kept; delete a line (or revoke it in the editor) to end it.\n{body}"
         );
-        crate::output::write_durable(&self.owners, text.as_bytes())
+        crate::output::write_private(&self.owners, text.as_bytes())
     }
 }
 
