@@ -14,6 +14,11 @@ const sockets = new Set();
 const server = http.createServer((req, res) => {
   let p = decodeURIComponent(new URL(req.url, "http://x").pathname);
   if (p.includes("..")) { res.writeHead(400); return res.end(); }
+  // Where `serve --edit` answers on the same host: a page that must never be kept on the phone.
+  if (p.startsWith("/_edit/")) {
+    res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" });
+    return res.end("<!doctype html><title>editor</title><h1>Wi-Fi: matkhau-bi-mat</h1>");
+  }
   if (p.endsWith("/")) p += "index.html";
   const file = path.join(siteDir, p);
   fs.readFile(file, (err, data) => {
@@ -73,7 +78,18 @@ try {
   await p.evaluate(() => navigator.serviceWorker.ready.then(() => true));
   await p.reload(); // now under the worker's control, the page is stored
   await p.waitForFunction(() => caches.keys().then((k) => k.length > 0));
+  // The editor on the same host, opened under the worker: never kept (its forms hold secrets,
+  // and an old form must not come back from the cache).
+  await p.goto(`${base}/_edit/e/homestays/nha-lan`);
+  await p.goto(`${base}/_edit/pair/0123`);
+  await p.goto(`${base}/relics/ai-chi-lang/`);
   await p.waitForTimeout(300);
+  const kept = await p.evaluate(async () => {
+    const all = [];
+    for (const k of await caches.keys()) for (const r of await (await caches.open(k)).keys()) all.push(r.url);
+    return all;
+  });
+  check(kept.length > 0 && !kept.some((u) => u.includes("/_edit/")), `the editor's pages are not kept by the service worker (${kept.filter((u) => u.includes("/_edit/")).join(" ")})`);
   server.close();
   for (const s of sockets) s.destroy();
   await p.reload();

@@ -18,7 +18,8 @@ self.addEventListener("activate", (event) => {
 });
 
 function remember(request, response) {
-  if (response && response.ok && response.type === "basic") {
+  const stored = !/no-store/i.test((response && response.headers.get("Cache-Control")) || "");
+  if (response && response.ok && response.type === "basic" && stored) {
     const copy = response.clone();
     caches.open(CACHE).then((c) => c.put(request, copy));
   }
@@ -27,7 +28,10 @@ function remember(request, response) {
 
 self.addEventListener("fetch", (event) => {
   const req = event.request;
-  if (req.method !== "GET" || new URL(req.url).origin !== location.origin) return;
+  const url = new URL(req.url);
+  if (req.method !== "GET" || url.origin !== location.origin) return;
+  // The editor and print files of `waymark serve` on the same host: always the network.
+  if (url.pathname.startsWith("/_edit/") || url.pathname.startsWith("/_print/")) return;
   if (req.mode === "navigate") {
     // Pages: the network first, so that updates show; the cache when there is no signal.
     event.respondWith(
