@@ -4,6 +4,7 @@ until the preview page shows the change (the file written, the watcher's rebuild
 served again), as a phone would see it over loopback.
 
 usage: bench/editor.py [N] [RUNS]   (N entries of the ../shared/bench corpus, default 10000)
+With EDIT=price, each save changes a homestay's price (which lists show) instead of its text.
 With PUBLISH=1, `serve --publish`: also how long from a save until the editor answers that it is
 live (the page file under output/site/ then holds the change, checked), p95 over the runs, and
 the server's peak resident memory.
@@ -86,6 +87,10 @@ auth = {"Cookie": cookie}
 
 _, _, listing = request("GET", "/_edit/", headers=auth)
 ids = re.findall(r'href="/_edit/e/([^"]+)"', listing)
+# EDIT=price: an owner's new price on homestays (lists show it), instead of a line of text.
+PRICE = os.environ.get("EDIT") == "price"
+if PRICE:
+    ids = [i for i in ids if i.startswith("homestays/")]
 ids = ids[:: max(1, len(ids) // RUNS)][:RUNS]
 
 
@@ -137,7 +142,11 @@ for i, entry in enumerate(ids):
     assert status == 200, status
     marker = f"Sửa lần {i} {time.time_ns()}"
     pairs = [(k, v) for k, v in fields(html)]
-    pairs = [(k, v + "\n\n" + marker + "\n" if k == "body" else v) for k, v in pairs]
+    if PRICE:
+        marker = f"{300 + i}.000"
+        pairs = [(k, f"{300 + i}000" if k == "f.price_from" else v) for k, v in pairs]
+    else:
+        pairs = [(k, v + "\n\n" + marker + "\n" if k == "body" else v) for k, v in pairs]
     body, ctype = multipart(pairs)
     t = time.perf_counter()
     if LOG:

@@ -13,8 +13,9 @@ use std::hash::{Hash, Hasher};
 /// What the last good build looked like.
 #[derive(Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Fingerprints {
-    /// page id -> (everything on the entry's own pages, what lists show of it)
-    entries: HashMap<String, (u64, u64)>,
+    /// page id -> (everything on the entry's own pages, what lists show of it, which district
+    /// and tag lists hold it)
+    entries: HashMap<String, (u64, u64, u64)>,
     /// Entries, their codes and languages, in order, and the district pages.
     structure: u64,
     /// Home and section intros.
@@ -73,7 +74,8 @@ pub fn fingerprints(site: &Site, media: &crate::media::Media) -> Fingerprints {
                     .hash(h);
             }
         }]);
-        entries.insert(page, (full, card(e)));
+        let lists = hash(&[&|h| (&e.matter.district, &e.matter.tags).hash(h)]);
+        entries.insert(page, (full, card(e), lists));
     }
     // A district or tag page, or a page of its list, that appears or vanishes is a file added or
     // gone.
@@ -145,6 +147,9 @@ pub fn selection(before: &Fingerprints, now: &Fingerprints, site: &Site) -> Opti
         return None;
     }
     let (mut entries, mut cards) = (HashSet::new(), HashSet::new());
+    // An entry that joined or left a district or tag list changes lists that do not hold it
+    // now: then every list is rendered.
+    let mut regrouped = false;
     for (i, e) in site.entries.iter().enumerate() {
         let page = e.page_id();
         let (old, new) = (before.entries.get(&page)?, now.entries.get(&page)?);
@@ -153,12 +158,15 @@ pub fn selection(before: &Fingerprints, now: &Fingerprints, site: &Site) -> Opti
         }
         if old.1 != new.1 {
             cards.insert(i);
+            regrouped |= old.2 != new.2;
         }
     }
     entries.extend(neighbours(site, &before.nearby, &cards));
+    let lists = !cards.is_empty();
     Some(Selection {
         entries,
-        lists: !cards.is_empty(),
+        lists,
+        lists_of: (lists && !regrouped).then_some(cards),
     })
 }
 

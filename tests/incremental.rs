@@ -80,6 +80,23 @@ fn only_what_an_edit_touches_is_rendered_and_the_site_is_a_cold_builds() {
     let title = same_as_a_cold_build(site);
     assert!(kept(&title) < kept(&body), "{title}");
 
+    // A homestay's price: the lists that hold it (its section, district and tags), not the others.
+    let mau_son = site.join("content/homestays/homestay-mau-son.md");
+    std::fs::write(
+        &mau_son,
+        read(&mau_son).replace("price_from: 350000", "price_from: 380000"),
+    )
+    .unwrap();
+    let price = same_as_a_cold_build(site);
+    // Moved to another district: the list it left is rendered again too.
+    std::fs::write(
+        &mau_son,
+        read(&mau_son).replace("district: Lộc Bình", "district: Văn Lãng"),
+    )
+    .unwrap();
+    let moved = same_as_a_cold_build(site);
+    assert!(kept(&moved) < kept(&price), "{moved}\n{price}");
+
     // A theme template or site.yaml: everything again.
     let footer = site.join("themes/default/templates/base.html");
     std::fs::write(

@@ -479,10 +479,7 @@ impl Editor {
         let sink = crate::output::Collect::default();
         {
             let emit = crate::output::Emitter::new(&sink);
-            let only = crate::render::Selection {
-                entries: std::iter::once(i).collect(),
-                lists: false,
-            };
+            let only = crate::render::Selection::of(std::iter::once(i).collect(), false);
             crate::render::website_without_worker(&model, media, &theme, Some(&only), None, &emit)
                 .map_err(|e| e.to_string())?;
         }

@@ -382,7 +382,7 @@ fn render_patch(shared: &ServeState, kept: &mut Kept, p: patch::Patch, start: In
     let render = |site: &crate::site::Site, entries: HashSet<usize>, lists: bool| {
         let made = crate::output::Collect::default();
         let emit = crate::output::Emitter::new(&made);
-        let only = crate::render::Selection { entries, lists };
+        let only = crate::render::Selection::of(entries, lists);
         let result = crate::render::website(site, media, theme, Some(&only), None, &emit);
         drop(emit);
         result.map(|_| made.into_files())

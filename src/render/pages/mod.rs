@@ -63,6 +63,20 @@ struct LandingCtx {
 pub struct Selection {
     pub entries: std::collections::HashSet<usize>,
     pub lists: bool,
+    /// With `lists`: only the section, district and tag lists that hold one of these entries
+    /// (what they show of them changed, but not which lists they are in); None: every list.
+    pub lists_of: Option<std::collections::HashSet<usize>>,
+}
+
+impl Selection {
+    /// Some entries' pages, and every list when `lists`.
+    pub fn of(entries: std::collections::HashSet<usize>, lists: bool) -> Selection {
+        Selection {
+            entries,
+            lists,
+            lists_of: None,
+        }
+    }
 }
 
 /// Render the pages `only` selects into `emit`, as each is made; how many.
@@ -104,17 +118,27 @@ pub fn render_all(
         links,
     };
 
+    let holds = |list: &[usize]| {
+        let of = only.and_then(|s| s.lists_of.as_ref());
+        of.is_none_or(|of| list.iter().any(|i| of.contains(i)))
+    };
     let mut jobs = Vec::new();
     for lang in site.config.languages.iter().filter(|_| lists) {
         jobs.push(Job::Home(lang));
-        for i in 0..site.sections.len() {
-            jobs.push(Job::Section(i, lang));
+        for (i, s) in site.sections.iter().enumerate() {
+            if holds(&s.entries) {
+                jobs.push(Job::Section(i, lang));
+            }
         }
-        for i in 0..site.districts.len() {
-            jobs.push(Job::District(i, lang));
+        for (i, g) in site.districts.iter().enumerate() {
+            if holds(&g.entries) {
+                jobs.push(Job::District(i, lang));
+            }
         }
-        for i in 0..site.tags.len() {
-            jobs.push(Job::Tag(i, lang));
+        for (i, g) in site.tags.iter().enumerate() {
+            if holds(&g.entries) {
+                jobs.push(Job::Tag(i, lang));
+            }
         }
         if site.entries.iter().any(|e| e.matter.location.is_some()) {
             jobs.push(Job::Map(lang));
