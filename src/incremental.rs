@@ -14,8 +14,8 @@ use std::hash::{Hash, Hasher};
 #[derive(Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Fingerprints {
     /// page id -> (everything on the entry's own pages, what lists show of it, which district
-    /// and tag lists hold it)
-    entries: HashMap<String, (u64, u64, u64)>,
+    /// and tag lists hold it, what its pin on the map shows)
+    entries: HashMap<String, (u64, u64, u64, u64)>,
     /// Entries, their codes and languages, in order, and the district pages.
     structure: u64,
     /// Home and section intros.
@@ -75,7 +75,7 @@ pub fn fingerprints(site: &Site, media: &crate::media::Media) -> Fingerprints {
             }
         }]);
         let lists = hash(&[&|h| (&e.matter.district, &e.matter.tags).hash(h)]);
-        entries.insert(page, (full, card(e), lists));
+        entries.insert(page, (full, card(e), lists, pin(e)));
     }
     // A district or tag page, or a page of its list, that appears or vanishes is a file added or
     // gone.
@@ -118,6 +118,17 @@ pub fn card(e: &Entry) -> u64 {
     }])
 }
 
+/// What the map page shows of an entry (`render::map`): its place, district and titles.
+fn pin(e: &Entry) -> u64 {
+    hash(&[&|h| {
+        format!("{:?}", e.matter.location).hash(h);
+        e.matter.district.hash(h);
+        for (lang, t) in &e.texts {
+            (lang, &t.title).hash(h);
+        }
+    }])
+}
+
 /// The entries whose pages show what changed of the `cards` entries: those whose nearby lists
 /// hold one of them, and those whose nearby lists are not what they were (`before`).
 pub fn neighbours(site: &Site, before: &[Nearby], cards: &HashSet<usize>) -> HashSet<usize> {
@@ -149,7 +160,7 @@ pub fn selection(before: &Fingerprints, now: &Fingerprints, site: &Site) -> Opti
     let (mut entries, mut cards) = (HashSet::new(), HashSet::new());
     // An entry that joined or left a district or tag list changes lists that do not hold it
     // now: then every list is rendered.
-    let mut regrouped = false;
+    let (mut regrouped, mut moved_pin) = (false, false);
     for (i, e) in site.entries.iter().enumerate() {
         let page = e.page_id();
         let (old, new) = (before.entries.get(&page)?, now.entries.get(&page)?);
@@ -159,6 +170,7 @@ pub fn selection(before: &Fingerprints, now: &Fingerprints, site: &Site) -> Opti
         if old.1 != new.1 {
             cards.insert(i);
             regrouped |= old.2 != new.2;
+            moved_pin |= old.3 != new.3;
         }
     }
     entries.extend(neighbours(site, &before.nearby, &cards));
@@ -167,6 +179,7 @@ pub fn selection(before: &Fingerprints, now: &Fingerprints, site: &Site) -> Opti
         entries,
         lists,
         lists_of: (lists && !regrouped).then_some(cards),
+        map: moved_pin,
     })
 }
 

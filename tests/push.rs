@@ -446,6 +446,15 @@ fn push_is_refused_at_start_without_a_repository_a_known_remote_or_a_branch() {
         "{}",
         stderr(&o)
     );
+    // --commit alone too: else every save would be saved and never committed, said only in
+    // the server's log.
+    let o = serve(s.path(), &["--edit", "--commit"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--commit") && stderr(&o).contains("git init"),
+        "{}",
+        stderr(&o)
+    );
 
     git(s.path(), &["init", "-q", "-b", "main"]);
     identity(s.path(), "T");

@@ -110,24 +110,35 @@ fn now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
+/// The site's repository and git's identity, checked before a server that commits each save
+/// starts (`--commit`, `--push`): else every save would be saved and never committed. The Git
+/// folder; or what to do, naming `flag`.
+pub fn can_commit(site: &Path, flag: &str) -> Result<PathBuf, String> {
+    let git = Git::new(site);
+    let git_dir = git
+        .run(&["rev-parse", "--absolute-git-dir"], LOCAL)
+        .map_err(|f| {
+            if f.code.is_none() {
+                f.why
+            } else {
+                format!(
+                    "{} is not in a Git repository: make it one (git init; git add -A; git commit -m site), or leave out {flag}",
+                    site.display()
+                )
+            }
+        })?;
+    git.run(&["var", "GIT_COMMITTER_IDENT"], LOCAL).map_err(|_| {
+        "git has no name and email to make commits with: set them for this user (git config --global user.name \"Waymark server\"; git config --global user.email waymark@your.host)".to_string()
+    })?;
+    Ok(PathBuf::from(git_dir))
+}
+
 impl Remote {
     /// The site's repository checked for pushing to `name`, without the network (a server
     /// that starts offline still starts). Each refusal says what to do.
     pub fn open(site: &Path, name: &str) -> Result<Remote, String> {
         let git = Git::new(site);
-        let git_dir = git
-            .run(&["rev-parse", "--absolute-git-dir"], LOCAL)
-            .map_err(|f| {
-                if f.code.is_none() {
-                    f.why
-                } else {
-                    format!(
-                        "{} is not in a Git repository: make it one (git init; git remote add {name} URL; git add -A; git commit), or leave out --push",
-                        site.display()
-                    )
-                }
-            })?;
-        let git_dir = PathBuf::from(git_dir);
+        let git_dir = can_commit(site, "--push")?;
         if let Some(op) = operation_in_progress(&git_dir) {
             return Err(format!(
                 "a {op} is in progress in {}: finish it (git {op} --continue) or undo it (git {op} --abort) first",
@@ -151,9 +162,6 @@ impl Remote {
                 format!("there is no remote `{name}` in this repository: add it (git remote add {name} ADDRESS), or name another (git remote -v lists them)")
             });
         }
-        git.run(&["var", "GIT_COMMITTER_IDENT"], LOCAL).map_err(|_| {
-            "git has no name and email to make commits with: set them for this user (git config --global user.name \"Waymark server\"; git config --global user.email waymark@your.host)".to_string()
-        })?;
         Ok(Remote {
             tracking: format!("refs/remotes/{name}/{branch}"),
             name: name.to_string(),

@@ -127,6 +127,12 @@ pub fn run(mut opts: Options) -> i32 {
     let Some(remote) = sync::open(&opts.site, opts.push.as_deref()) else {
         return 2;
     };
+    if opts.edit && opts.commit && remote.is_none() {
+        if let Err(why) = crate::edit::sync::can_commit(&opts.site, "--commit") {
+            eprintln!("error: --commit: {why}");
+            return 2;
+        }
+    }
     let (listener, port) = match net::listen(opts.bind, opts.port) {
         Ok(s) => s,
         Err(e) => {
@@ -199,7 +205,7 @@ pub fn run(mut opts: Options) -> i32 {
     });
     if let Some(st) = &editor {
         print_pairing(st);
-        if !opts.bind.is_unspecified() && opts.bind.is_loopback() {
+        if !opts.bind.is_unspecified() && opts.bind.is_loopback() && opts.public_url.is_none() {
             println!("(the editor answers on this computer only; add --bind 0.0.0.0 to edit from a phone on the same Wi-Fi)");
         }
         // Enter in the terminal prints a new pairing link.

@@ -66,6 +66,9 @@ pub struct Selection {
     /// With `lists`: only the section, district and tag lists that hold one of these entries
     /// (what they show of them changed, but not which lists they are in); None: every list.
     pub lists_of: Option<std::collections::HashSet<usize>>,
+    /// With `lists`: the map page too (its pins show places, titles and districts, which a
+    /// price does not change; placing 10,000 pins took most of a price's publish).
+    pub map: bool,
 }
 
 impl Selection {
@@ -75,6 +78,7 @@ impl Selection {
             entries,
             lists,
             lists_of: None,
+            map: true,
         }
     }
 }
@@ -140,7 +144,8 @@ pub fn render_all(
                 jobs.push(Job::Tag(i, lang));
             }
         }
-        if site.entries.iter().any(|e| e.matter.location.is_some()) {
+        let map = only.is_none_or(|s| s.map);
+        if map && site.entries.iter().any(|e| e.matter.location.is_some()) {
             jobs.push(Job::Map(lang));
         }
     }
