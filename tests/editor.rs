@@ -635,7 +635,6 @@ fn new_entries_translations_owner_links_and_commits() {
 /// `WAYMARK_SCREENSHOTS` when set (README's come from `WAYMARK_SCREENSHOTS=docs/editor`).
 #[test]
 fn a_volunteer_on_a_phone_in_headless_chromium() {
-    let dir = browser_scripts();
     let s = a_site();
     let photo = s.path().join("IMG_2041.jpg");
     std::fs::write(&photo, media::phone_jpeg(480, 360, 1)).unwrap();
@@ -643,28 +642,22 @@ fn a_volunteer_on_a_phone_in_headless_chromium() {
         .map(|d| repo().join(d))
         .unwrap_or_else(|| s.path().join("shots"));
     let ed = start(s.path(), &[]);
-    let o = std::process::Command::new("node")
-        .arg(dir.join("editor.mjs"))
-        .arg(&ed.base)
-        .arg(&ed.pair_link)
-        .arg(s.path())
-        .arg(&photo)
-        .arg(&shots)
-        .output()
-        .expect("node (Node.js) must be installed");
-    let log = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        o.status.success() && log.contains("all passed"),
-        "browser checks failed:\n{log}\n{}\nserver:\n{}",
-        String::from_utf8_lossy(&o.stderr),
-        ed.log.lock().unwrap().join("\n")
+    browser_checks(
+        "editor.mjs",
+        &[
+            ed.base.as_ref(),
+            ed.pair_link.as_ref(),
+            s.path().as_ref(),
+            photo.as_ref(),
+            shots.as_ref(),
+        ],
+        &ed.log.lock().unwrap().join("\n"),
     );
     assert!(shots.join("3-form.png").is_file());
 }
 
 #[test]
 fn a_390_px_phone_in_headless_chromium_fits_taps_and_reaches_save() {
-    let dir = browser_scripts();
     let s = a_site();
     write(
         s.path(),
@@ -681,19 +674,10 @@ fn a_390_px_phone_in_headless_chromium_fits_taps_and_reaches_save() {
         .map(|d| repo().join(d))
         .unwrap_or_else(|| s.path().join("shots"));
     let ed = start(s.path(), &[]);
-    let o = std::process::Command::new("node")
-        .arg(dir.join("phone.mjs"))
-        .arg(&ed.base)
-        .arg(&ed.pair_link)
-        .arg(&shots)
-        .output()
-        .expect("node (Node.js) must be installed");
-    let log = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        o.status.success() && log.contains("all passed"),
-        "browser checks failed:\n{log}\n{}\nserver:\n{}",
-        String::from_utf8_lossy(&o.stderr),
-        ed.log.lock().unwrap().join("\n")
+    browser_checks(
+        "phone.mjs",
+        &[ed.base.as_ref(), ed.pair_link.as_ref(), shots.as_ref()],
+        &ed.log.lock().unwrap().join("\n"),
     );
 }
 

@@ -523,7 +523,6 @@ fn review_off_by_default_saves_at_once_and_a_wrong_setting_names_the_field_and_t
 
 #[test]
 fn an_admin_on_a_390_px_phone_in_headless_chromium_finds_and_approves_a_waiting_change() {
-    let dir = browser_scripts();
     let s = review_site();
     let shots = std::env::var_os("WAYMARK_SCREENSHOTS")
         .map(|d| repo().join(d))
@@ -547,19 +546,10 @@ fn an_admin_on_a_390_px_phone_in_headless_chromium_finds_and_approves_a_waiting_
     );
     let i = r.body.find("/_edit/pair/").unwrap();
     let link = format!("{}{}", ed.base, &r.body[i..i + 12 + 32]);
-    let o = std::process::Command::new("node")
-        .arg(dir.join("review.mjs"))
-        .arg(&ed.base)
-        .arg(&link)
-        .arg(&shots)
-        .output()
-        .expect("node (Node.js) must be installed");
-    let log = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        o.status.success() && log.contains("all passed"),
-        "browser checks failed:\n{log}\n{}\nserver:\n{}",
-        String::from_utf8_lossy(&o.stderr),
-        ed.log.lock().unwrap().join("\n")
+    browser_checks(
+        "review.mjs",
+        &[ed.base.as_ref(), link.as_ref(), shots.as_ref()],
+        &ed.log.lock().unwrap().join("\n"),
     );
     assert!(entry_file(s.path()).contains("price_from: 420000"));
 }

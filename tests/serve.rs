@@ -447,7 +447,6 @@ fn a_new_price_reaches_the_homestay_list() {
 /// it changed and leaves the others alone; a broken file shows over the page until fixed.
 #[test]
 fn live_reload_in_headless_chromium() {
-    let dir = browser_scripts();
     let s = site(&[
         ("content/relics/den.md", RELIC),
         (
@@ -460,18 +459,7 @@ fn live_reload_in_headless_chromium() {
         ),
     ]);
     let server = start(s.path());
-    let o = Command::new("node")
-        .arg(dir.join("live.mjs"))
-        .arg(&server.base)
-        .arg(s.path())
-        .output()
-        .expect("node (Node.js) must be installed");
-    let log = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        o.status.success() && log.contains("all passed"),
-        "browser checks failed:\n{log}\n{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    browser_checks("live.mjs", &[server.base.as_ref(), s.path().as_ref()], "");
 }
 
 #[test]

@@ -8,23 +8,14 @@ use std::process::Command;
 
 #[test]
 fn tourist_visit_in_headless_chromium() {
-    let dir = browser_scripts();
     let site = example();
     let out = build_ok(site.path());
     let shots = tempfile::tempdir().unwrap();
-    let o = Command::new("node")
-        .arg(dir.join("visitor.mjs"))
-        .arg(out.join("site"))
-        .arg(shots.path())
-        .output()
-        .expect("node (Node.js) must be installed");
-    let log = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        o.status.success(),
-        "browser checks failed:\n{log}\n{}",
-        String::from_utf8_lossy(&o.stderr)
+    browser_checks(
+        "visitor.mjs",
+        &[out.join("site").as_ref(), shots.path().as_ref()],
+        "",
     );
-    assert!(log.contains("all passed") && !log.contains("FAIL"), "{log}");
     // The screenshot is a real 390x844 PNG.
     let png = std::fs::read(shots.path().join("entry-390x844.png")).unwrap();
     assert_eq!(&png[1..4], b"PNG");
@@ -131,20 +122,10 @@ fn service_worker_cache_changes_with_the_site() {
 
 /// Run tests/browser/map.mjs over `out`'s map page; its log.
 fn map_checks(out: &std::path::Path, mode: &[&str]) -> String {
-    let o = Command::new("node")
-        .arg(browser_scripts().join("map.mjs"))
-        .arg(out.join("site"))
-        .arg("/map/")
-        .args(mode)
-        .output()
-        .expect("node (Node.js) must be installed");
-    let log = String::from_utf8_lossy(&o.stdout).into_owned();
-    assert!(
-        o.status.success() && log.contains("all passed") && !log.contains("FAIL"),
-        "map checks failed:\n{log}\n{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    log
+    let site = out.join("site");
+    let mut args: Vec<&std::ffi::OsStr> = vec![site.as_ref(), "/map/".as_ref()];
+    args.extend(mode.iter().map(|m| std::ffi::OsStr::new(*m)));
+    browser_checks("map.mjs", &args, "")
 }
 
 #[test]

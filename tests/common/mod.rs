@@ -262,3 +262,20 @@ pub fn browser_scripts() -> PathBuf {
     }
     dir
 }
+
+/// Run `tests/browser/SCRIPT` with `args` under Node.js: the test fails, with the script's output
+/// and `server` (a server's log, or ""), unless every check passed. The script's output.
+pub fn browser_checks(script: &str, args: &[&std::ffi::OsStr], server: &str) -> String {
+    let o = Command::new("node")
+        .arg(browser_scripts().join(script))
+        .args(args)
+        .output()
+        .expect("node (Node.js) must be installed");
+    let log = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        o.status.success() && log.contains("all passed") && !log.contains("FAIL"),
+        "{script}: browser checks failed:\n{log}\n{}\nserver:\n{server}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    log
+}
