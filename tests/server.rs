@@ -148,4 +148,18 @@ fn behind_caddy_a_phone_pairs_saves_and_the_visitor_reads_it_live() {
         again.status, 403,
         "its own wrong try, not the guesser's limit"
     );
+
+    // The server restarting: a save through Caddy is told so, not "page not found".
+    let fields = form_of(&lan, &web, "homestays/nha-lan");
+    drop(ed);
+    let r = save(&lan, &web, "homestays/nha-lan", &fields);
+    assert_eq!(r.status, 502, "{}", r.body);
+    assert!(
+        r.body.contains("Máy chủ chưa trả lời") && r.body.contains("Back"),
+        "{}",
+        r.body
+    );
+    let not_found = request("GET", &format!("{web}/no-such-page/"), &[], b"");
+    assert_eq!(not_found.status, 404);
+    assert!(!r.body.contains(&not_found.body), "the site's 404 page");
 }
