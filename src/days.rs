@@ -20,11 +20,26 @@ pub fn is_day(s: &str) -> bool {
 /// Today as YYYY-MM-DD (UTC), or the day of `SOURCE_DATE_EPOCH` when it is set, so that a
 /// reproducible run records the same day.
 pub fn today() -> String {
-    let secs = std::env::var("SOURCE_DATE_EPOCH")
+    day_of(now())
+}
+
+/// Today in the time zone `tz` (site.yaml's `timezone:`, an IANA name); UTC's when it is unknown.
+pub fn today_in(tz: &str) -> String {
+    let secs = now();
+    match (
+        jiff::tz::TimeZone::get(tz),
+        jiff::Timestamp::from_second(secs),
+    ) {
+        (Ok(zone), Ok(ts)) => zone.to_datetime(ts).date().to_string(),
+        _ => day_of(secs),
+    }
+}
+
+fn now() -> i64 {
+    std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
-        .unwrap_or_else(|| jiff::Timestamp::now().as_second());
-    day_of(secs)
+        .unwrap_or_else(|| jiff::Timestamp::now().as_second())
 }
 
 /// The UTC day (YYYY-MM-DD) of a Unix time in seconds.

@@ -164,7 +164,8 @@ pub fn tag_list(text: &str) -> impl Iterator<Item = &str> {
 #[derive(Debug, PartialEq, Eq)]
 pub struct NotAPrice;
 
-/// A price in đồng as people write it: `250000`, `250.000`, `250,000 đ`, `250.000 VND`, `250k`.
+/// A price in đồng as people write it: `250000`, `250.000`, `250,000 đ`, `250.000 VND`, `250k`,
+/// `250 nghìn`, and millions as owners text them: `1tr2`, `1,2 tr`, `1.5 triệu`, `2 triệu 500`.
 /// None for an empty text.
 pub fn vnd(text: &str) -> Result<Option<u64>, NotAPrice> {
     let t = text.trim().to_lowercase();
@@ -177,7 +178,13 @@ pub fn vnd(text: &str) -> Result<Option<u64>, NotAPrice> {
     if t.is_empty() {
         return Ok(None);
     }
-    let (t, times) = match t.strip_suffix('k') {
+    if let Some((whole, rest)) = t.split_once("triệu").or_else(|| t.split_once("tr")) {
+        return millions(whole.trim(), rest.trim()).map(Some);
+    }
+    let thousands = ["k", "nghìn", "ngàn"]
+        .iter()
+        .find_map(|s| t.strip_suffix(s));
+    let (t, times) = match thousands {
         Some(rest) => (rest.trim(), 1000),
         None => (t, 1),
     };
@@ -193,6 +200,26 @@ pub fn vnd(text: &str) -> Result<Option<u64>, NotAPrice> {
         .ok()
         .and_then(|n| n.checked_mul(times))
         .map(Some)
+        .ok_or(NotAPrice)
+}
+
+/// Millions written `1tr2` (1,200,000), `1,2tr`, `1.5 triệu`, `2 triệu 500` (2,500,000): the
+/// digits after the unit, or after a comma or point before it, are the million's fraction.
+fn millions(whole: &str, rest: &str) -> Result<u64, NotAPrice> {
+    let (int, frac) = whole.split_once(['.', ',']).unwrap_or((whole, ""));
+    let frac = match (frac.is_empty(), rest) {
+        (true, rest) => rest,
+        (false, "") => frac,
+        _ => return Err(NotAPrice),
+    };
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if int.is_empty() || !digits(int) || !digits(frac) || frac.len() > 6 {
+        return Err(NotAPrice);
+    }
+    let int: u64 = int.parse().map_err(|_| NotAPrice)?;
+    let frac: u64 = format!("{frac:0<6}").parse().map_err(|_| NotAPrice)?;
+    int.checked_mul(1_000_000)
+        .and_then(|n| n.checked_add(frac))
         .ok_or(NotAPrice)
 }
 
@@ -252,6 +279,15 @@ mod reader_tests {
     #[test]
     fn prices_and_degrees_as_written() {
         assert_eq!(super::vnd("250k"), Ok(Some(250_000)));
+        assert_eq!(super::vnd("250 nghìn"), Ok(Some(250_000)));
+        assert_eq!(super::vnd("1tr2"), Ok(Some(1_200_000)));
+        assert_eq!(super::vnd("1,2tr"), Ok(Some(1_200_000)));
+        assert_eq!(super::vnd("1.5 triệu"), Ok(Some(1_500_000)));
+        assert_eq!(super::vnd("2 triệu 500"), Ok(Some(2_500_000)));
+        assert_eq!(super::vnd("1tr250"), Ok(Some(1_250_000)));
+        assert_eq!(super::vnd("3tr"), Ok(Some(3_000_000)));
+        assert_eq!(super::vnd("tr"), Err(super::NotAPrice));
+        assert_eq!(super::vnd("1,2tr5"), Err(super::NotAPrice));
         assert_eq!(super::vnd("1,200,000 VND"), Ok(Some(1_200_000)));
         assert_eq!(super::vnd("250.000đ/đêm"), Ok(Some(250_000)));
         assert_eq!(super::vnd(""), Ok(None));

@@ -384,3 +384,71 @@ fn a_commit_holds_exactly_what_the_save_changed() {
     assert!(o.status.success());
     build_ok(&to);
 }
+
+#[test]
+fn a_new_price_is_a_price_checked_today_and_one_typed_as_owners_text_it_is_read() {
+    let s = site(&[(
+        "content/homestays/nha-lan.md",
+        "---\ntitle: Nhà Lan\nprice_from: 250000\nprice_updated: 2025-01-01\n---\n\nNhà sàn.\n",
+    )]);
+    let ed = start(s.path(), &[]);
+    let lan = pair(&ed.pair_link, "Chị Lan");
+    let file = || read(s.path().join("content/homestays/nha-lan.md"));
+
+    // Another field: the day the price was checked stays.
+    let r = save_one(
+        &lan,
+        &ed.base,
+        "homestays/nha-lan",
+        "f.phone",
+        "0912 345 678",
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert!(file().contains("price_updated: 2025-01-01"), "{}", file());
+
+    // A new price, as owners text it: read as 1,200,000 đồng, checked today (in Vietnam, or
+    // within a day of UTC's date).
+    let r = save_one(&lan, &ed.base, "homestays/nha-lan", "f.price_from", "1tr2");
+    assert_eq!(r.status, 303, "{}", r.body);
+    let text = file();
+    assert!(text.contains("price_from: 1200000"), "{text}");
+    let day = text
+        .lines()
+        .find_map(|l| l.strip_prefix("price_updated: "))
+        .unwrap_or_default()
+        .to_string();
+    let now = jiff::Timestamp::now();
+    let near: Vec<String> = [-1i64, 0, 1]
+        .iter()
+        .map(|d| {
+            (now + jiff::SignedDuration::from_hours(24 * d))
+                .strftime("%Y-%m-%d")
+                .to_string()
+        })
+        .collect();
+    assert!(
+        near.contains(&day),
+        "price_updated `{day}`, not near {near:?}"
+    );
+
+    // Both at once: the day the person wrote is kept.
+    let fields = form_of(&lan, &ed.base, "homestays/nha-lan");
+    let r = save(
+        &lan,
+        &ed.base,
+        "homestays/nha-lan",
+        &with(
+            &fields,
+            &[
+                ("f.price_from", Some("350k")),
+                ("f.price_updated", Some("2026-11-30")),
+            ],
+        ),
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let text = file();
+    assert!(
+        text.contains("price_from: 350000") && text.contains("price_updated: 2026-11-30"),
+        "{text}"
+    );
+}

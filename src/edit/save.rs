@@ -161,6 +161,7 @@ impl Editor {
         let text = self.read(&files.file)?;
         let sub = self.rebase(sub, &text, &files)?;
         let current = document::fields(&text);
+        let sub = price_checked_today(sub, &current, &config.timezone);
         let layout = Layout::of(&files, !photos.is_empty() || audio.is_some());
         let media = place_media(&layout, &files, &sub, &current, photos, audio);
         let texts = self.new_texts(config, &layout, &files, &sub, &text, &current, &media)?;
@@ -518,4 +519,29 @@ fn place_media<'a>(
         media.changes.push(("audio".into(), None));
     }
     media
+}
+
+/// A new price is a price checked today: `price_updated` follows `price_from` when the person
+/// changed the one and left the other as it was (visitors are told how old a price is).
+fn price_checked_today(
+    mut sub: Submission,
+    current: &serde_yaml_ng::Mapping,
+    tz: &str,
+) -> Submission {
+    let now = |key: &str| current.get(key).cloned();
+    let posted = |sub: &Submission, key: &str| {
+        (sub.changes.iter().rev())
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    };
+    let price = posted(&sub, "price_from");
+    let new_price = price.is_some_and(|p| p != now("price_from"));
+    let day = posted(&sub, "price_updated");
+    let day_left = day.is_none_or(|d| d == now("price_updated"));
+    if new_price && day_left {
+        let today = serde_yaml_ng::Value::String(crate::days::today_in(tz));
+        sub.changes.retain(|(k, _)| k != "price_updated");
+        sub.changes.push(("price_updated".to_string(), Some(today)));
+    }
+    sub
 }
