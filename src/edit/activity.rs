@@ -39,14 +39,30 @@ pub fn note(site: &Path, change: &Change) {
             }
             let mut file = std::fs::OpenOptions::new()
                 .create(true)
+                .read(true)
                 .append(true)
                 .open(&path)?;
+            // A line torn by a crash would swallow this one: it starts on a line of its own.
+            let torn = ends_torn(&mut file)?;
             // One write of the whole line: appends from two saves never interleave.
-            file.write_all(format!("{line}\n").as_bytes())
+            let line = format!("{}{line}\n", if torn { "\n" } else { "" });
+            file.write_all(line.as_bytes())
         });
     if let Err(e) = written {
         eprintln!("editor: activity not noted in {} ({e})", path.display());
     }
+}
+
+/// Whether `file` ends without a newline (a line cut short by a crash).
+fn ends_torn(file: &mut std::fs::File) -> std::io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    if file.metadata()?.len() == 0 {
+        return Ok(false);
+    }
+    file.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8; 1];
+    file.read_exact(&mut last)?;
+    Ok(last[0] != b'\n')
 }
 
 /// Changes whose commits were made again under other names (a rebase onto a remote's commits:
@@ -118,6 +134,9 @@ mod tests {
                 change(1, "edit relics/den")
             ]
         );
+        // The next change after the torn line is read.
+        note(site.path(), &change(4, "edit relics/den"));
+        assert_eq!(recent(site.path(), 1), vec![change(4, "edit relics/den")]);
         assert_eq!(got[0].entry(), "homestays/nha-lan");
         assert_eq!(recent(site.path(), 1).len(), 1);
     }
