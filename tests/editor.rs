@@ -451,26 +451,8 @@ fn photos_from_a_phone_make_a_bundle_and_offer_their_location() {
 #[test]
 fn new_entries_translations_owner_links_and_commits() {
     let s = a_site();
-    let git = |args: &[&str]| {
-        let o = std::process::Command::new("git")
-            .arg("-C")
-            .arg(s.path())
-            .args(args)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    };
-    git(&["init", "-q"]);
-    git(&["-c", "user.name=t", "-c", "user.email=t@t", "add", "-A"]);
-    git(&[
-        "-c",
-        "user.name=t",
-        "-c",
-        "user.email=t@t",
-        "commit",
-        "-qm",
-        "start",
-    ]);
+    let git = |args: &[&str]| common::git(s.path(), args);
+    git_repo(s.path());
     let ed = start(s.path(), &["--commit"]);
     let b = pair(&ed.pair_link, "Điện thoại Lan");
     let fields = form_of(&b, &ed.base, "relics/den");
@@ -543,19 +525,7 @@ fn new_entries_translations_owner_links_and_commits() {
         !kept.contains(&link[link.len() - 32..]),
         "only a hash is kept"
     );
-    let r = request("GET", &link, &[], b"");
-    assert_eq!(r.status, 303);
-    let owner = Browser {
-        cookie: Some(
-            r.header("set-cookie")
-                .unwrap()
-                .split(';')
-                .next()
-                .unwrap()
-                .to_string(),
-        ),
-        lang: "vi",
-    };
+    let owner = open_owner_link(&link);
     let mine = form_of(&owner, &ed.base, "homestays/nha-lan");
     assert!(
         !mine.iter().any(|(k, _)| k == "f.code"),
@@ -691,19 +661,8 @@ fn a_delete_with_commit_is_one_commit_of_the_files_and_the_ledger() {
             "version: 1\ncodes:\n  DKC: { page: relics/den }\n  NL: { page: homestays/nha-lan }\n",
         ),
     ]);
-    let git = |args: &[&str]| {
-        let o = std::process::Command::new("git")
-            .arg("-C")
-            .arg(s.path())
-            .args(["-c", "user.name=t", "-c", "user.email=t@t"])
-            .args(args)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    };
-    git(&["init", "-q"]);
-    git(&["add", "-A"]);
-    git(&["commit", "-qm", "start"]);
+    let git = |args: &[&str]| common::git(s.path(), args);
+    git_repo(s.path());
     let ed = start(s.path(), &["--commit"]);
     let b = pair(&ed.pair_link, "Điện thoại Lan");
     let r = b.post(
@@ -1538,28 +1497,7 @@ fn read_form_page(b: &Browser, base: &str) -> String {
 #[test]
 fn admins_see_who_changed_what_with_each_commit_and_volunteers_do_not() {
     let s = a_site();
-    let git = |args: &[&str]| {
-        let ok = std::process::Command::new("git")
-            .arg("-C")
-            .arg(s.path())
-            .args(args)
-            .output()
-            .unwrap()
-            .status
-            .success();
-        assert!(ok, "git {args:?}");
-    };
-    git(&["init", "-q"]);
-    git(&["-c", "user.name=t", "-c", "user.email=t@t", "add", "-A"]);
-    git(&[
-        "-c",
-        "user.name=t",
-        "-c",
-        "user.email=t@t",
-        "commit",
-        "-qm",
-        "start",
-    ]);
+    git_repo(s.path());
     let ed = start(s.path(), &["--commit"]);
     let admin = pair(&ed.pair_link, "Lan");
     let r = save_one(

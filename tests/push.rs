@@ -14,14 +14,7 @@ const FILE: &str = "content/homestays/nha-lan.md";
 const ID: &str = "homestays/nha-lan";
 
 fn git(dir: &Path, args: &[&str]) -> String {
-    let o = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .expect("git");
-    assert!(o.status.success(), "git {args:?}: {}", stderr(&o));
-    String::from_utf8_lossy(&o.stdout).trim().to_string()
+    common::git(dir, args).trim().to_string()
 }
 
 /// A site committed on `main` and pushed to a bare repository, and the clones made of it.

@@ -378,20 +378,8 @@ fn sent_back_with_a_note_her_words_are_kept_and_a_waiting_save_survives_a_restar
 #[test]
 fn an_owners_save_waits_too_and_a_field_changed_meanwhile_is_a_clash_not_overwritten() {
     let s = review_site();
-    let git = |args: &[&str]| {
-        let o = std::process::Command::new("git")
-            .arg("-C")
-            .arg(s.path())
-            .args(["-c", "user.name=t", "-c", "user.email=t@t"])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "git {args:?}");
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    };
-    git(&["init", "-q"]);
-    git(&["add", "-A"]);
-    git(&["commit", "-qm", "start"]);
+    let git = |args: &[&str]| common::git(s.path(), args);
+    git_repo(s.path());
     let ed = start(s.path(), &["--commit"]);
     let admin = pair(&ed.pair_link, "Trưởng nhóm");
     let owner = owner_of(&admin, &ed.base, "homestays/nha-lan", "Chị Lan chủ nhà");

@@ -327,28 +327,13 @@ fn a_photo_too_large_costs_no_typed_word() {
     }
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let o = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "git {args:?}: {}", stderr(&o));
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 #[test]
 fn a_commit_holds_exactly_what_the_save_changed() {
     let s = a_site();
     build_ok(s.path());
     let d = s.path();
-    git(d, &["init", "-q"]);
-    git(d, &["config", "user.email", "t@example.org"]);
-    git(d, &["config", "user.name", "T"]);
-    std::fs::write(d.join(".gitignore"), "output/\n.waymark-cache/\n").unwrap();
-    git(d, &["add", "-A"]);
-    git(d, &["commit", "-qm", "start"]);
+    git_repo(d);
     // Someone's half-done work, staged by hand: not the editor's to commit.
     write(d, "notes.txt", "việc đang làm\n");
     git(d, &["add", "notes.txt"]);

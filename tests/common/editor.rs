@@ -455,22 +455,16 @@ pub fn owner_of(b: &Browser, base: &str, entry: &str, label: &str) -> Browser {
     );
     assert_eq!(r.status, 200);
     let i = r.body.find("/_edit/owner/").unwrap();
-    let r = request(
-        "GET",
-        &format!("{base}{}", &r.body[i..i + 13 + 32]),
-        &[],
-        b"",
-    );
-    assert_eq!(r.status, 303);
+    open_owner_link(&format!("{base}{}", &r.body[i..i + 13 + 32]))
+}
+
+/// The browser an owner link opened, with the session it set.
+pub fn open_owner_link(link: &str) -> Browser {
+    let r = request("GET", link, &[], b"");
+    assert_eq!(r.status, 303, "{}", r.body);
+    let cookie = r.header("set-cookie").expect("a session cookie");
     Browser {
-        cookie: Some(
-            r.header("set-cookie")
-                .unwrap()
-                .split(';')
-                .next()
-                .unwrap()
-                .to_string(),
-        ),
+        cookie: Some(cookie.split(';').next().unwrap().to_string()),
         lang: "vi",
     }
 }

@@ -279,3 +279,26 @@ pub fn browser_checks(script: &str, args: &[&std::ffi::OsStr], server: &str) -> 
     );
     log
 }
+
+/// `git -C dir ARGS`, which must succeed; what it printed.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let o = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("git");
+    assert!(o.status.success(), "git {args:?}: {}", stderr(&o));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// `dir` made a Git repository of the files it holds (but `output/` and the cache), with a
+/// name and email of its own for the commits the editor makes, in one commit.
+pub fn git_repo(dir: &Path) {
+    git(dir, &["init", "-q"]);
+    git(dir, &["config", "user.email", "t@example.org"]);
+    git(dir, &["config", "user.name", "T"]);
+    std::fs::write(dir.join(".gitignore"), "output/\n.waymark-cache/\n").unwrap();
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", "start"]);
+}
