@@ -134,6 +134,17 @@ if PUBLISH:
     while not os.path.isfile(os.path.join(site, "output", "site", "index.html")):
         time.sleep(0.2)
     time.sleep(2)
+
+
+def memory(field):
+    with open(f"/proc/{server.pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+
+
+# Resident memory once ready (the start's builds), to tell the start's peak from the saves'.
+ready_kib = (memory("VmHWM"), memory("VmRSS"))
 opens, saves, lives = [], [], []
 for i, entry in enumerate(ids):
     t = time.perf_counter()
@@ -165,11 +176,7 @@ for i, entry in enumerate(ids):
         time.sleep(0.005)
     saves.append((time.perf_counter() - t) * 1000)
 
-peak_kib = None
-with open(f"/proc/{server.pid}/status") as f:
-    for line in f:
-        if line.startswith("VmHWM:"):
-            peak_kib = int(line.split()[1])
+peak_kib, end_kib = memory("VmHWM"), memory("VmRSS")
 server.terminate()
 shutil.rmtree(site, ignore_errors=True)
 result = {
@@ -177,7 +184,9 @@ result = {
     "form_open_ms": {"median": round(statistics.median(opens), 1), "max": round(max(opens), 1)},
     "save_to_preview_ms": {"median": round(statistics.median(saves), 1), "max": round(max(saves), 1)},
     "runs": len(ids),
-    "server_peak_rss_mib": round(peak_kib / 1024) if peak_kib else None,
+    "server_peak_rss_mib": round(peak_kib / 1024),
+    "server_rss_mib": {"peak_when_ready": round(ready_kib[0] / 1024), "when_ready": round(ready_kib[1] / 1024),
+                       "after_saves": round(end_kib / 1024)},
 }
 if PUBLISH:
     lives.sort()

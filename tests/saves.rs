@@ -327,7 +327,6 @@ fn a_photo_too_large_costs_no_typed_word() {
     }
 }
 
-
 #[test]
 fn a_commit_holds_exactly_what_the_save_changed() {
     let s = a_site();

@@ -45,6 +45,8 @@ pub struct Editor {
     seen: merge::Seen,
     /// With `--push`: the remote each commit goes to and others' commits come from.
     remote: std::sync::OnceLock<std::sync::Arc<sync::Remote>>,
+    /// The server's model, which judges a text-only save without loading the site again.
+    kept: Option<std::sync::Arc<dyn whole_site::Kept>>,
 }
 
 /// An entry as the form shows it.
@@ -173,7 +175,14 @@ impl Editor {
             memo: Default::default(),
             seen: merge::Seen::new(site),
             remote: std::sync::OnceLock::new(),
+            kept: None,
         }
+    }
+
+    /// The server's kept model judges the saves it can (see `whole_site`).
+    pub fn judged_by(mut self, kept: std::sync::Arc<dyn whole_site::Kept>) -> Editor {
+        self.kept = Some(kept);
+        self
     }
 
     /// Parsed files shared with the server's rebuilds: one parse of each file, one copy in memory.
@@ -457,7 +466,12 @@ impl Editor {
     /// The problems a build would stop at once `staged` is written, that it does not stop at
     /// today, each at its field when it is in one of the staged texts.
     fn site_problems(&self, config: &Config, staged: &content::Staged, id: &str) -> Vec<FieldMsg> {
-        let found = whole_site::new_problems(&self.site, config, staged, &[id], Some(&self.memo));
+        let accepted = (self.kept.as_ref())
+            .and_then(|k| k.judge(&|model| whole_site::in_model(model, staged)))
+            .filter(Vec::is_empty);
+        let found = accepted.unwrap_or_else(|| {
+            whole_site::new_problems(&self.site, config, staged, &[id], Some(&self.memo))
+        });
         found
             .iter()
             .map(|d| match staged.texts.get(&d.file) {

@@ -92,6 +92,22 @@ impl ServeState {
     }
 }
 
+impl crate::edit::whole_site::Kept for ServeState {
+    fn judge(
+        &self,
+        judge: &dyn Fn(&crate::site::Site) -> Option<Vec<crate::error::Diagnostic>>,
+    ) -> Option<Vec<crate::error::Diagnostic>> {
+        // A patch's rebuild takes well under this; a whole one longer, and the editor then
+        // loads the site itself rather than keep the phone waiting.
+        let kept = self.kept.try_lock_for(std::time::Duration::from_secs(2))?;
+        // After a failed rebuild the kept model is the last good one, not the files' site.
+        if self.problem.read().is_some() {
+            return None;
+        }
+        judge(&kept.as_ref()?.site)
+    }
+}
+
 /// What a good build leaves for the next rebuild: the model, its theme and its media.
 /// The last good build's model, theme and media, patched in place by text-only edits.
 struct Kept {
@@ -194,13 +210,17 @@ pub fn run(mut opts: Options) -> i32 {
     let _ = std::io::stdout().flush();
 
     let editor = opts.edit.then(|| {
+        // The editor shares the rebuilds' parsed files and is judged by their kept model.
+        let mut edit = crate::edit::Editor::new(&opts.site, opts.commit).judged_by(shared.clone());
+        if let Some(memo) = &build_opts.memo {
+            edit = edit.sharing(memo.clone());
+        }
         Arc::new(editor::EditorState::new(
             &opts.site,
-            opts.commit,
             opts.public_url.as_deref().unwrap_or(&base_url),
             opts.trusted_proxies.clone(),
             opts.idle,
-            build_opts.memo.clone(),
+            edit,
         ))
     });
     if let Some(st) = &editor {

@@ -6,8 +6,7 @@
 //! nearby lists hold the entry follow. Anything else (a new or deleted file, a theme change)
 //! returns None and takes the normal rebuild.
 
-use crate::content::front_matter::{self, FrontMatter};
-use crate::content::RawEntry;
+use crate::content::front_matter::FrontMatter;
 use crate::site::rebuild::TextEdit as Edit;
 use crate::site::{Nearby, Site};
 use std::collections::{HashMap, HashSet};
@@ -113,62 +112,10 @@ pub fn apply(site: &mut Site, changed: &HashSet<PathBuf>) -> Option<Patch> {
     })
 }
 
-/// What makes the site's structure: files, addresses, codes, media. A change here is never patched.
-fn structure(m: &FrontMatter) -> Option<String> {
-    serde_json::to_string(&(&m.code, m.draft, &m.images, &m.audio, &m.plaque_size)).ok()
-}
-
-/// The edit of `rel` (entry `i`), when a patch can make it and the loader would accept it
-/// without a word (any problem or warning takes the normal rebuild, which reports it).
+/// The edit of `rel` (entry `i`), read from disk, when the model can take it in place.
 fn edit_of(site: &Site, i: usize, rel: &Path) -> Option<Edit> {
-    let e = &site.entries[i];
     let bytes = std::fs::read(site.root.join(rel)).ok()?;
     let text = crate::content::decode(bytes, rel).ok()?;
-    let split = front_matter::split(&text, rel).ok()?;
-    let (body, body_line) = (split.body.to_string(), split.body_line);
-    if *rel == e.file {
-        // The model holds this file's text (checked here, so that `apply` never stops half-way).
-        e.texts.values().find(|t| t.file == *rel)?;
-        let m = front_matter::parse_entry(&split, rel, &text).ok()?;
-        if structure(&m)? != structure(&e.matter)? {
-            return None;
-        }
-        let raw = RawEntry {
-            section: e.section.clone(),
-            slug: e.slug.clone(),
-            file: rel.to_path_buf(),
-            bundle: e.bundle.clone(),
-            assets: e.assets.clone(),
-            yaml: split.yaml.to_string(),
-            yaml_line: split.yaml_line,
-            texts: Default::default(),
-            matter: m,
-        };
-        if !crate::content::validate_entry(&site.root, &raw).is_empty() {
-            return None;
-        }
-        let m = raw.matter;
-        Some(Edit {
-            title: m.title.clone(),
-            summary: m.summary.clone(),
-            address: m.address.clone(),
-            matter: Some(m),
-            body,
-            body_line,
-        })
-    } else {
-        let m = front_matter::parse_translation(&split, rel, &text).ok()?;
-        let t = e.texts.values().find(|t| t.file == *rel)?;
-        if m.draft || m.images != t.images || m.title.trim().is_empty() {
-            return None;
-        }
-        Some(Edit {
-            matter: None,
-            title: m.title,
-            summary: m.summary,
-            address: m.address,
-            body,
-            body_line,
-        })
-    }
+    let (j, edit) = site.text_edit(rel, &text)?;
+    (j == i).then_some(edit)
 }

@@ -44,18 +44,13 @@ pub struct EditorState {
 impl EditorState {
     pub fn new(
         site: &Path,
-        commit: bool,
         base_url: &str,
         trusted_proxies: Vec<std::net::IpAddr>,
         idle: std::time::Duration,
-        memo: Option<std::sync::Arc<crate::content::Memo>>,
+        editor: Editor,
     ) -> EditorState {
-        let editor = Editor::new(site, commit);
         EditorState {
-            editor: match memo {
-                Some(memo) => editor.sharing(memo),
-                None => editor,
-            },
+            editor,
             auth: auth::Auth::with_ttl(site, auth::PAIR_TTL, idle),
             base_url: base_url.trim_end_matches('/').to_string(),
             trusted_proxies,
