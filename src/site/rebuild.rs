@@ -88,7 +88,7 @@ impl Site {
         if let Some(text) = e.texts.values_mut().find(|t| t.file == rel) {
             text.title = edit.title;
             text.summary = edit.summary;
-            text.body = edit.body;
+            text.body = edit.body.into();
             text.body_line = edit.body_line;
             text.address = edit.address;
         }
