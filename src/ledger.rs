@@ -172,6 +172,51 @@ impl Ledger {
     }
 }
 
+/// Three plaques.lock texts merged (two servers on one remote each pinning codes): every code
+/// either side has is kept, as a code is never dropped; a code both sides changed differently
+/// (given to two pages, retired two ways) is a clash, named in `Err`, for a person to decide, as
+/// its plaques must lead one way. A code first printed on both sides keeps the earlier day.
+/// None when a side is not a plaques.lock that parses.
+pub fn merge(
+    base: &str,
+    ours: &str,
+    theirs: &str,
+) -> Option<std::result::Result<String, Vec<String>>> {
+    let parse = |t: &str| match t.trim() {
+        "" => Ok(Ledger::default()),
+        _ => Ledger::parse(t),
+    };
+    let (Ok(b), Ok(o), Ok(t)) = (parse(base), parse(ours), parse(theirs)) else {
+        return None;
+    };
+    let mut out = o.clone();
+    out.version = o.version.max(t.version);
+    let mut clashes = Vec::new();
+    for (code, theirs) in &t.codes {
+        let was = b.codes.get(code);
+        let Some(mine) = out.codes.get_mut(code) else {
+            out.codes.insert(code.clone(), theirs.clone());
+            continue;
+        };
+        if mine == theirs || Some(theirs) == was {
+            continue;
+        }
+        if Some(&*mine) == was {
+            *mine = theirs.clone();
+        } else if (&mine.page, &mine.retired_to) == (&theirs.page, &theirs.retired_to) {
+            // Printed on both sides: the first print is the one that matters.
+            let first = [&mine.printed, &theirs.printed].into_iter().flatten().min();
+            mine.printed = first.cloned();
+        } else {
+            clashes.push(code.clone());
+        }
+    }
+    Some(match clashes.is_empty() {
+        true => Ok(out.to_text()),
+        false => Err(clashes),
+    })
+}
+
 /// Give every claim a code, keeping every code already issued.
 pub fn assign(
     ledger: &Ledger,
@@ -519,5 +564,57 @@ mod tests {
             .insert("B2".into(), record(None, Some("A1"), Some("2026-12-01")));
         let back: Ledger = serde_yaml_ng::from_str(&l.to_text()).unwrap();
         assert_eq!(back, l);
+    }
+
+    fn lock(lines: &[&str]) -> String {
+        let mut l = Ledger::default();
+        for line in lines {
+            let (code, page) = line.split_once(' ').unwrap();
+            l.codes.insert(code.into(), record(Some(page), None, None));
+        }
+        l.to_text()
+    }
+
+    /// Two servers each pinned a code for a new entry: neighbouring lines, which git's text
+    /// merge would stop at.
+    #[test]
+    fn codes_issued_on_two_servers_are_all_kept() {
+        let base = lock(&["DKC relics/den-ky-cung", "TT relics/tam-thanh"]);
+        let ours = lock(&[
+            "DKC relics/den-ky-cung",
+            "DM relics/den-mau",
+            "TT relics/tam-thanh",
+        ]);
+        let theirs = lock(&[
+            "DKC relics/den-ky-cung",
+            "DN relics/den-na",
+            "TT relics/tam-thanh",
+        ]);
+        let merged = merge(&base, &ours, &theirs).unwrap().unwrap();
+        let l = Ledger::parse(&merged).unwrap();
+        assert_eq!(
+            l.codes.keys().collect::<Vec<_>>(),
+            ["DKC", "DM", "DN", "TT"]
+        );
+        // A code one side lost (plaques.lock edited by hand) is never dropped.
+        let lost = lock(&["DKC relics/den-ky-cung"]);
+        let merged = merge(&base, &lost, &base).unwrap().unwrap();
+        assert!(Ledger::parse(&merged).unwrap().codes.contains_key("TT"));
+    }
+
+    #[test]
+    fn a_code_given_two_ways_is_a_clash_and_print_days_keep_the_first() {
+        let base = lock(&["DKC relics/den-ky-cung"]);
+        let ours = lock(&["DKC relics/den-ky-cung", "DM relics/den-mau"]);
+        let theirs = lock(&["DKC relics/den-ky-cung", "DM relics/dinh-mo"]);
+        assert_eq!(
+            merge(&base, &ours, &theirs),
+            Some(Err(vec!["DM".to_string()]))
+        );
+        let printed =
+            |day: &str| base.replace("den-ky-cung }", &format!("den-ky-cung, printed: {day} }}"));
+        let merged = merge(&base, &printed("2026-12-03"), &printed("2026-11-30")).unwrap();
+        assert_eq!(merged, Ok(printed("2026-11-30")));
+        assert_eq!(merge(&base, "codes: [", &base), None);
     }
 }

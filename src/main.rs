@@ -198,6 +198,18 @@ enum Command {
         #[arg(long)]
         title: Option<String>,
     },
+    /// Git's merge driver for a site's files: entry files field by field, plaques.lock code by
+    /// code (`serve --push` uses it; `git config merge.waymark.driver "waymark merge-file %O %A %B %P"`).
+    MergeFile {
+        /// The common ancestor's version (git's %O).
+        base: PathBuf,
+        /// This side's version (%A), replaced by the merge.
+        ours: PathBuf,
+        /// The other side's version (%B).
+        theirs: PathBuf,
+        /// The file's path in the repository (%P).
+        path: String,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -315,6 +327,12 @@ fn main() {
             new_only,
             timings,
         }),
+        Command::MergeFile {
+            base,
+            ours,
+            theirs,
+            path,
+        } => waymark::cmd::merge_file::run(&base, &ours, &theirs, &path),
         Command::Init { dir, title } => waymark::cmd::init::run(&dir, title.as_deref()),
         Command::Stats(opts) => waymark::cmd::stats::run(&opts),
         Command::Import(opts) => waymark::cmd::import::run(&opts),

@@ -310,9 +310,9 @@ fn an_unreachable_remote_keeps_saves_local_without_hanging_and_they_go_once_it_i
     });
 }
 
-/// Server A with its remote moved away, Lan's new price saved there meanwhile (a commit on A
-/// only), then `laptop_text` pushed from a laptop to the remote where it is, and the remote
-/// put back.
+/// Server A with its remote moved away, `save` made there meanwhile by Lan (a commit on A
+/// only), then what `laptop` does in its clone committed and pushed to the remote where it is,
+/// and the remote put back.
 struct Offline {
     a: PathBuf,
     ed: Editor,
@@ -321,22 +321,38 @@ struct Offline {
     mine: String,
 }
 
-fn saved_offline_while_a_laptop_pushes(shared: &Shared, laptop_text: &str) -> Offline {
+fn saved_offline_while_a_laptop_pushes(
+    shared: &Shared,
+    save: impl FnOnce(&Browser, &str),
+    laptop: impl FnOnce(&Path),
+) -> Offline {
     let a = shared.clone("server-a");
-    let laptop = shared.clone("laptop");
+    let dir = shared.clone("laptop");
     let ed = start(&a, &["--push", "origin", "--pull-every", "1s"]);
     ed.wait_for_log("git: each save is pushed");
     let lan = pair(&ed.pair_link, "Lan");
     let away = shared.tmp.path().join("moved.git");
     std::fs::rename(&shared.bare, &away).unwrap();
-    let r = save_one(&lan, &ed.base, ID, "f.price_from", "300000");
-    assert_eq!(r.status, 303, "{}", r.body);
+    save(&lan, &ed.base);
     ed.wait_for_log("git: cannot reach origin/main");
     let mine = git(&a, &["rev-parse", "HEAD"]);
-    std::fs::write(laptop.join(FILE), laptop_text).unwrap();
-    git(&laptop, &["commit", "-qam", "from the laptop"]);
-    git(&laptop, &["push", "-q", away.to_str().unwrap(), "main"]);
+    laptop(&dir);
+    git(&dir, &["add", "-A"]);
+    git(&dir, &["commit", "-qm", "from the laptop"]);
+    git(&dir, &["push", "-q", away.to_str().unwrap(), "main"]);
+    std::fs::rename(&away, &shared.bare).unwrap();
     Offline { a, ed, lan, mine }
+}
+
+/// Lan's new price saved on A.
+fn new_price(lan: &Browser, base: &str) {
+    let r = save_one(lan, base, ID, "f.price_from", "300000");
+    assert_eq!(r.status, 303, "{}", r.body);
+}
+
+/// The laptop's text of the entry.
+fn laptop_writes(text: &str) -> impl FnOnce(&Path) + '_ {
+    move |dir| std::fs::write(dir.join(FILE), text).unwrap()
 }
 
 #[test]
@@ -348,8 +364,11 @@ fn a_rejected_push_is_rebased_onto_the_remotes_commits_and_pushed() {
         ed,
         lan,
         mine: before,
-    } = saved_offline_while_a_laptop_pushes(&shared, &NHA.replace("Nhà sàn.", "Nhà sàn bên suối."));
-    std::fs::rename(shared.tmp.path().join("moved.git"), &shared.bare).unwrap();
+    } = saved_offline_while_a_laptop_pushes(
+        &shared,
+        new_price,
+        laptop_writes(&NHA.replace("Nhà sàn.", "Nhà sàn bên suối.")),
+    );
 
     // Rejected, rebased onto the laptop's commit, pushed: both on the remote, no merge commit.
     eventually("A's rebased commit is on the remote", 60, || {
@@ -386,15 +405,17 @@ fn a_rejected_push_is_rebased_onto_the_remotes_commits_and_pushed() {
 fn a_rejected_push_whose_rebase_conflicts_leaves_everything_here_and_says_so() {
     let shared = Shared::new();
     // Lan changes the price; the owner's laptop too, to another.
-    let Offline { a, ed, lan, mine } =
-        saved_offline_while_a_laptop_pushes(&shared, &NHA.replace("250000", "400000"));
+    let Offline { a, ed, lan, mine } = saved_offline_while_a_laptop_pushes(
+        &shared,
+        new_price,
+        laptop_writes(&NHA.replace("250000", "400000")),
+    );
     let text = read(a.join(FILE));
     let status = git(&a, &["status", "--porcelain"]);
-    std::fs::rename(shared.tmp.path().join("moved.git"), &shared.bare).unwrap();
 
     // The push is rejected; the rebase would conflict; nothing here moves.
     ed.wait_for_log("has commits this server has not");
-    ed.wait_for_log("change the same lines of content/homestays/nha-lan.md");
+    ed.wait_for_log("change the same fields or lines of content/homestays/nha-lan.md");
     assert_eq!(git(&a, &["rev-parse", "HEAD"]), mine);
     assert_eq!(git(&a, &["symbolic-ref", "HEAD"]), "refs/heads/main");
     assert_eq!(read(a.join(FILE)), text);
@@ -407,7 +428,10 @@ fn a_rejected_push_whose_rebase_conflicts_leaves_everything_here_and_says_so() {
 
     // Said to the admins, with the file and how to join it.
     let page = lan.get(&format!("{}/_edit/activity", ed.base)).body;
-    assert!(page.contains("sửa cùng những dòng"), "{page}");
+    assert!(
+        page.contains("sửa cùng một chỗ (cùng ô, hoặc cùng dòng)"),
+        "{page}"
+    );
     assert!(
         page.contains("<li class=\"code\">content/homestays/nha-lan.md</li>"),
         "{page}"
@@ -419,6 +443,122 @@ fn a_rejected_push_whose_rebase_conflicts_leaves_everything_here_and_says_so() {
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(git(&a, &["rev-parse", "HEAD~1"]), mine);
     assert!(shared.file(FILE).contains("price_from: 400000"));
+}
+
+/// Git's own line merge of three texts fails: the case a field-by-field merge is for.
+fn text_merge_conflicts(base: &str, ours: &str, theirs: &str) -> bool {
+    let dir = tempfile::tempdir().unwrap();
+    let paths: Vec<PathBuf> = [("ours", ours), ("base", base), ("theirs", theirs)]
+        .iter()
+        .map(|(name, text)| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            p
+        })
+        .collect();
+    let merged = Command::new("git")
+        .args(["merge-file", "-p", "--quiet"])
+        .args(&paths)
+        .output()
+        .unwrap();
+    merged.status.code() == Some(1)
+}
+
+#[test]
+fn fields_two_sides_added_to_one_entry_are_both_kept() {
+    let shared = Shared::new();
+    // Lan gives the homestay a summary on A; another editor its address: both new fields, both
+    // placed right after the title by the editor's field order.
+    let laptop = NHA.replace(
+        "title: Nhà Lan\n",
+        "title: Nhà Lan\naddress: Thôn Nà Riềng\n",
+    );
+    let summary = |lan: &Browser, base: &str| {
+        let r = save_one(lan, base, ID, "f.summary", "Nhà sàn bên suối");
+        assert_eq!(r.status, 303, "{}", r.body);
+    };
+    let Offline { a, ed, mine, .. } =
+        saved_offline_while_a_laptop_pushes(&shared, summary, laptop_writes(&laptop));
+    let saved = git(&a, &["show", &format!("{mine}:{FILE}")]) + "\n";
+    assert!(text_merge_conflicts(NHA, &saved, &laptop), "{saved}");
+
+    eventually("A's rebased commit is on the remote", 60, || {
+        shared.file(FILE).contains("bên suối")
+    });
+    ed.wait_for_log("git: put this server's 1 commit(s) after 1 from origin/main");
+    let there = shared.file(FILE);
+    assert!(
+        there.contains("summary: Nhà sàn bên suối") && there.contains("address: Thôn Nà Riềng"),
+        "{there}"
+    );
+    assert_eq!(read(a.join(FILE)).trim_end(), there);
+    assert_eq!(git(&a, &["status", "--porcelain"]), "");
+    eventually("A's preview shows both", 30, || {
+        let page = http_get(&format!("{}/homestays/nha-lan/", ed.base)).1;
+        page.contains("bên suối") && page.contains("Nà Riềng")
+    });
+}
+
+#[test]
+fn codes_two_sides_pinned_for_new_entries_are_all_kept() {
+    let shared = Shared::new();
+    // A new relic on A, another on a laptop (whose build pins its code): both codes go in
+    // plaques.lock at one place.
+    let new_relic = |lan: &Browser, base: &str| {
+        let r = lan.post(
+            &format!("{base}/_edit/new"),
+            &[
+                ("csrf", &list_csrf(lan, base)),
+                ("kind", "relic"),
+                ("title", "Chùa Tiên"),
+            ],
+            &[],
+        );
+        assert_eq!(r.status, 303, "{}", r.body);
+    };
+    let laptop = |dir: &Path| {
+        let file = dir.join("content/relics/den-mau.md");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, "---\ntitle: Đền Mẫu\n---\n\nĐền thờ Mẫu.\n").unwrap();
+        build_ok(dir);
+    };
+    let Offline { a, ed, mine, .. } =
+        saved_offline_while_a_laptop_pushes(&shared, new_relic, laptop);
+    let code = |lock: &str, page: &str| {
+        let line = lock.lines().find(|l| l.contains(page)).unwrap_or_default();
+        line.trim()
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let ours = git(&a, &["show", &format!("{mine}:plaques.lock")]) + "\n";
+    let theirs = shared.file("plaques.lock") + "\n";
+    let (tien, mau) = (
+        code(&ours, "relics/chua-tien"),
+        code(&theirs, "relics/den-mau"),
+    );
+    assert!(!tien.is_empty() && !mau.is_empty(), "{ours}\n{theirs}");
+    let base = git(&a, &["show", &format!("{mine}~1:plaques.lock")]) + "\n";
+    assert!(
+        text_merge_conflicts(&base, &ours, &theirs),
+        "{ours}\n{theirs}"
+    );
+
+    eventually("A's rebased commit is on the remote", 60, || {
+        let tree = git(&shared.bare, &["ls-tree", "-r", "--name-only", "main"]);
+        tree.contains("content/relics/chua-tien/index.md")
+    });
+    ed.wait_for_log("git: put this server's 1 commit(s) after 1 from origin/main");
+    let lock = shared.file("plaques.lock");
+    assert_eq!(code(&lock, "relics/chua-tien"), tien, "{lock}");
+    assert_eq!(code(&lock, "relics/den-mau"), mau, "{lock}");
+    // A clone of the remote builds, with both codes where they were pinned.
+    let ci = shared.clone("ci");
+    build_ok(&ci);
+    assert_eq!(read(ci.join("plaques.lock")), read(a.join("plaques.lock")));
+    assert!(ci.join(format!("output/site/q/{tien}/index.html")).exists());
+    assert!(ci.join(format!("output/site/q/{mau}/index.html")).exists());
 }
 
 #[test]

@@ -6,6 +6,7 @@ pub mod deploy;
 pub mod export;
 pub mod import;
 pub mod init;
+pub mod merge_file;
 pub mod new;
 pub mod plaques;
 pub mod serve;

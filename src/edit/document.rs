@@ -135,11 +135,18 @@ pub fn body(text: &str) -> Result<String, String> {
 
 /// The front matter of an entry file as a mapping (empty when it has none that parses).
 pub fn fields(text: &str) -> Mapping {
+    fields_strict(text).unwrap_or_default()
+}
+
+/// The front matter of an entry file as a mapping; None when it has none, or it does not parse.
+pub fn fields_strict(text: &str) -> Option<Mapping> {
     let lf = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
-    Parts::of(&lf)
-        .ok()
-        .and_then(|p| serde_yaml_ng::from_str(&lf[p.yaml]).ok())
-        .unwrap_or_default()
+    let parts = Parts::of(&lf).ok()?;
+    let yaml = &lf[parts.yaml];
+    if yaml.trim().is_empty() {
+        return Some(Mapping::new());
+    }
+    serde_yaml_ng::from_str(yaml).ok()
 }
 
 fn set(doc: &Document, key: &str, value: &Value, order: &[&str]) -> Result<(), String> {

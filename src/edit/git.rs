@@ -24,6 +24,8 @@ pub struct Git {
     /// `-c` settings and environment for fetch and push, decided once (`Git::new`).
     net_config: Vec<String>,
     net_env: Vec<(&'static str, String)>,
+    /// `-c` settings of Waymark's merge driver, for every command (`Git::merging_with`).
+    merge_config: Vec<String>,
 }
 
 /// A transfer slower than 1 KB/s for a minute is given up on (and tried again later).
@@ -41,6 +43,7 @@ impl Git {
             site: site.to_path_buf(),
             net_config: Vec::new(),
             net_env: vec![("GIT_TERMINAL_PROMPT", "0".into())],
+            merge_config: Vec::new(),
         };
         let unset = |key: &str| git.run(&["config", "--get", key], LOCAL).is_err();
         let own_speed = !unset("http.lowSpeedLimit") || !unset("http.lowSpeedTime");
@@ -60,6 +63,31 @@ impl Git {
         git
     }
 
+    /// Merges (rebases, `merge-tree`) made with `program merge-file` (`waymark`'s) for entry
+    /// files and plaques.lock, as `attributes` (a gitattributes file this writes) says, for
+    /// this process's commands only: the repository's configuration is left as it is. An
+    /// entry that two servers changed in different fields then merges; see `edit::merge`.
+    pub fn merging_with(mut self, program: &Path, attributes: &Path) -> std::io::Result<Git> {
+        let quoted = shlex::try_quote(program.to_str().unwrap_or_default())
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+        if quoted.is_empty() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the program's path is not UTF-8",
+            ));
+        }
+        if let Some(dir) = attributes.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        crate::output::write_atomic(attributes, MERGED.as_bytes())?;
+        self.merge_config = vec![
+            format!("core.attributesFile={}", attributes.display()),
+            format!("merge.{DRIVER}.name=Waymark: entry files field by field, plaques.lock code by code"),
+            format!("merge.{DRIVER}.driver={quoted} merge-file %O %A %B %P"),
+        ];
+        Ok(self)
+    }
+
     /// A local command (no network), its stdout trimmed.
     pub fn run(&self, args: &[&str], limit: Duration) -> Result<String, Failed> {
         self.command(args, false, limit)
@@ -76,6 +104,9 @@ impl Git {
         cmd.arg("-C")
             .arg(&self.site)
             .args(["-c", "core.quotePath=false"]);
+        for c in &self.merge_config {
+            cmd.args(["-c", c]);
+        }
         if net {
             for c in &self.net_config {
                 cmd.args(["-c", c]);
@@ -121,6 +152,53 @@ impl Git {
             code: out.status.and_then(|s| s.code()),
         })
     }
+}
+
+/// The merge driver's name in git's configuration.
+const DRIVER: &str = "waymark";
+/// The files the driver merges: it leaves any that is not a Waymark file to git's text merge.
+const MERGED: &str = "*.md merge=waymark\nplaques.lock merge=waymark\n";
+
+/// Git's own line-by-line merge of three texts (`git merge-file`); None when they conflict or
+/// git cannot run.
+pub fn merge_lines(base: &str, ours: &str, theirs: &str) -> Option<String> {
+    let dir = tempfile::tempdir().ok()?;
+    let file = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).map(|_| path)
+    };
+    let (o, b, t) = (
+        file("ours", ours).ok()?,
+        file("base", base).ok()?,
+        file("theirs", theirs).ok()?,
+    );
+    let out = Command::new("git")
+        .args(["merge-file", "-p", "--quiet"])
+        .args([&o, &b, &t])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    (out.status.success()).then(|| String::from_utf8(out.stdout).ok())?
+}
+
+/// The file `ours` replaced in place by git's text merge of `base` and `theirs` into it,
+/// conflict markers labelled with `path`: what a person resolving it by hand expects to find.
+/// Whether it merged without conflicts.
+pub fn merge_text_in_place(ours: &Path, base: &Path, theirs: &Path, path: &str) -> bool {
+    let labels = [
+        format!("{path} (here)"),
+        format!("{path} (base)"),
+        format!("{path} (remote)"),
+    ];
+    Command::new("git")
+        .args(["merge-file", "--quiet"])
+        .args(labels.iter().flat_map(|l| ["-L", l.as_str()]))
+        .args([ours, base, theirs])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// The limit of a local command: they take milliseconds; a minute means something is wrong.

@@ -179,6 +179,86 @@ fn same_text(a: &str, b: &str) -> bool {
     a.replace("\r\n", "\n").trim_end() == b.replace("\r\n", "\n").trim_end()
 }
 
+/// An entry file changed on two sides since `base` (two servers on one remote, or a server and
+/// a laptop), merged as the editor merges a form: the fields and body that `theirs` changed
+/// are made in `ours`, in its own format. A field both sides changed differently is a clash
+/// (`Err`, naming the fields), never a guess; a body both sides changed is merged line by line
+/// by `lines` (git's text merge), a clash when it cannot be. None when a side has no front
+/// matter that parses (a file added on both sides has an empty base).
+pub fn entry_file(
+    base: &str,
+    ours: &str,
+    theirs: &str,
+    order: &[&str],
+    lines: &dyn Fn(&str, &str, &str) -> Option<String>,
+) -> Option<Result<String, Vec<String>>> {
+    if ours == theirs || base == theirs {
+        return Some(Ok(ours.to_string()));
+    }
+    if base == ours {
+        return Some(Ok(theirs.to_string()));
+    }
+    let b = document::fields_strict(base)?;
+    let o = document::fields_strict(ours)?;
+    let t = document::fields_strict(theirs)?;
+    let mut clashes = Vec::new();
+    let mut changes = Vec::new();
+    for k in b.keys().chain(t.keys().filter(|k| !b.contains_key(*k))) {
+        let (was, is, mine) = (b.get(k), t.get(k), o.get(k));
+        if is == was || mine == is {
+            continue;
+        }
+        match k.as_str() {
+            Some(key) if mine == was => changes.push((key.to_string(), is.cloned())),
+            _ => clashes.push(show(Some(k))),
+        }
+    }
+    let body = |t: &str| document::body(t).ok();
+    let (bb, ob, tb) = (body(base)?, body(ours)?, body(theirs)?);
+    let new_body = if tb == bb || ob == tb {
+        None
+    } else if ob == bb {
+        Some(tb)
+    } else {
+        let merged = lines(&bb, &ob, &tb);
+        if merged.is_none() {
+            clashes.push("body".into());
+        }
+        merged
+    };
+    if !clashes.is_empty() {
+        return Some(Err(clashes));
+    }
+    Some(document::apply(ours, &changes, new_body.as_deref(), order).map_err(|why| vec![why]))
+}
+
+/// How a file changed on two sides merged (`waymark merge-file`, git's merge driver).
+#[derive(Debug, PartialEq, Eq)]
+pub enum Merged {
+    Clean(String),
+    /// What both sides changed differently: fields, or plaque codes.
+    Clash(Vec<String>),
+    /// Not a file Waymark reads (no front matter, plaques.lock that does not parse): git's
+    /// own text merge.
+    Text,
+}
+
+/// A Waymark file changed on two sides since `base`, merged: entry files field by field,
+/// plaques.lock code by code (`ledger::merge`).
+pub fn file(path: &str, base: &str, ours: &str, theirs: &str) -> Merged {
+    let merged = if Path::new(path).file_name() == Some(crate::ledger::FILE.as_ref()) {
+        crate::ledger::merge(base, ours, theirs)
+    } else {
+        let order = crate::content::front_matter::FIELDS;
+        entry_file(base, ours, theirs, order, &super::git::merge_lines)
+    };
+    match merged {
+        Some(Ok(text)) => Merged::Clean(text),
+        Some(Err(clashes)) => Merged::Clash(clashes),
+        None => Merged::Text,
+    }
+}
+
 /// A field's value as a person reads it.
 fn show(v: Option<&Value>) -> String {
     match v {
@@ -245,5 +325,80 @@ mod tests {
         let now = "---\ntitle: Nhà A\nphone: '0912 345 678'\nsummary: Mới\n---\nThân bài.\n";
         let (_, clashes) = rebase(BASE, now, sub(&[("summary", Some("Mới"))], None));
         assert!(clashes.is_empty());
+    }
+
+    /// Two servers each gave the same entry a new field: git's text merge stops there (both
+    /// inserted at one place), the field merge takes both, in the file's own format.
+    #[test]
+    fn new_fields_from_both_sides_are_both_kept() {
+        let base = "---\ntitle: Nhà A # tên trên biển\nprice_from: 250000\n---\nThân bài.\n";
+        let ours = base.replace(
+            "price_from: 250000\n",
+            "price_from: 250000\nphone: '0912'\n",
+        );
+        let theirs = base.replace("price_from: 250000\n", "price_from: 250000\nzalo: '0987'\n");
+        assert_eq!(super::super::git::merge_lines(base, &ours, &theirs), None);
+        let Merged::Clean(merged) = file("content/homestays/a.md", base, &ours, &theirs) else {
+            panic!("not merged");
+        };
+        assert!(
+            merged.starts_with("---\ntitle: Nhà A # tên trên biển\n"),
+            "{merged}"
+        );
+        let f = document::fields(&merged);
+        assert_eq!(f.get("phone"), Some(&Value::String("0912".into())));
+        assert_eq!(f.get("zalo"), Some(&Value::String("0987".into())));
+        assert!(merged.ends_with("---\nThân bài.\n"), "{merged}");
+    }
+
+    #[test]
+    fn a_field_both_servers_changed_differently_is_left_to_a_person() {
+        let base = "---\ntitle: Nhà A\nprice_from: 250000\nphone: '0912'\n---\nThân bài.\n";
+        let ours = base.replace("250000", "300000");
+        let theirs = base.replace("250000", "350000").replace("0912", "0987");
+        let got = file("content/homestays/a.md", base, &ours, &theirs);
+        assert_eq!(got, Merged::Clash(vec!["price_from".into()]));
+        // The same new value on both sides, and a field one side removed, merge.
+        let theirs = base
+            .replace("250000", "300000")
+            .replace("phone: '0912'\n", "");
+        let Merged::Clean(merged) = file("content/homestays/a.md", base, &ours, &theirs) else {
+            panic!("not merged");
+        };
+        assert_eq!(
+            merged,
+            "---\ntitle: Nhà A\nprice_from: 300000\n---\nThân bài.\n"
+        );
+    }
+
+    #[test]
+    fn bodies_both_sides_changed_merge_line_by_line_or_clash() {
+        let base = "---\ntitle: A\n---\nĐoạn một.\n\nĐoạn hai.\n\nĐoạn ba.\n";
+        let ours = &base.replace("Đoạn một.", "Đoạn một, sửa.");
+        let theirs = &base.replace("Đoạn ba.", "Đoạn ba, sửa.");
+        let Merged::Clean(merged) = file("content/relics/a.md", base, ours, theirs) else {
+            panic!("not merged");
+        };
+        assert!(
+            merged.contains("một, sửa") && merged.contains("ba, sửa"),
+            "{merged}"
+        );
+        let theirs = &base.replace("Đoạn một.", "Đoạn một, khác.");
+        let got = file("content/relics/a.md", base, ours, theirs);
+        assert_eq!(got, Merged::Clash(vec!["body".into()]));
+    }
+
+    #[test]
+    fn files_without_front_matter_are_left_to_gits_text_merge() {
+        let got = file("README.md", "# A\n", "# A\n\nx\n", "# B\n");
+        assert_eq!(got, Merged::Text);
+        // Added on both sides: no base to merge fields from.
+        let got = file(
+            "content/relics/a.md",
+            "",
+            "---\ntitle: A\n---\n",
+            "---\ntitle: B\n---\n",
+        );
+        assert_eq!(got, Merged::Text);
     }
 }

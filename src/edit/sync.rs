@@ -4,7 +4,10 @@
 //! save and on a timer) pushes what waits here; fetches; fast-forwards when nothing here waits
 //! (the file watcher then rebuilds, and the editor's field-by-field merge turns a remote change
 //! to a field someone is editing into a clash at that field); and, when both sides moved,
-//! rebases this server's commits onto the remote's. Nothing a person saved is ever lost: a
+//! rebases this server's commits onto the remote's, entry files merged field by field and
+//! plaques.lock code by code (`waymark merge-file`, `edit::merge::file`): two servers that
+//! changed different fields of one entry, or pinned codes for different new entries, both
+//! land; the same field changed two ways stops for an admin. Nothing a person saved is ever lost: a
 //! fast-forward or rebase git refuses changes nothing, a rebase that conflicts is not made (or
 //! aborted), and its files are left for an admin, said in the terminal and on the activity
 //! page. Never a `reset --hard`, never a forced push.
@@ -86,7 +89,8 @@ pub struct Problem {
 pub enum Trouble {
     /// The remote did not answer (offline, a wrong address or key): tried again later.
     Unreachable,
-    /// Both sides changed the same lines: an admin joins them.
+    /// Both sides changed the same field of an entry differently (or the same lines of another
+    /// file): an admin joins them.
     Conflict,
     /// Something here holds the exchange up (uncommitted changes in the way, another branch
     /// checked out, a rebase begun by hand, the remote refusing the push).
@@ -174,6 +178,21 @@ impl Remote {
             fetched: Mutex::new(None),
             fetched_cv: Condvar::new(),
         })
+    }
+
+    /// Its rebases and merge checks made with `program merge-file` (`git::Git::merging_with`),
+    /// the driver's attributes kept in the site's cache: an entry two servers changed in
+    /// different fields then takes both.
+    pub fn merging_with(mut self, site: &Path, program: &Path) -> Result<Remote, String> {
+        let attributes = site.join(crate::output::CACHE_ROOT).join("git-attributes");
+        let git = self.git.clone().merging_with(program, &attributes);
+        self.git = git.map_err(|e| {
+            format!(
+                "cannot set up the merge of entry files ({}): {e}",
+                attributes.display()
+            )
+        })?;
+        Ok(self)
     }
 
     /// What is set up wrong without stopping the exchange: folders Waymark rewrites that Git
@@ -310,7 +329,7 @@ impl Remote {
                 "git: cannot reach {remote}; the saves are kept here, committed, and sent when it answers: {why}"
             ),
             Trouble::Conflict => format!(
-                "git: this server's commits and {remote}'s change the same lines of {}; nothing was joined and the files here are as they were. An admin must join them (see the editor's activity page): {why}",
+                "git: this server's commits and {remote}'s change the same fields or lines of {} differently; nothing was joined and the files here are as they were. An admin must join them (see the editor's activity page): {why}",
                 files.join(", ")
             ),
             Trouble::Blocked => format!("git: exchanging commits with {remote} is held up: {why}"),

@@ -14,7 +14,9 @@ pub fn open(site: &Path, push: Option<&str>) -> Option<Option<Arc<Remote>>> {
     let Some(name) = push else {
         return Some(None);
     };
-    match Remote::open(site, name) {
+    let program =
+        std::env::current_exe().map_err(|e| format!("cannot find this program's path: {e}"));
+    match Remote::open(site, name).and_then(|r| r.merging_with(site, &program?)) {
         Ok(r) => Some(Some(Arc::new(r))),
         Err(why) => {
             // A remote named by an address may hold a password.
