@@ -107,6 +107,27 @@ try {
   await op.fill("[name='f.price_from']", "300.000đ");
   check(await saveForm(op), "the owner's save");
   check(fs.readFileSync(path.join(siteDir, "content/homestays/nha-lan.md"), "utf8").includes("price_from: 300000"), "the owner saved a new price");
+  // Her pairing ends while she types (cleared, as when it expires or is revoked): the save is
+  // refused, her words wait on the phone, and her link opened again offers them back.
+  const nha = path.join(siteDir, "content/homestays/nha-lan.md");
+  await op.fill("[name='f.price_from']", "450.000đ");
+  await op.fill("#body", "Phòng mới có ban công nhìn ra suối.");
+  await sleep(500);
+  await owner.clearCookies();
+  r = await Promise.all([op.waitForNavigation(), op.tap("button:has-text('Lưu')")]);
+  check((await op.content()).includes("mở lại mục đó là lấy lại được"), "refused, and told her words are kept");
+  check(!fs.readFileSync(nha, "utf8").includes("ban công"), "nothing written by the refused save");
+  await op.goto(link);
+  check(await op.isVisible("#draft"), "her link opened again offers her unsaved words");
+  check(await op.inputValue("[name='f.price_from']") !== "450.000đ", "without putting them in by itself");
+  await shot(op, "6-draft.png");
+  await op.tap("[data-draft-restore]");
+  check(await op.inputValue("[name='f.price_from']") === "450.000đ" && (await op.inputValue("#body")).includes("ban công"), "brought back");
+  check(await saveForm(op), "and saved");
+  const saved = fs.readFileSync(nha, "utf8");
+  check(saved.includes("price_from: 450000") && saved.includes("ban công nhìn ra suối"), "her words are in the file");
+  await op.reload();
+  check(!(await op.isVisible("#draft")) && await op.evaluate(() => localStorage.length) === 0, "a saved draft is forgotten");
   r = await op.goto(`${base}/_edit/e/relics/chua-tien`);
   check(r.status() === 403, "the owner link cannot open another entry");
   await owner.close();
