@@ -98,3 +98,29 @@ tag_names:\n  lịch su: { en: History }\n";
     assert!(out.contains("site.yaml:5"), "{out}");
     assert!(out.contains("did you mean `lịch sử`"), "{out}");
 }
+
+#[test]
+fn a_price_written_short_or_zero_is_warned_of_at_its_line() {
+    let s = site(&[
+        (
+            "content/homestays/nha-lan.md",
+            "---\ntitle: Nhà Lan\nprice_from: 250\n---\n",
+        ),
+        (
+            "content/homestays/nha-moc.md",
+            "---\ntitle: Nhà Mộc\nsummary: Nhà gỗ.\nprice_from: 0\n---\n",
+        ),
+        (
+            "content/homestays/nha-suoi.md",
+            "---\ntitle: Nhà Suối\nprice_from: 1000\n---\n",
+        ),
+    ]);
+    let (code, out) = check(s.path());
+    assert_eq!(code, Some(0), "warnings only: {out}");
+    assert!(out.contains("content/homestays/nha-lan.md:3"), "{out}");
+    assert!(out.contains("`price_from: 250` is 250 đồng"), "{out}");
+    assert!(out.contains("price_from: 250000"), "the fix: {out}");
+    assert!(out.contains("content/homestays/nha-moc.md:4"), "{out}");
+    assert!(out.contains("leave `price_from` out"), "{out}");
+    assert!(!out.contains("nha-suoi.md:3"), "1.000đ is a price: {out}");
+}

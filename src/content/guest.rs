@@ -128,6 +128,28 @@ pub fn check(e: &RawEntry, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    // A price under a thousand đồng is a price written short (250 for 250.000đ) or a 0 for
+    // "not known": the page would show it as it is.
+    if let Some(p) = m.price_from.filter(|p| *p < 1000) {
+        let (en, vi) = match p {
+            0 => (
+                "`price_from: 0` shows as a price of 0 đ on the page".to_string(),
+                "giá 0 đ sẽ hiện đúng như vậy trên trang: chưa biết giá thì để trống".to_string(),
+            ),
+            _ => (
+                format!("`price_from: {p}` is {p} đồng, not {p} thousand"),
+                format!("giá {p} là {p} đồng, không phải {p} nghìn: ghi đủ, ví dụ {p}000"),
+            ),
+        };
+        let mut d = at("price_from", "price_from", en)
+            .hint(match p {
+                0 => "leave `price_from` out until the host says the price".to_string(),
+                _ => format!("write the whole price, e.g. `price_from: {p}000` ({p}.000đ)"),
+            })
+            .vi(vi);
+        d.severity = Severity::Warning;
+        out.push(d);
+    }
     if let Some(day) = &m.price_updated {
         match crate::days::day_number(day) {
             None => out.push(
