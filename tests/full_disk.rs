@@ -176,6 +176,11 @@ fn a_full_disk_loses_no_words_and_leaves_the_live_site_whole() {
     assert!(r.body.contains(words), "her words come back: {}", r.body);
     assert!(r.body.contains("350000"), "{}", r.body);
     assert!(r.body.contains("đầy"), "{}", r.body);
+    assert!(
+        !r.body.contains("sửa các chỗ báo đỏ"),
+        "no box is hers to fix: {}",
+        r.body
+    );
     assert_eq!(read(content.join("homestays/nha-hoa.md")), before);
     assert!(
         temp_names(&content).is_empty(),

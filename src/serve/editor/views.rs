@@ -449,7 +449,9 @@ pub fn entry_form(form: &FormView) -> String {
                 .replace("{until}", &v.until)
         }),
     );
-    cx.insert("not_saved", &form.msgs.iter().any(|m| !m.warning));
+    // "Fix what is marked in red" only when a box is marked: a full disk is no one's box.
+    let at_a_box = |m: &&FieldMsg| !m.warning && !m.field.is_empty();
+    cx.insert("not_saved", &form.msgs.iter().any(|m| at_a_box(&m)));
     cx.insert("general", &general);
     cx.insert("problems", &problems);
     cx.insert("preview", &format!("/{}/", opened.id));
