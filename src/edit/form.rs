@@ -444,7 +444,9 @@ fn list_rows<'a>(name: &str, part: &str, get: &impl Fn(&str) -> Option<&'a str>)
 const MAX_ROWS: usize = 100;
 
 /// The photo rows of the form (`img.N.src`, `.alt`, `.caption`, `.order`, `.remove`), for
-/// photos the entry lists now: a row cannot name a file the entry does not have.
+/// photos the entry lists now: a row cannot name a file the entry does not have, and only a
+/// row's `remove` takes a photo away (a photo without a row, from a form older than it or one
+/// made by hand, stays as it is, after the others).
 fn images(pairs: &[(String, String)], current: &Mapping) -> (Option<Vec<Value>>, Vec<String>) {
     let listed = listed_sources(current);
     let rows = rows(pairs, "img.");
@@ -453,10 +455,14 @@ fn images(pairs: &[(String, String)], current: &Mapping) -> (Option<Vec<Value>>,
     }
     let mut kept: Vec<(f64, usize, Value)> = Vec::new();
     let mut removed = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (n, row) in rows {
         let Some(src) = row.get("src").filter(|s| listed.contains(s)) else {
             continue;
         };
+        if !seen.insert(src.clone()) {
+            continue;
+        }
         if row.contains_key("remove") {
             removed.push(src.clone());
             continue;
@@ -472,7 +478,14 @@ fn images(pairs: &[(String, String)], current: &Mapping) -> (Option<Vec<Value>>,
         ));
     }
     kept.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    (Some(kept.into_iter().map(|(_, _, v)| v).collect()), removed)
+    let mut images: Vec<Value> = kept.into_iter().map(|(_, _, v)| v).collect();
+    if let Some(Value::Sequence(items)) = current.get("images") {
+        let unrowed = items
+            .iter()
+            .filter(|i| source(i).is_some_and(|src| !seen.contains(src)));
+        images.extend(unrowed.cloned());
+    }
+    (Some(images), removed)
 }
 
 fn translated_images(pairs: &[(String, String)], lang: &str, current: &Mapping) -> Option<Value> {
@@ -531,13 +544,19 @@ pub fn listed_sources(current: &Mapping) -> Vec<String> {
     match current.get("images") {
         Some(Value::Sequence(items)) => items
             .iter()
-            .filter_map(|i| match i {
-                Value::String(s) => Some(s.clone()),
-                Value::Mapping(m) => m.get("src").and_then(|s| s.as_str()).map(str::to_string),
-                _ => None,
-            })
+            .filter_map(source)
+            .map(str::to_string)
             .collect(),
         _ => Vec::new(),
+    }
+}
+
+/// The file an `images:` item names: `a.jpg`, or `{src: a.jpg, alt: …}`.
+fn source(item: &Value) -> Option<&str> {
+    match item {
+        Value::String(s) => Some(s),
+        Value::Mapping(m) => m.get("src").and_then(Value::as_str),
+        _ => None,
     }
 }
 
@@ -651,5 +670,33 @@ mod tests {
         assert!(en.version.is_none());
         let imgs = en.changes.iter().find(|(n, _)| n == "images").unwrap();
         assert_eq!(imgs.1.as_ref().unwrap().as_sequence().unwrap().len(), 1);
+    }
+
+    /// A form made by hand naming a photo the entry does not have, and leaving out the ones it
+    /// has, takes nothing away: only `remove` does.
+    #[test]
+    fn a_photo_without_its_row_stays() {
+        let current: Mapping =
+            serde_yaml_ng::from_str("images: [a.jpg, {src: b.jpg, alt: B}, c.jpg]").unwrap();
+        let langs = vec!["vi".to_string()];
+        let (sub, _) = read(
+            &pairs(&[
+                ("img.0.src", "khong-co.jpg"),
+                ("img.1.src", "c.jpg"),
+                ("img.1.order", "1"),
+                ("img.2.src", "c.jpg"),
+                ("img.2.remove", "on"),
+            ]),
+            vec![],
+            &cx(&current, &langs),
+        );
+        let images = sub.images.unwrap();
+        let kept: Vec<Option<&str>> = images.iter().map(source).collect();
+        assert_eq!(kept, [Some("c.jpg"), Some("a.jpg"), Some("b.jpg")]);
+        assert_eq!(images[2].get("alt").and_then(Value::as_str), Some("B"));
+        assert!(
+            sub.removed_images.is_empty(),
+            "a second row of c.jpg is not read"
+        );
     }
 }
