@@ -91,6 +91,27 @@ fn behind_caddy_a_phone_pairs_saves_and_the_visitor_reads_it_live() {
     let page = request("GET", &format!("{web}/homestays/nha-lan/"), &[], b"");
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("Nhà Lan"));
+    // Pages are asked for again on every visit (an owner's new price shows at once); photos a
+    // day, data an hour.
+    assert_eq!(page.header("cache-control"), Some("no-cache"));
+    let lock = read(s.path().join("plaques.lock"));
+    let code = lock
+        .lines()
+        .find(|l| l.contains("page: homestays/nha-lan"))
+        .and_then(|l| l.trim().split(':').next())
+        .unwrap()
+        .to_string();
+    let landing = format!("/q/{code}/");
+    for (path, lifetime) in [
+        ("/sw.js", "no-cache"),
+        (landing.as_str(), "no-cache"),
+        ("/icon-192.png", "public, max-age=86400"),
+        ("/search/vi.json", "public, max-age=3600"),
+    ] {
+        let r = request("GET", &format!("{web}{path}"), &[], b"");
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("cache-control"), Some(lifetime), "{path}");
+    }
     let missing = request("GET", &format!("{web}/no/such/page/"), &[], b"");
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("<html"), "the site's own 404 page");
