@@ -238,3 +238,49 @@ fn with_a_deploy_target_in_site_yaml_each_publish_goes_to_the_pages_branch() {
         "2"
     );
 }
+
+/// What a writer changes under the site lock (a rebase of `--push` passes through the remote's
+/// files without this server's commits; a save writes several files) is never published half
+/// made: the server reads the files once the lock is let go.
+#[test]
+fn files_changed_under_the_site_lock_are_published_as_they_are_when_it_is_let_go() {
+    let s = site(&[("content/homestays/nha-lan.md", NHA)]);
+    let ed = start(s.path(), &["--publish"]);
+    ed.wait_for_log("published:");
+    let file = s.path().join("content/homestays/nha-lan.md");
+    // Live once: the watcher is at work (it starts after the first publish).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !live_page(s.path()).contains("500.000") {
+        assert!(Instant::now() < deadline, "an edit is not published");
+        std::fs::write(&file, NHA.replace("250000", "500000")).unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .open(s.path().join(".waymark-cache/lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    std::fs::write(&file, NHA.replace("250000", "913000")).unwrap();
+    // Long enough for the watcher to take the half-made state.
+    std::thread::sleep(Duration::from_millis(800));
+    std::fs::write(&file, NHA.replace("250000", "786000")).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        live_page(s.path()).contains("500.000"),
+        "nothing published under the lock"
+    );
+    lock.unlock().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let live = live_page(s.path());
+        assert!(
+            !live.contains("913.000"),
+            "the half-made state was published"
+        );
+        if live.contains("786.000") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "not published after the lock");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}

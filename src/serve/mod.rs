@@ -321,8 +321,13 @@ fn rebuild_guarded(
     changed: &HashSet<PathBuf>,
 ) {
     let started = Instant::now();
+    // Published, the files are read and the live site written under the site lock: a save, a
+    // rebase or fast-forward of `--push`, or a `waymark build`, is never read half-made (a
+    // rebase passes through the remote's files without this server's commits).
+    let lock = (shared.publisher.as_ref()).and_then(|_| crate::lock::SiteLock::take(&opts.site));
     let run = std::panic::AssertUnwindSafe(|| rebuild(shared, opts, full, changed));
     let caught = std::panic::catch_unwind(run);
+    drop(lock);
     if let Err(panic) = caught {
         let why = panic
             .downcast_ref::<&str>()

@@ -61,8 +61,8 @@ impl Publisher {
         &self.out
     }
 
-    /// Writes the website of `from` into `output/` as `waymark build` does, under the site lock
-    /// (a save or a `waymark build` never runs beside it); said in the terminal.
+    /// Writes the website of `from` into `output/` as `waymark build` does; said in the
+    /// terminal. The caller holds the site lock (a save or a `waymark build` never runs beside it).
     /// The first publish of a server is made twice: then both of the output's generations hold
     /// the site, and the next publish (a save's) writes only what the save changed instead of
     /// linking every file into the other generation (seconds at 10,000 entries).
@@ -98,7 +98,7 @@ impl Publisher {
         fingerprints: crate::incremental::Fingerprints,
         again: bool,
     ) -> crate::error::Result<Report> {
-        let _lock = crate::lock::SiteLock::take(&self.site);
+        // The caller holds the site lock (`serve::rebuild_guarded`).
         let started = Instant::now();
         crate::output::check_target(&self.out, false)?;
         let report = crate::pipeline::publish(
