@@ -1,7 +1,9 @@
 //! Waymark on a server, as README's "Run it on a server" sets it up: the shipped
 //! `server/Caddyfile` run by a real Caddy in front of `waymark serve --edit --publish`, and a
 //! phone's every request going through it: the live site as files, pairing, a save live at
-//! once, cookies marked Secure, and a forged X-Forwarded-For that changes nothing.
+//! once, cookies marked Secure, and a forged X-Forwarded-For that changes nothing; and a
+//! phone in Chromium over HTTPS (Caddy's `tls internal`) across restarts of the server and the
+//! browser.
 
 mod common;
 use common::editor::*;
@@ -35,6 +37,25 @@ fn free_port() -> u16 {
 #[allow(clippy::zombie_processes)]
 fn caddy(site: &Path, upstream: &str, home: &Path) -> (Caddy, String) {
     let port = free_port();
+    let address = format!("http://127.0.0.1:{port}");
+    (
+        run_caddy(site, upstream, home, &address, "", "", port),
+        address,
+    )
+}
+
+/// The shipped Caddyfile served at `address` (its host block, with `block` added to it), with
+/// `global` options added, Caddy run on it and waited for on `port`.
+#[allow(clippy::zombie_processes)]
+fn run_caddy(
+    site: &Path,
+    upstream: &str,
+    home: &Path,
+    address: &str,
+    block: &str,
+    global: &str,
+    port: u16,
+) -> Caddy {
     let shipped = read(repo().join("server/Caddyfile"));
     assert!(shipped.contains("waymark.example.org") && shipped.contains("127.0.0.1:1111"));
     assert!(
@@ -42,8 +63,12 @@ fn caddy(site: &Path, upstream: &str, home: &Path) -> (Caddy, String) {
         "the shipped global options"
     );
     let config = shipped
-        .replacen("\n{\n\tservers {", "\n{\n\tadmin off\n\tservers {", 1)
-        .replace("waymark.example.org", &format!("http://127.0.0.1:{port}"))
+        .replacen(
+            "\n{\n\tservers {",
+            &format!("\n{{\n\tadmin off\n{global}\tservers {{"),
+            1,
+        )
+        .replace("waymark.example.org {", &format!("{address} {{\n{block}"))
         .replace("/srv/waymark/site", site.to_str().unwrap())
         .replace("127.0.0.1:1111", upstream);
     let file = home.join("Caddyfile");
@@ -58,11 +83,10 @@ fn caddy(site: &Path, upstream: &str, home: &Path) -> (Caddy, String) {
         .stderr(Stdio::null())
         .spawn()
         .expect("caddy is installed (scripts/test installs it)");
-    let base = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return (Caddy(child), base);
+            return Caddy(child);
         }
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -137,7 +161,13 @@ fn behind_caddy_a_phone_pairs_saves_and_the_visitor_reads_it_live() {
     );
     assert_eq!(r.status, 303, "{}", r.body);
     let cookie = r.header("set-cookie").unwrap().to_string();
-    for flag in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/_edit"] {
+    for flag in [
+        "Secure",
+        "HttpOnly",
+        "SameSite=Strict",
+        "Path=/_edit",
+        "Max-Age=34560000",
+    ] {
         assert!(cookie.contains(flag), "{flag} in {cookie}");
     }
     let lan = Browser {
@@ -183,4 +213,64 @@ fn behind_caddy_a_phone_pairs_saves_and_the_visitor_reads_it_live() {
     let not_found = request("GET", &format!("{web}/no-such-page/"), &[], b"");
     assert_eq!(not_found.status, 404);
     assert!(!r.body.contains(&not_found.body), "the site's 404 page");
+}
+
+/// README's server as a phone meets it: Caddy with a certificate of its own (`tls internal`)
+/// in front of `serve --edit --publish`, and the system's Chromium at 390×844 through HTTPS:
+/// pair, save the homestay's price, see it on the page Caddy serves; then the server and the
+/// browser restarted, and the same phone saves again without pairing.
+#[test]
+fn a_phone_over_https_through_caddy_pairs_saves_live_and_keeps_its_session_across_restarts() {
+    let s = site(&[("content/homestays/nha-lan.md", NHA)]);
+    let home = tempfile::tempdir().unwrap();
+    let (https, http, upstream) = (free_port(), free_port(), free_port());
+    let origin = format!("https://waymark.test:{https}");
+    let args = [
+        "--publish",
+        "--port",
+        &upstream.to_string(),
+        "--public-url",
+        &origin,
+        "--trusted-proxy",
+        "127.0.0.1",
+    ]
+    .map(str::to_string);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let ed = start(s.path(), &args);
+    ed.wait_for_log("published:");
+    let global = format!("\thttp_port {http}\n\thttps_port {https}\n\tskip_install_trust\n");
+    let _caddy = run_caddy(
+        s.path(),
+        &format!("127.0.0.1:{upstream}"),
+        home.path(),
+        "waymark.test",
+        "\ttls internal\n",
+        &global,
+        https,
+    );
+    let profile = home.path().join("phone");
+    let shots = std::env::var_os("WAYMARK_SCREENSHOTS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| home.path().join("shots"));
+    let phone = |mode: &str, link: &str, server: &Editor| {
+        let words = [mode, origin.as_str(), link, profile.to_str().unwrap()];
+        let mut args: Vec<&std::ffi::OsStr> = words.iter().map(std::ffi::OsStr::new).collect();
+        args.push(shots.as_os_str());
+        browser_checks("https.mjs", &args, &server.log.lock().unwrap().join("\n"));
+    };
+    assert!(
+        ed.pair_link.starts_with(&format!("{origin}/_edit/pair/")),
+        "{}",
+        ed.pair_link
+    );
+    phone("first", &ed.pair_link, &ed);
+    assert!(read(s.path().join("content/homestays/nha-lan.md")).contains("price_from: 320000"));
+
+    // The server restarted (as systemd would), on the port Caddy proxies to.
+    drop(ed);
+    let ed = start(s.path(), &args);
+    ed.wait_for_log("published:");
+    phone("again", "", &ed);
+    let file = read(s.path().join("content/homestays/nha-lan.md"));
+    assert!(file.contains("price_from: 1200000"), "{file}");
 }

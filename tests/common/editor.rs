@@ -43,12 +43,20 @@ pub fn start(site: &Path, extra: &[&str]) -> Editor {
     spawn(site, &args)
 }
 
-/// `waymark serve` of `site` with `args`, on a free port.
+/// `waymark serve` of `site` with `args`, on a free port unless they name one.
 #[allow(clippy::zombie_processes)]
 pub fn spawn(site: &Path, args: &[&str]) -> Editor {
     let edit = args.contains(&"--edit");
+    // Any free port, unless the test names one (a proxy in front expects the server there).
+    let port: &[&str] = if args.contains(&"--port") {
+        &[]
+    } else {
+        &["--port", "0"]
+    };
     let mut child = Command::new(super::bin())
-        .args(["serve", "--port", "0", "--site"])
+        .arg("serve")
+        .args(port)
+        .arg("--site")
         .arg(site)
         .args(args)
         .stdin(Stdio::null())

@@ -260,15 +260,22 @@ fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 /// The session's cookie: never read by scripts, never sent from another site's page, and
-/// over https only when the server is reached by https (`--public-url https://…`).
+/// over https only when the server is reached by https (`--public-url https://…`). It outlives
+/// the browser (a phone short of memory closes it, and Zalo's browser ends with the chat), for
+/// the longest a browser keeps a cookie: the server ends the session itself, after
+/// `--idle-days` unused or when an admin unpairs the phone.
 pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
     Cookie::build((COOKIE, token))
         .http_only(true)
         .secure(secure)
         .same_site(SameSite::Strict)
         .path("/_edit")
+        .max_age(COOKIE_LIFETIME)
         .build()
 }
+
+/// Chrome keeps a cookie at most 400 days.
+const COOKIE_LIFETIME: time::Duration = time::Duration::days(400);
 
 /// The client a wrong try is counted against: the connection's address, or, when it comes
 /// from a reverse proxy named by `--trusted-proxy` (Caddy in front of `serve`), the address
