@@ -62,9 +62,10 @@ enum Command {
         /// The site folder.
         #[arg(long, default_value = ".")]
         site: PathBuf,
-        /// The port to try first; the next free one is taken when it is busy.
-        #[arg(long, default_value_t = 1111)]
-        port: u16,
+        /// The port [default: 1111, or the next free one when it is busy]. A port given is taken
+        /// or the server does not start (a proxy in front of it expects it there).
+        #[arg(long)]
+        port: Option<u16>,
         /// The address to listen on; 0.0.0.0 lets a phone on the same Wi-Fi open the preview.
         #[arg(long, default_value = "127.0.0.1")]
         bind: std::net::IpAddr,

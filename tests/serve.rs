@@ -228,12 +228,25 @@ fn live_reload_error_overlay_and_recovery() {
 }
 
 #[test]
-fn next_free_port_when_taken() {
+fn the_default_port_moves_on_when_taken_and_a_port_given_does_not() {
+    let s = site(&[("content/relics/den.md", RELIC)]);
+    // A port given, taken: the server does not start somewhere a proxy does not expect it.
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
-    let s = site(&[("content/relics/den.md", RELIC)]);
-    let mut child = Command::new(bin())
+    let o = Command::new(bin())
         .args(["serve", "--port", &port.to_string(), "--site"])
+        .arg(s.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert!(said.contains(&format!("port {port} is taken")), "{said}");
+
+    // No port given: 1111, or the next free one (held here when nothing else holds it).
+    let _default = std::net::TcpListener::bind("127.0.0.1:1111");
+    let mut child = Command::new(bin())
+        .args(["serve", "--site"])
         .arg(s.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -249,11 +262,8 @@ fn next_free_port_when_taken() {
     }
     let _ = child.kill();
     let _ = child.wait();
-    assert!(line.contains("at http://127.0.0.1:"), "{line}");
-    assert!(
-        !line.contains(&format!(":{port}/")),
-        "took the busy port: {line}"
-    );
+    assert!(line.contains("at http://127.0.0.1:11"), "{line}");
+    assert!(!line.contains(":1111/"), "took the busy port: {line}");
 }
 
 /// The title of `page` at `base`, as its nearby lists and the section list show it.

@@ -26,7 +26,8 @@ use std::time::{Duration, Instant};
 
 pub struct Options {
     pub site: PathBuf,
-    pub port: u16,
+    /// None: 1111, or the next free port when it is busy.
+    pub port: Option<u16>,
     pub bind: IpAddr,
     pub drafts: bool,
     /// Print each stage's time after every rebuild.

@@ -2,10 +2,18 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-/// Bind `bind:port`, or the next free port above it (up to 50 tries).
-pub fn listen(bind: IpAddr, port: u16) -> Result<(std::net::TcpListener, u16), String> {
+/// The port `serve` tries first when none is given.
+const DEFAULT_PORT: u16 = 1111;
+
+/// Bind `bind:port` when a port is given (0: any free one), else the default port or the next
+/// free one above it (up to 50 tries).
+pub fn listen(bind: IpAddr, port: Option<u16>) -> Result<(std::net::TcpListener, u16), String> {
     let mut last = String::new();
-    for p in port..port.saturating_add(50) {
+    let tries = match port {
+        Some(p) => p..p.saturating_add(1),
+        None => DEFAULT_PORT..DEFAULT_PORT + 50,
+    };
+    for p in tries.clone() {
         match std::net::TcpListener::bind((bind, p)) {
             Ok(s) => {
                 let real = s.local_addr().map(|a| a.port()).unwrap_or(p);
@@ -19,7 +27,12 @@ pub fn listen(bind: IpAddr, port: u16) -> Result<(std::net::TcpListener, u16), S
             break;
         }
     }
-    Err(format!("no free port from {port}: {last}"))
+    match port {
+        Some(p) => Err(format!(
+            "port {p} is taken ({last}): stop what holds it (is another `waymark serve` running?), or give another --port"
+        )),
+        None => Err(format!("no free port from {}: {last}", tries.start)),
+    }
 }
 
 /// IPv4 addresses of this machine's network interfaces other than loopback, for `--bind
