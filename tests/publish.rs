@@ -44,6 +44,17 @@ fn a_save_is_live_when_the_editor_answers_and_a_broken_change_publishes_nothing(
         "{page}"
     );
 
+    // The same form saved again changes nothing, and says so of the live site, not a preview.
+    let r = save_one(&b, &ed.base, "homestays/nha-lan", "f.price_from", "320000");
+    let to = r.header("location").unwrap().to_string();
+    assert!(to.contains("live=same"), "{to}");
+    let page = b.get(&format!("{}{to}", ed.base)).body;
+    assert!(
+        page.contains("data-live=\"same\"") && page.contains("vẫn như cũ"),
+        "{page}"
+    );
+    assert!(!page.contains("Trang xem trước"), "{page}");
+
     // A file broken on disk (not through the editor): nothing is published.
     let before = live_page(s.path());
     let current = std::fs::read_link(s.path().join("output/current")).unwrap();

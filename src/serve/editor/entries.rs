@@ -182,7 +182,7 @@ pub async fn open(
     let saved = (q.saved.is_some() || q.waiting.is_some()).then(|| Saved {
         live: q
             .live
-            .filter(|l| ["yes", "no", "full", "soon"].contains(&l.as_str())),
+            .filter(|l| ["yes", "no", "full", "soon", "same"].contains(&l.as_str())),
         waiting: q.waiting.is_some(),
     });
     let (status, body) = tokio::task::spawn_blocking(move || {

@@ -51,7 +51,8 @@ pub async fn save(
 }
 
 /// With `--publish`, whether a save made at `at` is live, as the form's address says it
-/// (`&live=yes`, `no`, `full`, `soon`); nothing without it, or when the save wrote nothing.
+/// (`&live=yes`, `no`, `full`, `soon`, or `same` when the save changed nothing); nothing
+/// without it.
 pub async fn live_after(app: &EditorApp, at: std::time::Instant, wrote: bool) -> &'static str {
     match (&app.shared.publisher, wrote) {
         (Some(publisher), true) => {
@@ -65,7 +66,8 @@ pub async fn live_after(app: &EditorApp, at: std::time::Instant, wrote: bool) ->
                 None => "&live=soon",
             }
         }
-        _ => "",
+        (Some(_), false) => "&live=same",
+        (None, _) => "",
     }
 }
 
