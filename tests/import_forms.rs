@@ -405,10 +405,14 @@ fn homestay_values_as_people_write_them() {
         "{}",
         long[0]
     );
-    // What was written builds, and the call button dials the first of two numbers.
+    // What was written builds, with a call button for each number, labelled with the one it dials.
     let out_dir = build_ok(&s);
     let page = read(out_dir.join("site/homestays/nha-san-bo-cung/index.html"));
-    assert!(page.contains("tel:+84988111222"), "{page}");
+    assert!(
+        page.contains(r#"href="tel:+84988111222">Gọi 0988 111 222</a>"#)
+            && page.contains(r#"href="tel:+84355222333">Gọi 0355 222 333</a>"#),
+        "{page}"
+    );
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! What templates see: plain serialisable structs, built once per language or per page.
 
-use crate::address::{encode_component, international, tel_uri, zalo_url};
+use crate::address::{encode_component, international, phone_numbers, tel_uri, zalo_url};
 use crate::media::Media;
 use crate::site::{Entry, Kind, Site};
 pub use crate::vocab::format_vnd;
@@ -72,6 +72,13 @@ pub struct Card {
     pub price_from: Option<String>,
 }
 
+/// One number to call, as written and as dialled.
+#[derive(Serialize)]
+pub struct Call {
+    pub number: String,
+    pub tel: String,
+}
+
 #[derive(Serialize)]
 pub struct Directions {
     pub google: String,
@@ -98,7 +105,10 @@ pub struct EntryCtx {
     pub location: Option<crate::content::front_matter::Location>,
     pub directions: Option<Directions>,
     pub phone: Option<String>,
+    /// The first number's `tel:` link (kept for themes that use it).
     pub tel: Option<String>,
+    /// A call button for each of the field's numbers.
+    pub calls: Vec<Call>,
     pub zalo_url: Option<String>,
     pub price_from: Option<String>,
     pub booking_url: Option<String>,
@@ -320,6 +330,17 @@ pub fn entry_ctx(site: &Site, media: &Media, i: usize, lang: &str, t: &Strings) 
         directions: m.location.map(|l| directions(l.lat, l.lon, &text.title)),
         phone: m.phone.clone(),
         tel: m.phone.as_deref().map(tel_uri),
+        calls: m
+            .phone
+            .as_deref()
+            .map(phone_numbers)
+            .into_iter()
+            .flatten()
+            .map(|number| Call {
+                number: number.to_string(),
+                tel: tel_uri(number),
+            })
+            .collect(),
         zalo_url: m.zalo.as_deref().map(zalo_url),
         price_from: m.price_from.map(|p| format_vnd(p, lang)),
         booking_url: m.booking_url.clone(),
