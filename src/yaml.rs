@@ -111,6 +111,11 @@ fn to_diagnostic(
         d = d
             .hint("write a price in đồng as digits alone, without dots or spaces: 350000")
             .vi("ghi giá bằng chữ số liền nhau, không có dấu chấm: 350000 (không viết 350.000)");
+    } else if let Some(n) = price_written_as_people_do(&msg) {
+        d.message = plain_types(&msg);
+        d = d
+            .hint(format!("write a price in đồng as digits alone: {n}"))
+            .vi(format!("ghi giá bằng chữ số liền nhau: {n}"));
     } else if msg.contains("invalid type") || msg.contains("invalid value") {
         d.message = plain_types(&msg);
         d = d
@@ -128,6 +133,16 @@ fn to_diagnostic(
         );
     }
     d.at(line, column).with_source(whole_file)
+}
+
+/// The price a whole number's field was given as text ("250.000đ", "1tr2", "350k"), read.
+fn price_written_as_people_do(msg: &str) -> Option<u64> {
+    let (_, rest) = msg.split_once("invalid type: string \"")?;
+    let (text, expected) = rest.split_once("\", expected ")?;
+    if !expected.starts_with("u64") {
+        return None;
+    }
+    crate::vocab::vnd(text).ok().flatten()
 }
 
 /// serde names the Rust type it wanted ("expected usize"); a volunteer needs the kind of value.
@@ -199,5 +214,17 @@ mod tests {
         );
         let other = "invalid type: map, expected a sequence";
         assert_eq!(super::plain_types(other), other);
+    }
+
+    #[test]
+    fn a_price_written_as_text_is_read_for_the_fix() {
+        let read = |m: &str| super::price_written_as_people_do(m);
+        let msg = |v: &str| format!("price_from: invalid type: string \"{v}\", expected u64");
+        assert_eq!(read(&msg("250.000đ")), Some(250_000));
+        assert_eq!(read(&msg("1tr2")), Some(1_200_000));
+        assert_eq!(read(&msg("350k")), Some(350_000));
+        assert_eq!(read(&msg("liên hệ")), None);
+        let other = "rooms: invalid type: string \"5\", expected usize";
+        assert_eq!(read(other), None);
     }
 }

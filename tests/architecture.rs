@@ -40,6 +40,8 @@ const LAYERS: &[(&str, &[&str])] = &[
 /// is refused. Commands compose one another freely (cycles are refused below).
 const SAME_LAYER: &[(&str, &str)] = &[
     ("yaml", "error"),
+    // A price written as people write it ("250.000đ") is answered with the digits to write.
+    ("yaml", "vocab"),
     ("qr", "error"),
     ("qr", "vocab"),
     ("qr", "output"),
