@@ -124,3 +124,20 @@ fn a_price_written_short_or_zero_is_warned_of_at_its_line() {
     assert!(out.contains("leave `price_from` out"), "{out}");
     assert!(!out.contains("nha-suoi.md:3"), "1.000đ is a price: {out}");
 }
+
+/// A file an admin left half-merged (git's conflict marks in its text) never goes live.
+#[test]
+fn conflict_marks_left_by_a_merge_stop_the_build_at_their_line() {
+    let s = site(&[(
+        "content/homestays/nha-lan.md",
+        "---\ntitle: Nhà Lan\n---\n\n<<<<<<< HEAD\nNhà sàn bên suối.\n=======\nNhà sàn gỗ.\n>>>>>>> 8c47bb6 (edit homestays/nha-lan)\n",
+    ), (
+        "content/relics/den.md",
+        "---\ntitle: Đền\n---\n\nTiêu đề\n=======\n\nMột tiêu đề gạch dưới là Markdown, không phải dấu.\n",
+    )]);
+    let (code, out) = check(s.path());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("content/homestays/nha-lan.md:5"), "{out}");
+    assert!(out.contains("marks of a merge"), "{out}");
+    assert!(!out.contains("content/relics/den.md"), "{out}");
+}

@@ -316,8 +316,28 @@ pub struct Split<'a> {
     pub body_line: usize,
 }
 
+/// The line of the first conflict mark git leaves in a file it could not merge, if any: a
+/// page must never go live with them (`=======` alone is also a Markdown heading's underline).
+fn conflict_marks(text: &str) -> Option<usize> {
+    if !text.contains("<<<<<<<") && !text.contains(">>>>>>>") {
+        return None;
+    }
+    let mark = |l: &str| l.starts_with("<<<<<<<") || l.starts_with(">>>>>>>");
+    text.lines().position(mark).map(|i| i + 1)
+}
+
 /// Split `text` (BOM removed, LF line endings) into front matter and body.
 pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
+    if let Some(line) = conflict_marks(text) {
+        return Err(Diagnostic::error(
+            file,
+            "the file still holds the marks of a merge that was not finished (<<<<<<<, =======, >>>>>>>)",
+        )
+        .at(line, Some(1))
+        .hint("keep the right lines between <<<<<<< and >>>>>>>, delete the three lines of marks, and save (then `git add` the file, if a rebase waits for it)")
+        .vi("tệp còn dấu của một lần ghép chưa xong (<<<<<<<, =======, >>>>>>>): giữ những dòng đúng, xoá ba dòng dấu rồi lưu")
+        .with_source(text));
+    }
     let first = text.lines().next().unwrap_or("");
     if first.trim_end() != "---" {
         let what = if text.trim().is_empty() {
