@@ -1557,3 +1557,61 @@ fn a_save_that_changes_the_price_leaves_the_owners_lists_as_written() {
         "only the price changed"
     );
 }
+
+/// An admin's rebase stopped half-way in the site's repository (as the activity page tells her
+/// to run one): a save then is refused with its words given back, and nothing is written or
+/// committed, since `git rebase --abort` would throw it away.
+#[test]
+fn saves_wait_while_an_admins_rebase_is_half_done() {
+    let s = a_site();
+    git_repo(s.path());
+    let den = s.path().join("content/relics/den.md");
+    git(s.path(), &["checkout", "-q", "-b", "other"]);
+    std::fs::write(&den, DEN.replace("bên sông", "bên suối")).unwrap();
+    git(s.path(), &["commit", "-qam", "other"]);
+    git(s.path(), &["checkout", "-q", "-"]);
+    std::fs::write(&den, DEN.replace("bên sông", "cạnh sông")).unwrap();
+    git(s.path(), &["commit", "-qam", "here"]);
+    let stopped = std::process::Command::new("git")
+        .arg("-C")
+        .arg(s.path())
+        .args(["rebase", "other"])
+        .output()
+        .unwrap();
+    assert!(
+        !stopped.status.success(),
+        "the rebase stops at its conflict"
+    );
+    let head = git(s.path(), &["rev-parse", "HEAD"]);
+    let nha = read(s.path().join("content/homestays/nha-lan.md"));
+
+    let ed = start(s.path(), &["--commit"]);
+    let b = pair(&ed.pair_link, "Lan");
+    let r = save_one(
+        &b,
+        &ed.base,
+        "homestays/nha-lan",
+        "f.summary",
+        "Nhà sàn ba gian",
+    );
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert!(r.body.contains("Người quản lý đang ghép"), "{}", r.body);
+    assert!(
+        r.body.contains("Nhà sàn ba gian"),
+        "her words come back: {}",
+        r.body
+    );
+    assert_eq!(read(s.path().join("content/homestays/nha-lan.md")), nha);
+    assert_eq!(git(s.path(), &["rev-parse", "HEAD"]), head);
+
+    // The rebase given up: saves go on.
+    git(s.path(), &["rebase", "--abort"]);
+    let r = save_one(
+        &b,
+        &ed.base,
+        "homestays/nha-lan",
+        "f.summary",
+        "Nhà sàn ba gian",
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+}

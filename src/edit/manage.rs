@@ -72,6 +72,9 @@ impl Editor {
         let config = self.config().map_err(|e| EditError::Io(e.to_string()))?;
         let _one = self.write.lock();
         let _lock = crate::lock::SiteLock::take(&self.site);
+        if let Some(busy) = self.git_busy() {
+            return Err(EditError::Busy(busy));
+        }
         let mut all = self.entries(&config);
         let files = all.remove(id).ok_or(EditError::Gone)?;
         let mut ledger = Ledger::load(&self.site).map_err(|e| EditError::Io(e.to_string()))?;

@@ -47,6 +47,8 @@ pub struct Editor {
     remote: std::sync::OnceLock<std::sync::Arc<sync::Remote>>,
     /// The server's model, which judges a text-only save without loading the site again.
     kept: Option<std::sync::Arc<dyn whole_site::Kept>>,
+    /// The site's Git repository folder, when it is in one (found once).
+    git_dir: std::sync::OnceLock<Option<PathBuf>>,
 }
 
 /// An entry as the form shows it.
@@ -93,6 +95,10 @@ pub enum EditError {
     /// The save's files could not be written (a full disk, a read-only folder); nothing was
     /// written: what to tell the person, whose words the form gives back.
     Unwritten(FieldMsg),
+    /// An admin's git rebase or merge is half done in the site's repository: nothing was
+    /// written (it would be lost with `--abort`); what to tell the person, whose words the form
+    /// gives back.
+    Busy(FieldMsg),
     Io(String),
 }
 
@@ -176,7 +182,31 @@ impl Editor {
             seen: merge::Seen::new(site),
             remote: std::sync::OnceLock::new(),
             kept: None,
+            git_dir: std::sync::OnceLock::new(),
         }
+    }
+
+    /// What to tell a person whose change cannot be written now, because an admin's git
+    /// rebase, merge or cherry-pick is half done in the site's repository: written now, it would
+    /// be lost with `--abort`, or taken into a commit that is not its own.
+    pub fn git_busy(&self) -> Option<FieldMsg> {
+        let dir = self.git_dir.get_or_init(|| {
+            let out = std::process::Command::new("git")
+                .arg("-C")
+                .arg(&self.site)
+                .args(["rev-parse", "--absolute-git-dir"])
+                .stderr(std::process::Stdio::null())
+                .output()
+                .ok()?;
+            let dir = String::from_utf8(out.stdout).ok()?;
+            out.status.success().then(|| PathBuf::from(dir.trim()))
+        });
+        let op = sync::operation_in_progress(dir.as_deref()?)?;
+        Some(FieldMsg::error(
+            "",
+            format!("An admin is joining changes on the server (a git {op} is under way): nothing was saved. What you typed is below; save again in a few minutes."),
+            format!("Người quản lý đang ghép các thay đổi trên máy chủ: chưa lưu gì. Nội dung bạn gõ vẫn ở dưới; vài phút nữa bấm Lưu lại."),
+        ))
     }
 
     /// The server's kept model judges the saves it can (see `whole_site`).
@@ -353,6 +383,9 @@ impl Editor {
         let config = self.config().map_err(|e| EditError::Io(e.to_string()))?;
         let _one = self.write.lock();
         let _lock = crate::lock::SiteLock::take(&self.site);
+        if let Some(busy) = self.git_busy() {
+            return Err(EditError::Busy(busy));
+        }
         let files = self.entries(&config).remove(id).ok_or(EditError::Gone)?;
         let now = self.read(&files.file)?;
         let text = text.replace("\r\n", "\n");

@@ -134,6 +134,9 @@ impl Editor {
 
         let _one = self.write.lock();
         let _lock = crate::lock::SiteLock::take(&self.site);
+        if let Some(busy) = self.git_busy() {
+            return Err(EditError::Busy(busy));
+        }
         let p = self.prepare(&config, id, sub, &photos, audio.as_ref())?;
         let main_changed = p.text != p.texts.main;
         let written = self.write_save(&p.layout, &p.files, &p.texts, &p.media, main_changed)?;

@@ -442,7 +442,7 @@ enum Pushed {
 }
 
 /// A rebase, merge or cherry-pick left half-way in the repository at `git_dir`.
-fn operation_in_progress(git_dir: &Path) -> Option<&'static str> {
+pub(super) fn operation_in_progress(git_dir: &Path) -> Option<&'static str> {
     [
         ("rebase-merge", "rebase"),
         ("rebase-apply", "rebase"),

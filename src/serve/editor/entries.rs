@@ -132,6 +132,9 @@ pub async fn create(VolunteerForm(person, form): VolunteerForm<NewForm>) -> Resp
         // In review mode a volunteer's new entry starts as a draft: nothing of it is published
         // until an admin approves it and unticks "draft".
         let draft = !person.is_admin() && editor.config().is_ok_and(|c| c.editor.review());
+        if let Some(busy) = editor.git_busy() {
+            return Ok(Err((busy.en, busy.vi)));
+        }
         match editor.new_title_problem(form.kind, &title) {
             Some(problem) => Ok(Err(problem)),
             None => editor
@@ -292,6 +295,10 @@ pub fn failed_page(lang: Lang, id: &str, error: EditError) -> (StatusCode, Strin
         ),
         EditError::Unwritten(msg) => (
             StatusCode::INSUFFICIENT_STORAGE,
+            views::message(lang, id, lang.pick(&msg.vi, &msg.en)),
+        ),
+        EditError::Busy(msg) => (
+            StatusCode::SERVICE_UNAVAILABLE,
             views::message(lang, id, lang.pick(&msg.vi, &msg.en)),
         ),
         EditError::Conflict {

@@ -218,6 +218,7 @@ fn refused(person: &super::access::Paired, p: &Pending, e: EditError) -> (Status
         ),
         EditError::Invalid(msgs) => (StatusCode::UNPROCESSABLE_ENTITY, msgs),
         EditError::Unwritten(msg) => (StatusCode::INSUFFICIENT_STORAGE, vec![msg]),
+        EditError::Busy(msg) => (StatusCode::SERVICE_UNAVAILABLE, vec![msg]),
         // The entry was deleted or renamed since: the change stays, to be sent back whole.
         EditError::Gone => (
             StatusCode::NOT_FOUND,

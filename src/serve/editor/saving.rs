@@ -256,6 +256,12 @@ impl Saving {
                 back.version = version.to_string();
                 self.form(StatusCode::INSUFFICIENT_STORAGE, back, &[msg])
             }
+            Err(EditError::Busy(msg)) => {
+                let mut back = opened;
+                back.raw = Some(raw);
+                back.version = version.to_string();
+                self.form(StatusCode::SERVICE_UNAVAILABLE, back, &[msg])
+            }
             Err(f) => self.failed(f),
         }
     }
@@ -326,6 +332,9 @@ impl Saving {
                     opened.with(&shown),
                     &[msg],
                 )
+            }
+            Err(EditError::Busy(msg)) => {
+                self.form(StatusCode::SERVICE_UNAVAILABLE, opened.with(&shown), &[msg])
             }
             Err(f) => self.failed(f),
         }
