@@ -205,7 +205,7 @@ impl Editor {
         Some(FieldMsg::error(
             "",
             format!("An admin is joining changes on the server (a git {op} is under way): nothing was saved. What you typed is below; save again in a few minutes."),
-            format!("Người quản lý đang ghép các thay đổi trên máy chủ: chưa lưu gì. Nội dung bạn gõ vẫn ở dưới; vài phút nữa bấm Lưu lại."),
+            "Người quản lý đang ghép các thay đổi trên máy chủ: chưa lưu gì. Nội dung bạn gõ vẫn ở dưới; vài phút nữa bấm Lưu lại.",
         ))
     }
 
