@@ -117,13 +117,19 @@ try {
   r = await Promise.all([op.waitForNavigation(), op.tap("button:has-text('Lưu')")]);
   check((await op.content()).includes("mở lại mục đó là lấy lại được"), "refused, and told her words are kept");
   check(!fs.readFileSync(nha, "utf8").includes("ban công"), "nothing written by the refused save");
+  // Meanwhile a volunteer changes the same price.
+  fs.writeFileSync(nha, fs.readFileSync(nha, "utf8").replace("price_from: 300000", "price_from: 380000"));
   await op.goto(link);
   check(await op.isVisible("#draft"), "her link opened again offers her unsaved words");
   check(await op.inputValue("[name='f.price_from']") !== "450.000đ", "without putting them in by itself");
   await shot(op, "6-draft.png");
   await op.tap("[data-draft-restore]");
   check(await op.inputValue("[name='f.price_from']") === "450.000đ" && (await op.inputValue("#body")).includes("ban công"), "brought back");
-  check(await saveForm(op), "and saved");
+  // Her words were typed over the older price: a clash at that box, not the other change undone.
+  check(!(await saveForm(op)), "saved over a newer price, they are held back");
+  check((await op.content()).includes("người khác đã đổi") && (await op.inputValue("[name='f.price_from']")).replace(/\D/g, "") === "450000", "the clash is shown at the price, her value in the box");
+  check(fs.readFileSync(nha, "utf8").includes("price_from: 380000"), "the other change is kept");
+  check(await saveForm(op), "saved again, knowing");
   const saved = fs.readFileSync(nha, "utf8");
   check(saved.includes("price_from: 450000") && saved.includes("ban công nhìn ra suối"), "her words are in the file");
   await op.reload();
