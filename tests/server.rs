@@ -95,7 +95,11 @@ fn run_caddy(
 
 #[test]
 fn behind_caddy_a_phone_pairs_saves_and_the_visitor_reads_it_live() {
-    let s = site(&[("content/homestays/nha-lan.md", NHA)]);
+    let s = site(&[
+        ("content/homestays/nha-lan.md", NHA),
+        ("content/relics/den/index.md", "---\ntitle: Đền\nimages: [cong.jpg]\n---\n"),
+    ]);
+    std::fs::write(s.path().join("content/relics/den/cong.jpg"), common::media::phone_jpeg(800, 600, 1)).unwrap();
     let home = tempfile::tempdir().unwrap();
     let ed = start(
         s.path(),
@@ -130,6 +134,9 @@ fn behind_caddy_a_phone_pairs_saves_and_the_visitor_reads_it_live() {
         ("/sw.js", "no-cache"),
         (landing.as_str(), "no-cache"),
         ("/icon-192.png", "public, max-age=86400"),
+        ("/relics/den/cong-480.jpg", "public, max-age=86400"),
+        // The share image shows the entry's words (a homestay's price).
+        ("/relics/den/cong-share.jpg", "no-cache"),
         ("/search/vi.json", "public, max-age=3600"),
     ] {
         let r = request("GET", &format!("{web}{path}"), &[], b"");
@@ -139,6 +146,15 @@ fn behind_caddy_a_phone_pairs_saves_and_the_visitor_reads_it_live() {
     let missing = request("GET", &format!("{web}/no/such/page/"), &[], b"");
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("<html"), "the site's own 404 page");
+    assert_eq!(missing.header("cache-control"), Some("no-cache"));
+    let manifest = request("GET", &format!("{web}/manifest.webmanifest"), &[], b"");
+    assert_eq!(manifest.header("content-type"), Some("application/manifest+json"));
+    // A QR reader that upper-cased the whole link reaches the landing.
+    let upper = request("GET", &format!("{web}/Q/{code}/"), &[], b"");
+    assert_eq!(upper.status, 301, "{}", upper.body);
+    assert_eq!(upper.header("location"), Some(landing.as_str()));
+    let upper = request("GET", &format!("{web}/Q/{code}"), &[], b"");
+    assert_eq!(upper.header("location"), Some(landing.as_str()));
     // The preview and its live reload stay on the server's own port.
     assert_eq!(
         request("GET", &format!("{web}/_print/"), &[], b"").status,
