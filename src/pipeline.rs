@@ -294,6 +294,35 @@ pub fn build(opts: &BuildOptions) -> Result<Report> {
 /// are rendered, the rest kept as published. `fingerprints`: the model's, when the caller has
 /// them. `again`: a new generation even if nothing changed. What `build` and `serve --publish`
 /// share; the caller holds the site lock.
+/// Every code the published site in `out` answers (`site/q/<CODE>/`) is one `site` answers
+/// too: a plaque may lead to it, so a change that drops one (an entry deleted with its line of
+/// plaques.lock, a line lost in a merge) publishes nothing until plaques.lock says where the
+/// code leads.
+fn codes_kept(out: &Path, site: &crate::site::Site) -> Result<()> {
+    let landings = out.join(crate::address::SITE).join("q");
+    let Ok(dir) = std::fs::read_dir(landings) else {
+        return Ok(());
+    };
+    let now: std::collections::HashSet<&str> = site.codes().collect();
+    let mut lost: Vec<String> = dir
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|code| !now.contains(code.as_str()))
+        .collect();
+    if lost.is_empty() {
+        return Ok(());
+    }
+    lost.sort();
+    let problems = lost.iter().map(|code| {
+        crate::error::Diagnostic::error(
+            crate::ledger::FILE,
+            format!("code {code} is on the live site (/q/{code}/), where a plaque may lead, but no entry has it and plaques.lock has no line for it"),
+        )
+        .hint(format!("put its line back in plaques.lock (`git log -p plaques.lock` shows it), or retire it to where its visitors should go: `{code}: {{ retired_to: relics }}` (a code, a section/slug or a section)"))
+        .vi(format!("mã {code} đang có trên trang web (biển in có thể dẫn tới đó) nhưng không còn trong plaques.lock: thêm lại dòng của nó, hoặc ghi `{code}: {{ retired_to: relics }}`"))
+    });
+    Err(Error::Site(problems.collect()))
+}
+
 pub fn publish(
     out: &Path,
     from: &Sources,
@@ -302,6 +331,7 @@ pub fn publish(
     p: &mut Pipeline,
 ) -> Result<Report> {
     let site = from.site;
+    codes_kept(out, site)?;
     // Files are written as they are made; nothing is published until `finish` switches to them.
     let t = Instant::now();
     let writer = Writer::begin(out, &[crate::address::SITE, crate::address::MOVED])?;

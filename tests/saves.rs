@@ -436,3 +436,53 @@ fn a_new_price_is_a_price_checked_today_and_one_typed_as_owners_text_it_is_read(
         "{text}"
     );
 }
+
+/// A code the live site answers never stops answering: an entry deleted with its line of
+/// plaques.lock (by hand, or lost in a merge) publishes nothing, with the fix; retired, it
+/// publishes, and its landing still answers. `serve --publish` reads plaques.lock when it
+/// changes, so that fix goes live without a restart.
+#[test]
+fn a_published_code_dropped_from_plaques_lock_stops_the_publish_until_it_is_retired() {
+    let s = site(&[
+        ("content/relics/nhamac.md", DEN),
+        (
+            "content/relics/den.md",
+            "---\ntitle: Đền Mẫu\ncode: DENMAU\n---\n",
+        ),
+    ]);
+    build_ok(s.path());
+    let landing = s.path().join("output/site/q/DENMAU/index.html");
+    assert!(landing.is_file());
+    let lock = s.path().join("plaques.lock");
+    let without = |text: &str| {
+        text.lines()
+            .filter(|l| !l.contains("DENMAU"))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+    };
+    std::fs::remove_file(s.path().join("content/relics/den.md")).unwrap();
+    std::fs::write(&lock, without(&read(&lock))).unwrap();
+    let o = build(s.path(), &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let said = stderr(&o);
+    assert!(said.contains("code DENMAU is on the live site"), "{said}");
+    assert!(said.contains("retired_to"), "the fix: {said}");
+    assert!(landing.is_file(), "the live site stays as it was");
+
+    // Served and published: the same refusal, and the fix in plaques.lock goes live by itself.
+    let ed = start(s.path(), &["--publish"]);
+    ed.wait_for_log("code DENMAU is on the live site");
+    std::fs::write(
+        &lock,
+        read(&lock).replace("codes:\n", "codes:\n  DENMAU: { retired_to: relics }\n"),
+    )
+    .unwrap();
+    ed.wait_for_log("published:");
+    let page = read(&landing);
+    assert!(
+        page.contains("/relics/"),
+        "the retired code leads to its section: {page}"
+    );
+    let o = build(s.path(), &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

@@ -97,9 +97,16 @@ fn run_caddy(
 fn behind_caddy_a_phone_pairs_saves_and_the_visitor_reads_it_live() {
     let s = site(&[
         ("content/homestays/nha-lan.md", NHA),
-        ("content/relics/den/index.md", "---\ntitle: Đền\nimages: [cong.jpg]\n---\n"),
+        (
+            "content/relics/den/index.md",
+            "---\ntitle: Đền\nimages: [cong.jpg]\n---\n",
+        ),
     ]);
-    std::fs::write(s.path().join("content/relics/den/cong.jpg"), common::media::phone_jpeg(800, 600, 1)).unwrap();
+    std::fs::write(
+        s.path().join("content/relics/den/cong.jpg"),
+        common::media::phone_jpeg(800, 600, 1),
+    )
+    .unwrap();
     let home = tempfile::tempdir().unwrap();
     let ed = start(
         s.path(),
@@ -148,7 +155,10 @@ fn behind_caddy_a_phone_pairs_saves_and_the_visitor_reads_it_live() {
     assert!(missing.body.contains("<html"), "the site's own 404 page");
     assert_eq!(missing.header("cache-control"), Some("no-cache"));
     let manifest = request("GET", &format!("{web}/manifest.webmanifest"), &[], b"");
-    assert_eq!(manifest.header("content-type"), Some("application/manifest+json"));
+    assert_eq!(
+        manifest.header("content-type"),
+        Some("application/manifest+json")
+    );
     // A QR reader that upper-cased the whole link reaches the landing.
     let upper = request("GET", &format!("{web}/Q/{code}/"), &[], b"");
     assert_eq!(upper.status, 301, "{}", upper.body);

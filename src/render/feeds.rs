@@ -232,12 +232,7 @@ fn redirects(site: &Site) -> String {
     let mut out = String::from(
         "# Short links typed in lower case, or upper-cased by a QR reader, lead to the landing.\n",
     );
-    let codes = site
-        .entries
-        .iter()
-        .map(|e| e.code.as_str())
-        .chain(site.held.iter().filter_map(|h| h.code.as_deref()))
-        .chain(site.retired.keys().map(String::as_str));
+    let codes = site.codes();
     let mut lines: Vec<String> = Vec::new();
     for code in codes {
         let to = site.link(&landing(code));

@@ -73,6 +73,9 @@ pub struct ServeState {
     last: Mutex<Option<incremental::Fingerprints>>,
     /// The last good build's model and theme, patched in place by text-only edits.
     kept: Mutex<Option<Kept>>,
+    /// plaques.lock as the last good build left it (its own pins written): a change of the
+    /// file to anything else (a retired code, a line put back) loads the site again.
+    ledger: Mutex<Option<crate::ledger::Ledger>>,
     timings: bool,
     /// With `--edit`: codes the build gives new entries are pinned in plaques.lock, as the
     /// editor's own new entries are (a phone cannot run `waymark build`). Without it, `serve`
@@ -189,12 +192,22 @@ pub fn run(mut opts: Options) -> i32 {
         printed_codes: Mutex::default(),
         last: Mutex::new(None),
         kept: Mutex::new(None),
+        ledger: Mutex::new(None),
         timings: opts.timings,
         pins_codes: opts.edit,
         publisher: opts
             .publish
             .then(|| Arc::new(publish::Publisher::new(&opts.site))),
     });
+    // Watched from before the first build (seconds at 10,000 entries): a change made meanwhile
+    // waits for the rebuilds, which begin once it is done.
+    let (watcher, changes) = match watch(&opts.site) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot watch {}: {e}", opts.site.display());
+            return 1;
+        }
+    };
     rebuild_guarded(&shared, &build_opts, true, &HashSet::new());
 
     println!(
@@ -241,13 +254,7 @@ pub fn run(mut opts: Options) -> i32 {
     }
     let _ = std::io::stdout().flush();
 
-    let watcher = match watch(&opts.site, shared.clone(), build_opts) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("error: cannot watch {}: {e}", opts.site.display());
-            return 1;
-        }
-    };
+    rebuild_on(changes, &opts.site, shared.clone(), build_opts);
     sync::start(remote, editor.as_ref(), opts.pull_every);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -656,6 +663,7 @@ fn make(shared: &ServeState, opts: &BuildOptions, full: bool) -> crate::error::R
     if shared.pins_codes {
         ledger.save(&opts.site)?;
     }
+    *shared.ledger.lock() = Some(ledger);
     *shared.last.lock() = Some(now);
     if shared.timings {
         for (stage, t) in &pipeline.timings {
@@ -687,12 +695,10 @@ fn broadcast(shared: &ServeState, event: live::LiveEvent) {
     let _ = shared.events.send(event);
 }
 
-/// Watch the site's sources; rebuild once per burst of changes.
-fn watch(
-    site: &Path,
-    shared: Arc<ServeState>,
-    opts: BuildOptions,
-) -> notify::Result<notify::RecommendedWatcher> {
+/// The site's sources watched: the watcher, and its changes.
+type Changes = mpsc::Receiver<notify::Result<notify::Event>>;
+
+fn watch(site: &Path) -> notify::Result<(notify::RecommendedWatcher, Changes)> {
     use notify::{RecursiveMode, Watcher};
     let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
     let mut watcher = notify::recommended_watcher(tx)?;
@@ -703,6 +709,11 @@ fn watch(
             watcher.watch(&p, RecursiveMode::Recursive)?;
         }
     }
+    Ok((watcher, rx))
+}
+
+/// Rebuild once per burst of `changes`, in a thread of its own.
+fn rebuild_on(rx: Changes, site: &Path, shared: Arc<ServeState>, opts: BuildOptions) {
     let root = site.to_path_buf();
     std::thread::spawn(move || {
         while let Ok(first) = rx.recv() {
@@ -720,10 +731,15 @@ fn watch(
                     note_changed(&root, &more, &mut changed);
                 }
             }
+            // The server's own pins of plaques.lock come back as a change: nothing to do.
+            let pins_only = changed.iter().all(|p| p == Path::new(crate::ledger::FILE));
+            let ledger = crate::ledger::Ledger::load(&root).ok();
+            if pins_only && ledger.is_some() && *shared.ledger.lock() == ledger {
+                continue;
+            }
             rebuild_guarded(&shared, &opts, full, &changed);
         }
     });
-    Ok(watcher)
 }
 
 /// The files an event touched, relative to the site folder.
@@ -737,8 +753,8 @@ fn note_changed(root: &Path, event: &notify::Result<notify::Event>, into: &mut H
     }
 }
 
-/// None when the event is not about the site's sources; Some(true) when it touches the theme or
-/// site.yaml, which every page depends on.
+/// None when the event is not about the site's sources; Some(true) when it touches the theme,
+/// site.yaml or plaques.lock, which every page or every code depends on.
 fn relevant(root: &Path, event: &notify::Result<notify::Event>) -> Option<bool> {
     let event = event.as_ref().ok()?;
     if matches!(event.kind, notify::EventKind::Access(_)) {
@@ -760,7 +776,10 @@ fn relevant(root: &Path, event: &notify::Result<notify::Event>) -> Option<bool> 
         if editor_noise {
             continue;
         }
-        if top == "themes" || rel == Path::new(crate::config::FILE) {
+        if top == "themes"
+            || rel == Path::new(crate::config::FILE)
+            || rel == Path::new(crate::ledger::FILE)
+        {
             found = Some(true);
         } else if top == "content" {
             found = Some(found.unwrap_or(false));

@@ -380,6 +380,13 @@ impl Site {
         crate::address::scan_form(&self.short_link(code))
     }
 
+    /// Every code the site answers: its entries', its held drafts' and the retired ones.
+    pub fn codes(&self) -> impl Iterator<Item = &str> {
+        (self.entries.iter().map(|e| e.code.as_str()))
+            .chain(self.held.iter().filter_map(|h| h.code.as_deref()))
+            .chain(self.retired.keys().map(String::as_str))
+    }
+
     pub fn entry_by_code(&self, code: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.code == code)
     }
