@@ -1,10 +1,11 @@
 //! One build, check or `plaques` run of a site at a time, as Cargo does with its build folder:
 //! a build deletes the plaques its site no longer uses from `.waymark-cache/`, and another run
 //! of the same site could be about to link one of them into its output. A second run waits, and
-//! says why. `serve`'s rebuilds take it only with `--publish`, from reading the files to
-//! writing the live site (they never delete from the cache, but a half-made change must not go
-//! live); its editor takes it for each save, new entry and exchange with a remote, so that a
-//! build never reads half a save.
+//! says why. `serve`'s rebuilds take it with `--edit` or `--publish`, from reading the files to
+//! writing plaques.lock and the live site (they never delete from the cache, but a half-made
+//! change must not go live, nor a pin overwrite a deletion's plaques.lock); its editor takes it
+//! for each save, new entry, deletion and exchange with a remote, so that a build never reads
+//! half a save.
 
 use std::fs::TryLockError;
 use std::path::Path;

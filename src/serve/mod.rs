@@ -329,10 +329,15 @@ fn rebuild_guarded(
     changed: &HashSet<PathBuf>,
 ) {
     let started = Instant::now();
-    // Published, the files are read and the live site written under the site lock: a save, a
-    // rebase or fast-forward of `--push`, or a `waymark build`, is never read half-made (a
-    // rebase passes through the remote's files without this server's commits).
-    let lock = (shared.publisher.as_ref()).and_then(|_| crate::lock::SiteLock::take(&opts.site));
+    // Published, or with the editor (whose rebuilds pin codes in plaques.lock), the files are
+    // read, and plaques.lock and the live site written, under the site lock: a save, a deletion
+    // (which rewrites plaques.lock, then moves files), a rebase or fast-forward of `--push` (which
+    // passes through the remote's files without this server's commits) or a `waymark build` is
+    // never read half made, nor a pin written over its plaques.lock.
+    let locks = shared.publisher.is_some() || shared.pins_codes;
+    let lock = locks
+        .then(|| crate::lock::SiteLock::take(&opts.site))
+        .flatten();
     let run = std::panic::AssertUnwindSafe(|| rebuild(shared, opts, full, changed));
     let caught = std::panic::catch_unwind(run);
     drop(lock);
