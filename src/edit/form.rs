@@ -231,6 +231,14 @@ fn value<'a>(
             },
         },
         Input::Money => match crate::vocab::vnd(raw) {
+            // Under 1.000đ, a price written short (250 for 250.000đ), or 0 for "not known":
+            // refused when typed, so it never goes live (one already in the file stays).
+            Ok(Some(n)) if n < 1000 && current.and_then(Value::as_u64) != Some(n) => {
+                return bad(
+                    &format!("{n} đồng? Write the whole price, e.g. {n}000 or {n}k; leave it empty when it is not known"),
+                    &format!("{n} đồng? Ghi đủ giá, ví dụ {n}.000 hoặc {n}k; chưa biết giá thì để trống"),
+                )
+            }
             Ok(v) => v.map(|n| Value::Number(n.into())),
             Err(crate::vocab::NotAPrice) => {
                 return bad(
@@ -698,5 +706,39 @@ mod tests {
             sub.removed_images.is_empty(),
             "a second row of c.jpg is not read"
         );
+    }
+
+    /// An owner typing "250" meant 250.000đ: refused at the box, with the fix; a price already
+    /// in the file is not held against an unrelated save.
+    #[test]
+    fn a_price_typed_under_a_thousand_is_refused_at_its_box() {
+        let langs = vec!["vi".to_string()];
+        let current: Mapping =
+            serde_yaml_ng::from_str("title: Nhà Lan\nprice_from: 300000").unwrap();
+        for typed in ["250", "0"] {
+            let (_, msgs) = read(
+                &pairs(&[("f.price_from", typed)]),
+                vec![],
+                &cx(&current, &langs),
+            );
+            assert_eq!(msgs.len(), 1, "{typed}: {msgs:?}");
+            assert_eq!(msgs[0].field, "f.price_from");
+            assert!(msgs[0].vi.contains("Ghi đủ giá"), "{}", msgs[0].vi);
+        }
+        let (sub, msgs) = read(
+            &pairs(&[("f.price_from", "250k")]),
+            vec![],
+            &cx(&current, &langs),
+        );
+        assert!(msgs.is_empty(), "{msgs:?}");
+        let price = sub.changes.iter().find(|(k, _)| k == "price_from").unwrap();
+        assert_eq!(price.1, Some(Value::Number(250_000.into())));
+        let short: Mapping = serde_yaml_ng::from_str("title: Nhà Lan\nprice_from: 250").unwrap();
+        let (_, msgs) = read(
+            &pairs(&[("f.price_from", "250")]),
+            vec![],
+            &cx(&short, &langs),
+        );
+        assert!(msgs.is_empty(), "as it was in the file: {msgs:?}");
     }
 }
