@@ -200,7 +200,7 @@ enum Command {
         title: Option<String>,
     },
     /// Git's merge driver for a site's files: entry files field by field, plaques.lock code by
-    /// code (`serve --push` uses it; `git config merge.waymark.driver "waymark merge-file %O %A %B %P"`).
+    /// code (`serve --push` uses it; `git config merge.waymark.driver "waymark merge-file %O %A %B %P %X %Y %S"`).
     MergeFile {
         /// The common ancestor's version (git's %O).
         base: PathBuf,
@@ -210,6 +210,10 @@ enum Command {
         theirs: PathBuf,
         /// The file's path in the repository (%P).
         path: String,
+        /// Git's names for this side, the other and the ancestor (%X %Y %S, git 2.44 and
+        /// later), for the conflict marks.
+        #[arg(num_args = 0..=3)]
+        labels: Vec<String>,
     },
 }
 
@@ -333,7 +337,8 @@ fn main() {
             ours,
             theirs,
             path,
-        } => waymark::cmd::merge_file::run(&base, &ours, &theirs, &path),
+            labels,
+        } => waymark::cmd::merge_file::run(&base, &ours, &theirs, &path, &labels),
         Command::Init { dir, title } => waymark::cmd::init::run(&dir, title.as_deref()),
         Command::Stats(opts) => waymark::cmd::stats::run(&opts),
         Command::Import(opts) => waymark::cmd::import::run(&opts),

@@ -629,3 +629,65 @@ fn push_is_refused_at_start_without_a_repository_a_known_remote_or_a_branch() {
     );
     assert!(help.contains("--pull-every <INTERVAL>"), "{help}");
 }
+
+/// README's lines for an admin's own git: her rebases join entry files field by field too, and
+/// a field both sides changed stops with git's marks, each side named as git names it.
+#[test]
+fn an_admins_own_git_merges_with_waymark_merge_file_as_the_readme_says() {
+    let shared = Shared::new();
+    let (here, there) = (shared.clone("admin"), shared.clone("other"));
+    let driver = format!("{} merge-file %O %A %B %P %X %Y %S", bin().display());
+    git(&here, &["config", "merge.waymark.driver", &driver]);
+    std::fs::write(
+        here.join(".git/info/attributes"),
+        "*.md merge=waymark\nplaques.lock merge=waymark\n",
+    )
+    .unwrap();
+    let edit = |dir: &Path, from: &str, to: &str, what: &str| {
+        let text = read(dir.join(FILE));
+        std::fs::write(dir.join(FILE), text.replace(from, to)).unwrap();
+        git(dir, &["commit", "-qam", what]);
+    };
+    // Different fields: joined.
+    edit(
+        &there,
+        "title: Nhà Lan\n",
+        "title: Nhà Lan\naddress: Thôn Nà Riềng\n",
+        "address",
+    );
+    git(&there, &["push", "-q", "origin", "main"]);
+    edit(
+        &here,
+        "title: Nhà Lan\n",
+        "title: Nhà Lan\nsummary: Nhà sàn\n",
+        "summary",
+    );
+    git(&here, &["pull", "-q", "--rebase", "origin", "main"]);
+    let joined = read(here.join(FILE));
+    assert!(
+        joined.contains("address: Thôn Nà Riềng") && joined.contains("summary: Nhà sàn"),
+        "{joined}"
+    );
+    // One field, two values: stopped, marked, each side named.
+    edit(&there, "250000", "400000", "the laptop's price");
+    git(&there, &["push", "-q", "origin", "main"]);
+    edit(&here, "250000", "300000", "the server's price");
+    git(&here, &["fetch", "-q", "origin"]);
+    let stopped = Command::new("git")
+        .arg("-C")
+        .arg(&here)
+        .args(["rebase", "origin/main"])
+        .output()
+        .unwrap();
+    assert!(!stopped.status.success());
+    let marked = read(here.join(FILE));
+    assert!(
+        marked.contains("<<<<<<< ") && marked.contains("price_from: 400000"),
+        "{marked}"
+    );
+    assert!(
+        marked.contains("the server's price"),
+        "this side's commit is named: {marked}"
+    );
+    git(&here, &["rebase", "--abort"]);
+}

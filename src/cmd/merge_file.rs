@@ -6,14 +6,24 @@
 use crate::edit::{git, merge};
 use std::path::Path;
 
-pub fn run(base: &Path, ours: &Path, theirs: &Path, path: &str) -> i32 {
-    let text_merge = || match git::merge_text_in_place(ours, base, theirs, path) {
+pub fn run(base: &Path, ours: &Path, theirs: &Path, path: &str, labels: &[String]) -> i32 {
+    // An older git passes `%X` as it is: no name then.
+    let label = |i: usize, or: &str| match labels.get(i).filter(|l| !l.starts_with('%')) {
+        Some(l) => format!("{path} ({l})"),
+        None => format!("{path} ({or})"),
+    };
+    let names = [
+        label(0, "this side"),
+        label(2, "ancestor"),
+        label(1, "other side"),
+    ];
+    let text_merge = || match git::merge_text_in_place(ours, base, theirs, &names) {
         true => 0,
         false => 1,
     };
     let read = std::fs::read_to_string;
     let (Ok(b), Ok(o), Ok(t)) = (read(base), read(ours), read(theirs)) else {
-        // Not text Waymark reads (not UTF-8): as git would merge it.
+        eprintln!("waymark merge-file: {path}: not UTF-8 text; merged as git merges text");
         return text_merge();
     };
     match merge::file(path, &b, &o, &t) {

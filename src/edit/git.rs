@@ -83,7 +83,7 @@ impl Git {
         self.merge_config = vec![
             format!("core.attributesFile={}", attributes.display()),
             format!("merge.{DRIVER}.name=Waymark: entry files field by field, plaques.lock code by code"),
-            format!("merge.{DRIVER}.driver={quoted} merge-file %O %A %B %P"),
+            format!("merge.{DRIVER}.driver={quoted} merge-file %O %A %B %P %X %Y %S"),
         ];
         Ok(self)
     }
@@ -183,14 +183,9 @@ pub fn merge_lines(base: &str, ours: &str, theirs: &str) -> Option<String> {
 }
 
 /// The file `ours` replaced in place by git's text merge of `base` and `theirs` into it,
-/// conflict markers labelled with `path`: what a person resolving it by hand expects to find.
-/// Whether it merged without conflicts.
-pub fn merge_text_in_place(ours: &Path, base: &Path, theirs: &Path, path: &str) -> bool {
-    let labels = [
-        format!("{path} (here)"),
-        format!("{path} (base)"),
-        format!("{path} (remote)"),
-    ];
+/// conflict marks named by `labels` (ours, base, theirs): what a person resolving it by hand
+/// expects to find. Whether it merged without conflicts.
+pub fn merge_text_in_place(ours: &Path, base: &Path, theirs: &Path, labels: &[String; 3]) -> bool {
     Command::new("git")
         .args(["merge-file", "--quiet"])
         .args(labels.iter().flat_map(|l| ["-L", l.as_str()]))
