@@ -90,6 +90,26 @@ impl Ledger {
         let ledger: Ledger = yaml::parse(text, Path::new(FILE), text, 1, &["version", "codes"])
             .map_err(|d| Error::one(d.hint("plaques.lock is written by the build; restore it from git (`git checkout plaques.lock`) if it was edited by mistake")))?;
         let mut problems = Vec::new();
+        // A code written twice (a merge by hand, a line copied): its second line would win
+        // without a word, and send its plaques elsewhere.
+        let mut seen = BTreeSet::new();
+        for (i, line) in text.lines().enumerate() {
+            let key = line
+                .strip_prefix("  ")
+                .filter(|l| !l.starts_with([' ', '#']));
+            let Some(code) = key.and_then(|l| l.split_once(':')).map(|(c, _)| c.trim()) else {
+                continue;
+            };
+            if !code.is_empty() && !seen.insert(code) {
+                problems.push(
+                    Diagnostic::error(FILE, format!("code {code} has two lines"))
+                        .at(i + 1, None)
+                        .hint("keep the line whose page its plaques lead to (`git log -p plaques.lock` shows which came first), and delete the other")
+                        .vi(format!("mã {code} có hai dòng: giữ dòng đúng, xoá dòng kia"))
+                        .with_source(text),
+                );
+            }
+        }
         for (code, rec) in &ledger.codes {
             if let Some(day) = rec.printed.as_deref().filter(|d| !crate::days::is_day(d)) {
                 problems.push(
@@ -209,6 +229,26 @@ pub fn merge(
             mine.printed = first.cloned();
         } else {
             clashes.push(code.clone());
+        }
+    }
+    // Each side gave a new page a code of its own: which one its plaques carry is a person's
+    // choice.
+    let pages = |l: &Ledger| -> BTreeMap<String, usize> {
+        let mut n = BTreeMap::new();
+        for page in l.codes.values().filter_map(|r| r.page.clone()) {
+            *n.entry(page).or_insert(0) += 1;
+        }
+        n
+    };
+    let (mine, theirs, merged) = (pages(&o), pages(&t), pages(&out));
+    for (page, n) in merged {
+        let most = mine.get(&page).max(theirs.get(&page)).copied().unwrap_or(0);
+        if n > most {
+            let codes = out
+                .codes
+                .iter()
+                .filter(|(_, r)| r.page.as_deref() == Some(page.as_str()));
+            clashes.extend(codes.map(|(c, _)| c.clone()));
         }
     }
     Some(match clashes.is_empty() {
@@ -616,5 +656,34 @@ mod tests {
         let merged = merge(&base, &printed("2026-12-03"), &printed("2026-11-30")).unwrap();
         assert_eq!(merged, Ok(printed("2026-11-30")));
         assert_eq!(merge(&base, "codes: [", &base), None);
+    }
+
+    #[test]
+    fn a_code_written_twice_is_named_at_its_second_line() {
+        let text = "version: 1\ncodes:\n  HVT: { page: relics/hvt }\n  DM: { page: relics/den-mau }\n  HVT: { page: relics/other }\n";
+        let Err(Error::Site(ds)) = Ledger::parse(text) else {
+            panic!("parsed");
+        };
+        assert_eq!(ds.len(), 1, "{ds:?}");
+        assert!(
+            ds[0].message.contains("HVT has two lines"),
+            "{}",
+            ds[0].message
+        );
+        assert_eq!(ds[0].line, Some(5));
+        let block =
+            "version: 1\ncodes:\n  HVT:\n    page: relics/hvt\n  DM:\n    page: relics/den-mau\n";
+        assert!(Ledger::parse(block).is_ok(), "block style is no duplicate");
+    }
+
+    #[test]
+    fn two_codes_given_to_one_new_page_on_two_sides_clash() {
+        let base = lock(&["DKC relics/den-ky-cung"]);
+        let ours = lock(&["DKC relics/den-ky-cung", "DM relics/den-mau"]);
+        let theirs = lock(&["DKC relics/den-ky-cung", "DMA relics/den-mau"]);
+        assert_eq!(
+            merge(&base, &ours, &theirs),
+            Some(Err(vec!["DM".to_string(), "DMA".to_string()]))
+        );
     }
 }
