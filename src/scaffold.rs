@@ -215,7 +215,7 @@ draft: false\n\
 # Ngày nghỉ: một ngày, khoảng ngày hoặc chữ · Closed: a day, days or words\n\
 # closed: [\"Tết Nguyên đán\", 2026-07-01..2026-07-15]\n\
 # Đặc sản nhà bán · Local specialties the house sells\n\
-# specialties: [{{ name: \"Hồng không hạt\", price: 60000, photo: hong.jpg, url: \"https://shopee.vn/...\" }}]\n\
+# specialties: [{ name: \"Hồng không hạt\", price: 60000, photo: hong.jpg, url: \"https://shopee.vn/...\" }]\n\
 # Wi-Fi, chỉ in trên thẻ, không đăng lên web · Wi-Fi, printed on the card only, never published\n\
 # wifi: { ssid: \"Ten-wifi\", password: \"mat-khau\" }\n\
 # Tài khoản nhận chuyển khoản VietQR, chỉ in · Bank account for VietQR, printed only\n\
@@ -283,7 +283,11 @@ paginate_by: 50\n",
 Put here any file of the built-in theme you want to replace (templates/*.html, templates/style.css, i18n/<lang>.yaml, static/).\n"
                 .to_string(),
         ),
-        (".gitignore", "/output\n/.waymark-cache\n".to_string()),
+        // Owner links hold owners' names: kept on the server, never in a shared repository.
+        (
+            ".gitignore",
+            "/output\n/.waymark-cache\n/owner-links.yaml\n".to_string(),
+        ),
     ];
     let mut written = Vec::new();
     for (rel, text) in files {

@@ -25,7 +25,10 @@ struct Shared {
 
 impl Shared {
     fn new() -> Shared {
-        let s = site(&[(FILE, NHA), (".gitignore", "output/\n.waymark-cache/\n")]);
+        let s = site(&[
+            (FILE, NHA),
+            (".gitignore", "output/\n.waymark-cache/\nowner-links.yaml\n"),
+        ]);
         // The codes pinned in plaques.lock, as a laptop commits a site.
         build_ok(s.path());
         let tmp = tempfile::tempdir().unwrap();

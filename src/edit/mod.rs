@@ -30,6 +30,10 @@ use serde_yaml_ng::{Mapping, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// The owner links the editor keeps (hashed, with the owners' names), beside the site's files and
+/// never published: deleting `.waymark-cache/` must not end them.
+pub const OWNERS_FILE: &str = "owner-links.yaml";
+
 pub struct Editor {
     pub site: PathBuf,
     /// Make a Git commit of each save.

@@ -198,19 +198,24 @@ impl Remote {
     /// What is set up wrong without stopping the exchange: folders Waymark rewrites that Git
     /// does not ignore (the fast-forwards and rebases would find them changed, and stop).
     pub fn warnings(&self) -> Vec<String> {
-        [crate::output::CACHE_ROOT, "output"]
+        // Exit 1: not ignored.
+        let unignored = |path: &str| {
+            let asked = self.git.run(&["check-ignore", "-q", path], LOCAL);
+            asked.is_err_and(|f| f.code == Some(1))
+        };
+        // The slash: asked of the folder, there or not yet made (`output/` in .gitignore
+        // matches only folders).
+        let folders = [crate::output::CACHE_ROOT, "output"]
             .into_iter()
-            .filter(|dir| {
-                // Exit 1: not ignored.
-                // The slash: asked of the folder, there or not yet made (`output/` in
-                // .gitignore matches only folders).
-                let asked = self.git.run(&["check-ignore", "-q", &format!("{dir}/")], LOCAL);
-                asked.is_err_and(|f| f.code == Some(1))
-            })
+            .filter(|dir| unignored(&format!("{dir}/")))
             .map(|dir| {
                 format!("git: {dir}/ is not ignored by Git: add the line /{dir} to .gitignore, so that what Waymark rewrites there never holds up taking the remote's commits")
-            })
-            .collect()
+            });
+        let owners = crate::edit::OWNERS_FILE;
+        let names = unignored(owners).then(|| {
+            format!("git: {owners} is not ignored by Git: it holds the owners' names, which a `git add -A` would send to the remote; add the line /{owners} to .gitignore (and `git rm --cached {owners}` if it was committed)")
+        });
+        folders.chain(names).collect()
     }
 
     /// `origin/main`.
@@ -968,9 +973,15 @@ mod tests {
     fn folders_waymark_rewrites_that_git_does_not_ignore_are_warned_of() {
         let (_t, server, _) = three();
         let remote = Remote::open(&server, "origin").unwrap();
-        assert_eq!(remote.warnings().len(), 2);
+        let said = remote.warnings();
+        assert_eq!(said.len(), 3, "{said:?}");
+        assert!(
+            said[2].contains("owner-links.yaml") && said[2].contains("names"),
+            "{said:?}"
+        );
         for ignore in ["/output\n/.waymark-cache\n", "output/\n.waymark-cache/\n"] {
-            std::fs::write(server.join(".gitignore"), ignore).unwrap();
+            let ignore = format!("{ignore}/owner-links.yaml\n");
+            std::fs::write(server.join(".gitignore"), &ignore).unwrap();
             assert_eq!(remote.warnings(), Vec::<String>::new(), "{ignore}");
         }
     }

@@ -20,8 +20,7 @@ const TRIES_PER_ADDRESS: usize = 5;
 const TRY_WINDOW: Duration = Duration::from_secs(60);
 /// The longest device or owner name kept (it is printed on the terminal and in commits).
 pub const LABEL_MAX: usize = 60;
-/// The file that keeps owner links, beside site.yaml.
-pub const OWNERS_FILE: &str = "owner-links.yaml";
+pub use crate::edit::OWNERS_FILE;
 /// Where sessions are kept, in the site folder.
 const SESSIONS_FILE: &str = ".waymark-cache/editor/sessions.yaml";
 /// How long a session may go unused in tests (`serve --idle-days` sets it, 30 by default).
