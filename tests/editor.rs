@@ -1415,7 +1415,7 @@ fn a_restart_keeps_phones_and_owners_paired_and_an_idle_or_unpaired_session_ends
     let r = lan.get(&format!("{}/_edit/", ed.base));
     assert_eq!(r.status, 403, "{}", r.body);
     assert!(
-        r.body.contains("/_edit/pair") || r.body.contains("waymark serve --edit"),
+        r.body.contains("/_edit/pair") || r.body.contains("đường dẫn ghép mới"),
         "{}",
         r.body
     );
