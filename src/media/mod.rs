@@ -192,7 +192,7 @@ pub fn process(site: &Site, progress: Option<&crate::progress::Progress>) -> Res
                 warnings.push(warning(
                     media_problem(site, e, img.src(), format!("photo `{}` has no alt text", img.src()))
                         .hint(format!("describe it for visitors who cannot see it: `- {{ src: {}, alt: \"Cổng đền nhìn từ sân\" }}`", img.src()))
-                        .vi("ảnh thiếu mô tả (alt) cho người khiếm thị: thêm `alt: \"...\"`"),
+                        .vi("ảnh thiếu mô tả cho người khiếm thị: điền ô «Mô tả cho người không nhìn thấy» của ảnh (trong tệp: `alt: \"...\"`)"),
                 ));
             }
         }

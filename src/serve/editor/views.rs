@@ -1014,7 +1014,11 @@ impl SyncView {
                 Trouble::Conflict => fill("sync_conflict", p.since),
                 Trouble::Blocked => fill("sync_blocked", p.since),
             }),
-            why: problem.map(|p| p.why.clone()).unwrap_or_default(),
+            // A conflict's own words are counts in English, which the plain line says already.
+            why: problem
+                .filter(|p| p.kind != Trouble::Conflict)
+                .map(|p| p.why.clone())
+                .unwrap_or_default(),
             files: problem.map(|p| p.files.clone()).unwrap_or_default(),
             fix: problem
                 .filter(|p| p.kind == Trouble::Conflict)
