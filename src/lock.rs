@@ -20,6 +20,16 @@ impl SiteLock {
     /// a site, or the lock file cannot be made (a read-only folder): the run goes on unguarded
     /// rather than failing.
     pub fn take(site: &Path) -> Option<SiteLock> {
+        Self::hold(site, true)
+    }
+
+    /// `take`, without a word while it waits: for `serve`'s rebuilds, which wait on the
+    /// server's own editor (a save, a commit) as a matter of course.
+    pub fn wait(site: &Path) -> Option<SiteLock> {
+        Self::hold(site, false)
+    }
+
+    fn hold(site: &Path, say: bool) -> Option<SiteLock> {
         // Not a site (a mistyped --site): the run fails on its own, and leaves no folder behind.
         if !site.join(crate::config::FILE).is_file() {
             return None;
@@ -36,10 +46,12 @@ impl SiteLock {
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
-                eprintln!(
-                    "waiting for another waymark run on this site to finish (lock: {})",
-                    path.display()
-                );
+                if say {
+                    eprintln!(
+                        "waiting for another waymark run on this site to finish (lock: {})",
+                        path.display()
+                    );
+                }
                 file.lock().ok()?;
             }
             // A file system without locks: go on unguarded, as when the file cannot be made.

@@ -694,3 +694,27 @@ fn an_admins_own_git_merges_with_waymark_merge_file_as_the_readme_says() {
     );
     git(&here, &["rebase", "--abort"]);
 }
+
+/// A commit made by hand with git's conflict marks left in (a rebase continued too soon) is not
+/// sent: every server would take a site that does not build. Fixed and committed, it goes.
+#[test]
+fn a_commit_holding_conflict_marks_is_not_sent() {
+    let shared = Shared::new();
+    let a = shared.clone("server-a");
+    let ed = start(&a, &["--push", "origin", "--pull-every", "1s"]);
+    ed.wait_for_log("git: each save is pushed");
+    let before = git(&shared.bare, &["rev-parse", "main"]);
+    let marked = NHA.replace(
+        "Nhà sàn.\n",
+        "<<<<<<< HEAD\nNhà sàn.\n=======\nNhà sàn gỗ.\n>>>>>>> 0abbc15 (laptop)\n",
+    );
+    std::fs::write(a.join(FILE), marked).unwrap();
+    git(&a, &["commit", "-qam", "continued too soon"]);
+    ed.wait_for_log("hold git's conflict marks");
+    assert_eq!(git(&shared.bare, &["rev-parse", "main"]), before);
+    std::fs::write(a.join(FILE), NHA.replace("Nhà sàn.", "Nhà sàn gỗ.")).unwrap();
+    git(&a, &["commit", "-qam", "fixed"]);
+    eventually("the fixed commits are sent", 30, || {
+        shared.file(FILE).contains("Nhà sàn gỗ.")
+    });
+}

@@ -233,6 +233,12 @@ fn value<'a>(
         Input::Money => match crate::vocab::vnd(raw) {
             // Under 1.000đ, a price written short (250 for 250.000đ), or 0 for "not known":
             // refused when typed, so it never goes live (one already in the file stays).
+            Ok(Some(0)) if current.and_then(Value::as_u64) != Some(0) => {
+                return bad(
+                    "0 đồng? Leave the price empty when it is not known",
+                    "Giá 0 đồng? Chưa biết giá thì để trống",
+                )
+            }
             Ok(Some(n)) if n < 1000 && current.and_then(Value::as_u64) != Some(n) => {
                 return bad(
                     &format!("{n} đồng? Write the whole price, e.g. {n}000 or {n}k; leave it empty when it is not known"),
@@ -715,7 +721,11 @@ mod tests {
         let langs = vec!["vi".to_string()];
         let current: Mapping =
             serde_yaml_ng::from_str("title: Nhà Lan\nprice_from: 300000").unwrap();
-        for typed in ["250", "0"] {
+        let fixes = [
+            ("250", "ví dụ 250.000 hoặc 250k"),
+            ("0", "Chưa biết giá thì để trống"),
+        ];
+        for (typed, fix) in fixes {
             let (_, msgs) = read(
                 &pairs(&[("f.price_from", typed)]),
                 vec![],
@@ -723,7 +733,8 @@ mod tests {
             );
             assert_eq!(msgs.len(), 1, "{typed}: {msgs:?}");
             assert_eq!(msgs[0].field, "f.price_from");
-            assert!(msgs[0].vi.contains("Ghi đủ giá"), "{}", msgs[0].vi);
+            assert!(msgs[0].vi.contains(fix), "{}", msgs[0].vi);
+            assert!(!msgs[0].vi.contains("0.000 hoặc 0k"), "{}", msgs[0].vi);
         }
         let (sub, msgs) = read(
             &pairs(&[("f.price_from", "250k")]),

@@ -372,6 +372,19 @@ impl Remote {
         renamed
     }
 
+    /// The Markdown files and plaques.lock of `commit` that hold a line of git's conflict marks.
+    fn marked(&self, commit: &str) -> Vec<String> {
+        let pattern = "^(<<<<<<<|>>>>>>>)";
+        let paths = ["*.md", crate::ledger::FILE];
+        let mut args = vec!["grep", "-l", "-E", pattern, commit, "--"];
+        args.extend(paths);
+        // Exit 1: none.
+        let found = self.git.run(&args, LOCAL).unwrap_or_default();
+        let prefix = format!("{commit}:");
+        let named = found.lines().map(|l| l.strip_prefix(&prefix).unwrap_or(l));
+        named.map(str::to_string).collect()
+    }
+
     /// Whether this branch and the remote's, as last fetched, are the pair whose rebase
     /// conflicted.
     fn stuck(&self) -> bool {
@@ -543,6 +556,16 @@ impl Editor {
         let Some(head) = remote.head() else {
             return Ok(true);
         };
+        // A commit made by hand with git's conflict marks left in (a rebase continued too
+        // soon) builds nowhere: sent, it would stop every server's publishing.
+        let marked = remote.marked(&head);
+        if !marked.is_empty() {
+            return Err(Found {
+                kind: Trouble::Blocked,
+                why: "commits here hold git's conflict marks (<<<<<<< … >>>>>>>): they are not sent until the files named are fixed and committed".into(),
+                files: marked,
+            });
+        }
         let before = remote.waiting();
         match remote.push(&head) {
             Pushed::Done => {

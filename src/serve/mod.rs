@@ -336,7 +336,7 @@ fn rebuild_guarded(
     // never read half made, nor a pin written over its plaques.lock.
     let locks = shared.publisher.is_some() || shared.pins_codes;
     let lock = locks
-        .then(|| crate::lock::SiteLock::take(&opts.site))
+        .then(|| crate::lock::SiteLock::wait(&opts.site))
         .flatten();
     let run = std::panic::AssertUnwindSafe(|| rebuild(shared, opts, full, changed));
     let caught = std::panic::catch_unwind(run);
