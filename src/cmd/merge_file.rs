@@ -4,7 +4,7 @@
 //! Exit 0: merged; 1: both sides changed the same thing, left with git's conflict markers.
 
 use crate::edit::{git, merge};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub fn run(base: &Path, ours: &Path, theirs: &Path, path: &str, labels: &[String]) -> i32 {
     // An older git passes `%X` as it is: no name then.
@@ -39,9 +39,30 @@ pub fn run(base: &Path, ours: &Path, theirs: &Path, path: &str, labels: &[String
                 "waymark merge-file: {path}: both sides changed {} differently: keep one by hand",
                 what.join(", ")
             );
-            text_merge();
+            // The marks hold only what clashes: the rest of both sides is made first.
+            let order = crate::content::front_matter::FIELDS;
+            match merge::narrowed(&b, &o, &t, order).and_then(|three| narrow(ours, three)) {
+                Some((_dir, base, theirs)) => {
+                    git::merge_text_in_place(ours, &base, &theirs, &names);
+                }
+                None => {
+                    text_merge();
+                }
+            }
             1
         }
         merge::Merged::Text => text_merge(),
     }
+}
+
+/// `three` (ours, base, theirs) put where git's text merge reads them: ours in place of OURS,
+/// the others in a folder of their own, returned with it (removed when it drops).
+fn narrow(ours: &Path, three: [String; 3]) -> Option<(tempfile::TempDir, PathBuf, PathBuf)> {
+    let [o, b, t] = three;
+    let dir = tempfile::tempdir().ok()?;
+    let (base, theirs) = (dir.path().join("base"), dir.path().join("theirs"));
+    std::fs::write(&base, b).ok()?;
+    std::fs::write(&theirs, t).ok()?;
+    crate::output::write_atomic(ours, o.as_bytes()).ok()?;
+    Some((dir, base, theirs))
 }

@@ -232,6 +232,40 @@ pub fn entry_file(
     Some(document::apply(ours, &changes, new_body.as_deref(), order).map_err(|why| vec![why]))
 }
 
+/// For a clash, the three versions (ours, base, theirs) to give git's text merge so that its
+/// marks hold only what clashes: every change that does not clash, from either side, is made in
+/// all three, each in its own format. None when a side is not an entry file that parses.
+pub fn narrowed(base: &str, ours: &str, theirs: &str, order: &[&str]) -> Option<[String; 3]> {
+    let b = document::fields_strict(base)?;
+    let o = document::fields_strict(ours)?;
+    let t = document::fields_strict(theirs)?;
+    let mut agreed: Vec<document::Change> = Vec::new();
+    let keys = b.keys().chain(o.keys()).chain(t.keys());
+    let mut seen = Vec::new();
+    for k in keys {
+        if seen.contains(&k) {
+            continue;
+        }
+        seen.push(k);
+        let (was, mine, is) = (b.get(k), o.get(k), t.get(k));
+        let value = match () {
+            _ if mine == is || is == was => mine,
+            _ if mine == was => is,
+            _ => continue,
+        };
+        agreed.push((k.as_str()?.to_string(), value.cloned()));
+    }
+    let body = |t: &str| document::body(t).ok();
+    let (bb, ob, tb) = (body(base)?, body(ours)?, body(theirs)?);
+    let agreed_body = match () {
+        _ if ob == tb || tb == bb => Some(ob),
+        _ if ob == bb => Some(tb),
+        _ => None,
+    };
+    let made = |text: &str| document::apply(text, &agreed, agreed_body.as_deref(), order).ok();
+    Some([made(ours)?, made(base)?, made(theirs)?])
+}
+
 /// How a file changed on two sides merged (`waymark merge-file`, git's merge driver).
 #[derive(Debug, PartialEq, Eq)]
 pub enum Merged {
@@ -400,5 +434,43 @@ mod tests {
             "---\ntitle: B\n---\n",
         );
         assert_eq!(got, Merged::Text);
+    }
+
+    /// A clash marked by git's text merge holds only what clashes: a new Zalo here and a new
+    /// phone there, beside the price both changed, are outside the marks, each kept.
+    #[test]
+    fn the_marks_of_a_clash_hold_only_what_clashes() {
+        let base = "---\ntitle: Nhà A\nprice_from: 250000\nphone: '0912'\n---\nThân bài.\n";
+        let ours = base
+            .replace("250000", "300000")
+            .replace("phone: '0912'\n", "phone: '0912'\nzalo: '0977'\n");
+        let theirs = base.replace("250000", "400000").replace("'0912'", "'0988'");
+        let order = crate::content::front_matter::FIELDS;
+        let [o, b, t] = narrowed(base, &ours, &theirs, order).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str, text: &str| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, text).unwrap();
+            p
+        };
+        let (o, b, t) = (path("o", &o), path("b", &b), path("t", &t));
+        let names = ["here".to_string(), "base".to_string(), "there".to_string()];
+        assert!(!super::super::git::merge_text_in_place(&o, &b, &t, &names));
+        let marked = std::fs::read_to_string(&o).unwrap();
+        let start = marked.find("<<<<<<<").unwrap();
+        let end = marked.find(">>>>>>>").unwrap();
+        let inside = &marked[start..end];
+        assert!(
+            inside.contains("300000") && inside.contains("400000"),
+            "{marked}"
+        );
+        assert!(
+            !inside.contains("zalo") && !inside.contains("phone"),
+            "{marked}"
+        );
+        assert!(
+            marked.contains("zalo: '0977'") && marked.contains("phone: '0988'"),
+            "{marked}"
+        );
     }
 }
