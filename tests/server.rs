@@ -165,6 +165,14 @@ fn behind_caddy_a_phone_pairs_saves_and_the_visitor_reads_it_live() {
     assert_eq!(upper.header("location"), Some(landing.as_str()));
     let upper = request("GET", &format!("{web}/Q/{code}"), &[], b"");
     assert_eq!(upper.header("location"), Some(landing.as_str()));
+    // Typed in lower case: the server, asked on the 404, knows the code.
+    let lower = code.to_lowercase();
+    let typed = request("GET", &format!("{web}/q/{lower}/"), &[], b"");
+    assert_eq!(typed.status, 308, "{}", typed.body);
+    assert_eq!(typed.header("location"), Some(landing.as_str()));
+    let unknown = request("GET", &format!("{web}/q/khong-co/"), &[], b"");
+    assert_eq!(unknown.status, 404);
+    assert!(unknown.body.contains("<html"), "the site's own 404 page");
     // The preview and its live reload stay on the server's own port.
     assert_eq!(
         request("GET", &format!("{web}/_print/"), &[], b"").status,

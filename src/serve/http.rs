@@ -53,6 +53,9 @@ async fn preview(
         )
             .into_response();
     }
+    if let Some(to) = app.shared.short_link(&raw) {
+        return axum::response::Redirect::permanent(&to).into_response();
+    }
     let shared = app.shared.clone();
     match tokio::task::spawn_blocking(move || super::respond(&shared, &raw)).await {
         Ok((status, ctype, body)) => {

@@ -62,6 +62,8 @@ pub struct ServeState {
     /// Entry titles and the values suggested in the editor's forms, of the last good model (read
     /// without waiting for a rebuild that holds the model).
     titles: RwLock<HashMap<String, String>>,
+    /// Every code the last good model answers, for short links typed in another case.
+    codes: RwLock<Vec<String>>,
     suggest: RwLock<Vec<(&'static str, Vec<String>)>>,
     /// Live-reload events to every open page.
     events: tokio::sync::broadcast::Sender<live::LiveEvent>,
@@ -93,6 +95,23 @@ impl ServeState {
     fn remember(&self, site: &crate::site::Site) {
         *self.titles.write() = editor::titles(site);
         *self.suggest.write() = editor::suggestion_lists(site);
+        *self.codes.write() = site.codes().map(str::to_string).collect();
+    }
+
+    /// The landing a short link typed in another case leads to (`/q/hvt/`, `/Q/hvt` → `/q/HVT/`):
+    /// static hosts tell cases apart, and Caddy's shipped Caddyfile asks here on a 404.
+    pub fn short_link(&self, path: &str) -> Option<String> {
+        let rest = path
+            .strip_prefix("/q/")
+            .or_else(|| path.strip_prefix("/Q/"))?;
+        let typed = rest.strip_suffix('/').unwrap_or(rest);
+        if typed.is_empty() || typed.contains('/') {
+            return None;
+        }
+        let codes = self.codes.read();
+        let code = codes.iter().find(|c| c.eq_ignore_ascii_case(typed))?;
+        let to = crate::address::landing(code);
+        (to != path).then_some(to)
     }
 }
 
@@ -186,6 +205,7 @@ pub fn run(mut opts: Options) -> i32 {
         problem: RwLock::new(None),
         diagnostics: RwLock::new(Vec::new()),
         titles: RwLock::default(),
+        codes: RwLock::default(),
         suggest: RwLock::default(),
         events: tokio::sync::broadcast::channel(64).0,
         print_ready: AtomicBool::new(false),
