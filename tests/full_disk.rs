@@ -163,15 +163,16 @@ fn a_full_disk_loses_no_words_and_leaves_the_live_site_whole() {
     let before = read(content.join("homestays/nha-hoa.md"));
     let filler = disk.fill();
     let words = "Nhà sàn gỗ bên suối. Mùa lúa chín tháng chín, khách nên đặt trước hai tuần.";
-    let r = save(
-        &phone,
-        &ed.base,
-        "homestays/nha-hoa",
-        &with(
-            &fields,
-            &[("body", Some(words)), ("f.price_from", Some("350000"))],
-        ),
-    );
+    let her_save = || {
+        let changed = [("body", Some(words)), ("f.price_from", Some("350000"))];
+        save(
+            &phone,
+            &ed.base,
+            "homestays/nha-hoa",
+            &with(&fields, &changed),
+        )
+    };
+    let r = her_save();
     assert_eq!(r.status, 507, "{}", r.body);
     assert!(r.body.contains(words), "her words come back: {}", r.body);
     assert!(r.body.contains("350000"), "{}", r.body);
@@ -190,15 +191,7 @@ fn a_full_disk_loses_no_words_and_leaves_the_live_site_whole() {
 
     // Space again: the same words save.
     std::fs::remove_file(filler).unwrap();
-    let r = save(
-        &phone,
-        &ed.base,
-        "homestays/nha-hoa",
-        &with(
-            &fields,
-            &[("body", Some(words)), ("f.price_from", Some("350000"))],
-        ),
-    );
+    let r = her_save();
     assert_eq!(r.status, 303, "{}", r.body);
     assert!(read(content.join("homestays/nha-hoa.md")).contains("Mùa lúa chín"));
     drop(ed);

@@ -372,12 +372,27 @@ impl Remote {
         renamed
     }
 
-    /// The Markdown files and plaques.lock of `commit` that hold a line of git's conflict marks.
+    /// The Markdown files and plaques.lock of `commit`, changed since the remote's branch, that
+    /// hold a line of git's conflict marks.
     fn marked(&self, commit: &str) -> Vec<String> {
-        let pattern = "^(<<<<<<<|>>>>>>>)";
-        let paths = ["*.md", crate::ledger::FILE];
-        let mut args = vec!["grep", "-l", "-E", pattern, commit, "--"];
-        args.extend(paths);
+        let kinds = ["*.md", crate::ledger::FILE];
+        // Only the files the commits to send changed: a push is not a search of the whole site.
+        let paths: Vec<String> = match self.tip() {
+            Some(tip) => {
+                let mut diff = vec!["diff", "--name-only", &tip, commit, "--"];
+                diff.extend(kinds);
+                let Ok(changed) = self.git.run(&diff, LOCAL) else {
+                    return Vec::new();
+                };
+                changed.lines().map(str::to_string).collect()
+            }
+            None => kinds.map(str::to_string).to_vec(),
+        };
+        if paths.is_empty() {
+            return Vec::new();
+        }
+        let mut args = vec!["grep", "-l", "-E", "^(<<<<<<<|>>>>>>>)", commit, "--"];
+        args.extend(paths.iter().map(String::as_str));
         // Exit 1: none.
         let found = self.git.run(&args, LOCAL).unwrap_or_default();
         let prefix = format!("{commit}:");
@@ -776,6 +791,18 @@ mod tests {
         git(dir, &["config", "user.name", "T"]);
     }
 
+    /// A server's repository at `dir`: branch `branch` with one commit of `f.md` (`text`), and
+    /// `bare` as its `origin`.
+    fn server_of(dir: &Path, bare: &Path, branch: &str, text: &str) {
+        let parent = dir.parent().unwrap();
+        git(parent, &["init", "-q", "-b", branch, dir.to_str().unwrap()]);
+        identity(dir);
+        std::fs::write(dir.join("f.md"), text).unwrap();
+        git(dir, &["add", "f.md"]);
+        git(dir, &["commit", "-qm", "start"]);
+        git(dir, &["remote", "add", "origin", bare.to_str().unwrap()]);
+    }
+
     /// A remote, a server's clone and a laptop's, each with one commit of `f.md` on `main`.
     fn three() -> (tempfile::TempDir, PathBuf, PathBuf) {
         let t = tempfile::tempdir().unwrap();
@@ -788,18 +815,7 @@ mod tests {
             t.path(),
             &["init", "-q", "--bare", "-b", "main", bare.to_str().unwrap()],
         );
-        git(
-            t.path(),
-            &["init", "-q", "-b", "main", server.to_str().unwrap()],
-        );
-        identity(&server);
-        std::fs::write(server.join("f.md"), "price: 1\nphone: 1\n").unwrap();
-        git(&server, &["add", "f.md"]);
-        git(&server, &["commit", "-qm", "start"]);
-        git(
-            &server,
-            &["remote", "add", "origin", bare.to_str().unwrap()],
-        );
+        server_of(&server, &bare, "main", "price: 1\nphone: 1\n");
         git(&server, &["push", "-q", "origin", "main"]);
         git(
             t.path(),
@@ -966,18 +982,7 @@ mod tests {
         let t = tempfile::tempdir().unwrap();
         let (bare, server) = (t.path().join("r.git"), t.path().join("s"));
         git(t.path(), &["init", "-q", "--bare", bare.to_str().unwrap()]);
-        git(
-            t.path(),
-            &["init", "-q", "-b", "site", server.to_str().unwrap()],
-        );
-        identity(&server);
-        std::fs::write(server.join("f.md"), "price: 1\n").unwrap();
-        git(&server, &["add", "f.md"]);
-        git(&server, &["commit", "-qm", "start"]);
-        git(
-            &server,
-            &["remote", "add", "origin", bare.to_str().unwrap()],
-        );
+        server_of(&server, &bare, "site", "price: 1\n");
         let editor = Editor::new(&server, true);
         editor.attach(std::sync::Arc::new(
             Remote::open(&server, "origin").unwrap(),
