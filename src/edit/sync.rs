@@ -803,6 +803,13 @@ mod tests {
         git(dir, &["remote", "add", "origin", bare.to_str().unwrap()]);
     }
 
+    /// The laptop's `f.md` changed to `text`, committed and pushed.
+    fn laptop_pushes(laptop: &Path, text: &str) {
+        std::fs::write(laptop.join("f.md"), text).unwrap();
+        git(laptop, &["commit", "-qam", "laptop"]);
+        git(laptop, &["push", "-q"]);
+    }
+
     /// A remote, a server's clone and a laptop's, each with one commit of `f.md` on `main`.
     fn three() -> (tempfile::TempDir, PathBuf, PathBuf) {
         let t = tempfile::tempdir().unwrap();
@@ -833,9 +840,7 @@ mod tests {
     #[test]
     fn a_rebase_that_conflicts_is_aborted_and_everything_is_as_before() {
         let (_t, server, laptop) = three();
-        std::fs::write(laptop.join("f.md"), "price: 2\nphone: 1\n").unwrap();
-        git(&laptop, &["commit", "-qam", "laptop"]);
-        git(&laptop, &["push", "-q"]);
+        laptop_pushes(&laptop, "price: 2\nphone: 1\n");
         std::fs::write(server.join("f.md"), "price: 3\nphone: 1\n").unwrap();
         git(&server, &["commit", "-qam", "server"]);
         // Work in progress beside it: staged, and not.
@@ -906,9 +911,7 @@ mod tests {
     #[test]
     fn a_fast_forward_that_uncommitted_changes_stand_in_the_way_of_changes_nothing() {
         let (_t, server, laptop) = three();
-        std::fs::write(laptop.join("f.md"), "price: 2\nphone: 1\n").unwrap();
-        git(&laptop, &["commit", "-qam", "laptop"]);
-        git(&laptop, &["push", "-q"]);
+        laptop_pushes(&laptop, "price: 2\nphone: 1\n");
         // Changed here by hand, not committed; and an admin's taste for autostash.
         std::fs::write(server.join("f.md"), "price: 1\nphone: 1\nnote: 9\n").unwrap();
         git(&server, &["config", "merge.autoStash", "true"]);
