@@ -718,3 +718,51 @@ fn a_commit_holding_conflict_marks_is_not_sent() {
         shared.file(FILE).contains("Nhà sàn gỗ.")
     });
 }
+
+/// `waymark merge-file` by hand: a clean merge replaces OURS; a missing version is named, with
+/// the order git gives them, and nothing is written.
+#[test]
+fn merge_file_merges_in_place_and_names_a_missing_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let base = file("base", NHA);
+    let ours = file("ours", &NHA.replace("250000", "300000"));
+    let theirs = file("theirs", &NHA.replace("0912 000 101", "0988 111 222"));
+    let run = |args: &[&std::ffi::OsStr]| {
+        Command::new(bin())
+            .arg("merge-file")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = run(&[
+        base.as_os_str(),
+        ours.as_os_str(),
+        theirs.as_os_str(),
+        FILE.as_ref(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let merged = read(&ours);
+    assert!(
+        merged.contains("price_from: 300000") && merged.contains("0988 111 222"),
+        "{merged}"
+    );
+    let missing = dir.path().join("gone");
+    let o = run(&[
+        base.as_os_str(),
+        ours.as_os_str(),
+        missing.as_os_str(),
+        FILE.as_ref(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("cannot read") && stderr(&o).contains("gone"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(read(&ours), merged, "nothing written");
+}

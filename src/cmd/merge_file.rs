@@ -21,10 +21,19 @@ pub fn run(base: &Path, ours: &Path, theirs: &Path, path: &str, labels: &[String
         true => 0,
         false => 1,
     };
-    let read = std::fs::read_to_string;
-    let (Ok(b), Ok(o), Ok(t)) = (read(base), read(ours), read(theirs)) else {
-        eprintln!("waymark merge-file: {path}: not UTF-8 text; merged as git merges text");
-        return text_merge();
+    let read = |file: &Path| std::fs::read_to_string(file).map_err(|e| (file.to_path_buf(), e));
+    let (b, o, t) = match (read(base), read(ours), read(theirs)) {
+        (Ok(b), Ok(o), Ok(t)) => (b, o, t),
+        (Err((_, e)), _, _) | (_, Err((_, e)), _) | (_, _, Err((_, e)))
+            if e.kind() == std::io::ErrorKind::InvalidData =>
+        {
+            eprintln!("waymark merge-file: {path}: not UTF-8 text; merged as git merges text");
+            return text_merge();
+        }
+        (Err((file, e)), _, _) | (_, Err((file, e)), _) | (_, _, Err((file, e))) => {
+            eprintln!("waymark merge-file: cannot read {}: {e} (git names the three versions: BASE OURS THEIRS PATH)", file.display());
+            return 2;
+        }
     };
     match merge::file(path, &b, &o, &t) {
         merge::Merged::Clean(text) => match crate::output::write_atomic(ours, text.as_bytes()) {
