@@ -195,15 +195,9 @@ impl Editor {
     /// be lost with `--abort`, or taken into a commit that is not its own.
     pub fn git_busy(&self) -> Option<FieldMsg> {
         let dir = self.git_dir.get_or_init(|| {
-            let out = std::process::Command::new("git")
-                .arg("-C")
-                .arg(&self.site)
-                .args(["rev-parse", "--absolute-git-dir"])
-                .stderr(std::process::Stdio::null())
-                .output()
-                .ok()?;
-            let dir = String::from_utf8(out.stdout).ok()?;
-            out.status.success().then(|| PathBuf::from(dir.trim()))
+            let asked = ["rev-parse", "--absolute-git-dir"];
+            let dir = git::Git::new(&self.site).run(&asked, git::LOCAL).ok()?;
+            Some(PathBuf::from(dir))
         });
         let op = sync::operation_in_progress(dir.as_deref()?)?;
         Some(FieldMsg::error(
